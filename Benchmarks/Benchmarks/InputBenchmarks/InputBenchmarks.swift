@@ -1,0 +1,6 @@
+import Benchmark
+import KernelLog
+import KtriageBytes
+
+let benchmarks: @Sendable () -> Void = {
+}

@@ -1,0 +1,5 @@
+import Benchmark
+import KernelSymbols
+
+let benchmarks: @Sendable () -> Void = {
+}
