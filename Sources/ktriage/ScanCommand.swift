@@ -1,14 +1,159 @@
 import ArgumentParser
+import CrashFleet
+import Foundation
+import KernelLog
+import KtriageBytes
 
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Find crash reports in logs (not available yet).",
+        abstract: "Find crash reports in logs: files, folders, .gz files, stdin, journald JSON.",
         discussion: """
-            Not available yet in this version: running it prints a message and exits with status 1.
+            Reads every input, removes the log wrappers (dmesg timestamps, syslog and journal \
+            headers, journald JSON, serial console line ends, pstore part headers, kdump dmesg \
+            files) and reports what it found per input. Folders are walked recursively in name \
+            order; files that are not logs are skipped (listed with --verbose). A gzip file is \
+            recognised by its magic bytes and inflated as it is read.
+
+            With --lines, prints every kernel line with the wrapper removed and what the \
+            wrapper said (host, wall-clock time, [seconds] stamp, caller id, level).
+
+            Exit status: 0 when every input was read, 1 when any could not be (each named on \
+            stderr; the others are still read).
+
+            Examples:
+              ktriage scan /var/log/kern.log /var/log/kern.log.2.gz
+              journalctl -k -o json | ktriage scan --format ndjson -
+              ktriage scan --lines --format ndjson console.log
             """)
 
-    @Argument(help: "Inputs.") var inputs: [String] = []
+    @Argument(help: "Log files, folders (walked recursively), .gz files, or - for stdin.")
+    var inputs: [String]
 
-    func run() throws { throw NotAvailableYet(command: "scan") }
+    @Option(help: "Output format: table, ndjson or json.")
+    var format: ScanFormat = .table
+
+    @Flag(help: "Print the kernel lines with wrappers removed instead of crash reports.")
+    var lines = false
+
+    @Option(help: "Host name for logs that do not name one (plain dmesg, console, kdump files).")
+    var host: String?
+
+    @Option(help: "Year for syslog timestamps, which carry none (default: this year).")
+    var year: Int?
+
+    @Flag(help: "Also print other programs' syslog lines (with --lines).")
+    var allPrograms = false
+
+    @Flag(name: .shortAndLong, help: "List skipped files and per-input notes on stderr.")
+    var verbose = false
+
+    func run() throws {
+        var walker = InputWalker()
+        walker.add(inputs)
+        var failed = false
+        for note in walker.notes {
+            if note.isError {
+                Output.warn(note.description)
+                failed = true
+            } else if verbose {
+                Output.warn("note: " + note.description)
+            }
+        }
+        let options = LogReaderOptions(host: host, referenceYear: year, includeOtherPrograms: allPrograms)
+        let scanner = InputScanner(options: options)
+        let output = Output()
+        var results: [InputScanResult] = []
+        var progress = Progress(total: walker.items.count)
+        for (index, item) in walker.items.enumerated() {
+            progress.update(done: index, current: item.path)
+            let result: InputScanResult
+            if lines {
+                result = scanner.scan(item) { line in
+                    switch format {
+                    case .ndjson, .json: output.line(LineJSON.encode(line, file: item.path))
+                    case .table: output.line(TableLine.render(line))
+                    }
+                }
+            } else {
+                result = scanner.scan(item)
+            }
+            if let error = result.error {
+                Output.warn(error)
+                failed = true
+            }
+            if verbose, let summary = result.summary {
+                for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
+            }
+            results.append(result)
+        }
+        progress.finish()
+        if !lines {
+            switch format {
+            case .table: ScanTable.render(results, into: output)
+            case .json, .ndjson: try ScanJSON.render(results, format: format, into: output)
+            }
+        }
+        output.flush()
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// `--lines --format table`: the text with a short metadata column.
+enum TableLine {
+    static func render(_ line: LogLine) -> String {
+        var prefix = ""
+        if let host = line.metadata.host { prefix += host + " " }
+        if let mono = line.metadata.monotonicMicros { prefix += "[" + TimeText.seconds(micros: mono) + "] " }
+        return prefix + ByteEscaping.displayString(line.text)
+    }
+}
+
+/// The per-input summary table.
+enum ScanTable {
+    static func render(_ results: [InputScanResult], into output: Output) {
+        let header = ["input", "source", "lines", "kernel", "other", "hosts", "notes"]
+        var rows: [[String]] = []
+        for result in results {
+            guard let summary = result.summary else {
+                rows.append([result.path, "-", "-", "-", "-", "-", "unreadable"])
+                continue
+            }
+            var notes: [String] = []
+            if summary.compressed { notes.append("gzip") }
+            if summary.cutLines > 0 { notes.append("\(summary.cutLines) long lines cut") }
+            if summary.droppedMessages > 0 { notes.append("\(summary.droppedMessages) messages dropped") }
+            if summary.malformedLines > 0 { notes.append("\(summary.malformedLines) malformed") }
+            rows.append([
+                summary.path, summary.source.rawValue, String(summary.lines), String(summary.kernelLines),
+                String(summary.otherProgramLines), summary.hosts.prefix(3).joined(separator: ",")
+                    + (summary.hosts.count > 3 ? ",…" : ""), notes.joined(separator: "; "),
+            ])
+        }
+        TextTable.render(header: header, rows: rows, width: Terminal.width, into: output)
+    }
+}
+
+/// `--format json|ndjson` for the per-input summaries.
+enum ScanJSON {
+    static func render(_ results: [InputScanResult], format: ScanFormat, into output: Output) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = format == .json ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let summaries = results.compactMap(\.summary)
+        if format == .json {
+            let document = ScanDocument(schema: 1, inputs: summaries, errors: results.compactMap(\.error))
+            output.line(String(decoding: try encoder.encode(document), as: UTF8.self))
+        } else {
+            for summary in summaries {
+                output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            }
+        }
+    }
+
+    struct ScanDocument: Encodable {
+        var schema: Int
+        var inputs: [LogReadSummary]
+        var errors: [String]
+    }
 }

@@ -1,0 +1,129 @@
+import KtriageBytes
+
+/// Calendar arithmetic for log timestamps, without Foundation (it runs once per line).
+enum CivilTime {
+    /// Microseconds since the Unix epoch for a UTC civil time.
+    static func micros(
+        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, micros: Int = 0,
+        offsetSeconds: Int = 0
+    ) -> Int64? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
+            (0...60).contains(second), (1900...9999).contains(year)
+        else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        return seconds * 1_000_000 + Int64(micros)
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (era-based computation).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let monthFromMarch = (month + 9) % 12
+        let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Month number 1–12 for an English three-letter abbreviation at `index` (`Jan`…`Dec`).
+    static func month(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        guard index + 3 <= bytes.count else { return nil }
+        let key = UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
+        switch key {
+        case 0x6A616E: return 1  // jan
+        case 0x666562: return 2  // feb
+        case 0x6D6172: return 3  // mar
+        case 0x617072: return 4  // apr
+        case 0x6D6179: return 5  // may
+        case 0x6A756E: return 6  // jun
+        case 0x6A756C: return 7  // jul
+        case 0x617567: return 8  // aug
+        case 0x736570: return 9  // sep
+        case 0x6F6374: return 10  // oct
+        case 0x6E6F76: return 11  // nov
+        case 0x646563: return 12  // dec
+        default: return nil
+        }
+    }
+
+    /// Whether three letters at `index` are an English weekday abbreviation.
+    static func isWeekday(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        guard index + 3 <= bytes.count else { return false }
+        let key = UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
+        switch key {
+        case 0x6D6F6E, 0x747565, 0x776564, 0x746875, 0x667269, 0x736174, 0x73756E: return true
+        default: return false
+        }
+    }
+
+    /// Parses `hh:mm:ss` at `index`, optionally followed by `.fraction`.
+    /// Returns the seconds of day, the microseconds and the index after the time.
+    static func clock(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (seconds: Int, micros: Int, end: Int)? {
+        guard let hour = ByteScanning.fixedDigits(bytes, at: index, count: 2), index + 8 <= bytes.count,
+            bytes[index + 2] == 0x3A, let minute = ByteScanning.fixedDigits(bytes, at: index + 3, count: 2),
+            bytes[index + 5] == 0x3A, let second = ByteScanning.fixedDigits(bytes, at: index + 6, count: 2),
+            hour < 24, minute < 60, second <= 60
+        else { return nil }
+        var end = index + 8
+        var micros = 0
+        if end < bytes.count, bytes[end] == 0x2E || bytes[end] == 0x2C {
+            var digits = 0
+            var position = end + 1
+            while position < bytes.count, ByteScanning.isDigit(bytes[position]) {
+                if digits < 6 {
+                    micros = micros * 10 + Int(bytes[position] - 0x30)
+                    digits += 1
+                }
+                position += 1
+            }
+            guard position > end + 1 else { return nil }
+            while digits < 6 {
+                micros *= 10
+                digits += 1
+            }
+            end = position
+        }
+        return (hour * 3600 + minute * 60 + second, micros, end)
+    }
+}
+
+/// ISO 8601 text for wall-clock and monotonic times in outputs.
+public enum TimeText {
+    /// `2017-11-12T15:06:31.123456Z` for microseconds since the epoch (UTC).
+    public static func iso8601(micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = Int(micros - seconds * 1_000_000)
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let (year, month, day) = civil(days: days)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        if fraction != 0 { text += "." + pad(fraction, 6) }
+        return text + "Z"
+    }
+
+    /// `1234.567890` for a monotonic stamp in microseconds, as the kernel prints it.
+    public static func seconds(micros: Int64) -> String {
+        let whole = micros / 1_000_000
+        let fraction = String(micros % 1_000_000)
+        return "\(whole)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+
+    /// Civil date for days since 1970-01-01.
+    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

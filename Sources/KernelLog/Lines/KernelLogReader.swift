@@ -1,0 +1,117 @@
+import KtriageBytes
+
+/// Reads kernel logs in any common container and hands out kernel lines with their wrappers
+/// removed and what the wrappers said kept as metadata.
+///
+/// Containers (detected per input, wrappers per line): raw dmesg (`[ 1.234567] `, `<6>`),
+/// `dmesg -T`, BSD / RFC 3339 / RFC 5424 syslog, `journalctl -k` short / short-iso /
+/// short-precise, `journalctl -o json`, serial console captures, pstore records (parts joined in
+/// order) and kdump dmesg files. Lines of other programs in a syslog are counted and left out
+/// unless `includeOtherPrograms` is set. Memory stays bounded: lines are handed out in place,
+/// long lines are cut at `maxLineLength`.
+public enum KernelLogReader {
+    /// Reads `input` (a file, a pipe, stdin, gzip or not) line by line.
+    ///
+    /// - Parameter body: called for every line in order. The line's `text` is valid only during
+    ///   the call.
+    /// - Returns: what the reading found: container, counts, hosts, time range, diagnostics.
+    /// - Throws: `InputError` when the input cannot be read, is not a log (binary data, a vmcore),
+    ///   or its gzip data is corrupt or truncated (the lines before the damage are delivered
+    ///   first); errors thrown by `body` propagate.
+    public static func read(
+        _ input: ByteInput, options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
+        let stripper = LogLineStripper(path: input.path, options: options)
+        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        var sniffed = false
+        var streamOffset: Int64 = 0
+        try input.forEachChunk { chunk in
+            if !sniffed {
+                sniffed = true
+                let kind = InputKind.sniff(chunk)
+                switch kind {
+                case .elf, .kdumpCompressed, .flattened:
+                    throw InputError(
+                        path: input.path, offset: 0,
+                        message: "is a vmcore (\(kind.rawValue)), not a log: use 'ktriage vmcore'")
+                case .binary:
+                    let at = InputKind.firstControlByte(chunk).map(Int64.init) ?? 0
+                    throw InputError(
+                        path: input.path, offset: at, message: "binary data, not a kernel log")
+                case .gzip:
+                    throw InputError(
+                        path: input.path, offset: 0, message: "gzip inside gzip is not supported")
+                case .text, .empty:
+                    break
+                }
+                // Serial console captures end lines with CR: judge that before the first line.
+                if chunk.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
+            }
+            try framer.feed(chunk) { line in try stripper.process(line, body) }
+            streamOffset += Int64(chunk.count)
+        }
+        try framer.finish { line in try stripper.process(line, body) }
+        if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
+        try stripper.finish(body)
+        var summary = stripper.summary
+        summary.compressed = input.isGzip
+        summary.cutLines = framer.cutLineCount
+        summary.nulBytes = framer.nulBytes
+        for cut in framer.cutLines.prefix(10) {
+            summary.note(
+                LogDiagnostic(
+                    path: input.path, line: cut.number, offset: cut.offset,
+                    message: "line longer than \(options.maxLineLength) bytes: cut"))
+        }
+        return summary
+    }
+
+    /// Opens `path` (`-` for stdin) and reads it.
+    public static func read(
+        path: String, options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
+        try read(ByteInput(path: path), options: options, body)
+    }
+
+    /// Reads the files of one pstore record (one file per part, as efi-pstore stores them) as one
+    /// input, joining the parts in order. The summary carries the first path.
+    public static func read(
+        pstoreFiles paths: [String], options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
+        guard let first = paths.first else { return LogReadSummary(path: "", source: .pstore) }
+        var pstoreOptions = options
+        pstoreOptions.source = .pstore
+        let stripper = LogLineStripper(path: first, options: pstoreOptions)
+        var cut = 0
+        for path in paths {
+            var framer = LineFramer(maxLineLength: options.maxLineLength)
+            try ByteInput(path: path).forEachChunk { chunk in
+                try framer.feed(chunk) { line in try stripper.process(line, body) }
+            }
+            try framer.finish { line in try stripper.process(line, body) }
+            cut += framer.cutLineCount
+        }
+        try stripper.finish(body)
+        var summary = stripper.summary
+        summary.cutLines = cut
+        return summary
+    }
+
+    /// Reads a log held in memory (text extracted from a vmcore, tests).
+    public static func read(
+        bytes: UnsafeRawBufferPointer, path: String, options: LogReaderOptions = LogReaderOptions(),
+        _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
+        let stripper = LogLineStripper(path: path, options: options)
+        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
+        try framer.feed(bytes) { line in try stripper.process(line, body) }
+        try framer.finish { line in try stripper.process(line, body) }
+        if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
+        try stripper.finish(body)
+        var summary = stripper.summary
+        summary.cutLines = framer.cutLineCount
+        summary.nulBytes = framer.nulBytes
+        return summary
+    }
+}

@@ -1,0 +1,26 @@
+/// What the wrappers of one line said, as offsets into the line and plain values.
+struct LinePrefix {
+    enum Kind: Equatable {
+        /// Kernel text starts at `textStart`.
+        case kernel
+        /// A syslog or journal line written by another program (`tag` names it).
+        case otherProgram
+        /// A journalctl separator such as `-- Boot 0a1b… --` or `-- Logs begin at … --`.
+        case journalMarker
+    }
+
+    var kind: Kind = .kernel
+    var textStart = 0
+    /// Host name bytes in the line, from a syslog or journal wrapper.
+    var host: Range<Int>?
+    var wallClockMicros: Int64?
+    var monotonicMicros: Int64?
+    var caller: CallerID?
+    var level: UInt8?
+    /// The wrapper was a syslog or journal one (it carried a host and a program tag).
+    var hadSyslogWrapper = false
+    /// `dmesg -T` style wall clock.
+    var hadHumanTime = false
+    /// Boot id bytes from a `-- Boot <id> --` journal marker.
+    var bootID: Range<Int>?
+}

@@ -1,0 +1,308 @@
+import KtriageBytes
+
+/// Recognises and measures the wrappers in front of kernel text, one line at a time.
+///
+/// Wrappers, outermost first, each optional:
+/// 1. a syslog priority `<13>` (also `dmesg -r`'s `<6>` level), or RFC 5424's `<13>1 `;
+/// 2. a syslog or journal header: BSD `Nov 12 15:06:31 host kernel: `, `journalctl -k` short and
+///    short-precise (same shape, fractional seconds), RFC 3339 / short-iso
+///    `2017-09-15T06:52:37.820783+00:00 host kernel: `, or RFC 5424;
+/// 3. the kernel's own stamp: `[    1.234567] ` (dmesg, console, kdump dmesg files, rsyslog's
+///    imklog), `[Sun Nov 12 15:06:31 2017] ` (`dmesg -T`), followed by an optional caller id
+///    glued (`[  744.592276][ T3173] `, console with CONFIG_PRINTK_CALLER, Linux ≥ 5.1) or
+///    spaced (`[    0.000000] [    T0] `, util-linux dmesg and makedumpfile).
+/// Exactly one space after the last wrapper is removed: a trace frame's own leading space stays.
+///
+/// Format notes: BSD syslog has no year and no zone; times are taken as UTC in `referenceYear`,
+/// moving to the next year when the month goes back (a December → January rollover).
+struct LinePrefixParser {
+    var referenceYear: Int
+    private var lastMonth = 0
+
+    init(referenceYear: Int) {
+        self.referenceYear = referenceYear
+    }
+
+    mutating func parse(_ line: UnsafeRawBufferPointer) -> LinePrefix {
+        var prefix = LinePrefix()
+        var index = 0
+        guard line.count > 0 else { return prefix }
+
+        // Syslog PRI / dmesg -r level.
+        if line[0] == 0x3C, let (value, end) = ByteScanning.decimal(line, at: 1), end < line.count,
+            line[end] == 0x3E, end <= 4, value < 192
+        {
+            index = end + 1
+            prefix.level = UInt8(value & 7)
+            if index + 2 < line.count, line[index] == 0x31, line[index + 1] == 0x20 {
+                if parseRFC5424(line, from: index + 2, into: &prefix) { return prefix }
+            }
+        }
+
+        if index < line.count {
+            let first = line[index]
+            if first == 0x2D, ByteScanning.hasLiteral(line, at: index, "-- ") {
+                if parseJournalMarker(line, into: &prefix) { return prefix }
+            } else if ByteScanning.isDigit(first) {
+                if let end = parseISOHeader(line, from: index, into: &prefix) { index = end }
+            } else if first >= 0x41 {
+                if let end = parseBSDHeader(line, from: index, into: &prefix) { index = end }
+            }
+            if prefix.kind == .otherProgram { return prefix }
+        }
+
+        index = parseKernelStamp(line, from: index, into: &prefix)
+        prefix.textStart = index
+        return prefix
+    }
+
+    // MARK: - Kernel stamps
+
+    /// `[    1.234567]` or `[Sun Nov 12 15:06:31 2017]`, optional caller id, one space.
+    private func parseKernelStamp(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Int
+    {
+        var index = start
+        // An inner `<N>` level (rsyslog may keep it).
+        if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E
+        {
+            prefix.level = (line[index + 1] - 0x30) & 7
+            index += 3
+        }
+        guard index < line.count, line[index] == 0x5B else { return index }
+        if let (micros, end) = monotonicStamp(line, at: index) {
+            prefix.monotonicMicros = micros
+            index = end
+        } else if let (wall, end) = humanStamp(line, at: index) {
+            prefix.wallClockMicros = wall
+            prefix.hadHumanTime = true
+            index = end
+        } else {
+            return start
+        }
+        // Caller id, glued or after one space.
+        if index < line.count, line[index] == 0x5B, let (caller, end) = callerStamp(line, at: index) {
+            prefix.caller = caller
+            index = end
+        } else if index + 1 < line.count, line[index] == 0x20, line[index + 1] == 0x5B,
+            let (caller, end) = callerStamp(line, at: index + 1)
+        {
+            prefix.caller = caller
+            index = end
+        }
+        if index < line.count, line[index] == 0x20 { index += 1 }
+        return index
+    }
+
+    /// `[ seconds.fraction]` → microseconds.
+    private func monotonicStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        var index = ByteScanning.skipSpaces(line, from: start + 1)
+        guard let (seconds, afterSeconds) = ByteScanning.decimal(line, at: index), afterSeconds < line.count,
+            line[afterSeconds] == 0x2E
+        else { return nil }
+        index = afterSeconds + 1
+        var micros: Int64 = 0
+        var digits = 0
+        while index < line.count, ByteScanning.isDigit(line[index]) {
+            if digits < 6 {
+                micros = micros * 10 + Int64(line[index] - 0x30)
+                digits += 1
+            }
+            index += 1
+        }
+        guard digits > 0, index < line.count, line[index] == 0x5D else { return nil }
+        while digits < 6 {
+            micros *= 10
+            digits += 1
+        }
+        guard seconds < 1 << 40 else { return nil }
+        return (seconds * 1_000_000 + micros, index + 1)
+    }
+
+    /// `[Sun Nov 12 15:06:31 2017]` (`dmesg -T`, local time taken as UTC).
+    private func humanStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        let index = start + 1
+        guard CivilTime.isWeekday(line, at: index), index + 4 < line.count, line[index + 3] == 0x20,
+            let month = CivilTime.month(line, at: index + 4)
+        else { return nil }
+        var position = ByteScanning.skipSpaces(line, from: index + 7)
+        guard let (day, afterDay) = ByteScanning.decimal(line, at: position), afterDay < line.count,
+            line[afterDay] == 0x20, let clock = CivilTime.clock(line, at: afterDay + 1),
+            clock.end < line.count, line[clock.end] == 0x20,
+            let year = ByteScanning.fixedDigits(line, at: clock.end + 1, count: 4)
+        else { return nil }
+        position = clock.end + 5
+        guard position < line.count, line[position] == 0x5D,
+            let wall = CivilTime.micros(
+                year: year, month: month, day: Int(day), hour: clock.seconds / 3600,
+                minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
+        else { return nil }
+        return (wall, position + 1)
+    }
+
+    /// `[T123]`, `[ T3173]`, `[    C0]`.
+    private func callerStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (CallerID, Int)? {
+        let index = ByteScanning.skipSpaces(line, from: start + 1)
+        guard index < line.count else { return nil }
+        let letter = line[index]
+        guard letter == 0x54 || letter == 0x43, let (value, end) = ByteScanning.decimal(line, at: index + 1),
+            end < line.count, line[end] == 0x5D, value <= Int64(Int32.max)
+        else { return nil }
+        let id = Int32(value)
+        return (letter == 0x54 ? .thread(id) : .cpu(id), end + 1)
+    }
+
+    // MARK: - Syslog and journal headers
+
+    /// `Nov 12 15:06:31 host tag: ` or `Nov 12 15:06:31.123456 host tag: ` (journalctl
+    /// short-precise). Returns the text start, or `nil` when the line does not have this shape.
+    private mutating func parseBSDHeader(
+        _ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix
+    ) -> Int? {
+        guard let month = CivilTime.month(line, at: start), start + 4 < line.count, line[start + 3] == 0x20 else {
+            return nil
+        }
+        let dayStart = ByteScanning.skipSpaces(line, from: start + 4)
+        guard let (day, afterDay) = ByteScanning.decimal(line, at: dayStart), afterDay < line.count,
+            line[afterDay] == 0x20, day >= 1, day <= 31, let clock = CivilTime.clock(line, at: afterDay + 1),
+            clock.end < line.count, line[clock.end] == 0x20
+        else { return nil }
+        if lastMonth == 12 && month == 1 { referenceYear += 1 }
+        lastMonth = month
+        prefix.wallClockMicros = CivilTime.micros(
+            year: referenceYear, month: month, day: Int(day), hour: clock.seconds / 3600,
+            minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
+        return parseHostAndTag(line, from: clock.end + 1, into: &prefix)
+    }
+
+    /// `2017-09-15T06:52:37.820783+00:00 host tag: ` (RFC 3339 syslog) or
+    /// `2017-09-15T06:52:37+0000 host tag: ` (journalctl short-iso).
+    private func parseISOHeader(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Int?
+    {
+        guard let (wall, end) = isoTimestamp(line, at: start), end < line.count, line[end] == 0x20 else {
+            return nil
+        }
+        prefix.wallClockMicros = wall
+        return parseHostAndTag(line, from: end + 1, into: &prefix)
+    }
+
+    /// RFC 3339 `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM|±HHMM)`, also with a space for `T`.
+    private func isoTimestamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        guard let year = ByteScanning.fixedDigits(line, at: start, count: 4), start + 10 < line.count,
+            line[start + 4] == 0x2D, let month = ByteScanning.fixedDigits(line, at: start + 5, count: 2),
+            line[start + 7] == 0x2D, let day = ByteScanning.fixedDigits(line, at: start + 8, count: 2),
+            line[start + 10] == 0x54 || line[start + 10] == 0x20,
+            let clock = CivilTime.clock(line, at: start + 11)
+        else { return nil }
+        var index = clock.end
+        var offset = 0
+        if index < line.count {
+            let sign = line[index]
+            if sign == 0x5A || sign == 0x7A {
+                index += 1
+            } else if sign == 0x2B || sign == 0x2D {
+                guard let hours = ByteScanning.fixedDigits(line, at: index + 1, count: 2) else { return nil }
+                var minutesAt = index + 3
+                if minutesAt < line.count, line[minutesAt] == 0x3A { minutesAt += 1 }
+                guard let minutes = ByteScanning.fixedDigits(line, at: minutesAt, count: 2) else { return nil }
+                offset = (hours * 3600 + minutes * 60) * (sign == 0x2D ? -1 : 1)
+                index = minutesAt + 2
+            }
+        }
+        guard
+            let wall = CivilTime.micros(
+                year: year, month: month, day: day, hour: clock.seconds / 3600, minute: clock.seconds / 60 % 60,
+                second: clock.seconds % 60, micros: clock.micros, offsetSeconds: offset)
+        else { return nil }
+        return (wall, index)
+    }
+
+    /// `host tag: ` or `host tag[pid]: `; marks other programs' lines.
+    private func parseHostAndTag(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Int?
+    {
+        guard let hostEnd = ByteScanning.find(0x20, in: line, from: start), hostEnd > start else { return nil }
+        let tagStart = hostEnd + 1
+        var index = tagStart
+        var tagEnd = -1
+        while index < line.count, index - tagStart < 64 {
+            let byte = line[index]
+            if byte == 0x3A { break }
+            if byte == 0x5B, tagEnd < 0 { tagEnd = index }
+            if byte == 0x20 { break }
+            index += 1
+        }
+        prefix.host = start..<hostEnd
+        prefix.hadSyslogWrapper = true
+        guard index < line.count, line[index] == 0x3A else {
+            // No `tag:`: syslog's own notes ("last message repeated 2 times").
+            prefix.kind = .otherProgram
+            return line.count
+        }
+        if tagEnd < 0 { tagEnd = index }
+        let isKernel = tagEnd - tagStart == 6 && ByteScanning.hasLiteral(line, at: tagStart, "kernel")
+        prefix.kind = isKernel ? .kernel : .otherProgram
+        var textStart = index + 1
+        if textStart < line.count, line[textStart] == 0x20 { textStart += 1 }
+        return textStart
+    }
+
+    /// `<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (RFC 5424).
+    private func parseRFC5424(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix) -> Bool {
+        var index = start
+        func field() -> Range<Int>? {
+            guard index < line.count, let end = ByteScanning.find(0x20, in: line, from: index) else { return nil }
+            defer { index = end + 1 }
+            return index..<end
+        }
+        guard let stamp = field(), let host = field(), let app = field(), field() != nil, field() != nil else {
+            return false
+        }
+        if line[stamp.lowerBound] != 0x2D {
+            guard let (wall, end) = isoTimestamp(line, at: stamp.lowerBound), end == stamp.upperBound else {
+                return false
+            }
+            prefix.wallClockMicros = wall
+        }
+        // Structured data: "-" or one or more [id param="value" …] elements.
+        guard index < line.count else { return false }
+        if line[index] == 0x2D {
+            index += 1
+        } else {
+            while index < line.count, line[index] == 0x5B {
+                var inQuotes = false
+                index += 1
+                while index < line.count {
+                    let byte = line[index]
+                    if byte == 0x5C {
+                        index += 2
+                        continue
+                    }
+                    if byte == 0x22 { inQuotes.toggle() }
+                    index += 1
+                    if byte == 0x5D && !inQuotes { break }
+                }
+            }
+        }
+        if index < line.count, line[index] == 0x20 { index += 1 }
+        if ByteScanning.hasLiteral(line, at: index, "\u{FEFF}") { index += 3 }
+        if line[host.lowerBound] != 0x2D || host.count > 1 { prefix.host = host }
+        prefix.hadSyslogWrapper = true
+        let isKernel = app.count == 6 && ByteScanning.hasLiteral(line, at: app.lowerBound, "kernel")
+        prefix.kind = isKernel ? .kernel : .otherProgram
+        prefix.textStart = isKernel ? parseKernelStamp(line, from: min(index, line.count), into: &prefix) : line.count
+        return true
+    }
+
+    /// `-- Boot 0a1b2c… --`, `-- Logs begin at … --`, `-- Journal begins at … --`, `-- Reboot --`.
+    private func parseJournalMarker(_ line: UnsafeRawBufferPointer, into prefix: inout LinePrefix) -> Bool {
+        guard line.count >= 6, line[line.count - 1] == 0x2D, line[line.count - 2] == 0x2D else { return false }
+        prefix.kind = .journalMarker
+        prefix.textStart = line.count
+        if ByteScanning.hasLiteral(line, at: 3, "Boot "), line.count > 11 {
+            prefix.bootID = 8..<(line.count - 3)
+        }
+        return true
+    }
+}

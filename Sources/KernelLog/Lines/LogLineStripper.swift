@@ -1,0 +1,236 @@
+import KtriageBytes
+
+/// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
+/// interns host names, joins pstore parts and keeps the summary.
+final class LogLineStripper {
+    private enum Mode { case undecided, text, json, pstore }
+
+    private let path: String
+    private let options: LogReaderOptions
+    private var prefixParser: LinePrefixParser
+    private var mode: Mode = .undecided
+    private var fileSource: LogSource
+    private var sawSyslog = false
+    private var journalMode = false
+    private var hostCache: [(bytes: [UInt8], name: String)] = []
+    private var bootID: String?
+    private var pstore = PstoreJoiner()
+    private(set) var summary: LogReadSummary
+    /// The framer saw a CR line break: a serial console capture.
+    var sawCarriageReturns = false {
+        didSet { if sawCarriageReturns && fileSource == .dmesg { fileSource = .console } }
+    }
+
+    init(path: String, options: LogReaderOptions) {
+        self.path = path
+        self.options = options
+        let year = options.referenceYear ?? LogLineStripper.currentYear()
+        prefixParser = LinePrefixParser(referenceYear: year)
+        fileSource = options.source ?? LogLineStripper.sourceFromName(path)
+        summary = LogReadSummary(path: path, source: fileSource)
+    }
+
+    /// kdump and console names; everything else is judged by content.
+    static func sourceFromName(_ path: String) -> LogSource {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasPrefix("vmcore-dmesg") || name.contains("kdump") { return .kdump }
+        if name.hasPrefix("dmesg."), name.dropFirst(6).prefix(12).allSatisfy(\.isNumber),
+            name.dropFirst(6).prefix(12).count == 12
+        {
+            return .kdump
+        }
+        if name.contains("console") || name.contains("ttyS") || name.contains("serial") { return .console }
+        return .dmesg
+    }
+
+    static func currentYear() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return TimeText.civil(days: Int(now.tv_sec) / 86_400).year
+    }
+
+    func process(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+        summary.lines += 1
+        if mode == .undecided {
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            decideMode(line.bytes)
+        }
+        switch mode {
+        case .json: try processJSON(line, body)
+        case .pstore: pstore.add(line)
+        case .text, .undecided: try processText(line, body)
+        }
+    }
+
+    func finish(_ body: (LogLine) throws -> Void) throws {
+        if mode == .pstore {
+            if pstore.overflowed {
+                summary.note(
+                    LogDiagnostic(
+                        path: path,
+                        message: "pstore input larger than \(PstoreJoiner.maxBufferedBytes) bytes: the rest is skipped"))
+            }
+            try pstore.joined { bytes, number, offset, wall in
+                var metadata = LineMetadata(source: .pstore, host: options.host, wallClockMicros: wall)
+                let prefix = prefixParser.parse(bytes)
+                let text = UnsafeRawBufferPointer(rebasing: bytes[min(prefix.textStart, bytes.count)...])
+                metadata.monotonicMicros = prefix.monotonicMicros
+                metadata.caller = prefix.caller
+                metadata.level = prefix.level
+                try deliver(LogLine(text: text, number: number, offset: offset, metadata: metadata), body)
+            }
+        }
+        summary.source = finalSource()
+    }
+
+    private func finalSource() -> LogSource {
+        if let forced = options.source { return forced }
+        switch mode {
+        case .json: return .journald
+        case .pstore: return .pstore
+        default: break
+        }
+        if journalMode { return .journal }
+        if sawSyslog { return .syslog }
+        return fileSource
+    }
+
+    private func decideMode(_ bytes: UnsafeRawBufferPointer) {
+        var index = 0
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+        if options.source == .journald || (index < bytes.count && bytes[index] == 0x7B && options.source == nil) {
+            mode = .json
+        } else if options.source == .pstore
+            || (options.source == nil
+                && (PstoreJoiner.header(bytes) != nil || PstoreJoiner.ramoopsHeader(bytes) != nil))
+        {
+            mode = .pstore
+        } else {
+            mode = .text
+        }
+    }
+
+    private func processText(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+        let bytes = line.bytes
+        let prefix = prefixParser.parse(bytes)
+        switch prefix.kind {
+        case .journalMarker:
+            journalMode = true
+            if let range = prefix.bootID {
+                bootID = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+                if let bootID, !summary.bootIDs.contains(bootID) { summary.bootIDs.append(bootID) }
+            }
+            return
+        case .otherProgram:
+            summary.otherProgramLines += 1
+            sawSyslog = true
+            guard options.includeOtherPrograms else { return }
+        case .kernel:
+            if prefix.hadSyslogWrapper { sawSyslog = true }
+        }
+        var metadata = LineMetadata(
+            source: prefix.hadSyslogWrapper ? (journalMode ? .journal : .syslog) : fileSource,
+            host: prefix.host.map { internHost(UnsafeRawBufferPointer(rebasing: bytes[$0])) } ?? options.host,
+            bootID: bootID, wallClockMicros: prefix.wallClockMicros, monotonicMicros: prefix.monotonicMicros,
+            caller: prefix.caller, level: prefix.level, isKernel: prefix.kind == .kernel)
+        if options.source == nil, prefix.hadHumanTime, metadata.source == .dmesg { metadata.source = .dmesg }
+        let start = min(prefix.textStart, bytes.count)
+        let text = UnsafeRawBufferPointer(rebasing: bytes[start...])
+        try deliver(
+            LogLine(text: text, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
+            body)
+    }
+
+    private func processJSON(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+        let entry: JournalJSONEntry
+        do { entry = try JournalJSONEntry.parse(line.bytes) } catch {
+            summary.malformedLines += 1
+            summary.note(
+                LogDiagnostic(
+                    path: path, line: line.number, offset: line.offset + Int64(error.offset),
+                    message: "not a journald JSON object: \(error.reason)"))
+            return
+        }
+        guard entry.isKernel, entry.hasMessage else {
+            summary.otherProgramLines += 1
+            return
+        }
+        if let boot = entry.bootID, !summary.bootIDs.contains(boot) { summary.bootIDs.append(boot) }
+        let host = entry.hostname.map { name in internHostString(name) } ?? options.host
+        let metadata = LineMetadata(
+            source: .journald, host: host, bootID: entry.bootID, wallClockMicros: entry.realtimeMicros,
+            monotonicMicros: entry.monotonicMicros, level: entry.priority, isKernel: true)
+        try entry.message.withUnsafeBytes { message in
+            // A multi-line record becomes several lines with the same metadata.
+            var start = 0
+            var index = 0
+            repeat {
+                if index == message.count || message[index] == 0x0A {
+                    if !(index == message.count && start == index && start > 0) {
+                        let text = UnsafeRawBufferPointer(rebasing: message[start..<index])
+                        try deliver(
+                            LogLine(
+                                text: text, number: line.number, offset: line.offset, metadata: metadata,
+                                truncated: line.truncated), body)
+                    }
+                    start = index + 1
+                }
+                index += 1
+            } while index <= message.count
+        }
+    }
+
+    private func deliver(_ line: LogLine, _ body: (LogLine) throws -> Void) throws {
+        if line.metadata.isKernel {
+            summary.kernelLines += 1
+            if let wall = line.metadata.wallClockMicros {
+                if summary.firstWallClockMicros == nil { summary.firstWallClockMicros = wall }
+                summary.lastWallClockMicros = wall
+            }
+            if let mono = line.metadata.monotonicMicros {
+                if summary.firstMonotonicMicros == nil { summary.firstMonotonicMicros = mono }
+                summary.lastMonotonicMicros = mono
+            }
+            if line.text.count > 20, line.text[0] == 0x2A, line.text[1] == 0x2A,
+                let count = LogLineStripper.droppedCount(line.text)
+            {
+                summary.droppedMessages += count
+            }
+        }
+        try body(line)
+    }
+
+    /// `** 12 printk messages dropped **` → 12.
+    static func droppedCount(_ text: UnsafeRawBufferPointer) -> Int? {
+        guard ByteScanning.hasLiteral(text, at: 0, "** "), let (count, end) = ByteScanning.decimal(text, at: 3),
+            ByteScanning.hasLiteral(text, at: end, " printk messages dropped **")
+        else { return nil }
+        return Int(count)
+    }
+
+    private func internHost(_ bytes: UnsafeRawBufferPointer) -> String {
+        for entry in hostCache where entry.bytes.count == bytes.count {
+            if entry.bytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) { return entry.name }
+        }
+        return addHost(bytes: Array(bytes), name: ByteEscaping.displayString(bytes))
+    }
+
+    private func internHostString(_ name: String) -> String {
+        for entry in hostCache where entry.name == name { return entry.name }
+        return addHost(bytes: Array(name.utf8), name: name)
+    }
+
+    private func addHost(bytes: [UInt8], name: String) -> String {
+        // Bounded: hostile input with a new host per line keeps only the most recent ones cached.
+        if hostCache.count >= 256 { hostCache.removeFirst() }
+        hostCache.append((bytes, name))
+        if !summary.hosts.contains(name), summary.hosts.count < 10_000 { summary.hosts.append(name) }
+        return name
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

@@ -1,0 +1,62 @@
+/// A problem found while reading one input that did not stop the reading.
+public struct LogDiagnostic: Sendable, Codable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var offset: Int64?
+    public var message: String
+
+    public init(path: String, line: Int? = nil, offset: Int64? = nil, message: String) {
+        self.path = path
+        self.line = line
+        self.offset = offset
+        self.message = message
+    }
+
+    public var description: String {
+        var text = path
+        if let line { text += ":\(line)" }
+        if let offset { text += " (byte \(offset))" }
+        return text + ": " + message
+    }
+}
+
+/// What reading one input found, besides its lines.
+public struct LogReadSummary: Sendable, Codable, Equatable {
+    public var path: String
+    /// The container the log was in (the most specific one seen).
+    public var source: LogSource
+    /// The input was gzip-compressed.
+    public var compressed = false
+    public var lines = 0
+    public var kernelLines = 0
+    /// Lines of other programs in a syslog or journal, kept out of kernel text.
+    public var otherProgramLines = 0
+    /// Lines that looked like the container's format but could not be read (bad JSON).
+    public var malformedLines = 0
+    /// Host names seen, in first-seen order.
+    public var hosts: [String] = []
+    public var bootIDs: [String] = []
+    public var firstWallClockMicros: Int64?
+    public var lastWallClockMicros: Int64?
+    public var firstMonotonicMicros: Int64?
+    public var lastMonotonicMicros: Int64?
+    /// Sum of `** N printk messages dropped **` counts (serial consoles).
+    public var droppedMessages = 0
+    /// Lines cut at the line-length limit.
+    public var cutLines = 0
+    public var nulBytes = 0
+    /// At most `LogReadSummary.maxDiagnostics` problems, in order.
+    public var diagnostics: [LogDiagnostic] = []
+
+    /// Cap on kept diagnostics per input.
+    public static let maxDiagnostics = 100
+
+    public init(path: String, source: LogSource) {
+        self.path = path
+        self.source = source
+    }
+
+    mutating func note(_ diagnostic: LogDiagnostic) {
+        if diagnostics.count < LogReadSummary.maxDiagnostics { diagnostics.append(diagnostic) }
+    }
+}

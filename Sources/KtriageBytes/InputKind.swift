@@ -1,0 +1,58 @@
+/// What an input is, judged from its first bytes.
+public enum InputKind: String, Sendable, Equatable {
+    /// Text: a log.
+    case text
+    /// gzip-compressed (`1f 8b`); its content is judged after inflation.
+    case gzip
+    /// An ELF file (`7f 45 4c 46`): an ELF vmcore, or vmlinux.
+    case elf
+    /// A kdump-compressed dump (`KDUMP   `, or the older `DISKDUMP`).
+    case kdumpCompressed
+    /// makedumpfile's flattened stream (`makedumpfile` signature).
+    case flattened
+    /// Mostly control bytes or NULs: not a log.
+    case binary
+    /// No bytes at all.
+    case empty
+
+    /// Whether this is a crash dump rather than a log.
+    public var isDump: Bool { self == .elf || self == .kdumpCompressed || self == .flattened }
+
+    /// Judges `head` (the first few KiB are enough).
+    public static func sniff(_ head: UnsafeRawBufferPointer) -> InputKind {
+        guard head.count > 0 else { return .empty }
+        if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B { return .gzip }
+        if ByteScanning.hasLiteral(head, at: 0, "\u{7F}ELF") { return .elf }
+        if ByteScanning.hasLiteral(head, at: 0, "KDUMP   ") || ByteScanning.hasLiteral(head, at: 0, "DISKDUMP") {
+            return .kdumpCompressed
+        }
+        if ByteScanning.hasLiteral(head, at: 0, "makedumpfile") { return .flattened }
+        return looksBinary(head) ? .binary : .text
+    }
+
+    /// More than one byte in ten of the first 4 KiB is NUL or a control byte that text does not
+    /// use (tab, line breaks, form feed and ESC are allowed). Console captures with a few NULs
+    /// still pass.
+    static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
+        let sample = min(head.count, 4096)
+        var odd = 0
+        for index in 0..<sample {
+            let byte = head[index]
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B {
+                odd += 1
+            }
+        }
+        return odd * 10 > sample
+    }
+
+    /// Offset of the first byte that makes `head` look binary, for the error message.
+    public static func firstControlByte(_ head: UnsafeRawBufferPointer) -> Int? {
+        for index in 0..<min(head.count, 4096) {
+            let byte = head[index]
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B {
+                return index
+            }
+        }
+        return nil
+    }
+}

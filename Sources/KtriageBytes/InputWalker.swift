@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Expands command-line paths into the inputs to read.
+///
+/// A file is taken as given (even if it looks odd: reading it will say what is wrong); `-` is
+/// stdin; a folder is walked recursively in byte order of names, so every run sees the same
+/// order. Inside folders, hidden entries, symlinks to folders, and files that are neither text,
+/// gzip nor dumps are skipped, each with a note for verbose mode.
+public struct InputWalker {
+    /// One input found.
+    public struct Item: Sendable, Equatable {
+        public var path: String
+        /// What the first bytes say (`.text` for stdin, judged later).
+        public var kind: InputKind
+        /// The folder argument this file was found under, when it came from a walk.
+        public var root: String?
+        /// Further files that hold parts of the same pstore record (`Panic#1 Part2` …); they are
+        /// read together with `path` so the parts can be joined in order.
+        public var pstoreParts: [String] = []
+    }
+
+    /// A path that was skipped or could not be used, with the reason.
+    public struct Note: Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        /// An error (the argument itself is unusable) rather than a skipped file inside a folder.
+        public var isError: Bool
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Cap on folder depth, against bind-mount loops.
+    public static let maxDepth = 64
+
+    public private(set) var items: [Item] = []
+    public private(set) var notes: [Note] = []
+
+    public init() {}
+
+    /// Expands each argument in order.
+    public mutating func add(_ paths: [String]) {
+        for path in paths { add(path) }
+    }
+
+    public mutating func add(_ path: String) {
+        if path == "-" {
+            items.append(Item(path: path, kind: .text, root: nil))
+            return
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            notes.append(Note(path: path, message: String(cString: strerror(errno)), isError: true))
+            return
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            let before = items.count
+            walk(path, root: path, depth: 0)
+            groupPstoreParts(from: before)
+            if items.count == before {
+                notes.append(Note(path: path, message: "no logs or dumps found in this folder", isError: true))
+            }
+        } else {
+            items.append(Item(path: path, kind: InputWalker.sniff(path: path) ?? .text, root: nil))
+        }
+    }
+
+    private mutating func walk(_ folder: String, root: String, depth: Int) {
+        guard depth < InputWalker.maxDepth else {
+            notes.append(Note(path: folder, message: "folder nesting deeper than \(InputWalker.maxDepth): skipped", isError: false))
+            return
+        }
+        guard let directory = opendir(folder) else {
+            notes.append(Note(path: folder, message: String(cString: strerror(errno)), isError: false))
+            return
+        }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        closedir(directory)
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for name in names {
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            if name.hasPrefix(".") {
+                notes.append(Note(path: path, message: "hidden: skipped", isError: false))
+                continue
+            }
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            let type = info.st_mode & S_IFMT
+            if type == S_IFLNK {
+                var target = stat()
+                guard stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG else {
+                    notes.append(Note(path: path, message: "symbolic link to a folder or nothing: skipped", isError: false))
+                    continue
+                }
+                addFile(path, root: root)
+            } else if type == S_IFDIR {
+                walk(path, root: root, depth: depth + 1)
+            } else if type == S_IFREG {
+                addFile(path, root: root)
+            }
+        }
+    }
+
+    private mutating func addFile(_ path: String, root: String) {
+        guard let kind = InputWalker.sniff(path: path) else {
+            notes.append(Note(path: path, message: "cannot be read: skipped", isError: false))
+            return
+        }
+        switch kind {
+        case .binary:
+            notes.append(Note(path: path, message: "binary data, not a log: skipped", isError: false))
+        case .empty:
+            notes.append(Note(path: path, message: "empty: skipped", isError: false))
+        default:
+            items.append(Item(path: path, kind: kind, root: root))
+        }
+    }
+
+    /// Merges files of one folder whose first line is a header of the same pstore record
+    /// (`Panic#1 Part1`, `Panic#1 Part2`, … as efi-pstore writes them) into one item.
+    private mutating func groupPstoreParts(from start: Int) {
+        var merged: [Item] = []
+        var recordIndex: [String: Int] = [:]
+        for item in items[start...] {
+            guard item.kind == .text, let key = InputWalker.pstoreRecordKey(path: item.path) else {
+                merged.append(item)
+                continue
+            }
+            let folder = item.path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+                .joined(separator: "/")
+            let fullKey = folder + "\u{0}" + key
+            if let index = recordIndex[fullKey] {
+                merged[index].pstoreParts.append(item.path)
+            } else {
+                recordIndex[fullKey] = merged.count
+                merged.append(item)
+            }
+        }
+        items.replaceSubrange(start..., with: merged)
+    }
+
+    /// `Panic#1` for a file whose first line is `Panic#1 Part2`; `nil` otherwise.
+    static func pstoreRecordKey(path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 64)
+        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        let line = head[0..<count].prefix { $0 != 0x0A && $0 != 0x0D }
+        guard let space = line.lastIndex(of: 0x20), line.firstIndex(of: 0x23) != nil,
+            line[space...].starts(with: Array(" Part".utf8)), let first = line.first, first >= 0x41, first <= 0x5A
+        else { return nil }
+        return String(decoding: line[..<space], as: UTF8.self)
+    }
+
+    /// Reads the first 4 KiB of `path` and judges them; `nil` when it cannot be read.
+    public static func sniff(path: String) -> InputKind? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count >= 0 else { return nil }
+        return head.withUnsafeBytes { InputKind.sniff(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+}

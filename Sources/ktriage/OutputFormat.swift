@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// Output formats of `scan`.
+enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, ndjson, json
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// What the terminal allows: colour only on a TTY and never with `NO_COLOR`; progress only when
+/// stderr is a TTY.
+enum Terminal {
+    static var stdoutIsTTY: Bool { isatty(1) == 1 }
+    static var stderrIsTTY: Bool { isatty(2) == 1 }
+
+    /// `NO_COLOR` set to anything non-empty disables colour (no-color.org).
+    static var colorAllowed: Bool {
+        if let value = getenv("NO_COLOR"), value.pointee != 0 { return false }
+        return stdoutIsTTY
+    }
+
+    /// Columns of the terminal on stdout, or 120 when it is not one.
+    static var width: Int {
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 120
+    }
+}
+
+/// Buffered writing to stdout and one-line messages to stderr.
+final class Output {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func line(_ text: String) {
+        write(text)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        var offset = 0
+        buffer.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    break
+                }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+
+    /// One line on stderr, `ktriage: ` first.
+    static func warn(_ message: String) {
+        let text = "ktriage: " + message + "\n"
+        _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+}
+
+/// Progress on stderr, only when stderr is a terminal and the run is long.
+struct Progress {
+    let total: Int
+    let enabled: Bool
+    private var lastShown: timespec = timespec()
+
+    init(total: Int) {
+        self.total = total
+        enabled = Terminal.stderrIsTTY && total > 1
+    }
+
+    mutating func update(done: Int, current: String) {
+        guard enabled else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let elapsedMillis = (now.tv_sec - lastShown.tv_sec) * 1000 + (now.tv_nsec - lastShown.tv_nsec) / 1_000_000
+        guard elapsedMillis >= 200 || done == total else { return }
+        lastShown = now
+        let name = current.count > 50 ? "…" + current.suffix(49) : current
+        let text = "\r\u{1B}[K[\(done)/\(total)] \(name)"
+        _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+
+    func finish() {
+        guard enabled else { return }
+        let text = "\r\u{1B}[K"
+        _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
+    }
+}

@@ -1,0 +1,28 @@
+/// A plain-text table whose columns fit the terminal: the widest column is cut first.
+enum TextTable {
+    static func render(header: [String], rows: [[String]], width: Int, into output: Output) {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        let separators = 2 * (widths.count - 1)
+        while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
+            widths[widest] > 8
+        {
+            widths[widest] -= 1
+        }
+        func format(_ cells: [String]) -> String {
+            var line = ""
+            for (index, cell) in cells.enumerated() where index < widths.count {
+                let cut = cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
+                line += cut
+                if index < widths.count - 1 { line += String(repeating: " ", count: widths[index] - cut.count + 2) }
+            }
+            return line
+        }
+        output.line(format(header))
+        for row in rows { output.line(format(row)) }
+    }
+}

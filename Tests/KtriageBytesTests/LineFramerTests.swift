@@ -1,0 +1,99 @@
+import KtriageBytes
+import KtriageTestSupport
+import Testing
+
+/// Frames `bytes` fed in chunks of `size` and returns the lines as strings plus the framer.
+private func frame(_ bytes: [UInt8], chunkSize: Int = .max, maxLineLength: Int = 1 << 20) -> ([String], LineFramer) {
+    var framer = LineFramer(maxLineLength: maxLineLength)
+    var lines: [String] = []
+    ChunkFeeder.feed(bytes, chunkSize: chunkSize) { chunk in
+        framer.feed(chunk) { lines.append(String(decoding: $0.bytes, as: UTF8.self)) }
+    }
+    framer.finish { lines.append(String(decoding: $0.bytes, as: UTF8.self)) }
+    return (lines, framer)
+}
+
+@Suite("Line framing")
+struct LineFramerTests {
+    @Test("LF, CRLF, bare CR and CR runs are one break each; LF LF keeps the empty line")
+    func lineBreaks() {
+        let input = Array("a\nb\r\nc\rd\r\r\ne\n\rf\n\ng".utf8)
+        for size in ChunkFeeder.sizes {
+            let (lines, framer) = frame(input, chunkSize: size)
+            #expect(lines == ["a", "b", "c", "d", "e", "f", "", "g"], "chunk size \(size)")
+            #expect(framer.crBreaks == 3)
+        }
+    }
+
+    @Test("line numbers and offsets point at line starts")
+    func numbersAndOffsets() {
+        var framer = LineFramer()
+        var seen: [(Int, Int64)] = []
+        let input = Array("ab\r\ncd\nef".utf8)
+        ChunkFeeder.feed(input, chunkSize: 3) { chunk in framer.feed(chunk) { seen.append(($0.number, $0.offset)) } }
+        framer.finish { seen.append(($0.number, $0.offset)) }
+        #expect(seen.map(\.0) == [1, 2, 3])
+        #expect(seen.map(\.1) == [0, 4, 7])
+    }
+
+    @Test("NUL bytes are dropped and counted")
+    func nulBytes() {
+        for size in ChunkFeeder.sizes {
+            let (lines, framer) = frame([0x61, 0, 0x62, 0x0A, 0, 0, 0x0A, 0x63], chunkSize: size)
+            #expect(lines == ["ab", "", "c"], "chunk size \(size)")
+            #expect(framer.nulBytes == 3)
+        }
+    }
+
+    @Test("a 5 MiB line is cut at the limit, the next line survives, memory stays bounded")
+    func hugeLine() {
+        var input = [UInt8](repeating: 0x78, count: 5 << 20)
+        input += Array("\nnext line\n".utf8)
+        for size in [Int.max, 65536, 1 << 20, 999_983] {
+            let (lines, framer) = frame(input, chunkSize: size)
+            #expect(lines.count == 2)
+            #expect(lines.first?.utf8.count == 1 << 20)
+            #expect(lines.last == "next line")
+            #expect(framer.cutLineCount == 1)
+            #expect(framer.cutLines.first?.number == 1)
+        }
+    }
+
+    @Test("invalid UTF-8 is kept as bytes")
+    func invalidUTF8() {
+        var framer = LineFramer()
+        var kept: [[UInt8]] = []
+        let input: [UInt8] = [0xFF, 0xC3, 0x28, 0x0A]
+        input.withUnsafeBytes { framer.feed($0) { kept.append(Array($0.bytes)) } }
+        #expect(kept == [[0xFF, 0xC3, 0x28]])
+        #expect(ByteEscaping.displayString(kept[0]) == "\\xff\\xc3(")
+    }
+
+    @Test("drip feed: every chunking of a console log gives the same lines")
+    func dripFeed() throws {
+        let bytes = try #require(Fixtures.read(Fixtures.path("wrappers/console.log")))
+        let (whole, _) = frame(bytes)
+        #expect(whole.count == 32)
+        for size in ChunkFeeder.sizes.dropFirst() {
+            let (lines, _) = frame(bytes, chunkSize: size)
+            #expect(lines == whole, "chunk size \(size)")
+        }
+    }
+
+    @Test("fast scan finds specials at every position of a word")
+    func specialByteScan() {
+        for position in 0..<24 {
+            for special: UInt8 in [0x0A, 0x0D, 0x00] {
+                var input = [UInt8](repeating: 0x41, count: 24)
+                input[position] = special
+                let (lines, _) = frame(input)
+                let expectedFirst = String(repeating: "A", count: position)
+                if special == 0 {
+                    #expect(lines == [String(repeating: "A", count: 23)])
+                } else {
+                    #expect(lines.first == expectedFirst, "position \(position)")
+                }
+            }
+        }
+    }
+}
