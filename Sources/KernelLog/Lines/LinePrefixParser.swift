@@ -48,7 +48,10 @@ struct LinePrefixParser {
             } else if first >= 0x41 {
                 if let end = parseBSDHeader(line, from: index, into: &prefix) { index = end }
             }
-            if prefix.kind == .otherProgram { return prefix }
+            if prefix.kind == .otherProgram {
+                prefix.textStart = min(index, line.count)
+                return prefix
+            }
         }
 
         index = parseKernelStamp(line, from: index, into: &prefix)
