@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "KernelDumpTests", dependencies: ["KernelDump", "KtriageTestSupport"]),
         .testTarget(name: "CrashFleetTests", dependencies: ["CrashFleet", "KtriageTestSupport"]),
         .testTarget(
-            name: "KtriageCLITests", dependencies: ["ktriage", "KtriageTestSupport"]),
+            name: "KtriageCLITests", dependencies: ["ktriage", "KtriageTestSupport"], exclude: ["Snapshots"]),
     ]
 )

@@ -145,8 +145,10 @@ public struct LineFramer {
         let number = lineCount + 1
         defer {
             lineCount = number
-            carry.removeAll(keepingCapacity: carry.capacity <= 64 * 1024)
-            usingCarry = false
+            if usingCarry {
+                carry.removeAll(keepingCapacity: carry.capacity <= 64 * 1024)
+                usingCarry = false
+            }
             discarding = false
             lineTruncated = false
         }
@@ -178,6 +180,24 @@ public struct LineFramer {
         let cr: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
         var index = from
         let raw = UnsafeRawPointer(base)
+        while index + 16 <= to {
+            let first = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let second = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
+            let firstLF = first ^ lf
+            let firstCR = first ^ cr
+            let secondLF = second ^ lf
+            let secondCR = second ^ cr
+            let firstHits =
+                (((first &- ones) & ~first) | ((firstLF &- ones) & ~firstLF) | ((firstCR &- ones) & ~firstCR)) & highs
+            let secondHits =
+                (((second &- ones) & ~second) | ((secondLF &- ones) & ~secondLF) | ((secondCR &- ones) & ~secondCR))
+                & highs
+            if firstHits | secondHits != 0 {
+                if firstHits != 0 { return index + firstHits.trailingZeroBitCount >> 3 }
+                return index + 8 + secondHits.trailingZeroBitCount >> 3
+            }
+            index += 16
+        }
         while index + 8 <= to {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             let xLF = word ^ lf

@@ -138,8 +138,8 @@ enum ScanTable {
 enum ScanJSON {
     static func render(_ results: [InputScanResult], format: ScanFormat, into output: Output) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = format == .json ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting =
+            format == .json ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let summaries = results.compactMap(\.summary)
         if format == .json {
             let document = ScanDocument(schema: 1, inputs: summaries, errors: results.compactMap(\.error))

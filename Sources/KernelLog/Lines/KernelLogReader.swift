@@ -21,7 +21,7 @@ public enum KernelLogReader {
     public static func read(
         _ input: ByteInput, options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        let stripper = LogLineStripper(path: input.path, options: options)
+        var stripper = LogLineStripper(path: input.path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         var sniffed = false
         var streamOffset: Int64 = 0
@@ -81,7 +81,7 @@ public enum KernelLogReader {
         guard let first = paths.first else { return LogReadSummary(path: "", source: .pstore) }
         var pstoreOptions = options
         pstoreOptions.source = .pstore
-        let stripper = LogLineStripper(path: first, options: pstoreOptions)
+        var stripper = LogLineStripper(path: first, options: pstoreOptions)
         var cut = 0
         for path in paths {
             var framer = LineFramer(maxLineLength: options.maxLineLength)
@@ -102,7 +102,7 @@ public enum KernelLogReader {
         bytes: UnsafeRawBufferPointer, path: String, options: LogReaderOptions = LogReaderOptions(),
         _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        let stripper = LogLineStripper(path: path, options: options)
+        var stripper = LogLineStripper(path: path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
         try framer.feed(bytes) { line in try stripper.process(line, body) }

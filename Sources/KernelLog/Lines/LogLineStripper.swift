@@ -2,7 +2,7 @@ import KtriageBytes
 
 /// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
 /// interns host names, joins pstore parts and keeps the summary.
-final class LogLineStripper {
+struct LogLineStripper {
     private enum Mode { case undecided, text, json, pstore }
 
     private let path: String
@@ -13,6 +13,8 @@ final class LogLineStripper {
     private var sawSyslog = false
     private var journalMode = false
     private var hostCache: [(bytes: [UInt8], name: String)] = []
+    private var hostIndex: [UInt64: Int] = [:]
+    private var lastHostIndex = -1
     private var bootID: String?
     private var pstore = PstoreJoiner()
     private(set) var summary: LogReadSummary
@@ -49,7 +51,7 @@ final class LogLineStripper {
         return TimeText.civil(days: Int(now.tv_sec) / 86_400).year
     }
 
-    func process(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+    mutating func process(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
         summary.lines += 1
         if mode == .undecided {
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
@@ -62,7 +64,7 @@ final class LogLineStripper {
         }
     }
 
-    func finish(_ body: (LogLine) throws -> Void) throws {
+    mutating func finish(_ body: (LogLine) throws -> Void) throws {
         if mode == .pstore {
             if pstore.overflowed {
                 summary.note(
@@ -70,7 +72,8 @@ final class LogLineStripper {
                         path: path,
                         message: "pstore input larger than \(PstoreJoiner.maxBufferedBytes) bytes: the rest is skipped"))
             }
-            try pstore.joined { bytes, number, offset, wall in
+            let joiner = pstore
+            try joiner.joined { bytes, number, offset, wall in
                 var metadata = LineMetadata(source: .pstore, host: options.host, wallClockMicros: wall)
                 let prefix = prefixParser.parse(bytes)
                 let text = UnsafeRawBufferPointer(rebasing: bytes[min(prefix.textStart, bytes.count)...])
@@ -95,7 +98,7 @@ final class LogLineStripper {
         return fileSource
     }
 
-    private func decideMode(_ bytes: UnsafeRawBufferPointer) {
+    private mutating func decideMode(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
         if options.source == .journald || (index < bytes.count && bytes[index] == 0x7B && options.source == nil) {
@@ -110,7 +113,7 @@ final class LogLineStripper {
         }
     }
 
-    private func processText(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+    private mutating func processText(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
         let bytes = line.bytes
         let prefix = prefixParser.parse(bytes)
         switch prefix.kind {
@@ -141,7 +144,7 @@ final class LogLineStripper {
             body)
     }
 
-    private func processJSON(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+    private mutating func processJSON(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
         let entry: JournalJSONEntry
         do { entry = try JournalJSONEntry.parse(line.bytes) } catch {
             summary.malformedLines += 1
@@ -180,7 +183,7 @@ final class LogLineStripper {
         }
     }
 
-    private func deliver(_ line: LogLine, _ body: (LogLine) throws -> Void) throws {
+    private mutating func deliver(_ line: LogLine, _ body: (LogLine) throws -> Void) throws {
         if line.metadata.isKernel {
             summary.kernelLines += 1
             if let wall = line.metadata.wallClockMicros {
@@ -208,24 +211,70 @@ final class LogLineStripper {
         return Int(count)
     }
 
-    private func internHost(_ bytes: UnsafeRawBufferPointer) -> String {
-        for entry in hostCache where entry.bytes.count == bytes.count {
-            if entry.bytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) { return entry.name }
+    private mutating func internHost(_ bytes: UnsafeRawBufferPointer) -> String {
+        // Consecutive lines often share a host: compare with the last one first.
+        if lastHostIndex >= 0, LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes) {
+            return hostCache[lastHostIndex].name
         }
-        return addHost(bytes: Array(bytes), name: ByteEscaping.displayString(bytes))
-    }
-
-    private func internHostString(_ name: String) -> String {
-        for entry in hostCache where entry.name == name { return entry.name }
-        return addHost(bytes: Array(name.utf8), name: name)
-    }
-
-    private func addHost(bytes: [UInt8], name: String) -> String {
-        // Bounded: hostile input with a new host per line keeps only the most recent ones cached.
-        if hostCache.count >= 256 { hostCache.removeFirst() }
-        hostCache.append((bytes, name))
-        if !summary.hosts.contains(name), summary.hosts.count < 10_000 { summary.hosts.append(name) }
+        let hash = LogLineStripper.quickHash(bytes)
+        if let index = hostIndex[hash], LogLineStripper.equal(hostCache[index].bytes, bytes) {
+            lastHostIndex = index
+            return hostCache[index].name
+        }
+        let name = ByteEscaping.displayString(bytes)
+        // Bounded: hostile input with a new host per line cannot grow the cache without limit.
+        if hostCache.count >= 4096 {
+            hostCache.removeAll(keepingCapacity: true)
+            hostIndex.removeAll(keepingCapacity: true)
+        }
+        hostIndex[hash] = hostCache.count
+        lastHostIndex = hostCache.count
+        hostCache.append((Array(bytes), name))
+        noteHost(name)
         return name
+    }
+
+    private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == bytes.count else { return false }
+        guard let other = bytes.baseAddress else { return true }
+        return stored.withUnsafeBytes { mine in
+            guard let base = mine.baseAddress else { return false }
+            return memcmp(base, other, bytes.count) == 0
+        }
+    }
+
+    /// Length and up to 16 bytes from both ends: enough to tell host names apart; equality is
+    /// still checked on the full bytes.
+    private static func quickHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+        if bytes.count >= 8 {
+            hash ^= bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+            hash = (hash ^ (hash >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        } else {
+            for byte in bytes { hash = (hash << 8) | UInt64(byte) }
+        }
+        return (hash ^ (hash >> 31)) &* 0x94D0_49BB_1331_11EB
+    }
+
+    private mutating func internHostString(_ name: String) -> String {
+        if lastHostIndex >= 0, hostCache[lastHostIndex].name == name { return hostCache[lastHostIndex].name }
+        if let index = hostCache.firstIndex(where: { $0.name == name }) {
+            lastHostIndex = index
+            return hostCache[index].name
+        }
+        if hostCache.count >= 4096 {
+            hostCache.removeAll(keepingCapacity: true)
+            hostIndex.removeAll(keepingCapacity: true)
+        }
+        lastHostIndex = hostCache.count
+        hostCache.append((Array(name.utf8), name))
+        noteHost(name)
+        return name
+    }
+
+    private mutating func noteHost(_ name: String) {
+        if summary.hosts.count < 10_000, !summary.hosts.contains(name) { summary.hosts.append(name) }
     }
 }
 

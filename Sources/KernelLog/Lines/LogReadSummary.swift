@@ -48,6 +48,21 @@ public struct LogReadSummary: Sendable, Codable, Equatable {
     /// At most `LogReadSummary.maxDiagnostics` problems, in order.
     public var diagnostics: [LogDiagnostic] = []
 
+    enum CodingKeys: String, CodingKey {
+        case path, source, compressed, lines, hosts, diagnostics
+        case kernelLines = "kernel_lines"
+        case otherProgramLines = "other_program_lines"
+        case malformedLines = "malformed_lines"
+        case bootIDs = "boot_ids"
+        case firstWallClockMicros = "first_wall_clock_micros"
+        case lastWallClockMicros = "last_wall_clock_micros"
+        case firstMonotonicMicros = "first_monotonic_micros"
+        case lastMonotonicMicros = "last_monotonic_micros"
+        case droppedMessages = "dropped_messages"
+        case cutLines = "cut_lines"
+        case nulBytes = "nul_bytes"
+    }
+
     /// Cap on kept diagnostics per input.
     public static let maxDiagnostics = 100
 

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Input layer vs. cat and ripgrep on the same 1 GB files, in one hyperfine run each (warm cache).
+# ktriage's scan runs framing + wrapper stripping (+ the crash parser once it is built) on one core.
+# usage: Benchmarks/compare-input.sh [SIZE_MB]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-1024}
+bash scripts/setup.sh hyperfine ripgrep
+swift build -c release --product ktriage >&2
+syslog=/tmp/ktriage-bench-syslog-${size}m.log
+dmesg=/tmp/ktriage-bench-dmesg-${size}m.log
+[ -s "$syslog" ] || python3 Benchmarks/make-syslog.py "$syslog" "$size"
+[ -s "$dmesg" ] || sed -E 's/^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} [^ ]+ kernel: //; /^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /d' "$syslog" > "$dmesg"
+for file in "$syslog" "$dmesg"; do
+    ls -l "$file"
+    hyperfine --warmup 1 --runs 5 --export-markdown - \
+        "cat $file > /dev/null" \
+        "rg -c kernel $file" \
+        ".build/release/ktriage scan $file"
+done
