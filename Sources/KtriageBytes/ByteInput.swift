@@ -11,6 +11,8 @@ import KtriageNative
 public final class ByteInput {
     /// Size of the chunks read from pipes and produced by gzip inflation.
     public static let chunkSize = 1 << 20
+    /// Size of the windows in which a mapped file is handed out.
+    public static let mappedWindow = 64 << 20
 
     /// The path as given (`-` for stdin).
     public let path: String
@@ -97,7 +99,15 @@ public final class ByteInput {
 
     private func rawChunks(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         if let mappedFile {
-            if mappedFile.bytes.count > 0 { try body(mappedFile.bytes) }
+            // Windows of the mapping, each dropped after use: resident memory stays flat.
+            var start = 0
+            let total = mappedFile.bytes.count
+            while start < total {
+                let end = min(total, start + ByteInput.mappedWindow)
+                try body(UnsafeRawBufferPointer(rebasing: mappedFile.bytes[start..<end]))
+                mappedFile.dropPages(start..<end)
+                start = end
+            }
             return
         }
         if !pending.isEmpty {

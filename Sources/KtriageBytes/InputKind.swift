@@ -10,6 +10,8 @@ public enum InputKind: String, Sendable, Equatable {
     case kdumpCompressed
     /// makedumpfile's flattened stream (`makedumpfile` signature).
     case flattened
+    /// xz, bzip2, zstd or lz4 data: not read (decompress it first).
+    case otherCompression
     /// Mostly control bytes or NULs: not a log.
     case binary
     /// No bytes at all.
@@ -27,7 +29,18 @@ public enum InputKind: String, Sendable, Equatable {
             return .kdumpCompressed
         }
         if ByteScanning.hasLiteral(head, at: 0, "makedumpfile") { return .flattened }
+        if compressionName(head) != nil { return .otherCompression }
         return looksBinary(head) ? .binary : .text
+    }
+
+    /// The name of a compression format other than gzip, from its magic bytes.
+    public static func compressionName(_ head: UnsafeRawBufferPointer) -> String? {
+        let magic = Array(head.prefix(6))
+        if magic.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz" }
+        if magic.starts(with: [0x42, 0x5A, 0x68]) && magic.count > 3 && (0x31...0x39).contains(magic[3]) { return "bzip2" }
+        if magic.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "zstd" }
+        if magic.starts(with: [0x04, 0x22, 0x4D, 0x18]) { return "lz4" }
+        return nil
     }
 
     /// More than one byte in ten of the first 4 KiB is NUL or a control byte that text does not

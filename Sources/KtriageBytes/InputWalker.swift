@@ -110,7 +110,18 @@ public struct InputWalker {
         }
     }
 
+    /// Files that are never logs, skipped inside folders without reading them.
+    static let skippedExtensions: Set<String> = [
+        "py", "sh", "swift", "c", "h", "go", "rs", "md", "rst", "html", "css", "js", "png", "jpg", "jpeg",
+        "gif", "svg", "pdf", "zip", "tar", "o", "ko", "so", "a", "deb", "rpm", "iso", "img",
+    ]
+
     private mutating func addFile(_ path: String, root: String) {
+        let name = path.split(separator: "/").last ?? ""
+        if let dot = name.lastIndex(of: "."), InputWalker.skippedExtensions.contains(String(name[name.index(after: dot)...]).lowercased()) {
+            notes.append(Note(path: path, message: "not a log (by its name): skipped", isError: false))
+            return
+        }
         guard let kind = InputWalker.sniff(path: path) else {
             notes.append(Note(path: path, message: "cannot be read: skipped", isError: false))
             return
@@ -120,6 +131,8 @@ public struct InputWalker {
             notes.append(Note(path: path, message: "binary data, not a log: skipped", isError: false))
         case .empty:
             notes.append(Note(path: path, message: "empty: skipped", isError: false))
+        case .otherCompression:
+            notes.append(Note(path: path, message: "compressed with xz, bzip2, zstd or lz4: decompress it first; skipped", isError: false))
         default:
             items.append(Item(path: path, kind: kind, root: root))
         }

@@ -51,6 +51,17 @@ public final class MappedFile: @unchecked Sendable {
         if let mapping { _ = madvise(mapping, length, MADV_RANDOM) }
     }
 
+    /// Tells the kernel the pages of `range` are no longer needed, so a sequential scan of a huge
+    /// file keeps a flat resident size; touching them again re-reads them from the file.
+    public func dropPages(_ range: Range<Int>) {
+        guard let mapping, range.lowerBound >= 0, range.upperBound <= length else { return }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / pageSize * pageSize
+        let end = range.upperBound / pageSize * pageSize
+        guard end > start else { return }
+        _ = madvise(mapping + start, end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if let mapping { munmap(mapping, length) }
     }

@@ -41,6 +41,10 @@ public enum KernelLogReader {
                 case .gzip:
                     throw InputError(
                         path: input.path, offset: 0, message: "gzip inside gzip is not supported")
+                case .otherCompression:
+                    let name = InputKind.compressionName(chunk) ?? "another format"
+                    throw InputError(
+                        path: input.path, offset: 0, message: "compressed with \(name): decompress it first")
                 case .text, .empty:
                     break
                 }
