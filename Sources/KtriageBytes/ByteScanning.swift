@@ -24,7 +24,7 @@ public enum ByteScanning {
         for offset in 0..<count {
             let digit = bytes[index + offset] &- 0x30
             guard digit < 10 else { return nil }
-            value = value * 10 + Int(digit)
+            value = value &* 10 &+ Int(digit)
         }
         return value
     }
@@ -37,7 +37,7 @@ public enum ByteScanning {
         while position < bytes.count, position - index < 18 {
             let digit = bytes[position] &- 0x30
             guard digit < 10 else { break }
-            value = value * 10 + Int64(digit)
+            value = value &* 10 &+ Int64(digit)  // at most 18 digits: cannot overflow
             position += 1
         }
         return position > index ? (value, position) : nil

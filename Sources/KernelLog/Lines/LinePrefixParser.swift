@@ -97,29 +97,40 @@ struct LinePrefixParser {
         return index
     }
 
-    /// `[ seconds.fraction]` → microseconds.
+    /// `[ seconds.fraction]` → microseconds. The kernel pads seconds to five columns and prints
+    /// six fraction digits; other widths (nanoseconds in some tools) are accepted too.
     private func monotonicStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
-        var index = ByteScanning.skipSpaces(line, from: start + 1)
-        guard let (seconds, afterSeconds) = ByteScanning.decimal(line, at: index), afterSeconds < line.count,
-            line[afterSeconds] == 0x2E
-        else { return nil }
-        index = afterSeconds + 1
+        let count = line.count
+        var index = start + 1
+        while index < count, line[index] == 0x20 { index += 1 }
+        var seconds: Int64 = 0
+        let secondsStart = index
+        while index < count, index - secondsStart < 12 {
+            let digit = line[index] &- 0x30
+            guard digit < 10 else { break }
+            seconds = seconds &* 10 &+ Int64(digit)
+            index += 1
+        }
+        guard index > secondsStart, index < count, line[index] == 0x2E else { return nil }
+        index += 1
         var micros: Int64 = 0
         var digits = 0
-        while index < line.count, ByteScanning.isDigit(line[index]) {
+        while index < count {
+            let digit = line[index] &- 0x30
+            guard digit < 10 else { break }
             if digits < 6 {
-                micros = micros * 10 + Int64(line[index] - 0x30)
+                micros = micros &* 10 &+ Int64(digit)
                 digits += 1
             }
             index += 1
+            if index - secondsStart > 40 { return nil }
         }
-        guard digits > 0, index < line.count, line[index] == 0x5D else { return nil }
+        guard digits > 0, index < count, line[index] == 0x5D else { return nil }
         while digits < 6 {
-            micros *= 10
+            micros = micros &* 10
             digits += 1
         }
-        guard seconds < 1 << 40 else { return nil }
-        return (seconds * 1_000_000 + micros, index + 1)
+        return (seconds &* 1_000_000 &+ micros, index + 1)
     }
 
     /// `[Sun Nov 12 15:06:31 2017]` (`dmesg -T`, local time taken as UTC).

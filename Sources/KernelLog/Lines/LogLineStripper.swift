@@ -131,12 +131,11 @@ struct LogLineStripper {
         case .kernel:
             if prefix.hadSyslogWrapper { sawSyslog = true }
         }
-        var metadata = LineMetadata(
+        let metadata = LineMetadata(
             source: prefix.hadSyslogWrapper ? (journalMode ? .journal : .syslog) : fileSource,
             host: prefix.host.map { internHost(UnsafeRawBufferPointer(rebasing: bytes[$0])) } ?? options.host,
             bootID: bootID, wallClockMicros: prefix.wallClockMicros, monotonicMicros: prefix.monotonicMicros,
             caller: prefix.caller, level: prefix.level, isKernel: prefix.kind == .kernel)
-        if options.source == nil, prefix.hadHumanTime, metadata.source == .dmesg { metadata.source = .dmesg }
         let start = min(prefix.textStart, bytes.count)
         let text = UnsafeRawBufferPointer(rebasing: bytes[start...])
         try deliver(
