@@ -4,6 +4,11 @@ struct FrameLine {
     /// The identifier before any `.isra`/`.cold` clone suffix, when the line is a frame that title
     /// rules may use (reliable, printed as `name+0xoff/0xsize` or `name.suffix+…`).
     var titleName: String?
+    /// arm32 prints `(callee) from [<lr>] (caller+0x30/0x40)`: the caller's name.
+    var callerName: String?
+
+    /// Title names on this line, callee first.
+    var titleNames: [String] { [titleName, callerName].compactMap { $0 } }
 }
 
 /// Parses one call-trace line.
@@ -48,9 +53,16 @@ enum FrameParser {
             i += 2
             skipSpaces()
         }
-        if i < b.count, b[i] == UInt8(ascii: "(") { i += 1 }
+        var parenthesised = false
+        if i < b.count, b[i] == UInt8(ascii: "(") {
+            i += 1
+            parenthesised = true
+        }
         let nameStart = i
         while i < b.count, isIdent(b[i]) || b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: "$") { i += 1 }
+        if parenthesised, i > nameStart, i < b.count, b[i] == UInt8(ascii: ")") {
+            return armFrame(b, nameStart: nameStart, nameEnd: i, address: address, line: line)
+        }
         guard i > nameStart, i < b.count, b[i] == UInt8(ascii: "+") else { return nil }
         let nameEnd = i
         i += 1
@@ -84,6 +96,24 @@ enum FrameParser {
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)
         return FrameLine(frame: frame, titleName: titleName)
+    }
+
+    /// arm32 `[<pc>] (callee) from [<lr>] (caller+0x30/0x40)`.
+    static func armFrame(_ b: [UInt8], nameStart: Int, nameEnd: Int, address: UInt64?, line: Substring) -> FrameLine? {
+        let name = String(decoding: b[nameStart..<nameEnd], as: UTF8.self)
+        var result = FrameLine(frame: Frame(function: name, address: address), titleName: titleBase(name))
+        if let r = line.range(of: ") from ") {
+            let rest = line[r.upperBound...]
+            if let caller = parse(rest) { result.callerName = caller.titleName }
+        }
+        return result
+    }
+
+    /// The identifier part of a symbol (`foo.isra.0` → `foo`), if it can name a title frame.
+    static func titleBase(_ name: String) -> String? {
+        let base = name.prefix(while: { $0 != "." })
+        guard let f = base.utf8.first, isIdent(f), !(f >= 0x30 && f <= 0x39) else { return nil }
+        return String(base)
     }
 
     /// Decodes the instruction-pointer line (`RIP:`, `IP:`, `EIP:`, `pc :`, `PC is at`, `NIP [..]`,

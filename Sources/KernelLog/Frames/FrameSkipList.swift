@@ -16,7 +16,7 @@ enum FrameSkipList {
         .prefix("fixup_bug"), .prefix("do_error_trap"), .prefix("do_trap"), .prefix("handle_bug"),
         .prefix("exc_invalid_op"), .prefix("asm_exc_invalid_op"), .contains("invalid_op"), .prefix("do_invalid_op"),
         .contains("printk"), .prefix("print_tainted"), .contains("show_regs"), .prefix("__show_regs"),
-        .contains("unwind"), .prefix("arch_stack_walk"), .prefix("stack_trace_save"), .prefix("save_stack"),
+        .prefix("arch_stack_walk"), .prefix("stack_trace_save"), .prefix("save_stack"),
         .prefix("__save_stack"), .prefix("stack_depot"), .prefix("kmemleak"), .prefix("die"), .prefix("__die"),
         .prefix("oops_"), .prefix("bug_handler"), .prefix("__bug"), .prefix("brk_handler"), .prefix("call_break_hook"),
         .prefix("do_debug_exception"), .prefix("el1_dbg"), .prefix("el1h_64_sync"), .prefix("el1_sync"),
@@ -33,7 +33,7 @@ enum FrameSkipList {
         .prefix("__might_fault"), .prefix("might_fault"), .prefix("debug_smp_processor_id"),
         .prefix("__this_cpu_preempt_check"),
         // Allocators.
-        .contains("alloc_page"), .contains("alloc_pages"),
+        .contains("alloc_page"), .contains("alloc_pages"), .contains("alloc_frozen_pages"), .suffix("_noprof"),
         .contains("kmalloc"), .contains("kzalloc"), .contains("kcalloc"), .contains("kvmalloc"), .contains("kvzalloc"),
         .contains("krealloc"), .contains("kmem_cache"), .prefix("slab_"), .prefix("__slab"), .prefix("___slab"),
         .prefix("new_slab"), .prefix("allocate_slab"), .prefix("cache_alloc"), .prefix("____cache_alloc"),
@@ -67,7 +67,15 @@ enum FrameSkipList {
         .prefix("test_bit"), .prefix("set_bit"), .prefix("clear_bit"), .prefix("__set_bit"), .prefix("__clear_bit"),
         .prefix("test_and_"), .prefix("bitmap_"), .prefix("__bitmap_"), .prefix("find_next_bit"),
         // String and memory helpers.
-        .prefix("mem"), .prefix("__mem"), .prefix("str"), .prefix("__str"), .contains("snprintf"),
+        .prefix("memcpy"), .prefix("memmove"), .prefix("memset"), .prefix("memcmp"), .prefix("memchr"), .prefix("memscan"),
+        .prefix("__memcpy"), .prefix("__memmove"), .prefix("__memset"), .prefix("memzero"), .prefix("memdup"),
+        .prefix("memcat"), .prefix("memweight"), .prefix("memparse"), .prefix("__memcat"),
+        .exact("strcpy"), .exact("strncpy"), .exact("strlcpy"), .exact("strscpy"), .exact("strcat"), .exact("strncat"),
+        .exact("strlcat"), .exact("strcmp"), .exact("strncmp"), .exact("strcasecmp"), .exact("strncasecmp"), .exact("strchr"),
+        .exact("strrchr"), .exact("strnchr"), .exact("strlen"), .exact("strnlen"), .exact("strstr"), .exact("strnstr"),
+        .exact("strsep"), .exact("strspn"), .exact("strcspn"), .exact("strpbrk"), .exact("strim"), .exact("strreplace"),
+        .exact("strchrnul"), .prefix("strndup"), .prefix("strdup"), .prefix("__strlen"), .prefix("__strcpy"),
+        .prefix("__strncpy"), .prefix("__strscpy"), .prefix("__strnlen"), .prefix("strnlen_user"), .contains("snprintf"),
         .contains("sprintf"), .contains("string"), .contains("pointer"), .prefix("fortify_"), .prefix("__fortify"),
         .prefix("vsnprintf"), .prefix("format_decode"), .prefix("sized_strscpy"),
         // User copies.
@@ -104,7 +112,7 @@ enum FrameSkipList {
         .prefix("__raw_write"), .prefix("crc"), .prefix("__crc"),
         // Reference drops and frees.
         .exact("iput"), .exact("dput"), .prefix("__dentry_kill"), .exact("fput"), .prefix("____fput"),
-        .prefix("call_rcu"), .prefix("kfree_call_rcu"), .prefix("__call_rcu"), .prefix("rcu_do_batch"),
+        .prefix("rcu_do_batch"),
         .prefix("rcu_core"), .prefix("__free_slab"), .prefix("free_slab"), .prefix("discard_slab"),
         .prefix("__slab_free"), .prefix("do_slab_free"), .prefix("___cache_free"), .prefix("free_object"),
         .prefix("free_debug_processing"),
@@ -112,6 +120,8 @@ enum FrameSkipList {
         .contains("__x86_indirect_thunk"), .prefix("__x86_return_thunk"), .prefix("__pfx_"),
         .prefix("debug_object"), .prefix("__debug_object"), .prefix("debug_print_object"),
         .prefix("should_fail"), .prefix("should_failslab"), .prefix("fail_dump"),
+        // Entry code.
+        .prefix("entry_SYSCALL"), .prefix("entry_SYSENTER"), .prefix("entry_INT80"), .prefix("native_irq_return"),
     ]
 
     /// Names that mark a fault-injected failure; their stacks are often interleaved.

@@ -49,7 +49,7 @@ struct StackWalker {
         while i < lines.count, names.count < CrashReportParser.maxFramesPerReport {
             let line = lines[i]
             if Self.isStackMarker(line) { break }
-            if let f = FrameParser.parse(line[...]), let n = f.titleName { names.append(n) }
+            if let f = FrameParser.parse(line[...]) { names.append(contentsOf: f.titleNames) }
             i += 1
         }
         return names
@@ -60,7 +60,7 @@ struct StackWalker {
         var names: [String] = []
         var i = max(0, start)
         while i < lines.count, names.count < CrashReportParser.maxFramesPerReport {
-            if let f = FrameParser.parse(lines[i][...]), let n = f.titleName { names.append(n) }
+            if let f = FrameParser.parse(lines[i][...]) { names.append(contentsOf: f.titleNames) }
             i += 1
         }
         return names

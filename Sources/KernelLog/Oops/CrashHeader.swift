@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which title recipe family a header belongs to.
 enum HeaderFamily: Sendable {
     case bug, warning, info, armUnable, gpf, stackSegment, kernelPanic, doubleFault, rustPanic
@@ -40,7 +42,8 @@ enum CrashHeaders {
         CrashHeader(
             literal: "WARNING:", family: .warning, role: .start,
             excludes: [
-                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS", "The mand mount option",
+                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS", "mand mount option", "hw-vuln",
+                "Speculative Return Stack Overflow", "CPU_SRSO",
                 "Unprivileged eBPF is enabled", "mitigation", "Mitigation", "WARNING: at least",
                 "-WARNING:", "_WARNING:", "WARNING: Kernel version", "WARNING: Spectre", "WARNING: unpatched",
                 "WARNING: TSC", "WARNING: tsc",
@@ -68,7 +71,7 @@ enum CrashHeaders {
         CrashHeader(literal: "int3:", family: .int3, role: .start),
         CrashHeader(literal: "UBSAN:", family: .ubsan, role: .start),
         CrashHeader(
-            literal: "Booting the kernel", family: .reboot, role: .start,
+            literal: "Booting the kernel.", family: .reboot, role: .start,
             excludes: ["Parsing ELF", "Decompressing Linux", "Unknown parameter '"], atStart: true),
         CrashHeader(literal: "unregister_netdevice: waiting for", family: .netdevUnregister, role: .continuation),
         CrashHeader(literal: "VFS: Close: file count is 0", family: .vfsClose, role: .start),
@@ -77,7 +80,9 @@ enum CrashHeaders {
         CrashHeader(literal: "Unhandled fault:", family: .armFault, role: .start),
         CrashHeader(literal: "Alignment trap:", family: .armFault, role: .start),
         CrashHeader(literal: "trusty: panic", family: .trusty, role: .start),
-        CrashHeader(literal: "fatal error:", family: .goFatal, role: .start, excludes: ["fatal error: runtime: out of memory"]),
+        CrashHeader(
+            literal: "fatal error:", family: .goFatal, role: .start, excludes: ["fatal error: runtime: out of memory"],
+            atStart: true),
         CrashHeader(literal: "SYZFAIL:", family: .syzFail, role: .start),
         CrashHeader(literal: "SYZFATAL:", family: .syzFail, role: .start),
         CrashHeader(literal: "panic:", family: .syzFail, role: .start, excludes: ["_panic:", " panic: "], atStart: true),
@@ -103,7 +108,16 @@ enum CrashHeaders {
         for h in table {
             guard let r = text.range(of: h.literal) else { continue }
             if h.atStart, !text[..<r.lowerBound].allSatisfy({ $0 == " " }) { continue }
-            if h.excludes.contains(where: { text.contains($0) }) { continue }
+            if h.excludes.contains(where: { text.range(of: $0, options: .caseInsensitive) != nil }) { continue }
+            let after = text[r.upperBound...]
+            // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
+            // driver's own tag).
+            if h.literal.hasSuffix(":"), let c = after.first, c != " " { continue }
+            // Kernel reports always contain lower-case text (paths, functions); a line in capitals
+            // is some program shouting, or an upper-cased console.
+            if h.literal.hasSuffix(":"), h.literal.count <= 8, !after.isEmpty, !after.contains(where: { $0.isLowercase }) {
+                continue
+            }
             return (h, r)
         }
         return nil

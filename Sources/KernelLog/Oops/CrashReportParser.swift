@@ -37,6 +37,7 @@ public struct CrashReportParser {
     private var active: [ReportBuilder] = []
     private var records: [CrashRecord] = []
     private var lastStart: (number: Int, context: LineContext)?
+    private var sawTimestamps = false
     private let prefilter = HeaderPrefilter.shared
     /// Reports found beyond ``maxRecords``.
     public private(set) var droppedRecords = 0
@@ -50,12 +51,15 @@ public struct CrashReportParser {
         guard metadata.isKernel else { return }
         let text = line.text
         let bytes = UnsafeRawBufferPointer(rebasing: text.prefix(Self.maxLineBytes))
+        if metadata.monotonicMicros != nil { sawTimestamps = true }
         let mayStart = prefilter.mayContainHeader(bytes)
         if active.isEmpty && !mayStart { return }
         let context = LineContext(metadata)
         var target = active.firstIndex { $0.context == context }
         if target == nil, context.isCPU { target = active.firstIndex { $0.allCPUs } }
-        if target == nil && !mayStart { return }
+        // `** replaying previous printk message **` right after a header cancels that header.
+        let replayCheck = lastStart.map { $0.number == line.number - 1 } ?? false
+        if target == nil && !mayStart && !replayCheck { return }
         let string = String(decoding: bytes, as: UTF8.self)
         handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
     }
@@ -77,7 +81,10 @@ public struct CrashReportParser {
             active.remove(at: i)
             return
         }
-        if mayStart, let (header, range) = CrashHeaders.match(string) {
+        if metadata.monotonicMicros != nil { sawTimestamps = true }
+        // On a timestamped console, a line without a timestamp is user-space output, not a report.
+        let userSpace = sawTimestamps && context == .none
+        if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
             return
         }

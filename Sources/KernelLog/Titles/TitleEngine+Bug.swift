@@ -53,10 +53,10 @@ extension TitleEngine {
             return atLineTitle("BUG: lock held when returning to user space in {F}", kind: .lockdep)
         }
         if s.hasPrefix("bad unlock balance detected") {
-            return titled("BUG: bad unlock balance in {F}", kind: .lockdep, pick: StackWalker.pick(walker.stackFrames(from: 0)))
+            return titled("BUG: bad unlock balance in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
         }
         if s.hasPrefix("held lock freed") {
-            return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: StackWalker.pick(walker.stackFrames(from: 0)))
+            return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
         }
         for fixed in ["Bad rss-counter state", "non-zero nr_ptes on freeing mm", "non-zero nr_pmds on freeing mm", "workqueue lockup"]
         where s.hasPrefix(fixed) {
@@ -105,8 +105,7 @@ extension TitleEngine {
             let extra: [FramePattern] = [
                 .contains("alloc"), .contains("kmemleak"), .contains("kmalloc"), .contains("slab"), .contains("kmem"),
                 .contains("strdup"), .contains("strndup"), .contains("memdup"), .contains("kasprintf"),
-                .contains("vmalloc"), .prefix("__kmalloc"), .prefix("__do_kmalloc"), .contains("new_inode"),
-                .prefix("skb_clone"), .contains("_create_"), .prefix("kvasprintf"),
+                .contains("vmalloc"), .prefix("__kmalloc"), .prefix("__do_kmalloc"), .prefix("kvasprintf"),
             ]
             return titled("memory leak in {F}", kind: .memoryLeak, pick: StackWalker.pick(walker.stackFrames(from: start), skip: extra))
         }
@@ -242,11 +241,21 @@ extension TitleEngine {
 
     /// `… still has locks held!` / `… nested lock was not taken`: the function of the first frame line after it.
     func locksHeldTitle(prefix: String) -> TitleResult {
-        let fn = walker.allFrames(from: 1).first
-        var r = TitleResult("\(prefix): still has locks held in \(fn ?? "corrupted")", kind: .lockdep)
-        r.frame = fn
-        if fn == nil { r.corruptedReason = "no frame after the held-locks list" }
-        return r
+        titled("\(prefix): still has locks held in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
+    }
+
+    /// Functions of `at:` lines and frame lines after the header, in order (lockdep reports name
+    /// the lock site on `at:` lines before the stack).
+    func atOrFrames() -> [String] {
+        var names: [String] = []
+        for line in lines.dropFirst() where names.count < CrashReportParser.maxFramesPerReport {
+            if let f = FrameParser.parse(line[...]) {
+                names.append(contentsOf: f.titleNames)
+            } else if line.contains("at: "), let fn = Self.atFunction(line) {
+                names.append(fn)
+            }
+        }
+        return names
     }
 
     /// Titles naming the function of the first `at:` line.

@@ -71,7 +71,7 @@ extension TitleEngine {
             if header.literal == "panic:", s.hasPrefix("Sentry detected"), s.contains("stuck task") {
                 return TitleResult("panic: Sentry detected stuck tasks", kind: .other, expectsStack: false)
             }
-            var r = TitleResult(header.literal + (header.literal == "panic:" ? " " : "") + s, kind: .other, expectsStack: false)
+            var r = TitleResult(header.literal + " " + s, kind: .other, expectsStack: false)
             if header.literal == "SYZFATAL:" { r.alts = ["SYZFATAL"] }
             return r
         case .oops:

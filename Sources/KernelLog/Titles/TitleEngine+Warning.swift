@@ -36,13 +36,13 @@ extension TitleEngine {
                 "WARNING: suspicious RCU usage in {F}", kind: .lockdep,
                 pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
         }
-        if s.hasPrefix("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
+        if s.contains("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
         for name in ["nested lock was not taken", "lock held when returning to user space", "bad unlock balance", "held lock freed"]
-        where s.hasPrefix(name) {
+        where s.lowercased().hasPrefix(name) {
             if name == "lock held when returning to user space" {
                 return atLineTitle("WARNING: \(name) in {F}", kind: .lockdep)
             }
-            return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: StackWalker.pick(walker.stackFrames(from: 0)))
+            return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
         }
         if s.hasPrefix("kernel stack regs at"), let q = s.range(of: " has bad '") {
             let reg = s[q.upperBound...].prefix(while: { $0 != "'" })
@@ -68,7 +68,7 @@ extension TitleEngine {
         if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
             return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(cands))
         }
-        if path.contains("mm/"), fn.map({ $0.contains("kmalloc") || $0.contains("krealloc") || $0.contains("kvmalloc") || $0.contains("alloc_pages") }) ?? false {
+        if path.contains("mm/"), fn.map({ $0.contains("kmalloc") || $0.contains("krealloc") || $0.contains("kvmalloc") }) ?? false {
             return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(cands))
         }
         if fn == "usb_submit_urb" {
@@ -84,6 +84,13 @@ extension TitleEngine {
     /// The file and function of a WARNING header.
     func warningLocation(_ s: Substring) -> (String, String?)? {
         var t = s
+        // 6.x `WARNING: [cond] path/file.c:12 at fn+0x…, CPU#1: comm/pid`
+        if t.hasPrefix("["), let close = t.range(of: "] ") {
+            let candidate = t[close.upperBound...]
+            if let sp = candidate.firstIndex(of: " "), candidate[..<sp].contains(":"), candidate[..<sp].contains(".") {
+                t = candidate
+            }
+        }
         if t.hasPrefix("CPU:") || t.hasPrefix("at ") || t.hasPrefix("[") {
             guard let at = t.range(of: "at ") else { return nil }
             t = t[at.upperBound...]
@@ -92,7 +99,10 @@ extension TitleEngine {
         guard let colon = path.lastIndex(of: ":"), path[..<colon].contains(".") else { return nil }
         let file = String(path[..<colon])
         var after = t.dropFirst(path.count).drop(while: { $0 == " " || $0 == "," })
-        if after.hasPrefix("at ") { return (file, nil) }
+        if after.hasPrefix("at ") {
+            let fnText = after.dropFirst(3)
+            return (file, fnText.hasPrefix("0x") ? nil : Self.identifier(fnText))
+        }
         if after.hasPrefix("[<"), let e = after.firstIndex(of: "]") { after = after[after.index(after: e)...].drop(while: { $0 == " " }) }
         return (file, Self.identifier(after))
     }
@@ -148,7 +158,7 @@ extension TitleEngine {
                 "INFO: suspicious RCU usage in {F}", kind: .lockdep,
                 pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
         }
-        if s.hasPrefix("task "), s.contains(" blocked for more than ") {
+        if s.hasPrefix("task "), s.contains(" blocked "), s.contains("for more than ") {
             return titled("INFO: task hung in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()), alts: ["hang in {F}"])
         }
         if s.hasPrefix("task "), s.contains(" can't die for more than ") {
@@ -175,7 +185,11 @@ extension TitleEngine {
         }
         var cands: [String] = []
         if start > 0 {
-            cands = walker.allFrames(from: start + 1)
+            for line in lines.dropFirst(start + 1) where cands.count < CrashReportParser.maxFramesPerReport {
+                if let f = FrameParser.parse(line[...]) ?? FrameParser.parseInstructionPointer(line[...]) {
+                    cands.append(contentsOf: f.titleNames)
+                }
+            }
         } else {
             cands = walker.stackFrames(from: 0)
         }
