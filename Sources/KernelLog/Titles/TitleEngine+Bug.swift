@@ -72,10 +72,19 @@ extension TitleEngine {
         }
         if s.hasPrefix("Bad page state") || s.hasPrefix("Bad page cache") {
             let what = s.hasPrefix("Bad page state") ? "state" : "cache"
-            let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) ?? 0
+            // The allocation stack follows `page last allocated via order …` directly, without a marker.
             let extra: [FramePattern] = [.contains("page"), .contains("folio"), .prefix("free_"), .prefix("__free_")]
-            var cands = walker.stackFrames(from: start)
-            if cands.isEmpty { cands = walker.allFrames(from: start) }
+            var cands: [String] = []
+            if let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) {
+                for line in lines.dropFirst(start + 1) {
+                    guard let f = FrameParser.parse(line[...]) else {
+                        if cands.isEmpty || line.contains("[inline]") { continue }
+                        break
+                    }
+                    cands.append(contentsOf: f.titleNames)
+                }
+            }
+            if cands.isEmpty { cands = walker.stackFrames(from: 0) }
             return titled("BUG: Bad page \(what) in {F}", kind: .badPage, pick: StackWalker.pick(cands, skip: extra))
         }
         if s.hasPrefix("sleeping function called from invalid context") {
@@ -127,6 +136,14 @@ extension TitleEngine {
         return r
     }
 
+    /// Functions that free on someone else's behalf.
+    static let freeHelpers: [FramePattern] = [
+        .prefix("kfree"), .prefix("__kfree"), .prefix("kvfree"), .prefix("kmem_cache_free"), .prefix("__kmem_cache_free"),
+        .prefix("slab_free"), .prefix("__slab_free"), .prefix("do_slab_free"), .prefix("vfree"), .prefix("__vfree"),
+        .prefix("free_pages"), .prefix("__free_pages"), .prefix("free_percpu"), .prefix("kfree_skb"), .contains("rcu"),
+        .prefix("slab_"), .prefix("kmem_cache"),
+    ]
+
     func kasanTitle(_ s: Substring) -> TitleResult {
         // `use-after-free in foo+0x1/0x2`, `double-free or invalid-free in foo`, old `… on address ffff…`.
         guard let inRange = s.range(of: " in ") else {
@@ -143,9 +160,7 @@ extension TitleEngine {
         cands.append(contentsOf: walker.stackFrames(from: 0))
         let hwTag: [FramePattern] = [.prefix("el1_"), .prefix("el1h_"), .contains("fault"), .prefix("do_mem_abort")]
         if what == "double-free or invalid-free" || what == "double-free" || what == "invalid-free" {
-            let freeHelpers: [FramePattern] = [
-                .contains("free"), .prefix("slab_"), .prefix("kmem_cache"), .contains("rcu"),
-            ]
+            let freeHelpers = Self.freeHelpers
             return titled(
                 "KASAN: invalid-free in {F}", kind: .kasan, pick: StackWalker.pick(cands, skip: freeHelpers + hwTag),
                 alts: ["invalid-free in {F}"])
@@ -176,6 +191,7 @@ extension TitleEngine {
         let what = s[..<inRange.lowerBound]
         let extra: [FramePattern] = [
             .prefix("skb_"), .prefix("__skb"), .prefix("netlink_ack"), .contains("crypto"), .prefix("alloc_skb"),
+            .prefix("chacha"), .prefix("aes_"), .prefix("sha1"), .prefix("sha256"), .prefix("sha512"), .prefix("blake2"),
             .prefix("__alloc_skb"), .prefix("consume_skb"), .prefix("kmsan"),
         ]
         let first = walker.stackFrames(from: 0)
@@ -222,7 +238,7 @@ extension TitleEngine {
         if s.hasPrefix("invalid free") {
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }
             return titled(
-                "KFENCE: invalid free in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn), skip: [.contains("free")]),
+                "KFENCE: invalid free in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn), skip: Self.freeHelpers),
                 alts: ["invalid-free in {F}"], expectsStack: false)
         }
         if s.hasPrefix("invalid read") || s.hasPrefix("invalid write") {
@@ -233,7 +249,7 @@ extension TitleEngine {
         if s.hasPrefix("memory corruption") {
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }
             return titled(
-                "KFENCE: memory corruption in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn), skip: [.contains("free")]),
+                "KFENCE: memory corruption in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn), skip: Self.freeHelpers),
                 expectsStack: false)
         }
         return TitleResult("KFENCE: " + s, kind: .kfence, corrupted: "unrecognised KFENCE header")

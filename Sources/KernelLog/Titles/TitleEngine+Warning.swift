@@ -121,12 +121,13 @@ extension TitleEngine {
         {
             return TitleResult(rawTitle, kind: .lockdep, expectsStack: false)
         }
+        // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
         var cands: [String] = []
-        for line in lines.dropFirst() where line.contains(", at: ") || line.hasSuffix(" at:") || line.contains("at: [<") {
+        for line in lines.dropFirst() where line.contains(", at: ") || line.contains("at: [<") {
             if let fn = Self.atFunction(line) { cands.append(fn) }
             if cands.count >= 2 { break }
         }
-        cands.append(contentsOf: walker.stackFrames(from: 0))
+        cands.append(contentsOf: walker.allFrames(from: 1))
         let extra: [FramePattern] = [
             .prefix("flush_workqueue"), .prefix("__flush_workqueue"), .prefix("flush_work"), .prefix("process_one_work"),
             .prefix("worker_thread"), .prefix("start_flush_work"),
@@ -193,7 +194,9 @@ extension TitleEngine {
         } else {
             cands = walker.stackFrames(from: 0)
         }
-        let extra: [FramePattern] = [.contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_")]
+        let extra: [FramePattern] = [
+            .contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_"), .prefix("asm_"),
+        ]
         return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: StackWalker.pickStall(cands, skip: extra), alts: ["stall in {F}"])
     }
 }

@@ -11,6 +11,13 @@ struct TitleEngine {
 
     init(lines: [String], header: CrashHeader, literal: Range<String.Index>) {
         var kept = lines
+        // A task name with a newline splits `INFO: task <comm>:<pid> blocked for …` over two lines.
+        if kept.count > 1, let first = kept.first, first.contains("INFO: task "), !first.contains("for more than"),
+            kept[1].contains("for more than")
+        {
+            kept[0] = first + kept[1]
+            kept.remove(at: 1)
+        }
         // A panic or lockdep splat far into a report is caused by the report itself (panic_on_warn);
         // it only helps when the report is short and its own stack is missing.
         let limit = (lines.first?.contains("KMSAN:") ?? false) ? 16 : 22
