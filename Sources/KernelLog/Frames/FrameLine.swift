@@ -91,7 +91,7 @@ enum FrameParser {
         if reliable, isIdent(first), !(first >= 0x30 && first <= 0x39) {
             var k = nameStart
             while k < nameEnd, isIdent(b[k]) { k += 1 }
-            titleName = String(decoding: b[nameStart..<k], as: UTF8.self)
+            titleName = Demangler.demangle(String(decoding: b[nameStart..<k], as: UTF8.self))
         }
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)

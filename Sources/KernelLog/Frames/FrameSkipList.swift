@@ -8,7 +8,7 @@ enum FrameSkipList {
         .contains("hwasan"), .prefix("__sanitizer"), .contains("check_memory_region"), .contains("check_region_inline"),
         .prefix("__ubsan"), .contains("ubsan_"), .prefix("kfence"), .prefix("__kfence"), .contains("watchpoint"),
         .prefix("__check_object_size"), .prefix("check_object"), .prefix("check_heap_object"),
-        .prefix("__tsan"), .prefix("__kcov"), .prefix("write_comp_data"), .prefix("__sanitizer_cov"),
+        .prefix("__tsan"), .prefix("__kcov"), .prefix("__sanitizer_cov"),
         // Reporting machinery.
         .contains("dump_stack"), .contains("show_stack"), .contains("dump_backtrace"), .contains("show_trace"),
         .contains("print_report"), .contains("print_address_description"), .contains("panic"),
@@ -133,7 +133,8 @@ enum FrameSkipList {
         .prefix("walk_stack"), .prefix("do_DataAbort"), .prefix("do_PrefetchAbort"), .prefix("print_unlock_imbalance"),
         .prefix("print_lock"), .prefix("lock_sock"), .prefix("release_sock"), .contains("held_lock"),
         .prefix("lock_is_held"), .prefix("unregister_netdevice"), .prefix("unregister_"), .suffix("_unregister"),
-        .contains("irq_on_stack"),
+        .contains("irq_on_stack"), .contains("dput"), .prefix("mark_buffer_dirty"), .contains("is_static_object"),
+        .prefix("__vunmap"), .prefix("vunmap"), .prefix("vfree"), .prefix("__vfree"), .prefix("perf_trace"),
         // Entry code.
         .prefix("entry_SYSCALL"), .prefix("entry_SYSENTER"), .prefix("entry_INT80"), .prefix("native_irq_return"),
     ]

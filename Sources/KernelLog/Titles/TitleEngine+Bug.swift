@@ -73,7 +73,9 @@ extension TitleEngine {
         if s.hasPrefix("Bad page state") || s.hasPrefix("Bad page cache") {
             let what = s.hasPrefix("Bad page state") ? "state" : "cache"
             // The allocation stack follows `page last allocated via order …` directly, without a marker.
-            let extra: [FramePattern] = [.contains("page"), .contains("folio"), .prefix("free_"), .prefix("__free_")]
+            let extra: [FramePattern] = [
+                .contains("page"), .contains("folio"), .prefix("free_"), .prefix("__free_"), .contains("alloc"),
+            ]
             var cands: [String] = []
             if let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) {
                 for line in lines.dropFirst(start + 1) {

@@ -68,7 +68,7 @@ extension TitleEngine {
         if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
             return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(cands))
         }
-        if path.contains("mm/"), fn.map({ $0.contains("kmalloc") || $0.contains("krealloc") || $0.contains("kvmalloc") }) ?? false {
+        if path.contains("mm/"), fn.map({ ["kmalloc", "__kmalloc", "kvmalloc", "__kvmalloc", "krealloc", "__krealloc"].contains(where: $0.hasPrefix) }) ?? false {
             return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(cands))
         }
         if fn == "usb_submit_urb" {
@@ -127,7 +127,8 @@ extension TitleEngine {
             if let fn = Self.atFunction(line) { cands.append(fn) }
             if cands.count >= 2 { break }
         }
-        cands.append(contentsOf: walker.allFrames(from: 1))
+        // `inconsistent lock state` blames the current stack, not the one where the state was registered.
+        cands.append(contentsOf: word == "inconsistent lock state" ? walker.stackFrames(from: 0) : walker.allFrames(from: 1))
         let extra: [FramePattern] = [
             .prefix("flush_workqueue"), .prefix("__flush_workqueue"), .prefix("flush_work"), .prefix("process_one_work"),
             .prefix("worker_thread"), .prefix("start_flush_work"),
@@ -140,6 +141,9 @@ extension TitleEngine {
         if s.isEmpty { return TitleResult("INFO: corrupted", kind: .bug, corrupted: "bare INFO: line") }
         for (banner, word) in Self.lockdepBanners where s.hasPrefix(banner) {
             return lockdepTitle(word: word, banner: banner)
+        }
+        if s.contains("-safe -> ") && s.contains("-unsafe lock order detected") {
+            return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
         if s.hasPrefix("rcu_") || s.hasPrefix("rcu ") || s.hasPrefix("rcu_preempt") || s.hasPrefix("rcu_sched") {
             if s.contains("detected stall") || s.contains("self-detected stall") || s.contains("detected expedited stall")
