@@ -55,6 +55,23 @@ struct StackWalker {
         return names
     }
 
+    /// Frames printed right after line `index` without a marker (KMSAN, `page last allocated`):
+    /// up to the first line that is not a frame once frames have started.
+    func framesFollowing(_ index: Int) -> [String] {
+        var names: [String] = []
+        for line in lines.dropFirst(index + 1) {
+            if names.count >= CrashReportParser.maxFramesPerReport { break }
+            if let f = FrameParser.parse(line[...]) {
+                names.append(contentsOf: f.titleNames)
+            } else if !names.isEmpty && !line.contains("[inline]") {
+                break
+            } else if Self.isStackMarker(line) {
+                break
+            }
+        }
+        return names
+    }
+
     /// All title-eligible frames from `start` on (every stack), in order.
     func allFrames(from start: Int) -> [String] {
         var names: [String] = []

@@ -26,7 +26,7 @@ enum HeaderRole: Sendable {
 struct CrashHeader: Sendable {
     let literal: String
     let family: HeaderFamily
-    let role: HeaderRole
+    var role: HeaderRole
     var excludes: [String] = []
     /// The literal must begin the message (after spaces), not appear inside it.
     var atStart = false
@@ -118,7 +118,10 @@ enum CrashHeaders {
             if h.literal.hasSuffix(":"), h.literal.count <= 8, !after.isEmpty, !after.contains(where: { $0.isLowercase }) {
                 continue
             }
-            return (h, r)
+            var found = h
+            // arm64 `Internal error: Oops - BUG: …` continues the report that `kernel BUG at` began.
+            if h.role == .start, text.contains("Internal error:") { found.role = .continuation }
+            return (found, r)
         }
         return nil
     }

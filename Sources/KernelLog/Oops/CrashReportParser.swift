@@ -70,7 +70,7 @@ public struct CrashReportParser {
         var target = target
         // A report whose stream went quiet for minutes is over.
         if let t = target, let now = metadata.monotonicMicros, let last = active[t].lastMonotonic,
-            now - last > Self.maxGapMicros || now < last
+            now - last > Self.maxGapMicros
         {
             close(t)
             target = nil

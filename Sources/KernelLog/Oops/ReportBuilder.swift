@@ -40,7 +40,7 @@ struct ReportBuilder {
             return
         }
         lines.append(line)
-        if monotonic != nil { lastMonotonic = monotonic }
+        if let m = monotonic, m > (lastMonotonic ?? Int64.min) { lastMonotonic = m }
         if ended { linesSinceEnd += 1 }
         if line.contains("---[ end trace") || line.contains("---[ end Kernel panic") { ended = true }
         if line.contains("Sending NMI from CPU") || line.contains("NMI backtrace for cpu") { allCPUs = true }

@@ -196,7 +196,9 @@ extension TitleEngine {
             .prefix("chacha"), .prefix("aes_"), .prefix("sha1"), .prefix("sha256"), .prefix("sha512"), .prefix("blake2"),
             .prefix("__alloc_skb"), .prefix("consume_skb"), .prefix("kmsan"),
         ]
-        let first = walker.stackFrames(from: 0)
+        // KMSAN prints the first stack right after the header, without `Call Trace:`.
+        var first = walker.framesFollowing(0)
+        if first.isEmpty { first = walker.stackFrames(from: 0) }
         var cands: [String] = []
         if let f = Self.identifier(s[inRange.upperBound...]) { cands.append(f) }
         cands.append(contentsOf: first)

@@ -31,8 +31,9 @@ struct TitleEngine {
         }
         self.lines = kept
         self.header = header
-        let first = lines.first ?? ""
-        self.rest = first[literal.lowerBound...]
+        let first = kept.first ?? ""
+        let start = first.range(of: header.literal)?.lowerBound ?? first.startIndex
+        self.rest = first[start...]
         self.walker = StackWalker(lines: kept)
     }
 
