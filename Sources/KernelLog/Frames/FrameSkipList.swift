@@ -100,7 +100,7 @@ enum FrameSkipList {
         .prefix("destroy_workqueue"), .prefix("drain_workqueue"), .prefix("insert_work"), .prefix("init_timer"),
         .prefix("timer_setup"), .prefix("__init_work"), .prefix("delayed_work_timer_fn"),
         // kobject / device / sysfs teardown.
-        .prefix("kobject_"), .prefix("kobj_"), .prefix("device_del"), .prefix("device_unregister"),
+        .contains("kobject_"), .prefix("kobj_"), .prefix("device_del"), .prefix("device_unregister"),
         .prefix("device_release"), .prefix("device_add"), .prefix("put_device"), .prefix("get_device"),
         .prefix("device_remove_file"), .prefix("device_destroy"), .prefix("device_create_file"), .prefix("sysfs_"),
         .prefix("devres_"), .prefix("release_nodes"), .prefix("add_uevent_var"), .prefix("klist_"),

@@ -115,7 +115,9 @@ enum CrashHeaders {
             if h.literal.hasSuffix(":"), let c = after.first, c != " " { continue }
             // Kernel reports always contain lower-case text (paths, functions); a line in capitals
             // is some program shouting, or an upper-cased console.
-            if h.literal.hasSuffix(":"), h.literal.count <= 8, !after.isEmpty, !after.contains(where: { $0.isLowercase }) {
+            if h.family == .bug || h.family == .warning || h.family == .info, !after.isEmpty,
+                !after.contains(where: { $0.isLowercase })
+            {
                 continue
             }
             var found = h

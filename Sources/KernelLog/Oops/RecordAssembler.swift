@@ -23,7 +23,6 @@ enum RecordAssembler {
         var corrupted = result.corruptedReason
         if corrupted == nil, containsTimestamp(title) { corrupted = "two lines merged into the title" }
         if corrupted == nil, result.expectsStack, let why = stackProblem(titleLines) { corrupted = why }
-        if corrupted == nil, b.truncated { corrupted = "report longer than \(CrashReportParser.maxReportLines) lines" }
         if corrupted == nil, b.lines.contains(where: { $0.contains("serialport: VM disconnected.") }) {
             corrupted = "console disconnected"
         }

@@ -32,6 +32,10 @@ extension TitleEngine {
             return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
         if s.hasPrefix("suspicious RCU usage") {
+            // The splat names the source line (`include/linux/rcupdate.h:301 Illegal context switch…`).
+            guard lines.dropFirst().contains(where: { Self.hasSourceLine($0) }) else {
+                return TitleResult(rawTitle, kind: .lockdep, corrupted: "RCU splat cut before its source line")
+            }
             return titled(
                 "WARNING: suspicious RCU usage in {F}", kind: .lockdep,
                 pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
@@ -79,6 +83,17 @@ extension TitleEngine {
             return titled("WARNING in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(cands))
         }
         return titled("WARNING in {F}", kind: .warning, pick: StackWalker.pick(cands))
+    }
+
+    /// `something.c:123` in a line.
+    static func hasSourceLine(_ line: String) -> Bool {
+        let b = Array(line.utf8)
+        for i in b.indices where b[i] == UInt8(ascii: ":") && i + 1 < b.count && b[i + 1] >= 0x30 && b[i + 1] <= 0x39 {
+            var j = i
+            while j > 0, (b[j - 1] >= 0x61 && b[j - 1] <= 0x7a) { j -= 1 }
+            if j < i, j > 0, b[j - 1] == UInt8(ascii: ".") { return true }
+        }
+        return false
     }
 
     /// The file and function of a WARNING header.

@@ -29,6 +29,11 @@ struct TitleEngine {
                 kept.removeSubrange(cut...)
             }
         }
+        // Messages that start an unrelated splat (fault injection, vmalloc failure) end the text
+        // used for the title.
+        if let cut = kept.indices.dropFirst().first(where: { i in Self.splatStarts.contains(where: { kept[i].contains($0) }) }) {
+            kept.removeSubrange(cut...)
+        }
         self.lines = kept
         self.header = header
         let first = kept.first ?? ""
@@ -36,6 +41,8 @@ struct TitleEngine {
         self.rest = first[start...]
         self.walker = StackWalker(lines: kept)
     }
+
+    static let splatStarts = ["vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing"]
 
     /// Text after the header literal, trimmed.
     var afterLiteral: Substring {
@@ -94,7 +101,7 @@ struct TitleEngine {
         guard let r = line.range(of: "at: ", options: .backwards) else { return nil }
         var s = line[r.upperBound...].drop(while: { $0 == " " })
         if s.hasPrefix("[<"), let e = s.firstIndex(of: "]") { s = s[s.index(after: e)...].drop(while: { $0 == " " }) }
-        return identifier(s)
+        return identifier(s).map(Demangler.demangle)
     }
 
     func make() -> TitleResult {
