@@ -27,7 +27,7 @@ extension TitleEngine {
             return titled("\(message) in {F}", kind: .panic, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("panic"), .prefix("core::"), .prefix("rust_")]))
         case .kernelBUG:
             if s.hasPrefix("at mm/usercopy.c") {
-                return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: [.contains("usercopy"), .prefix("check_")]))
+                return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
             }
             if s.hasPrefix("at lib/list_debug.c") {
                 return titled("BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
@@ -81,7 +81,7 @@ extension TitleEngine {
         case .refcount:
             return titled("WARNING: refcount bug in {F}", kind: .refcount, pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")]))
         case .usercopy:
-            return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: [.contains("usercopy"), .prefix("check_")]))
+            return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
         case .fortify:
             let fn = Self.identifier(s) ?? "corrupted"
             return titled("fortify: buffer overflow in \(fn) in {F}", kind: .fortify, pick: StackWalker.pick(ipThenStack()))
@@ -96,6 +96,9 @@ extension TitleEngine {
             return TitleResult(rawTitle, kind: .other, expectsStack: false)
         }
     }
+
+    /// The hardened-usercopy checker itself.
+    static let usercopySkip: [FramePattern] = [.prefix("usercopy_"), .prefix("__check_"), .prefix("check_"), .contains("usercopy_abort")]
 
     /// Faults whose function comes only from the instruction pointer.
     func ipOnly(_ template: String, kind: CrashKind) -> TitleResult {
