@@ -6,7 +6,7 @@ enum HeaderFamily: Sendable {
     case kernelBUG, kernelBUGPowerPC, slabObject, divideError, invalidOpcode, int3, ubsan, reboot
     case netdevUnregister, vfsClose, vfsBusy, armFault, trusty, goFatal, syzFail, oops
     // Messages that precede (or replace) one of the above on real fleets.
-    case listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked, mce, stackProtector
+    case allocFailure, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked, mce, stackProtector
 }
 
 /// How a header line relates to a report already being collected on the same context.
@@ -93,6 +93,7 @@ enum CrashHeaders {
         CrashHeader(literal: "usercopy: Kernel memory ", family: .usercopy, role: .lead),
         CrashHeader(literal: "detected buffer overflow in ", family: .fortify, role: .lead, excludes: ["strscpy"]),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
+        CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
         CrashHeader(literal: "invoked oom-killer:", family: .oomInvoked, role: .start),
         CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Out of memory (oom_kill_allocating_task): Kill", family: .oomKill, role: .continuation),
@@ -112,10 +113,11 @@ enum CrashHeaders {
             let after = text[r.upperBound...]
             // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
             // driver's own tag).
-            if h.literal.hasSuffix(":"), let c = after.first, c != " " { continue }
+            let generic = h.family == .bug || h.family == .warning || h.family == .info
+            if generic, let c = after.first, c != " " { continue }
             // Kernel reports always contain lower-case text (paths, functions); a line in capitals
             // is some program shouting, or an upper-cased console.
-            if h.family == .bug || h.family == .warning || h.family == .info, !after.isEmpty,
+            if generic, !after.isEmpty,
                 !after.contains(where: { $0.isLowercase })
             {
                 continue

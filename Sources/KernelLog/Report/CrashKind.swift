@@ -33,5 +33,7 @@ public enum CrashKind: String, Sendable, Codable, CaseIterable {
     case divideError = "divide_error"
     case invalidOpcode = "invalid_opcode"
     case reboot
+    /// `page allocation failure: order:N` (warn_alloc): reported by ABRT, not a crash by itself.
+    case allocationFailure = "alloc_failure"
     case other
 }

@@ -120,7 +120,8 @@ struct FieldExtractor {
             i += 1
         }
         guard let s = tailStart, s < words.count else { return }
-        let release = String(words[s])
+        // 2.6.2x prints `Not tainted (2.6.27.9-159.fc10.i686 #1)`.
+        let release = String(words[s].drop(while: { $0 == "(" }))
         var info: String?
         if s + 1 < words.count {
             let tail = words[(s + 1)...].joined(separator: " ")

@@ -87,6 +87,9 @@ extension TitleEngine {
             return titled("fortify: buffer overflow in \(fn) in {F}", kind: .fortify, pick: StackWalker.pick(ipThenStack()))
         case .netdevWatchdog:
             return titled("NETDEV WATCHDOG: transmit queue timed out in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(ipThenStack()))
+        case .allocFailure:
+            let extra: [FramePattern] = [.contains("alloc"), .contains("page"), .contains("folio")]
+            return titled("page allocation failure in {F}", kind: .allocationFailure, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
         case .oomInvoked, .oomKill:
             return oomTitle()
         case .mce:
