@@ -1,0 +1,164 @@
+/// Finds candidate frames in a report's text and picks the guilty one.
+struct StackWalker {
+    let lines: [String]
+
+    /// Result of a pick: the name (or `nil` when every candidate was generic) and whether a
+    /// fault-injection frame was met on the way.
+    struct Pick {
+        var name: String?
+        var faultInjection = false
+    }
+
+    /// Lines that start a stack trace.
+    static func isStackMarker(_ line: String) -> Bool {
+        if line.contains("Call Trace") || line.contains("Call trace") { return true }
+        let t = line.drop(while: { $0 == " " || $0 == "\t" })
+        if t.hasPrefix("Allocated:") || t.hasPrefix("Allocated by task") || t.hasPrefix("Freed:")
+            || t.hasPrefix("Freed by task") || t.hasPrefix("Backtrace:") || t.hasPrefix("backtrace:")
+            || t.hasPrefix("backtrace (crc") || t.hasPrefix("Uninit was stored to memory at")
+        {
+            return true
+        }
+        if line.contains(" backtrace:") && !line.contains("stack backtrace:") { return true }
+        // RISC-V ends its register dump with `status: … badaddr: … cause: …`.
+        if t.hasPrefix("status: "), line.contains(" badaddr: "), line.contains(" cause: ") { return true }
+        return false
+    }
+
+    /// Index of the first line at or after `start` satisfying `test`.
+    func firstIndex(from start: Int, where test: (String) -> Bool) -> Int? {
+        var i = max(0, start)
+        while i < lines.count {
+            if test(lines[i]) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Title-eligible frame names of the first stack trace that starts at or after `start`,
+    /// up to the next stack marker.
+    func stackFrames(from start: Int) -> [String] {
+        guard let marker = firstIndex(from: start, where: Self.isStackMarker) else { return [] }
+        return framesAfterMarker(marker)
+    }
+
+    /// Frames between marker line `marker` and the next marker.
+    func framesAfterMarker(_ marker: Int) -> [String] {
+        var names: [String] = []
+        var i = marker + 1
+        while i < lines.count, names.count < CrashReportParser.maxFramesPerReport {
+            let line = lines[i]
+            if Self.isStackMarker(line) { break }
+            if let f = FrameParser.parse(line[...]) { names.append(contentsOf: f.titleNames) }
+            i += 1
+        }
+        return names
+    }
+
+    /// Frames printed right after line `index` without a marker (KMSAN, `page last allocated`):
+    /// up to the first line that is not a frame once frames have started.
+    func framesFollowing(_ index: Int) -> [String] {
+        var names: [String] = []
+        for line in lines.dropFirst(index + 1) {
+            if names.count >= CrashReportParser.maxFramesPerReport { break }
+            if let f = FrameParser.parse(line[...]) {
+                names.append(contentsOf: f.titleNames)
+            } else if !names.isEmpty && !line.contains("[inline]") {
+                break
+            } else if Self.isStackMarker(line) {
+                break
+            }
+        }
+        return names
+    }
+
+    /// All title-eligible frames from `start` on (every stack), in order.
+    func allFrames(from start: Int) -> [String] {
+        var names: [String] = []
+        var i = max(0, start)
+        while i < lines.count, names.count < CrashReportParser.maxFramesPerReport {
+            if let f = FrameParser.parse(lines[i][...]) { names.append(contentsOf: f.titleNames) }
+            i += 1
+        }
+        return names
+    }
+
+    /// The function of the first instruction-pointer line at or after `start`.
+    func ipFrame(from start: Int) -> String? {
+        var i = max(0, start)
+        while i < lines.count {
+            if let f = FrameParser.parseInstructionPointer(lines[i][...]) { return f.titleName }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The first candidate not on the skip lists.
+    static func pick(_ candidates: [String], skip extra: [FramePattern] = []) -> Pick {
+        var p = Pick()
+        for name in candidates {
+            if FrameSkipList.faultInjection.matchesAny(name) { p.faultInjection = true }
+            if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
+            p.name = name
+            return p
+        }
+        return p
+    }
+
+    /// Stall rule: the frame just above the first dispatcher anchor (after skipping generic frames).
+    static func pickStall(_ candidates: [String], skip extra: [FramePattern] = []) -> Pick {
+        var p = Pick()
+        var previous: String?
+        for name in candidates {
+            if FrameSkipList.faultInjection.matchesAny(name) { p.faultInjection = true }
+            let isAnchor = StackAnchors.stall.matchesAny(name)
+            if isAnchor {
+                if name.contains("smp_call_function") {
+                    p.name = "smp_call_function"
+                } else {
+                    p.name = previous ?? name
+                }
+                return p
+            }
+            if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
+            previous = name
+        }
+        return p
+    }
+
+    /// Hung-task rule: RTNL and RCU waits get their own buckets; otherwise the first frame that
+    /// is not itself waiting.
+    static func pickHung(_ candidates: [String]) -> Pick {
+        var p = Pick()
+        let kept = candidates.filter { !FrameSkipList.global.matchesAny($0) }
+        for name in kept {
+            if name.contains("rtnl_lock") { p.name = name; return p }
+            if name.contains("synchronize_rcu") || name.contains("synchronize_srcu")
+                || name.contains("synchronize_net") || name.contains("synchronize_sched")
+            {
+                p.name = "synchronize_rcu"
+                return p
+            }
+        }
+        for name in kept where !StackAnchors.hungTaskSkip.contains(where: { name.contains($0) }) {
+            p.name = name
+            return p
+        }
+        return p
+    }
+
+    /// Removes one syscall wrapper prefix: the one giving the shortest result.
+    static func stripSyscallPrefix(_ name: String) -> String {
+        var best = name
+        for prefix in StackAnchors.syscallPrefixes where name.hasPrefix(prefix) {
+            let rest = String(name.dropFirst(prefix.count))
+            if !rest.isEmpty, rest.count < best.count { best = rest }
+        }
+        return best
+    }
+
+    /// Names with each single syscall prefix removed (for alternative titles).
+    static func syscallVariants(_ name: String) -> [String] {
+        StackAnchors.syscallPrefixes.compactMap { name.hasPrefix($0) && name.count > $0.count ? String(name.dropFirst($0.count)) : nil }
+    }
+}

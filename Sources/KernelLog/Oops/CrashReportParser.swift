@@ -1,0 +1,179 @@
+/// Options for a parser.
+public struct ParserOptions: Sendable {
+    /// Keep each record's report lines in `text`.
+    public var keepText: Bool
+
+    public init(keepText: Bool = true) {
+        self.keepText = keepText
+    }
+}
+
+/// Finds crash reports in one log stream (one host) and decodes them into records.
+///
+/// Feed every line in order with ``consume(_:)``, then call ``finish()``. The parser never throws:
+/// damaged reports come back marked `corrupted` with a reason. Memory is bounded by the limits
+/// below, whatever the input size.
+///
+/// Format notes: reports are separated by printk caller id (`[T123]`/`[C0]`, kernels with
+/// CONFIG_PRINTK_CALLER, 5.1+) when present; otherwise timestamped lines form one stream and
+/// untimestamped lines (user-space output on a console) are left out of a timestamped report.
+public struct CrashReportParser {
+    /// Lines kept per report; a longer report is cut (and marked truncated in its reason).
+    public static let maxReportLines = 1000
+    /// Frames kept per report.
+    public static let maxFramesPerReport = 256
+    /// Records kept per parser; later reports are counted in `droppedRecords` only.
+    public static let maxRecords = 100_000
+    /// Reports collected at the same time (one per caller id).
+    public static let maxConcurrentReports = 8
+    /// Bytes of one line that are looked at (10 MB lines are cut, not copied).
+    public static let maxLineBytes = 4096
+    /// Lines after `---[ end trace` that may still belong to the report (panic tail).
+    public static let trailingLines = 12
+    /// A silence longer than this on a report's stream ends it.
+    public static let maxGapMicros: Int64 = 120_000_000
+
+    public let options: ParserOptions
+    private var active: [ReportBuilder] = []
+    private var records: [CrashRecord] = []
+    private var lastStart: (number: Int, context: LineContext)?
+    private var sawTimestamps = false
+    private let prefilter = HeaderPrefilter.shared
+    /// Reports found beyond ``maxRecords``.
+    public private(set) var droppedRecords = 0
+
+    public init(options: ParserOptions = .init()) {
+        self.options = options
+    }
+
+    public mutating func consume(_ line: borrowing LogLine) {
+        let metadata = line.metadata
+        guard metadata.isKernel else { return }
+        let text = line.text
+        let bytes = UnsafeRawBufferPointer(rebasing: text.prefix(Self.maxLineBytes))
+        if metadata.monotonicMicros != nil { sawTimestamps = true }
+        let mayStart = prefilter.mayContainHeader(bytes)
+        if active.isEmpty && !mayStart { return }
+        let context = LineContext(metadata)
+        var target = active.firstIndex { $0.context == context }
+        if target == nil, context.isCPU { target = active.firstIndex { $0.allCPUs } }
+        // `** replaying previous printk message **` right after a header cancels that header.
+        let replayCheck = lastStart.map { $0.number == line.number - 1 } ?? false
+        if target == nil && !mayStart && !replayCheck { return }
+        let string = String(decoding: bytes, as: UTF8.self)
+        handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
+    }
+
+    private mutating func handle(
+        _ string: String, metadata: LineMetadata, number: Int, context: LineContext, target: Int?, mayStart: Bool
+    ) {
+        var target = target
+        // A report whose stream went quiet for minutes is over.
+        if let t = target, let now = metadata.monotonicMicros, let last = active[t].lastMonotonic,
+            now - last > Self.maxGapMicros
+        {
+            close(t)
+            target = nil
+        }
+        if string.contains("** replaying previous printk message **"), let ls = lastStart, ls.number == number - 1,
+            let i = active.firstIndex(where: { $0.context == ls.context && $0.lineNumber == ls.number })
+        {
+            active.remove(at: i)
+            return
+        }
+        if metadata.monotonicMicros != nil { sawTimestamps = true }
+        // On a timestamped console, a line without a timestamp is user-space output, not a report.
+        let userSpace = sawTimestamps && context == .none
+        if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
+            startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
+            return
+        }
+        guard let t = target else { return }
+        if active[t].ended {
+            // After the end marker only the panic tail joins; anything else closes the report.
+            if active[t].linesSinceEnd >= Self.trailingLines {
+                close(t)
+                return
+            }
+        }
+        active[t].append(string, monotonic: metadata.monotonicMicros)
+        if active[t].truncated || (active[t].ended && active[t].linesSinceEnd >= Self.trailingLines) { close(t) }
+    }
+
+    private mutating func startOrJoin(
+        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, target: Int?
+    ) {
+        if let t = target {
+            let current = active[t]
+            switch header.role {
+            case .continuation:
+                active[t].append(string, monotonic: metadata.monotonicMicros)
+                if header.family == .oomKill { active[t].ended = true }
+                return
+            case .start:
+                if current.isLeadOnly && current.lines.count <= 8 {
+                    // The message before a header (`list_add corruption.` before `kernel BUG at lib/list_debug.c`).
+                    active[t].headerIndex = current.lines.count
+                    active[t].header = header
+                    active[t].headerRange = range
+                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    return
+                }
+                if header.family == .mce && current.header.family == .mce {
+                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    return
+                }
+            case .lead:
+                if current.isLeadOnly && current.lines.count <= 8 {
+                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    return
+                }
+            }
+            let within = !current.ended
+            let index = close(t)
+            start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil)
+            return
+        }
+        start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: nil)
+    }
+
+    private mutating func start(
+        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, linkedTo: Int?
+    ) {
+        if active.count >= Self.maxConcurrentReports { close(0) }
+        var b = ReportBuilder(line: string, header: header, range: range, metadata: metadata, number: number)
+        b.linkedTo = linkedTo
+        active.append(b)
+        lastStart = (number, b.context)
+    }
+
+    /// Ends report `i`; returns the index its record got, if one was kept.
+    @discardableResult
+    private mutating func close(_ i: Int) -> Int? {
+        guard active.indices.contains(i) else { return nil }
+        let b = active.remove(at: i)
+        guard records.count < Self.maxRecords else {
+            droppedRecords += 1
+            return nil
+        }
+        var record = RecordAssembler.assemble(b, keepText: options.keepText)
+        if let l = record.linkedTo, !records.indices.contains(l) { record.linkedTo = nil }
+        records.append(record)
+        return records.count - 1
+    }
+
+    /// Ends every report in progress and returns all records, in the order their reports ended.
+    public mutating func finish() -> [CrashRecord] {
+        while !active.isEmpty { close(0) }
+        // Reports end out of order when several streams interleave: return them by position.
+        let order = records.indices.sorted { (records[$0].line, $0) < (records[$1].line, $1) }
+        var newIndex = [Int](repeating: 0, count: records.count)
+        for (new, old) in order.enumerated() { newIndex[old] = new }
+        var out = order.map { records[$0] }
+        for i in out.indices {
+            if let l = out[i].linkedTo { out[i].linkedTo = newIndex[l] }
+        }
+        records = []
+        return out
+    }
+}

@@ -1,0 +1,25 @@
+/// Which stream of output a line belongs to, for separating interleaved reports.
+///
+/// With `CONFIG_PRINTK_CALLER` the caller id separates tasks and CPUs exactly; without it, lines
+/// that carry a timestamp are one stream (the console) and lines without one are another
+/// (on a timestamped console those are user-space output).
+enum LineContext: Hashable, Sendable {
+    case none
+    case console
+    case caller(CallerID)
+
+    init(_ m: LineMetadata) {
+        if let c = m.caller {
+            self = .caller(c)
+        } else if m.monotonicMicros != nil {
+            self = .console
+        } else {
+            self = .none
+        }
+    }
+
+    var isCPU: Bool {
+        if case .caller(.cpu) = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,49 @@
+/// One report being collected: its lines in one context, from its header on.
+struct ReportBuilder {
+    let context: LineContext
+    let metadata: LineMetadata
+    let lineNumber: Int
+    var lines: [String] = []
+    var header: CrashHeader
+    var headerRange: Range<String.Index>
+    /// Index in `lines` of the header that drives the title (a lead message may come first).
+    var headerIndex = 0
+    /// The family of the lead message that opened the report, if any.
+    var leadFamily: HeaderFamily?
+    var panicked = false
+    /// `---[ end trace …` seen: only panic lines still join.
+    var ended = false
+    var linesSinceEnd = 0
+    var linkedTo: Int?
+    /// An all-CPU backtrace was requested (`Sending NMI from CPU`): lines of any CPU context join.
+    var allCPUs = false
+    var lastMonotonic: Int64?
+    var truncated = false
+
+    init(line: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int) {
+        self.context = LineContext(metadata)
+        self.metadata = metadata
+        self.lineNumber = number
+        self.header = header
+        self.headerRange = range
+        self.lines = [line]
+        self.lastMonotonic = metadata.monotonicMicros
+        if header.role == .lead { leadFamily = header.family }
+        if header.family == .kernelPanic { panicked = true }
+    }
+
+    var isLeadOnly: Bool { header.role == .lead && headerIndex == 0 }
+
+    mutating func append(_ line: String, monotonic: Int64?) {
+        guard lines.count < CrashReportParser.maxReportLines else {
+            truncated = true
+            return
+        }
+        lines.append(line)
+        if let m = monotonic, m > (lastMonotonic ?? Int64.min) { lastMonotonic = m }
+        if ended { linesSinceEnd += 1 }
+        if line.contains("---[ end trace") || line.contains("---[ end Kernel panic") { ended = true }
+        if line.contains("Sending NMI from CPU") || line.contains("NMI backtrace for cpu") { allCPUs = true }
+        if line.contains("Kernel panic - not syncing") { panicked = true }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// Reads the context lines of a report: `CPU: … PID: … Comm: …`, `Hardware name:`, `Workqueue:`,
+/// `Modules linked in:`, registers, `Code:`, the instruction pointer and the call trace.
+///
+/// Format notes: 2.6.32 prints `Pid: 1, comm: swapper Not tainted 2.6.32-19.el6.x86_64 #1 <hw>`;
+/// 3.x–6.x `CPU: 0 PID: 1 Comm: swapper/0 Tainted: G        W  5.15.0 #1`; 6.13+ inserts
+/// `UID: 0` after the CPU. Registers are `NAME: value` pairs (x86 `RAX: …`, arm64 `x29: …`,
+/// ppc `GPR00:` rows are kept by row name).
+struct FieldExtractor {
+    var kernel: KernelInfo?
+    var taint: Taint?
+    var cpu: Int?
+    var pid: Int?
+    var comm: String?
+    var hardware: String?
+    var bios: String?
+    var workqueue: String?
+    var modules: [LoadedModule] = []
+    var lastUnloaded: String?
+    var registers: [String: String] = [:]
+    var code: String?
+    var rip: Frame?
+    var frames: [Frame] = []
+
+    static let maxRegisters = 96
+    static let maxModules = 1000
+
+    static let registerNames: Set<String> = {
+        var s: Set<String> = [
+            "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R08", "R09", "R10", "R11", "R12", "R13", "R14", "R15",
+            "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "DS", "ES", "FS", "GS", "SS", "CS", "CR0", "CR2", "CR3",
+            "CR4", "DR0", "DR1", "DR2", "DR3", "DR6", "DR7", "EFLAGS", "ORIG_RAX", "PKRU", "sp", "lr", "pc", "pstate", "fp",
+            "ip", "MSR", "CTR", "LR", "XER", "CCR", "DAR", "DSISR", "SOFTE", "CFAR", "IRQMASK", "ra", "gp", "tp", "t0", "t1",
+            "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+            "s10", "s11", "t3", "t4", "t5", "t6", "status", "badaddr", "cause",
+        ]
+        for i in 0...30 { s.insert("x\(i)") }
+        return s
+    }()
+
+    mutating func scan(_ lines: [String]) {
+        var stackStarted = false
+        var stackDone = false
+        var context = FrameContext.task
+        var nonFrameRun = 0
+        for line in lines {
+            let t = line.drop(while: { $0 == " " || $0 == "\t" })
+            if cpu == nil || kernel == nil, t.hasPrefix("CPU: ") || t.hasPrefix("Pid: ") { taskLine(t) }
+            if t.hasPrefix("Hardware name: "), hardware == nil {
+                let hw = t.dropFirst("Hardware name: ".count)
+                if let r = hw.range(of: ", BIOS ") {
+                    hardware = String(hw[..<r.lowerBound])
+                    bios = String(hw[r.upperBound...])
+                } else {
+                    hardware = String(hw)
+                }
+            }
+            if t.hasPrefix("Workqueue: "), workqueue == nil { workqueue = String(t.dropFirst("Workqueue: ".count)) }
+            if t.hasPrefix("Modules linked in:"), modules.isEmpty { moduleLine(t.dropFirst("Modules linked in:".count)) }
+            if t.hasPrefix("Code: "), code == nil { code = String(t.dropFirst(6)) }
+            if rip == nil, let ip = FrameParser.parseInstructionPointer(t) { rip = ip.frame }
+            registerLine(t)
+            if StackWalker.isStackMarker(line) {
+                if stackStarted { stackDone = true }
+                stackStarted = true
+                nonFrameRun = 0
+                continue
+            }
+            guard stackStarted, !stackDone else { continue }
+            if let c = FrameParser.contextMarker(t) {
+                context = c
+                continue
+            }
+            if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(t) {
+                var frame = f.frame
+                frame.context = context
+                frames.append(frame)
+                nonFrameRun = 0
+                if frame.function.hasPrefix("el1h_64_irq") || frame.function.hasPrefix("el1_irq") { context = .irq }
+            } else if !frames.isEmpty {
+                nonFrameRun += 1
+                if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[") || nonFrameRun > 3 && !t.contains("[inline]") {
+                    stackDone = true
+                }
+            }
+        }
+    }
+
+    mutating func taskLine(_ t: Substring) {
+        let words = t.split(separator: " ", omittingEmptySubsequences: true)
+        var i = 0
+        var tailStart: Int?
+        while i < words.count {
+            let w = words[i]
+            switch w {
+            case "CPU:": cpu = cpu ?? (i + 1 < words.count ? Int(words[i + 1]) : nil)
+            case "PID:", "Pid:":
+                if i + 1 < words.count { pid = pid ?? Int(words[i + 1].filter { $0 != "," }) }
+            case "Comm:", "comm:":
+                if i + 1 < words.count { comm = comm ?? String(words[i + 1]) }
+            case "Not":
+                if i + 1 < words.count, words[i + 1] == "tainted" {
+                    taint = taint ?? Taint.untainted
+                    tailStart = i + 2
+                }
+            case "Tainted:":
+                // Letters (single words without digits) up to the release.
+                var j = i + 1
+                var letters = ""
+                while j < words.count, !words[j].contains(where: { $0.isNumber }), words[j].allSatisfy({ $0.isLetter }) {
+                    letters += words[j]
+                    j += 1
+                }
+                taint = taint ?? Taint.decode(letters[...])
+                tailStart = j
+            default: break
+            }
+            if tailStart != nil { break }
+            i += 1
+        }
+        guard let s = tailStart, s < words.count else { return }
+        // 2.6.2x prints `Not tainted (2.6.27.9-159.fc10.i686 #1)`.
+        let release = String(words[s].drop(while: { $0 == "(" }))
+        var info: String?
+        if s + 1 < words.count {
+            let tail = words[(s + 1)...].joined(separator: " ")
+            info = tail
+            // 2.6.32 puts the hardware name after the build: `#1 Dell Inc. PowerEdge R710/0MD99X`.
+            if t.hasPrefix("Pid:"), words[s + 1].hasPrefix("#"), s + 2 < words.count, hardware == nil {
+                hardware = words[(s + 2)...].joined(separator: " ")
+                info = String(words[s + 1])
+            }
+        }
+        if kernel == nil { kernel = KernelInfo(release: release, buildInfo: info) }
+    }
+
+    mutating func moduleLine(_ s: Substring) {
+        var text = s
+        if let r = text.range(of: "[last unloaded:") {
+            let name = text[r.upperBound...].drop(while: { $0 == " " }).prefix(while: { $0 != "]" && $0 != " " })
+            lastUnloaded = name.isEmpty ? nil : String(name)
+            text = text[..<r.lowerBound]
+        }
+        for word in text.split(separator: " ") where modules.count < Self.maxModules {
+            var name = word
+            var taint: String?
+            if let open = word.firstIndex(of: "("), word.hasSuffix(")") {
+                name = word[..<open]
+                taint = String(word[word.index(after: open)..<word.index(before: word.endIndex)])
+            }
+            if name.isEmpty { continue }
+            modules.append(LoadedModule(name: String(name), taint: taint))
+        }
+    }
+
+    mutating func registerLine(_ t: Substring) {
+        guard registers.count < Self.maxRegisters, let firstColon = t.firstIndex(of: ":") else { return }
+        let firstName = t[..<firstColon].trimmingCharacters(in: .whitespaces)
+        guard Self.registerNames.contains(firstName) || firstName.hasPrefix("GPR") else { return }
+        let words = t.split(separator: " ", omittingEmptySubsequences: true)
+        var i = 0
+        while i < words.count, registers.count < Self.maxRegisters {
+            var w = words[i]
+            var value: Substring?
+            if w.hasSuffix(":") {
+                w = w.dropLast()
+                if i + 1 < words.count { value = words[i + 1]; i += 1 }
+            } else if let c = w.firstIndex(of: ":"), c != w.startIndex {
+                value = w[w.index(after: c)...]
+                w = w[..<c]
+            }
+            if let v = value, Self.registerNames.contains(String(w)) || w.hasPrefix("GPR") {
+                registers[String(w)] = String(v)
+            }
+            i += 1
+        }
+    }
+}

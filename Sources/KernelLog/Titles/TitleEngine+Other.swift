@@ -1,0 +1,186 @@
+import Foundation
+
+/// Recipes for the remaining headers: faults, panics, BUG_ON, UBSAN, arm faults, fleet kinds.
+extension TitleEngine {
+    func otherTitle() -> TitleResult {
+        let s = afterLiteral
+        switch header.family {
+        case .armUnable:
+            for what in ["paging request", "NULL pointer dereference", "access to user memory"] where s.hasPrefix(what) {
+                return titled(
+                    "BUG: unable to handle kernel \(what) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
+                    alts: ["bad-access in {F}"])
+            }
+            return TitleResult(rawTitle, kind: .oops, expectsStack: false)
+        case .gpf:
+            return titled("general protection fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+        case .stackSegment:
+            return titled("stack segment fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()))
+        case .kernelPanic:
+            return panicTitle()
+        case .doubleFault:
+            var c: [String] = []
+            if let ip = walker.ipFrame(from: 0) { c.append(ip) }
+            return titled("PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(c), expectsStack: false)
+        case .rustPanic:
+            let message = lines.dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "rust panic"
+            return titled("\(message) in {F}", kind: .panic, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("panic"), .prefix("core::"), .prefix("rust_")]))
+        case .kernelBUG:
+            if s.hasPrefix("at mm/usercopy.c") {
+                return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+            }
+            if s.hasPrefix("at lib/list_debug.c") {
+                return titled("BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+            }
+            return titled("kernel BUG in {F}", kind: .bug, pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")]))
+        case .kernelBUGPowerPC:
+            return TitleResult("kernel BUG " + s, kind: .bug)
+        case .slabObject:
+            return TitleResult(s.contains("Object already free") ? "BUG: Object already free" : rawTitle, kind: .bug)
+        case .divideError:
+            return ipOnly("divide error in {F}", kind: .divideError)
+        case .invalidOpcode:
+            return ipOnly("invalid opcode in {F}", kind: .invalidOpcode)
+        case .int3:
+            return ipOnly("int3 in {F}", kind: .bug)
+        case .ubsan:
+            return ubsanTitle(s)
+        case .reboot:
+            return TitleResult("unexpected kernel reboot", kind: .reboot, expectsStack: false)
+        case .netdevUnregister:
+            return TitleResult("unregister_netdevice: waiting for DEV to become free", kind: .refcount, expectsStack: false)
+        case .vfsClose:
+            return TitleResult("VFS: Close: file count is zero (use-after-free)", kind: .bug, expectsStack: false)
+        case .vfsBusy:
+            return TitleResult("VFS: Busy inodes after unmount (use-after-free)", kind: .bug, expectsStack: false)
+        case .armFault:
+            let words = header.literal.dropLast()
+            let alts = words == "Alignment trap" ? [] : ["bad-access in {F}"]
+            return titled("\(words) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()), alts: alts)
+        case .trusty:
+            if let r = s.range(of: "ASSERT FAILED at ("), let close = s[r.upperBound...].range(of: "): ") {
+                return TitleResult("trusty: ASSERT FAILED: " + s[close.upperBound...], kind: .panic, expectsStack: false)
+            }
+            if let close = s.range(of: "): ") {
+                return TitleResult("trusty: panic: " + s[close.upperBound...], kind: .panic, expectsStack: false)
+            }
+            return TitleResult("trusty: panic", kind: .panic, expectsStack: false)
+        case .goFatal:
+            return TitleResult("go runtime error", kind: .other, expectsStack: false)
+        case .syzFail:
+            if header.literal == "panic:", s.hasPrefix("Sentry detected"), s.contains("stuck task") {
+                return TitleResult("panic: Sentry detected stuck tasks", kind: .other, expectsStack: false)
+            }
+            var r = TitleResult(header.literal + " " + s, kind: .other, expectsStack: false)
+            if header.literal == "SYZFATAL:" { r.alts = ["SYZFATAL"] }
+            return r
+        case .oops:
+            return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()))
+        case .listCorruption:
+            return titled("BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+        case .refcount:
+            return titled("WARNING: refcount bug in {F}", kind: .refcount, pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")]))
+        case .usercopy:
+            return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+        case .fortify:
+            let fn = Self.identifier(s) ?? "corrupted"
+            return titled("fortify: buffer overflow in \(fn) in {F}", kind: .fortify, pick: StackWalker.pick(ipThenStack()))
+        case .netdevWatchdog:
+            return titled("NETDEV WATCHDOG: transmit queue timed out in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(ipThenStack()))
+        case .allocFailure:
+            let extra: [FramePattern] = [.contains("alloc"), .contains("page"), .contains("folio")]
+            return titled("page allocation failure in {F}", kind: .allocationFailure, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+        case .oomInvoked, .oomKill:
+            return oomTitle()
+        case .mce:
+            let exception = lines.contains(where: { $0.contains("Machine Check Exception") || $0.contains("Machine check") })
+            return TitleResult(exception ? "mce: Machine Check Exception" : "mce: hardware error", kind: .mce, expectsStack: false)
+        case .stackProtector, .bug, .warning, .info:
+            return TitleResult(rawTitle, kind: .other, expectsStack: false)
+        }
+    }
+
+    /// The hardened-usercopy checker itself.
+    static let usercopySkip: [FramePattern] = [.prefix("usercopy_"), .prefix("__check_"), .prefix("check_"), .contains("usercopy_abort")]
+
+    /// Faults whose function comes only from the instruction pointer.
+    func ipOnly(_ template: String, kind: CrashKind) -> TitleResult {
+        var c: [String] = []
+        if let ip = walker.ipFrame(from: 0) { c.append(ip) }
+        return titled(template, kind: kind, pick: StackWalker.pick(c))
+    }
+
+    func panicTitle() -> TitleResult {
+        // `Kernel panic - not syncing: <reason>`
+        var reason = afterLiteral
+        if let r = reason.range(of: "not syncing:") { reason = reason[r.upperBound...].drop(while: { $0 == " " }) }
+        if reason.hasPrefix("stack-protector: Kernel stack is corrupted in:") {
+            let fnText = reason.dropFirst("stack-protector: Kernel stack is corrupted in:".count).drop(while: { $0 == " " })
+            if let fn = Self.identifier(fnText), !(fnText.hasPrefix("0x") || fnText.first?.isHexDigit == true && fnText.allSatisfy({ $0.isHexDigit })) {
+                var r = TitleResult("kernel panic: stack is corrupted in \(fn)", kind: .stackProtector, expectsStack: false)
+                r.frame = fn
+                return r
+            }
+            return titled(
+                "kernel panic: stack is corrupted in {F}", kind: .stackProtector,
+                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("stack_chk")]))
+        }
+        if reason.hasPrefix("corrupted stack end detected inside scheduler") {
+            return titled(
+                "kernel panic: corrupted stack end in {F}", kind: .stackOverflow,
+                pick: StackWalker.pickStall(walker.stackFrames(from: 0)), alts: ["stack-overflow in {F}"])
+        }
+        if reason.hasPrefix("kernel stack overflow") {
+            return titled(
+                "kernel stack overflow in {F}", kind: .stackOverflow, pick: StackWalker.pickStall(walker.stackFrames(from: 0)),
+                alts: ["stack-overflow in {F}"])
+        }
+        if reason.hasPrefix("Attempted to kill init!") {
+            return TitleResult("kernel panic: Attempted to kill init!", kind: .panic, expectsStack: false)
+        }
+        if reason.hasPrefix("Couldn't open N_TTY ldisc") {
+            return TitleResult("kernel panic: Couldn't open N_TTY ldisc", kind: .panic, expectsStack: false)
+        }
+        for generic in ["Fatal exception", "panic_on_warn set", "hung_task: blocked tasks"] where reason.hasPrefix(generic) {
+            return TitleResult("kernel panic: \(generic)", kind: .panic, corrupted: "panic after a report whose header was lost")
+        }
+        if reason.hasPrefix("Fatal machine check") || reason.hasPrefix("Machine check") {
+            return TitleResult("kernel panic: \(reason)", kind: .mce, expectsStack: false)
+        }
+        if reason.contains("Watchdog detected hard LOCKUP") || reason.contains("hard LOCKUP") {
+            return titled("watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pickStall(walker.allFrames(from: 0)), alts: ["stall in {F}"], expectsStack: false)
+        }
+        if reason.hasPrefix("softlockup: hung tasks") {
+            return TitleResult("kernel panic: softlockup: hung tasks", kind: .softLockup, corrupted: "panic after a report whose header was lost")
+        }
+        return TitleResult("kernel panic: " + reason, kind: .panic, expectsStack: false)
+    }
+
+    func ubsanTitle(_ s: Substring) -> TitleResult {
+        let extra: [FramePattern] = [.contains("ubsan"), .contains("overflow")]
+        let cands = walker.stackFrames(from: 0)
+        if s.hasPrefix("Undefined behaviour in") {
+            return titled("UBSAN: undefined-behaviour in {F}", kind: .ubsan, pick: StackWalker.pick(cands, skip: extra))
+        }
+        if let r = s.range(of: " in ") {
+            let what = s[..<r.lowerBound]
+            let alts = what == "array-index-out-of-bounds" ? ["bad-access in {F}"] : []
+            return titled("UBSAN: \(what) in {F}", kind: .ubsan, pick: StackWalker.pick(cands, skip: extra), alts: alts)
+        }
+        return TitleResult("UBSAN: " + s, kind: .ubsan)
+    }
+
+    func oomTitle() -> TitleResult {
+        for line in lines {
+            guard let r = line.range(of: "ill process ") else { continue }
+            // `Killed process 123 (name) total-vm:…` / 2.6–4.x `Kill process 123 (name) score 1 or sacrifice child`
+            let after = line[r.upperBound...]
+            if let open = after.firstIndex(of: "("), let close = after[open...].firstIndex(of: ")") {
+                let comm = after[after.index(after: open)..<close]
+                let scope = line.contains("Memory cgroup out of memory") ? "memory cgroup out of memory" : "out of memory"
+                return TitleResult("\(scope): killed \(comm)", kind: .oom, expectsStack: false)
+            }
+        }
+        return TitleResult("out of memory", kind: .oom, expectsStack: false)
+    }
+}

@@ -1,0 +1,115 @@
+/// Derives a syzbot-style title, alternative titles and the guilty frame from a report's lines.
+///
+/// `lines[0]` is the header line; later lines are the report in the header's context, cut
+/// before the next crash (see title-rules.md §4–§6).
+struct TitleEngine {
+    let lines: [String]
+    let header: CrashHeader
+    /// The header line from the header literal to its end.
+    let rest: Substring
+    let walker: StackWalker
+
+    init(lines: [String], header: CrashHeader, literal: Range<String.Index>) {
+        var kept = lines
+        // A task name with a newline splits `INFO: task <comm>:<pid> blocked for …` over two lines.
+        if kept.count > 1, let first = kept.first, first.contains("INFO: task "), !first.contains("for more than"),
+            kept[1].contains("for more than")
+        {
+            kept[0] = first + kept[1]
+            kept.remove(at: 1)
+        }
+        // A panic or lockdep splat far into a report is caused by the report itself (panic_on_warn);
+        // it only helps when the report is short and its own stack is missing.
+        let limit = (lines.first?.contains("KMSAN:") ?? false) ? 16 : 22
+        if kept.count > limit + 1 {
+            if let cut = kept.indices.dropFirst(limit + 1).first(where: {
+                kept[$0].contains("Kernel panic - not syncing")
+                    || kept[$0].contains("WARNING: possible circular locking dependency detected")
+            }) {
+                kept.removeSubrange(cut...)
+            }
+        }
+        // Messages that start an unrelated splat (fault injection, vmalloc failure) end the text
+        // used for the title.
+        if let cut = kept.indices.dropFirst().first(where: { i in Self.splatStarts.contains(where: { kept[i].contains($0) }) }) {
+            kept.removeSubrange(cut...)
+        }
+        self.lines = kept
+        self.header = header
+        let first = kept.first ?? ""
+        let start = first.range(of: header.literal)?.lowerBound ?? first.startIndex
+        self.rest = first[start...]
+        self.walker = StackWalker(lines: kept)
+    }
+
+    static let splatStarts = ["vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing"]
+
+    /// Text after the header literal, trimmed.
+    var afterLiteral: Substring {
+        let lit = header.literal
+        return rest.dropFirst(lit.count).drop(while: { $0 == " " })
+    }
+
+    /// Fills `template` (`{F}` marks the frame) and the alternative templates from a pick.
+    func titled(
+        _ template: String, kind: CrashKind, pick: StackWalker.Pick, alts: [String] = [],
+        expectsStack: Bool = true
+    ) -> TitleResult {
+        guard let raw = pick.name else {
+            var r = TitleResult(
+                template.replacingOccurrences(of: "{F}", with: "corrupted"), kind: kind, expectsStack: expectsStack,
+                corrupted: "no frame to blame in the stack trace")
+            r.alts = alts.map { $0.replacingOccurrences(of: "{F}", with: "corrupted") }
+            return r
+        }
+        let stripped = StackWalker.stripSyscallPrefix(raw)
+        var r = TitleResult(template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
+        r.frame = raw
+        var altList = alts.map { $0.replacingOccurrences(of: "{F}", with: stripped) }
+        var names: [String] = []
+        if raw != stripped { names.append(raw) }
+        names.append(contentsOf: StackWalker.syscallVariants(raw))
+        for n in names {
+            altList.append(template.replacingOccurrences(of: "{F}", with: n))
+            altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: n) })
+        }
+        var seen = Set<String>([r.title])
+        r.alts = altList.filter { seen.insert($0).inserted }
+        if pick.faultInjection { r.corruptedReason = "fault-injection frames in the stack" }
+        return r
+    }
+
+    /// Frames from the instruction-pointer line then the first stack trace.
+    func ipThenStack(from start: Int = 0) -> [String] {
+        var c: [String] = []
+        if let ip = walker.ipFrame(from: start) { c.append(ip) }
+        c.append(contentsOf: walker.stackFrames(from: start))
+        return c
+    }
+
+    /// The raw header line, used as the title when no recipe matches.
+    var rawTitle: String { String(rest) }
+
+    /// First identifier in `s` (letters, digits, `_`), stopping before `+`, `.`, `(` or space.
+    static func identifier(_ s: Substring) -> String? {
+        let id = s.drop(while: { $0 == " " }).prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" })
+        return id.isEmpty ? nil : String(id)
+    }
+
+    /// The function after `at:` on a lockdep line (`…, at: foo+0x1/0x2` or `at: [<addr>] foo+…`).
+    static func atFunction(_ line: String) -> String? {
+        guard let r = line.range(of: "at: ", options: .backwards) else { return nil }
+        var s = line[r.upperBound...].drop(while: { $0 == " " })
+        if s.hasPrefix("[<"), let e = s.firstIndex(of: "]") { s = s[s.index(after: e)...].drop(while: { $0 == " " }) }
+        return identifier(s).map(Demangler.demangle)
+    }
+
+    func make() -> TitleResult {
+        switch header.family {
+        case .bug: return bugTitle()
+        case .warning: return warningTitle()
+        case .info: return infoTitle()
+        default: return otherTitle()
+        }
+    }
+}
