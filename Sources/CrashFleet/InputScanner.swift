@@ -5,39 +5,100 @@ import KtriageBytes
 public struct InputScanResult: Sendable {
     public var path: String
     public var summary: LogReadSummary?
+    /// The crash reports found, in order of their first line (per host stream, streams in order
+    /// of their first report). `file` is set to the input path.
+    public var records: [CrashRecord] = []
     /// Why the input could not be read (the message names the file and, for binary input, the
     /// byte offset). Inputs after a failed one are still read.
     public var error: String?
+
+    public init(path: String) {
+        self.path = path
+    }
 }
 
 /// Reads inputs into per-input results. The single place where scan, group and report turn a
-/// path into lines, so every command treats inputs alike.
-public struct InputScanner {
+/// path into records, so every command treats inputs alike.
+public struct InputScanner: Sendable {
     public var options: LogReaderOptions
+    public var parserOptions: ParserOptions
 
-    public init(options: LogReaderOptions = LogReaderOptions()) {
+    public init(options: LogReaderOptions = LogReaderOptions(), parserOptions: ParserOptions = ParserOptions()) {
         self.options = options
+        self.parserOptions = parserOptions
     }
 
-    /// Reads one input; `onLine` sees every kernel line.
+    /// Reads one input and parses its crash reports; `onLine` sees every kernel line.
+    ///
+    /// A syslog stream that mixes hosts gets one parser per host, so one host's lines cannot
+    /// break into another host's report.
     public func scan(_ item: InputWalker.Item, onLine: (LogLine) throws -> Void = { _ in }) -> InputScanResult {
         var result = InputScanResult(path: item.path)
         if item.kind.isDump {
             result.error = "\(item.path): is a vmcore (\(item.kind.rawValue)); vmcore reading is not available yet"
             return result
         }
+        var streams = StreamParsers(options: parserOptions)
+        let body: (LogLine) throws -> Void = { line in
+            streams.consume(line)
+            try onLine(line)
+        }
         do {
             if item.pstoreParts.isEmpty {
-                result.summary = try KernelLogReader.read(path: item.path, options: options, onLine)
+                result.summary = try KernelLogReader.read(path: item.path, options: options, body)
             } else {
                 result.summary = try KernelLogReader.read(
-                    pstoreFiles: [item.path] + item.pstoreParts, options: options, onLine)
+                    pstoreFiles: [item.path] + item.pstoreParts, options: options, body)
             }
         } catch let error as InputError {
             result.error = error.description
         } catch {
             result.error = "\(item.path): \(error)"
         }
+        // Reports found before a read error (a truncated gzip) are kept.
+        result.records = streams.finish(file: item.path)
         return result
+    }
+}
+
+/// One crash parser per host stream of an input.
+struct StreamParsers {
+    private let options: ParserOptions
+    private var parsers: [CrashReportParser] = []
+    private var hostIndex: [String: Int] = [:]
+    private var lastHost: String?
+    private var lastIndex = 0
+
+    init(options: ParserOptions) {
+        self.options = options
+    }
+
+    mutating func consume(_ line: LogLine) {
+        let host = line.metadata.host ?? ""
+        if parsers.isEmpty || host != lastHost {
+            if let index = hostIndex[host] {
+                lastIndex = index
+            } else {
+                lastIndex = parsers.count
+                hostIndex[host] = lastIndex
+                parsers.append(CrashReportParser(options: options))
+            }
+            lastHost = host
+        }
+        parsers[lastIndex].consume(line)
+    }
+
+    mutating func finish(file: String) -> [CrashRecord] {
+        var records: [CrashRecord] = []
+        for index in parsers.indices {
+            let base = records.count
+            for var record in parsers[index].finish() {
+                record.file = file
+                // Links point into this parser's output; shift them to the merged list.
+                if let link = record.linkedTo { record.linkedTo = link + base }
+                records.append(record)
+            }
+        }
+        return records
     }
 }

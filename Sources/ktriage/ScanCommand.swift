@@ -11,11 +11,14 @@ struct ScanCommand: ParsableCommand {
         discussion: """
             Reads every input, removes the log wrappers (dmesg timestamps, syslog and journal \
             headers, journald JSON, serial console line ends, pstore part headers, kdump dmesg \
-            files) and reports what it found per input. Folders are walked recursively in name \
+            files) and finds every crash report: oops, BUG, WARNING, panic, lockup, RCU stall, \
+            hung task, sanitizer reports and more. Each becomes a record with a kind, a \
+            syzbot-style title and a stable signature (--format ndjson: one record per line). Folders are walked recursively in name \
             order; files that are not logs are skipped (listed with --verbose). A gzip file is \
             recognised by its magic bytes and inflated as it is read.
 
-            With --lines, prints every kernel line with the wrapper removed and what the \
+            With --inputs, prints what was read per input (container, line counts, hosts) \
+            instead. With --lines, prints every kernel line with the wrapper removed and what the \
             wrapper said (host, wall-clock time, [seconds] stamp, caller id, level).
 
             Exit status: 0 when every input was read, 1 when any could not be (each named on \
@@ -35,6 +38,9 @@ struct ScanCommand: ParsableCommand {
 
     @Flag(help: "Print the kernel lines with wrappers removed instead of crash reports.")
     var lines = false
+
+    @Flag(name: .customLong("inputs"), help: "Print what was read per input instead of crash reports.")
+    var summary = false
 
     @Option(help: "Host name for logs that do not name one (plain dmesg, console, kdump files).")
     var host: String?
@@ -88,10 +94,16 @@ struct ScanCommand: ParsableCommand {
             results.append(result)
         }
         progress.finish()
-        if !lines {
+        if summary {
             switch format {
             case .table: ScanTable.render(results, into: output)
             case .json, .ndjson: try ScanJSON.render(results, format: format, into: output)
+            }
+        } else if !lines {
+            switch format {
+            case .table: RecordTable.render(results, into: output)
+            case .json: try ScanJSON.renderDocument(results, into: output)
+            case .ndjson: try ScanJSON.renderRecords(results, into: output)
             }
         }
         output.flush()
@@ -134,8 +146,60 @@ enum ScanTable {
     }
 }
 
-/// `--format json|ndjson` for the per-input summaries.
+/// The crash records as a table: where, host, kind, title, kernel.
+enum RecordTable {
+    static func render(_ results: [InputScanResult], into output: Output) {
+        let header = ["location", "host", "kind", "title", "kernel"]
+        var rows: [[String]] = []
+        var total = 0
+        for result in results {
+            for record in result.records {
+                total += 1
+                var title = record.title
+                if record.corrupted { title += " (corrupted)" }
+                if record.linkedTo != nil { title += " (follow-up)" }
+                rows.append([
+                    "\(result.path):\(record.line)", record.host ?? "-", record.kind.rawValue, title,
+                    record.kernel?.release ?? "-",
+                ])
+            }
+        }
+        if !rows.isEmpty { TextTable.render(header: header, rows: rows, width: Terminal.width, into: output) }
+        let lines = results.compactMap(\.summary).reduce(0) { $0 + $1.lines }
+        output.line("\(total) crash report\(total == 1 ? "" : "s") in \(results.count) input\(results.count == 1 ? "" : "s") (\(lines) lines)")
+    }
+}
+
+/// `--format json|ndjson` for records and per-input summaries.
 enum ScanJSON {
+    static func makeEncoder(pretty: Bool) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// One record per line.
+    static func renderRecords(_ results: [InputScanResult], into output: Output) throws {
+        let encoder = makeEncoder(pretty: false)
+        for result in results {
+            for record in result.records { output.line(String(decoding: try encoder.encode(record), as: UTF8.self)) }
+        }
+    }
+
+    /// `{"schema": 1, "records": [...], "inputs": [...], "errors": [...]}`.
+    static func renderDocument(_ results: [InputScanResult], into output: Output) throws {
+        struct Document: Encodable {
+            var schema: Int
+            var records: [CrashRecord]
+            var inputs: [LogReadSummary]
+            var errors: [String]
+        }
+        let document = Document(
+            schema: CrashRecord.schemaVersion, records: results.flatMap(\.records),
+            inputs: results.compactMap(\.summary), errors: results.compactMap(\.error))
+        output.line(String(decoding: try makeEncoder(pretty: true).encode(document), as: UTF8.self))
+    }
+
     static func render(_ results: [InputScanResult], format: ScanFormat, into output: Output) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting =
