@@ -17,9 +17,11 @@ let package = Package(
         .library(name: "KernelSymbols", targets: ["KernelSymbols"]),
         .library(name: "KernelDump", targets: ["KernelDump"]),
         .library(name: "CrashFleet", targets: ["CrashFleet"]),
+        .library(name: "CrashStore", targets: ["CrashStore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,10 +36,14 @@ let package = Package(
             name: "KernelDump",
             dependencies: ["KtriageBytes", "KtriageNative", "KernelLog", "KernelSymbols"]),
         .target(name: "CrashFleet", dependencies: ["KernelLog", "KernelDump", "KernelSymbols"]),
+        // The SQLite crash history: the only module that pays GRDB's build cost.
+        .target(
+            name: "CrashStore",
+            dependencies: ["CrashFleet", "KernelLog", "KtriageBytes", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "ktriage",
             dependencies: [
-                "KtriageBytes", "KernelLog", "KernelSymbols", "KernelDump", "CrashFleet",
+                "KtriageBytes", "KernelLog", "KernelSymbols", "KernelDump", "CrashFleet", "CrashStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
@@ -49,7 +55,9 @@ let package = Package(
         .testTarget(
             name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "KtriageTestSupport"]),
         .testTarget(name: "KernelDumpTests", dependencies: ["KernelDump", "KtriageTestSupport"]),
-        .testTarget(name: "CrashFleetTests", dependencies: ["CrashFleet", "KtriageTestSupport"]),
+        .testTarget(
+            name: "CrashFleetTests", dependencies: ["CrashFleet", "CrashStore", "KtriageTestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "KtriageCLITests", dependencies: ["ktriage", "KtriageTestSupport"], exclude: ["Snapshots"]),
     ]

@@ -1,14 +1,281 @@
 import ArgumentParser
+import CrashFleet
+import CrashStore
+import Foundation
+import KernelLog
+import KtriageBytes
+
+/// Output formats of `group`.
+enum GroupFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, markdown, html, partial
+}
+
+/// `group --by`.
+enum GroupPivot: String, ExpressibleByArgument, CaseIterable {
+    case signature, kernel
+}
+
+/// Where `group` and `report` take their records from, and the options they share.
+struct FleetSourceOptions: ParsableArguments {
+    @Argument(help: "Log files, folders (walked recursively), .gz files, or - for stdin.")
+    var inputs: [String] = []
+
+    @Option(help: "Read crashes from this SQLite database (written by ingest) instead of logs.")
+    var db: String?
+
+    @Option(name: .customLong("from-ndjson"), help: "Read records from `scan --format ndjson` output (repeatable; - for stdin).")
+    var fromNDJSON: [String] = []
+
+    @Option(help: "Merge partial groupings written by `group --format partial` (repeatable).")
+    var merge: [String] = []
+
+    @Option(help: "Only crashes at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss]).")
+    var since: String?
+
+    @Option(help: "Only crashes before this UTC time.")
+    var until: String?
+
+    @Option(help: "Host name for logs that do not name one (default: from the file or folder name).")
+    var host: String?
+
+    @Option(help: "Year for syslog timestamps, which carry none (default: this year).")
+    var year: Int?
+
+    @Option(help: "Worker threads for reading inputs (default: all cores).")
+    var jobs: Int?
+
+    @Option(help: "Record ids listed per group.")
+    var maxIds = 10_000
+
+    func validate() throws {
+        if inputs.isEmpty && db == nil && fromNDJSON.isEmpty && merge.isEmpty {
+            throw ValidationError("give inputs, --db FILE, --from-ndjson FILE or --merge FILE")
+        }
+        if let since, FleetTime.parse(since) == nil { throw ValidationError("--since: not a date: \(since)") }
+        if let until, FleetTime.parse(until) == nil { throw ValidationError("--until: not a date: \(until)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    var context: GroupingContext {
+        GroupingContext(idLimit: max(0, maxIds), since: since.flatMap(FleetTime.parse), until: until.flatMap(FleetTime.parse))
+    }
+
+    /// Reads every source into one aggregate; `failed` is set when an input could not be read.
+    func aggregate(failed: inout Bool) throws -> FleetAggregate {
+        let context = self.context
+        var fleet = FleetAggregate(idLimit: context.idLimit)
+        if let db {
+            do {
+                fleet.merge(try CrashStore(path: db).aggregate(context: context))
+            } catch {
+                Output.warn(error.description)
+                throw ExitCode(1)
+            }
+        }
+        if !fromNDJSON.isEmpty {
+            var grouper = NDJSONGrouper(context: context)
+            for path in fromNDJSON { grouper.read(path: path) }
+            fleet.merge(grouper.finish())
+        }
+        for path in merge {
+            do {
+                fleet.merge(try PartialFile.read(path: path))
+            } catch {
+                Output.warn(error.description)
+                failed = true
+            }
+        }
+        if !inputs.isEmpty {
+            var walker = InputWalker()
+            walker.add(inputs)
+            for note in walker.notes where note.isError {
+                Output.warn(note.description)
+                fleet.addError(note.description, unreadable: true)
+                failed = true
+            }
+            let options = LogReaderOptions(host: host, referenceYear: year)
+            let scanner = FleetScanner(scanner: InputScanner(options: options), context: context, workers: jobs)
+            let progress = SharedProgress(total: walker.items.count)
+            fleet.merge(scanner.group(walker.items) { done in progress.update(done: done) })
+            progress.finish()
+        }
+        for error in fleet.errors {
+            Output.warn(error)
+            failed = true
+        }
+        return fleet
+    }
+}
 
 struct GroupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "group",
-        abstract: "Group crashes across a fleet by signature and kernel version (not available yet).",
+        abstract: "Group crashes across a fleet by signature, with statistics and what stands out.",
         discussion: """
-            Not available yet in this version: running it prints a message and exits with status 1.
+            Reads every input on all cores (folders of per-host logs, syslog streams with many \
+            hosts, journald exports), finds the crash reports and groups them by signature. Per \
+            group: crashes, hosts, kernel releases, first/last seen, hardware, taint, modules in \
+            every report, and the attributes (kernel release, hardware, BIOS, module, taint flag) \
+            much more common among its hosts than among all hosts seen — including hosts without \
+            a crash whose boot banner or DMI line says what they run — with both shares and a \
+            one-sided Fisher exact p-value. Groups are sorted by hosts affected.
+
+            Sources can be combined: logs, --db (history written by ingest), --from-ndjson \
+            (records from `scan --format ndjson`, e.g. one file per shard) and --merge (partial \
+            groupings written by `group --format partial` on other machines); partials merge to \
+            the same result as one run over everything.
+
+            Exit status: 0 when every input was read, 1 when any could not be (each named on stderr).
+
+            Examples:
+              ktriage group /srv/logs
+              ktriage group fixtures/fleet --format html --output fleet.html
+              ktriage group fixtures/fleet --by kernel
+              ktriage group --db crashes.sqlite --since 2026-11-01 --format markdown
             """)
 
-    @Argument(help: "Inputs.") var inputs: [String] = []
+    @OptionGroup var source: FleetSourceOptions
 
-    func run() throws { throw NotAvailableYet(command: "group") }
+    @Option(help: "Output format: table, json, markdown, html, or partial (a mergeable aggregate).")
+    var format: GroupFormat = .table
+
+    @Option(help: "Rows by signature (default) or a signature × kernel release pivot (--by kernel).")
+    var by: GroupPivot = .signature
+
+    @Option(name: .shortAndLong, help: "Write the output to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        var failed = false
+        let fleet = try source.aggregate(failed: &failed)
+        if format == .table {
+            guard output == nil else {
+                Output.warn("--output needs --format json, markdown, html or partial")
+                throw ExitCode(1)
+            }
+            let out = Output()
+            let summary = FleetSummary(fleet)
+            if by == .kernel { FleetTable.renderPivot(summary, width: Terminal.width, into: out) } else { FleetTable.render(summary, width: Terminal.width, into: out) }
+            out.flush()
+            if failed { throw ExitCode(1) }
+            return
+        }
+        let text: String
+        if format == .partial {
+            text = try PartialFile.encode(fleet) + "\n"
+        } else {
+            let summary = FleetSummary(fleet)
+            switch (format, by) {
+            case (.markdown, .signature): text = FleetMarkdown.render(summary)
+            case (.markdown, .kernel): text = FleetMarkdown.renderPivot(summary)
+            case (.html, _): text = FleetHTML.render(summary)
+            case (.json, .kernel): text = try FleetJSON.pivot(summary)
+            default: text = try FleetJSON.document(summary)
+            }
+        }
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
+                Output.warn("\(output): cannot write the output file")
+                throw ExitCode(1)
+            }
+        } else {
+            let out = Output()
+            out.write(text)
+            out.flush()
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// Progress shared by worker threads (stderr on a terminal only).
+final class SharedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var progress: Progress
+
+    init(total: Int) { progress = Progress(total: total) }
+
+    func update(done: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        progress.update(done: done, current: "")
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        progress.finish()
+    }
+}
+
+/// JSON documents of `group`.
+enum FleetJSON {
+    static func document(_ summary: FleetSummary) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"
+    }
+
+    static func pivot(_ summary: FleetSummary) throws -> String {
+        struct Row: Encodable {
+            var signature: String
+            var title: String
+            var crashes: [String: Int]
+        }
+        struct Pivot: Encodable {
+            var schema = 1
+            var releases: [String]
+            var rows: [Row]
+        }
+        let pivot = summary.releasePivot
+        let rows = pivot.rows.map { row in
+            Row(signature: row.group.signature, title: row.group.title,
+                crashes: Dictionary(uniqueKeysWithValues: zip(pivot.releases, row.counts).filter { $0.1 > 0 }))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(Pivot(releases: pivot.releases, rows: rows)), as: UTF8.self) + "\n"
+    }
+}
+
+/// The terminal table of `group`: presentation only.
+enum FleetTable {
+    static func render(_ summary: FleetSummary, width: Int, into out: Output) {
+        let header = ["hosts", "crashes", "kind", "title", "kernel releases", "stands out", "last seen"]
+        let rows = summary.groups.map { group in
+            [
+                String(group.hostsAffected), String(group.crashes), group.kind, TerminalText.clean(group.title),
+                TerminalText.clean(FleetMarkdown.releasesText(group, limit: 2)),
+                TerminalText.clean(group.overRepresented.first.map(FleetHTML.shortFinding) ?? "-"),
+                group.lastSeen.map { String($0.prefix(10)) } ?? "-",
+            ]
+        }
+        TextTable.render(header: header, rows: rows, width: width, into: out)
+        out.line(FleetMarkdown.totalsLine(summary.totals))
+    }
+
+    static func renderPivot(_ summary: FleetSummary, width: Int, into out: Output) {
+        let pivot = summary.releasePivot
+        let header = ["title"] + pivot.releases.map(TerminalText.clean)
+        let rows = pivot.rows.map { row in
+            [TerminalText.clean(row.group.title)] + row.counts.map { $0 == 0 ? "." : String($0) }
+        }
+        TextTable.render(header: header, rows: rows, width: width, into: out)
+        out.line(FleetMarkdown.totalsLine(summary.totals))
+    }
+}
+
+/// Log-derived text for a terminal: control characters (ANSI escapes) shown as `\xNN`.
+enum TerminalText {
+    static func clean(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

@@ -1,14 +1,77 @@
 import ArgumentParser
+import CrashFleet
+import CrashStore
+import KernelLog
+import KtriageBytes
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Add crashes to a SQLite crash database, idempotently (not available yet).",
+        abstract: "Add the crashes in logs to a SQLite crash database, each crash once.",
         discussion: """
-            Not available yet in this version: running it prints a message and exits with status 1.
+            Creates the database if needed (schema migrations are applied on open). A crash is \
+            keyed by host, boot, the kernel's timestamp and its signature, so ingesting the same \
+            log twice, or a log that grew since the last run, adds each crash once. Each input is \
+            written in one transaction: a run killed mid-way leaves the database consistent and \
+            running it again completes it. Boot banners and DMI lines of hosts without crashes \
+            are stored too, for the fleet-wide shares of `group --db`.
+
+            Exit status: 0 when every input was read and stored, 1 otherwise.
+
+            Examples:
+              ktriage ingest --db crashes.sqlite /srv/logs
+              ktriage group --db crashes.sqlite --since 2026-11-01
             """)
 
-    @Argument(help: "Inputs.") var inputs: [String] = []
+    @Option(help: "The SQLite database file (created if missing).")
+    var db: String
 
-    func run() throws { throw NotAvailableYet(command: "ingest") }
+    @Argument(help: "Log files, folders (walked recursively), .gz files, or - for stdin.")
+    var inputs: [String]
+
+    @Option(help: "Host name for logs that do not name one (default: from the file or folder name).")
+    var host: String?
+
+    @Option(help: "Year for syslog timestamps, which carry none (default: this year).")
+    var year: Int?
+
+    @Option(help: "Worker threads for reading inputs (default: all cores).")
+    var jobs: Int?
+
+    func run() throws {
+        var walker = InputWalker()
+        walker.add(inputs)
+        var failed = false
+        for note in walker.notes where note.isError {
+            Output.warn(note.description)
+            failed = true
+        }
+        let store: CrashStore
+        do {
+            store = try CrashStore(path: db)
+        } catch {
+            Output.warn(error.description)
+            throw ExitCode(1)
+        }
+        let scanner = FleetScanner(
+            scanner: InputScanner(options: LogReaderOptions(host: host, referenceYear: year)), workers: jobs)
+        let stats: IngestStatistics
+        do {
+            stats = try store.ingest(walker.items, scanner: scanner)
+        } catch {
+            Output.warn(error.description)
+            throw ExitCode(1)
+        }
+        for error in stats.errors {
+            Output.warn(error)
+            failed = true
+        }
+        let total = (try? store.count()) ?? 0
+        let out = Output()
+        out.line(
+            "\(stats.inputs) inputs: \(stats.added) new crashes, \(stats.alreadyKnown) already in the database, "
+                + "\(stats.followUps) follow-up reports counted once; \(total) crashes in \(db)")
+        out.flush()
+        if failed { throw ExitCode(1) }
+    }
 }

@@ -1,14 +1,69 @@
 import ArgumentParser
+import CrashFleet
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write a Markdown bug report for one crash or one group (not available yet).",
+        abstract: "Write a Markdown bug report for one crash group or one input file.",
         discussion: """
-            Not available yet in this version: running it prints a message and exits with status 1.
+            With --group SIGNATURE (a signature or a unique prefix of one, or a title substring) \
+            the report covers that group across all sources given (logs, --db, --from-ndjson, \
+            --merge). With one input file and no --group, it covers every crash group in that \
+            file, most hosts first, separated by `---`.
+
+            The report holds the title, kernel release(s), taint letters explained, hardware, the \
+            decoded trace of the representative report, modules, hosts affected, first/last seen \
+            and the attributes over-represented in the group compared with all hosts seen.
+
+            Examples:
+              ktriage report --group 5cd10486 fixtures/fleet
+              ktriage report /var/log/kern.log
+              ktriage report --db crashes.sqlite --group "NULL pointer dereference in nf_tables_commit"
             """)
 
-    @Argument(help: "Inputs.") var inputs: [String] = []
+    @OptionGroup var source: FleetSourceOptions
 
-    func run() throws { throw NotAvailableYet(command: "report") }
+    @Option(help: "The group: signature, signature prefix, or a piece of the title.")
+    var group: String?
+
+    @Option(name: .customLong("system-map"), help: "System.map to symbolize bare addresses (not available yet: traces are shown as printed).")
+    var systemMap: String?
+
+    func run() throws {
+        var failed = false
+        if systemMap != nil { Output.warn("note: --system-map symbolization is not available yet; traces are shown as printed") }
+        let fleet = try source.aggregate(failed: &failed)
+        let summary = FleetSummary(fleet)
+        let chosen: [FleetSummary.GroupSummary]
+        if let wanted = group {
+            let exact = summary.groups.filter { $0.signature == wanted }
+            let prefixed = summary.groups.filter { $0.signature.hasPrefix(wanted.lowercased()) }
+            let titled = summary.groups.filter { $0.title.localizedStandardContains(wanted) }
+            let matches = !exact.isEmpty ? exact : (!prefixed.isEmpty ? prefixed : titled)
+            guard let first = matches.first else {
+                Output.warn("no crash group matches \(wanted) (\(summary.groups.count) groups read)")
+                throw ExitCode(1)
+            }
+            if matches.count > 1 && exact.isEmpty {
+                Output.warn("\(matches.count) groups match \(wanted); reporting the one with most hosts (\(first.signature)). Give a longer signature to choose another.")
+            }
+            chosen = [first]
+        } else {
+            guard source.inputs.count == 1 || source.db != nil || !source.fromNDJSON.isEmpty || !source.merge.isEmpty else {
+                throw ValidationError("without --group, give one input file")
+            }
+            chosen = summary.groups
+        }
+        if chosen.isEmpty {
+            Output.warn("no crash reports found")
+            throw ExitCode(1)
+        }
+        let out = Output()
+        for (index, item) in chosen.enumerated() {
+            if index > 0 { out.line("\n---\n") }
+            out.write(BugReport.markdown(item, totals: summary.totals))
+        }
+        out.flush()
+        if failed { throw ExitCode(1) }
+    }
 }

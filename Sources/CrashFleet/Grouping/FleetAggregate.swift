@@ -1,0 +1,156 @@
+import KernelLog
+
+/// Everything grouping knows about a fleet, as a mergeable partial: the groups, what every host
+/// was seen to run, and the counts of what was read and what was wrong with it.
+///
+/// One input, one shard or the whole fleet: the same type. `merge` is associative and
+/// commutative, so `group` over shards and then merging gives the result of one run over all.
+public struct FleetAggregate: Codable, Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public var schema = FleetAggregate.schemaVersion
+    /// Groups by `signature/vN`.
+    public var groups: [String: GroupAggregate] = [:]
+    public var hosts: [String: HostFacts] = [:]
+    public var inputs = 0
+    public var unreadableInputs = 0
+    /// Primary reports grouped (follow-ups not counted).
+    public var records = 0
+    public var followUps = 0
+    /// Follow-ups whose primary report was not among the records (counted, not grouped).
+    public var orphanFollowUps = 0
+    public var futureClock = 0
+    public var withoutRelease = 0
+    /// Reports outside `--since`/`--until` (or without a wall clock when filtering).
+    public var filteredOut = 0
+    /// The same record id seen again (the same crash in two inputs): counted once.
+    public var duplicates = 0
+    /// Messages about inputs that could not be read, in input order (at most 1000 kept).
+    public var errors: [String] = []
+    public var idLimit: Int
+
+    public init(idLimit: Int = 10_000) {
+        self.idLimit = idLimit
+    }
+
+    /// Adds the records of one input (or one input's part of an NDJSON stream). `linkedTo`
+    /// indexes refer to positions in `records`; follow-ups count in their primary's group.
+    /// `seen` holds the ids already added, so the same crash from two inputs counts once.
+    public mutating func add(
+        records: [CrashRecord], defaultHost: String, context: GroupingContext, seen: inout Set<String>
+    ) {
+        var ids: [String?] = []
+        ids.reserveCapacity(records.count)
+        for record in records {
+            let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
+            let id = RecordIdentity.id(of: record, host: host)
+            if let link = record.linkedTo {
+                ids.append(nil)
+                followUps += 1
+                if link >= 0, link < records.count, link < ids.count, ids[link] != nil {
+                    let primary = records[link]
+                    let key = GroupAggregate.key(signature: primary.signature, version: primary.signatureVersion)
+                    groups[key]?.followUps += 1
+                } else {
+                    orphanFollowUps += 1
+                }
+                continue
+            }
+            guard context.admits(wallMicros: record.time.wallMicros) else {
+                filteredOut += 1
+                ids.append(nil)
+                continue
+            }
+            guard seen.insert(id).inserted else {
+                duplicates += 1
+                ids.append(nil)
+                continue
+            }
+            ids.append(id)
+            add(record, id: id, host: host, context: context)
+        }
+    }
+
+    /// Adds one primary report whose id and host are known.
+    public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
+        records += 1
+        if record.kernel == nil { withoutRelease += 1 }
+        if let wall = record.time.wallMicros, wall > context.nowMicros { futureClock += 1 }
+        let key = GroupAggregate.key(signature: record.signature, version: record.signatureVersion)
+        groups[key, default: GroupAggregate(
+            signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)]
+            .add(record, id: id, host: host, context: context)
+        var facts = hosts[host] ?? HostFacts()
+        Self.collectFacts(of: record, into: &facts)
+        hosts[host] = facts
+    }
+
+    /// What a report says about its host: kernel, hardware, BIOS, taint, modules.
+    public static func collectFacts(of record: CrashRecord, into facts: inout HostFacts) {
+        if let release = record.kernel?.release { facts.add(.kernel, release) }
+        if let hw = record.hardware {
+            let (name, bios) = HardwareText.split(hw)
+            facts.add(.hardware, name)
+            if let value = record.bios ?? bios { facts.add(.bios, value) }
+        }
+        if let taint = record.taint {
+            facts.markKnown(.taint)
+            for letter in taint.letters where letter != "G" { facts.add(.taint, String(letter)) }
+        }
+        if !record.modules.isEmpty {
+            for module in record.modules { facts.add(.module, module.name) }
+        }
+    }
+
+    /// Adds host attributes seen in an input's lines.
+    public mutating func add(hostFacts: [String: HostFacts]) {
+        hosts.merge(hostFacts) { a, b in
+            var merged = a
+            merged.merge(b)
+            return merged
+        }
+    }
+
+    /// Records that an input could not be read (fully).
+    public mutating func addError(_ message: String, unreadable: Bool) {
+        if unreadable { unreadableInputs += 1 }
+        if errors.count < 1000 { errors.append(message) }
+    }
+
+    /// Folds another partial into this one.
+    public mutating func merge(_ other: FleetAggregate) {
+        for (key, group) in other.groups {
+            if var mine = groups[key] {
+                mine.merge(group)
+                groups[key] = mine
+            } else {
+                groups[key] = group
+            }
+        }
+        add(hostFacts: other.hosts)
+        inputs += other.inputs
+        unreadableInputs += other.unreadableInputs
+        records += other.records
+        followUps += other.followUps
+        orphanFollowUps += other.orphanFollowUps
+        futureClock += other.futureClock
+        withoutRelease += other.withoutRelease
+        duplicates += other.duplicates
+        filteredOut += other.filteredOut
+        idLimit = min(idLimit, other.idLimit)
+        for error in other.errors where errors.count < 1000 { errors.append(error) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, groups, hosts, inputs
+        case unreadableInputs = "unreadable_inputs"
+        case records
+        case followUps = "follow_ups"
+        case orphanFollowUps = "orphan_follow_ups"
+        case futureClock = "future_clock"
+        case withoutRelease = "without_release"
+        case filteredOut = "filtered_out"
+        case duplicates, errors
+        case idLimit = "id_limit"
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import KernelLog
+import KtriageBytes
+
+/// Scans many inputs on several threads into one `FleetAggregate`.
+///
+/// A fixed number of workers take the next input from a shared counter; each input becomes its
+/// own partial (records grouped, host facts collected from every line in the same pass), and the
+/// partials are folded in input order, so the result does not depend on which thread read what.
+public struct FleetScanner: Sendable {
+    public var scanner: InputScanner
+    public var context: GroupingContext
+    /// Worker threads; 1 reads inputs one after the other on the calling thread.
+    public var workers: Int
+
+    public init(scanner: InputScanner = InputScanner(), context: GroupingContext = GroupingContext(), workers: Int? = nil) {
+        self.scanner = scanner
+        self.context = context
+        self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// One input's contribution, before merging.
+    public struct InputPartial: Sendable {
+        public var path: String
+        public var records: [CrashRecord]
+        public var hostFacts: [String: HostFacts]
+        public var summary: LogReadSummary?
+        public var error: String?
+    }
+
+    /// Reads one input: its records and the host facts of all its lines.
+    public func read(_ item: InputWalker.Item) -> InputPartial {
+        var collector = HostFactCollector(defaultHost: HostNaming.host(forPath: item.path))
+        let result = scanner.scan(item) { line in collector.observe(line) }
+        return InputPartial(
+            path: item.path, records: result.records, hostFacts: collector.hosts, summary: result.summary,
+            error: result.error)
+    }
+
+    /// Reads every input (in parallel) and groups the records. `progress` may be called from
+    /// any worker thread, with the number of inputs done so far.
+    ///
+    /// Partials are folded in input order as soon as their predecessors are done, so memory
+    /// holds only the inputs read ahead of a slow one, not every record of the run.
+    public func group(_ items: [InputWalker.Item], progress: (@Sendable (Int) -> Void)? = nil) -> FleetAggregate {
+        let context = self.context
+        let box = ResultBox(count: items.count, initial: FleetAggregate(idLimit: context.idLimit)) { fleet, seen, partial in
+            fleet.inputs += 1
+            if let error = partial.error { fleet.addError(error, unreadable: partial.summary == nil) }
+            fleet.add(hostFacts: partial.hostFacts)
+            fleet.add(
+                records: partial.records, defaultHost: HostNaming.host(forPath: partial.path), context: context,
+                seen: &seen)
+        }
+        let threads = min(workers, max(1, items.count))
+        let body: @Sendable (Int) -> Void = { _ in
+            while let index = box.next() {
+                let done = box.store(self.read(items[index]), at: index)
+                progress?(done)
+            }
+        }
+        if threads == 1 {
+            body(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads, execute: body)
+        }
+        return box.result()
+    }
+}
+
+/// The shared work counter of `FleetScanner.group` and the in-order fold of finished inputs.
+private final class ResultBox: @unchecked Sendable {
+    typealias Fold = @Sendable (inout FleetAggregate, inout Set<String>, FleetScanner.InputPartial) -> Void
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var nextFold = 0
+    private var done = 0
+    private var pending: [Int: FleetScanner.InputPartial] = [:]
+    private let count: Int
+    private var fleet: FleetAggregate
+    private var seen = Set<String>()
+    private let fold: Fold
+
+    init(count: Int, initial: FleetAggregate, fold: @escaping Fold) {
+        self.count = count
+        self.fleet = initial
+        self.fold = fold
+    }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    /// Keeps a finished input and folds every input that is now next in order.
+    func store(_ partial: FleetScanner.InputPartial, at index: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        pending[index] = partial
+        while let ready = pending.removeValue(forKey: nextFold) {
+            fold(&fleet, &seen, ready)
+            nextFold += 1
+        }
+        done += 1
+        return done
+    }
+
+    func result() -> FleetAggregate {
+        lock.lock()
+        defer { lock.unlock() }
+        return fleet
+    }
+}

@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import KernelLog
+
+/// The partial statistics of one signature group: built from records, merged with other
+/// partials. Every field merges associatively and commutatively (sums, unions, intersections,
+/// minima, maxima, smallest-N id lists), so shards can be grouped apart and combined in any order
+/// with the same result as one run over everything.
+public struct GroupAggregate: Codable, Sendable, Equatable {
+    public var signature: String
+    public var signatureVersion: Int
+    /// Crash reports, not counting follow-ups.
+    public var crashes = 0
+    /// Reports that followed one of this group's crashes inside its trace (counted once, here).
+    public var followUps = 0
+    public var corrupted = 0
+    public var panicked = 0
+    /// Reports stamped later than the grouping's `now` (a host clock in the future): counted,
+    /// but kept out of first/last seen and the timeline.
+    public var futureClock = 0
+    public var withoutRelease = 0
+    public var withoutWallClock = 0
+    /// Crashes per host.
+    public var hosts: [String: Int] = [:]
+    /// Crashes per kernel release (`unknown` when the report names none).
+    public var releases: [String: Int] = [:]
+    public var hardware: [String: Int] = [:]
+    public var bios: [String: Int] = [:]
+    /// Union of the taint letters seen.
+    public var taintLetters: Set<String> = []
+    /// Modules loaded in every report that lists modules; `nil` until one does.
+    public var modulesInEvery: Set<String>?
+    /// Reliable frame functions present in every report with a trace; `nil` until one has one.
+    public var sharedFrames: Set<String>?
+    /// Wall clock of the first and last crash, microseconds since the epoch.
+    public var firstSeen: Int64?
+    public var lastSeen: Int64?
+    /// Crashes per UTC day (`YYYY-MM-DD`).
+    public var days: [String: Int] = [:]
+    /// Per crash-time attribute (`kernel=…`, `module=…`): the hosts that had it when crashing.
+    public var attributeHosts: [String: Set<String>] = [:]
+    /// Per attribute category: the hosts whose reports said anything about it.
+    public var categoryHosts: [String: Set<String>] = [:]
+    /// The smallest record ids (at most `idLimit`), so lists from shards merge to the same list.
+    public var recordIDs: [String] = []
+    public var idLimit: Int
+    /// The report shown for the group: the least damaged one, ties broken by id.
+    public var representative: CrashRecord?
+    public var representativeID: String?
+
+    public init(signature: String, signatureVersion: Int, idLimit: Int = 10_000) {
+        self.signature = signature
+        self.signatureVersion = signatureVersion
+        self.idLimit = idLimit
+    }
+
+    /// The group key: signature and the version of the rules that made it.
+    public var key: String { GroupAggregate.key(signature: signature, version: signatureVersion) }
+
+    public static func key(signature: String, version: Int) -> String { "\(signature)/v\(version)" }
+
+    /// The report's title (from the representative).
+    public var title: String { representative?.title ?? "" }
+
+    /// Adds one primary (not follow-up) report.
+    public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
+        crashes += 1
+        if record.corrupted { corrupted += 1 }
+        if record.panicked { panicked += 1 }
+        hosts[host, default: 0] += 1
+        let release = record.kernel?.release
+        releases[release ?? "unknown", default: 0] += 1
+        var attributes: [(AttributeCategory, String)] = []
+        if let release { attributes.append((.kernel, release)) } else { withoutRelease += 1 }
+        if let hw = record.hardware {
+            let (name, biosFromLine) = HardwareText.split(hw)
+            hardware[name, default: 0] += 1
+            attributes.append((.hardware, name))
+            if let value = record.bios ?? biosFromLine {
+                bios[value, default: 0] += 1
+                attributes.append((.bios, value))
+            }
+        } else if let value = record.bios {
+            bios[value, default: 0] += 1
+            attributes.append((.bios, value))
+        }
+        if let taint = record.taint {
+            categoryHosts[AttributeCategory.taint.rawValue, default: []].insert(host)
+            for letter in taint.letters where letter != "G" {
+                taintLetters.insert(String(letter))
+                attributes.append((.taint, String(letter)))
+            }
+        }
+        if !record.modules.isEmpty {
+            let names = Set(record.modules.map(\.name))
+            modulesInEvery = modulesInEvery.map { $0.intersection(names) } ?? names
+            categoryHosts[AttributeCategory.module.rawValue, default: []].insert(host)
+            for name in names { attributes.append((.module, name)) }
+        }
+        let functions = Set(record.frames.lazy.filter(\.reliable).prefix(24).map(\.function))
+        if !functions.isEmpty {
+            sharedFrames = sharedFrames.map { $0.intersection(functions) } ?? functions
+        }
+        for (category, value) in attributes {
+            categoryHosts[category.rawValue, default: []].insert(host)
+            attributeHosts[category.rawValue + "=" + value, default: []].insert(host)
+        }
+        if let wall = record.time.wallMicros {
+            if wall > context.nowMicros {
+                futureClock += 1
+            } else {
+                firstSeen = min(firstSeen ?? wall, wall)
+                lastSeen = max(lastSeen ?? wall, wall)
+                days[FleetTime.day(micros: wall), default: 0] += 1
+            }
+        } else {
+            withoutWallClock += 1
+        }
+        insertID(id)
+        if Self.rank(record, id: id) < Self.rank(representative, id: representativeID) {
+            var kept = record
+            kept.host = kept.host ?? host
+            kept.text = Array(kept.text.prefix(80))
+            representative = kept
+            representativeID = id
+        }
+    }
+
+    /// Folds another partial of the same group into this one.
+    public mutating func merge(_ other: GroupAggregate) {
+        crashes += other.crashes
+        followUps += other.followUps
+        corrupted += other.corrupted
+        panicked += other.panicked
+        futureClock += other.futureClock
+        withoutRelease += other.withoutRelease
+        withoutWallClock += other.withoutWallClock
+        hosts.merge(other.hosts, uniquingKeysWith: +)
+        releases.merge(other.releases, uniquingKeysWith: +)
+        hardware.merge(other.hardware, uniquingKeysWith: +)
+        bios.merge(other.bios, uniquingKeysWith: +)
+        taintLetters.formUnion(other.taintLetters)
+        if let theirs = other.modulesInEvery {
+            modulesInEvery = modulesInEvery.map { $0.intersection(theirs) } ?? theirs
+        }
+        if let theirs = other.sharedFrames {
+            sharedFrames = sharedFrames.map { $0.intersection(theirs) } ?? theirs
+        }
+        if let first = other.firstSeen { firstSeen = min(firstSeen ?? first, first) }
+        if let last = other.lastSeen { lastSeen = max(lastSeen ?? last, last) }
+        days.merge(other.days, uniquingKeysWith: +)
+        attributeHosts.merge(other.attributeHosts) { $0.union($1) }
+        categoryHosts.merge(other.categoryHosts) { $0.union($1) }
+        idLimit = min(idLimit, other.idLimit)
+        recordIDs = Self.smallest(recordIDs, other.recordIDs, limit: idLimit)
+        if Self.rank(other.representative, id: other.representativeID) < Self.rank(representative, id: representativeID) {
+            representative = other.representative
+            representativeID = other.representativeID
+        }
+    }
+
+    /// Whether the id list holds every record of the group.
+    public var recordIDsComplete: Bool { recordIDs.count == crashes }
+
+    private mutating func insertID(_ id: String) {
+        recordIDs = Self.smallest(recordIDs, [id], limit: idLimit)
+    }
+
+    /// The `limit` smallest of two sorted, duplicate-free lists.
+    static func smallest(_ a: [String], _ b: [String], limit: Int) -> [String] {
+        if b.count == 1, let id = b.first {
+            var result = a
+            if result.count >= limit, let last = result.last, id >= last { return result }
+            let index = lowerBound(result, id)
+            if index < result.count, result[index] == id { return result }
+            result.insert(id, at: index)
+            if result.count > limit { result.removeLast() }
+            return result
+        }
+        var result: [String] = []
+        result.reserveCapacity(min(limit, a.count + b.count))
+        var i = 0
+        var j = 0
+        while result.count < limit, i < a.count || j < b.count {
+            if j >= b.count || (i < a.count && a[i] < b[j]) {
+                result.append(a[i]); i += 1
+            } else if i >= a.count || b[j] < a[i] {
+                result.append(b[j]); j += 1
+            } else {
+                result.append(a[i]); i += 1; j += 1
+            }
+        }
+        return result
+    }
+
+    private static func lowerBound(_ list: [String], _ value: String) -> Int {
+        var low = 0
+        var high = list.count
+        while low < high {
+            let mid = (low + high) / 2
+            if list[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+
+    /// Lower is better: intact, with a trace, with a kernel release; then the smaller id.
+    private static func rank(_ record: CrashRecord?, id: String?) -> RepresentativeRank {
+        guard let record, let id else { return RepresentativeRank(damage: Int.max, id: "") }
+        var damage = 0
+        if record.corrupted { damage += 4 }
+        if record.frames.isEmpty { damage += 2 }
+        if record.kernel == nil { damage += 1 }
+        return RepresentativeRank(damage: damage, id: id)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case signature
+        case signatureVersion = "signature_version"
+        case crashes
+        case followUps = "follow_ups"
+        case corrupted, panicked
+        case futureClock = "future_clock"
+        case withoutRelease = "without_release"
+        case withoutWallClock = "without_wall_clock"
+        case hosts, releases, hardware, bios
+        case taintLetters = "taint_letters"
+        case modulesInEvery = "modules_in_every"
+        case sharedFrames = "shared_frames"
+        case firstSeen = "first_seen_us"
+        case lastSeen = "last_seen_us"
+        case days
+        case attributeHosts = "attribute_hosts"
+        case categoryHosts = "category_hosts"
+        case recordIDs = "record_ids"
+        case idLimit = "id_limit"
+        case representative
+        case representativeID = "representative_id"
+    }
+}
+
+struct RepresentativeRank: Comparable {
+    var damage: Int
+    var id: String
+    static func < (a: RepresentativeRank, b: RepresentativeRank) -> Bool {
+        a.damage != b.damage ? a.damage < b.damage : a.id < b.id
+    }
+}
+
+/// What grouping needs to know besides the records.
+public struct GroupingContext: Sendable {
+    /// Reports stamped later than this (microseconds since the epoch) have a clock in the future.
+    public var nowMicros: Int64
+    /// Record ids kept per group.
+    public var idLimit: Int
+    /// Only reports stamped in `since..<until` are grouped (when set; reports without a wall
+    /// clock are then left out too, and counted).
+    public var since: Int64?
+    public var until: Int64?
+
+    public init(
+        nowMicros: Int64 = GroupingContext.currentMicros() + 86_400_000_000, idLimit: Int = 10_000,
+        since: Int64? = nil, until: Int64? = nil
+    ) {
+        self.nowMicros = nowMicros
+        self.idLimit = idLimit
+        self.since = since
+        self.until = until
+    }
+
+    /// Whether a report passes the `since`/`until` filter.
+    public func admits(wallMicros: Int64?) -> Bool {
+        if since == nil && until == nil { return true }
+        guard let wall = wallMicros else { return false }
+        if let since, wall < since { return false }
+        if let until, wall >= until { return false }
+        return true
+    }
+
+    /// The current wall clock in microseconds.
+    public static func currentMicros() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
+    }
+}

@@ -1,0 +1,64 @@
+import KernelLog
+
+/// Collects per-host attributes from every kernel line of one input during the scan pass.
+///
+/// Sees every line, so it only compares a first byte and a literal prefix; the rare matching
+/// lines (one banner and one DMI line per boot) are decoded into strings.
+public struct HostFactCollector: Sendable {
+    /// The host used for lines whose wrapper names none.
+    public let defaultHost: String
+    public private(set) var hosts: [String: HostFacts] = [:]
+
+    public init(defaultHost: String) {
+        self.defaultHost = defaultHost
+    }
+
+    private static let linuxVersion = Array("Linux version ".utf8)
+    private static let dmi = Array("DMI: ".utf8)
+    private static let hardwareName = Array("Hardware name: ".utf8)
+
+    public mutating func observe(_ line: LogLine) {
+        let text = line.text
+        guard text.count > 5, let first = text.first else { return }
+        switch first {
+        case UInt8(ascii: "L"):
+            guard Self.hasPrefix(text, Self.linuxVersion) else { return }
+            let rest = UnsafeRawBufferPointer(rebasing: text[Self.linuxVersion.count...])
+            var end = 0
+            while end < rest.count, rest[end] != UInt8(ascii: " "), end < 128 { end += 1 }
+            guard end > 0 else { return }
+            let release = String(decoding: UnsafeRawBufferPointer(rebasing: rest[0..<end]), as: UTF8.self)
+            update(line) { $0.add(.kernel, release) }
+        case UInt8(ascii: "D"):
+            guard Self.hasPrefix(text, Self.dmi) else { return }
+            addHardware(line, from: Self.dmi.count)
+        case UInt8(ascii: "H"):
+            guard Self.hasPrefix(text, Self.hardwareName) else { return }
+            addHardware(line, from: Self.hardwareName.count)
+        default:
+            return
+        }
+    }
+
+    private mutating func addHardware(_ line: LogLine, from start: Int) {
+        let rest = line.text[start...].prefix(512)
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: rest), as: UTF8.self)
+        let (hardware, bios) = HardwareText.split(value)
+        guard !hardware.isEmpty else { return }
+        update(line) { facts in
+            facts.add(.hardware, hardware)
+            if let bios { facts.add(.bios, bios) }
+        }
+    }
+
+    private mutating func update(_ line: LogLine, _ change: (inout HostFacts) -> Void) {
+        let host = line.metadata.host ?? defaultHost
+        change(&hosts[host, default: HostFacts()])
+    }
+
+    private static func hasPrefix(_ text: UnsafeRawBufferPointer, _ prefix: [UInt8]) -> Bool {
+        guard text.count >= prefix.count else { return false }
+        for index in prefix.indices where text[index] != prefix[index] { return false }
+        return true
+    }
+}

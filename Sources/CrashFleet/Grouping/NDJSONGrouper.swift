@@ -1,0 +1,117 @@
+import Foundation
+import KernelLog
+import KtriageBytes
+
+/// Groups records from `scan --format ndjson` output (shards from many machines), and merges
+/// per-shard partial aggregates (`group --format partial`).
+///
+/// Consecutive records of the same `file` are one input, so `linked_to` indexes (which count
+/// within an input) still find their primary report. A line that is not a record is counted and
+/// reported, never fatal.
+public struct NDJSONGrouper {
+    public var context: GroupingContext
+    public private(set) var fleet: FleetAggregate
+    private var seen = Set<String>()
+    private var pending: [CrashRecord] = []
+    private var pendingFile: String?
+    public private(set) var badLines = 0
+
+    public init(context: GroupingContext = GroupingContext()) {
+        self.context = context
+        fleet = FleetAggregate(idLimit: context.idLimit)
+    }
+
+    /// Reads one NDJSON file (`-` for stdin, gzip accepted).
+    public mutating func read(path: String) {
+        fleet.inputs += 1
+        let decoder = JSONDecoder()
+        var framer = LineFramer()
+        var badInThisFile = 0
+        var firstBad: Int?
+        func handle(_ line: FramedLine) {
+            guard line.bytes.count > 1 else { return }
+            let data = Data(line.bytes)
+            guard let record = try? decoder.decode(CrashRecord.self, from: data) else {
+                badInThisFile += 1
+                if firstBad == nil { firstBad = line.number }
+                return
+            }
+            take(record)
+        }
+        do {
+            let input = try ByteInput(path: path)
+            try input.forEachChunk { chunk in framer.feed(chunk, handle) }
+            framer.finish(handle)
+        } catch let error as InputError {
+            fleet.addError(error.description, unreadable: true)
+        } catch {
+            fleet.addError("\(path): \(error)", unreadable: true)
+        }
+        flush()
+        if badInThisFile > 0 {
+            badLines += badInThisFile
+            fleet.addError("\(path): \(badInThisFile) lines are not crash records (first: line \(firstBad ?? 0))", unreadable: false)
+        }
+    }
+
+    /// Adds one decoded record.
+    public mutating func take(_ record: CrashRecord) {
+        if record.file != pendingFile { flush() }
+        pendingFile = record.file
+        pending.append(record)
+    }
+
+    private mutating func flush() {
+        guard !pending.isEmpty else { return }
+        fleet.add(records: pending, defaultHost: HostNaming.host(forPath: pendingFile ?? "-"), context: context, seen: &seen)
+        pending.removeAll(keepingCapacity: true)
+        pendingFile = nil
+    }
+
+    /// The grouping so far.
+    public mutating func finish() -> FleetAggregate {
+        flush()
+        return fleet
+    }
+}
+
+/// Reading and writing partial aggregates (`group --format partial`, `group --merge`).
+public enum PartialFile {
+    public enum Failure: Error, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case notPartial(path: String, reason: String)
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
+            case .notPartial(let path, let reason): return "\(path): not a ktriage partial grouping (\(reason))"
+            }
+        }
+    }
+
+    public static func encode(_ fleet: FleetAggregate) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(fleet), as: UTF8.self)
+    }
+
+    public static func read(path: String) throws(Failure) -> FleetAggregate {
+        var bytes: [UInt8] = []
+        do {
+            let input = try ByteInput(path: path)
+            try input.forEachChunk { bytes.append(contentsOf: $0) }
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+        do {
+            let fleet = try JSONDecoder().decode(FleetAggregate.self, from: Data(bytes))
+            guard fleet.schema == FleetAggregate.schemaVersion else {
+                throw Failure.notPartial(path: path, reason: "schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
+            }
+            return fleet
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .notPartial(path: path, reason: "\(error)".prefix(200).description)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import KernelLog
+
+/// A stable id for a crash record, the same whichever file or run it is read from.
+///
+/// Ingesting the same log twice, a log that grew since the last run, or the same crash seen in
+/// both a syslog file and a journald export must count the crash once. The id therefore hashes
+/// what the crash *is* — host, boot, the kernel's own timestamp, signature — and falls back to the
+/// wall clock and then to file and line only when the kernel printed no timestamp.
+public enum RecordIdentity {
+    /// 16 hex digits of FNV-1a-64 over `host|boot|when|signature`.
+    public static func id(of record: CrashRecord, host: String) -> String {
+        let when: String
+        if let mono = record.time.monotonicMicros {
+            when = "m\(mono)"
+        } else if let wall = record.time.wallMicros {
+            when = "w\(wall)"
+        } else {
+            when = "l\(record.file ?? ""):\(record.line)"
+        }
+        return fnv1a64Hex("\(host)|\(record.boot ?? "")|\(when)|\(record.signature)")
+    }
+
+    /// FNV-1a-64 as 16 lowercase hex digits (stable across processes, unlike `Hasher`).
+    public static func fnv1a64Hex(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+}

@@ -1,0 +1,201 @@
+import KernelLog
+
+/// The finished grouping, ready for every output format: groups sorted by hosts affected, each
+/// with its statistics, over-represented attributes and the reason its records were grouped.
+///
+/// This is the `--format json` document (`schema` 1); README documents the fields.
+public struct FleetSummary: Codable, Sendable {
+    public static let schemaVersion = 1
+
+    public var schema = FleetSummary.schemaVersion
+    public var totals: Totals
+    public var groups: [GroupSummary]
+    public var errors: [String]
+
+    /// What was read, and what was wrong with it.
+    public struct Totals: Codable, Sendable {
+        public var inputs: Int
+        public var unreadableInputs: Int
+        public var records: Int
+        public var followUps: Int
+        public var duplicates: Int
+        public var filteredOut: Int
+        public var futureClock: Int
+        public var withoutRelease: Int
+        public var groups: Int
+        /// Hosts seen in the input, with or without a crash.
+        public var hosts: Int
+        public var hostsWithCrashes: Int
+        /// Signature rule versions present (more than one: history from older rules).
+        public var signatureVersions: [Int]
+
+        enum CodingKeys: String, CodingKey {
+            case inputs
+            case unreadableInputs = "unreadable_inputs"
+            case records
+            case followUps = "follow_ups"
+            case duplicates
+            case filteredOut = "filtered_out"
+            case futureClock = "future_clock"
+            case withoutRelease = "without_release"
+            case groups, hosts
+            case hostsWithCrashes = "hosts_with_crashes"
+            case signatureVersions = "signature_versions"
+        }
+    }
+
+    public struct Count: Codable, Sendable, Equatable {
+        public var name: String
+        public var crashes: Int
+    }
+
+    /// Why the records are in one group: the same normalised title (the signature hashes it),
+    /// and the frames every report's trace shares.
+    public struct Reason: Codable, Sendable {
+        public var normalisedTitle: String
+        public var rule: String
+        public var sharedFrames: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case normalisedTitle = "normalised_title"
+            case rule
+            case sharedFrames = "shared_frames"
+        }
+    }
+
+    public struct GroupSummary: Codable, Sendable {
+        public var signature: String
+        public var signatureVersion: Int
+        public var title: String
+        public var kind: String
+        public var crashes: Int
+        public var followUps: Int
+        public var corrupted: Int
+        public var panicked: Int
+        public var hostsAffected: Int
+        /// Hosts with their crash counts, most crashes first.
+        public var hosts: [Count]
+        public var kernelReleases: [Count]
+        public var hardware: [Count]
+        public var bios: [Count]
+        public var taint: String
+        public var taintFlags: [String]
+        public var modulesInEveryReport: [String]
+        public var firstSeen: String?
+        public var lastSeen: String?
+        public var futureClock: Int
+        public var withoutRelease: Int
+        public var timeline: [Count]
+        public var overRepresented: [OverRepresented]
+        public var why: Reason
+        public var recordIDs: [String]
+        public var recordIDsComplete: Bool
+        public var representativeID: String?
+        public var representative: CrashRecord?
+
+        enum CodingKeys: String, CodingKey {
+            case signature
+            case signatureVersion = "signature_version"
+            case title, kind, crashes
+            case followUps = "follow_ups"
+            case corrupted, panicked
+            case hostsAffected = "hosts_affected"
+            case hosts
+            case kernelReleases = "kernel_releases"
+            case hardware, bios, taint
+            case taintFlags = "taint_flags"
+            case modulesInEveryReport = "modules_in_every_report"
+            case firstSeen = "first_seen"
+            case lastSeen = "last_seen"
+            case futureClock = "future_clock"
+            case withoutRelease = "without_release"
+            case timeline
+            case overRepresented = "over_represented"
+            case why
+            case recordIDs = "record_ids"
+            case recordIDsComplete = "record_ids_complete"
+            case representativeID = "representative_id"
+            case representative
+        }
+    }
+
+    /// Finishes a grouping: statistics per group and the fleet-wide comparison.
+    public init(_ fleet: FleetAggregate) {
+        let comparison = OverRepresentation(hosts: fleet.hosts)
+        var groups: [GroupSummary] = []
+        var crashHosts = Set<String>()
+        var versions = Set<Int>()
+        for group in fleet.groups.values {
+            crashHosts.formUnion(group.hosts.keys)
+            versions.insert(group.signatureVersion)
+            groups.append(Self.summarise(group, comparison: comparison))
+        }
+        groups.sort { a, b in
+            if a.hostsAffected != b.hostsAffected { return a.hostsAffected > b.hostsAffected }
+            if a.crashes != b.crashes { return a.crashes > b.crashes }
+            return (a.signature, a.signatureVersion) < (b.signature, b.signatureVersion)
+        }
+        self.groups = groups
+        errors = fleet.errors
+        totals = Totals(
+            inputs: fleet.inputs, unreadableInputs: fleet.unreadableInputs, records: fleet.records,
+            followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut, futureClock: fleet.futureClock,
+            withoutRelease: fleet.withoutRelease, groups: groups.count,
+            hosts: Set(fleet.hosts.keys).union(crashHosts).count, hostsWithCrashes: crashHosts.count,
+            signatureVersions: versions.sorted())
+    }
+
+    static func counts(_ table: [String: Int]) -> [Count] {
+        table.map { Count(name: $0.key, crashes: $0.value) }.sorted {
+            $0.crashes != $1.crashes ? $0.crashes > $1.crashes : $0.name < $1.name
+        }
+    }
+
+    static func summarise(_ group: GroupAggregate, comparison: OverRepresentation) -> GroupSummary {
+        let record = group.representative
+        let letters = group.taintLetters.sorted { a, b in
+            let order = Taint.table.map { String($0.letter) }
+            return (order.firstIndex(of: a) ?? 99, a) < (order.firstIndex(of: b) ?? 99, b)
+        }
+        let flags = letters.map { letter in
+            Taint.table.first { String($0.letter) == letter }?.name ?? "unknown_\(letter)"
+        }
+        // Shared frames in the representative's order.
+        var shared: [String] = []
+        if let set = group.sharedFrames, let record {
+            for frame in record.frames where frame.reliable && set.contains(frame.function) && !shared.contains(frame.function) {
+                shared.append(frame.function)
+            }
+        }
+        let timeline = group.days.map { Count(name: $0.key, crashes: $0.value) }.sorted { $0.name < $1.name }
+        return GroupSummary(
+            signature: group.signature, signatureVersion: group.signatureVersion, title: group.title,
+            kind: record?.kind.rawValue ?? "", crashes: group.crashes, followUps: group.followUps,
+            corrupted: group.corrupted, panicked: group.panicked, hostsAffected: group.hosts.count,
+            hosts: counts(group.hosts), kernelReleases: counts(group.releases), hardware: counts(group.hardware),
+            bios: counts(group.bios), taint: letters.joined(), taintFlags: flags,
+            modulesInEveryReport: (group.modulesInEvery ?? []).sorted(),
+            firstSeen: group.firstSeen.map(FleetTime.iso(micros:)), lastSeen: group.lastSeen.map(FleetTime.iso(micros:)),
+            futureClock: group.futureClock, withoutRelease: group.withoutRelease, timeline: timeline,
+            overRepresented: comparison.findings(for: group),
+            why: Reason(
+                normalisedTitle: group.title,
+                rule: "signature v\(group.signatureVersion) = FNV-1a-64 of the normalised title (addresses, offsets and numbers removed)",
+                sharedFrames: shared),
+            recordIDs: group.recordIDs, recordIDsComplete: group.recordIDsComplete,
+            representativeID: group.representativeID, representative: record)
+    }
+
+    /// Crashes per signature and kernel release (`--by kernel`): releases ordered by crashes.
+    public var releasePivot: (releases: [String], rows: [(group: GroupSummary, counts: [Int])]) {
+        var totals: [String: Int] = [:]
+        for group in groups {
+            for release in group.kernelReleases { totals[release.name, default: 0] += release.crashes }
+        }
+        let releases = Self.counts(totals).map(\.name)
+        let rows = groups.map { group in
+            (group, releases.map { name in group.kernelReleases.first { $0.name == name }?.crashes ?? 0 })
+        }
+        return (releases, rows)
+    }
+}

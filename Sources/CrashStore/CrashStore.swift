@@ -1,0 +1,298 @@
+import CrashFleet
+import Foundation
+import GRDB
+import KernelLog
+import KtriageBytes
+
+/// Why the crash database could not be used; names the file.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// What one `ingest` run did.
+public struct IngestStatistics: Sendable, Equatable {
+    public var inputs = 0
+    public var unreadableInputs = 0
+    /// Crash reports new to the database.
+    public var added = 0
+    /// Reports the database already held (the same log again, or the old part of a grown log).
+    public var alreadyKnown = 0
+    public var followUps = 0
+    public var errors: [String] = []
+
+    public init() {}
+}
+
+/// The SQLite crash history (`ingest --db`, `group --db`).
+///
+/// A crash is keyed by `RecordIdentity` (host, boot, kernel timestamp, signature), so ingesting
+/// the same log twice or a log that grew since last night adds each crash once. Each input is
+/// written in one transaction: a run killed mid-way leaves whole inputs in the database and the
+/// re-run adds the rest. The schema is versioned by named migrations.
+public final class CrashStore {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) and migrates the database.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+    }
+
+    /// The schema, one named migration per change; never edit a shipped migration.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-crashes-and-hosts") { db in
+            try db.create(table: "crash") { t in
+                t.primaryKey("id", .text)
+                t.column("signature", .text).notNull()
+                t.column("signature_version", .integer).notNull()
+                t.column("host", .text).notNull()
+                t.column("boot", .text)
+                t.column("wall_us", .integer)
+                t.column("monotonic_us", .integer)
+                t.column("kind", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("release", .text)
+                t.column("file", .text)
+                t.column("line", .integer)
+                t.column("follow_ups", .integer).notNull().defaults(to: 0)
+                t.column("record", .text).notNull()
+                t.column("ingested_us", .integer).notNull()
+            }
+            try db.create(index: "crash_signature", on: "crash", columns: ["signature", "signature_version"])
+            try db.create(table: "host_fact") { t in
+                t.column("host", .text).notNull()
+                t.column("fact", .text).notNull()
+                t.primaryKey(["host", "fact"])
+            }
+            try db.create(table: "ingest_run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("started_us", .integer).notNull()
+                t.column("finished_us", .integer)
+                t.column("inputs", .integer).notNull().defaults(to: 0)
+                t.column("added", .integer).notNull().defaults(to: 0)
+                t.column("already_known", .integer).notNull().defaults(to: 0)
+            }
+        }
+        migrator.registerMigration("v2-time-index") { db in
+            try db.create(index: "crash_wall", on: "crash", columns: ["wall_us"])
+        }
+        return migrator
+    }
+
+    /// The names of the migrations applied, oldest first.
+    public func appliedMigrations() throws(StoreError) -> [String] {
+        do {
+            return try queue.read { db in try Self.migrator.appliedMigrations(db) }
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+    }
+
+    /// Reads the inputs (`workers` at a time) and stores their records and host facts, one
+    /// transaction per input.
+    public func ingest(
+        _ items: [KtriageBytesItem], scanner: FleetScanner, progress: ((Int) -> Void)? = nil
+    ) throws(StoreError) -> IngestStatistics {
+        var stats = IngestStatistics()
+        let runID: Int64
+        do {
+            runID = try queue.write { db in
+                try db.execute(sql: "INSERT INTO ingest_run (started_us) VALUES (?)", arguments: [GroupingContext.currentMicros()])
+                return db.lastInsertedRowID
+            }
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+        let batch = max(1, scanner.workers * 2)
+        var start = 0
+        while start < items.count {
+            let slice = Array(items[start..<min(items.count, start + batch)])
+            let partials = Self.readParallel(slice, scanner: scanner)
+            for partial in partials {
+                stats.inputs += 1
+                if let error = partial.error {
+                    stats.errors.append(error)
+                    if partial.summary == nil { stats.unreadableInputs += 1 }
+                }
+                try store(partial.records, hostFacts: partial.hostFacts, defaultHost: HostNaming.host(forPath: partial.path), stats: &stats)
+                progress?(stats.inputs)
+            }
+            start += batch
+        }
+        do {
+            try queue.write { db in
+                try db.execute(
+                    sql: "UPDATE ingest_run SET finished_us = ?, inputs = ?, added = ?, already_known = ? WHERE id = ?",
+                    arguments: [GroupingContext.currentMicros(), stats.inputs, stats.added, stats.alreadyKnown, runID])
+            }
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+        return stats
+    }
+
+    static func readParallel(_ items: [KtriageBytesItem], scanner: FleetScanner) -> [FleetScanner.InputPartial] {
+        let slots = PartialSlots(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            slots.set(index, scanner.read(items[index]))
+        }
+        return slots.all()
+    }
+
+    /// Stores one input's records and host facts in one transaction.
+    public func store(
+        _ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String, stats: inout IngestStatistics
+    ) throws(StoreError) {
+        let now = GroupingContext.currentMicros()
+        do {
+            let (added, known, followUps) = try queue.write { db -> (Int, Int, Int) in
+                var added = 0
+                var known = 0
+                var followUps = 0
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO crash (id, signature, signature_version, host, boot, wall_us, monotonic_us, kind, title,
+                                       release, file, line, record, ingested_us)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                    """)
+                let followUp = try db.cachedStatement(sql: "UPDATE crash SET follow_ups = max(follow_ups, ?) WHERE id = ?")
+                let fact = try db.cachedStatement(sql: "INSERT INTO host_fact (host, fact) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var ids: [String?] = []
+                var followCounts: [String: Int] = [:]
+                for record in records {
+                    let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
+                    if let link = record.linkedTo {
+                        ids.append(nil)
+                        followUps += 1
+                        if link >= 0, link < ids.count, let primary = ids[link] { followCounts[primary, default: 0] += 1 }
+                        continue
+                    }
+                    let id = RecordIdentity.id(of: record, host: host)
+                    ids.append(id)
+                    let json = String(decoding: try encoder.encode(record), as: UTF8.self)
+                    try insert.execute(arguments: [
+                        id, record.signature, record.signatureVersion, host, record.boot, record.time.wallMicros,
+                        record.time.monotonicMicros, record.kind.rawValue, record.title, record.kernel?.release,
+                        record.file, record.line, json, now,
+                    ])
+                    if db.changesCount > 0 { added += 1 } else { known += 1 }
+                    var facts = HostFacts()
+                    FleetAggregate.collectFacts(of: record, into: &facts)
+                    for value in facts.attributes { try fact.execute(arguments: [host, value]) }
+                    for category in facts.known { try fact.execute(arguments: [host, "?" + category]) }
+                }
+                for (id, count) in followCounts { try followUp.execute(arguments: [count, id]) }
+                for (host, facts) in hostFacts {
+                    for value in facts.attributes { try fact.execute(arguments: [host, value]) }
+                    for category in facts.known { try fact.execute(arguments: [host, "?" + category]) }
+                }
+                return (added, known, followUps)
+            }
+            stats.added += added
+            stats.alreadyKnown += known
+            stats.followUps += followUps
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+    }
+
+    /// Groups the stored crashes (filtered by `context.since`/`until`).
+    public func aggregate(context: GroupingContext) throws(StoreError) -> FleetAggregate {
+        var fleet = FleetAggregate(idLimit: context.idLimit)
+        do {
+            try queue.read { db in
+                let decoder = JSONDecoder()
+                var files = Set<String>()
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, host, record, follow_ups, file FROM crash ORDER BY id")
+                while let row = try rows.next() {
+                    let id: String = row["id"]
+                    let host: String = row["host"]
+                    let json: String = row["record"]
+                    if let file: String = row["file"] { files.insert(file) }
+                    guard let record = try? decoder.decode(CrashRecord.self, from: Data(json.utf8)) else {
+                        fleet.addError("\(path): crash \(id) is not a readable record; skipped", unreadable: false)
+                        continue
+                    }
+                    guard context.admits(wallMicros: record.time.wallMicros) else {
+                        fleet.filteredOut += 1
+                        continue
+                    }
+                    fleet.add(record, id: id, host: host, context: context)
+                    let followUps: Int = row["follow_ups"]
+                    if followUps > 0 {
+                        fleet.followUps += followUps
+                        fleet.groups[GroupAggregate.key(signature: record.signature, version: record.signatureVersion)]?.followUps += followUps
+                    }
+                }
+                fleet.inputs = files.count
+                var facts: [String: HostFacts] = [:]
+                let factRows = try Row.fetchCursor(db, sql: "SELECT host, fact FROM host_fact")
+                while let row = try factRows.next() {
+                    let host: String = row["host"]
+                    let fact: String = row["fact"]
+                    if fact.hasPrefix("?") {
+                        facts[host, default: HostFacts()].known.insert(String(fact.dropFirst()))
+                    } else {
+                        facts[host, default: HostFacts()].attributes.insert(fact)
+                    }
+                }
+                fleet.add(hostFacts: facts)
+            }
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+        return fleet
+    }
+
+    /// Number of stored crashes.
+    public func count() throws(StoreError) -> Int {
+        do {
+            return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM crash") ?? 0 }
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+    }
+
+    static func explain(_ error: any Error) -> String {
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "not a ktriage crash database, or corrupted (\(db.message ?? "SQLite error \(db.resultCode)"))"
+            case .SQLITE_CANTOPEN: return "cannot open the database file"
+            case .SQLITE_READONLY: return "the database is read-only"
+            default: return db.message ?? "SQLite error \(db.resultCode)"
+            }
+        }
+        return "\(error)"
+    }
+}
+
+/// An input as the walker lists it.
+public typealias KtriageBytesItem = InputWalker.Item
+
+private final class PartialSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [FleetScanner.InputPartial?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: FleetScanner.InputPartial) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+    func all() -> [FleetScanner.InputPartial] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
