@@ -67,6 +67,8 @@ public final class CrashStore {
                 t.column("line", .integer)
                 t.column("follow_ups", .integer).notNull().defaults(to: 0)
                 t.column("record", .text).notNull()
+                // Lines of report text: a longer report of the same crash replaces a cut one.
+                t.column("size", .integer).notNull()
                 t.column("ingested_us", .integer).notNull()
             }
             try db.create(index: "crash_signature", on: "crash", columns: ["signature", "signature_version"])
@@ -162,8 +164,12 @@ public final class CrashStore {
                 var followUps = 0
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO crash (id, signature, signature_version, host, boot, wall_us, monotonic_us, kind, title,
-                                       release, file, line, record, ingested_us)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                                       release, file, line, record, size, ingested_us)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                    """)
+                let improve = try db.cachedStatement(sql: """
+                    UPDATE crash SET signature = ?, signature_version = ?, kind = ?, title = ?, release = ?, record = ?,
+                                     size = ? WHERE id = ? AND size < ?
                     """)
                 let followUp = try db.cachedStatement(sql: "UPDATE crash SET follow_ups = max(follow_ups, ?) WHERE id = ?")
                 let fact = try db.cachedStatement(sql: "INSERT INTO host_fact (host, fact) VALUES (?, ?) ON CONFLICT DO NOTHING")
@@ -185,9 +191,17 @@ public final class CrashStore {
                     try insert.execute(arguments: [
                         id, record.signature, record.signatureVersion, host, record.boot, record.time.wallMicros,
                         record.time.monotonicMicros, record.kind.rawValue, record.title, record.kernel?.release,
-                        record.file, record.line, json, now,
+                        record.file, record.line, json, record.text.count, now,
                     ])
-                    if db.changesCount > 0 { added += 1 } else { known += 1 }
+                    if db.changesCount > 0 {
+                        added += 1
+                    } else {
+                        known += 1
+                        try improve.execute(arguments: [
+                            record.signature, record.signatureVersion, record.kind.rawValue, record.title,
+                            record.kernel?.release, json, record.text.count, id, record.text.count,
+                        ])
+                    }
                     var facts = HostFacts()
                     FleetAggregate.collectFacts(of: record, into: &facts)
                     for value in facts.attributes { try fact.execute(arguments: [host, value]) }

@@ -6,13 +6,18 @@ import KernelLog
 /// both a syslog file and a journald export must count the crash once. The id therefore hashes
 /// what the crash *is* — host, boot, the kernel's own timestamp, signature — and falls back to the
 /// wall clock and then to file and line only when the kernel printed no timestamp.
+///
+/// With the kernel's microsecond stamp the signature is left out: a report cut short by the end
+/// of a log that was still being written (hence titled differently) and the complete report
+/// read the next night are the same crash, and the store keeps the longer one.
 public enum RecordIdentity {
-    /// 16 hex digits of FNV-1a-64 over `host|boot|when|signature`.
+    /// 16 hex digits of FNV-1a-64 over `host|boot|when[|signature]`.
     public static func id(of record: CrashRecord, host: String) -> String {
-        let when: String
         if let mono = record.time.monotonicMicros {
-            when = "m\(mono)"
-        } else if let wall = record.time.wallMicros {
+            return fnv1a64Hex("\(host)|\(record.boot ?? "")|m\(mono)")
+        }
+        let when: String
+        if let wall = record.time.wallMicros {
             when = "w\(wall)"
         } else {
             when = "l\(record.file ?? ""):\(record.line)"

@@ -101,6 +101,9 @@ public enum FleetHTML {
             if let comm = record.comm { where_ += ", comm " + comm }
             out += "<p class=\"muted\">representative report: \(e(where_))</p>"
             out += "<pre class=\"trace\">\(e(record.message))\n\(TraceText.lines(record).map(e).joined(separator: "\n"))</pre>\n"
+            if !record.text.isEmpty {
+                out += "<details><summary>report text (\(record.text.count) lines)</summary><pre class=\"trace\">\(record.text.map(e).joined(separator: "\n"))</pre></details>"
+            }
         }
         out += "<details><summary>record ids (\(group.recordIDs.count)\(group.recordIDsComplete ? "" : " of \(group.crashes)"))</summary><p class=\"ids\">\(group.recordIDs.prefix(500).map(e).joined(separator: " "))</p></details>"
         return out + "</section>\n"

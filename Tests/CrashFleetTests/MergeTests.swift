@@ -1,0 +1,71 @@
+import CrashFleet
+import Foundation
+import KtriageBytes
+import KtriageTestSupport
+import Testing
+
+@Suite("Grouping as a merge of partial aggregates")
+struct MergeTests {
+    @Test("shards grouped apart and merged in any order equal one run over everything")
+    func shardsMerge() throws {
+        let items = FleetSupport.items()
+        let whole = try FleetSupport.json(FleetSummary(FleetSupport.group(items)))
+        // Three shards of uneven size, interleaved.
+        let shards = (0..<3).map { shard in items.enumerated().filter { $0.offset % 3 == shard }.map(\.element) }
+        let partials = shards.map { FleetSupport.group($0) }
+        for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+            var merged = FleetAggregate()
+            for index in order { merged.merge(partials[index]) }
+            // Errors are kept in merge order; the sample fleet has none.
+            #expect(try FleetSupport.json(FleetSummary(merged)) == whole)
+        }
+        // Associativity: (a+b)+c == a+(b+c).
+        var left = partials[0]
+        left.merge(partials[1])
+        left.merge(partials[2])
+        var right = partials[1]
+        right.merge(partials[2])
+        var outer = partials[0]
+        outer.merge(right)
+        #expect(left == outer)
+    }
+
+    @Test("partials survive their JSON form (group --format partial, --merge)")
+    func partialRoundTrip() throws {
+        let items = FleetSupport.items()
+        let half = items.count / 2
+        let first = FleetSupport.group(Array(items[..<half]))
+        let second = FleetSupport.group(Array(items[half...]))
+        let folder = Fixtures.temporaryFolder("ktriage-partial")
+        var merged = FleetAggregate()
+        for (index, partial) in [first, second].enumerated() {
+            let path = folder + "/shard\(index).json"
+            #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: path))
+            merged.merge(try PartialFile.read(path: path))
+        }
+        #expect(try FleetSupport.json(FleetSummary(merged)) == FleetSupport.json(FleetSummary(FleetSupport.group(items))))
+        let bad = folder + "/bad.json"
+        Fixtures.write(Array("{\"groups\": 3}".utf8), to: bad)
+        #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: bad) }
+    }
+
+    @Test("record id lists keep the smallest ids whatever the merge order")
+    func idLimit() {
+        var a = GroupAggregate(signature: "s", signatureVersion: 1, idLimit: 3)
+        var b = GroupAggregate(signature: "s", signatureVersion: 1, idLimit: 3)
+        let context = FleetSupport.context
+        for (index, id) in ["e", "a", "c"].enumerated() {
+            a.add(FleetSupport.record(title: "t", host: "h\(index)"), id: id, host: "h\(index)", context: context)
+        }
+        for (index, id) in ["d", "b"].enumerated() {
+            b.add(FleetSupport.record(title: "t", host: "g\(index)"), id: id, host: "g\(index)", context: context)
+        }
+        var ab = a
+        ab.merge(b)
+        var ba = b
+        ba.merge(a)
+        #expect(ab.recordIDs == ["a", "b", "c"])
+        #expect(ab == ba)
+        #expect(!ab.recordIDsComplete)
+    }
+}

@@ -1,0 +1,63 @@
+import CrashFleet
+import CrashStore
+import Foundation
+import KtriageBytes
+import KtriageTestSupport
+import Testing
+
+@Suite("SQLite crash history")
+struct StoreTests {
+    static func items(_ path: String) -> [InputWalker.Item] {
+        var walker = InputWalker()
+        walker.add([path])
+        return walker.items
+    }
+
+    @Test("ingesting the fleet twice stores each crash once and groups like the logs")
+    func idempotent() throws {
+        let db = Fixtures.temporaryFolder("ktriage-db") + "/crashes.sqlite"
+        let store = try CrashStore(path: db)
+        #expect(try store.appliedMigrations() == ["v1-crashes-and-hosts", "v2-time-index"])
+        let scanner = FleetScanner(context: FleetSupport.context, workers: 2)
+        let first = try store.ingest(FleetSupport.items(), scanner: scanner)
+        let second = try store.ingest(FleetSupport.items(), scanner: scanner)
+        #expect(first.added == 46)
+        #expect(second.added == 0 && second.alreadyKnown == 46)
+        #expect(try store.count() == 46)
+        let fromDB = FleetSummary(try CrashStore(path: db).aggregate(context: FleetSupport.context))
+        let fromLogs = FleetSummary(FleetSupport.group(FleetSupport.items()))
+        #expect(fromDB.groups.map(\.signature) == fromLogs.groups.map(\.signature))
+        #expect(fromDB.groups.map(\.crashes) == fromLogs.groups.map(\.crashes))
+        #expect(fromDB.totals.hosts == fromLogs.totals.hosts)
+        #expect(fromDB.groups.first?.overRepresented.first?.value == "6.1.0-18-amd64")
+    }
+
+    @Test("a log that grew since the last run adds only its new crashes")
+    func grownLog() throws {
+        let folder = Fixtures.temporaryFolder("ktriage-grow")
+        let source = try #require(Fixtures.read(Fixtures.path("fleet/rack/syslog-rack-b.log")))
+        let lines = source.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let log = folder + "/rack.log"
+        Fixtures.write(Array(lines[..<(lines.count / 2)].joined(separator: [0x0A])) + [0x0A], to: log)
+        let store = try CrashStore(path: folder + "/db.sqlite")
+        let scanner = FleetScanner(context: FleetSupport.context, workers: 1)
+        let before = try store.ingest(Self.items(log), scanner: scanner)
+        Fixtures.write(source, to: log)
+        let after = try store.ingest(Self.items(log), scanner: scanner)
+        let expected = FleetSupport.group(Self.items(log)).records
+        #expect(before.added > 0)
+        #expect(before.added + after.added == expected)
+        #expect(try store.count() == expected)
+    }
+
+    @Test("a file that is not a database is reported with its path, not a crash")
+    func corrupted() throws {
+        let path = Fixtures.temporaryFolder("ktriage-bad-db") + "/bad.sqlite"
+        Fixtures.write(Array(repeating: 0x41, count: 8192), to: path)
+        #expect {
+            _ = try CrashStore(path: path)
+        } throws: { error in
+            (error as? StoreError)?.description.contains("bad.sqlite") == true
+        }
+    }
+}
