@@ -52,7 +52,9 @@ public enum FleetHTML {
             out += "<td><a href=\"#g-\(MarkupText.html(group.signature))\">\(MarkupText.html(group.title))</a></td>"
             out += "<td>\(MarkupText.html(FleetMarkdown.releasesText(group, limit: 2)))</td>"
             out += "<td>\(MarkupText.html(group.overRepresented.first.map(shortFinding) ?? "–"))</td>"
-            out += "<td>\(MarkupText.html(group.firstSeen ?? "–"))</td><td>\(MarkupText.html(group.lastSeen ?? "–"))</td></tr>\n"
+            let first = group.firstSeen.map { String($0.prefix(10)) } ?? "–"
+            let last = group.lastSeen.map { String($0.prefix(10)) } ?? "–"
+            out += "<td>\(MarkupText.html(first))</td><td>\(MarkupText.html(last))</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }

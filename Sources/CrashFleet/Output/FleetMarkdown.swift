@@ -41,13 +41,13 @@ public enum FleetMarkdown {
     static func anchor(_ group: FleetSummary.GroupSummary) -> String { "g-\(group.signature)" }
 
     public static func totalsLine(_ totals: FleetSummary.Totals) -> String {
-        var text = "\(totals.records) crashes in \(totals.groups) groups on \(totals.hostsWithCrashes) of \(totals.hosts) hosts, \(totals.inputs) inputs"
+        var text = "\(totals.records) crash\(totals.records == 1 ? "" : "es") in \(totals.groups) groups on \(totals.hostsWithCrashes) of \(totals.hosts) hosts, \(totals.inputs) inputs"
         var notes: [String] = []
         if totals.followUps > 0 { notes.append("\(totals.followUps) follow-up reports counted once") }
         if totals.duplicates > 0 { notes.append("\(totals.duplicates) duplicates counted once") }
         if totals.filteredOut > 0 { notes.append("\(totals.filteredOut) outside the time filter") }
         if totals.unreadableInputs > 0 { notes.append("\(totals.unreadableInputs) inputs unreadable") }
-        if totals.futureClock > 0 { notes.append("\(totals.futureClock) crashes stamped in the future") }
+        if totals.futureClock > 0 { notes.append("\(totals.futureClock) stamped in the future (host clock wrong)") }
         if totals.withoutRelease > 0 { notes.append("\(totals.withoutRelease) without kernel release") }
         if totals.signatureVersions.count > 1 {
             notes.append("signature rules v" + totals.signatureVersions.map(String.init).joined(separator: ", v"))

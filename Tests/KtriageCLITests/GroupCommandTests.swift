@@ -1,0 +1,128 @@
+import Foundation
+import KtriageTestSupport
+import Testing
+
+@Suite("ktriage group, report and ingest, end to end")
+struct GroupCommandTests {
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("the table puts the panicking build's crash first and says what stands out")
+    func table() throws {
+        let result = try CommandRunner.run(["group", "fixtures/fleet"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("hosts") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("13 ") == true)
+        #expect(lines.dropFirst().first?.contains("kernel 6.1.0-18-amd64") == true)
+        #expect(result.stdout.contains("46 crashes in 6 groups on 26 of 64 hosts"))
+        // No raw escape byte from the hostile comm reaches the terminal.
+        #expect(!result.stdout.contains("\u{1B}"))
+    }
+
+    @Test("--format json carries ids, statistics and the reasons")
+    func jsonDocument() throws {
+        let result = try CommandRunner.run(["group", "fixtures/fleet", "--format", "json"])
+        #expect(result.status == 0)
+        let document = try Self.json(result.stdout)
+        #expect(document["schema"] as? Int == 1)
+        let groups = try #require(document["groups"] as? [[String: Any]])
+        let top = try #require(groups.first)
+        #expect(top["hosts_affected"] as? Int == 13)
+        #expect((top["record_ids"] as? [String])?.count == top["crashes"] as? Int)
+        let finding = try #require((top["over_represented"] as? [[String: Any]])?.first)
+        #expect(finding["value"] as? String == "6.1.0-18-amd64")
+        #expect((finding["p_value"] as? Double ?? 1) < 1e-6)
+        #expect((top["why"] as? [String: Any])?["normalised_title"] as? String == top["title"] as? String)
+    }
+
+    @Test("--by kernel pivots signatures against releases")
+    func pivot() throws {
+        let result = try CommandRunner.run(["group", "fixtures/fleet", "--by", "kernel"])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").first?.contains("6.1.0-18-amd64") == true)
+    }
+
+    @Test("scan ndjson shards grouped with --from-ndjson give the same groups as the logs")
+    func fromNDJSON() throws {
+        let folder = Fixtures.temporaryFolder("ktriage-ndjson")
+        var shards: [String] = []
+        for (index, part) in ["fixtures/fleet/hosts", "fixtures/fleet/rack", "fixtures/fleet/journal"].enumerated() {
+            let scan = try CommandRunner.run(["scan", "--format", "ndjson", part])
+            #expect(scan.status == 0)
+            let path = folder + "/shard\(index).ndjson"
+            Fixtures.write(Array(scan.stdout.utf8), to: path)
+            shards += ["--from-ndjson", path]
+        }
+        let viaNDJSON = try Self.json(try CommandRunner.run(["group", "--format", "json"] + shards).stdout)
+        let direct = try Self.json(try CommandRunner.run(["group", "--format", "json", "fixtures/fleet"]).stdout)
+        func digest(_ document: [String: Any]) -> [String] {
+            ((document["groups"] as? [[String: Any]]) ?? []).map {
+                "\($0["signature"] ?? "") \($0["crashes"] ?? "") \($0["hosts_affected"] ?? "")"
+            }
+        }
+        #expect(digest(viaNDJSON) == digest(direct))
+        #expect(digest(direct).count == 6)
+    }
+
+    @Test("partial groupings of shards merge into the result of one run")
+    func mergePartials() throws {
+        let folder = Fixtures.temporaryFolder("ktriage-merge")
+        var merges: [String] = []
+        for (index, part) in ["fixtures/fleet/hosts", "fixtures/fleet/rack", "fixtures/fleet/journal"].enumerated() {
+            let path = folder + "/part\(index).json"
+            let result = try CommandRunner.run(["group", "--format", "partial", "--output", path, part])
+            #expect(result.status == 0)
+            merges += ["--merge", path]
+        }
+        let merged = try CommandRunner.run(["group", "--format", "json"] + merges)
+        let direct = try CommandRunner.run(["group", "--format", "json", "fixtures/fleet"])
+        #expect(merged.status == 0)
+        #expect(merged.stdout == direct.stdout)
+    }
+
+    @Test("report --group writes a Markdown bug report")
+    func report() throws {
+        let result = try CommandRunner.run(["report", "--group", "5cd10486", "fixtures/fleet"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("# BUG: unable to handle kernel NULL pointer dereference in nf\\_tables\\_commit"))
+        for section in ["## Kernel", "## Taint", "## Hardware", "## Decoded trace", "## Modules", "## Hosts affected", "## What stands out"] {
+            #expect(result.stdout.contains(section), "\(section)")
+        }
+        let missing = try CommandRunner.run(["report", "--group", "ffffffffffff", "fixtures/fleet"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no crash group matches"))
+    }
+
+    @Test("ingest twice counts each crash once; group --db reads it; --since filters")
+    func ingest() throws {
+        let db = Fixtures.temporaryFolder("ktriage-ingest") + "/crashes.sqlite"
+        let first = try CommandRunner.run(["ingest", "--db", db, "fixtures/fleet"])
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("46 new crashes"))
+        let second = try CommandRunner.run(["ingest", "--db", db, "fixtures/fleet"])
+        #expect(second.stdout.contains("0 new crashes, 46 already in the database"))
+        let grouped = try CommandRunner.run(["group", "--db", db])
+        #expect(grouped.status == 0)
+        #expect(grouped.stdout.contains("46 crashes in 6 groups on 26 of 64 hosts"))
+        let recent = try CommandRunner.run(["group", "--db", db, "--since", "2026-11-01"])
+        #expect(recent.stdout.contains("outside the time filter"))
+    }
+
+    @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
+    func badInput() throws {
+        let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("fixtures/no-such-folder"))
+        #expect(missing.stdout.contains("INFO: task hung"))
+        let bad = Fixtures.temporaryFolder("ktriage-corrupt") + "/bad.sqlite"
+        Fixtures.write(Array(repeating: 0x41, count: 4096), to: bad)
+        let corrupted = try CommandRunner.run(["group", "--db", bad])
+        #expect(corrupted.status == 1)
+        #expect(corrupted.stderr.contains("bad.sqlite"))
+        #expect(corrupted.stderr.split(separator: "\n").count == 1)
+        let date = try CommandRunner.run(["group", "--since", "last week", "fixtures/fleet"])
+        #expect(date.status != 0)
+    }
+}
