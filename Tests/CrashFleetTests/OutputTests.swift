@@ -1,4 +1,5 @@
 import CrashFleet
+import Foundation
 import KtriageTestSupport
 import Testing
 
@@ -39,10 +40,12 @@ struct OutputTests {
     func markdownGolden() {
         let summary = FleetSummary(FleetSupport.group(FleetSupport.items()))
         let snapshots = Fixtures.packageRoot + "/Tests/CrashFleetTests/Snapshots/"
-        let failure = Golden.check(FleetMarkdown.render(summary), path: snapshots + "fleet.md")
+        // Paths relative to the package root, so the files match in any checkout.
+        func relative(_ text: String) -> String { text.replacingOccurrences(of: Fixtures.packageRoot + "/", with: "") }
+        let failure = Golden.check(relative(FleetMarkdown.render(summary)), path: snapshots + "fleet.md")
         #expect(failure == nil, "\(failure ?? "")")
         if let top = summary.groups.first {
-            let report = Golden.check(BugReport.markdown(top, totals: summary.totals), path: snapshots + "report.md")
+            let report = Golden.check(relative(BugReport.markdown(top, totals: summary.totals)), path: snapshots + "report.md")
             #expect(report == nil, "\(report ?? "")")
         }
     }
