@@ -28,5 +28,15 @@ let package = Package(
             ],
             path: "Benchmarks/SymbolBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "FleetBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "CrashFleet", package: "ktriage"),
+                .product(name: "CrashStore", package: "ktriage"),
+                .product(name: "KernelLog", package: "ktriage"),
+            ],
+            path: "Benchmarks/FleetBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

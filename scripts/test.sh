@@ -5,5 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Headless Chromium for the HTML page test (Debian's chromium); the test skips without it.
+bash scripts/setup.sh chromium || echo "test.sh: chromium could not be installed; the HTML page test will skip" >&2
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build

@@ -54,7 +54,7 @@ public enum FleetHTML {
             out += "<td>\(MarkupText.html(group.overRepresented.first.map(shortFinding) ?? "–"))</td>"
             let first = group.firstSeen.map { String($0.prefix(10)) } ?? "–"
             let last = group.lastSeen.map { String($0.prefix(10)) } ?? "–"
-            out += "<td>\(MarkupText.html(first))</td><td>\(MarkupText.html(last))</td></tr>\n"
+            out += "<td class=\"date\">\(MarkupText.html(first))</td><td class=\"date\">\(MarkupText.html(last))</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
@@ -116,7 +116,7 @@ public enum FleetHTML {
         h2{font-size:18px;margin-top:28px}h3{font-size:16px;margin:0 0 8px}#totals{color:#52606d}\
         table{border-collapse:collapse;margin:8px 0}th,td{padding:4px 8px;border-bottom:1px solid #e4e7eb;text-align:left;vertical-align:top}\
         th{background:#f5f7fa;cursor:pointer;user-select:none;white-space:nowrap}th[aria-sort=descending]::after{content:" ▼"}\
-        th[aria-sort=ascending]::after{content:" ▲"}td.num{text-align:right;font-variant-numeric:tabular-nums}\
+        th[aria-sort=ascending]::after{content:" ▲"}td.num{text-align:right;font-variant-numeric:tabular-nums}td.date{white-space:nowrap}\
         a{color:#0b57d0;text-decoration:none}.charts{display:flex;flex-wrap:wrap;gap:24px}figure{margin:8px 0}\
         figcaption{font-weight:600;margin-bottom:4px}.chart text{font-size:11px;fill:#3e4c59}.bar{fill:#7b93b8}.hot{fill:#d64545}\
         .axis{stroke:#9aa5b1}.group{border:1px solid #e4e7eb;border-radius:6px;padding:12px 16px;margin:14px 0}\
