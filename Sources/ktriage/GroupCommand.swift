@@ -240,12 +240,17 @@ enum FleetJSON {
 /// The terminal table of `group`: presentation only.
 enum FleetTable {
     static func render(_ summary: FleetSummary, width: Int, into out: Output) {
-        let header = ["hosts", "crashes", "kind", "title", "kernel releases", "stands out", "last seen"]
+        let header = ["hosts", "crashes", "title", "kernel", "stands out (hosts: group vs fleet)", "last seen"]
         let rows = summary.groups.map { group in
-            [
-                String(group.hostsAffected), String(group.crashes), group.kind, TerminalText.clean(group.title),
-                TerminalText.clean(FleetMarkdown.releasesText(group, limit: 2)),
-                TerminalText.clean(group.overRepresented.first.map(FleetHTML.shortFinding) ?? "-"),
+            var kernel = group.kernelReleases.first?.name ?? "-"
+            if group.kernelReleases.count > 1 { kernel += " +\(group.kernelReleases.count - 1)" }
+            let standsOut = group.overRepresented.first.map { finding in
+                let label = ["kernel": "", "hardware": "", "bios": "BIOS ", "taint": "taint ", "module": "module "][finding.category] ?? ""
+                return "\(label)\(finding.value) \(FleetMarkdown.percent(finding.groupShare)) vs \(FleetMarkdown.percent(finding.fleetShare))"
+            }
+            return [
+                String(group.hostsAffected), String(group.crashes), TerminalText.clean(group.title),
+                TerminalText.clean(kernel), TerminalText.clean(standsOut ?? "-"),
                 group.lastSeen.map { String($0.prefix(10)) } ?? "-",
             ]
         }
