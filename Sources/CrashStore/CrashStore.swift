@@ -34,6 +34,9 @@ public struct IngestStatistics: Sendable, Equatable {
 public final class CrashStore {
     public let path: String
     let queue: DatabaseQueue
+    /// `host \0 fact` rows known to be stored, so they are not written again.
+    private var knownFacts = Set<String>()
+    private var factsLoaded = false
 
     /// Opens (creating if needed) and migrates the database.
     public init(path: String) throws(StoreError) {
@@ -158,6 +161,20 @@ public final class CrashStore {
     ) throws(StoreError) {
         let now = GroupingContext.currentMicros()
         do {
+            if !factsLoaded {
+                // Host facts already stored: skip writing them again (hosts × attributes, small).
+                try queue.read { db in
+                    let rows = try Row.fetchCursor(db, sql: "SELECT host, fact FROM host_fact")
+                    while let row = try rows.next() {
+                        let host: String = row["host"]
+                        let fact: String = row["fact"]
+                        self.knownFacts.insert(host + "\u{0}" + fact)
+                    }
+                }
+                factsLoaded = true
+            }
+            var written: [String] = []
+            let alreadyStored = self.knownFacts
             let (added, known, followUps) = try queue.write { db -> (Int, Int, Int) in
                 var added = 0
                 var known = 0
@@ -174,9 +191,10 @@ public final class CrashStore {
                 let followUp = try db.cachedStatement(sql: "UPDATE crash SET follow_ups = max(follow_ups, ?) WHERE id = ?")
                 let fact = try db.cachedStatement(sql: "INSERT INTO host_fact (host, fact) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                encoder.outputFormatting = [.withoutEscapingSlashes]
                 var ids: [String?] = []
                 var followCounts: [String: Int] = [:]
+                var inputFacts = hostFacts
                 for record in records {
                     let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
                     if let link = record.linkedTo {
@@ -202,18 +220,19 @@ public final class CrashStore {
                             record.kernel?.release, json, record.text.count, id, record.text.count,
                         ])
                     }
-                    var facts = HostFacts()
-                    FleetAggregate.collectFacts(of: record, into: &facts)
-                    for value in facts.attributes { try fact.execute(arguments: [host, value]) }
-                    for category in facts.known { try fact.execute(arguments: [host, "?" + category]) }
+                    FleetAggregate.collectFacts(of: record, into: &inputFacts[host, default: HostFacts()])
                 }
                 for (id, count) in followCounts { try followUp.execute(arguments: [count, id]) }
-                for (host, facts) in hostFacts {
-                    for value in facts.attributes { try fact.execute(arguments: [host, value]) }
-                    for category in facts.known { try fact.execute(arguments: [host, "?" + category]) }
+                for (host, facts) in inputFacts {
+                    for row in facts.rows where !alreadyStored.contains(host + "\u{0}" + row) {
+                        try fact.execute(arguments: [host, row])
+                        written.append(host + "\u{0}" + row)
+                    }
                 }
                 return (added, known, followUps)
             }
+            // Only after the commit: a rolled-back input must write its facts again.
+            self.knownFacts.formUnion(written)
             stats.added += added
             stats.alreadyKnown += known
             stats.followUps += followUps
@@ -247,7 +266,7 @@ public final class CrashStore {
                     let followUps: Int = row["follow_ups"]
                     if followUps > 0 {
                         fleet.followUps += followUps
-                        fleet.groups[GroupAggregate.key(signature: record.signature, version: record.signatureVersion)]?.followUps += followUps
+                        fleet.groups[GroupKey(signature: record.signature, version: record.signatureVersion)]?.followUps += followUps
                     }
                 }
                 fleet.inputs = files.count
@@ -256,11 +275,7 @@ public final class CrashStore {
                 while let row = try factRows.next() {
                     let host: String = row["host"]
                     let fact: String = row["fact"]
-                    if fact.hasPrefix("?") {
-                        facts[host, default: HostFacts()].known.insert(String(fact.dropFirst()))
-                    } else {
-                        facts[host, default: HostFacts()].attributes.insert(fact)
-                    }
+                    facts[host, default: HostFacts()].add(row: fact)
                 }
                 fleet.add(hostFacts: facts)
             }

@@ -15,7 +15,7 @@ struct GroupCommandTests {
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("hosts") == true)
         #expect(lines.dropFirst().first?.hasPrefix("13 ") == true)
-        #expect(lines.dropFirst().first?.contains("kernel 6.1.0-18-amd64") == true)
+        #expect(lines.dropFirst().first?.contains("6.1.0-18-amd64 100% vs 23%") == true)
         #expect(result.stdout.contains("46 crashes in 6 groups on 26 of 64 hosts"))
         // No raw escape byte from the hostile comm reaches the terminal.
         #expect(!result.stdout.contains("\u{1B}"))

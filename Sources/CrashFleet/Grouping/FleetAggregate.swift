@@ -9,8 +9,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public static let schemaVersion = 1
 
     public var schema = FleetAggregate.schemaVersion
-    /// Groups by `signature/vN`.
-    public var groups: [String: GroupAggregate] = [:]
+    /// Groups by signature and rule version.
+    public var groups: [GroupKey: GroupAggregate] = [:]
     public var hosts: [String: HostFacts] = [:]
     public var inputs = 0
     public var unreadableInputs = 0
@@ -49,8 +49,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
                 followUps += 1
                 if link >= 0, link < records.count, link < ids.count, ids[link] != nil {
                     let primary = records[link]
-                    let key = GroupAggregate.key(signature: primary.signature, version: primary.signatureVersion)
-                    groups[key]?.followUps += 1
+                    groups[GroupKey(signature: primary.signature, version: primary.signatureVersion)]?.followUps += 1
                 } else {
                     orphanFollowUps += 1
                 }
@@ -76,30 +75,17 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         records += 1
         if record.kernel == nil { withoutRelease += 1 }
         if let wall = record.time.wallMicros, wall > context.nowMicros { futureClock += 1 }
-        let key = GroupAggregate.key(signature: record.signature, version: record.signatureVersion)
+        let attributes = RecordAttributes(record)
+        let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         groups[key, default: GroupAggregate(
             signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)]
-            .add(record, id: id, host: host, context: context)
-        var facts = hosts[host] ?? HostFacts()
-        Self.collectFacts(of: record, into: &facts)
-        hosts[host] = facts
+            .add(record, attributes: attributes, id: id, host: host, context: context)
+        attributes.apply(to: &hosts[host, default: HostFacts()])
     }
 
     /// What a report says about its host: kernel, hardware, BIOS, taint, modules.
     public static func collectFacts(of record: CrashRecord, into facts: inout HostFacts) {
-        if let release = record.kernel?.release { facts.add(.kernel, release) }
-        if let hw = record.hardware {
-            let (name, bios) = HardwareText.split(hw)
-            facts.add(.hardware, name)
-            if let value = record.bios ?? bios { facts.add(.bios, value) }
-        }
-        if let taint = record.taint {
-            facts.markKnown(.taint)
-            for letter in taint.letters where letter != "G" { facts.add(.taint, String(letter)) }
-        }
-        if !record.modules.isEmpty {
-            for module in record.modules { facts.add(.module, module.name) }
-        }
+        RecordAttributes(record).apply(to: &facts)
     }
 
     /// Adds host attributes seen in an input's lines.
@@ -152,5 +138,16 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         case filteredOut = "filtered_out"
         case duplicates, errors
         case idLimit = "id_limit"
+    }
+}
+
+/// A group's key: the signature and the version of the rules that made it.
+public struct GroupKey: Hashable, Codable, Sendable {
+    public var signature: String
+    public var version: Int
+
+    public init(signature: String, version: Int) {
+        self.signature = signature
+        self.version = version
     }
 }

@@ -38,10 +38,10 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// Wall clock of the first and last crash, microseconds since the epoch.
     public var firstSeen: Int64?
     public var lastSeen: Int64?
-    /// Crashes per UTC day (`YYYY-MM-DD`).
-    public var days: [String: Int] = [:]
-    /// Per crash-time attribute (`kernel=…`, `module=…`): the hosts that had it when crashing.
-    public var attributeHosts: [String: Set<String>] = [:]
+    /// Crashes per UTC day (days since 1970-01-01).
+    public var days: [Int: Int] = [:]
+    /// Per category and value (`kernel` → `6.1.0-18-amd64`): the hosts that had it when crashing.
+    public var attributeHosts: [String: [String: Set<String>]] = [:]
     /// Per attribute category: the hosts whose reports said anything about it.
     public var categoryHosts: [String: Set<String>] = [:]
     /// The smallest record ids (at most `idLimit`), so lists from shards merge to the same list.
@@ -67,46 +67,43 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
 
     /// Adds one primary (not follow-up) report.
     public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
+        add(record, attributes: RecordAttributes(record), id: id, host: host, context: context)
+    }
+
+    mutating func add(
+        _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext
+    ) {
         crashes += 1
         if record.corrupted { corrupted += 1 }
         if record.panicked { panicked += 1 }
         hosts[host, default: 0] += 1
-        let release = record.kernel?.release
-        releases[release ?? "unknown", default: 0] += 1
-        var attributes: [(AttributeCategory, String)] = []
-        if let release { attributes.append((.kernel, release)) } else { withoutRelease += 1 }
-        if let hw = record.hardware {
-            let (name, biosFromLine) = HardwareText.split(hw)
-            hardware[name, default: 0] += 1
-            attributes.append((.hardware, name))
-            if let value = record.bios ?? biosFromLine {
-                bios[value, default: 0] += 1
-                attributes.append((.bios, value))
-            }
-        } else if let value = record.bios {
-            bios[value, default: 0] += 1
-            attributes.append((.bios, value))
-        }
-        if let taint = record.taint {
-            categoryHosts[AttributeCategory.taint.rawValue, default: []].insert(host)
-            for letter in taint.letters where letter != "G" {
-                taintLetters.insert(String(letter))
-                attributes.append((.taint, String(letter)))
+        releases[attributes.release ?? "unknown", default: 0] += 1
+        if attributes.release == nil { withoutRelease += 1 }
+        if let name = attributes.hardware { hardware[name, default: 0] += 1 }
+        if let value = attributes.bios { bios[value, default: 0] += 1 }
+        for letter in attributes.taintLetters ?? [] { taintLetters.insert(letter) }
+        if !attributes.modules.isEmpty {
+            if let current = modulesInEvery {
+                if !current.allSatisfy(attributes.modules.contains) {
+                    modulesInEvery = current.filter(attributes.modules.contains)
+                }
+            } else {
+                modulesInEvery = Set(attributes.modules)
             }
         }
-        if !record.modules.isEmpty {
-            let names = Set(record.modules.map(\.name))
-            modulesInEvery = modulesInEvery.map { $0.intersection(names) } ?? names
-            categoryHosts[AttributeCategory.module.rawValue, default: []].insert(host)
-            for name in names { attributes.append((.module, name)) }
-        }
-        let functions = Set(record.frames.lazy.filter(\.reliable).prefix(24).map(\.function))
+        let functions = record.frames.lazy.filter(\.reliable).prefix(24).map(\.function)
         if !functions.isEmpty {
-            sharedFrames = sharedFrames.map { $0.intersection(functions) } ?? functions
+            if let current = sharedFrames {
+                if !current.allSatisfy(functions.contains) { sharedFrames = current.filter(functions.contains) }
+            } else {
+                sharedFrames = Set(functions)
+            }
         }
-        for (category, value) in attributes {
+        for category in attributes.knownCategories {
             categoryHosts[category.rawValue, default: []].insert(host)
-            attributeHosts[category.rawValue + "=" + value, default: []].insert(host)
+        }
+        attributes.forEach { category, value in
+            attributeHosts[category.rawValue, default: [:]][value, default: []].insert(host)
         }
         if let wall = record.time.wallMicros {
             if wall > context.nowMicros {
@@ -114,7 +111,8 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
             } else {
                 firstSeen = min(firstSeen ?? wall, wall)
                 lastSeen = max(lastSeen ?? wall, wall)
-                days[FleetTime.day(micros: wall), default: 0] += 1
+                let day = Int(wall >= 0 ? wall / 86_400_000_000 : (wall - 86_399_999_999) / 86_400_000_000)
+                days[day, default: 0] += 1
             }
         } else {
             withoutWallClock += 1
@@ -152,7 +150,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         if let first = other.firstSeen { firstSeen = min(firstSeen ?? first, first) }
         if let last = other.lastSeen { lastSeen = max(lastSeen ?? last, last) }
         days.merge(other.days, uniquingKeysWith: +)
-        attributeHosts.merge(other.attributeHosts) { $0.union($1) }
+        attributeHosts.merge(other.attributeHosts) { mine, theirs in mine.merging(theirs) { $0.union($1) } }
         categoryHosts.merge(other.categoryHosts) { $0.union($1) }
         idLimit = min(idLimit, other.idLimit)
         recordIDs = Self.smallest(recordIDs, other.recordIDs, limit: idLimit)

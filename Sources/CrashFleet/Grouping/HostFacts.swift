@@ -1,47 +1,116 @@
-import Foundation
 import KernelLog
 
 /// What one host was seen to run, from its crash reports and from ordinary boot lines.
 ///
-/// Attributes are `category=value` strings (`kernel=6.1.0-18-amd64`, `hardware=…`, `bios=…`,
-/// `module=nf_tables`, `taint=W`). `known` lists the categories the logs said anything about,
-/// so hosts whose logs cannot tell (no crash, hence no module list) do not dilute a share.
+/// `values` maps a category (`kernel`, `hardware`, `bios`, `module`, `taint`) to the values seen.
+/// A category present with no values still counts as known (a report said "Not tainted"), so
+/// hosts whose logs cannot tell (no crash, hence no module list) do not dilute a share.
 public struct HostFacts: Codable, Sendable, Equatable {
-    public var attributes: Set<String> = []
-    public var known: Set<String> = []
+    public var values: [String: Set<String>] = [:]
 
     public init() {}
 
     public mutating func add(_ category: AttributeCategory, _ value: String) {
-        known.insert(category.rawValue)
-        attributes.insert(category.rawValue + "=" + value)
+        values[category.rawValue, default: []].insert(value)
     }
 
-    public mutating func markKnown(_ category: AttributeCategory) { known.insert(category.rawValue) }
+    public mutating func markKnown(_ category: AttributeCategory) {
+        if values[category.rawValue] == nil { values[category.rawValue] = [] }
+    }
 
     public mutating func merge(_ other: HostFacts) {
-        attributes.formUnion(other.attributes)
-        known.formUnion(other.known)
+        values.merge(other.values) { $0.union($1) }
+    }
+
+    /// `category=value` for each value and `?category` for each known category: the rows of
+    /// the store's `host_fact` table.
+    public var rows: [String] {
+        var rows: [String] = []
+        for (category, set) in values {
+            rows.append("?" + category)
+            for value in set { rows.append(category + "=" + value) }
+        }
+        return rows
+    }
+
+    /// Adds one `host_fact` row back.
+    public mutating func add(row: String) {
+        if row.hasPrefix("?") {
+            let category = String(row.dropFirst())
+            if values[category] == nil { values[category] = [] }
+        } else if let eq = row.firstIndex(of: "=") {
+            values[String(row[..<eq]), default: []].insert(String(row[row.index(after: eq)...]))
+        }
     }
 }
 
 /// The attribute kinds compared between a group and the fleet.
 public enum AttributeCategory: String, Codable, Sendable, CaseIterable {
     case kernel, hardware, bios, module, taint
+}
 
-    /// The category of a `category=value` attribute.
-    static func of(_ attribute: String) -> AttributeCategory? {
-        guard let eq = attribute.firstIndex(of: "=") else { return nil }
-        return AttributeCategory(rawValue: String(attribute[..<eq]))
+/// What a report says about its host, decoded once per record for the group and the host table.
+struct RecordAttributes {
+    var release: String?
+    var hardware: String?
+    var bios: String?
+    /// Taint letters other than `G`; `nil` when the report printed no taint line.
+    var taintLetters: [String]?
+    var modules: [String]
+
+    init(_ record: CrashRecord) {
+        release = record.kernel?.release
+        if let hw = record.hardware {
+            let (name, biosFromLine) = HardwareText.split(hw)
+            hardware = name
+            bios = record.bios ?? biosFromLine
+        } else {
+            bios = record.bios
+        }
+        taintLetters = record.taint.map { taint in taint.letters.compactMap { $0 == "G" ? nil : String($0) } }
+        modules = record.modules.map(\.name)
+    }
+
+    /// Calls `body` for every (category, value) pair.
+    func forEach(_ body: (AttributeCategory, String) -> Void) {
+        if let release { body(.kernel, release) }
+        if let hardware { body(.hardware, hardware) }
+        if let bios { body(.bios, bios) }
+        for letter in taintLetters ?? [] { body(.taint, letter) }
+        for module in modules { body(.module, module) }
+    }
+
+    /// The categories this report says anything about.
+    var knownCategories: [AttributeCategory] {
+        var result: [AttributeCategory] = []
+        if release != nil { result.append(.kernel) }
+        if hardware != nil { result.append(.hardware) }
+        if bios != nil { result.append(.bios) }
+        if taintLetters != nil { result.append(.taint) }
+        if !modules.isEmpty { result.append(.module) }
+        return result
+    }
+
+    func apply(to facts: inout HostFacts) {
+        for category in knownCategories { facts.markKnown(category) }
+        forEach { facts.add($0, $1) }
     }
 }
 
 /// Splits a `Hardware name:`/`DMI:` value into hardware and BIOS (`…, BIOS 2.19.1 06/05/2023`).
 enum HardwareText {
+    private static let marker = Array(", BIOS ".utf8)
+
     static func split(_ text: String) -> (hardware: String, bios: String?) {
-        if let range = text.range(of: ", BIOS ", options: .backwards) {
-            let bios = text[range.upperBound...].trimmingSpaces()
-            return (String(text[..<range.lowerBound]).trimmingSpaces(), bios.isEmpty ? nil : bios)
+        let bytes = Array(text.utf8)
+        var index = bytes.count - marker.count
+        while index >= 0 {
+            if bytes[index] == marker[0] && Array(bytes[index..<index + marker.count]) == marker {
+                let hardware = String(decoding: bytes[..<index], as: UTF8.self).trimmingSpaces()
+                let bios = String(decoding: bytes[(index + marker.count)...], as: UTF8.self).trimmingSpaces()
+                return (hardware, bios.isEmpty ? nil : bios)
+            }
+            index -= 1
         }
         return (text.trimmingSpaces(), nil)
     }

@@ -50,8 +50,10 @@ public struct OverRepresentation: Sendable {
         var attributes: [String: Int] = [:]
         var categories: [String: Int] = [:]
         for facts in hosts.values {
-            for attribute in facts.attributes { attributes[attribute, default: 0] += 1 }
-            for category in facts.known { categories[category, default: 0] += 1 }
+            for (category, values) in facts.values {
+                categories[category, default: 0] += 1
+                for value in values { attributes[category + "=" + value, default: 0] += 1 }
+            }
         }
         attributeCounts = attributes
         categoryCounts = categories
@@ -60,8 +62,10 @@ public struct OverRepresentation: Sendable {
     /// The group's over-represented attributes, most significant first.
     public func findings(for group: GroupAggregate) -> [OverRepresented] {
         var result: [OverRepresented] = []
-        for (attribute, hostSet) in group.attributeHosts {
-            guard let category = AttributeCategory.of(attribute) else { continue }
+        for (categoryName, values) in group.attributeHosts {
+            guard let category = AttributeCategory(rawValue: categoryName) else { continue }
+            for (value, hostSet) in values {
+            let attribute = categoryName + "=" + value
             let k = hostSet.count
             let n = group.categoryHosts[category.rawValue]?.count ?? k
             // The fleet always includes the group's own hosts; guard against partial inputs anyway.
@@ -73,11 +77,11 @@ public struct OverRepresentation: Sendable {
             guard groupShare > fleetShare else { continue }
             let p = Self.hypergeometricUpperTail(population: bigN, successes: bigK, draws: n, observed: k)
             guard p <= threshold else { continue }
-            let value = String(attribute.dropFirst(category.rawValue.count + 1))
             result.append(
                 OverRepresented(
                     category: category.rawValue, value: value, groupHosts: k, groupKnown: n, fleetHosts: bigK,
                     fleetKnown: bigN, groupShare: groupShare, fleetShare: fleetShare, pValue: p))
+            }
         }
         result.sort { a, b in
             if a.pValue != b.pValue { return a.pValue < b.pValue }

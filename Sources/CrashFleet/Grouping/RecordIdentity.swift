@@ -14,7 +14,14 @@ public enum RecordIdentity {
     /// 16 hex digits of FNV-1a-64 over `host|boot|when[|signature]`.
     public static func id(of record: CrashRecord, host: String) -> String {
         if let mono = record.time.monotonicMicros {
-            return fnv1a64Hex("\(host)|\(record.boot ?? "")|m\(mono)")
+            // The same bytes as "\(host)|\(boot)|m\(mono)", hashed without building the string.
+            var hash = FNV1a64()
+            hash.feed(host)
+            hash.feed("|")
+            hash.feed(record.boot ?? "")
+            hash.feed("|m")
+            hash.feed(String(mono))
+            return hash.hex
         }
         let when: String
         if let wall = record.time.wallMicros {
@@ -27,9 +34,25 @@ public enum RecordIdentity {
 
     /// FNV-1a-64 as 16 lowercase hex digits (stable across processes, unlike `Hasher`).
     public static func fnv1a64Hex(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+        var hash = FNV1a64()
+        hash.feed(text)
+        return hash.hex
+    }
+}
+
+/// Incremental FNV-1a-64.
+struct FNV1a64 {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func feed(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        }
+    }
+
+    var hex: String {
+        let digits = String(value, radix: 16)
+        return digits.count >= 16 ? digits : String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

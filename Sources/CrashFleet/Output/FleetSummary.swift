@@ -167,7 +167,9 @@ public struct FleetSummary: Codable, Sendable {
                 shared.append(frame.function)
             }
         }
-        let timeline = group.days.map { Count(name: $0.key, crashes: $0.value) }.sorted { $0.name < $1.name }
+        let timeline = group.days.sorted { $0.key < $1.key }.map {
+            Count(name: FleetTime.day(micros: Int64($0.key) * 86_400_000_000), crashes: $0.value)
+        }
         return GroupSummary(
             signature: group.signature, signatureVersion: group.signatureVersion, title: group.title,
             kind: record?.kind.rawValue ?? "", crashes: group.crashes, followUps: group.followUps,
