@@ -28,6 +28,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// Messages about inputs that could not be read, in input order (at most 1000 kept).
     public var errors: [String] = []
     public var idLimit: Int
+    /// Hosts whose attributes (as fingerprinted) are already in `hosts`.
+    var recorded = WorkCache(value: Set<HostAttributesKey>())
 
     public init(idLimit: Int = 10_000) {
         self.idLimit = idLimit
@@ -80,7 +82,9 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         groups[key, default: GroupAggregate(
             signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)]
             .add(record, attributes: attributes, id: id, host: host, context: context)
-        attributes.apply(to: &hosts[host, default: HostFacts()])
+        if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
+            attributes.apply(to: &hosts[host, default: HostFacts()])
+        }
     }
 
     /// What a report says about its host: kernel, hardware, BIOS, taint, modules.

@@ -50,6 +50,8 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// The report shown for the group: the least damaged one, ties broken by id.
     public var representative: CrashRecord?
     public var representativeID: String?
+    /// Hosts whose attributes (as fingerprinted) are already in `attributeHosts`.
+    var recorded = WorkCache(value: Set<HostAttributesKey>())
 
     public init(signature: String, signatureVersion: Int, idLimit: Int = 10_000) {
         self.signature = signature
@@ -91,19 +93,28 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
                 modulesInEvery = Set(attributes.modules)
             }
         }
-        let functions = record.frames.lazy.filter(\.reliable).prefix(24).map(\.function)
-        if !functions.isEmpty {
-            if let current = sharedFrames {
-                if !current.allSatisfy(functions.contains) { sharedFrames = current.filter(functions.contains) }
-            } else {
-                sharedFrames = Set(functions)
+        if sharedFrames.map({ !$0.isEmpty }) ?? true, !record.frames.isEmpty {
+            var functions: [String] = []
+            functions.reserveCapacity(24)
+            for frame in record.frames where frame.reliable {
+                functions.append(frame.function)
+                if functions.count == 24 { break }
+            }
+            if !functions.isEmpty {
+                if let current = sharedFrames {
+                    if !current.allSatisfy(functions.contains) { sharedFrames = current.filter(functions.contains) }
+                } else {
+                    sharedFrames = Set(functions)
+                }
             }
         }
-        for category in attributes.knownCategories {
-            categoryHosts[category.rawValue, default: []].insert(host)
-        }
-        attributes.forEach { category, value in
-            attributeHosts[category.rawValue, default: [:]][value, default: []].insert(host)
+        if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
+            for category in attributes.knownCategories {
+                categoryHosts[category.rawValue, default: []].insert(host)
+            }
+            attributes.forEach { category, value in
+                attributeHosts[category.rawValue, default: [:]][value, default: []].insert(host)
+            }
         }
         if let wall = record.time.wallMicros {
             if wall > context.nowMicros {

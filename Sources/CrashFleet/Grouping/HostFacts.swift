@@ -57,6 +57,9 @@ struct RecordAttributes {
     /// Taint letters other than `G`; `nil` when the report printed no taint line.
     var taintLetters: [String]?
     var modules: [String]
+    /// FNV-1a-64 over all of the above: equal for reports that say the same about their host,
+    /// so a host seen again with the same attributes skips the table updates.
+    var fingerprint: UInt64 = 0
 
     init(_ record: CrashRecord) {
         release = record.kernel?.release
@@ -69,6 +72,23 @@ struct RecordAttributes {
         }
         taintLetters = record.taint.map { taint in taint.letters.compactMap { $0 == "G" ? nil : String($0) } }
         modules = record.modules.map(\.name)
+        var hash = FNV1a64()
+        hash.feed(release ?? "\u{1}")
+        hash.feed("\u{0}")
+        hash.feed(hardware ?? "\u{1}")
+        hash.feed("\u{0}")
+        hash.feed(bios ?? "\u{1}")
+        hash.feed("\u{0}")
+        if let taintLetters {
+            for letter in taintLetters { hash.feed(letter) }
+        } else {
+            hash.feed("\u{1}")
+        }
+        for module in modules {
+            hash.feed("\u{0}")
+            hash.feed(module)
+        }
+        fingerprint = hash.value
     }
 
     /// Calls `body` for every (category, value) pair.
@@ -124,4 +144,17 @@ extension StringProtocol {
         while end > start, self[index(before: end)] == " " || self[index(before: end)] == "\t" { end = index(before: end) }
         return String(self[start..<end])
     }
+}
+
+/// A host and the fingerprint of what a report said about it.
+struct HostAttributesKey: Hashable, Sendable {
+    var host: String
+    var fingerprint: UInt64
+}
+
+/// A cache that takes no part in equality or coding: it only saves repeated work, and a
+/// decoded or merged aggregate starts with it empty (the work is then merely repeated).
+struct WorkCache<Value: Sendable>: Equatable, Sendable {
+    var value: Value
+    static func == (_: WorkCache, _: WorkCache) -> Bool { true }
 }
