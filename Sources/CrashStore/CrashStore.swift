@@ -44,6 +44,12 @@ public final class CrashStore {
         do {
             var config = Configuration()
             config.busyMode = .timeout(10)
+            // WAL with synchronous=NORMAL: a crash or kill can lose the last commits, never
+            // consistency; one fsync per checkpoint instead of per input.
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             queue = try DatabaseQueue(path: path, configuration: config)
             try Self.migrator.migrate(queue)
         } catch {
@@ -105,7 +111,7 @@ public final class CrashStore {
     }
 
     /// Reads the inputs (`workers` at a time) and stores their records and host facts, one
-    /// transaction per input.
+    /// transaction per input. Reading and JSON encoding run in parallel; writes are serial.
     public func ingest(
         _ items: [KtriageBytesItem], scanner: FleetScanner, progress: ((Int) -> Void)? = nil
     ) throws(StoreError) -> IngestStatistics {
@@ -123,14 +129,20 @@ public final class CrashStore {
         var start = 0
         while start < items.count {
             let slice = Array(items[start..<min(items.count, start + batch)])
-            let partials = Self.readParallel(slice, scanner: scanner)
-            for partial in partials {
+            let slots = PreparedSlots(count: slice.count)
+            DispatchQueue.concurrentPerform(iterations: slice.count) { index in
+                let partial = scanner.read(slice[index])
+                let prepared = Self.prepare(
+                    partial.records, hostFacts: partial.hostFacts, defaultHost: HostNaming.host(forPath: partial.path))
+                slots.set(index, (partial, prepared))
+            }
+            for (partial, prepared) in slots.all() {
                 stats.inputs += 1
                 if let error = partial.error {
                     stats.errors.append(error)
                     if partial.summary == nil { stats.unreadableInputs += 1 }
                 }
-                try store(partial.records, hostFacts: partial.hostFacts, defaultHost: HostNaming.host(forPath: partial.path), stats: &stats)
+                try store(prepared, stats: &stats)
                 progress?(stats.inputs)
             }
             start += batch
@@ -147,18 +159,58 @@ public final class CrashStore {
         return stats
     }
 
-    static func readParallel(_ items: [KtriageBytesItem], scanner: FleetScanner) -> [FleetScanner.InputPartial] {
-        let slots = PartialSlots(count: items.count)
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
-            slots.set(index, scanner.read(items[index]))
+    /// One input, ready to write: ids computed and records encoded (pure; run it on any thread).
+    public struct PreparedInput: Sendable {
+        struct Crash: Sendable {
+            var id: String
+            var host: String
+            var record: CrashRecord
+            var json: String
         }
-        return slots.all()
+        var crashes: [Crash] = []
+        var followCounts: [String: Int] = [:]
+        var followUps = 0
+        var facts: [String: HostFacts] = [:]
+        var errors: [String] = []
+    }
+
+    /// Computes ids, follow-up counts and host facts, and encodes each record as JSON.
+    public static func prepare(_ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String) -> PreparedInput {
+        var prepared = PreparedInput()
+        prepared.facts = hostFacts
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var ids: [String?] = []
+        for record in records {
+            let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
+            if let link = record.linkedTo {
+                ids.append(nil)
+                prepared.followUps += 1
+                if link >= 0, link < ids.count, let primary = ids[link] { prepared.followCounts[primary, default: 0] += 1 }
+                continue
+            }
+            let id = RecordIdentity.id(of: record, host: host)
+            ids.append(id)
+            do {
+                let json = String(decoding: try encoder.encode(record), as: UTF8.self)
+                prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: json))
+            } catch {
+                prepared.errors.append("\(record.file ?? defaultHost):\(record.line): record not stored: \(error)")
+            }
+            FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
+        }
+        return prepared
     }
 
     /// Stores one input's records and host facts in one transaction.
     public func store(
         _ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String, stats: inout IngestStatistics
     ) throws(StoreError) {
+        try store(Self.prepare(records, hostFacts: hostFacts, defaultHost: defaultHost), stats: &stats)
+    }
+
+    /// Stores one prepared input in one transaction.
+    public func store(_ prepared: PreparedInput, stats: inout IngestStatistics) throws(StoreError) {
         let now = GroupingContext.currentMicros()
         do {
             if !factsLoaded {
@@ -175,10 +227,9 @@ public final class CrashStore {
             }
             var written: [String] = []
             let alreadyStored = self.knownFacts
-            let (added, known, followUps) = try queue.write { db -> (Int, Int, Int) in
+            let (added, known) = try queue.write { db -> (Int, Int) in
                 var added = 0
                 var known = 0
-                var followUps = 0
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO crash (id, signature, signature_version, host, boot, wall_us, monotonic_us, kind, title,
                                        release, file, line, record, size, ingested_us)
@@ -190,26 +241,12 @@ public final class CrashStore {
                     """)
                 let followUp = try db.cachedStatement(sql: "UPDATE crash SET follow_ups = max(follow_ups, ?) WHERE id = ?")
                 let fact = try db.cachedStatement(sql: "INSERT INTO host_fact (host, fact) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.withoutEscapingSlashes]
-                var ids: [String?] = []
-                var followCounts: [String: Int] = [:]
-                var inputFacts = hostFacts
-                for record in records {
-                    let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
-                    if let link = record.linkedTo {
-                        ids.append(nil)
-                        followUps += 1
-                        if link >= 0, link < ids.count, let primary = ids[link] { followCounts[primary, default: 0] += 1 }
-                        continue
-                    }
-                    let id = RecordIdentity.id(of: record, host: host)
-                    ids.append(id)
-                    let json = String(decoding: try encoder.encode(record), as: UTF8.self)
+                for crash in prepared.crashes {
+                    let record = crash.record
                     try insert.execute(arguments: [
-                        id, record.signature, record.signatureVersion, host, record.boot, record.time.wallMicros,
-                        record.time.monotonicMicros, record.kind.rawValue, record.title, record.kernel?.release,
-                        record.file, record.line, json, record.text.count, now,
+                        crash.id, record.signature, record.signatureVersion, crash.host, record.boot,
+                        record.time.wallMicros, record.time.monotonicMicros, record.kind.rawValue, record.title,
+                        record.kernel?.release, record.file, record.line, crash.json, record.text.count, now,
                     ])
                     if db.changesCount > 0 {
                         added += 1
@@ -217,25 +254,25 @@ public final class CrashStore {
                         known += 1
                         try improve.execute(arguments: [
                             record.signature, record.signatureVersion, record.kind.rawValue, record.title,
-                            record.kernel?.release, json, record.text.count, id, record.text.count,
+                            record.kernel?.release, crash.json, record.text.count, crash.id, record.text.count,
                         ])
                     }
-                    FleetAggregate.collectFacts(of: record, into: &inputFacts[host, default: HostFacts()])
                 }
-                for (id, count) in followCounts { try followUp.execute(arguments: [count, id]) }
-                for (host, facts) in inputFacts {
+                for (id, count) in prepared.followCounts { try followUp.execute(arguments: [count, id]) }
+                for (host, facts) in prepared.facts {
                     for row in facts.rows where !alreadyStored.contains(host + "\u{0}" + row) {
                         try fact.execute(arguments: [host, row])
                         written.append(host + "\u{0}" + row)
                     }
                 }
-                return (added, known, followUps)
+                return (added, known)
             }
             // Only after the commit: a rolled-back input must write its facts again.
             self.knownFacts.formUnion(written)
             stats.added += added
             stats.alreadyKnown += known
-            stats.followUps += followUps
+            stats.followUps += prepared.followUps
+            stats.errors += prepared.errors
         } catch {
             throw StoreError(path: path, message: Self.explain(error))
         }
@@ -310,16 +347,18 @@ public final class CrashStore {
 /// An input as the walker lists it.
 public typealias KtriageBytesItem = InputWalker.Item
 
-private final class PartialSlots: @unchecked Sendable {
+/// Result slots filled by parallel workers.
+private final class PreparedSlots: @unchecked Sendable {
+    typealias Item = (FleetScanner.InputPartial, CrashStore.PreparedInput)
     private let lock = NSLock()
-    private var slots: [FleetScanner.InputPartial?]
+    private var slots: [Item?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: FleetScanner.InputPartial) {
+    func set(_ index: Int, _ value: Item) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
-    func all() -> [FleetScanner.InputPartial] {
+    func all() -> [Item] {
         lock.lock()
         defer { lock.unlock() }
         return slots.compactMap { $0 }
