@@ -178,8 +178,6 @@ public final class CrashStore {
     public static func prepare(_ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String) -> PreparedInput {
         var prepared = PreparedInput()
         prepared.facts = hostFacts
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         var ids: [String?] = []
         for record in records {
             let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
@@ -191,12 +189,7 @@ public final class CrashStore {
             }
             let id = RecordIdentity.id(of: record, host: host)
             ids.append(id)
-            do {
-                let json = String(decoding: try encoder.encode(record), as: UTF8.self)
-                prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: json))
-            } catch {
-                prepared.errors.append("\(record.file ?? defaultHost):\(record.line): record not stored: \(error)")
-            }
+            prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: RecordJSON.encode(record)))
             FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
         }
         return prepared
@@ -363,4 +356,9 @@ private final class PreparedSlots: @unchecked Sendable {
         defer { lock.unlock() }
         return slots.compactMap { $0 }
     }
+}
+
+extension CrashStore {
+    /// The JSON the store writes for a record (tests check it reads back equal).
+    public static func encodeForTesting(_ record: CrashRecord) -> String { RecordJSON.encode(record) }
 }

@@ -1,5 +1,6 @@
 import CrashFleet
 import CrashStore
+import KernelLog
 import Foundation
 import KtriageBytes
 import KtriageTestSupport
@@ -58,6 +59,25 @@ struct StoreTests {
             _ = try CrashStore(path: path)
         } throws: { error in
             (error as? StoreError)?.description.contains("bad.sqlite") == true
+        }
+    }
+}
+
+@Suite("The store's record JSON")
+struct RecordJSONTests {
+    @Test("every record of the sample fleet reads back equal to the original")
+    func roundTrip() throws {
+        var records = FleetScanner(context: FleetSupport.context, workers: 2).readAllRecords(FleetSupport.items())
+        var synthetic = FleetSupport.record(title: "WARNING in \"quoted\" \\ \u{1B}[31m", host: "h\u{2028}", wall: -5, mono: 7, linkedTo: 3, modules: ["a"])
+        synthetic.registers = ["RAX": "0000", "RIP": "0010:foo+0x1/0x2"]
+        synthetic.code = "48 8b <0f> 0b"
+        records.append(synthetic)
+        #expect(records.count > 40)
+        let decoder = JSONDecoder()
+        for record in records {
+            let json = CrashStore.encodeForTesting(record)
+            let back = try decoder.decode(CrashRecord.self, from: Data(json.utf8))
+            #expect(back == record, "\(record.file ?? ""):\(record.line)")
         }
     }
 }

@@ -37,6 +37,11 @@ public struct FleetScanner: Sendable {
             error: result.error)
     }
 
+    /// Every record of the inputs, in input order (for tests and tools; grouping does not keep them).
+    public func readAllRecords(_ items: [InputWalker.Item]) -> [CrashRecord] {
+        items.flatMap { read($0).records }
+    }
+
     /// Reads every input (in parallel) and groups the records. `progress` may be called from
     /// any worker thread, with the number of inputs done so far.
     ///
