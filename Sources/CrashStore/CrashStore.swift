@@ -119,7 +119,8 @@ public final class CrashStore {
         let runID: Int64
         do {
             runID = try queue.write { db in
-                try db.execute(sql: "INSERT INTO ingest_run (started_us) VALUES (?)", arguments: [GroupingContext.currentMicros()])
+                try db.execute(
+                    sql: "INSERT INTO ingest_run (started_us) VALUES (?)", arguments: [GroupingContext.currentMicros()])
                 return db.lastInsertedRowID
             }
         } catch {
@@ -175,7 +176,9 @@ public final class CrashStore {
     }
 
     /// Computes ids, follow-up counts and host facts, and encodes each record as JSON.
-    public static func prepare(_ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String) -> PreparedInput {
+    public static func prepare(_ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String)
+        -> PreparedInput
+    {
         var prepared = PreparedInput()
         prepared.facts = hostFacts
         var ids: [String?] = []
@@ -184,12 +187,15 @@ public final class CrashStore {
             if let link = record.linkedTo {
                 ids.append(nil)
                 prepared.followUps += 1
-                if link >= 0, link < ids.count, let primary = ids[link] { prepared.followCounts[primary, default: 0] += 1 }
+                if link >= 0, link < ids.count, let primary = ids[link] {
+                    prepared.followCounts[primary, default: 0] += 1
+                }
                 continue
             }
             let id = RecordIdentity.id(of: record, host: host)
             ids.append(id)
-            prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: RecordJSON.encode(record)))
+            prepared.crashes.append(
+                PreparedInput.Crash(id: id, host: host, record: record, json: RecordJSON.encode(record)))
             FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
         }
         return prepared
@@ -223,17 +229,21 @@ public final class CrashStore {
             let (added, known) = try queue.write { db -> (Int, Int) in
                 var added = 0
                 var known = 0
-                let insert = try db.cachedStatement(sql: """
-                    INSERT INTO crash (id, signature, signature_version, host, boot, wall_us, monotonic_us, kind, title,
-                                       release, file, line, record, size, ingested_us)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-                    """)
-                let improve = try db.cachedStatement(sql: """
-                    UPDATE crash SET signature = ?, signature_version = ?, kind = ?, title = ?, release = ?, record = ?,
-                                     size = ? WHERE id = ? AND size < ?
-                    """)
-                let followUp = try db.cachedStatement(sql: "UPDATE crash SET follow_ups = max(follow_ups, ?) WHERE id = ?")
-                let fact = try db.cachedStatement(sql: "INSERT INTO host_fact (host, fact) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                let insert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO crash (id, signature, signature_version, host, boot, wall_us, monotonic_us, kind, title,
+                                           release, file, line, record, size, ingested_us)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+                        """)
+                let improve = try db.cachedStatement(
+                    sql: """
+                        UPDATE crash SET signature = ?, signature_version = ?, kind = ?, title = ?, release = ?, record = ?,
+                                         size = ? WHERE id = ? AND size < ?
+                        """)
+                let followUp = try db.cachedStatement(
+                    sql: "UPDATE crash SET follow_ups = max(follow_ups, ?) WHERE id = ?")
+                let fact = try db.cachedStatement(
+                    sql: "INSERT INTO host_fact (host, fact) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 for crash in prepared.crashes {
                     let record = crash.record
                     try insert.execute(arguments: [
@@ -278,7 +288,8 @@ public final class CrashStore {
             try queue.read { db in
                 let decoder = JSONDecoder()
                 var files = Set<String>()
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, host, record, follow_ups, file FROM crash ORDER BY id")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT id, host, record, follow_ups, file FROM crash ORDER BY id")
                 while let row = try rows.next() {
                     let id: String = row["id"]
                     let host: String = row["host"]
@@ -296,7 +307,8 @@ public final class CrashStore {
                     let followUps: Int = row["follow_ups"]
                     if followUps > 0 {
                         fleet.followUps += followUps
-                        fleet.groups[GroupKey(signature: record.signature, version: record.signatureVersion)]?.followUps += followUps
+                        fleet.groups[GroupKey(signature: record.signature, version: record.signatureVersion)]?
+                            .followUps += followUps
                     }
                 }
                 fleet.inputs = files.count
@@ -327,7 +339,8 @@ public final class CrashStore {
     static func explain(_ error: any Error) -> String {
         if let db = error as? DatabaseError {
             switch db.resultCode {
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "not a ktriage crash database, or corrupted (\(db.message ?? "SQLite error \(db.resultCode)"))"
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return "not a ktriage crash database, or corrupted (\(db.message ?? "SQLite error \(db.resultCode)"))"
             case .SQLITE_CANTOPEN: return "cannot open the database file"
             case .SQLITE_READONLY: return "the database is read-only"
             default: return db.message ?? "SQLite error \(db.resultCode)"

@@ -23,7 +23,9 @@ struct FleetSourceOptions: ParsableArguments {
     @Option(help: "Read crashes from this SQLite database (written by ingest) instead of logs.")
     var db: String?
 
-    @Option(name: .customLong("from-ndjson"), help: "Read records from `scan --format ndjson` output (repeatable; - for stdin).")
+    @Option(
+        name: .customLong("from-ndjson"),
+        help: "Read records from `scan --format ndjson` output (repeatable; - for stdin).")
     var fromNDJSON: [String] = []
 
     @Option(help: "Merge partial groupings written by `group --format partial` (repeatable).")
@@ -57,7 +59,8 @@ struct FleetSourceOptions: ParsableArguments {
     }
 
     var context: GroupingContext {
-        GroupingContext(idLimit: max(0, maxIds), since: since.flatMap(FleetTime.parse), until: until.flatMap(FleetTime.parse))
+        GroupingContext(
+            idLimit: max(0, maxIds), since: since.flatMap(FleetTime.parse), until: until.flatMap(FleetTime.parse))
     }
 
     /// Reads every source into one aggregate; `failed` is set when an input could not be read.
@@ -155,7 +158,11 @@ struct GroupCommand: ParsableCommand {
             }
             let out = Output()
             let summary = FleetSummary(fleet)
-            if by == .kernel { FleetTable.renderPivot(summary, width: Terminal.width, into: out) } else { FleetTable.render(summary, width: Terminal.width, into: out) }
+            if by == .kernel {
+                FleetTable.renderPivot(summary, width: Terminal.width, into: out)
+            } else {
+                FleetTable.render(summary, width: Terminal.width, into: out)
+            }
             out.flush()
             if failed { throw ExitCode(1) }
             return
@@ -228,7 +235,8 @@ enum FleetJSON {
         }
         let pivot = summary.releasePivot
         let rows = pivot.rows.map { row in
-            Row(signature: row.group.signature, title: row.group.title,
+            Row(
+                signature: row.group.signature, title: row.group.title,
                 crashes: Dictionary(uniqueKeysWithValues: zip(pivot.releases, row.counts).filter { $0.1 > 0 }))
         }
         let encoder = JSONEncoder()
@@ -245,8 +253,11 @@ enum FleetTable {
             var kernel = group.kernelReleases.first?.name ?? "-"
             if group.kernelReleases.count > 1 { kernel += " +\(group.kernelReleases.count - 1)" }
             let standsOut = group.overRepresented.first.map { finding in
-                let label = ["kernel": "", "hardware": "", "bios": "BIOS ", "taint": "taint ", "module": "module "][finding.category] ?? ""
-                return "\(label)\(finding.value) \(FleetMarkdown.percent(finding.groupShare)) vs \(FleetMarkdown.percent(finding.fleetShare))"
+                let label =
+                    ["kernel": "", "hardware": "", "bios": "BIOS ", "taint": "taint ", "module": "module "][
+                        finding.category] ?? ""
+                return
+                    "\(label)\(finding.value) \(FleetMarkdown.percent(finding.groupShare)) vs \(FleetMarkdown.percent(finding.fleetShare))"
             }
             return [
                 String(group.hostsAffected), String(group.crashes), TerminalText.clean(group.title),

@@ -26,12 +26,16 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The group: signature, signature prefix, or a piece of the title.")
     var group: String?
 
-    @Option(name: .customLong("system-map"), help: "System.map to symbolize bare addresses (not available yet: traces are shown as printed).")
+    @Option(
+        name: .customLong("system-map"),
+        help: "System.map to symbolize bare addresses (not available yet: traces are shown as printed).")
     var systemMap: String?
 
     func run() throws {
         var failed = false
-        if systemMap != nil { Output.warn("note: --system-map symbolization is not available yet; traces are shown as printed") }
+        if systemMap != nil {
+            Output.warn("note: --system-map symbolization is not available yet; traces are shown as printed")
+        }
         let fleet = try source.aggregate(failed: &failed)
         let summary = FleetSummary(fleet)
         let chosen: [FleetSummary.GroupSummary]
@@ -45,11 +49,14 @@ struct ReportCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             if matches.count > 1 && exact.isEmpty {
-                Output.warn("\(matches.count) groups match \(wanted); reporting the one with most hosts (\(first.signature)). Give a longer signature to choose another.")
+                Output.warn(
+                    "\(matches.count) groups match \(wanted); reporting the one with most hosts (\(first.signature)). Give a longer signature to choose another."
+                )
             }
             chosen = [first]
         } else {
-            guard source.inputs.count == 1 || source.db != nil || !source.fromNDJSON.isEmpty || !source.merge.isEmpty else {
+            guard source.inputs.count == 1 || source.db != nil || !source.fromNDJSON.isEmpty || !source.merge.isEmpty
+            else {
                 throw ValidationError("without --group, give one input file")
             }
             chosen = summary.groups

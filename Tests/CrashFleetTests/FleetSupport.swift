@@ -35,7 +35,8 @@ enum FleetSupport {
         var json: [String: Any] = [
             "schema": 1, "line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops", "title": title,
             "alt_titles": [String](), "signature": CrashSignature.of(title: title), "signature_version": 1,
-            "corrupted": false, "panicked": false, "frames": frames.map { ["function": $0, "reliable": true, "context": "task"] },
+            "corrupted": false, "panicked": false,
+            "frames": frames.map { ["function": $0, "reliable": true, "context": "task"] },
             "modules": modules.map { ["name": $0] }, "registers": [String: String](), "message": title, "text": [title],
         ]
         if let host { json["host"] = host }

@@ -53,7 +53,8 @@ struct GroupingTests {
         var seen = Set<String>()
         let records = [
             FleetSupport.record(title: "WARNING in foo", host: "h1", mono: 10),
-            FleetSupport.record(title: "BUG: unable to handle kernel paging request in bar", host: "h1", mono: 11, linkedTo: 0),
+            FleetSupport.record(
+                title: "BUG: unable to handle kernel paging request in bar", host: "h1", mono: 11, linkedTo: 0),
         ]
         fleet.add(records: records, defaultHost: "x", context: FleetSupport.context, seen: &seen)
         #expect(fleet.records == 1)

@@ -43,7 +43,8 @@ struct MergeTests {
             #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: path))
             merged.merge(try PartialFile.read(path: path))
         }
-        #expect(try FleetSupport.json(FleetSummary(merged)) == FleetSupport.json(FleetSummary(FleetSupport.group(items))))
+        #expect(
+            try FleetSupport.json(FleetSummary(merged)) == FleetSupport.json(FleetSummary(FleetSupport.group(items))))
         let bad = folder + "/bad.json"
         Fixtures.write(Array("{\"groups\": 3}".utf8), to: bad)
         #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: bad) }

@@ -45,7 +45,8 @@ struct OutputTests {
         let failure = Golden.check(relative(FleetMarkdown.render(summary)), path: snapshots + "fleet.md")
         #expect(failure == nil, "\(failure ?? "")")
         if let top = summary.groups.first {
-            let report = Golden.check(relative(BugReport.markdown(top, totals: summary.totals)), path: snapshots + "report.md")
+            let report = Golden.check(
+                relative(BugReport.markdown(top, totals: summary.totals)), path: snapshots + "report.md")
             #expect(report == nil, "\(report ?? "")")
         }
     }

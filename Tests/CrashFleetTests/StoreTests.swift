@@ -1,7 +1,7 @@
 import CrashFleet
 import CrashStore
-import KernelLog
 import Foundation
+import KernelLog
 import KtriageBytes
 import KtriageTestSupport
 import Testing
@@ -68,7 +68,9 @@ struct RecordJSONTests {
     @Test("every record of the sample fleet reads back equal to the original")
     func roundTrip() throws {
         var records = FleetScanner(context: FleetSupport.context, workers: 2).readAllRecords(FleetSupport.items())
-        var synthetic = FleetSupport.record(title: "WARNING in \"quoted\" \\ \u{1B}[31m", host: "h\u{2028}", wall: -5, mono: 7, linkedTo: 3, modules: ["a"])
+        var synthetic = FleetSupport.record(
+            title: "WARNING in \"quoted\" \\ \u{1B}[31m", host: "h\u{2028}", wall: -5, mono: 7, linkedTo: 3,
+            modules: ["a"])
         synthetic.registers = ["RAX": "0000", "RIP": "0010:foo+0x1/0x2"]
         synthetic.code = "48 8b <0f> 0b"
         records.append(synthetic)

@@ -13,10 +13,11 @@ enum Chromium {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         let profile = Fixtures.temporaryFolder("ktriage-chromium")
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
-            "--virtual-time-budget=3000",
-        ] + arguments + ["file://" + page]
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
+                "--virtual-time-budget=3000",
+            ] + arguments + ["file://" + page]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -31,7 +32,9 @@ enum Chromium {
 struct FleetPageTests {
     @Test(
         "headless Chromium shows the groups sorted by hosts, the bad build first, hostile text as text",
-        .enabled(if: Chromium.path != nil, "chromium is not installed: run `bash scripts/setup.sh chromium` (scripts/test.sh does)"))
+        .enabled(
+            if: Chromium.path != nil,
+            "chromium is not installed: run `bash scripts/setup.sh chromium` (scripts/test.sh does)"))
     func pageInChromium() throws {
         let folder = Fixtures.temporaryFolder("ktriage-page")
         let page = folder + "/fleet.html"

@@ -86,8 +86,12 @@ struct GroupCommandTests {
     func report() throws {
         let result = try CommandRunner.run(["report", "--group", "5cd10486", "fixtures/fleet"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("# BUG: unable to handle kernel NULL pointer dereference in nf\\_tables\\_commit"))
-        for section in ["## Kernel", "## Taint", "## Hardware", "## Decoded trace", "## Modules", "## Hosts affected", "## What stands out"] {
+        #expect(
+            result.stdout.hasPrefix("# BUG: unable to handle kernel NULL pointer dereference in nf\\_tables\\_commit"))
+        for section in [
+            "## Kernel", "## Taint", "## Hardware", "## Decoded trace", "## Modules", "## Hosts affected",
+            "## What stands out",
+        ] {
             #expect(result.stdout.contains(section), "\(section)")
         }
         let missing = try CommandRunner.run(["report", "--group", "ffffffffffff", "fixtures/fleet"])

@@ -19,12 +19,14 @@ struct SyntheticFleet {
     init() {
         hosts = (0..<Self.hostCount).map { "host\($0)" }
         let releases = ["6.1.0-17-amd64", "6.1.0-18-amd64", "5.15.0-91-generic", "6.5.0-0.deb12.4-amd64"]
-        let modules = "nf_tables nfnetlink ixgbe mdio dca xfs libcrc32c ext4 mbcache jbd2 sd_mod ahci".split(separator: " ")
+        let modules = "nf_tables nfnetlink ixgbe mdio dca xfs libcrc32c ext4 mbcache jbd2 sd_mod ahci".split(
+            separator: " ")
         var templates: [CrashRecord] = []
         for index in 0..<Self.signatures {
             let title = "BUG: unable to handle kernel NULL pointer dereference in function_\(index)"
             let json: [String: Any] = [
-                "schema": 1, "line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops", "title": title,
+                "schema": 1, "line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops",
+                "title": title,
                 "alt_titles": [String](), "signature": CrashSignature.of(title: title), "signature_version": 1,
                 "corrupted": false, "panicked": false,
                 "frames": (0..<12).map { ["function": "caller_\(index)_\($0)", "reliable": true, "context": "task"] },
@@ -47,7 +49,8 @@ struct SyntheticFleet {
         var record = templates[signature]
         let host = hosts[(signature * 97 + index % 60) % Self.hostCount]
         record.host = host
-        record.time = CrashTime(wallMicros: 1_790_000_000_000_000 + Int64(index) * 1_000_000, monotonicMicros: Int64(index))
+        record.time = CrashTime(
+            wallMicros: 1_790_000_000_000_000 + Int64(index) * 1_000_000, monotonicMicros: Int64(index))
         return (record, host)
     }
 }

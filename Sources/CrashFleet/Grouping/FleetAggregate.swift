@@ -79,9 +79,12 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         if let wall = record.time.wallMicros, wall > context.nowMicros { futureClock += 1 }
         let attributes = RecordAttributes(record)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
-        groups[key, default: GroupAggregate(
-            signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)]
-            .add(record, attributes: attributes, id: id, host: host, context: context)
+        groups[
+            key,
+            default: GroupAggregate(
+                signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
+        ]
+        .add(record, attributes: attributes, id: id, host: host, context: context)
         if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
             attributes.apply(to: &hosts[host, default: HostFacts()])
         }

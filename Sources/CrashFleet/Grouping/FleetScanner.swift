@@ -13,7 +13,9 @@ public struct FleetScanner: Sendable {
     /// Worker threads; 1 reads inputs one after the other on the calling thread.
     public var workers: Int
 
-    public init(scanner: InputScanner = InputScanner(), context: GroupingContext = GroupingContext(), workers: Int? = nil) {
+    public init(
+        scanner: InputScanner = InputScanner(), context: GroupingContext = GroupingContext(), workers: Int? = nil
+    ) {
         self.scanner = scanner
         self.context = context
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -49,7 +51,8 @@ public struct FleetScanner: Sendable {
     /// holds only the inputs read ahead of a slow one, not every record of the run.
     public func group(_ items: [InputWalker.Item], progress: (@Sendable (Int) -> Void)? = nil) -> FleetAggregate {
         let context = self.context
-        let box = ResultBox(count: items.count, initial: FleetAggregate(idLimit: context.idLimit)) { fleet, seen, partial in
+        let box = ResultBox(count: items.count, initial: FleetAggregate(idLimit: context.idLimit)) {
+            fleet, seen, partial in
             fleet.inputs += 1
             if let error = partial.error { fleet.addError(error, unreadable: partial.summary == nil) }
             fleet.add(hostFacts: partial.hostFacts)

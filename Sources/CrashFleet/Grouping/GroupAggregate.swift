@@ -1,9 +1,10 @@
+import KernelLog
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import KernelLog
 
 /// The partial statistics of one signature group: built from records, merged with other
 /// partials. Every field merges associatively and commutatively (sums, unions, intersections,
@@ -165,7 +166,8 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         categoryHosts.merge(other.categoryHosts) { $0.union($1) }
         idLimit = min(idLimit, other.idLimit)
         recordIDs = Self.smallest(recordIDs, other.recordIDs, limit: idLimit)
-        if Self.rank(other.representative, id: other.representativeID) < Self.rank(representative, id: representativeID) {
+        if Self.rank(other.representative, id: other.representativeID) < Self.rank(representative, id: representativeID)
+        {
             representative = other.representative
             representativeID = other.representativeID
         }

@@ -50,7 +50,9 @@ public struct NDJSONGrouper {
         flush()
         if badInThisFile > 0 {
             badLines += badInThisFile
-            fleet.addError("\(path): \(badInThisFile) lines are not crash records (first: line \(firstBad ?? 0))", unreadable: false)
+            fleet.addError(
+                "\(path): \(badInThisFile) lines are not crash records (first: line \(firstBad ?? 0))",
+                unreadable: false)
         }
     }
 
@@ -63,7 +65,8 @@ public struct NDJSONGrouper {
 
     private mutating func flush() {
         guard !pending.isEmpty else { return }
-        fleet.add(records: pending, defaultHost: HostNaming.host(forPath: pendingFile ?? "-"), context: context, seen: &seen)
+        fleet.add(
+            records: pending, defaultHost: HostNaming.host(forPath: pendingFile ?? "-"), context: context, seen: &seen)
         pending.removeAll(keepingCapacity: true)
         pendingFile = nil
     }
@@ -105,7 +108,8 @@ public enum PartialFile {
         do {
             let fleet = try JSONDecoder().decode(FleetAggregate.self, from: Data(bytes))
             guard fleet.schema == FleetAggregate.schemaVersion else {
-                throw Failure.notPartial(path: path, reason: "schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
+                throw Failure.notPartial(
+                    path: path, reason: "schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
             }
             return fleet
         } catch let failure as Failure {

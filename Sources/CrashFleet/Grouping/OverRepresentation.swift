@@ -65,22 +65,22 @@ public struct OverRepresentation: Sendable {
         for (categoryName, values) in group.attributeHosts {
             guard let category = AttributeCategory(rawValue: categoryName) else { continue }
             for (value, hostSet) in values {
-            let attribute = categoryName + "=" + value
-            let k = hostSet.count
-            let n = group.categoryHosts[category.rawValue]?.count ?? k
-            // The fleet always includes the group's own hosts; guard against partial inputs anyway.
-            let bigN = max(categoryCounts[category.rawValue] ?? 0, n)
-            let bigK = max(attributeCounts[attribute] ?? 0, k)
-            guard n > 0, bigN > 0 else { continue }
-            let groupShare = Double(k) / Double(n)
-            let fleetShare = Double(bigK) / Double(bigN)
-            guard groupShare > fleetShare else { continue }
-            let p = Self.hypergeometricUpperTail(population: bigN, successes: bigK, draws: n, observed: k)
-            guard p <= threshold else { continue }
-            result.append(
-                OverRepresented(
-                    category: category.rawValue, value: value, groupHosts: k, groupKnown: n, fleetHosts: bigK,
-                    fleetKnown: bigN, groupShare: groupShare, fleetShare: fleetShare, pValue: p))
+                let attribute = categoryName + "=" + value
+                let k = hostSet.count
+                let n = group.categoryHosts[category.rawValue]?.count ?? k
+                // The fleet always includes the group's own hosts; guard against partial inputs anyway.
+                let bigN = max(categoryCounts[category.rawValue] ?? 0, n)
+                let bigK = max(attributeCounts[attribute] ?? 0, k)
+                guard n > 0, bigN > 0 else { continue }
+                let groupShare = Double(k) / Double(n)
+                let fleetShare = Double(bigK) / Double(bigN)
+                guard groupShare > fleetShare else { continue }
+                let p = Self.hypergeometricUpperTail(population: bigN, successes: bigK, draws: n, observed: k)
+                guard p <= threshold else { continue }
+                result.append(
+                    OverRepresented(
+                        category: category.rawValue, value: value, groupHosts: k, groupKnown: n, fleetHosts: bigK,
+                        fleetKnown: bigN, groupShare: groupShare, fleetShare: fleetShare, pValue: p))
             }
         }
         result.sort { a, b in

@@ -7,7 +7,8 @@ public enum BugReport {
     public static func markdown(_ group: FleetSummary.GroupSummary, totals: FleetSummary.Totals) -> String {
         let md = MarkupText.markdown
         var out = "# \(md(group.title))\n\n"
-        out += "**\(group.crashes) crash\(group.crashes == 1 ? "" : "es") on \(group.hostsAffected) of \(totals.hosts) hosts**"
+        out +=
+            "**\(group.crashes) crash\(group.crashes == 1 ? "" : "es") on \(group.hostsAffected) of \(totals.hosts) hosts**"
         out += ", first seen \(group.firstSeen ?? "unknown"), last seen \(group.lastSeen ?? "unknown")."
         if group.panicked > 0 { out += " \(group.panicked) of them panicked." }
         out += "\n\nSignature `\(group.signature)` (rules v\(group.signatureVersion)), kind `\(group.kind)`.\n"
@@ -34,7 +35,9 @@ public enum BugReport {
         if let record = group.representative {
             out += "\n## Decoded trace\n\n"
             var header = "From \(md(record.host ?? "an unnamed host"))"
-            if let file = record.file { header += ", `\(MarkupText.codeLine(file).replacingBackticks())` line \(record.line)" }
+            if let file = record.file {
+                header += ", `\(MarkupText.codeLine(file).replacingBackticks())` line \(record.line)"
+            }
             if let comm = record.comm { header += ", comm \(md(comm))" }
             out += header + ":\n\n"
             let lines = [record.message] + TraceText.lines(record)
@@ -46,7 +49,11 @@ public enum BugReport {
             if record.modules.isEmpty {
                 out += "No module list in the report.\n"
             } else {
-                out += "Linked in: " + md(record.modules.map { module in module.taint.map { "\(module.name)(\($0))" } ?? module.name }.joined(separator: " ")) + "\n"
+                out +=
+                    "Linked in: "
+                    + md(
+                        record.modules.map { module in module.taint.map { "\(module.name)(\($0))" } ?? module.name }
+                            .joined(separator: " ")) + "\n"
                 if let unloaded = record.lastUnloaded { out += "\nLast unloaded: \(md(unloaded))\n" }
             }
             if !group.modulesInEveryReport.isEmpty {
@@ -62,9 +69,11 @@ public enum BugReport {
         if group.overRepresented.isEmpty {
             out += "No attribute is significantly more common among these hosts than in the fleet (p ≤ 0.05).\n"
         } else {
-            out += "| attribute | value | hosts in this group | hosts in the fleet | p (Fisher, one-sided) |\n|---|---|---:|---:|---:|\n"
+            out +=
+                "| attribute | value | hosts in this group | hosts in the fleet | p (Fisher, one-sided) |\n|---|---|---:|---:|---:|\n"
             for finding in group.overRepresented {
-                out += "| \(finding.category) | \(md(finding.value)) | "
+                out +=
+                    "| \(finding.category) | \(md(finding.value)) | "
                     + "\(finding.groupHosts)/\(finding.groupKnown) (\(FleetMarkdown.percent(finding.groupShare))) | "
                     + "\(finding.fleetHosts)/\(finding.fleetKnown) (\(FleetMarkdown.percent(finding.fleetShare))) | "
                     + "\(FleetMarkdown.pValueText(finding.pValue)) |\n"

@@ -4,7 +4,8 @@
 public enum FleetHTML {
     public static func render(_ summary: FleetSummary, title: String = "ktriage: crash groups") -> String {
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
+        out +=
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
         out += "<title>\(MarkupText.html(title))</title><style>\(style)</style></head><body>\n"
         out += "<h1>\(MarkupText.html(title))</h1>\n"
         out += "<p id=\"totals\">\(MarkupText.html(FleetMarkdown.totalsLine(summary.totals)))</p>\n"
@@ -54,7 +55,8 @@ public enum FleetHTML {
             out += "<td>\(MarkupText.html(group.overRepresented.first.map(shortFinding) ?? "–"))</td>"
             let first = group.firstSeen.map { String($0.prefix(10)) } ?? "–"
             let last = group.lastSeen.map { String($0.prefix(10)) } ?? "–"
-            out += "<td class=\"date\">\(MarkupText.html(first))</td><td class=\"date\">\(MarkupText.html(last))</td></tr>\n"
+            out +=
+                "<td class=\"date\">\(MarkupText.html(first))</td><td class=\"date\">\(MarkupText.html(last))</td></tr>\n"
         }
         return out + "</tbody></table>\n"
     }
@@ -68,7 +70,8 @@ public enum FleetHTML {
         let e = MarkupText.html
         var out = "<section class=\"group\" id=\"g-\(e(group.signature))\"><h3>\(e(group.title))</h3>\n<dl>"
         func item(_ key: String, _ value: String) { out += "<dt>\(key)</dt><dd>\(value)</dd>" }
-        item("signature", "<code>\(e(group.signature))</code> (rules v\(group.signatureVersion)), kind \(e(group.kind))")
+        item(
+            "signature", "<code>\(e(group.signature))</code> (rules v\(group.signatureVersion)), kind \(e(group.kind))")
         var counts = "\(group.crashes) crashes on \(group.hostsAffected) hosts"
         if group.followUps > 0 { counts += ", \(group.followUps) follow-up reports counted once" }
         if group.panicked > 0 { counts += ", \(group.panicked) panicked" }
@@ -77,18 +80,35 @@ public enum FleetHTML {
         var seen = "\(e(group.firstSeen ?? "unknown")) – \(e(group.lastSeen ?? "unknown"))"
         if group.futureClock > 0 { seen += " (\(group.futureClock) stamped in the future, left out)" }
         item("first – last seen", seen)
-        item("hardware", group.hardware.isEmpty ? "unknown" : group.hardware.prefix(6).map { e("\($0.name) ×\($0.crashes)") }.joined(separator: "<br>"))
-        if !group.taint.isEmpty { item("taint", group.taint.map { e(TaintText.explain(String($0))) }.joined(separator: "<br>")) }
-        if !group.modulesInEveryReport.isEmpty { item("modules in every report", e(group.modulesInEveryReport.joined(separator: " "))) }
-        item("grouped because", "same normalised title; frames in every trace: " + (group.why.sharedFrames.isEmpty ? "none" : "<code>" + e(group.why.sharedFrames.prefix(10).joined(separator: " ← ")) + "</code>"))
-        item("hosts", group.hosts.prefix(60).map { e("\($0.name) (\($0.crashes))") }.joined(separator: ", ") + (group.hosts.count > 60 ? " and \(group.hosts.count - 60) more" : ""))
+        item(
+            "hardware",
+            group.hardware.isEmpty
+                ? "unknown" : group.hardware.prefix(6).map { e("\($0.name) ×\($0.crashes)") }.joined(separator: "<br>"))
+        if !group.taint.isEmpty {
+            item("taint", group.taint.map { e(TaintText.explain(String($0))) }.joined(separator: "<br>"))
+        }
+        if !group.modulesInEveryReport.isEmpty {
+            item("modules in every report", e(group.modulesInEveryReport.joined(separator: " ")))
+        }
+        item(
+            "grouped because",
+            "same normalised title; frames in every trace: "
+                + (group.why.sharedFrames.isEmpty
+                    ? "none" : "<code>" + e(group.why.sharedFrames.prefix(10).joined(separator: " ← ")) + "</code>"))
+        item(
+            "hosts",
+            group.hosts.prefix(60).map { e("\($0.name) (\($0.crashes))") }.joined(separator: ", ")
+                + (group.hosts.count > 60 ? " and \(group.hosts.count - 60) more" : ""))
         out += "</dl>\n"
         if !group.overRepresented.isEmpty {
-            out += "<table class=\"findings\"><thead><tr><th>over-represented</th><th>value</th><th>group hosts</th><th>fleet hosts</th><th>p</th></tr></thead><tbody>"
+            out +=
+                "<table class=\"findings\"><thead><tr><th>over-represented</th><th>value</th><th>group hosts</th><th>fleet hosts</th><th>p</th></tr></thead><tbody>"
             for finding in group.overRepresented {
                 out += "<tr><td>\(e(finding.category))</td><td>\(e(finding.value))</td>"
-                out += "<td class=\"num\">\(finding.groupHosts)/\(finding.groupKnown) (\(FleetMarkdown.percent(finding.groupShare)))</td>"
-                out += "<td class=\"num\">\(finding.fleetHosts)/\(finding.fleetKnown) (\(FleetMarkdown.percent(finding.fleetShare)))</td>"
+                out +=
+                    "<td class=\"num\">\(finding.groupHosts)/\(finding.groupKnown) (\(FleetMarkdown.percent(finding.groupShare)))</td>"
+                out +=
+                    "<td class=\"num\">\(finding.fleetHosts)/\(finding.fleetKnown) (\(FleetMarkdown.percent(finding.fleetShare)))</td>"
                 out += "<td class=\"num\">\(FleetMarkdown.pValueText(finding.pValue))</td></tr>"
             }
             out += "</tbody></table>\n"
@@ -96,18 +116,23 @@ public enum FleetHTML {
         out += "<div class=\"charts\"><figure><figcaption>kernel releases</figcaption>"
         out += SVGChart.horizontalBars(group.kernelReleases.prefix(8).map { ($0.name, $0.crashes, false) }, width: 460)
         out += "</figure><figure><figcaption>crashes per day</figcaption>"
-        out += SVGChart.timeline(group.timeline.map { ($0.name, $0.crashes) }, width: 460, height: 90) + "</figure></div>\n"
+        out +=
+            SVGChart.timeline(group.timeline.map { ($0.name, $0.crashes) }, width: 460, height: 90)
+            + "</figure></div>\n"
         if let record = group.representative {
             var where_ = record.host ?? "?"
             if let file = record.file { where_ += ", " + file + ":\(record.line)" }
             if let comm = record.comm { where_ += ", comm " + comm }
             out += "<p class=\"muted\">representative report: \(e(where_))</p>"
-            out += "<pre class=\"trace\">\(e(record.message))\n\(TraceText.lines(record).map(e).joined(separator: "\n"))</pre>\n"
+            out +=
+                "<pre class=\"trace\">\(e(record.message))\n\(TraceText.lines(record).map(e).joined(separator: "\n"))</pre>\n"
             if !record.text.isEmpty {
-                out += "<details><summary>report text (\(record.text.count) lines)</summary><pre class=\"trace\">\(record.text.map(e).joined(separator: "\n"))</pre></details>"
+                out +=
+                    "<details><summary>report text (\(record.text.count) lines)</summary><pre class=\"trace\">\(record.text.map(e).joined(separator: "\n"))</pre></details>"
             }
         }
-        out += "<details><summary>record ids (\(group.recordIDs.count)\(group.recordIDsComplete ? "" : " of \(group.crashes)"))</summary><p class=\"ids\">\(group.recordIDs.prefix(500).map(e).joined(separator: " "))</p></details>"
+        out +=
+            "<details><summary>record ids (\(group.recordIDs.count)\(group.recordIDsComplete ? "" : " of \(group.crashes)"))</summary><p class=\"ids\">\(group.recordIDs.prefix(500).map(e).joined(separator: " "))</p></details>"
         return out + "</section>\n"
     }
 

@@ -32,7 +32,8 @@ public enum FleetMarkdown {
         var out = "| title | " + pivot.releases.map(MarkupText.markdown).joined(separator: " | ") + " |\n"
         out += "|---|" + pivot.releases.map { _ in "---:|" }.joined() + "\n"
         for row in pivot.rows {
-            out += "| " + MarkupText.markdown(row.group.title) + " | "
+            out +=
+                "| " + MarkupText.markdown(row.group.title) + " | "
                 + row.counts.map { $0 == 0 ? "" : String($0) }.joined(separator: " | ") + " |\n"
         }
         return out
@@ -41,7 +42,8 @@ public enum FleetMarkdown {
     static func anchor(_ group: FleetSummary.GroupSummary) -> String { "g-\(group.signature)" }
 
     public static func totalsLine(_ totals: FleetSummary.Totals) -> String {
-        var text = "\(totals.records) crash\(totals.records == 1 ? "" : "es") in \(totals.groups) groups on \(totals.hostsWithCrashes) of \(totals.hosts) hosts, \(totals.inputs) inputs"
+        var text =
+            "\(totals.records) crash\(totals.records == 1 ? "" : "es") in \(totals.groups) groups on \(totals.hostsWithCrashes) of \(totals.hosts) hosts, \(totals.inputs) inputs"
         var notes: [String] = []
         if totals.followUps > 0 { notes.append("\(totals.followUps) follow-up reports counted once") }
         if totals.duplicates > 0 { notes.append("\(totals.duplicates) duplicates counted once") }
@@ -96,23 +98,36 @@ public enum FleetMarkdown {
         if group.futureClock > 0 { out += " (\(group.futureClock) crashes stamped in the future left out)" }
         out += "\n- kernel releases: " + MarkupText.markdown(releasesText(group, limit: 8)) + "\n"
         if !group.hardware.isEmpty {
-            out += "- hardware: " + group.hardware.prefix(5).map { MarkupText.markdown("\($0.name) ×\($0.crashes)") }.joined(separator: ", ") + "\n"
+            out +=
+                "- hardware: "
+                + group.hardware.prefix(5).map { MarkupText.markdown("\($0.name) ×\($0.crashes)") }.joined(
+                    separator: ", ") + "\n"
         }
         if !group.taint.isEmpty {
-            out += "- taint: " + group.taint.map { MarkupText.markdown(TaintText.explain(String($0))) }.joined(separator: "; ") + "\n"
+            out +=
+                "- taint: "
+                + group.taint.map { MarkupText.markdown(TaintText.explain(String($0))) }.joined(separator: "; ") + "\n"
         }
         if !group.modulesInEveryReport.isEmpty {
-            out += "- modules in every report: " + MarkupText.markdown(group.modulesInEveryReport.joined(separator: " ")) + "\n"
+            out +=
+                "- modules in every report: " + MarkupText.markdown(group.modulesInEveryReport.joined(separator: " "))
+                + "\n"
         }
-        out += "- hosts: " + MarkupText.markdown(group.hosts.prefix(30).map { "\($0.name) (\($0.crashes))" }.joined(separator: ", "))
+        out +=
+            "- hosts: "
+            + MarkupText.markdown(group.hosts.prefix(30).map { "\($0.name) (\($0.crashes))" }.joined(separator: ", "))
         out += group.hosts.count > 30 ? " and \(group.hosts.count - 30) more\n" : "\n"
-        out += "- grouped because: same normalised title; frames shared by every report: "
-            + (group.why.sharedFrames.isEmpty ? "none" : MarkupText.markdown(group.why.sharedFrames.prefix(8).joined(separator: " ← ")))
+        out +=
+            "- grouped because: same normalised title; frames shared by every report: "
+            + (group.why.sharedFrames.isEmpty
+                ? "none" : MarkupText.markdown(group.why.sharedFrames.prefix(8).joined(separator: " ← ")))
             + "\n"
         if !group.overRepresented.isEmpty {
-            out += "\n\(h)# Over-represented attributes\n\n| attribute | value | group hosts | fleet hosts | p |\n|---|---|---:|---:|---:|\n"
+            out +=
+                "\n\(h)# Over-represented attributes\n\n| attribute | value | group hosts | fleet hosts | p |\n|---|---|---:|---:|---:|\n"
             for finding in group.overRepresented {
-                out += "| \(finding.category) | \(MarkupText.markdown(finding.value)) | "
+                out +=
+                    "| \(finding.category) | \(MarkupText.markdown(finding.value)) | "
                     + "\(finding.groupHosts)/\(finding.groupKnown) (\(percent(finding.groupShare))) | "
                     + "\(finding.fleetHosts)/\(finding.fleetKnown) (\(percent(finding.fleetShare))) | \(pValueText(finding.pValue)) |\n"
             }
@@ -121,7 +136,8 @@ public enum FleetMarkdown {
             let trace = TraceText.lines(record).map(MarkupText.codeLine)
             if !trace.isEmpty {
                 let fence = MarkupText.fence(for: trace)
-                out += "\n\(h)# Decoded trace (\(MarkupText.markdown(record.host ?? "?")), \(MarkupText.markdown(record.kernel?.release ?? "unknown release")))\n\n"
+                out +=
+                    "\n\(h)# Decoded trace (\(MarkupText.markdown(record.host ?? "?")), \(MarkupText.markdown(record.kernel?.release ?? "unknown release")))\n\n"
                 out += fence + "\n" + trace.joined(separator: "\n") + "\n" + fence + "\n"
             }
         }

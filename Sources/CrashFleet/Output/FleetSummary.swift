@@ -139,7 +139,8 @@ public struct FleetSummary: Codable, Sendable {
         errors = fleet.errors
         totals = Totals(
             inputs: fleet.inputs, unreadableInputs: fleet.unreadableInputs, records: fleet.records,
-            followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut, futureClock: fleet.futureClock,
+            followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut,
+            futureClock: fleet.futureClock,
             withoutRelease: fleet.withoutRelease, groups: groups.count,
             hosts: Set(fleet.hosts.keys).union(crashHosts).count, hostsWithCrashes: crashHosts.count,
             signatureVersions: versions.sorted())
@@ -163,7 +164,8 @@ public struct FleetSummary: Codable, Sendable {
         // Shared frames in the representative's order.
         var shared: [String] = []
         if let set = group.sharedFrames, let record {
-            for frame in record.frames where frame.reliable && set.contains(frame.function) && !shared.contains(frame.function) {
+            for frame in record.frames
+            where frame.reliable && set.contains(frame.function) && !shared.contains(frame.function) {
                 shared.append(frame.function)
             }
         }
@@ -177,12 +179,14 @@ public struct FleetSummary: Codable, Sendable {
             hosts: counts(group.hosts), kernelReleases: counts(group.releases), hardware: counts(group.hardware),
             bios: counts(group.bios), taint: letters.joined(), taintFlags: flags,
             modulesInEveryReport: (group.modulesInEvery ?? []).sorted(),
-            firstSeen: group.firstSeen.map(FleetTime.iso(micros:)), lastSeen: group.lastSeen.map(FleetTime.iso(micros:)),
+            firstSeen: group.firstSeen.map(FleetTime.iso(micros:)),
+            lastSeen: group.lastSeen.map(FleetTime.iso(micros:)),
             futureClock: group.futureClock, withoutRelease: group.withoutRelease, timeline: timeline,
             overRepresented: comparison.findings(for: group),
             why: Reason(
                 normalisedTitle: group.title,
-                rule: "signature v\(group.signatureVersion) = FNV-1a-64 of the normalised title (addresses, offsets and numbers removed)",
+                rule:
+                    "signature v\(group.signatureVersion) = FNV-1a-64 of the normalised title (addresses, offsets and numbers removed)",
                 sharedFrames: shared),
             recordIDs: group.recordIDs, recordIDsComplete: group.recordIDsComplete,
             representativeID: group.representativeID, representative: record)

@@ -36,7 +36,11 @@ public enum MarkupText {
             case "|", "`", "*", "_", "[", "]", "\\", "#", "~": out += "\\" + String(scalar)
             case "\n", "\r", "\t": out += " "
             default:
-                if isControl(scalar) { out += "\\\\" + hex(scalar).dropFirst() } else { out.unicodeScalars.append(scalar) }
+                if isControl(scalar) {
+                    out += "\\\\" + hex(scalar).dropFirst()
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

@@ -6,13 +6,15 @@ enum SVGChart {
         let labelWidth = 230
         let height = max(1, items.count) * rowHeight + 6
         let maximum = max(1, items.map(\.value).max() ?? 1)
-        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
+        var svg =
+            "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
         for (index, item) in items.enumerated() {
             let y = index * rowHeight + 3
             let barWidth = max(1, (width - labelWidth - 50) * item.value / maximum)
             let label = item.label.count > 34 ? String(item.label.prefix(33)) + "…" : item.label
             svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(MarkupText.html(label))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 2)\" width=\"\(barWidth)\" height=\"\(rowHeight - 6)\" class=\"\(item.highlight ? "bar hot" : "bar")\"><title>\(MarkupText.html(item.label)): \(item.value)</title></rect>"
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\(y + 2)\" width=\"\(barWidth)\" height=\"\(rowHeight - 6)\" class=\"\(item.highlight ? "bar hot" : "bar")\"><title>\(MarkupText.html(item.label)): \(item.value)</title></rect>"
             svg += "<text x=\"\(labelWidth + barWidth + 5)\" y=\"\(y + 15)\">\(item.value)</text>"
         }
         return svg + "</svg>"
@@ -27,14 +29,16 @@ enum SVGChart {
         let maximum = max(1, days.map(\.value).max() ?? 1)
         let plotHeight = height - 20
         let slot = max(1.0, Double(width - 10) / Double(max(span, 1)))
-        var svg = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
+        var svg =
+            "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
         svg += "<line x1=\"0\" y1=\"\(plotHeight)\" x2=\"\(width)\" y2=\"\(plotHeight)\" class=\"axis\"/>"
         for item in days {
             guard let micros = FleetTime.parse(item.day) else { continue }
             let offset = Int((micros - start) / 86_400_000_000)
             let x = 5 + Double(offset) * slot
             let barHeight = max(2, plotHeight * item.value / maximum)
-            svg += "<rect x=\"\(Int(x))\" y=\"\(plotHeight - barHeight)\" width=\"\(max(2, Int(slot) - 1))\" height=\"\(barHeight)\" class=\"bar\"><title>\(MarkupText.html(item.day)): \(item.value)</title></rect>"
+            svg +=
+                "<rect x=\"\(Int(x))\" y=\"\(plotHeight - barHeight)\" width=\"\(max(2, Int(slot) - 1))\" height=\"\(barHeight)\" class=\"bar\"><title>\(MarkupText.html(item.day)): \(item.value)</title></rect>"
         }
         svg += "<text x=\"0\" y=\"\(height - 4)\">\(MarkupText.html(first))</text>"
         svg += "<text x=\"\(width)\" y=\"\(height - 4)\" text-anchor=\"end\">\(MarkupText.html(last))</text>"
