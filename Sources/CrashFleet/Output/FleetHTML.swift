@@ -72,7 +72,8 @@ public enum FleetHTML {
         func item(_ key: String, _ value: String) { out += "<dt>\(key)</dt><dd>\(value)</dd>" }
         item(
             "signature", "<code>\(e(group.signature))</code> (rules v\(group.signatureVersion)), kind \(e(group.kind))")
-        var counts = "\(group.crashes) crashes on \(group.hostsAffected) hosts"
+        var counts =
+            "\(FleetMarkdown.count(group.crashes, "crash", "crashes")) on \(FleetMarkdown.count(group.hostsAffected, "host", "hosts"))"
         if group.followUps > 0 { counts += ", \(group.followUps) follow-up reports counted once" }
         if group.panicked > 0 { counts += ", \(group.panicked) panicked" }
         if group.corrupted > 0 { counts += ", \(group.corrupted) corrupted" }

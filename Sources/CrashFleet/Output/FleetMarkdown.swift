@@ -69,6 +69,11 @@ public enum FleetMarkdown {
         "\(finding.category) \(finding.value): \(percent(finding.groupShare)) of group hosts vs \(percent(finding.fleetShare)) of fleet (p=\(pValueText(finding.pValue)))"
     }
 
+    /// `1 crash`, `2 crashes`.
+    public static func count(_ value: Int, _ one: String, _ many: String) -> String {
+        "\(value) \(value == 1 ? one : many)"
+    }
+
     public static func percent(_ share: Double) -> String {
         let value = share * 100
         if value >= 10 || value == 0 { return "\(Int(value.rounded()))%" }
@@ -90,7 +95,7 @@ public enum FleetMarkdown {
         var out = "<a id=\"\(anchor(group))\"></a>\n\n"
         out += "\(h) \(MarkupText.markdown(group.title))\n\n"
         out += "- signature: `\(group.signature)` (rules v\(group.signatureVersion)), kind \(group.kind)\n"
-        out += "- \(group.crashes) crashes on \(group.hostsAffected) hosts"
+        out += "- \(count(group.crashes, "crash", "crashes")) on \(count(group.hostsAffected, "host", "hosts"))"
         if group.followUps > 0 { out += ", \(group.followUps) follow-up reports counted once" }
         if group.panicked > 0 { out += ", \(group.panicked) panicked" }
         if group.corrupted > 0 { out += ", \(group.corrupted) corrupted" }

@@ -28,7 +28,7 @@ enum SVGChart {
         let span = Int((end - start) / 86_400_000_000) + 1
         let maximum = max(1, days.map(\.value).max() ?? 1)
         let plotHeight = height - 20
-        let slot = max(1.0, Double(width - 10) / Double(max(span, 1)))
+        let slot = min(24.0, max(1.0, Double(width - 10) / Double(max(span, 1))))
         var svg =
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
         svg += "<line x1=\"0\" y1=\"\(plotHeight)\" x2=\"\(width)\" y2=\"\(plotHeight)\" class=\"axis\"/>"
