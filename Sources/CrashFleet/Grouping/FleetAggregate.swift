@@ -20,6 +20,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// Follow-ups whose primary report was not among the records (counted, not grouped).
     public var orphanFollowUps = 0
     public var futureClock = 0
+    /// The hosts whose reports were stamped in the future (their clocks need fixing).
+    public var futureClockHosts: Set<String> = []
     public var withoutRelease = 0
     /// Reports outside `--since`/`--until` (or without a wall clock when filtering).
     public var filteredOut = 0
@@ -76,7 +78,10 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
         records += 1
         if record.kernel == nil { withoutRelease += 1 }
-        if let wall = record.time.wallMicros, wall > context.nowMicros { futureClock += 1 }
+        if let wall = record.time.wallMicros, wall > context.nowMicros {
+            futureClock += 1
+            futureClockHosts.insert(host)
+        }
         let attributes = RecordAttributes(record)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         groups[
@@ -127,6 +132,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         followUps += other.followUps
         orphanFollowUps += other.orphanFollowUps
         futureClock += other.futureClock
+        futureClockHosts.formUnion(other.futureClockHosts)
         withoutRelease += other.withoutRelease
         duplicates += other.duplicates
         filteredOut += other.filteredOut
@@ -141,6 +147,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         case followUps = "follow_ups"
         case orphanFollowUps = "orphan_follow_ups"
         case futureClock = "future_clock"
+        case futureClockHosts = "future_clock_hosts"
         case withoutRelease = "without_release"
         case filteredOut = "filtered_out"
         case duplicates, errors

@@ -49,7 +49,11 @@ public enum FleetMarkdown {
         if totals.duplicates > 0 { notes.append("\(totals.duplicates) duplicates counted once") }
         if totals.filteredOut > 0 { notes.append("\(totals.filteredOut) outside the time filter") }
         if totals.unreadableInputs > 0 { notes.append("\(totals.unreadableInputs) inputs unreadable") }
-        if totals.futureClock > 0 { notes.append("\(totals.futureClock) stamped in the future (host clock wrong)") }
+        if totals.futureClock > 0 {
+            var hosts = totals.futureClockHosts.prefix(5).joined(separator: ", ")
+            if totals.futureClockHosts.count > 5 { hosts += " and \(totals.futureClockHosts.count - 5) more" }
+            notes.append("\(totals.futureClock) stamped in the future, clock wrong on \(hosts)")
+        }
         if totals.withoutRelease > 0 { notes.append("\(totals.withoutRelease) without kernel release") }
         if totals.signatureVersions.count > 1 {
             notes.append("signature rules v" + totals.signatureVersions.map(String.init).joined(separator: ", v"))

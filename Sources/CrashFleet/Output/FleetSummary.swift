@@ -21,6 +21,7 @@ public struct FleetSummary: Codable, Sendable {
         public var duplicates: Int
         public var filteredOut: Int
         public var futureClock: Int
+        public var futureClockHosts: [String]
         public var withoutRelease: Int
         public var groups: Int
         /// Hosts seen in the input, with or without a crash.
@@ -37,6 +38,7 @@ public struct FleetSummary: Codable, Sendable {
             case duplicates
             case filteredOut = "filtered_out"
             case futureClock = "future_clock"
+            case futureClockHosts = "future_clock_hosts"
             case withoutRelease = "without_release"
             case groups, hosts
             case hostsWithCrashes = "hosts_with_crashes"
@@ -140,7 +142,7 @@ public struct FleetSummary: Codable, Sendable {
         totals = Totals(
             inputs: fleet.inputs, unreadableInputs: fleet.unreadableInputs, records: fleet.records,
             followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut,
-            futureClock: fleet.futureClock,
+            futureClock: fleet.futureClock, futureClockHosts: fleet.futureClockHosts.sorted(),
             withoutRelease: fleet.withoutRelease, groups: groups.count,
             hosts: Set(fleet.hosts.keys).union(crashHosts).count, hostsWithCrashes: crashHosts.count,
             signatureVersions: versions.sorted())
