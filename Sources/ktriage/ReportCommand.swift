@@ -42,7 +42,7 @@ struct ReportCommand: ParsableCommand {
         if let wanted = group {
             let exact = summary.groups.filter { $0.signature == wanted }
             let prefixed = summary.groups.filter { $0.signature.hasPrefix(wanted.lowercased()) }
-            let titled = summary.groups.filter { $0.title.localizedStandardContains(wanted) }
+            let titled = summary.groups.filter { $0.title.lowercased().contains(wanted.lowercased()) }
             let matches = !exact.isEmpty ? exact : (!prefixed.isEmpty ? prefixed : titled)
             guard let first = matches.first else {
                 Output.warn("no crash group matches \(wanted) (\(summary.groups.count) groups read)")
