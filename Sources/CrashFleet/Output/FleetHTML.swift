@@ -11,6 +11,7 @@ public enum FleetHTML {
         out += "<p id=\"totals\">\(MarkupText.html(FleetMarkdown.totalsLine(summary.totals)))</p>\n"
         out += charts(summary)
         out += table(summary)
+        out += pivot(summary)
         out += "<h2>Groups</h2>\n"
         for group in summary.groups { out += detail(group) }
         if !summary.errors.isEmpty {
@@ -36,6 +37,26 @@ public enum FleetHTML {
         out += SVGChart.horizontalBars(releaseBars) + "</figure>"
         out += "<figure><figcaption>Crashes per day</figcaption>" + SVGChart.timeline(dayBars) + "</figure></div>\n"
         return out
+    }
+
+    /// Crashes per signature and kernel release (what `--by kernel` prints), hottest cells marked.
+    static func pivot(_ summary: FleetSummary) -> String {
+        let pivot = summary.releasePivot
+        guard pivot.releases.count > 1 else { return "" }
+        var out = "<details><summary>Crashes per signature and kernel release</summary>"
+        out += "<table class=\"pivot\"><thead><tr><th>title</th>"
+        for release in pivot.releases { out += "<th>\(MarkupText.html(release))</th>" }
+        out += "</tr></thead><tbody>"
+        for row in pivot.rows {
+            out += "<tr><td>\(MarkupText.html(row.group.title))</td>"
+            let total = max(1, row.counts.reduce(0, +))
+            for count in row.counts {
+                let hot = count * 2 > total && count > 0 ? " hotcell" : ""
+                out += "<td class=\"num\(hot)\">\(count == 0 ? "" : String(count))</td>"
+            }
+            out += "</tr>"
+        }
+        return out + "</tbody></table></details>\n"
     }
 
     static func table(_ summary: FleetSummary) -> String {
@@ -145,7 +166,7 @@ public enum FleetHTML {
         th[aria-sort=ascending]::after{content:" ▲"}td.num{text-align:right;font-variant-numeric:tabular-nums}td.date{white-space:nowrap}\
         a{color:#0b57d0;text-decoration:none}.charts{display:flex;flex-wrap:wrap;gap:24px}figure{margin:8px 0}\
         figcaption{font-weight:600;margin-bottom:4px}.chart text{font-size:11px;fill:#3e4c59}.bar{fill:#7b93b8}.hot{fill:#d64545}\
-        .axis{stroke:#9aa5b1}.group{border:1px solid #e4e7eb;border-radius:6px;padding:12px 16px;margin:14px 0}\
+        .axis{stroke:#9aa5b1}td.hotcell{background:#fde2e2;font-weight:600}.group{border:1px solid #e4e7eb;border-radius:6px;padding:12px 16px;margin:14px 0}\
         dl{display:grid;grid-template-columns:190px 1fr;gap:2px 12px;margin:0}dt{color:#52606d}dd{margin:0}\
         pre.trace{background:#f5f7fa;padding:8px;overflow-x:auto;font-size:12px}.muted{color:#7b8794}.ids{font:11px monospace;word-break:break-all}
         """
