@@ -21,6 +21,13 @@ public struct InputWalker {
         /// Further files that hold parts of the same pstore record (`Panic#1 Part2` …); they are
         /// read together with `path` so the parts can be joined in order.
         public var pstoreParts: [String] = []
+
+        public init(path: String, kind: InputKind, root: String? = nil, pstoreParts: [String] = []) {
+            self.path = path
+            self.kind = kind
+            self.root = root
+            self.pstoreParts = pstoreParts
+        }
     }
 
     /// A path that was skipped or could not be used, with the reason.
