@@ -9,7 +9,8 @@ public enum RecordText {
         public var dim: @Sendable (String) -> String
 
         public static let plain = Style(bold: { $0 }, dim: { $0 })
-        public static let terminal = Style(bold: { "\u{1B}[1m" + $0 + "\u{1B}[0m" }, dim: { "\u{1B}[2m" + $0 + "\u{1B}[0m" })
+        public static let terminal = Style(
+            bold: { "\u{1B}[1m" + $0 + "\u{1B}[0m" }, dim: { "\u{1B}[2m" + $0 + "\u{1B}[0m" })
     }
 
     public static func render(_ record: CrashRecord, style: Style = .plain) -> String {
@@ -31,7 +32,9 @@ public enum RecordText {
             if let version = kernel.version { parts.append("version " + clean(version)) }
             if let build = kernel.build { parts.append("build " + clean(build)) }
             if let flavour = kernel.flavour { parts.append("flavour " + clean(flavour)) }
-            field(&out, "kernel", clean(kernel.release) + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"))
+            field(
+                &out, "kernel",
+                clean(kernel.release) + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"))
         }
         if let taint = record.taint {
             let explained = TaintExplanation.explain(taint)

@@ -70,7 +70,9 @@ public final class ELFImage {
         guard bytes.count >= 16, let base = bytes.baseAddress else {
             throw ELFError(field: "e_ident", message: "file shorter than an ELF identification")
         }
-        guard let handle = elf_memory(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), bytes.count)
+        guard
+            let handle = elf_memory(
+                UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), bytes.count)
         else { throw ELFError.last(field: "elf_memory") }
         guard elf_kind(handle) == ELF_K_ELF else {
             elf_end(handle)

@@ -138,7 +138,8 @@ enum ScanTable {
             if summary.malformedLines > 0 { notes.append("\(summary.malformedLines) malformed") }
             rows.append([
                 summary.path, summary.source.rawValue, String(summary.lines), String(summary.kernelLines),
-                String(summary.otherProgramLines), summary.hosts.prefix(3).joined(separator: ",")
+                String(summary.otherProgramLines),
+                summary.hosts.prefix(3).joined(separator: ",")
                     + (summary.hosts.count > 3 ? ",…" : ""), notes.joined(separator: "; "),
             ])
         }
@@ -166,7 +167,9 @@ enum RecordTable {
         }
         if !rows.isEmpty { TextTable.render(header: header, rows: rows, width: Terminal.width, into: output) }
         let lines = results.compactMap(\.summary).reduce(0) { $0 + $1.lines }
-        output.line("\(total) crash report\(total == 1 ? "" : "s") in \(results.count) input\(results.count == 1 ? "" : "s") (\(lines) lines)")
+        output.line(
+            "\(total) crash report\(total == 1 ? "" : "s") in \(results.count) input\(results.count == 1 ? "" : "s") (\(lines) lines)"
+        )
     }
 }
 
@@ -174,7 +177,8 @@ enum RecordTable {
 enum ScanJSON {
     static func makeEncoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
@@ -203,7 +207,8 @@ enum ScanJSON {
     static func render(_ results: [InputScanResult], format: ScanFormat, into output: Output) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting =
-            format == .json ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+            format == .json
+            ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let summaries = results.compactMap(\.summary)
         if format == .json {
             let document = ScanDocument(schema: 1, inputs: summaries, errors: results.compactMap(\.error))

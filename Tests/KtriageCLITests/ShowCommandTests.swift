@@ -5,7 +5,8 @@ import Testing
 struct ShowCommandTests {
     @Test("the fixture oops, explained (reviewed golden file)")
     func showGolden() throws {
-        let result = try CommandRunner.run(["show", "--year", "2017", "fixtures/wrappers/syslog-bsd.log"], environment: ["NO_COLOR": "1"])
+        let result = try CommandRunner.run(
+            ["show", "--year", "2017", "fixtures/wrappers/syslog-bsd.log"], environment: ["NO_COLOR": "1"])
         #expect(result.status == 0)
         let failure = Golden.check(
             result.stdout, path: Fixtures.packageRoot + "/Tests/KtriageCLITests/Snapshots/showGolden.txt")
@@ -24,7 +25,8 @@ struct ShowCommandTests {
 
     @Test("log-derived control characters are escaped, never sent to the terminal")
     func escapes() throws {
-        let log = "[    1.000000] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+        let log =
+            "[    1.000000] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
             + "[    1.000001] CPU: 0 PID: 1 Comm: evil\u{1B}[31mred Not tainted 6.1.0 #1\n"
         let result = try CommandRunner.run(["show", "-"], stdin: Array(log.utf8))
         #expect(result.status == 0)

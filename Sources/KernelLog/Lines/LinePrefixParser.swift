@@ -67,8 +67,7 @@ struct LinePrefixParser {
     {
         var index = start
         // An inner `<N>` level (rsyslog may keep it).
-        if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E
-        {
+        if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E {
             prefix.level = (line[index + 1] - 0x30) & 7
             index += 3
         }
