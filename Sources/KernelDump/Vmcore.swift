@@ -27,6 +27,8 @@ public final class Vmcore {
     public let cpus: [CPUState]
     /// Things the dump says are missing (truncated file, incomplete flag), in words.
     public private(set) var missing: [String] = []
+    /// Remarks about the dump that are not missing data (e.g. a header field overridden).
+    public private(set) var remarks: [String] = []
     /// Dumped machine's word size in bytes.
     public let wordSize: Int
 
@@ -120,6 +122,9 @@ public final class Vmcore {
             if let state = CPUState.decode(note.descriptor, cpu: cpus.count, is64Bit: is64) { cpus.append(state) }
         }
         self.cpus = cpus
+        if notes.contains(where: { $0.name == "QEMU" }) {
+            remarks.append("QEMU dump: NT_PRSTATUS pr_pid holds the vCPU number + 1, not a task pid")
+        }
         if let number = vmcoreinfo?.number("phys_base") {
             physBase = UInt64(bitPattern: number)
             physBaseSource = "VMCOREINFO NUMBER(phys_base)"
@@ -131,8 +136,8 @@ public final class Vmcore {
             physBaseSource = "default (0)"
         }
         if let kdump, let number = vmcoreinfo?.number("phys_base"), UInt64(bitPattern: number) != kdump.header.physBase {
-            self.missing.append(
-                "note: the kdump sub-header's phys_base 0x\(String(kdump.header.physBase, radix: 16)) disagrees with VMCOREINFO's \(number); using VMCOREINFO (QEMU writes it wrongly under KASLR)")
+            remarks.append(
+                "the kdump sub-header's phys_base 0x\(String(kdump.header.physBase, radix: 16)) disagrees with VMCOREINFO's \(number); using VMCOREINFO (QEMU writes it wrongly under KASLR)")
         }
     }
 

@@ -1,0 +1,164 @@
+/// What `ktriage vmcore info` reports about a dump: container, kernel identity, CPUs, the panic
+/// message, and every VMCOREINFO key. Codable, for `--format json`.
+public struct VmcoreSummary: Sendable, Codable, Equatable {
+    public struct CPU: Sendable, Codable, Equatable {
+        public var cpu: Int
+        public var pid: Int32
+        /// `0x…` hex.
+        public var rip: String?
+        public var rsp: String?
+        /// All registers, `user_regs_struct` order.
+        public var registers: [Register]
+        /// The crashing CPU.
+        public var crashed: Bool
+        /// The task pid from the log's `CPU: n PID: p` line, for the crashing CPU.
+        public var logPID: Int?
+        /// Symbolized RIP (filled by the CLI when given a System.map).
+        public var ripSymbol: String?
+    }
+
+    public struct Register: Sendable, Codable, Equatable {
+        public var name: String
+        /// `0x…` hex.
+        public var value: String
+    }
+
+    /// `0x` and lowercase hex digits.
+    public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+    public struct Entry: Sendable, Codable, Equatable {
+        public var key: String
+        public var value: String
+    }
+
+    /// The crash record parsed from the extracted log (kind, title, guilty frame).
+    ///
+    /// SEAM: left `nil` by KernelDump. The CLI fills it from KernelLog's
+    /// `CrashReportParser.parse(text:source: .vmcore)` once that parser is merged (issue 4 depends
+    /// on the parser's branch; KernelDump does not call it yet).
+    public struct CrashRecord: Sendable, Codable, Equatable {
+        public var kind: String?
+        public var title: String?
+        public var guiltyFrame: String?
+        public init(kind: String? = nil, title: String? = nil, guiltyFrame: String? = nil) {
+            self.kind = kind
+            self.title = title
+            self.guiltyFrame = guiltyFrame
+        }
+    }
+
+    public var path: String
+    public var format: String
+    public var kdumpHeaderVersion: Int?
+    public var compression: [String]
+    public var dumpLevel: Int?
+    public var elfLoadSegments: Int?
+    public var incomplete: Bool
+    /// What is missing or suspicious, in words.
+    public var notes: [String]
+
+    public var release: String?
+    public var version: String?
+    public var machine: String?
+    public var nodename: String?
+    public var buildID: String?
+    public var pageSize: Int
+    /// `CRASHTIME` (seconds since the epoch), or the kdump header's timestamp when set.
+    public var crashTime: Int64?
+    public var crashTimeSource: String?
+    /// `0x…` hex.
+    public var kernelOffset: String?
+    /// `0x…` hex.
+    public var physBase: String
+    public var physBaseSource: String
+    public var pagingLevels: Int
+
+    public var cpuCount: Int
+    public var crashingCPU: Int?
+    public var crashingCPUReason: String?
+    public var cpus: [CPU]
+
+    public var panicMessage: String?
+    public var logLayout: String?
+    public var logRecords: Int?
+    /// Why the log could not be read, or what was skipped.
+    public var logProblems: [String]
+    public var crashRecord: CrashRecord?
+
+    public var vmcoreinfo: [Entry]
+
+    /// Builds the summary; reading the log is attempted and its failure recorded, not thrown.
+    /// - Returns: the summary and the log (when it could be read), so callers can parse it further.
+    public static func make(_ dump: Vmcore) -> (VmcoreSummary, KernelLogExtract?) {
+        let info = dump.vmcoreinfo
+        var notes = dump.missing + dump.remarks
+        let memoryUts: [String]?
+        do {
+            memoryUts = try dump.memoryUtsname()
+        } catch {
+            memoryUts = nil
+            notes.append("init_uts_ns unreadable: \(error)")
+        }
+        let header = dump.headerUtsname
+        func pick(_ index: Int) -> String? {
+            if let value = memoryUts?[index], !value.isEmpty { return value }
+            if header.count > index, !header[index].isEmpty { return header[index] }
+            return nil
+        }
+        var log: KernelLogExtract?
+        var logProblems: [String] = []
+        do {
+            log = try dump.kernelLog()
+            logProblems = log?.problems ?? []
+        } catch {
+            logProblems = ["\(error)"]
+        }
+        let lines = log.map { PanicMessage.lines(of: $0.records) } ?? []
+        let panic = PanicMessage.find(in: lines)
+        var crashing: Int?
+        var reason: String?
+        var logPID: Int?
+        let qemuNotes = dump.notes.contains { $0.name == "QEMU" }
+        if let panic, let context = PanicMessage.contextCPU(in: lines, near: panic.line) {
+            logPID = context.pid
+            if !qemuNotes, let match = dump.cpus.first(where: { Int($0.pid) == context.pid && context.pid != 0 }) {
+                crashing = match.cpu
+                reason = "NT_PRSTATUS pid \(context.pid) matches the log's 'CPU: \(context.cpu) PID: \(context.pid)'"
+            } else if dump.cpus.isEmpty || context.cpu < dump.cpus.count {
+                crashing = context.cpu
+                reason = "log context line 'CPU: \(context.cpu) PID: \(context.pid)' at the panic"
+            }
+        }
+        if crashing == nil, dump.cpus.count == 1 {
+            crashing = 0
+            reason = "only CPU"
+        }
+        let cpus = dump.cpus.map { state in
+            CPU(
+                cpu: state.cpu, pid: state.pid, rip: state.instructionPointer.map(hex), rsp: state.stackPointer.map(hex),
+                registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) }, crashed: state.cpu == crashing,
+                logPID: state.cpu == crashing ? logPID : nil, ripSymbol: nil)
+        }
+        var crashTime: Int64?
+        var crashTimeSource: String?
+        if let time = info?.crashTime {
+            crashTime = time
+            crashTimeSource = "VMCOREINFO CRASHTIME"
+        } else if let time = dump.headerTimestamp {
+            crashTime = time
+            crashTimeSource = "kdump header timestamp"
+        }
+        let summary = VmcoreSummary(
+            path: dump.path, format: dump.format.rawValue, kdumpHeaderVersion: dump.kdumpHeaderVersion,
+            compression: dump.compression, dumpLevel: dump.dumpLevel, elfLoadSegments: dump.loadSegmentCount,
+            incomplete: !dump.missing.isEmpty, notes: notes,
+            release: info?.osRelease ?? pick(2), version: pick(3), machine: pick(4), nodename: pick(1),
+            buildID: info?.buildID, pageSize: dump.pageSize, crashTime: crashTime, crashTimeSource: crashTimeSource,
+            kernelOffset: info?.kernelOffset.map(hex), physBase: hex(dump.physBase), physBaseSource: dump.physBaseSource,
+            pagingLevels: dump.pagingLevels, cpuCount: dump.cpus.isEmpty ? (dump.headerCPUCount ?? 0) : dump.cpus.count,
+            crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, panicMessage: panic?.message,
+            logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems, crashRecord: nil,
+            vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])
+        return (summary, log)
+    }
+}
