@@ -102,6 +102,7 @@ struct PrintkRingBuffer {
             steps = count - 1
         }
         var walked: UInt64 = 0
+        var textBytes: UInt64 = 0
         while walked <= steps {
             defer {
                 id = (id &+ 1) & idMask
@@ -143,6 +144,11 @@ struct PrintkRingBuffer {
             blockBegin += UInt64(word)
             let available = blockNext >= blockBegin ? blockNext - blockBegin : 0
             if textLength > available { textLength = available }
+            textBytes += textLength
+            guard textBytes <= dataSize else {
+                problems.append("records claim more text than the \(dataSize)-byte data ring (overlapping blocks): stopped at id \(id)")
+                break
+            }
             let text = try memory.read(textData &+ blockBegin, count: Int(textLength), what: "printk text block of record \(seq)")
             records.append(KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: text, callerID: caller))
             if records.count >= VmcoreLimits.maxLogRecords {

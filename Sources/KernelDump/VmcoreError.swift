@@ -39,10 +39,11 @@ public enum VmcoreLimits {
     public static let maxFlattenedRecords = 2_000_000
     /// Largest page (block) size accepted.
     public static let maxPageSize = 1 << 20
-    /// Largest printk text data ring (`2^size_bits`) or `log_buf_len` accepted.
-    public static let maxLogBufferBytes = 1 << 28
-    /// Most descriptors (`2^count_bits`) in a printk descriptor ring.
-    public static let maxDescriptorCount = 1 << 24
+    /// Largest printk text data ring (`2^size_bits`) or `log_buf_len` accepted (the kernel's
+    /// `CONFIG_LOG_BUF_SHIFT` tops out at 25).
+    public static let maxLogBufferBytes = 1 << 25
+    /// Most descriptors (`2^count_bits`) in a printk descriptor ring (one per 32 text bytes by default).
+    public static let maxDescriptorCount = 1 << 21
     /// Most log records produced from one dump (bounds every ring walk, with cycle detection).
     public static let maxLogRecords = 4_000_000
     /// Most physical pages kept decompressed in the page cache.

@@ -13,10 +13,12 @@ enum TestPaths {
     }
     static let fixtures: URL = packageRoot.appendingPathComponent("fixtures/vmcore")
 
-    /// A fresh temporary directory for this process.
+    /// A fresh temporary directory for this process, removed when the process exits (it holds
+    /// the decompressed 134 MB ELF dumps).
     static let temporary: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-dump-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { removeTemporaryDirectory() }
         return url
     }()
 
@@ -31,4 +33,10 @@ enum TestPaths {
     static func open(_ bytes: [UInt8], name: String) throws -> Vmcore {
         try Vmcore(path: write(bytes, name: name))
     }
+}
+
+/// Removes this process's temporary test directory (registered with `atexit`).
+func removeTemporaryDirectory() {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-dump-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: url)
 }
