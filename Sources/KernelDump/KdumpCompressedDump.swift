@@ -237,6 +237,47 @@ final class KdumpCompressedDump: PhysicalMemory {
 
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool { false }
 
+    /// Checks how much of the dump the file holds: the descriptor table, and (by binary search
+    /// over the descriptors, whose data makedumpfile and QEMU write in pfn order) the first page
+    /// whose data lies past the end of the file. Reads O(bitmap + log(pages)) bytes.
+    /// - Returns: what is missing, in words; empty when the file is whole.
+    func missingData() throws -> [String] {
+        guard header.maxMapNr > 0 else { return [] }
+        let dumped = try rank(header.maxMapNr - 1) + (try isDumped(header.maxMapNr - 1) ? 1 : 0)
+        guard dumped > 0 else { return [] }
+        let size = bytes.size
+        let tableEnd = descriptorOffset &+ dumped &* UInt64(Self.descriptorSize)
+        var firstMissing = dumped
+        func dataEnd(_ index: UInt64) -> UInt64? {
+            let at = descriptorOffset + index * UInt64(Self.descriptorSize)
+            guard let raw = try? bytes.read(at: at, count: 16, field: "page descriptor") else { return nil }
+            return raw.withUnsafeBytes { buffer -> UInt64? in
+                let cursor = ByteCursor(buffer, endianness: endianness)
+                guard let offset: Int64 = cursor.peekInteger(at: 0), let length: UInt32 = cursor.peekInteger(at: 8),
+                    offset > 0
+                else { return nil }
+                return UInt64(offset) &+ UInt64(length)
+            }
+        }
+        // Binary search for the first descriptor that is missing, empty, or points past the end.
+        var low: UInt64 = 0
+        var high = dumped
+        while low < high {
+            let mid = low + (high - low) / 2
+            if let end = dataEnd(mid), end <= size { low = mid + 1 } else { high = mid }
+        }
+        firstMissing = low
+        var result: [String] = []
+        if tableEnd > size {
+            result.append("the page descriptor table ends at byte \(tableEnd) but the file has \(size) bytes (truncated)")
+        }
+        if firstMissing < dumped {
+            result.append(
+                "\(dumped - firstMissing) of \(dumped) dumped pages have no data in the file (from descriptor \(firstMissing) on: truncated or incomplete)")
+        }
+        return result
+    }
+
     func readPage(_ pfn: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
         let path = bytes.path
         guard try isDumped(pfn) else {

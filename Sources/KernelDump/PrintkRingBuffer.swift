@@ -101,14 +101,10 @@ struct PrintkRingBuffer {
             id = (headID &- (count - 1)) & idMask
             steps = count - 1
         }
-        var walked: UInt64 = 0
-        var textBytes: UInt64 = 0
-        while walked <= steps {
-            defer {
-                id = (id &+ 1) & idMask
-                walked += 1
-            }
-            let slot = id % count
+        var unreadable = 0
+        var firstUnreadable: VmcoreError?
+        /// One record, or nil when its descriptor is not (or no longer) a committed record with this id.
+        func readRecord(id: UInt64, slot: UInt64) throws -> KernelLogRecord? {
             let descAddress = descs &+ slot &* UInt64(descSize)
             let desc = try memory.read(descAddress, count: descSize, what: "prb_desc[\(slot)]")
             func descField(_ offset: Int, _ name: String) throws -> UInt64 {
@@ -118,9 +114,9 @@ struct PrintkRingBuffer {
                 return KernelMemory.decode(desc[offset..<(offset + word)])
             }
             let state = try descField(stateOffset + counterOffset, "state_var")
-            guard state & idMask == id else { continue }  // recycled slot
+            guard state & idMask == id else { return nil }  // recycled slot
             let stateValue = state >> stateShift
-            guard stateValue == 1 || stateValue == 2 else { continue }  // reserved or reusable
+            guard stateValue == 1 || stateValue == 2 else { return nil }  // reserved or reusable
             let begin = try descField(lposOffset + beginOffset, "text_blk_lpos.begin")
             let next = try descField(lposOffset + nextOffset, "text_blk_lpos.next")
             let infoBytes = try memory.read(infos &+ slot &* UInt64(infoSize), count: infoSize, what: "printk_info[\(slot)]")
@@ -137,24 +133,46 @@ struct PrintkRingBuffer {
             var blockBegin = begin % dataSize
             let blockNext = next % dataSize
             if blockBegin == blockNext {
-                records.append(KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: [], callerID: caller, isDataless: true))
-                continue
+                return KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: [], callerID: caller, isDataless: true)
             }
             if blockBegin > blockNext { blockBegin = 0 }
             blockBegin += UInt64(word)
             let available = blockNext >= blockBegin ? blockNext - blockBegin : 0
             if textLength > available { textLength = available }
-            textBytes += textLength
-            guard textBytes <= dataSize else {
-                problems.append("records claim more text than the \(dataSize)-byte data ring (overlapping blocks): stopped at id \(id)")
-                break
-            }
             let text = try memory.read(textData &+ blockBegin, count: Int(textLength), what: "printk text block of record \(seq)")
-            records.append(KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: text, callerID: caller))
+            return KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: text, callerID: caller)
+        }
+        var walked: UInt64 = 0
+        var textBytes: UInt64 = 0
+        while walked <= steps {
+            defer {
+                id = (id &+ 1) & idMask
+                walked += 1
+            }
+            let slot = id % count
+            do {
+                guard let record = try readRecord(id: id, slot: slot) else { continue }
+                if !record.isDataless {
+                    textBytes += UInt64(record.text.count)
+                    guard textBytes <= dataSize else {
+                        problems.append(
+                            "records claim more text than the \(dataSize)-byte data ring (overlapping blocks): stopped at id \(id)")
+                        break
+                    }
+                }
+                records.append(record)
+            } catch let error as VmcoreError {
+                unreadable += 1
+                if firstUnreadable == nil { firstUnreadable = error }
+                continue
+            }
             if records.count >= VmcoreLimits.maxLogRecords {
                 problems.append("stopped after \(records.count) records (limit)")
                 break
             }
+        }
+        if let firstUnreadable {
+            problems.append("\(unreadable) records skipped as unreadable, the first because \(firstUnreadable)")
         }
         return KernelLogExtract(layout: .ringBuffer, records: records, problems: problems)
     }

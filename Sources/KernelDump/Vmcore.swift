@@ -103,6 +103,7 @@ public final class Vmcore {
                 notes.append(ELFNote(name: "VMCOREINFO", type: 0, descriptor: text, descriptorOffset: kdump.header.vmcoreinfoOffset ?? 0))
             }
             if kdump.isIncomplete { missing.append("the kdump header's status says the dump is incomplete (DUMP_DH_COMPRESSED_INCOMPLETE)") }
+            missing += try kdump.missingData()
         }
         self.notes = notes
         self.missing = missing

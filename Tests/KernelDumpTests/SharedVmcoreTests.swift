@@ -151,4 +151,18 @@ struct SharedVmcoreTests {
         #expect(vmcore.loadSegmentsHaveVirtualAddresses == true)
         #expect(vmcore.notes.map(\.name) == ["CORE", "QEMU", "VMCOREINFO"])
     }
+
+    @Test("a real kdump cut short: metadata still read, missing pages counted, log marked incomplete", arguments: ["kdump-zlib", "kdump-zlib.rearranged"])
+    func truncatedReal(_ dump: String) throws {
+        let source = TestPaths.sharedVmcores.appendingPathComponent("lkdtm-bug-smp2/vmcore.\(dump)")
+        let data = try Data(contentsOf: source).prefix(12_000_000)
+        let path = try TestPaths.write(Array(data), name: "cut.\(dump)")
+        let vmcore = try Vmcore(path: path)
+        let (summary, _) = VmcoreSummary.make(vmcore)
+        #expect(summary.release == "6.1.0-56-amd64")
+        #expect(summary.cpuCount == 2)
+        #expect(summary.incomplete)
+        #expect(summary.notes.contains { $0.contains("dumped pages have no data in the file") })
+        #expect(!summary.logProblems.isEmpty)
+    }
 }
