@@ -34,7 +34,11 @@ struct CharacterLogBuffer {
         guard length > 0, length <= VmcoreLimits.maxLogBufferBytes else {
             throw VmcoreError(path: path, offset: nil, field: "log_buf_len", message: "\(length) is out of range")
         }
-        let data = try memory.read(buffer, count: length, what: "log_buf")
+        let (data, unreadable, missingBytes) = try memory.readLenient(buffer, count: length, what: "log_buf")
+        var problems: [String] = []
+        if let unreadable {
+            problems.append("\(missingBytes) of \(length) log_buf bytes unreadable (read as zero), the first because \(unreadable)")
+        }
         let count = Int(min(available, UInt64(length)))
         let endIndex = Int(end % UInt64(length))
         var text: [UInt8] = []
@@ -45,7 +49,7 @@ struct CharacterLogBuffer {
             text.append(contentsOf: data[(length - (count - endIndex))..<length])
             text.append(contentsOf: data[0..<endIndex])
         }
-        return KernelLogExtract(layout: .characters, records: Self.split(text), problems: [])
+        return KernelLogExtract(layout: .characters, records: Self.split(text), problems: problems)
     }
 
     /// `log_end` is an `unsigned long` before 2.6.25.

@@ -162,6 +162,32 @@ final class KernelMemory {
         return result
     }
 
+    /// Reads `count` bytes page by page, zero-filling pages that cannot be read.
+    /// - Returns: the bytes and the first error met (nil when everything was read).
+    func readLenient(_ address: UInt64, count: Int, what: String) throws -> (bytes: [UInt8], firstError: VmcoreError?, missingBytes: Int) {
+        guard count >= 0, count <= VmcoreLimits.maxReadBytes else {
+            throw VmcoreError(path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        var firstError: VmcoreError?
+        var missing = 0
+        var position = address
+        while result.count < count {
+            let within = Int(position % UInt64(pageSize))
+            let step = min(pageSize - within, count - result.count)
+            do {
+                result += try read(position, count: step, what: what)
+            } catch let error as VmcoreError {
+                if firstError == nil { firstError = error }
+                missing += step
+                result += repeatElement(0, count: step)
+            }
+            position &+= UInt64(step)
+        }
+        return (result, firstError, missing)
+    }
+
     /// Reads a little-endian unsigned integer of `size` bytes (1, 2, 4, 8).
     func readUnsigned(_ address: UInt64, size: Int, what: String) throws -> UInt64 {
         let raw = try read(address, count: size, what: what)

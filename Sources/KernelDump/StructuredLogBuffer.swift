@@ -51,10 +51,13 @@ struct StructuredLogBuffer {
                 path: path, offset: nil, field: "log_first_idx/log_next_idx",
                 message: "\(first)/\(next) lie outside the \(length)-byte buffer")
         }
-        let data = try memory.read(buffer, count: length, what: "log_buf")
+        let (data, unreadable, missingBytes) = try memory.readLenient(buffer, count: length, what: "log_buf")
+        var problems: [String] = []
+        if let unreadable {
+            problems.append("\(missingBytes) of \(length) log_buf bytes unreadable (read as zero), the first because \(unreadable)")
+        }
         func value(_ at: Int, _ size: Int) -> UInt64 { KernelMemory.decode(data[at..<(at + size)]) }
         var records: [KernelLogRecord] = []
-        var problems: [String] = []
         var index = first
         var wrapped = false
         var steps = 0

@@ -190,6 +190,23 @@ struct BadInputTests {
         #expect(log.records.count >= 4)
     }
 
+    @Test("printk_log buffer with an excluded page: readable records kept, the gap reported")
+    func structuredMissingPage() throws {
+        let kernel = SyntheticKernel(megabytes: 2)
+        let entries = (0..<200).map { SyntheticKernel.LogEntry(UInt64($0), "record number \($0) with some padding text") }
+        kernel.addStructuredLog(entries, bufferSize: 16_384, firstIndex: 0)
+        let pointer = kernel.vmcoreinfo.first { $0.hasPrefix("SYMBOL(log_buf)=") }!.dropFirst(16)
+        let buffer = kernel.readU64(UInt64(pointer, radix: 16)! &- SyntheticKernel.kernelMap) &- kernel.directMapBase
+        var writer = KdumpWriter()
+        writer.excludedPages = [buffer / 4096 + 2]
+        let vmcore = try TestPaths.open(writer.write(kernel), name: "gap.kdump")
+        let log = try vmcore.kernelLog()
+        #expect(log.isIncomplete)
+        #expect(log.problems.first?.contains("4096 of 16384 log_buf bytes unreadable") == true)
+        #expect(log.records.count > 50)
+        #expect(log.records.first?.string == "record number 0 with some padding text")
+    }
+
     @Test("flattened stream without end marker: records read, marked incomplete")
     func flattenedNoEnd() throws {
         var writer = KdumpWriter()
