@@ -10,7 +10,9 @@ import KtriageNative
 /// `p_vaddr == p_paddr`. With more than 65534 segments `e_phnum` is `PN_XNUM` and the real count
 /// is in section 0's `sh_info` (libelf's `elf_getphdrnum`). makedumpfile sets `e_flags` bit 0 when
 /// it ran out of space (incomplete dump). QEMU 7.2 writes `e_ehsize` 8 and puts the program
-/// headers at 192: only `e_phoff` is trusted.
+/// headers at 192: only `e_phoff` is trusted. ELF32 (i386) cores are read the same way through
+/// libelf; their memory is reachable only through `p_vaddr` (lowmem at 0xc0000000), since the
+/// i386 page-table walk is not implemented.
 final class ELFDump: PhysicalMemory {
     struct Segment: Sendable {
         var start: UInt64
@@ -90,7 +92,8 @@ final class ELFDump: PhysicalMemory {
                 Segment(
                     start: header.physicalAddress, fileOffset: header.offset, fileSize: fileSizeHere, memorySize: memorySize,
                     declaredFileSize: header.fileSize))
-            if header.virtualAddress >= Self.kernelHalf, header.virtualAddress != header.physicalAddress {
+            let kernelVirtual = image.header.is64Bit ? header.virtualAddress >= Self.kernelHalf : header.virtualAddress >= 0x8000_0000
+            if kernelVirtual, header.virtualAddress != header.physicalAddress {
                 virtual.append(
                     Segment(
                         start: header.virtualAddress, fileOffset: header.offset, fileSize: fileSizeHere,

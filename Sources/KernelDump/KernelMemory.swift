@@ -32,8 +32,12 @@ final class KernelMemory {
     private var cacheNext = 0
     private var translations: [UInt64: UInt64] = [:]
 
-    init(physical: PhysicalMemory, path: String, physBase: UInt64, info: VMCoreInfo?) {
+    /// x86-64 rules apply (kernel image map, 4/5-level page tables); false for 32-bit dumps.
+    let x86_64: Bool
+
+    init(physical: PhysicalMemory, path: String, physBase: UInt64, info: VMCoreInfo?, x86_64: Bool = true) {
         self.physical = physical
+        self.x86_64 = x86_64
         self.path = path
         self.pageSize = physical.pageSize
         self.physBase = physBase
@@ -91,6 +95,11 @@ final class KernelMemory {
 
     /// Translates a kernel virtual address to a physical one.
     func translate(_ address: UInt64) throws -> UInt64 {
+        guard x86_64 else {
+            throw VmcoreError(
+                path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
+                message: "no PT_LOAD maps it (32-bit dumps are read through p_vaddr only)")
+        }
         if address >= Self.kernelMapStart, address - Self.kernelMapStart < kernelImageSize {
             return address &- Self.kernelMapStart &+ physBase
         }

@@ -145,7 +145,7 @@ public final class Vmcore {
     /// Reader for the crashed kernel's virtual memory.
     var memory: KernelMemory {
         if let memoryStorage { return memoryStorage }
-        let memory = KernelMemory(physical: physical, path: path, physBase: physBase, info: vmcoreinfo)
+        let memory = KernelMemory(physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: wordSize == 8)
         memoryStorage = memory
         return memory
     }

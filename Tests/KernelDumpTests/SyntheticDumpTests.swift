@@ -149,3 +149,26 @@ struct SyntheticDumpTests {
         #expect(vmcore.headerUtsname[4] == "x86_64")
     }
 }
+
+@Suite("ELF32 (i386) dumps")
+struct ELF32Tests {
+    @Test("an i386 core: prstatus registers, lockless ring with 4-byte words through p_vaddr")
+    func i386() throws {
+        let kernel = SyntheticKernel(megabytes: 2, bits32: true)
+        kernel.addUtsname(["Linux", "old", "6.1.0-test", "#1 SMP i386", "i686", ""])
+        var registers = [UInt64](repeating: 0, count: 17)
+        registers[12] = 0xc100_1234  // eip
+        registers[15] = 0xc7ff_0000  // esp
+        kernel.cpus = [(5, registers)]
+        kernel.addPrintkRingBuffer(sampleEntries, countBits: 4, sizeBits: 9, firstID: (1 << 30) - 2, firstLpos: 400)
+        let vmcore = try TestPaths.open(ELFCoreWriter().write(kernel), name: "i386.elf")
+        #expect(vmcore.format == .elf32)
+        #expect(vmcore.wordSize == 4)
+        #expect(vmcore.cpus.first?.pid == 5)
+        #expect(vmcore.cpus.first?.instructionPointer == 0xc100_1234)
+        #expect(vmcore.cpus.first?.stackPointer == 0xc7ff_0000)
+        #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
+        let (summary, _) = VmcoreSummary.make(vmcore)
+        #expect(summary.machine == "i686")
+    }
+}

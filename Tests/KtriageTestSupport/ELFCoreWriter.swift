@@ -25,6 +25,7 @@ public struct ELFCoreWriter {
     public init() {}
 
     public func write(_ kernel: SyntheticKernel) -> [UInt8] {
+        if kernel.wordSize == 4 { return write32(kernel) }
         let notes = kernel.notes(alignment: noteAlignment)
         let ramSize = UInt64(kernel.memory.count)
         let segmentSize = UInt64(pagesPerSegment * kernel.pageSize)
@@ -89,6 +90,49 @@ public struct ELFCoreWriter {
         for load in loads {
             out.put(kernel.memory[Int(load.paddr)..<Int(load.paddr + load.size)])
         }
+        return out.bytes
+    }
+
+    /// An ELF32 i386 core: PT_LOADs with `p_vaddr` = 0xc0000000 + `p_paddr` (lowmem).
+    func write32(_ kernel: SyntheticKernel) -> [UInt8] {
+        let notes = kernel.notes(alignment: 4)
+        let ramSize = UInt64(kernel.memory.count)
+        let phnum = 2
+        let phoff: UInt32 = 52
+        let notesOffset = phoff + UInt32(phnum * 32)
+        let dataOffset = (notesOffset + UInt32(notes.count) + 4095) & ~4095
+        var out = ByteBuilder()
+        out.put([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0])
+        out.zeros(8)
+        out.put(UInt16(4))  // ET_CORE
+        out.put(UInt16(3))  // EM_386
+        out.put(UInt32(1))
+        out.put(UInt32(0))  // e_entry
+        out.put(phoff)
+        out.put(UInt32(0))  // e_shoff
+        out.put(UInt32(incompleteFlag ? 1 : 0))
+        out.put(UInt16(52))
+        out.put(UInt16(32))
+        out.put(UInt16(phnum))
+        out.put(UInt16(40))
+        out.put(UInt16(0))
+        out.put(UInt16(0))
+        for (type, offset, vaddr, paddr, size) in [
+            (UInt32(4), notesOffset, UInt32(0), UInt32(0), UInt32(notes.count)),
+            (UInt32(1), dataOffset, UInt32(SyntheticKernel.i386PageOffset), UInt32(0), UInt32(ramSize)),
+        ] {
+            out.put(type)
+            out.put(offset)
+            out.put(vaddr)
+            out.put(paddr)
+            out.put(size)
+            out.put(size)
+            out.put(UInt32(type == 1 ? 7 : 0))
+            out.put(UInt32(0))
+        }
+        out.put(notes)
+        out.zeros(Int(dataOffset) - out.count)
+        out.put(kernel.memory)
         return out.bytes
     }
 }

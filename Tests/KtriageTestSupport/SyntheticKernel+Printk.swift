@@ -31,44 +31,49 @@ extension SyntheticKernel {
     ) {
         let count = 1 << countBits
         let size = UInt64(1) << sizeBits
+        let w = UInt64(wordSize)
         precondition(entries.count <= count)
-        let ring = allocate(bytes: 88)
-        let descs = allocate(bytes: count * 24)
+        // 6.1 layouts: x86-64 as in the real dumps' VMCOREINFO; i386 with 4-byte longs/pointers.
+        let descRingSize: UInt64 = w == 8 ? 48 : 24
+        let ringSize = descRingSize + 4 * w + w
+        let descSize = 3 * w
+        let ring = allocate(bytes: Int(ringSize))
+        let descs = allocate(bytes: count * Int(descSize))
         let infos = allocate(bytes: count * 88)
         let data = allocate(bytes: Int(size))
         let pointer = allocate(bytes: 8)
-        let idMask: UInt64 = ~(UInt64(3) << 62)
+        let idMask: UInt64 = w == 8 ? ~(UInt64(3) << 62) : (UInt64(1) << 30) - 1
+        let stateShift: UInt64 = w * 8 - 2
         var id = firstID & idMask
         var lpos = firstLpos
         var lastID = id
         for (sequence, entry) in entries.enumerated() {
             let slot = id % UInt64(count)
-            let desc = descs + slot * 24
+            let desc = descs + slot * descSize
             let info = infos + slot * 88
             let state: UInt64 = entry.reserved ? 0 : 2  // finalized
-            write((state << 62) | id, at: desc)
+            writePointer((state << stateShift) | id, at: desc)
             let text = Array(entry.text.utf8)
             if entry.dataless {
-                write(UInt64(1), at: desc + 8)
-                write(UInt64(1), at: desc + 16)
+                writePointer(1, at: desc + w)
+                writePointer(1, at: desc + 2 * w)
             } else {
-                let blockSize = (8 + UInt64(text.count) + 7) & ~7
-                var begin = lpos
+                let blockSize = (w + UInt64(text.count) + w - 1) & ~(w - 1)
+                let begin = lpos
                 if begin % size + blockSize >= size {
                     // Wrap: the block's data goes to offset 0; begin stays before the wrap.
                     let next = (begin / size + 1) * size + blockSize
-                    write(id, at: data)
-                    write(text, at: data + 8)
-                    write(begin, at: desc + 8)
-                    write(next, at: desc + 16)
+                    writePointer(id, at: data)
+                    write(text, at: data + w)
+                    writePointer(begin, at: desc + w)
+                    writePointer(next, at: desc + 2 * w)
                     lpos = next
                 } else {
-                    write(id, at: data + begin % size)
-                    write(text, at: data + begin % size + 8)
-                    write(begin, at: desc + 8)
-                    begin += blockSize
-                    write(begin, at: desc + 16)
-                    lpos = begin
+                    writePointer(id, at: data + begin % size)
+                    write(text, at: data + begin % size + w)
+                    writePointer(begin, at: desc + w)
+                    writePointer(begin + blockSize, at: desc + 2 * w)
+                    lpos = begin + blockSize
                 }
             }
             write(UInt64(sequence), at: info)
@@ -79,28 +84,30 @@ extension SyntheticKernel {
             id = (id &+ 1) & idMask
         }
         write(UInt32(countBits), at: ring)
-        write(directAddress(descs), at: ring + 8)
-        write(directAddress(infos), at: ring + 16)
-        write(lastID, at: ring + 24)
-        write(firstID & idMask, at: ring + 32)
-        write(UInt32(sizeBits), at: ring + 48)
-        write(directAddress(data), at: ring + 56)
-        write(lpos, at: ring + 64)
-        write(firstLpos, at: ring + 72)
-        write(directAddress(ring), at: pointer)
+        writePointer(directAddress(descs), at: ring + w)
+        writePointer(directAddress(infos), at: ring + 2 * w)
+        writePointer(lastID, at: ring + 3 * w)
+        writePointer(firstID & idMask, at: ring + 4 * w)
+        let text = ring + descRingSize
+        write(UInt32(sizeBits), at: text)
+        writePointer(directAddress(data), at: text + w)
+        writePointer(lpos, at: text + 2 * w)
+        writePointer(firstLpos, at: text + 3 * w)
+        writePointer(directAddress(ring), at: pointer)
         vmcoreinfo += [
             "SYMBOL(prb)=\(String(imageAddress(pointer), radix: 16))",
-            "SIZE(printk_ringbuffer)=88", "OFFSET(printk_ringbuffer.desc_ring)=0",
-            "OFFSET(printk_ringbuffer.text_data_ring)=48", "OFFSET(printk_ringbuffer.fail)=80",
-            "SIZE(prb_desc_ring)=48", "OFFSET(prb_desc_ring.count_bits)=0", "OFFSET(prb_desc_ring.descs)=8",
-            "OFFSET(prb_desc_ring.infos)=16", "OFFSET(prb_desc_ring.head_id)=24", "OFFSET(prb_desc_ring.tail_id)=32",
-            "SIZE(prb_desc)=24", "OFFSET(prb_desc.state_var)=0", "OFFSET(prb_desc.text_blk_lpos)=8",
-            "SIZE(prb_data_blk_lpos)=16", "OFFSET(prb_data_blk_lpos.begin)=0", "OFFSET(prb_data_blk_lpos.next)=8",
+            "SIZE(printk_ringbuffer)=\(ringSize)", "OFFSET(printk_ringbuffer.desc_ring)=0",
+            "OFFSET(printk_ringbuffer.text_data_ring)=\(descRingSize)", "OFFSET(printk_ringbuffer.fail)=\(descRingSize + 4 * w)",
+            "SIZE(prb_desc_ring)=\(descRingSize)", "OFFSET(prb_desc_ring.count_bits)=0", "OFFSET(prb_desc_ring.descs)=\(w)",
+            "OFFSET(prb_desc_ring.infos)=\(2 * w)", "OFFSET(prb_desc_ring.head_id)=\(3 * w)",
+            "OFFSET(prb_desc_ring.tail_id)=\(4 * w)",
+            "SIZE(prb_desc)=\(descSize)", "OFFSET(prb_desc.state_var)=0", "OFFSET(prb_desc.text_blk_lpos)=\(w)",
+            "SIZE(prb_data_blk_lpos)=\(2 * w)", "OFFSET(prb_data_blk_lpos.begin)=0", "OFFSET(prb_data_blk_lpos.next)=\(w)",
             "SIZE(printk_info)=88", "OFFSET(printk_info.seq)=0", "OFFSET(printk_info.ts_nsec)=8",
             "OFFSET(printk_info.text_len)=16", "OFFSET(printk_info.caller_id)=20", "OFFSET(printk_info.dev_info)=24",
-            "SIZE(prb_data_ring)=32", "OFFSET(prb_data_ring.size_bits)=0", "OFFSET(prb_data_ring.data)=8",
-            "OFFSET(prb_data_ring.head_lpos)=16", "OFFSET(prb_data_ring.tail_lpos)=24",
-            "SIZE(atomic_long_t)=8", "OFFSET(atomic_long_t.counter)=0",
+            "SIZE(prb_data_ring)=\(4 * w)", "OFFSET(prb_data_ring.size_bits)=0", "OFFSET(prb_data_ring.data)=\(w)",
+            "OFFSET(prb_data_ring.head_lpos)=\(2 * w)", "OFFSET(prb_data_ring.tail_lpos)=\(3 * w)",
+            "SIZE(atomic_long_t)=\(w)", "OFFSET(atomic_long_t.counter)=0",
         ]
     }
 
@@ -134,7 +141,7 @@ extension SyntheticKernel {
         }
         let pointer = allocate(bytes: 8)
         let variables = allocate(bytes: 16)
-        write(directAddress(buffer), at: pointer)
+        writePointer(directAddress(buffer), at: pointer)
         write(UInt32(bufferSize), at: variables)
         write(UInt32(firstIndex), at: variables + 4)
         write(UInt32(index), at: variables + 8)
@@ -163,7 +170,7 @@ extension SyntheticKernel {
         let end = start + bytes.count
         let pointer = allocate(bytes: 8)
         let variables = allocate(bytes: 16)
-        write(directAddress(buffer), at: pointer)
+        writePointer(directAddress(buffer), at: pointer)
         write(UInt32(bufferSize), at: variables)
         write(UInt32(end), at: variables + 4)
         write(UInt32(min(bytes.count, bufferSize)), at: variables + 8)

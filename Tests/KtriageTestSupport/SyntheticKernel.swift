@@ -12,6 +12,9 @@ public final class SyntheticKernel {
     public let fiveLevel: Bool
     /// `phys_base` (may be negative under KASLR, as the kernel prints it).
     public let physBase: Int64
+    /// 8 for x86-64, 4 for an i386 kernel (lowmem mapped at 0xc0000000, no page tables).
+    public let wordSize: Int
+    public static let i386PageOffset: UInt64 = 0xc000_0000
     /// VMCOREINFO lines (without the trailing newline).
     public var vmcoreinfo: [String] = []
     /// One register set per CPU (`user_regs_struct` order, 27 words) and the pid.
@@ -23,24 +26,35 @@ public final class SyntheticKernel {
     /// - Parameters:
     ///   - megabytes: RAM size.
     ///   - imageStart: physical address of the kernel "image" area (symbols live there).
-    public init(megabytes: Int = 4, fiveLevel: Bool = false, physBase: Int64 = 0, osRelease: String = "6.1.0-test") {
+    public init(
+        megabytes: Int = 4, fiveLevel: Bool = false, physBase: Int64 = 0, osRelease: String = "6.1.0-test", bits32: Bool = false
+    ) {
         memory = [UInt8](repeating: 0, count: megabytes << 20)
         self.fiveLevel = fiveLevel
         self.physBase = physBase
+        wordSize = bits32 ? 4 : 8
         nextFree = 0x10_0000
         vmcoreinfo = ["OSRELEASE=\(osRelease)", "BUILD-ID=0123456789abcdef0123456789abcdef01234567", "PAGESIZE=4096"]
-        buildPageTables()
+        if !bits32 { buildPageTables() }
     }
 
     public var directMapBase: UInt64 { fiveLevel ? Self.directMap5 : Self.directMap4 }
 
     /// Kernel-image virtual address of a physical address (`pa − phys_base + __START_KERNEL_map`).
     public func imageAddress(_ physical: UInt64) -> UInt64 {
-        physical &- UInt64(bitPattern: physBase) &+ Self.kernelMap
+        if wordSize == 4 { return Self.i386PageOffset + physical }
+        return physical &- UInt64(bitPattern: physBase) &+ Self.kernelMap
     }
 
     /// Direct-map virtual address of a physical address (reachable only through the page tables).
-    public func directAddress(_ physical: UInt64) -> UInt64 { directMapBase &+ physical }
+    public func directAddress(_ physical: UInt64) -> UInt64 {
+        wordSize == 4 ? Self.i386PageOffset + physical : directMapBase &+ physical
+    }
+
+    /// Writes a pointer of the kernel's word size.
+    public func writePointer(_ value: UInt64, at physical: UInt64) {
+        if wordSize == 4 { write(UInt32(truncatingIfNeeded: value), at: physical) } else { write(value, at: physical) }
+    }
 
     /// Allocates zeroed, page-aligned physical memory.
     public func allocate(bytes: Int) -> UInt64 {
@@ -132,6 +146,16 @@ public final class SyntheticKernel {
         return regs
     }
 
+    /// An i386 `elf_prstatus` (144 bytes): pid at 24, 17 registers at 72.
+    public static func prstatus32(pid: Int32, registers: [UInt64]) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 144)
+        bytes.replaceSubrange(24..<28, with: littleEndian(UInt32(bitPattern: pid)))
+        for (index, value) in registers.prefix(17).enumerated() {
+            bytes.replaceSubrange((72 + index * 4)..<(76 + index * 4), with: littleEndian(UInt32(truncatingIfNeeded: value)))
+        }
+        return bytes
+    }
+
     /// An x86-64 `elf_prstatus` (336 bytes).
     public static func prstatus(pid: Int32, registers: [UInt64]) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: 336)
@@ -146,7 +170,9 @@ public final class SyntheticKernel {
     public func notes(alignment: Int = 4) -> [UInt8] {
         var blob: [UInt8] = []
         for cpu in cpus {
-            blob += Self.note(name: "CORE", type: 1, descriptor: Self.prstatus(pid: cpu.pid, registers: cpu.registers), alignment: alignment)
+            let descriptor = wordSize == 4
+                ? Self.prstatus32(pid: cpu.pid, registers: cpu.registers) : Self.prstatus(pid: cpu.pid, registers: cpu.registers)
+            blob += Self.note(name: "CORE", type: 1, descriptor: descriptor, alignment: alignment)
         }
         blob += Self.note(name: "VMCOREINFO", type: 0, descriptor: vmcoreinfoText, alignment: alignment)
         return blob
