@@ -74,10 +74,11 @@ public struct DmesgFormatter: Sendable {
     static func wallClock(ts: UInt64, lastStamp: UInt64, anchor: Int64) -> String {
         let behind = Int64(clamping: lastStamp >= ts ? lastStamp - ts : 0)
         let micros = Int64(clamping: anchor) &* 1_000_000 &- behind / 1000
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let fraction = micros - seconds * 1_000_000
-        let (year, month, day) = civilDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = seconds - (seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400) * 86_400
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros &- 999_999) / 1_000_000
+        let fraction = micros &- seconds &* 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds &- 86_399) / 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let secondOfDay = seconds &- days &* 86_400
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let fractionText = String(fraction)
         return "[\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."

@@ -81,7 +81,7 @@ struct FlattenedIndex: Sendable {
             }
             let dataStart = position + 16
             let available = bytes.count - dataStart
-            let (logicalEnd, overflow) = UInt64(offset).addingReportingOverflow(UInt64(size))
+            let (_, overflow) = UInt64(offset).addingReportingOverflow(UInt64(size))
             guard !overflow else {
                 throw VmcoreError(
                     path: path, offset: UInt64(position), field: "flattened record",
@@ -93,7 +93,6 @@ struct FlattenedIndex: Sendable {
                     entries.append((UInt64(offset), UInt64(dataStart), UInt32(available)))
                 }
                 truncated = true
-                _ = logicalEnd
                 break
             }
             entries.append((UInt64(offset), UInt64(dataStart), UInt32(size)))

@@ -155,10 +155,8 @@ final class KernelMemory {
                 var piece = [UInt8](repeating: 0, count: step)
                 let direct = piece.withUnsafeMutableBytes { physical.readMappedVirtual(position, into: $0) }
                 if !direct {
-                    let pa = try translate(position)
-                    let data = try page(pa / UInt64(pageSize))
-                    let start = Int(pa % UInt64(pageSize))
-                    piece = Array(data[start..<(start + step)])
+                    // readPhysical copes with a translation that is not page-aligned (odd phys_base).
+                    piece = try readPhysical(try translate(position), count: step)
                 }
                 result.append(contentsOf: piece)
                 position &+= UInt64(step)

@@ -48,12 +48,24 @@ public struct VMCoreInfo: Sendable, Equatable {
 
     /// `SYMBOL(name)`: a virtual address (hex without `0x`).
     public func symbol(_ name: String) -> UInt64? { lookup["SYMBOL(\(name))"].flatMap { Self.parseHex($0) } }
-    /// `SIZE(name)` (decimal).
-    public func size(_ name: String) -> Int? { lookup["SIZE(\(name))"].flatMap { Self.parseNumber($0) }.flatMap { Int(exactly: $0) } }
-    /// `OFFSET(struct.field)` (decimal).
-    public func offset(_ name: String) -> Int? { lookup["OFFSET(\(name))"].flatMap { Self.parseNumber($0) }.flatMap { Int(exactly: $0) } }
-    /// `LENGTH(name)` (decimal).
-    public func length(_ name: String) -> Int? { lookup["LENGTH(\(name))"].flatMap { Self.parseNumber($0) }.flatMap { Int(exactly: $0) } }
+    /// `SIZE(name)` (decimal). Values outside 0…`maxLayoutValue` are treated as absent, so that
+    /// offset arithmetic on them cannot overflow.
+    public func size(_ name: String) -> Int? { layoutValue("SIZE(\(name))") }
+    /// `OFFSET(struct.field)` (decimal), within 0…`maxLayoutValue`.
+    public func offset(_ name: String) -> Int? { layoutValue("OFFSET(\(name))") }
+    /// `LENGTH(name)` (decimal), within 0…`maxLayoutValue`.
+    public func length(_ name: String) -> Int? { layoutValue("LENGTH(\(name))") }
+
+    /// Largest `SIZE`/`OFFSET`/`LENGTH` accepted (the biggest real one, `SIZE(pglist_data)`, is
+    /// about 170 KB).
+    public static let maxLayoutValue = 1 << 24
+
+    private func layoutValue(_ key: String) -> Int? {
+        guard let value = lookup[key].flatMap({ Self.parseNumber($0) }), value >= 0, value <= Int64(Self.maxLayoutValue) else {
+            return nil
+        }
+        return Int(value)
+    }
     /// `NUMBER(name)`: decimal (possibly negative) or `0x` hex.
     public func number(_ name: String) -> Int64? { lookup["NUMBER(\(name))"].flatMap { Self.parseNumber($0) } }
 
