@@ -15,7 +15,8 @@ public struct CPUState: Sendable, Equatable {
     public var registers: [(name: String, value: UInt64)]
 
     public static func == (lhs: CPUState, rhs: CPUState) -> Bool {
-        lhs.cpu == rhs.cpu && lhs.pid == rhs.pid && lhs.registers.elementsEqual(rhs.registers, by: { $0 == $1 })
+        lhs.cpu == rhs.cpu && lhs.pid == rhs.pid
+            && lhs.registers.elementsEqual(rhs.registers, by: { $0 == $1 })
     }
 
     /// x86-64 `user_regs_struct` order.

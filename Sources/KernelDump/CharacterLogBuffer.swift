@@ -15,7 +15,9 @@ struct CharacterLogBuffer {
         let path = memory.path
         func need<T>(_ value: T?, _ key: String) throws -> T {
             guard let value else {
-                throw VmcoreError(path: path, offset: nil, field: "VMCOREINFO \(key)", message: "missing (needed for the log_buf ring)")
+                throw VmcoreError(
+                    path: path, offset: nil, field: "VMCOREINFO \(key)",
+                    message: "missing (needed for the log_buf ring)")
             }
             return value
         }
@@ -32,12 +34,15 @@ struct CharacterLogBuffer {
             if logged > 0 { available = min(available, logged) }
         }
         guard length > 0, length <= VmcoreLimits.maxLogBufferBytes else {
-            throw VmcoreError(path: path, offset: nil, field: "log_buf_len", message: "\(length) is out of range")
+            throw VmcoreError(
+                path: path, offset: nil, field: "log_buf_len", message: "\(length) is out of range")
         }
         let (data, unreadable, missingBytes) = try memory.readLenient(buffer, count: length, what: "log_buf")
         var problems: [String] = []
         if let unreadable {
-            problems.append("\(missingBytes) of \(length) log_buf bytes unreadable (read as zero), the first because \(unreadable)")
+            problems.append(
+                "\(missingBytes) of \(length) log_buf bytes unreadable (read as zero), the first because \(unreadable)"
+            )
         }
         let count = Int(min(available, UInt64(length)))
         let endIndex = Int(end % UInt64(length))
@@ -66,7 +71,8 @@ struct CharacterLogBuffer {
         for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             var rest = line[...]
             var level: UInt8?
-            if rest.count >= 3, rest.first == UInt8(ascii: "<"), rest[rest.startIndex + 2] == UInt8(ascii: ">"),
+            if rest.count >= 3, rest.first == UInt8(ascii: "<"),
+                rest[rest.startIndex + 2] == UInt8(ascii: ">"),
                 let digit = rest.dropFirst().first, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7")
             {
                 level = digit - UInt8(ascii: "0")
@@ -77,7 +83,9 @@ struct CharacterLogBuffer {
                 let stamp = String(decoding: rest[(rest.startIndex + 1)..<close], as: UTF8.self)
                     .trimmingSpaces()
                 let parts = stamp.split(separator: ".")
-                if parts.count == 2, let seconds = UInt64(parts[0]), let micros = UInt64(parts[1]), parts[1].count == 6 {
+                if parts.count == 2, let seconds = UInt64(parts[0]), let micros = UInt64(parts[1]),
+                    parts[1].count == 6
+                {
                     timestamp = seconds &* 1_000_000_000 &+ micros &* 1000
                     rest = rest[(close + 1)...]
                     if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }

@@ -45,14 +45,17 @@ public struct DmesgFormatter: Sendable {
         if showCallerID, let caller = record.callerID {
             let id = caller & 0x7fff_ffff
             let text = (caller & 0x8000_0000 != 0 ? "C" : "T") + String(id)
-            out.append(contentsOf: ("[" + String(repeating: " ", count: max(0, 6 - text.count)) + text + "] ").utf8)
+            out.append(
+                contentsOf: ("[" + String(repeating: " ", count: max(0, 6 - text.count)) + text + "] ").utf8)
         }
         let indent = out.count - start
         for byte in record.text {
             if byte == UInt8(ascii: "\n") {
                 out.append(byte)
                 out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
-            } else if (byte >= 0x20 && byte < 0x7f) || byte == 0x09 || byte == 0x0b || byte == 0x0c || byte == 0x0d {
+            } else if (byte >= 0x20 && byte < 0x7f) || byte == 0x09 || byte == 0x0b || byte == 0x0c
+                || byte == 0x0d
+            {
                 out.append(byte)
             } else {
                 out.append(UInt8(ascii: "."))
@@ -81,7 +84,8 @@ public struct DmesgFormatter: Sendable {
         let secondOfDay = seconds &- days &* 86_400
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let fractionText = String(fraction)
-        return "[\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."
+        return
+            "[\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."
             + String(repeating: "0", count: max(0, 6 - fractionText.count)) + fractionText + " UTC] "
     }
 

@@ -41,14 +41,17 @@ final class DumpBytes: @unchecked Sendable {
     func read(at offset: UInt64, count: Int, field: String) throws -> [UInt8] {
         guard count >= 0, count <= VmcoreLimits.maxReadBytes else {
             throw VmcoreError(
-                path: path, offset: fileOffset(of: offset), field: field, message: "size \(count) is out of range")
+                path: path, offset: fileOffset(of: offset), field: field,
+                message: "size \(count) is out of range")
         }
         var result = [UInt8](repeating: 0, count: count)
         let ok = result.withUnsafeMutableBytes { copy(at: offset, into: $0) }
         guard ok else {
             throw VmcoreError(
                 path: path, offset: fileOffset(of: offset), field: field,
-                message: "needs \(count) bytes at logical offset \(offset), the file (\(size) bytes) ends or has a hole there")
+                message:
+                    "needs \(count) bytes at logical offset \(offset), the file (\(size) bytes) ends or has a hole there"
+            )
         }
         return result
     }

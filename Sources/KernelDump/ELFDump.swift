@@ -50,11 +50,13 @@ final class ELFDump: PhysicalMemory {
         do {
             image = try ELFImage(bytes: bytes.file.bytes)
         } catch {
-            throw VmcoreError(path: path, offset: 0, field: "ELF header (\(error.field))", message: error.message)
+            throw VmcoreError(
+                path: path, offset: 0, field: "ELF header (\(error.field))", message: error.message)
         }
         guard image.header.type == 4 else {
             throw VmcoreError(
-                path: path, offset: 16, field: "ELF header field 'e_type'", message: "is \(image.header.type), expected 4 (ET_CORE)")
+                path: path, offset: 16, field: "ELF header field 'e_type'",
+                message: "is \(image.header.type), expected 4 (ET_CORE)")
         }
         is64Bit = image.header.is64Bit
         isLittleEndian = image.header.isLittleEndian
@@ -66,7 +68,8 @@ final class ELFDump: PhysicalMemory {
             headers = try image.programHeaders()
         } catch {
             throw VmcoreError(
-                path: path, offset: image.header.programHeaderOffset, field: "ELF program headers (\(error.field))",
+                path: path, offset: image.header.programHeaderOffset,
+                field: "ELF program headers (\(error.field))",
                 message: error.message)
         }
         var physical: [Segment] = []
@@ -90,9 +93,12 @@ final class ELFDump: PhysicalMemory {
             let memorySize = max(header.memorySize, header.fileSize)
             physical.append(
                 Segment(
-                    start: header.physicalAddress, fileOffset: header.offset, fileSize: fileSizeHere, memorySize: memorySize,
+                    start: header.physicalAddress, fileOffset: header.offset, fileSize: fileSizeHere,
+                    memorySize: memorySize,
                     declaredFileSize: header.fileSize))
-            let kernelVirtual = image.header.is64Bit ? header.virtualAddress >= Self.kernelHalf : header.virtualAddress >= 0x8000_0000
+            let kernelVirtual =
+                image.header.is64Bit
+                ? header.virtualAddress >= Self.kernelHalf : header.virtualAddress >= 0x8000_0000
             if kernelVirtual, header.virtualAddress != header.physicalAddress {
                 virtual.append(
                     Segment(
@@ -133,17 +139,23 @@ final class ELFDump: PhysicalMemory {
             do {
                 found = try image.notes(in: segment)
             } catch {
-                throw VmcoreError(path: bytes.path, offset: segment.offset, field: "PT_NOTE (\(error.field))", message: error.message)
+                throw VmcoreError(
+                    path: bytes.path, offset: segment.offset, field: "PT_NOTE (\(error.field))",
+                    message: error.message)
             }
             for note in found {
                 guard result.count < VmcoreLimits.maxNotes else {
                     throw VmcoreError(
-                        path: bytes.path, offset: segment.offset, field: "PT_NOTE", message: "more than \(VmcoreLimits.maxNotes) notes")
+                        path: bytes.path, offset: segment.offset, field: "PT_NOTE",
+                        message: "more than \(VmcoreLimits.maxNotes) notes")
                 }
                 let descriptor = try bytes.read(
-                    at: UInt64(note.descriptorOffset), count: note.descriptorSize, field: "note \(note.name) descriptor")
+                    at: UInt64(note.descriptorOffset), count: note.descriptorSize,
+                    field: "note \(note.name) descriptor")
                 result.append(
-                    ELFNote(name: note.name, type: note.type, descriptor: descriptor, descriptorOffset: UInt64(note.descriptorOffset)))
+                    ELFNote(
+                        name: note.name, type: note.type, descriptor: descriptor,
+                        descriptorOffset: UInt64(note.descriptorOffset)))
             }
         }
         return result
@@ -169,7 +181,9 @@ final class ELFDump: PhysicalMemory {
     private func copy(
         _ address: UInt64, into buffer: UnsafeMutableRawBufferPointer, segments: [Segment], maxEnd: [UInt64]
     ) -> Bool {
-        guard let base = buffer.baseAddress, let file = bytes.file.bytes.baseAddress else { return buffer.isEmpty }
+        guard let base = buffer.baseAddress, let file = bytes.file.bytes.baseAddress else {
+            return buffer.isEmpty
+        }
         var done = 0
         while done < buffer.count {
             let here = address &+ UInt64(done)
@@ -181,7 +195,8 @@ final class ELFDump: PhysicalMemory {
                 (base + done).copyMemory(from: file + Int(segment.fileOffset + within), byteCount: fromFile)
                 if fromFile < step {
                     guard segment.declaredFileSize <= segment.fileSize else { return false }
-                    (base + done + fromFile).initializeMemory(as: UInt8.self, repeating: 0, count: step - fromFile)
+                    (base + done + fromFile).initializeMemory(
+                        as: UInt8.self, repeating: 0, count: step - fromFile)
                 }
             } else if within < segment.declaredFileSize {
                 return false  // declared in the file, but the file ends before it
@@ -197,7 +212,8 @@ final class ELFDump: PhysicalMemory {
         let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
         guard !overflow, copy(address, into: buffer, segments: physical, maxEnd: physicalMaxEnd) else {
             throw VmcoreError(
-                path: bytes.path, offset: nil, field: "physical page 0x\(String(pfn &* UInt64(pageSize), radix: 16))",
+                path: bytes.path, offset: nil,
+                field: "physical page 0x\(String(pfn &* UInt64(pageSize), radix: 16))",
                 message: "no PT_LOAD segment holds it (or the file ends before it)")
         }
     }

@@ -46,7 +46,8 @@ enum NoteWalker {
                 let nameStart = position + 12
                 guard nameSize <= UInt32(raw.count), descSize <= UInt32(raw.count) else {
                     throw VmcoreError(
-                        path: path, offset: fileOffset + UInt64(position), field: "ELF note 'n_namesz'/'n_descsz'",
+                        path: path, offset: fileOffset + UInt64(position),
+                        field: "ELF note 'n_namesz'/'n_descsz'",
                         message: "sizes \(nameSize)/\(descSize) exceed the \(raw.count)-byte note area")
                 }
                 let descStart = nameStart + padded(Int(nameSize))
@@ -56,11 +57,17 @@ enum NoteWalker {
                         path: path, offset: fileOffset + UInt64(position), field: "ELF note 'n_descsz'",
                         message: "descriptor of \(descSize) bytes runs past the end of the note area")
                 }
-                let nameBytes = cursor.peekBytes(at: nameStart, count: Int(nameSize)) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                let nameBytes =
+                    cursor.peekBytes(at: nameStart, count: Int(nameSize))
+                    ?? UnsafeRawBufferPointer(start: nil, count: 0)
                 let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
-                let descriptor = Array(cursor.peekBytes(at: descStart, count: Int(descSize)) ?? UnsafeRawBufferPointer(start: nil, count: 0))
+                let descriptor = Array(
+                    cursor.peekBytes(at: descStart, count: Int(descSize))
+                        ?? UnsafeRawBufferPointer(start: nil, count: 0))
                 notes.append(
-                    ELFNote(name: name, type: type, descriptor: descriptor, descriptorOffset: fileOffset + UInt64(descStart)))
+                    ELFNote(
+                        name: name, type: type, descriptor: descriptor,
+                        descriptorOffset: fileOffset + UInt64(descStart)))
                 position = next
             }
             return notes

@@ -47,11 +47,14 @@ struct FlattenedIndex: Sendable {
                 message: "file is shorter than the 4096-byte header")
         }
         guard type == 1 else {
-            throw VmcoreError(path: path, offset: 16, field: "flattened header field 'type'", message: "is \(type), expected 1")
+            throw VmcoreError(
+                path: path, offset: 16, field: "flattened header field 'type'",
+                message: "is \(type), expected 1")
         }
         guard version == 1 else {
             throw VmcoreError(
-                path: path, offset: 24, field: "flattened header field 'version'", message: "is \(version), expected 1")
+                path: path, offset: 24, field: "flattened header field 'version'",
+                message: "is \(version), expected 1")
         }
         var entries: [(logical: UInt64, data: UInt64, size: UInt32)] = []
         var position = Self.headerSize
@@ -105,7 +108,9 @@ struct FlattenedIndex: Sendable {
             if index > 0, entry.logical < previousEnd {
                 throw VmcoreError(
                     path: path, offset: entry.data - 16, field: "flattened record",
-                    message: "overlaps an earlier record (target offset \(entry.logical)); overlapping records are not supported")
+                    message:
+                        "overlaps an earlier record (target offset \(entry.logical)); overlapping records are not supported"
+                )
             }
             previousEnd = entry.logical + UInt64(entry.size)
         }
@@ -157,8 +162,12 @@ struct FlattenedIndex: Sendable {
     }
 
     /// Copies a range that may span records; `false` if a byte is missing.
-    func copy(from bytes: UnsafeRawBufferPointer, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        guard let destination = buffer.baseAddress, let source = bytes.baseAddress else { return buffer.isEmpty }
+    func copy(
+        from bytes: UnsafeRawBufferPointer, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer
+    ) -> Bool {
+        guard let destination = buffer.baseAddress, let source = bytes.baseAddress else {
+            return buffer.isEmpty
+        }
         var position = offset
         var written = 0
         while written < buffer.count {

@@ -88,7 +88,8 @@ final class KdumpCompressedDump: PhysicalMemory {
             let version: Int32 = try Self.field(&cursor, "header_version", path: path)
             guard version >= 1 && version <= 64 else {
                 throw VmcoreError(
-                    path: path, offset: 8, field: "kdump header field 'header_version'", message: "is \(version), expected 1…6")
+                    path: path, offset: 8, field: "kdump header field 'header_version'",
+                    message: "is \(version), expected 1…6")
             }
             var uts: [String] = []
             for index in 0..<6 {
@@ -105,26 +106,34 @@ final class KdumpCompressedDump: PhysicalMemory {
             cursor.position = 456
             let currentCPU: UInt32 = try Self.field(&cursor, "current_cpu", path: path)
             let cpus: Int32 = try Self.field(&cursor, "nr_cpus", path: path)
-            guard blockSize >= 512, blockSize <= VmcoreLimits.maxPageSize, blockSize & (blockSize - 1) == 0 else {
+            guard blockSize >= 512, blockSize <= VmcoreLimits.maxPageSize, blockSize & (blockSize - 1) == 0
+            else {
                 throw VmcoreError(
                     path: path, offset: 428, field: "kdump header field 'block_size'",
-                    message: "is \(blockSize), expected a power of two between 512 and \(VmcoreLimits.maxPageSize)")
+                    message:
+                        "is \(blockSize), expected a power of two between 512 and \(VmcoreLimits.maxPageSize)"
+                )
             }
             guard subHeaderBlocks >= 0, subHeaderBlocks <= 1 << 20 else {
                 throw VmcoreError(
-                    path: path, offset: 432, field: "kdump header field 'sub_hdr_size'", message: "is \(subHeaderBlocks)")
+                    path: path, offset: 432, field: "kdump header field 'sub_hdr_size'",
+                    message: "is \(subHeaderBlocks)")
             }
             return Header(
-                version: version, utsname: uts, timestampSeconds: seconds, timestampMicros: micros, status: status,
-                blockSize: Int(blockSize), subHeaderBlocks: Int(subHeaderBlocks), bitmapBlocks: UInt64(bitmapBlocks),
-                maxMapNr: UInt64(maxMapNr), currentCPU: currentCPU, cpuCount: cpus, physBase: 0, dumpLevel: 0, split: 0)
+                version: version, utsname: uts, timestampSeconds: seconds, timestampMicros: micros,
+                status: status,
+                blockSize: Int(blockSize), subHeaderBlocks: Int(subHeaderBlocks),
+                bitmapBlocks: UInt64(bitmapBlocks),
+                maxMapNr: UInt64(maxMapNr), currentCPU: currentCPU, cpuCount: cpus, physBase: 0, dumpLevel: 0,
+                split: 0)
         }
         let block = UInt64(header.blockSize)
         if header.subHeaderBlocks > 0 {
             let subSize = min(104, header.subHeaderBlocks * header.blockSize)
             let sub = try bytes.read(at: block, count: subSize, field: "kdump sub-header")
             try sub.withUnsafeBytes { buffer in
-                var cursor = ByteCursor(buffer, baseOffset: Int(bytes.fileOffset(of: block)), endianness: endianness)
+                var cursor = ByteCursor(
+                    buffer, baseOffset: Int(bytes.fileOffset(of: block)), endianness: endianness)
                 header.physBase = try Self.field(&cursor, "phys_base", path: path)
                 header.dumpLevel = try Self.field(&cursor, "dump_level", path: path)
                 header.split = try Self.field(&cursor, "split", path: path)
@@ -165,7 +174,9 @@ final class KdumpCompressedDump: PhysicalMemory {
         }
     }
 
-    private static func field<T: FixedWidthInteger>(_ cursor: inout ByteCursor, _ name: String, path: String) throws -> T {
+    private static func field<T: FixedWidthInteger>(_ cursor: inout ByteCursor, _ name: String, path: String)
+        throws -> T
+    {
         do {
             return try cursor.expectInteger(name, as: T.self)
         } catch {
@@ -183,18 +194,25 @@ final class KdumpCompressedDump: PhysicalMemory {
                 path: bytes.path, offset: nil, field: "kdump sub-header field 'size_note'",
                 message: "\(size) bytes exceeds the \(VmcoreLimits.maxNoteBlobBytes)-byte limit")
         }
-        return (try bytes.read(at: offset, count: Int(size), field: "kdump notes (offset_note \(offset), size_note \(size))"), offset)
+        return (
+            try bytes.read(
+                at: offset, count: Int(size), field: "kdump notes (offset_note \(offset), size_note \(size))"),
+            offset
+        )
     }
 
     /// The VMCOREINFO text stored in the sub-header area (v3+), if any.
     func vmcoreinfoBlob() throws -> [UInt8]? {
-        guard let offset = header.vmcoreinfoOffset, let size = header.vmcoreinfoSize, size > 0 else { return nil }
+        guard let offset = header.vmcoreinfoOffset, let size = header.vmcoreinfoSize, size > 0 else {
+            return nil
+        }
         guard size <= UInt64(VmcoreLimits.maxVmcoreinfoBytes) else {
             throw VmcoreError(
                 path: bytes.path, offset: nil, field: "kdump sub-header field 'size_vmcoreinfo'",
                 message: "\(size) bytes exceeds the \(VmcoreLimits.maxVmcoreinfoBytes)-byte limit")
         }
-        return try bytes.read(at: offset, count: Int(size), field: "kdump VMCOREINFO (offset_vmcoreinfo \(offset))")
+        return try bytes.read(
+            at: offset, count: Int(size), field: "kdump VMCOREINFO (offset_vmcoreinfo \(offset))")
     }
 
     /// Bit `pfn` of the dumped-pages (second) bitmap.
@@ -213,7 +231,8 @@ final class KdumpCompressedDump: PhysicalMemory {
         while rankPrefix.count <= chunk {
             let index = UInt64(rankPrefix.count - 1)
             let start = second + index * UInt64(Self.rankChunkBytes)
-            let count = Int(min(UInt64(Self.rankChunkBytes), bitmapHalfBytes - index * UInt64(Self.rankChunkBytes)))
+            let count = Int(
+                min(UInt64(Self.rankChunkBytes), bitmapHalfBytes - index * UInt64(Self.rankChunkBytes)))
             let piece = try bytes.read(at: start, count: count, field: "kdump bitmap")
             var ones: UInt64 = 0
             for byte in piece { ones += UInt64(byte.nonzeroBitCount) }
@@ -253,7 +272,8 @@ final class KdumpCompressedDump: PhysicalMemory {
             guard let raw = try? bytes.read(at: at, count: 16, field: "page descriptor") else { return nil }
             return raw.withUnsafeBytes { buffer -> UInt64? in
                 let cursor = ByteCursor(buffer, endianness: endianness)
-                guard let offset: Int64 = cursor.peekInteger(at: 0), let length: UInt32 = cursor.peekInteger(at: 8),
+                guard let offset: Int64 = cursor.peekInteger(at: 0),
+                    let length: UInt32 = cursor.peekInteger(at: 8),
                     offset > 0
                 else { return nil }
                 return UInt64(offset) &+ UInt64(length)
@@ -269,11 +289,14 @@ final class KdumpCompressedDump: PhysicalMemory {
         firstMissing = low
         var result: [String] = []
         if tableEnd > size {
-            result.append("the page descriptor table ends at byte \(tableEnd) but the file has \(size) bytes (truncated)")
+            result.append(
+                "the page descriptor table ends at byte \(tableEnd) but the file has \(size) bytes (truncated)"
+            )
         }
         if firstMissing < dumped {
             result.append(
-                "\(dumped - firstMissing) of \(dumped) dumped pages have no data in the file (from descriptor \(firstMissing) on: truncated or incomplete)")
+                "\(dumped - firstMissing) of \(dumped) dumped pages have no data in the file (from descriptor \(firstMissing) on: truncated or incomplete)"
+            )
         }
         return result
     }
@@ -281,39 +304,54 @@ final class KdumpCompressedDump: PhysicalMemory {
     func readPage(_ pfn: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
         let path = bytes.path
         guard try isDumped(pfn) else {
-            let reason = pfn < header.maxMapNr ? "not in the dump (excluded by dump level \(header.dumpLevel) or a hole)" : "beyond max_mapnr \(header.maxMapNr)"
-            throw VmcoreError(path: path, offset: nil, field: "page \(String(pfn, radix: 16)) (pfn)", message: reason)
+            let reason =
+                pfn < header.maxMapNr
+                ? "not in the dump (excluded by dump level \(header.dumpLevel) or a hole)"
+                : "beyond max_mapnr \(header.maxMapNr)"
+            throw VmcoreError(
+                path: path, offset: nil, field: "page \(String(pfn, radix: 16)) (pfn)", message: reason)
         }
         let index = try rank(pfn)
-        let (descAt, overflow) = descriptorOffset.addingReportingOverflow(index &* UInt64(Self.descriptorSize))
+        let (descAt, overflow) = descriptorOffset.addingReportingOverflow(
+            index &* UInt64(Self.descriptorSize))
         guard !overflow, index < UInt64.max / 24 else {
-            throw VmcoreError(path: path, offset: nil, field: "page descriptor for pfn \(pfn)", message: "offset overflows")
+            throw VmcoreError(
+                path: path, offset: nil, field: "page descriptor for pfn \(pfn)", message: "offset overflows")
         }
         guard bytes.contains(descAt, count: Self.descriptorSize) else {
             throw VmcoreError(
                 path: path, offset: descAt, field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
                 message: "missing: the dump ends before it (file cut short)")
         }
-        let desc = try bytes.read(at: descAt, count: Self.descriptorSize, field: "page descriptor for pfn 0x\(String(pfn, radix: 16))")
+        let desc = try bytes.read(
+            at: descAt, count: Self.descriptorSize,
+            field: "page descriptor for pfn 0x\(String(pfn, radix: 16))")
         let (offset, size, flags) = desc.withUnsafeBytes { raw -> (Int64, UInt32, UInt32) in
             let cursor = ByteCursor(raw, endianness: endianness)
-            return (cursor.peekInteger(at: 0) ?? 0, cursor.peekInteger(at: 8) ?? 0, cursor.peekInteger(at: 12) ?? 0)
+            return (
+                cursor.peekInteger(at: 0) ?? 0, cursor.peekInteger(at: 8) ?? 0,
+                cursor.peekInteger(at: 12) ?? 0
+            )
         }
         let descFileOffset = bytes.fileOffset(of: descAt)
         if offset == 0 && size == 0 {
             throw VmcoreError(
-                path: path, offset: descFileOffset, field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
+                path: path, offset: descFileOffset,
+                field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
                 message: "empty (the dump is incomplete: written up to here)")
         }
         guard offset > 0, size > 0, size <= UInt32(pageSize) else {
             throw VmcoreError(
-                path: path, offset: descFileOffset, field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
+                path: path, offset: descFileOffset,
+                field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
                 message: "offset \(offset), size \(size) is invalid (page size \(pageSize))")
         }
         guard bytes.contains(UInt64(offset), count: Int(size)) else {
             throw VmcoreError(
                 path: path, offset: descFileOffset, field: "page data for pfn 0x\(String(pfn, radix: 16))",
-                message: "offset \(offset) + size \(size) is past the end of the file (\(bytes.size) bytes): the dump is truncated")
+                message:
+                    "offset \(offset) + size \(size) is past the end of the file (\(bytes.size) bytes): the dump is truncated"
+            )
         }
         let field = "page data for pfn 0x\(String(pfn, radix: 16))"
         if flags & 0x1 != 0 {
@@ -322,7 +360,9 @@ final class KdumpCompressedDump: PhysicalMemory {
             do {
                 produced = try data.withUnsafeBytes { try Inflater.inflateWhole(zlib: $0, into: buffer) }
             } catch {
-                throw VmcoreError(path: path, offset: bytes.fileOffset(of: UInt64(offset)), field: field, message: "zlib: \(error)")
+                throw VmcoreError(
+                    path: path, offset: bytes.fileOffset(of: UInt64(offset)), field: field,
+                    message: "zlib: \(error)")
             }
             guard produced == pageSize else {
                 throw VmcoreError(
@@ -334,12 +374,15 @@ final class KdumpCompressedDump: PhysicalMemory {
         if flags & 0x2 != 0 || flags & 0x4 != 0 || flags & 0x20 != 0 {
             let name = flags & 0x2 != 0 ? "lzo" : flags & 0x4 != 0 ? "snappy" : "zstd"
             throw VmcoreError(
-                path: path, offset: descFileOffset, field: field, message: "compressed with \(name), which is not supported (only zlib)")
+                path: path, offset: descFileOffset, field: field,
+                message: "compressed with \(name), which is not supported (only zlib)")
         }
         guard size == UInt32(pageSize) else {
             throw VmcoreError(
                 path: path, offset: descFileOffset, field: field,
-                message: "uncompressed page of \(size) bytes (flags 0x\(String(flags, radix: 16))), expected \(pageSize)")
+                message:
+                    "uncompressed page of \(size) bytes (flags 0x\(String(flags, radix: 16))), expected \(pageSize)"
+            )
         }
         guard bytes.copy(at: UInt64(offset), into: buffer) else {
             throw VmcoreError(path: path, offset: descFileOffset, field: field, message: "cannot be read")

@@ -46,7 +46,9 @@ final class KernelMemory {
         fiveLevel = info?.fiveLevelPaging ?? false
         let sme = UInt64(bitPattern: info?.number("sme_mask") ?? 0)
         entryMask = 0x000f_ffff_ffff_f000 & ~sme
-        if let top = info?.symbol("init_top_pgt") ?? info?.symbol("swapper_pg_dir"), top >= Self.kernelMapStart {
+        if let top = info?.symbol("init_top_pgt") ?? info?.symbol("swapper_pg_dir"),
+            top >= Self.kernelMapStart
+        {
             topTable = top &- Self.kernelMapStart &+ physBase
         } else {
             topTable = nil
@@ -141,7 +143,8 @@ final class KernelMemory {
     /// - Throws: `VmcoreError` naming `what` and the address when a page is missing or unmapped.
     func read(_ address: UInt64, count: Int, what: String) throws -> [UInt8] {
         guard count >= 0, count <= VmcoreLimits.maxReadBytes else {
-            throw VmcoreError(path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
+            throw VmcoreError(
+                path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
         }
         var result = [UInt8](repeating: 0, count: count)
         let mapped = result.withUnsafeMutableBytes { physical.readMappedVirtual(address, into: $0) }
@@ -171,9 +174,12 @@ final class KernelMemory {
 
     /// Reads `count` bytes page by page, zero-filling pages that cannot be read.
     /// - Returns: the bytes and the first error met (nil when everything was read).
-    func readLenient(_ address: UInt64, count: Int, what: String) throws -> (bytes: [UInt8], firstError: VmcoreError?, missingBytes: Int) {
+    func readLenient(_ address: UInt64, count: Int, what: String) throws -> (
+        bytes: [UInt8], firstError: VmcoreError?, missingBytes: Int
+    ) {
         guard count >= 0, count <= VmcoreLimits.maxReadBytes else {
-            throw VmcoreError(path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
+            throw VmcoreError(
+                path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
         }
         var result: [UInt8] = []
         result.reserveCapacity(count)

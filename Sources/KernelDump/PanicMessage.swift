@@ -9,7 +9,10 @@
 /// 2. `Kernel panic - not syncing: …`;
 /// 3. the first `BUG: `, `Oops: `, `Unable to handle kernel`, `WARNING: ` line.
 public enum PanicMessage {
-    static let fatalHeaders = ["kernel BUG at ", "Kernel BUG at ", "general protection fault", "double fault: ", "divide error: ", "stack segment: "]
+    static let fatalHeaders = [
+        "kernel BUG at ", "Kernel BUG at ", "general protection fault", "double fault: ", "divide error: ",
+        "stack segment: ",
+    ]
     static let panicHeader = "Kernel panic - not syncing: "
     static let otherHeaders = ["BUG: ", "Oops: ", "Unable to handle kernel ", "WARNING: "]
 
@@ -28,15 +31,21 @@ public enum PanicMessage {
     public static func find(in lines: [String]) -> (message: String, line: Int)? {
         for (index, line) in lines.enumerated() {
             for header in fatalHeaders {
-                if let range = line.firstRange(of: header) { return (String(line[range.lowerBound...]), index) }
+                if let range = line.firstRange(of: header) {
+                    return (String(line[range.lowerBound...]), index)
+                }
             }
         }
         for (index, line) in lines.enumerated() {
-            if let range = line.firstRange(of: panicHeader) { return (String(line[range.lowerBound...]), index) }
+            if let range = line.firstRange(of: panicHeader) {
+                return (String(line[range.lowerBound...]), index)
+            }
         }
         for (index, line) in lines.enumerated() {
             for header in otherHeaders {
-                if let range = line.firstRange(of: header) { return (String(line[range.lowerBound...]), index) }
+                if let range = line.firstRange(of: header) {
+                    return (String(line[range.lowerBound...]), index)
+                }
             }
         }
         return nil

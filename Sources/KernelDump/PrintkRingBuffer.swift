@@ -22,19 +22,25 @@ struct PrintkRingBuffer {
 
     func required(_ value: Int?, _ key: String) throws -> Int {
         guard let value else {
-            throw VmcoreError(path: memory.path, offset: nil, field: "VMCOREINFO \(key)", message: "missing (needed for the lockless printk ring)")
+            throw VmcoreError(
+                path: memory.path, offset: nil, field: "VMCOREINFO \(key)",
+                message: "missing (needed for the lockless printk ring)")
         }
         return value
     }
 
     func read() throws -> KernelLogExtract {
         guard let prbSymbol = info.symbol("prb") else {
-            throw VmcoreError(path: memory.path, offset: nil, field: "VMCOREINFO SYMBOL(prb)", message: "missing")
+            throw VmcoreError(
+                path: memory.path, offset: nil, field: "VMCOREINFO SYMBOL(prb)", message: "missing")
         }
         let ringSize = try required(info.size("printk_ringbuffer"), "SIZE(printk_ringbuffer)")
-        let descRingOffset = try required(info.offset("printk_ringbuffer.desc_ring"), "OFFSET(printk_ringbuffer.desc_ring)")
-        let textRingOffset = try required(info.offset("printk_ringbuffer.text_data_ring"), "OFFSET(printk_ringbuffer.text_data_ring)")
-        let countBitsOffset = try required(info.offset("prb_desc_ring.count_bits"), "OFFSET(prb_desc_ring.count_bits)")
+        let descRingOffset = try required(
+            info.offset("printk_ringbuffer.desc_ring"), "OFFSET(printk_ringbuffer.desc_ring)")
+        let textRingOffset = try required(
+            info.offset("printk_ringbuffer.text_data_ring"), "OFFSET(printk_ringbuffer.text_data_ring)")
+        let countBitsOffset = try required(
+            info.offset("prb_desc_ring.count_bits"), "OFFSET(prb_desc_ring.count_bits)")
         let descsOffset = try required(info.offset("prb_desc_ring.descs"), "OFFSET(prb_desc_ring.descs)")
         let infosOffset = try required(info.offset("prb_desc_ring.infos"), "OFFSET(prb_desc_ring.infos)")
         let headOffset = try required(info.offset("prb_desc_ring.head_id"), "OFFSET(prb_desc_ring.head_id)")
@@ -42,22 +48,27 @@ struct PrintkRingBuffer {
         let descSize = try required(info.size("prb_desc"), "SIZE(prb_desc)")
         let stateOffset = try required(info.offset("prb_desc.state_var"), "OFFSET(prb_desc.state_var)")
         let lposOffset = try required(info.offset("prb_desc.text_blk_lpos"), "OFFSET(prb_desc.text_blk_lpos)")
-        let beginOffset = try required(info.offset("prb_data_blk_lpos.begin"), "OFFSET(prb_data_blk_lpos.begin)")
+        let beginOffset = try required(
+            info.offset("prb_data_blk_lpos.begin"), "OFFSET(prb_data_blk_lpos.begin)")
         let nextOffset = try required(info.offset("prb_data_blk_lpos.next"), "OFFSET(prb_data_blk_lpos.next)")
         let infoSize = try required(info.size("printk_info"), "SIZE(printk_info)")
         let seqOffset = try required(info.offset("printk_info.seq"), "OFFSET(printk_info.seq)")
         let tsOffset = try required(info.offset("printk_info.ts_nsec"), "OFFSET(printk_info.ts_nsec)")
         let lenOffset = try required(info.offset("printk_info.text_len"), "OFFSET(printk_info.text_len)")
         let callerOffset = info.offset("printk_info.caller_id")
-        let sizeBitsOffset = try required(info.offset("prb_data_ring.size_bits"), "OFFSET(prb_data_ring.size_bits)")
+        let sizeBitsOffset = try required(
+            info.offset("prb_data_ring.size_bits"), "OFFSET(prb_data_ring.size_bits)")
         let dataOffset = try required(info.offset("prb_data_ring.data"), "OFFSET(prb_data_ring.data)")
         let counterOffset = info.offset("atomic_long_t.counter") ?? 0
         let word = wordSize
 
         for (name, value, size) in [
-            ("SIZE(printk_ringbuffer)", ringSize, 1), ("SIZE(prb_desc)", descSize, 1), ("SIZE(printk_info)", infoSize, 1),
+            ("SIZE(printk_ringbuffer)", ringSize, 1), ("SIZE(prb_desc)", descSize, 1),
+            ("SIZE(printk_info)", infoSize, 1),
         ] where value < size || value > 4096 {
-            throw VmcoreError(path: memory.path, offset: nil, field: "VMCOREINFO \(name)", message: "\(value) is out of range")
+            throw VmcoreError(
+                path: memory.path, offset: nil, field: "VMCOREINFO \(name)",
+                message: "\(value) is out of range")
         }
         let ringAddress = try memory.readUnsigned(prbSymbol, size: word, what: "prb pointer")
         let ring = try memory.read(ringAddress, count: ringSize, what: "printk_ringbuffer")
@@ -97,7 +108,8 @@ struct PrintkRingBuffer {
         var id = tailID & idMask
         if steps >= count {
             problems.append(
-                "tail id \(tailID) is \(steps) records behind head id \(headID), more than the \(count) descriptors: started at the oldest possible record")
+                "tail id \(tailID) is \(steps) records behind head id \(headID), more than the \(count) descriptors: started at the oldest possible record"
+            )
             id = (headID &- (count - 1)) & idMask
             steps = count - 1
         }
@@ -109,7 +121,9 @@ struct PrintkRingBuffer {
             let desc = try memory.read(descAddress, count: descSize, what: "prb_desc[\(slot)]")
             func descField(_ offset: Int, _ name: String) throws -> UInt64 {
                 guard offset >= 0, offset + word <= desc.count else {
-                    throw VmcoreError(path: memory.path, offset: nil, field: "prb_desc.\(name)", message: "offset \(offset) outside SIZE(prb_desc)")
+                    throw VmcoreError(
+                        path: memory.path, offset: nil, field: "prb_desc.\(name)",
+                        message: "offset \(offset) outside SIZE(prb_desc)")
                 }
                 return KernelMemory.decode(desc[offset..<(offset + word)])
             }
@@ -119,27 +133,34 @@ struct PrintkRingBuffer {
             guard stateValue == 1 || stateValue == 2 else { return nil }  // reserved or reusable
             let begin = try descField(lposOffset + beginOffset, "text_blk_lpos.begin")
             let next = try descField(lposOffset + nextOffset, "text_blk_lpos.next")
-            let infoBytes = try memory.read(infos &+ slot &* UInt64(infoSize), count: infoSize, what: "printk_info[\(slot)]")
+            let infoBytes = try memory.read(
+                infos &+ slot &* UInt64(infoSize), count: infoSize, what: "printk_info[\(slot)]")
             func infoField(_ offset: Int, _ size: Int, _ name: String) throws -> UInt64 {
                 guard offset >= 0, offset + size <= infoBytes.count else {
-                    throw VmcoreError(path: memory.path, offset: nil, field: "printk_info.\(name)", message: "offset \(offset) outside SIZE(printk_info)")
+                    throw VmcoreError(
+                        path: memory.path, offset: nil, field: "printk_info.\(name)",
+                        message: "offset \(offset) outside SIZE(printk_info)")
                 }
                 return KernelMemory.decode(infoBytes[offset..<(offset + size)])
             }
             let seq = try infoField(seqOffset, 8, "seq")
             let ts = try infoField(tsOffset, 8, "ts_nsec")
             var textLength = try infoField(lenOffset, 2, "text_len")
-            let caller = try callerOffset.map { UInt32(truncatingIfNeeded: try infoField($0, 4, "caller_id")) }
+            let caller = try callerOffset.map {
+                UInt32(truncatingIfNeeded: try infoField($0, 4, "caller_id"))
+            }
             var blockBegin = begin % dataSize
             let blockNext = next % dataSize
             if blockBegin == blockNext {
-                return KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: [], callerID: caller, isDataless: true)
+                return KernelLogRecord(
+                    sequence: seq, timestampNanoseconds: ts, text: [], callerID: caller, isDataless: true)
             }
             if blockBegin > blockNext { blockBegin = 0 }
             blockBegin += UInt64(word)
             let available = blockNext >= blockBegin ? blockNext - blockBegin : 0
             if textLength > available { textLength = available }
-            let text = try memory.read(textData &+ blockBegin, count: Int(textLength), what: "printk text block of record \(seq)")
+            let text = try memory.read(
+                textData &+ blockBegin, count: Int(textLength), what: "printk text block of record \(seq)")
             return KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: text, callerID: caller)
         }
         var walked: UInt64 = 0
@@ -156,7 +177,8 @@ struct PrintkRingBuffer {
                     textBytes += UInt64(record.text.count)
                     guard textBytes <= dataSize else {
                         problems.append(
-                            "records claim more text than the \(dataSize)-byte data ring (overlapping blocks): stopped at id \(id)")
+                            "records claim more text than the \(dataSize)-byte data ring (overlapping blocks): stopped at id \(id)"
+                        )
                         break
                     }
                 }
@@ -172,7 +194,8 @@ struct PrintkRingBuffer {
             }
         }
         if let firstUnreadable {
-            problems.append("\(unreadable) records skipped as unreadable, the first because \(firstUnreadable)")
+            problems.append(
+                "\(unreadable) records skipped as unreadable, the first because \(firstUnreadable)")
         }
         return KernelLogExtract(layout: .ringBuffer, records: records, problems: problems)
     }

@@ -20,7 +20,9 @@ struct StructuredLogBuffer {
         let path = memory.path
         func need<T>(_ value: T?, _ key: String) throws -> T {
             guard let value else {
-                throw VmcoreError(path: path, offset: nil, field: "VMCOREINFO \(key)", message: "missing (needed for the printk_log buffer)")
+                throw VmcoreError(
+                    path: path, offset: nil, field: "VMCOREINFO \(key)",
+                    message: "missing (needed for the printk_log buffer)")
             }
             return value
         }
@@ -37,14 +39,17 @@ struct StructuredLogBuffer {
         guard headerSize >= 12, headerSize <= 256, tsOffset + 8 <= headerSize, lenOffset + 2 <= headerSize,
             textLenOffset + 2 <= headerSize, (callerOffset ?? 0) + 4 <= headerSize
         else {
-            throw VmcoreError(path: path, offset: nil, field: "VMCOREINFO SIZE/OFFSET(\(prefix))", message: "inconsistent record layout")
+            throw VmcoreError(
+                path: path, offset: nil, field: "VMCOREINFO SIZE/OFFSET(\(prefix))",
+                message: "inconsistent record layout")
         }
         let buffer = try memory.readUnsigned(bufSymbol, size: wordSize, what: "log_buf pointer")
         let length = Int(try memory.readUnsigned(lenSymbol, size: 4, what: "log_buf_len"))
         let first = Int(try memory.readUnsigned(firstSymbol, size: 4, what: "log_first_idx"))
         let next = Int(try memory.readUnsigned(nextSymbol, size: 4, what: "log_next_idx"))
         guard length >= headerSize, length <= VmcoreLimits.maxLogBufferBytes else {
-            throw VmcoreError(path: path, offset: nil, field: "log_buf_len", message: "\(length) is out of range")
+            throw VmcoreError(
+                path: path, offset: nil, field: "log_buf_len", message: "\(length) is out of range")
         }
         guard first <= length - headerSize, next <= length else {
             throw VmcoreError(
@@ -54,7 +59,9 @@ struct StructuredLogBuffer {
         let (data, unreadable, missingBytes) = try memory.readLenient(buffer, count: length, what: "log_buf")
         var problems: [String] = []
         if let unreadable {
-            problems.append("\(missingBytes) of \(length) log_buf bytes unreadable (read as zero), the first because \(unreadable)")
+            problems.append(
+                "\(missingBytes) of \(length) log_buf bytes unreadable (read as zero), the first because \(unreadable)"
+            )
         }
         func value(_ at: Int, _ size: Int) -> UInt64 { KernelMemory.decode(data[at..<(at + size)]) }
         var records: [KernelLogRecord] = []
@@ -69,7 +76,8 @@ struct StructuredLogBuffer {
                 break
             }
             guard index <= length - headerSize else {
-                problems.append("record index \(index) is too close to the end of the \(length)-byte buffer: stopped")
+                problems.append(
+                    "record index \(index) is too close to the end of the \(length)-byte buffer: stopped")
                 break
             }
             let recordLength = Int(value(index + lenOffset, 2))
@@ -83,7 +91,8 @@ struct StructuredLogBuffer {
                 continue
             }
             guard recordLength >= headerSize, index + recordLength <= length else {
-                problems.append("record at index \(index) has length \(recordLength), outside the buffer: stopped")
+                problems.append(
+                    "record at index \(index) has length \(recordLength), outside the buffer: stopped")
                 break
             }
             let textLength = min(Int(value(index + textLenOffset, 2)), recordLength - headerSize)
@@ -91,7 +100,8 @@ struct StructuredLogBuffer {
             let caller = callerOffset.map { UInt32(truncatingIfNeeded: value(index + $0, 4)) }
             records.append(
                 KernelLogRecord(
-                    timestampNanoseconds: value(index + tsOffset, 8), text: Array(data[textStart..<(textStart + textLength)]),
+                    timestampNanoseconds: value(index + tsOffset, 8),
+                    text: Array(data[textStart..<(textStart + textLength)]),
                     callerID: caller))
             index += recordLength
             if index == length, next != length {

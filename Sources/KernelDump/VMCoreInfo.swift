@@ -61,13 +61,17 @@ public struct VMCoreInfo: Sendable, Equatable {
     public static let maxLayoutValue = 1 << 24
 
     private func layoutValue(_ key: String) -> Int? {
-        guard let value = lookup[key].flatMap({ Self.parseNumber($0) }), value >= 0, value <= Int64(Self.maxLayoutValue) else {
+        guard let value = lookup[key].flatMap({ Self.parseNumber($0) }), value >= 0,
+            value <= Int64(Self.maxLayoutValue)
+        else {
             return nil
         }
         return Int(value)
     }
     /// `NUMBER(name)`: decimal (possibly negative) or `0x` hex.
-    public func number(_ name: String) -> Int64? { lookup["NUMBER(\(name))"].flatMap { Self.parseNumber($0) } }
+    public func number(_ name: String) -> Int64? {
+        lookup["NUMBER(\(name))"].flatMap { Self.parseNumber($0) }
+    }
 
     /// x86-64 `NUMBER(pgtable_l5_enabled)` is 1.
     public var fiveLevelPaging: Bool { number("pgtable_l5_enabled") == 1 }

@@ -49,7 +49,9 @@ public final class Vmcore {
         file.adviseRandomAccess()
         let head = file.bytes
         guard head.count >= 8 else {
-            throw VmcoreError(path: path, offset: 0, field: "magic", message: "file has \(head.count) bytes, too short for any dump format")
+            throw VmcoreError(
+                path: path, offset: 0, field: "magic",
+                message: "file has \(head.count) bytes, too short for any dump format")
         }
         var flattened: FlattenedIndex?
         var format: Format
@@ -66,14 +68,17 @@ public final class Vmcore {
             let magic = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
             throw VmcoreError(
                 path: path, offset: 0, field: "magic",
-                message: "bytes \(magic) are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream")
+                message:
+                    "bytes \(magic) are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream"
+            )
         }
         let bytes = DumpBytes(file: file, flattened: flattened)
         self.bytes = bytes
         self.format = format
         var missing: [String] = []
         if let flattened, flattened.truncated {
-            missing.append("the flattened stream has no end marker (cut short after \(flattened.recordCount) records)")
+            missing.append(
+                "the flattened stream has no end marker (cut short after \(flattened.recordCount) records)")
         }
 
         var notes: [ELFNote]
@@ -84,9 +89,13 @@ public final class Vmcore {
             physical = elf
             notes = try elf.notes()
             wordSize = elf.is64Bit ? 8 : 4
-            if elf.isIncomplete { missing.append("the ELF header's e_flags says the dump is incomplete (makedumpfile ran out of space)") }
+            if elf.isIncomplete {
+                missing.append(
+                    "the ELF header's e_flags says the dump is incomplete (makedumpfile ran out of space)")
+            }
             if elf.missingBytes > 0 {
-                missing.append("\(elf.missingBytes) bytes of PT_LOAD data lie past the end of the file (truncated)")
+                missing.append(
+                    "\(elf.missingBytes) bytes of PT_LOAD data lie past the end of the file (truncated)")
             }
         } else {
             let kdump = try KdumpCompressedDump(bytes: bytes)
@@ -95,14 +104,22 @@ public final class Vmcore {
             physical = kdump
             wordSize = 8
             if let blob = try kdump.noteBlob() {
-                notes = try NoteWalker.notes(in: blob.bytes, fileOffset: bytes.fileOffset(of: blob.offset), endianness: kdump.endianness, path: path)
+                notes = try NoteWalker.notes(
+                    in: blob.bytes, fileOffset: bytes.fileOffset(of: blob.offset),
+                    endianness: kdump.endianness, path: path)
             } else {
                 notes = []
             }
             if !notes.contains(where: { $0.name == "VMCOREINFO" }), let text = try kdump.vmcoreinfoBlob() {
-                notes.append(ELFNote(name: "VMCOREINFO", type: 0, descriptor: text, descriptorOffset: kdump.header.vmcoreinfoOffset ?? 0))
+                notes.append(
+                    ELFNote(
+                        name: "VMCOREINFO", type: 0, descriptor: text,
+                        descriptorOffset: kdump.header.vmcoreinfoOffset ?? 0))
             }
-            if kdump.isIncomplete { missing.append("the kdump header's status says the dump is incomplete (DUMP_DH_COMPRESSED_INCOMPLETE)") }
+            if kdump.isIncomplete {
+                missing.append(
+                    "the kdump header's status says the dump is incomplete (DUMP_DH_COMPRESSED_INCOMPLETE)")
+            }
             missing += try kdump.missingData()
         }
         self.notes = notes
@@ -111,7 +128,9 @@ public final class Vmcore {
             guard note.descriptor.count <= VmcoreLimits.maxVmcoreinfoBytes else {
                 throw VmcoreError(
                     path: path, offset: note.descriptorOffset, field: "VMCOREINFO note",
-                    message: "\(note.descriptor.count) bytes exceeds the \(VmcoreLimits.maxVmcoreinfoBytes)-byte limit")
+                    message:
+                        "\(note.descriptor.count) bytes exceeds the \(VmcoreLimits.maxVmcoreinfoBytes)-byte limit"
+                )
             }
             vmcoreinfo = VMCoreInfo(text: note.descriptor)
         } else {
@@ -120,7 +139,9 @@ public final class Vmcore {
         let is64 = wordSize == 8
         var cpus: [CPUState] = []
         for note in notes where note.name == "CORE" && note.type == ELFNote.prstatus {
-            if let state = CPUState.decode(note.descriptor, cpu: cpus.count, is64Bit: is64) { cpus.append(state) }
+            if let state = CPUState.decode(note.descriptor, cpu: cpus.count, is64Bit: is64) {
+                cpus.append(state)
+            }
         }
         self.cpus = cpus
         if notes.contains(where: { $0.name == "QEMU" }) {
@@ -136,16 +157,20 @@ public final class Vmcore {
             physBase = 0
             physBaseSource = "default (0)"
         }
-        if let kdump, let number = vmcoreinfo?.number("phys_base"), UInt64(bitPattern: number) != kdump.header.physBase {
+        if let kdump, let number = vmcoreinfo?.number("phys_base"),
+            UInt64(bitPattern: number) != kdump.header.physBase
+        {
             remarks.append(
-                "the kdump sub-header's phys_base 0x\(String(kdump.header.physBase, radix: 16)) disagrees with VMCOREINFO's \(number); using VMCOREINFO (QEMU writes it wrongly under KASLR)")
+                "the kdump sub-header's phys_base 0x\(String(kdump.header.physBase, radix: 16)) disagrees with VMCOREINFO's \(number); using VMCOREINFO (QEMU writes it wrongly under KASLR)"
+            )
         }
     }
 
     /// Reader for the crashed kernel's virtual memory.
     var memory: KernelMemory {
         if let memoryStorage { return memoryStorage }
-        let memory = KernelMemory(physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: wordSize == 8)
+        let memory = KernelMemory(
+            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: wordSize == 8)
         memoryStorage = memory
         return memory
     }
@@ -196,7 +221,9 @@ public final class Vmcore {
     /// `SYMBOL(log_first_idx)` → `printk_log` records, `SYMBOL(log_end)` → character ring.
     public func kernelLog() throws -> KernelLogExtract {
         guard let info = vmcoreinfo else {
-            throw VmcoreError(path: path, offset: nil, field: "VMCOREINFO", message: "the dump has no VMCOREINFO note: cannot locate the log buffer")
+            throw VmcoreError(
+                path: path, offset: nil, field: "VMCOREINFO",
+                message: "the dump has no VMCOREINFO note: cannot locate the log buffer")
         }
         if info.symbol("prb") != nil {
             return try PrintkRingBuffer(memory: memory, info: info, wordSize: wordSize).read()
@@ -209,6 +236,8 @@ public final class Vmcore {
         }
         throw VmcoreError(
             path: path, offset: nil, field: "VMCOREINFO",
-            message: "has none of SYMBOL(prb), SYMBOL(log_first_idx), SYMBOL(log_end): cannot locate the log buffer")
+            message:
+                "has none of SYMBOL(prb), SYMBOL(log_first_idx), SYMBOL(log_end): cannot locate the log buffer"
+        )
     }
 }

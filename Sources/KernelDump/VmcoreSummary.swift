@@ -121,9 +121,12 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         let qemuNotes = dump.notes.contains { $0.name == "QEMU" }
         if let panic, let context = PanicMessage.contextCPU(in: lines, near: panic.line) {
             logPID = context.pid
-            if !qemuNotes, let match = dump.cpus.first(where: { Int($0.pid) == context.pid && context.pid != 0 }) {
+            if !qemuNotes,
+                let match = dump.cpus.first(where: { Int($0.pid) == context.pid && context.pid != 0 })
+            {
                 crashing = match.cpu
-                reason = "NT_PRSTATUS pid \(context.pid) matches the log's 'CPU: \(context.cpu) PID: \(context.pid)'"
+                reason =
+                    "NT_PRSTATUS pid \(context.pid) matches the log's 'CPU: \(context.cpu) PID: \(context.pid)'"
             } else if dump.cpus.isEmpty || context.cpu < dump.cpus.count {
                 crashing = context.cpu
                 reason = "log context line 'CPU: \(context.cpu) PID: \(context.pid)' at the panic"
@@ -135,8 +138,10 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         }
         let cpus = dump.cpus.map { state in
             CPU(
-                cpu: state.cpu, pid: state.pid, rip: state.instructionPointer.map(hex), rsp: state.stackPointer.map(hex),
-                registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) }, crashed: state.cpu == crashing,
+                cpu: state.cpu, pid: state.pid, rip: state.instructionPointer.map(hex),
+                rsp: state.stackPointer.map(hex),
+                registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) },
+                crashed: state.cpu == crashing,
                 logPID: state.cpu == crashing ? logPID : nil, ripSymbol: nil)
         }
         var crashTime: Int64?
@@ -153,11 +158,15 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             compression: dump.compression, dumpLevel: dump.dumpLevel, elfLoadSegments: dump.loadSegmentCount,
             incomplete: !dump.missing.isEmpty, notes: notes,
             release: info?.osRelease ?? pick(2), version: pick(3), machine: pick(4), nodename: pick(1),
-            buildID: info?.buildID, pageSize: dump.pageSize, crashTime: crashTime, crashTimeSource: crashTimeSource,
-            kernelOffset: info?.kernelOffset.map(hex), physBase: hex(dump.physBase), physBaseSource: dump.physBaseSource,
-            pagingLevels: dump.pagingLevels, cpuCount: dump.cpus.isEmpty ? (dump.headerCPUCount ?? 0) : dump.cpus.count,
+            buildID: info?.buildID, pageSize: dump.pageSize, crashTime: crashTime,
+            crashTimeSource: crashTimeSource,
+            kernelOffset: info?.kernelOffset.map(hex), physBase: hex(dump.physBase),
+            physBaseSource: dump.physBaseSource,
+            pagingLevels: dump.pagingLevels,
+            cpuCount: dump.cpus.isEmpty ? (dump.headerCPUCount ?? 0) : dump.cpus.count,
             crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, panicMessage: panic?.message,
-            logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems, crashRecord: nil,
+            logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems,
+            crashRecord: nil,
             vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])
         return (summary, log)
     }

@@ -63,7 +63,9 @@ struct VmcoreDmesgCommand: ParsableCommand {
             anchor = dump.vmcoreinfo?.crashTime ?? dump.headerTimestamp
             if anchor == nil {
                 FileHandle.standardError.write(
-                    Data("ktriage: \(vmcore): no CRASHTIME in VMCOREINFO and no kdump header timestamp: printing seconds since boot\n".utf8))
+                    Data(
+                        "ktriage: \(vmcore): no CRASHTIME in VMCOREINFO and no kdump header timestamp: printing seconds since boot\n"
+                            .utf8))
             }
         }
         let text = DmesgFormatter(showCallerID: callerId, wallClockAnchor: anchor).format(log.records)
@@ -101,7 +103,9 @@ struct VmcoreInfoCommand: ParsableCommand {
         var (summary, _) = VmcoreSummary.make(dump)
         if let systemMap {
             let map = try SimpleSystemMap(path: systemMap)
-            let slide = map.slide(relocatedStext: dump.vmcoreinfo?.symbol("_stext"), kernelOffset: dump.vmcoreinfo?.kernelOffset)
+            let slide = map.slide(
+                relocatedStext: dump.vmcoreinfo?.symbol("_stext"), kernelOffset: dump.vmcoreinfo?.kernelOffset
+            )
             for index in summary.cpus.indices {
                 if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }) {
                     summary.cpus[index].ripSymbol = map.symbolize(rip, slide: slide)
@@ -148,7 +152,9 @@ struct VmcoreInfoCommand: ParsableCommand {
         row("phys_base:", "\(s.physBase) (\(s.physBaseSource))")
         row("Paging:", "\(s.pagingLevels)-level, page size \(s.pageSize)")
         var cpuLine = "\(s.cpuCount)"
-        if let crashed = s.crashingCPU { cpuLine += ", crashed on CPU \(crashed) (\(s.crashingCPUReason ?? ""))" }
+        if let crashed = s.crashingCPU {
+            cpuLine += ", crashed on CPU \(crashed) (\(s.crashingCPUReason ?? ""))"
+        }
         row("CPUs:", cpuLine)
         for cpu in s.cpus {
             let mark = cpu.crashed ? "*" : " "
@@ -166,7 +172,9 @@ struct VmcoreInfoCommand: ParsableCommand {
         // SEAM: the crash record (kind, title, guilty frame) comes from KernelLog's
         // CrashReportParser once merged; until then it is not shown.
         if let record = s.crashRecord {
-            row("Crash:", [record.kind, record.title, record.guiltyFrame].compactMap { $0 }.joined(separator: " | "))
+            row(
+                "Crash:",
+                [record.kind, record.title, record.guiltyFrame].compactMap { $0 }.joined(separator: " | "))
         }
         for note in s.notes { row("Note:", note) }
         row("VMCOREINFO:", "\(s.vmcoreinfo.count) keys (see --format json)")
@@ -197,7 +205,9 @@ struct SimpleSystemMap {
             guard type == "T" || type == "t" || type == "W" || type == "w" else { continue }
             entries.append((address, String(parts[2])))
         }
-        guard !entries.isEmpty else { throw ValidationError("\(path): no text symbols: not an nm-format System.map") }
+        guard !entries.isEmpty else {
+            throw ValidationError("\(path): no text symbols: not an nm-format System.map")
+        }
         entries.sort { $0.0 < $1.0 }
         addresses = entries.map(\.0)
         names = entries.map(\.1)

@@ -42,13 +42,17 @@ struct BadInputTests {
         let path = try TestPaths.write(bytes, name: "truncate.\(kind)")
         var offsets = Set<Int>()
         for offset in stride(from: 0, to: min(bytes.count, 24_576), by: 13) { offsets.insert(offset) }
-        for offset in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) { offsets.insert(offset) }
+        for offset in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
+            offsets.insert(offset)
+        }
         var errors = 0
         for offset in offsets.sorted(by: >) {
             #expect(truncate(path, off_t(offset)) == 0)
             if let message = exercise(path) {
                 errors += 1
-                #expect(message.hasPrefix(path) || message.contains("incomplete") || message.contains("stopped"), "\(message)")
+                #expect(
+                    message.hasPrefix(path) || message.contains("incomplete") || message.contains("stopped"),
+                    "\(message)")
             }
         }
         #expect(errors > 0)
@@ -83,7 +87,10 @@ struct BadInputTests {
     @Test("unknown magic and empty files give one line naming the field")
     func magic() throws {
         let garbage = try TestPaths.write(Array("this is not a vmcore at all".utf8), name: "garbage")
-        #expect(exercise(garbage) == "\(garbage): at byte 0: magic: bytes 74 68 69 73 20 69 73 20 are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream")
+        #expect(
+            exercise(garbage)
+                == "\(garbage): at byte 0: magic: bytes 74 68 69 73 20 69 73 20 are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream"
+        )
         let empty = try TestPaths.write([], name: "empty")
         #expect(exercise(empty)?.contains("too short") == true)
     }
@@ -93,14 +100,19 @@ struct BadInputTests {
         var bytes = KdumpWriter().write(smallKernel())
         bytes.replaceSubrange(428..<432, with: [0x00, 0x30, 0, 0])  // block_size 12288: not a power of two
         let path = try TestPaths.write(bytes, name: "blocksize.kdump")
-        #expect(exercise(path) == "\(path): at byte 428: kdump header field 'block_size': is 12288, expected a power of two between 512 and 1048576")
+        #expect(
+            exercise(path)
+                == "\(path): at byte 428: kdump header field 'block_size': is 12288, expected a power of two between 512 and 1048576"
+        )
         var big = KdumpWriter().write(smallKernel())
         big.replaceSubrange(436..<440, with: [0xff, 0xff, 0xff, 0x0f])  // bitmap_blocks
         let bigPath = try TestPaths.write(big, name: "bitmap.kdump")
         #expect(exercise(bigPath)?.contains("kdump header field 'bitmap_blocks'") == true)
     }
 
-    @Test("lzo, snappy and zstd pages are reported as unsupported by name", arguments: [KdumpWriter.PageEncoding.flaggedLZO, .flaggedSnappy, .flaggedZstd])
+    @Test(
+        "lzo, snappy and zstd pages are reported as unsupported by name",
+        arguments: [KdumpWriter.PageEncoding.flaggedLZO, .flaggedSnappy, .flaggedZstd])
     func unsupportedCompression(_ encoding: KdumpWriter.PageEncoding) throws {
         var writer = KdumpWriter()
         writer.encoding = encoding
@@ -151,7 +163,8 @@ struct BadInputTests {
         for pfn in 0..<512 {
             let at = descriptorsStart + pfn * 24
             bytes.replaceSubrange(at..<(at + 8), with: SyntheticKernel.littleEndian(UInt64(dataStart)))
-            bytes.replaceSubrange((at + 8)..<(at + 12), with: SyntheticKernel.littleEndian(UInt32(bomb.count)))
+            bytes.replaceSubrange(
+                (at + 8)..<(at + 12), with: SyntheticKernel.littleEndian(UInt32(bomb.count)))
             bytes.replaceSubrange((at + 12)..<(at + 16), with: SyntheticKernel.littleEndian(UInt32(1)))
         }
         let path = try TestPaths.write(bytes, name: "bomb.kdump")
@@ -180,7 +193,8 @@ struct BadInputTests {
     @Test("printk_log chain that loops is stopped and marked")
     func structuredLoop() throws {
         let kernel = SyntheticKernel(megabytes: 2)
-        kernel.addStructuredLog((0..<4).map { .init(UInt64($0), "rec \($0)") }, bufferSize: 256, firstIndex: 0)
+        kernel.addStructuredLog(
+            (0..<4).map { .init(UInt64($0), "rec \($0)") }, bufferSize: 256, firstIndex: 0)
         // log_next_idx := 2: never reached (records are 4-aligned and start at 0).
         let symbol = kernel.vmcoreinfo.first { $0.hasPrefix("SYMBOL(log_next_idx)=") }!.dropFirst(21)
         kernel.write(UInt32(2), at: UInt64(symbol, radix: 16)! &- SyntheticKernel.kernelMap)
@@ -193,10 +207,13 @@ struct BadInputTests {
     @Test("printk_log buffer with an excluded page: readable records kept, the gap reported")
     func structuredMissingPage() throws {
         let kernel = SyntheticKernel(megabytes: 2)
-        let entries = (0..<200).map { SyntheticKernel.LogEntry(UInt64($0), "record number \($0) with some padding text") }
+        let entries = (0..<200).map {
+            SyntheticKernel.LogEntry(UInt64($0), "record number \($0) with some padding text")
+        }
         kernel.addStructuredLog(entries, bufferSize: 16_384, firstIndex: 0)
         let pointer = kernel.vmcoreinfo.first { $0.hasPrefix("SYMBOL(log_buf)=") }!.dropFirst(16)
-        let buffer = kernel.readU64(UInt64(pointer, radix: 16)! &- SyntheticKernel.kernelMap) &- kernel.directMapBase
+        let buffer =
+            kernel.readU64(UInt64(pointer, radix: 16)! &- SyntheticKernel.kernelMap) &- kernel.directMapBase
         var writer = KdumpWriter()
         writer.excludedPages = [buffer / 4096 + 2]
         let vmcore = try TestPaths.open(writer.write(kernel), name: "gap.kdump")

@@ -8,17 +8,22 @@ import Testing
 /// fails ("recorded new baseline"); `UPDATE_GOLDEN=1` re-records.
 @Suite("Committed fixtures in fixtures/vmcore")
 struct FixtureTests {
-    static let names = ["synthetic-lockless.kdump", "synthetic-lockless.flat", "synthetic-printk-log.kdump", "synthetic-l5.kdump"]
+    static let names = [
+        "synthetic-lockless.kdump", "synthetic-lockless.flat", "synthetic-printk-log.kdump",
+        "synthetic-l5.kdump",
+    ]
 
     static func build(_ name: String) -> [UInt8] {
-        let kernel = SyntheticKernel(megabytes: 2, fiveLevel: name.contains("l5"), physBase: name.contains("l5") ? -0x10_0000 : 0)
+        let kernel = SyntheticKernel(
+            megabytes: 2, fiveLevel: name.contains("l5"), physBase: name.contains("l5") ? -0x10_0000 : 0)
         kernel.addUtsname(["Linux", "fixture", "6.1.0-fixture", "#1 SMP fixture", "x86_64", "(none)"])
         kernel.cpus = [
             (0, SyntheticKernel.registers(rip: 0xffff_ffff_8100_1000, rsp: 0xffff_c900_0000_3e80)),
             (42, SyntheticKernel.registers(rip: 0xffff_ffff_8123_4567, rsp: 0xffff_c900_0042_3d00)),
         ]
         if name.contains("printk-log") {
-            kernel.addStructuredLog(sampleEntries.filter { !$0.dataless }, bufferSize: 1024, firstIndex: 800, withCaller: true)
+            kernel.addStructuredLog(
+                sampleEntries.filter { !$0.dataless }, bufferSize: 1024, firstIndex: 800, withCaller: true)
         } else {
             kernel.addPrintkRingBuffer(sampleEntries, countBits: 4, sizeBits: 9, firstID: 100, firstLpos: 300)
         }

@@ -96,7 +96,9 @@ final class GunzipCache: @unchecked Sendable {
     }
 }
 
-@Suite("Real dumps in ../shared/vmcores", .enabled(if: TestPaths.hasSharedVmcores, "../shared/vmcores is absent: skipped"))
+@Suite(
+    "Real dumps in ../shared/vmcores",
+    .enabled(if: TestPaths.hasSharedVmcores, "../shared/vmcores is absent: skipped"))
 struct SharedVmcoreTests {
     @Test("vmcore dmesg prints exactly crash's log", arguments: SharedDump.all)
     func dmesgMatchesCrash(_ dump: SharedDump) throws {
@@ -104,9 +106,12 @@ struct SharedVmcoreTests {
         let vmcore = try Vmcore(path: try dump.path())
         let log = try vmcore.kernelLog()
         #expect(log.problems.isEmpty)
-        let got = DmesgFormatter().format(log.records).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let got = DmesgFormatter().format(log.records).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).dropLast().map(String.init)
         #expect(got.count == expected.log.count)
-        let firstDifference = zip(got, expected.log).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        let firstDifference = zip(got, expected.log).enumerated().first { $0.element.0 != $0.element.1 }?
+            .offset
         #expect(firstDifference == nil, "first difference at line \(firstDifference ?? -1)")
     }
 
@@ -136,7 +141,9 @@ struct SharedVmcoreTests {
 
     @Test("kdump-guest dump: CRASHTIME, dump level 31, kernel pids in NT_PRSTATUS")
     func kdumpGuest() throws {
-        let path = TestPaths.sharedVmcores.appendingPathComponent("kdump-guest-corrupt-list-add/vmcore.makedumpfile-c-d31").path
+        let path = TestPaths.sharedVmcores.appendingPathComponent(
+            "kdump-guest-corrupt-list-add/vmcore.makedumpfile-c-d31"
+        ).path
         let (summary, _) = VmcoreSummary.make(try Vmcore(path: path))
         #expect(summary.crashTime == 1_795_369_534)
         #expect(summary.dumpLevel == 31)
@@ -146,13 +153,16 @@ struct SharedVmcoreTests {
 
     @Test("ELF paging=true: PN_XNUM with 65738 PT_LOADs carrying virtual addresses")
     func elfPaging() throws {
-        let vmcore = try Vmcore(path: try SharedDump(caseName: "lkdtm-panic", dump: "elf-paging", gzipped: true).path())
+        let vmcore = try Vmcore(
+            path: try SharedDump(caseName: "lkdtm-panic", dump: "elf-paging", gzipped: true).path())
         #expect(vmcore.loadSegmentCount == 65_738)
         #expect(vmcore.loadSegmentsHaveVirtualAddresses == true)
         #expect(vmcore.notes.map(\.name) == ["CORE", "QEMU", "VMCOREINFO"])
     }
 
-    @Test("a real kdump cut short: metadata still read, missing pages counted, log marked incomplete", arguments: ["kdump-zlib", "kdump-zlib.rearranged"])
+    @Test(
+        "a real kdump cut short: metadata still read, missing pages counted, log marked incomplete",
+        arguments: ["kdump-zlib", "kdump-zlib.rearranged"])
     func truncatedReal(_ dump: String) throws {
         let source = TestPaths.sharedVmcores.appendingPathComponent("lkdtm-bug-smp2/vmcore.\(dump)")
         let data = try Data(contentsOf: source).prefix(12_000_000)

@@ -4,7 +4,10 @@ import KtriageTestSupport
 import Testing
 
 /// A small kernel with two CPUs, utsname and a lockless log.
-func makeKernel(fiveLevel: Bool = false, physBase: Int64 = 0, log: (SyntheticKernel) -> Void = { $0.addPrintkRingBuffer(sampleEntries) })
+func makeKernel(
+    fiveLevel: Bool = false, physBase: Int64 = 0,
+    log: (SyntheticKernel) -> Void = { $0.addPrintkRingBuffer(sampleEntries) }
+)
     -> SyntheticKernel
 {
     let kernel = SyntheticKernel(megabytes: 4, fiveLevel: fiveLevel, physBase: physBase)
@@ -46,11 +49,32 @@ let sampleDmesg = """
 struct SyntheticDumpTests {
     static let formats: [(String, @Sendable (SyntheticKernel) -> [UInt8])] = [
         ("elf-virtual", { ELFCoreWriter().write($0) }),
-        ("elf-physical-qemu", { var w = ELFCoreWriter(); w.addresses = .physicalOnly; w.qemuLayout = true; return w.write($0) }),
-        ("elf-pnxnum-align8", { var w = ELFCoreWriter(); w.forcePNXNUM = true; w.noteAlignment = 8; w.pagesPerSegment = 1; return w.write($0) }),
+        (
+            "elf-physical-qemu",
+            {
+                var w = ELFCoreWriter(); w.addresses = .physicalOnly; w.qemuLayout = true; return w.write($0)
+            }
+        ),
+        (
+            "elf-pnxnum-align8",
+            {
+                var w = ELFCoreWriter(); w.forcePNXNUM = true; w.noteAlignment = 8; w.pagesPerSegment = 1;
+                return w.write($0)
+            }
+        ),
         ("kdump-zlib", { KdumpWriter().write($0) }),
-        ("kdump-raw-v4", { var w = KdumpWriter(); w.encoding = .raw; w.version = 4; return w.write($0) }),
-        ("kdump-flattened", { var w = KdumpWriter(); w.flattened = true; w.flattenedChunk = 3000; return w.write($0) }),
+        (
+            "kdump-raw-v4",
+            {
+                var w = KdumpWriter(); w.encoding = .raw; w.version = 4; return w.write($0)
+            }
+        ),
+        (
+            "kdump-flattened",
+            {
+                var w = KdumpWriter(); w.flattened = true; w.flattenedChunk = 3000; return w.write($0)
+            }
+        ),
     ]
 
     @Test("every container gives the same log and metadata", arguments: 0..<6)
@@ -89,17 +113,31 @@ struct SyntheticDumpTests {
         let vmcore = try TestPaths.open(KdumpWriter().write(kernel), name: "caller.kdump")
         let records = try vmcore.kernelLog().records
         let withCaller = DmesgFormatter(showCallerID: true).format(Array(records.prefix(2)))
-        #expect(withCaller == "[    0.000000] [    T1] Linux version 6.1.0-test\n[    0.001500] [    C1] second line\n")
+        #expect(
+            withCaller
+                == "[    0.000000] [    T1] Linux version 6.1.0-test\n[    0.001500] [    C1] second line\n")
         let wall = DmesgFormatter(wallClockAnchor: 1_700_000_000).format([records[0], records[7]])
-        #expect(wall == "[2023-11-14 22:13:14.000000 UTC] Linux version 6.1.0-test\n[2023-11-14 22:13:20.000000 UTC] Kernel panic - not syncing: Fatal exception\n")
+        #expect(
+            wall
+                == "[2023-11-14 22:13:14.000000 UTC] Linux version 6.1.0-test\n[2023-11-14 22:13:20.000000 UTC] Kernel panic - not syncing: Fatal exception\n"
+        )
     }
 
     @Test("lockless ring: wrapped data blocks, id wrap-around, reserved descriptors skipped")
     func ringWrap() throws {
         var entries: [SyntheticKernel.LogEntry] = []
-        for index in 0..<20 { entries.append(.init(UInt64(index) * 1_000_000, "message number \(index) " + String(repeating: "x", count: index))) }
+        for index in 0..<20 {
+            entries.append(
+                .init(
+                    UInt64(index) * 1_000_000,
+                    "message number \(index) " + String(repeating: "x", count: index)))
+        }
         entries[7].reserved = true
-        let kernel = makeKernel { $0.addPrintkRingBuffer(entries, countBits: 5, sizeBits: 10, firstID: (UInt64(1) << 62) - 3, firstLpos: 3 * 1024 + 600) }
+        let kernel = makeKernel {
+            $0.addPrintkRingBuffer(
+                entries, countBits: 5, sizeBits: 10, firstID: (UInt64(1) << 62) - 3, firstLpos: 3 * 1024 + 600
+            )
+        }
         let vmcore = try TestPaths.open(KdumpWriter().write(kernel), name: "wrap.kdump")
         let log = try vmcore.kernelLog()
         #expect(log.problems.isEmpty)
@@ -108,11 +146,22 @@ struct SyntheticDumpTests {
         #expect(log.records.map(\.string) == expected)
     }
 
-    @Test("printk_log records (3.5–5.9): with/without caller id, log. names, wrap marker", arguments: [(false, false), (true, false), (false, true)])
+    @Test(
+        "printk_log records (3.5–5.9): with/without caller id, log. names, wrap marker",
+        arguments: [(false, false), (true, false), (false, true)])
     func structured(_ options: (caller: Bool, legacy: Bool)) throws {
-        let entries = (0..<12).map { SyntheticKernel.LogEntry(UInt64($0) * 250_000_000, "record \($0) " + String(repeating: "y", count: $0 * 3), caller: UInt32($0)) }
-        let kernel = makeKernel { $0.addStructuredLog(entries, bufferSize: 1024, firstIndex: 700, withCaller: options.caller, legacyNames: options.legacy) }
-        let vmcore = try TestPaths.open(ELFCoreWriter().write(kernel), name: "structured-\(options.caller)-\(options.legacy).elf")
+        let entries = (0..<12).map {
+            SyntheticKernel.LogEntry(
+                UInt64($0) * 250_000_000, "record \($0) " + String(repeating: "y", count: $0 * 3),
+                caller: UInt32($0))
+        }
+        let kernel = makeKernel {
+            $0.addStructuredLog(
+                entries, bufferSize: 1024, firstIndex: 700, withCaller: options.caller,
+                legacyNames: options.legacy)
+        }
+        let vmcore = try TestPaths.open(
+            ELFCoreWriter().write(kernel), name: "structured-\(options.caller)-\(options.legacy).elf")
         let log = try vmcore.kernelLog()
         #expect(log.layout == .structured)
         #expect(log.problems.isEmpty)
@@ -123,14 +172,16 @@ struct SyntheticDumpTests {
 
     @Test("pre-3.5 character ring, wrapped")
     func characters() throws {
-        let text = "<6>[    0.000000] Linux version 2.6.32\n<4>[    1.250000] second\n<0>[   12.000001] Kernel panic - not syncing: test\n"
+        let text =
+            "<6>[    0.000000] Linux version 2.6.32\n<4>[    1.250000] second\n<0>[   12.000001] Kernel panic - not syncing: test\n"
         let kernel = makeKernel { $0.addCharacterLog(text, bufferSize: 128) }
         let vmcore = try TestPaths.open(KdumpWriter().write(kernel), name: "chars.kdump")
         let log = try vmcore.kernelLog()
         #expect(log.layout == .characters)
         #expect(
             DmesgFormatter().format(log.records)
-                == "[    0.000000] Linux version 2.6.32\n[    1.250000] second\n[   12.000001] Kernel panic - not syncing: test\n")
+                == "[    0.000000] Linux version 2.6.32\n[    1.250000] second\n[   12.000001] Kernel panic - not syncing: test\n"
+        )
         #expect(log.records.last?.string == "Kernel panic - not syncing: test")
         #expect(log.records.last?.timestampNanoseconds == 12_000_001_000)
         #expect(log.records.last?.level == 0)
@@ -160,7 +211,8 @@ struct ELF32Tests {
         registers[12] = 0xc100_1234  // eip
         registers[15] = 0xc7ff_0000  // esp
         kernel.cpus = [(5, registers)]
-        kernel.addPrintkRingBuffer(sampleEntries, countBits: 4, sizeBits: 9, firstID: (1 << 30) - 2, firstLpos: 400)
+        kernel.addPrintkRingBuffer(
+            sampleEntries, countBits: 4, sizeBits: 9, firstID: (1 << 30) - 2, firstLpos: 400)
         let vmcore = try TestPaths.open(ELFCoreWriter().write(kernel), name: "i386.elf")
         #expect(vmcore.format == .elf32)
         #expect(vmcore.wordSize == 4)

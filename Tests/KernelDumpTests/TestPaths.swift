@@ -4,10 +4,12 @@ import KernelDump
 /// Locations and helpers shared by the KernelDump tests.
 enum TestPaths {
     /// The package root, from this file's path (Tests/KernelDumpTests/TestPaths.swift).
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
     /// `../shared/vmcores` next to the package (the lab's real dumps), if present.
-    static let sharedVmcores: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vmcores")
+    static let sharedVmcores: URL = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/vmcores")
     static var hasSharedVmcores: Bool {
         FileManager.default.fileExists(atPath: sharedVmcores.appendingPathComponent("README.md").path)
     }
@@ -16,7 +18,8 @@ enum TestPaths {
     /// A fresh temporary directory for this process, removed when the process exits (it holds
     /// the decompressed 134 MB ELF dumps).
     static let temporary: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-dump-tests-\(getpid())")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ktriage-dump-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         atexit { removeTemporaryDirectory() }
         return url

@@ -43,13 +43,22 @@ struct VMCoreInfoTests {
 
     @Test("panic message: BUG line before 'Fatal exception', else Kernel panic, else first BUG:")
     func panicMessage() {
-        let oops = ["lkdtm: Performing direct entry BUG", "kernel BUG at drivers/x.c:78!", "CPU: 1 PID: 107 Comm: init", "Kernel panic - not syncing: Fatal exception"]
+        let oops = [
+            "lkdtm: Performing direct entry BUG", "kernel BUG at drivers/x.c:78!",
+            "CPU: 1 PID: 107 Comm: init", "Kernel panic - not syncing: Fatal exception",
+        ]
         #expect(PanicMessage.find(in: oops)?.message == "kernel BUG at drivers/x.c:78!")
         #expect(PanicMessage.contextCPU(in: oops, near: 1)?.cpu == 1)
         #expect(PanicMessage.contextCPU(in: oops, near: 1)?.pid == 107)
-        let lockup = ["watchdog: BUG: soft lockup - CPU#0 stuck for 6s! [init:100]", "Kernel panic - not syncing: softlockup: hung tasks"]
-        #expect(PanicMessage.find(in: lockup)?.message == "Kernel panic - not syncing: softlockup: hung tasks")
-        #expect(PanicMessage.find(in: ["BUG: kernel NULL pointer dereference, address: 0"])?.message == "BUG: kernel NULL pointer dereference, address: 0")
+        let lockup = [
+            "watchdog: BUG: soft lockup - CPU#0 stuck for 6s! [init:100]",
+            "Kernel panic - not syncing: softlockup: hung tasks",
+        ]
+        #expect(
+            PanicMessage.find(in: lockup)?.message == "Kernel panic - not syncing: softlockup: hung tasks")
+        #expect(
+            PanicMessage.find(in: ["BUG: kernel NULL pointer dereference, address: 0"])?.message
+                == "BUG: kernel NULL pointer dereference, address: 0")
         #expect(PanicMessage.find(in: ["all quiet"]) == nil)
     }
 
@@ -59,6 +68,8 @@ struct VMCoreInfoTests {
         #expect(DmesgFormatter.stamp(123_456_789_012_345) == "[123456.789012] ")
         let record = KernelLogRecord(timestampNanoseconds: 1_000, text: Array("a\tb\u{1b}c\nnext".utf8))
         #expect(DmesgFormatter().format([record]) == "[    0.000001] a\tb.c\n               next\n")
-        #expect(DmesgFormatter().format([KernelLogRecord(timestampNanoseconds: 5, text: [], isDataless: true)]) == "\n")
+        #expect(
+            DmesgFormatter().format([KernelLogRecord(timestampNanoseconds: 5, text: [], isDataless: true)])
+                == "\n")
     }
 }

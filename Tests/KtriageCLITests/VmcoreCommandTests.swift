@@ -21,7 +21,10 @@ private func runKtriage(_ arguments: [String]) throws -> (status: Int32, stdout:
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: stdout, as: UTF8.self),
+        String(decoding: stderr, as: UTF8.self)
+    )
 }
 
 private func temporaryDump(_ bytes: [UInt8], name: String) throws -> String {
@@ -49,11 +52,15 @@ struct VmcoreCommandTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try runKtriage(["vmcore", "dmesg", path])
         #expect(result.status == 0)
-        #expect(result.stdout == "[    0.001000] hello\n[    0.002000] CPU: 0 PID: 99 Comm: sh\n[    0.003000] Kernel panic - not syncing: cli test\n")
+        #expect(
+            result.stdout
+                == "[    0.001000] hello\n[    0.002000] CPU: 0 PID: 99 Comm: sh\n[    0.003000] Kernel panic - not syncing: cli test\n"
+        )
         let caller = try runKtriage(["vmcore", "dmesg", path, "--caller-id"])
         #expect(caller.stdout.hasSuffix("[    0.003000] [    C0] Kernel panic - not syncing: cli test\n"))
         let wall = try runKtriage(["vmcore", "dmesg", path, "--wall-clock"])
-        #expect(wall.stdout.hasSuffix("[2023-11-14 22:13:20.000000 UTC] Kernel panic - not syncing: cli test\n"))
+        #expect(
+            wall.stdout.hasSuffix("[2023-11-14 22:13:20.000000 UTC] Kernel panic - not syncing: cli test\n"))
     }
 
     @Test func infoTableAndJSON() throws {
@@ -75,7 +82,9 @@ struct VmcoreCommandTests {
 
     @Test func systemMapSymbolizesRIP() throws {
         let path = try temporaryDump(ELFCoreWriter().write(kernel()), name: "map.elf")
-        let map = try temporaryDump(Array("ffffffff81000000 T _stext\nffffffff81000000 T do_thing\nffffffff81000100 T other\n".utf8), name: "System.map")
+        let map = try temporaryDump(
+            Array("ffffffff81000000 T _stext\nffffffff81000000 T do_thing\nffffffff81000100 T other\n".utf8),
+            name: "System.map")
         defer {
             try? FileManager.default.removeItem(atPath: path)
             try? FileManager.default.removeItem(atPath: map)

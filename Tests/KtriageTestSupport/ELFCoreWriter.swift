@@ -68,7 +68,10 @@ public struct ELFCoreWriter {
             section.zeros(16)
             out.put(section.bytes)
         }
-        func programHeader(_ type: UInt32, _ offset: UInt64, _ vaddr: UInt64, _ paddr: UInt64, _ size: UInt64, _ align: UInt64) {
+        func programHeader(
+            _ type: UInt32, _ offset: UInt64, _ vaddr: UInt64, _ paddr: UInt64, _ size: UInt64,
+            _ align: UInt64
+        ) {
             out.put(type)
             out.put(UInt32(type == 1 ? 7 : 0))
             out.put(offset)

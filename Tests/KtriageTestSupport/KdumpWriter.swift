@@ -84,8 +84,13 @@ public struct KdumpWriter {
         sub.put(UInt64(pageCount))
         sub.put(UInt64(version >= 6 ? pageCount : 0))
         image.replaceSubrange(block..<(block + sub.count), with: sub.bytes)
-        if version >= 3 { image.replaceSubrange(Int(vmcoreinfoOffset)..<(Int(vmcoreinfoOffset) + vmcoreinfo.count), with: vmcoreinfo) }
-        if version >= 4 { image.replaceSubrange(Int(noteOffset)..<(Int(noteOffset) + notes.count), with: notes) }
+        if version >= 3 {
+            image.replaceSubrange(
+                Int(vmcoreinfoOffset)..<(Int(vmcoreinfoOffset) + vmcoreinfo.count), with: vmcoreinfo)
+        }
+        if version >= 4 {
+            image.replaceSubrange(Int(noteOffset)..<(Int(noteOffset) + notes.count), with: notes)
+        }
         let bitmapStart = (1 + subHeaderBlocks) * block
         var dumped: [UInt64] = []
         for pfn in 0..<UInt64(pageCount) {

@@ -10,7 +10,10 @@ extension SyntheticKernel {
         /// Lockless ring: leave the descriptor in the reserved state (not committed).
         public var reserved: Bool
 
-        public init(_ nanoseconds: UInt64, _ text: String, caller: UInt32 = 1, dataless: Bool = false, reserved: Bool = false) {
+        public init(
+            _ nanoseconds: UInt64, _ text: String, caller: UInt32 = 1, dataless: Bool = false,
+            reserved: Bool = false
+        ) {
             self.nanoseconds = nanoseconds
             self.text = text
             self.caller = caller
@@ -27,7 +30,8 @@ extension SyntheticKernel {
     ///   - firstLpos: logical position of the first data block (choose one near a multiple of the
     ///     ring size to make a block wrap to offset 0).
     public func addPrintkRingBuffer(
-        _ entries: [LogEntry], countBits: Int = 5, sizeBits: Int = 10, firstID: UInt64 = 0, firstLpos: UInt64 = 0
+        _ entries: [LogEntry], countBits: Int = 5, sizeBits: Int = 10, firstID: UInt64 = 0,
+        firstLpos: UInt64 = 0
     ) {
         let count = 1 << countBits
         let size = UInt64(1) << sizeBits
@@ -97,15 +101,21 @@ extension SyntheticKernel {
         vmcoreinfo += [
             "SYMBOL(prb)=\(String(imageAddress(pointer), radix: 16))",
             "SIZE(printk_ringbuffer)=\(ringSize)", "OFFSET(printk_ringbuffer.desc_ring)=0",
-            "OFFSET(printk_ringbuffer.text_data_ring)=\(descRingSize)", "OFFSET(printk_ringbuffer.fail)=\(descRingSize + 4 * w)",
-            "SIZE(prb_desc_ring)=\(descRingSize)", "OFFSET(prb_desc_ring.count_bits)=0", "OFFSET(prb_desc_ring.descs)=\(w)",
+            "OFFSET(printk_ringbuffer.text_data_ring)=\(descRingSize)",
+            "OFFSET(printk_ringbuffer.fail)=\(descRingSize + 4 * w)",
+            "SIZE(prb_desc_ring)=\(descRingSize)", "OFFSET(prb_desc_ring.count_bits)=0",
+            "OFFSET(prb_desc_ring.descs)=\(w)",
             "OFFSET(prb_desc_ring.infos)=\(2 * w)", "OFFSET(prb_desc_ring.head_id)=\(3 * w)",
             "OFFSET(prb_desc_ring.tail_id)=\(4 * w)",
-            "SIZE(prb_desc)=\(descSize)", "OFFSET(prb_desc.state_var)=0", "OFFSET(prb_desc.text_blk_lpos)=\(w)",
-            "SIZE(prb_data_blk_lpos)=\(2 * w)", "OFFSET(prb_data_blk_lpos.begin)=0", "OFFSET(prb_data_blk_lpos.next)=\(w)",
+            "SIZE(prb_desc)=\(descSize)", "OFFSET(prb_desc.state_var)=0",
+            "OFFSET(prb_desc.text_blk_lpos)=\(w)",
+            "SIZE(prb_data_blk_lpos)=\(2 * w)", "OFFSET(prb_data_blk_lpos.begin)=0",
+            "OFFSET(prb_data_blk_lpos.next)=\(w)",
             "SIZE(printk_info)=88", "OFFSET(printk_info.seq)=0", "OFFSET(printk_info.ts_nsec)=8",
-            "OFFSET(printk_info.text_len)=16", "OFFSET(printk_info.caller_id)=20", "OFFSET(printk_info.dev_info)=24",
-            "SIZE(prb_data_ring)=\(4 * w)", "OFFSET(prb_data_ring.size_bits)=0", "OFFSET(prb_data_ring.data)=\(w)",
+            "OFFSET(printk_info.text_len)=16", "OFFSET(printk_info.caller_id)=20",
+            "OFFSET(printk_info.dev_info)=24",
+            "SIZE(prb_data_ring)=\(4 * w)", "OFFSET(prb_data_ring.size_bits)=0",
+            "OFFSET(prb_data_ring.data)=\(w)",
             "OFFSET(prb_data_ring.head_lpos)=\(2 * w)", "OFFSET(prb_data_ring.tail_lpos)=\(3 * w)",
             "SIZE(atomic_long_t)=\(w)", "OFFSET(atomic_long_t.counter)=0",
         ]

@@ -27,14 +27,17 @@ public final class SyntheticKernel {
     ///   - megabytes: RAM size.
     ///   - imageStart: physical address of the kernel "image" area (symbols live there).
     public init(
-        megabytes: Int = 4, fiveLevel: Bool = false, physBase: Int64 = 0, osRelease: String = "6.1.0-test", bits32: Bool = false
+        megabytes: Int = 4, fiveLevel: Bool = false, physBase: Int64 = 0, osRelease: String = "6.1.0-test",
+        bits32: Bool = false
     ) {
         memory = [UInt8](repeating: 0, count: megabytes << 20)
         self.fiveLevel = fiveLevel
         self.physBase = physBase
         wordSize = bits32 ? 4 : 8
         nextFree = 0x10_0000
-        vmcoreinfo = ["OSRELEASE=\(osRelease)", "BUILD-ID=0123456789abcdef0123456789abcdef01234567", "PAGESIZE=4096"]
+        vmcoreinfo = [
+            "OSRELEASE=\(osRelease)", "BUILD-ID=0123456789abcdef0123456789abcdef01234567", "PAGESIZE=4096",
+        ]
         if !bits32 { buildPageTables() }
     }
 
@@ -53,7 +56,11 @@ public final class SyntheticKernel {
 
     /// Writes a pointer of the kernel's word size.
     public func writePointer(_ value: UInt64, at physical: UInt64) {
-        if wordSize == 4 { write(UInt32(truncatingIfNeeded: value), at: physical) } else { write(value, at: physical) }
+        if wordSize == 4 {
+            write(UInt32(truncatingIfNeeded: value), at: physical)
+        } else {
+            write(value, at: physical)
+        }
     }
 
     /// Allocates zeroed, page-aligned physical memory.
@@ -127,7 +134,9 @@ public final class SyntheticKernel {
     /// Adds `init_uts_ns` with the given fields.
     public func addUtsname(_ fields: [String]) {
         let at = allocate(bytes: 6 * 65)
-        for (index, field) in fields.prefix(6).enumerated() { write(Array(field.utf8.prefix(64)), at: at + UInt64(index * 65)) }
+        for (index, field) in fields.prefix(6).enumerated() {
+            write(Array(field.utf8.prefix(64)), at: at + UInt64(index * 65))
+        }
         vmcoreinfo.append("SYMBOL(init_uts_ns)=\(String(imageAddress(at), radix: 16))")
         vmcoreinfo.append("OFFSET(uts_namespace.name)=0")
     }
@@ -151,7 +160,8 @@ public final class SyntheticKernel {
         var bytes = [UInt8](repeating: 0, count: 144)
         bytes.replaceSubrange(24..<28, with: littleEndian(UInt32(bitPattern: pid)))
         for (index, value) in registers.prefix(17).enumerated() {
-            bytes.replaceSubrange((72 + index * 4)..<(76 + index * 4), with: littleEndian(UInt32(truncatingIfNeeded: value)))
+            bytes.replaceSubrange(
+                (72 + index * 4)..<(76 + index * 4), with: littleEndian(UInt32(truncatingIfNeeded: value)))
         }
         return bytes
     }
@@ -170,8 +180,10 @@ public final class SyntheticKernel {
     public func notes(alignment: Int = 4) -> [UInt8] {
         var blob: [UInt8] = []
         for cpu in cpus {
-            let descriptor = wordSize == 4
-                ? Self.prstatus32(pid: cpu.pid, registers: cpu.registers) : Self.prstatus(pid: cpu.pid, registers: cpu.registers)
+            let descriptor =
+                wordSize == 4
+                ? Self.prstatus32(pid: cpu.pid, registers: cpu.registers)
+                : Self.prstatus(pid: cpu.pid, registers: cpu.registers)
             blob += Self.note(name: "CORE", type: 1, descriptor: descriptor, alignment: alignment)
         }
         blob += Self.note(name: "VMCOREINFO", type: 0, descriptor: vmcoreinfoText, alignment: alignment)

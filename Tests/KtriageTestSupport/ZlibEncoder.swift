@@ -26,7 +26,10 @@ public enum ZlibEncoder {
         writer.writeHuffman(0, length: 7)  // end of block (256)
         writer.flush()
         let checksum = adler32(data)
-        writer.bytes += [UInt8(checksum >> 24), UInt8((checksum >> 16) & 0xff), UInt8((checksum >> 8) & 0xff), UInt8(checksum & 0xff)]
+        writer.bytes += [
+            UInt8(checksum >> 24), UInt8((checksum >> 16) & 0xff), UInt8((checksum >> 8) & 0xff),
+            UInt8(checksum & 0xff),
+        ]
         return writer.bytes
     }
 
@@ -39,14 +42,21 @@ public enum ZlibEncoder {
         }
     }
 
-    static let lengthBases = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    static let lengthBases = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163,
+        195, 227, 258,
+    ]
+    static let lengthExtra = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
 
     static func writeLength(_ length: Int, into writer: inout BitWriter) {
         var code = lengthBases.count - 1
         while lengthBases[code] > length { code -= 1 }
         writeLiteral(257 + code, into: &writer)
-        if lengthExtra[code] > 0 { writer.write(UInt32(length - lengthBases[code]), count: lengthExtra[code]) }
+        if lengthExtra[code] > 0 {
+            writer.write(UInt32(length - lengthBases[code]), count: lengthExtra[code])
+        }
     }
 
     public static func adler32(_ data: [UInt8]) -> UInt32 {
