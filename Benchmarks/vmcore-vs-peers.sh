@@ -49,8 +49,8 @@ for d in "lkdtm-bug-smp2/vmcore.kdump-zlib" "lkdtm-bug-smp2/vmcore.kdump-zlib.re
     "lkdtm-softlockup/vmcore.kdump-zlib" "$TMP/elf" "$TMP/elf-paging"; do
     case $d in /*) f=$d ;; *) f=$V/$d ;; esac
     kt=$(mean_ms "$KT" vmcore dmesg "$f")
-    if vmcore-dmesg "$f" >/dev/null 2>&1; then vd="$(mean_ms vmcore-dmesg "$f")"; else vd=fails; fi
-    if md_dmesg "$f" >/dev/null 2>&1; then md="$(mean_ms md_dmesg "$f")"; else md=fails; fi
+    if vmcore-dmesg "$f" >/dev/null 2>&1; then vd="$(mean_ms vmcore-dmesg "$f")us"; else vd=fails; fi
+    if md_dmesg "$f" >/dev/null 2>&1; then md="$(mean_ms md_dmesg "$f")us"; else md=fails; fi
     printf '%-52s %8sus %10s %10s %10sKB\n' "$(basename "$(dirname "$f")")/$(basename "$f")" "$kt" "$vd" "$md" "$(rss_kb "$KT" vmcore dmesg "$f")"
 done
 echo

@@ -2,19 +2,30 @@
 /// `PANIC:` — without the crash-report parser (that richer record is a separate seam, see
 /// `VmcoreSummary.crashRecord`).
 ///
-/// Order (each pass over all lines; the first hit wins):
-/// 1. a fatal exception header: `kernel BUG at …`, `general protection fault…`, `double fault:`,
-///    `divide error:`, `stack segment:` (crash reports the BUG line, not the later
-///    `Kernel panic - not syncing: Fatal exception`);
-/// 2. `Kernel panic - not syncing: …`;
-/// 3. the first `BUG: `, `Oops: `, `Unable to handle kernel`, `WARNING: ` line.
+/// Passes, in crash's order (crash `task.c` `get_panicmsg`; each pass scans all lines and the first
+/// line holding one of the pass's markers wins; the message runs from the marker to the line end):
+/// 1. `general protection fault: `, `double fault: `, `divide error: `, `stack segment: `;
+/// 2. `SysRq : Netdump`, `SysRq : Crash`, `SysRq : Trigger a crash` (the pre-5.x spelling);
+/// 3. `Kernel panic: `, `Kernel panic - `, `Kernel BUG at`, `kernel BUG at`,
+///    `Unable to handle kernel paging request`, `Unable to handle kernel NULL pointer dereference`,
+///    `BUG: unable to handle kernel `, `[Hardware Error]: `, `Bad mode in ` — so an oops's
+///    `kernel BUG at …` line wins over the later `Kernel panic - not syncing: Fatal exception`;
+/// 4. `Oops: `;
+/// 5. (ktriage's fallback where crash shows nothing) the first `BUG: ` or `WARNING: ` line.
 public enum PanicMessage {
-    static let fatalHeaders = [
-        "kernel BUG at ", "Kernel BUG at ", "general protection fault", "double fault: ", "divide error: ",
-        "stack segment: ",
+    static let passes: [[String]] = [
+        ["general protection fault: ", "double fault: ", "divide error: ", "stack segment: "],
+        ["SysRq : Netdump", "SysRq : Crash", "SysRq : Trigger a crash"],
+        [
+            "Kernel panic: ", "Kernel panic - ", "Kernel BUG at", "kernel BUG at",
+            "Unable to handle kernel paging request",
+            "Unable to handle kernel NULL pointer dereference", "BUG: unable to handle kernel ",
+            "[Hardware Error]: ",
+            "Bad mode in ",
+        ],
+        ["Oops: "],
+        ["BUG: ", "WARNING: "],
     ]
-    static let panicHeader = "Kernel panic - not syncing: "
-    static let otherHeaders = ["BUG: ", "Oops: ", "Unable to handle kernel ", "WARNING: "]
 
     /// The log as lines (records split at `\n`).
     public static func lines(of records: [KernelLogRecord]) -> [String] {
@@ -29,22 +40,12 @@ public enum PanicMessage {
 
     /// The panic message and the index of its line, if any.
     public static func find(in lines: [String]) -> (message: String, line: Int)? {
-        for (index, line) in lines.enumerated() {
-            for header in fatalHeaders {
-                if let range = line.firstRange(of: header) {
-                    return (String(line[range.lowerBound...]), index)
-                }
-            }
-        }
-        for (index, line) in lines.enumerated() {
-            if let range = line.firstRange(of: panicHeader) {
-                return (String(line[range.lowerBound...]), index)
-            }
-        }
-        for (index, line) in lines.enumerated() {
-            for header in otherHeaders {
-                if let range = line.firstRange(of: header) {
-                    return (String(line[range.lowerBound...]), index)
+        for markers in passes {
+            for (index, line) in lines.enumerated() {
+                for marker in markers {
+                    if let range = line.firstRange(of: marker) {
+                        return (String(line[range.lowerBound...]), index)
+                    }
                 }
             }
         }

@@ -73,3 +73,24 @@ struct VMCoreInfoTests {
                 == "\n")
     }
 }
+
+@Suite("Panic message passes")
+struct PanicMessagePassTests {
+    @Test("general protection fault beats a later panic; sysrq (old spelling) beats panic; Oops is late")
+    func order() {
+        #expect(
+            PanicMessage.find(in: [
+                "general protection fault: 0000 [#1] SMP", "Kernel panic - not syncing: Fatal exception",
+            ])?
+            .message == "general protection fault: 0000 [#1] SMP")
+        #expect(
+            PanicMessage.find(in: ["Kernel panic - not syncing: x", "SysRq : Trigger a crash"])?.message
+                == "SysRq : Trigger a crash")
+        #expect(
+            PanicMessage.find(in: [
+                "Oops: 0002 [#1] PREEMPT SMP", "Kernel panic - not syncing: Fatal exception",
+            ])?.message
+                == "Kernel panic - not syncing: Fatal exception")
+        #expect(PanicMessage.find(in: ["x", "Oops: 0002 [#1]"])?.message == "Oops: 0002 [#1]")
+    }
+}
