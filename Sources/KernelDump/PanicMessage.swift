@@ -68,13 +68,17 @@ public enum PanicMessage {
         return nil
     }
 
-    /// Parses `CPU: 1 PID: 108 Comm: …`.
+    /// Parses `CPU: 1 PID: 108 Comm: …` (and 6.10+'s `CPU: 1 UID: 0 PID: 108 Comm: …`).
     static func parseContext(_ line: String) -> (cpu: Int, pid: Int)? {
         guard let cpuRange = line.firstRange(of: "CPU: ") else { return nil }
         let rest = line[cpuRange.upperBound...]
         let cpuDigits = rest.prefix { $0.isNumber }
         guard let cpu = Int(cpuDigits) else { return nil }
-        let afterCPU = rest.dropFirst(cpuDigits.count)
+        var afterCPU = rest.dropFirst(cpuDigits.count)
+        if afterCPU.hasPrefix(" UID: ") {
+            let uidDigits = afterCPU.dropFirst(6).prefix { $0.isNumber }
+            afterCPU = afterCPU.dropFirst(6 + uidDigits.count)
+        }
         guard afterCPU.hasPrefix(" PID: ") else { return nil }
         let pidDigits = afterCPU.dropFirst(6).prefix { $0.isNumber }
         guard let pid = Int(pidDigits) else { return nil }

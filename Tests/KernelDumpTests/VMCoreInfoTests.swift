@@ -92,5 +92,8 @@ struct PanicMessagePassTests {
             ])?.message
                 == "Kernel panic - not syncing: Fatal exception")
         #expect(PanicMessage.find(in: ["x", "Oops: 0002 [#1]"])?.message == "Oops: 0002 [#1]")
+        let newer = ["Kernel panic - not syncing: x", "CPU: 3 UID: 0 PID: 77 Comm: sh Not tainted 6.12.0 #1"]
+        #expect(PanicMessage.contextCPU(in: newer, near: 0)?.cpu == 3)
+        #expect(PanicMessage.contextCPU(in: newer, near: 0)?.pid == 77)
     }
 }
