@@ -27,7 +27,9 @@ public struct CPUState: Sendable, Equatable {
 
     /// The value of one register by name.
     public func register(_ name: String) -> UInt64? { registers.first { $0.name == name }?.value }
+    /// `rip` (or i386 `eip`).
     public var instructionPointer: UInt64? { register("rip") ?? register("eip") }
+    /// `rsp` (or i386 `esp`).
     public var stackPointer: UInt64? { register("rsp") ?? register("esp") }
 
     /// i386 `user_regs_struct` order (ELF32 x86 dumps).

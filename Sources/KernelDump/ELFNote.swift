@@ -11,6 +11,7 @@ public struct ELFNote: Sendable, Equatable {
     /// Offset of the descriptor in the dump file (logical offset for flattened streams).
     public var descriptorOffset: UInt64
 
+    /// `NT_PRSTATUS`.
     public static let prstatus: UInt32 = 1
 }
 

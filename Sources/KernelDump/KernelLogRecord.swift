@@ -44,7 +44,9 @@ public enum KernelLogLayout: String, Sendable, Codable {
 
 /// The kernel log read from a dump, with what could not be read.
 public struct KernelLogExtract: Sendable, Equatable {
+    /// The buffer layout that was read.
     public var layout: KernelLogLayout
+    /// The records, oldest first.
     public var records: [KernelLogRecord]
     /// Problems met while walking (corrupt records skipped, walk cut short); empty when clean.
     public var problems: [String]

@@ -38,8 +38,11 @@ public struct VMCoreInfo: Sendable, Equatable {
     /// The raw value of `key` (first occurrence).
     public subscript(key: String) -> String? { lookup[key] }
 
+    /// `OSRELEASE` (`uname -r`).
     public var osRelease: String? { lookup["OSRELEASE"] }
+    /// `BUILD-ID` (5.9+).
     public var buildID: String? { lookup["BUILD-ID"] }
+    /// `PAGESIZE`.
     public var pageSize: Int? { lookup["PAGESIZE"].flatMap { Int($0) } }
     /// `CRASHTIME`, seconds since the epoch.
     public var crashTime: Int64? { lookup["CRASHTIME"].flatMap { Int64($0) } }

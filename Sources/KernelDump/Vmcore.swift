@@ -17,7 +17,9 @@ public final class Vmcore {
         case flattenedKdump = "kdump-compressed (makedumpfile flattened)"
     }
 
+    /// The path as given.
     public let path: String
+    /// The container format, from the magic.
     public let format: Format
     /// All notes (ELF `PT_NOTE`s, or the kdump note blob).
     public let notes: [ELFNote]
@@ -38,6 +40,7 @@ public final class Vmcore {
     let elf: ELFDump?
     /// `phys_base` in use and where it came from.
     public let physBase: UInt64
+    /// Where `physBase` came from.
     public let physBaseSource: String
     private var memoryStorage: KernelMemory?
 
@@ -203,8 +206,11 @@ public final class Vmcore {
 
     /// Dump level (kdump sub-header), compression names, and the kdump header's CPU fields.
     public var dumpLevel: Int? { kdump.map { Int($0.header.dumpLevel) } }
+    /// Compression methods flagged in the kdump header.
     public var compression: [String] { kdump?.compressionNames ?? [] }
+    /// kdump header `nr_cpus`.
     public var headerCPUCount: Int? { kdump.map { Int($0.header.cpuCount) } }
+    /// kdump header `current_cpu` (QEMU and makedumpfile leave 0: not the crashing CPU).
     public var headerCurrentCPU: Int? { kdump.map { Int($0.header.currentCPU) } }
     /// kdump header `timestamp` (seconds since the epoch), when set (QEMU leaves it 0).
     public var headerTimestamp: Int64? {
@@ -213,6 +219,7 @@ public final class Vmcore {
     }
     /// ELF `PT_LOAD` count (ELF only) and whether they carry kernel virtual addresses.
     public var loadSegmentCount: Int? { elf?.loadCount }
+    /// Whether the ELF `PT_LOAD`s carry kernel virtual addresses.
     public var loadSegmentsHaveVirtualAddresses: Bool? { elf?.hasVirtualAddresses }
     /// kdump header version.
     public var kdumpHeaderVersion: Int? { kdump.map { Int($0.header.version) } }

@@ -1,11 +1,15 @@
 /// What `ktriage vmcore info` reports about a dump: container, kernel identity, CPUs, the panic
 /// message, and every VMCOREINFO key. Codable, for `--format json`.
 public struct VmcoreSummary: Sendable, Codable, Equatable {
+    /// One CPU's state from its `NT_PRSTATUS` note.
     public struct CPU: Sendable, Codable, Equatable {
+        /// CPU number (note order).
         public var cpu: Int
+        /// `pr_pid` as stored (QEMU stores the vCPU number + 1 here).
         public var pid: Int32
-        /// `0x…` hex.
+        /// Instruction pointer, `0x…` hex.
         public var rip: String?
+        /// Stack pointer, `0x…` hex.
         public var rsp: String?
         /// All registers, `user_regs_struct` order.
         public var registers: [Register]
@@ -17,7 +21,9 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         public var ripSymbol: String?
     }
 
+    /// One register: `user_regs_struct` name and value.
     public struct Register: Sendable, Codable, Equatable {
+        /// `rip`, `rsp`, `r15`, … (`eip`, … for i386).
         public var name: String
         /// `0x…` hex.
         public var value: String
@@ -26,8 +32,11 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     /// `0x` and lowercase hex digits.
     public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
+    /// One VMCOREINFO line, as written.
     public struct Entry: Sendable, Codable, Equatable {
+        /// `OSRELEASE`, `SYMBOL(prb)`, `NUMBER(phys_base)`, …
         public var key: String
+        /// The value text, unparsed (hex for SYMBOL, decimal or hex for NUMBER).
         public var value: String
     }
 
@@ -37,9 +46,13 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     /// `CrashReportParser.parse(text:source: .vmcore)` once that parser is merged (issue 4 depends
     /// on the parser's branch; KernelDump does not call it yet).
     public struct CrashRecord: Sendable, Codable, Equatable {
+        /// Crash kind (BUG, WARNING, PANIC, …).
         public var kind: String?
+        /// syzbot-style title.
         public var title: String?
+        /// The guilty frame's function.
         public var guiltyFrame: String?
+        /// Creates a record.
         public init(kind: String? = nil, title: String? = nil, guiltyFrame: String? = nil) {
             self.kind = kind
             self.title = title
@@ -47,44 +60,69 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         }
     }
 
+    /// The dump's path as given.
     public var path: String
+    /// Container format (`Vmcore.Format` raw value).
     public var format: String
+    /// kdump-compressed header version (1–6).
     public var kdumpHeaderVersion: Int?
+    /// Page compression flagged in the kdump header (`zlib`, `lzo`, `snappy`, `zstd`).
     public var compression: [String]
+    /// makedumpfile dump level (kdump sub-header): 31 excludes zero, cache, user and free pages.
     public var dumpLevel: Int?
+    /// ELF `PT_LOAD` count.
     public var elfLoadSegments: Int?
+    /// Part of the dump is missing (incomplete flag, truncated file).
     public var incomplete: Bool
     /// What is missing or suspicious, in words.
     public var notes: [String]
 
+    /// Kernel release (`OSRELEASE`, else utsname).
     public var release: String?
+    /// utsname version (`#1 SMP PREEMPT_DYNAMIC …`), from `init_uts_ns` or the kdump header.
     public var version: String?
+    /// utsname machine (`x86_64`).
     public var machine: String?
+    /// utsname nodename.
     public var nodename: String?
+    /// `BUILD-ID` (5.9+).
     public var buildID: String?
+    /// Page size in bytes.
     public var pageSize: Int
     /// `CRASHTIME` (seconds since the epoch), or the kdump header's timestamp when set.
     public var crashTime: Int64?
+    /// Where `crashTime` came from.
     public var crashTimeSource: String?
-    /// `0x…` hex.
+    /// `KERNELOFFSET` (KASLR slide), `0x…` hex.
     public var kernelOffset: String?
-    /// `0x…` hex.
+    /// `phys_base` in use, `0x…` hex.
     public var physBase: String
+    /// Where `physBase` came from (VMCOREINFO is preferred over QEMU's kdump header).
     public var physBaseSource: String
+    /// x86-64 paging levels (4 or 5).
     public var pagingLevels: Int
 
+    /// CPUs with a `NT_PRSTATUS` note (else the kdump header's `nr_cpus`).
     public var cpuCount: Int
+    /// The CPU that crashed, when it can be told.
     public var crashingCPU: Int?
+    /// How `crashingCPU` was decided.
     public var crashingCPUReason: String?
+    /// Every CPU's pid and registers.
     public var cpus: [CPU]
 
+    /// The panic message as crash's `sys` shows it (`PanicMessage`).
     public var panicMessage: String?
+    /// printk buffer layout read (`KernelLogLayout` raw value).
     public var logLayout: String?
+    /// Number of log records read.
     public var logRecords: Int?
     /// Why the log could not be read, or what was skipped.
     public var logProblems: [String]
+    /// The crash record (SEAM: filled by the CLI from KernelLog's parser once merged).
     public var crashRecord: CrashRecord?
 
+    /// Every VMCOREINFO key and value, in order.
     public var vmcoreinfo: [Entry]
 
     /// Builds the summary; reading the log is attempted and its failure recorded, not thrown.
