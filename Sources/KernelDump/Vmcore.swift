@@ -57,17 +57,7 @@ public final class Vmcore {
                 message: "file has \(head.count) bytes, too short for any dump format")
         }
         var flattened: FlattenedIndex?
-        var format: Format
-        if head.prefix(4).elementsEqual([0x7f, 0x45, 0x4c, 0x46]) {
-            format = head.count > 4 && head[4] == 1 ? .elf32 : .elf64
-        } else if FlattenedIndex.matches(head) {
-            flattened = try FlattenedIndex(bytes: head, path: path)
-            format = .flattenedKdump
-        } else if head.prefix(8).elementsEqual(KdumpCompressedDump.signature)
-            || head.prefix(8).elementsEqual(KdumpCompressedDump.oldSignature)
-        {
-            format = .kdumpCompressed
-        } else {
+        guard let format = Self.detect(head) else {
             let magic = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
             throw VmcoreError(
                 path: path, offset: 0, field: "magic",
@@ -75,6 +65,7 @@ public final class Vmcore {
                     "bytes \(magic) are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream"
             )
         }
+        if format == .flattenedKdump { flattened = try FlattenedIndex(bytes: head, path: path) }
         let bytes = DumpBytes(file: file, flattened: flattened)
         self.bytes = bytes
         self.format = format
@@ -167,6 +158,22 @@ public final class Vmcore {
                 "the kdump sub-header's phys_base 0x\(String(kdump.header.physBase, radix: 16)) disagrees with VMCOREINFO's \(number); using VMCOREINFO (QEMU writes it wrongly under KASLR)"
             )
         }
+    }
+
+    /// The container format a file starting with `head` would have, by magic; `nil` when it is
+    /// not a dump (so `scan`/`group` can tell vmcores from logs by their first 16 bytes). An ELF
+    /// file is reported whatever its type; opening checks for `ET_CORE`.
+    public static func detect(_ head: UnsafeRawBufferPointer) -> Format? {
+        if head.prefix(4).elementsEqual([0x7f, 0x45, 0x4c, 0x46]) {
+            return head.count > 4 && head[4] == 1 ? .elf32 : .elf64
+        }
+        if FlattenedIndex.matches(head) { return .flattenedKdump }
+        if head.prefix(8).elementsEqual(KdumpCompressedDump.signature)
+            || head.prefix(8).elementsEqual(KdumpCompressedDump.oldSignature)
+        {
+            return .kdumpCompressed
+        }
+        return nil
     }
 
     /// Reader for the crashed kernel's virtual memory.

@@ -97,3 +97,16 @@ struct PanicMessagePassTests {
         #expect(PanicMessage.contextCPU(in: newer, near: 0)?.pid == 77)
     }
 }
+
+@Suite("Format detection")
+struct DetectTests {
+    @Test func magic() {
+        func detect(_ bytes: [UInt8]) -> Vmcore.Format? { bytes.withUnsafeBytes { Vmcore.detect($0) } }
+        #expect(detect([0x7f, 0x45, 0x4c, 0x46, 2, 1]) == .elf64)
+        #expect(detect([0x7f, 0x45, 0x4c, 0x46, 1, 1]) == .elf32)
+        #expect(detect(Array("KDUMP   ".utf8) + [6, 0, 0, 0]) == .kdumpCompressed)
+        #expect(detect(Array("DISKDUMP".utf8)) == .kdumpCompressed)
+        #expect(detect(Array("makedumpfile".utf8) + [0, 0, 0, 0]) == .flattenedKdump)
+        #expect(detect(Array("[    0.000000] Linux version".utf8)) == nil)
+    }
+}
