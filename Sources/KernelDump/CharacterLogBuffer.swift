@@ -68,7 +68,8 @@ struct CharacterLogBuffer {
     /// Splits `<N>[sec.usec] text` lines into records.
     static func split(_ text: [UInt8]) -> [KernelLogRecord] {
         var records: [KernelLogRecord] = []
-        for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+        for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        where records.count < VmcoreLimits.maxLogRecords {
             var rest = line[...]
             var level: UInt8?
             if rest.count >= 3, rest.first == UInt8(ascii: "<"),

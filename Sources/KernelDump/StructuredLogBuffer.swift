@@ -104,6 +104,10 @@ struct StructuredLogBuffer {
                     text: Array(data[textStart..<(textStart + textLength)]),
                     callerID: caller))
             index += recordLength
+            if records.count >= VmcoreLimits.maxLogRecords {
+                problems.append("stopped after \(records.count) records (limit)")
+                break
+            }
             if index == length, next != length {
                 // Exactly full: the next record starts at 0 without a marker.
                 if wrapped { break }

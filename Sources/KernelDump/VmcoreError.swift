@@ -45,7 +45,7 @@ public enum VmcoreLimits {
     /// Most descriptors (`2^count_bits`) in a printk descriptor ring (one per 32 text bytes by default).
     public static let maxDescriptorCount = 1 << 21
     /// Most log records produced from one dump (bounds every ring walk, with cycle detection).
-    public static let maxLogRecords = 4_000_000
+    public static let maxLogRecords = 1 << 20
     /// Most physical pages kept decompressed in the page cache.
     public static let pageCacheCapacity = 512
     /// Largest single virtual read (descriptor arrays are read record by record instead).
