@@ -89,6 +89,16 @@ public struct DmesgFormatter: Sendable {
             + String(repeating: "0", count: max(0, 6 - fractionText.count)) + fractionText + " UTC] "
     }
 
+    /// `YYYY-MM-DD hh:mm:ss UTC` for seconds since the epoch (no Foundation needed).
+    public static func utcTime(seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds &- 86_399) / 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let secondOfDay = seconds &- days &* 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return
+            "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) UTC"
+    }
+
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days).
     static func civilDate(daysSinceEpoch days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468

@@ -74,6 +74,8 @@ final class ELFDump: PhysicalMemory {
         }
         var physical: [Segment] = []
         var virtual: [Segment] = []
+        physical.reserveCapacity(headers.count)
+        virtual.reserveCapacity(headers.count)
         var notes: [ELFImage.ProgramHeader] = []
         var missing: UInt64 = 0
         let fileSize = UInt64(bytes.file.bytes.count)
@@ -107,14 +109,24 @@ final class ELFDump: PhysicalMemory {
             }
         }
         loadCount = physical.count
-        physical.sort { $0.start < $1.start }
-        virtual.sort { $0.start < $1.start }
+        // QEMU and the kernel write PT_LOADs in address order: sort only when needed.
+        if !Self.isSorted(physical) { physical.sort { $0.start < $1.start } }
+        if !Self.isSorted(virtual) { virtual.sort { $0.start < $1.start } }
         self.physical = physical
         self.virtual = virtual
         physicalMaxEnd = Self.runningMax(physical)
         virtualMaxEnd = Self.runningMax(virtual)
         noteSegments = notes
         missingBytes = missing
+    }
+
+    private static func isSorted(_ segments: [Segment]) -> Bool {
+        var previous: UInt64 = 0
+        for segment in segments {
+            if segment.start < previous { return false }
+            previous = segment.start
+        }
+        return true
     }
 
     private static func runningMax(_ segments: [Segment]) -> [UInt64] {

@@ -49,7 +49,8 @@ public final class Vmcore {
     public init(path: String) throws {
         self.path = path
         let file = try MappedFile(path: path)
-        file.adviseRandomAccess()
+        // No MADV_RANDOM: it disables the kernel's fault-around, and headers, notes and descriptor
+        // tables are read sequentially.
         let head = file.bytes
         guard head.count >= 8 else {
             throw VmcoreError(

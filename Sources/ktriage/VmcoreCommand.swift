@@ -1,6 +1,39 @@
 import ArgumentParser
-import Foundation
 import KernelDump
+import KtriageBytes
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials  // JSONEncoder only; full Foundation (ICU) would slow every start
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes all of `bytes` to a file descriptor (1 = standard output, 2 = standard error).
+private func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) {
+    let array = Array(bytes)
+    array.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            guard let base = raw.baseAddress else { return }
+            let written = write(descriptor, base + offset, raw.count - offset)
+            if written <= 0 {
+                if written < 0 && errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}
+
+/// Pads `text` with spaces to `width` characters.
+private func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
 
 /// `ktriage vmcore info|dmesg`: metadata, registers and the kernel log of a vmcore, without vmlinux.
 struct VmcoreCommand: ParsableCommand {
@@ -62,14 +95,13 @@ struct VmcoreDmesgCommand: ParsableCommand {
         if wallClock {
             anchor = dump.vmcoreinfo?.crashTime ?? dump.headerTimestamp
             if anchor == nil {
-                FileHandle.standardError.write(
-                    Data(
-                        "ktriage: \(vmcore): no CRASHTIME in VMCOREINFO and no kdump header timestamp: printing seconds since boot\n"
-                            .utf8))
+                let warning =
+                    "ktriage: \(vmcore): no CRASHTIME in VMCOREINFO and no kdump header timestamp: printing seconds since boot\n"
+                writeAll(warning.utf8, to: 2)
             }
         }
         let text = DmesgFormatter(showCallerID: callerId, wallClockAnchor: anchor).format(log.records)
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeAll(text.utf8, to: 1)
         if log.isIncomplete { throw VmcoreIncomplete(path: vmcore, problems: log.problems) }
     }
 }
@@ -117,7 +149,7 @@ struct VmcoreInfoCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let data = try encoder.encode(summary)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            writeAll(Array(data) + [UInt8(ascii: "\n")], to: 1)
         case .table:
             print(Self.table(summary), terminator: "")
         }
@@ -126,7 +158,7 @@ struct VmcoreInfoCommand: ParsableCommand {
     static func table(_ s: VmcoreSummary) -> String {
         var out = ""
         func row(_ label: String, _ value: String?) {
-            out += label.padding(toLength: 14, withPad: " ", startingAt: 0) + (value ?? "unknown") + "\n"
+            out += padded(label, 14) + (value ?? "unknown") + "\n"
         }
         var format = s.format
         if let version = s.kdumpHeaderVersion { format += ", header v\(version)" }
@@ -142,9 +174,7 @@ struct VmcoreInfoCommand: ParsableCommand {
         row("Node:", s.nodename)
         row("Build ID:", s.buildID)
         if let time = s.crashTime {
-            let date = Date(timeIntervalSince1970: TimeInterval(time))
-            let formatter = ISO8601DateFormatter()
-            row("Crash time:", "\(formatter.string(from: date)) (\(s.crashTimeSource ?? ""))")
+            row("Crash time:", "\(DmesgFormatter.utcTime(seconds: time)) (\(s.crashTimeSource ?? ""))")
         } else {
             row("Crash time:", "not recorded (no CRASHTIME: the dump did not come through kexec)")
         }
@@ -159,7 +189,7 @@ struct VmcoreInfoCommand: ParsableCommand {
         for cpu in s.cpus {
             let mark = cpu.crashed ? "*" : " "
             let pid = cpu.logPID.map { "pid \($0)" } ?? "pid \(cpu.pid)"
-            var line = "  \(mark) CPU \(cpu.cpu)  \(pid)".padding(toLength: 22, withPad: " ", startingAt: 0)
+            var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
             line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
             if let symbol = cpu.ripSymbol { line += "  \(symbol)" }
             out += line + "\n"
@@ -190,12 +220,13 @@ struct SimpleSystemMap {
     var stext: UInt64?
 
     init(path: String) throws {
-        let text: String
+        let file: MappedFile
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            file = try MappedFile(path: path)
         } catch {
-            throw ValidationError("\(path): cannot read the System.map: \(error.localizedDescription)")
+            throw ValidationError("\(path): cannot read the System.map: \(error.message)")
         }
+        let text = String(decoding: file.bytes, as: UTF8.self)
         var entries: [(UInt64, String)] = []
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 2)
