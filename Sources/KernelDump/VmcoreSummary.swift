@@ -72,9 +72,11 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     public var dumpLevel: Int?
     /// ELF `PT_LOAD` count.
     public var elfLoadSegments: Int?
-    /// Part of the dump is missing (incomplete flag, truncated file).
+    /// Part of the dump is missing (incomplete flag, truncated file): see `missing`.
     public var incomplete: Bool
-    /// What is missing or suspicious, in words.
+    /// What the dump lacks, in words (empty for a whole dump).
+    public var missing: [String]
+    /// Remarks: header values overridden, fields unreadable, producer quirks.
     public var notes: [String]
 
     /// Kernel release (`OSRELEASE`, else utsname).
@@ -129,7 +131,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     /// - Returns: the summary and the log (when it could be read), so callers can parse it further.
     public static func make(_ dump: Vmcore) -> (VmcoreSummary, KernelLogExtract?) {
         let info = dump.vmcoreinfo
-        var notes = dump.missing + dump.remarks
+        var notes = dump.remarks
         let memoryUts: [String]?
         do {
             memoryUts = try dump.memoryUtsname()
@@ -194,7 +196,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         let summary = VmcoreSummary(
             path: dump.path, format: dump.format.rawValue, kdumpHeaderVersion: dump.kdumpHeaderVersion,
             compression: dump.compression, dumpLevel: dump.dumpLevel, elfLoadSegments: dump.loadSegmentCount,
-            incomplete: !dump.missing.isEmpty, notes: notes,
+            incomplete: !dump.missing.isEmpty, missing: dump.missing, notes: notes,
             release: info?.osRelease ?? pick(2), version: pick(3), machine: pick(4), nodename: pick(1),
             buildID: info?.buildID, pageSize: dump.pageSize, crashTime: crashTime,
             crashTimeSource: crashTimeSource,

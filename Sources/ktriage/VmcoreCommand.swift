@@ -115,7 +115,9 @@ struct VmcoreInfoCommand: ParsableCommand {
             (release, version, machine, build id, KASLR offset, phys_base, paging levels), crash \
             time, each CPU's pid and RIP/RSP with the crashing CPU marked, the panic message from \
             the log, and every VMCOREINFO key (JSON). With --system-map each RIP in the kernel image \
-            is symbolized (module addresses are not).
+            is symbolized (module addresses are not). When part of the dump is missing (truncated, \
+            incomplete) or the log cannot be read, what is there is printed, the reason goes to \
+            standard error as one line, and the exit status is non-zero.
 
             Examples:
               ktriage vmcore info /var/crash/vmcore
@@ -151,7 +153,11 @@ struct VmcoreInfoCommand: ParsableCommand {
             let data = try encoder.encode(summary)
             writeAll(Array(data) + [UInt8(ascii: "\n")], to: 1)
         case .table:
-            print(Self.table(summary), terminator: "")
+            writeAll(Self.table(summary).utf8, to: 1)
+        }
+        // A partial result: printed above, and said once more on standard error with a non-zero exit.
+        if !summary.missing.isEmpty || !summary.logProblems.isEmpty {
+            throw VmcoreIncomplete(path: vmcore, problems: summary.missing + summary.logProblems)
         }
     }
 
@@ -206,6 +212,7 @@ struct VmcoreInfoCommand: ParsableCommand {
                 "Crash:",
                 [record.kind, record.title, record.guiltyFrame].compactMap { $0 }.joined(separator: " | "))
         }
+        for missing in s.missing { row("Missing:", missing) }
         for note in s.notes { row("Note:", note) }
         row("VMCOREINFO:", "\(s.vmcoreinfo.count) keys (see --format json)")
         return out

@@ -116,7 +116,7 @@ struct BadInputTests {
     func unsupportedCompression(_ encoding: KdumpWriter.PageEncoding) throws {
         var writer = KdumpWriter()
         writer.encoding = encoding
-        let path = try TestPaths.write(writer.write(smallKernel()), name: "compress.kdump")
+        let path = try TestPaths.write(writer.write(smallKernel()), name: "compress-\(encoding).kdump")
         let vmcore = try Vmcore(path: path)
         let name = encoding == .flaggedLZO ? "lzo" : encoding == .flaggedSnappy ? "snappy" : "zstd"
         #expect(vmcore.compression == [name])
@@ -133,7 +133,7 @@ struct BadInputTests {
         let vmcore = try Vmcore(path: path)
         let (summary, _) = VmcoreSummary.make(vmcore)
         #expect(summary.incomplete)
-        #expect(summary.notes.contains { $0.contains("incomplete") })
+        #expect(summary.missing.contains { $0.contains("incomplete") })
         #expect(summary.release == "6.1.0-test")  // metadata is still there
         #expect(summary.version == "#1 SMP test")  // init_uts_ns is unwritten: the kdump header's utsname
         #expect(exercise(path)?.contains("the dump is incomplete") == true)

@@ -172,7 +172,7 @@ struct SharedVmcoreTests {
         #expect(summary.release == "6.1.0-56-amd64")
         #expect(summary.cpuCount == 2)
         #expect(summary.incomplete)
-        #expect(summary.notes.contains { $0.contains("dumped pages have no data in the file") })
+        #expect(summary.missing.contains { $0.contains("dumped pages have no data in the file") })
         #expect(!summary.logProblems.isEmpty)
     }
 }

@@ -106,6 +106,22 @@ struct VmcoreCommandTests {
         #expect(missing.stderr.contains("/nonexistent/vmcore"))
     }
 
+    @Test func partialResultsExitNonZero() throws {
+        var writer = KdumpWriter()
+        writer.writtenPages = 200
+        let path = try temporaryDump(writer.write(kernel()), name: "partial.kdump")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let info = try runKtriage(["vmcore", "info", path])
+        #expect(info.status != 0)
+        #expect(info.stdout.contains("Release:      6.1.0-cli"))
+        #expect(info.stdout.contains("Missing:"))
+        #expect(info.stderr.split(separator: "\n").count == 1)
+        #expect(info.stderr.contains("\(path): incomplete: "))
+        let dmesg = try runKtriage(["vmcore", "dmesg", path])
+        #expect(dmesg.status != 0)
+        #expect(dmesg.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func helpExplainsWithExamples() throws {
         for command in [["vmcore", "info", "--help"], ["vmcore", "dmesg", "--help"]] {
             let result = try runKtriage(command)
