@@ -139,6 +139,21 @@ struct BadInputTests {
         #expect(exercise(path)?.contains("the dump is incomplete") == true)
     }
 
+    @Test("ELF: e_flags incomplete bit and PT_LOAD data past the end are reported")
+    func elfIncomplete() throws {
+        var writer = ELFCoreWriter()
+        writer.incompleteFlag = true
+        let flagged = try TestPaths.open(writer.write(smallKernel()), name: "flagged.elf")
+        #expect(flagged.missing.contains { $0.contains("e_flags") })
+        var bytes = ELFCoreWriter().write(smallKernel())
+        bytes.removeLast(512 * 1024)  // the last 512 KiB of RAM
+        let cut = try TestPaths.open(bytes, name: "cut.elf")
+        #expect(cut.missing == ["524288 bytes of PT_LOAD data lie past the end of the file (truncated)"])
+        let (summary, _) = VmcoreSummary.make(cut)
+        #expect(summary.release == "6.1.0-test")
+        #expect(summary.logRecords == 10)  // the log lives below the cut
+    }
+
     @Test("excluded pages are named with their pfn")
     func excluded() throws {
         let kernel = smallKernel()
