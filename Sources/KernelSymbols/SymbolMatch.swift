@@ -1,0 +1,49 @@
+/// The symbol an address falls in, printed the way the kernel prints frames:
+/// `function+0xoff/0xsize [module]`.
+public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
+    /// The symbol's name as in the map.
+    public var name: String
+    /// The symbol's start at run time (KASLR offset or module base applied).
+    public var symbolAddress: UInt64
+    /// `address - symbolAddress`.
+    public var offset: UInt64
+    /// The distance to the next symbol: what the kernel prints after `/` (its kallsyms has no
+    /// sizes). 0 when the symbol is the last one and nothing bounds it.
+    public var size: UInt64
+    /// `st_size` when the symbol came from an ELF table with a size.
+    public var elfSize: UInt64?
+    /// The module for module symbols; `nil` for the kernel image.
+    public var module: String?
+    /// The `nm` type letter (`T` global text, `t` local text, `D`/`d` data, `B`/`b` bss, …).
+    public var type: Character
+    /// Several symbols carry this name (static functions in different files), so the name
+    /// alone does not say which one: show the address next to it.
+    public var nameIsShared: Bool
+
+    public init(
+        name: String, symbolAddress: UInt64, offset: UInt64, size: UInt64, elfSize: UInt64? = nil,
+        module: String? = nil, type: Character = "T", nameIsShared: Bool = false
+    ) {
+        self.name = name
+        self.symbolAddress = symbolAddress
+        self.offset = offset
+        self.size = size
+        self.elfSize = elfSize
+        self.module = module
+        self.type = type
+        self.nameIsShared = nameIsShared
+    }
+
+    /// The looked-up address.
+    public var address: UInt64 { symbolAddress &+ offset }
+
+    /// Code (`T t W w`), as opposed to data: only code addresses are worth naming in registers.
+    public var isText: Bool { type == "T" || type == "t" || type == "W" || type == "w" }
+
+    /// `name+0xoff/0xsize [module]`, the kernel's `%pS` format.
+    public var description: String {
+        var text = "\(name)+0x\(String(offset, radix: 16))/0x\(String(size, radix: 16))"
+        if let module { text += " [\(module)]" }
+        return text
+    }
+}
