@@ -37,12 +37,37 @@ extension SymbolTable {
             }
             parsed.append((String(fields[0]), base, size))
         }
-        guard !parsed.isEmpty else { throw SymbolFileError(path: path, message: "no modules listed") }
-        if parsed.allSatisfy({ $0.1 == 0 }) {
+        // An empty snapshot is valid: no modules were loaded.
+        if !parsed.isEmpty, parsed.allSatisfy({ $0.1 == 0 }) {
             throw SymbolFileError(
                 path: path,
                 message: "every module address is 0: read without permission to see addresses; copy it as root")
         }
         for (name, base, size) in parsed { setModuleBase(name, at: base, size: size) }
+    }
+}
+
+extension SymbolTable {
+    /// Takes the module symbols (and bases) of `other` — typically a kallsyms copy used next to a
+    /// System.map, which has no module symbols of its own.
+    public mutating func addModuleSymbols(from other: SymbolTable) {
+        for module in other.modules {
+            if let index = modules.firstIndex(where: { $0.name == module.name }) {
+                let base = modules[index].base
+                let size = modules[index].size
+                modules[index] = module
+                if module.base == nil { modules[index].base = base }
+                if module.size == nil { modules[index].size = size }
+            } else {
+                modules.append(module)
+            }
+        }
+    }
+}
+
+extension SymbolTable {
+    /// A module's load address, when known.
+    public func moduleBase(of name: String) -> UInt64? {
+        modules.first { $0.name == name }?.base
     }
 }

@@ -76,7 +76,9 @@ extension SymbolTable {
             notes.append("\(outOfOrder) lines were out of address order (not 'nm -n' output); sorted them")
         }
         if parsed.kernel.droppedDuplicates > 0 {
-            notes.append("\(parsed.kernel.droppedDuplicates) repeated lines ignored")
+            notes.append(
+                "\(parsed.kernel.droppedDuplicates) lines repeat an earlier line exactly (same address, type and name); "
+                    + "each kept once")
         }
         var modules: [LoadedModule] = []
         for name in parsed.moduleOrder {

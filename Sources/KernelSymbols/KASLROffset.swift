@@ -1,0 +1,75 @@
+/// The kernel image's run-time minus link-time address (KASLR), and how it was learned.
+///
+/// Sources, strongest first: VMCOREINFO `KERNELOFFSET=` (hex, as the vmcore reader passes it),
+/// the `Kernel Offset: 0x… from 0xffffffff81000000` line printed at panic (or `Kernel Offset:
+/// disabled`), `nokaslr` on the kernel command line, and frames that print both an address and
+/// `function+offset/size` (every such frame must give the same offset).
+public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
+    /// One piece of evidence.
+    public enum Evidence: Sendable, Equatable, CustomStringConvertible {
+        /// VMCOREINFO `KERNELOFFSET`.
+        case vmcoreinfo
+        /// `--kaslr-offset` or another caller-given value.
+        case given
+        /// The `Kernel Offset:` line (1-based line number in the log).
+        case panicLine(line: Int)
+        /// `nokaslr` on the command line printed at boot.
+        case noKASLRParameter(line: Int)
+        /// Frames printed with both address and name that all agree.
+        case frames(count: Int)
+
+        public var description: String {
+            switch self {
+            case .vmcoreinfo: return "VMCOREINFO KERNELOFFSET"
+            case .given: return "given on the command line"
+            case .panicLine(let line): return "'Kernel Offset:' line \(line)"
+            case .noKASLRParameter(let line): return "'nokaslr' on the command line (line \(line))"
+            case .frames(let count): return "\(count) frame\(count == 1 ? "" : "s") printing address and name"
+            }
+        }
+    }
+
+    public var value: UInt64
+    public var evidence: [Evidence]
+
+    public init(value: UInt64, evidence: [Evidence]) {
+        self.value = value
+        self.evidence = evidence
+    }
+
+    /// `0x7800000 (from 'Kernel Offset:' line 430)`.
+    public var description: String {
+        "0x\(String(value, radix: 16)) (from \(evidence.map(\.description).joined(separator: ", ")))"
+    }
+
+    /// Parses VMCOREINFO's `KERNELOFFSET` value: plain hex, with or without `0x`.
+    public static func fromVmcoreinfo(_ hex: String) -> KASLROffset? {
+        parseHex(hex).map { KASLROffset(value: $0, evidence: [.vmcoreinfo]) }
+    }
+
+    /// Parses a user-given hex offset (`0x7800000` or `7800000`).
+    public static func given(_ hex: String) -> KASLROffset? {
+        parseHex(hex).map { KASLROffset(value: $0, evidence: [.given]) }
+    }
+
+    static func parseHex(_ text: String) -> UInt64? {
+        var digits = Substring(text)
+        while digits.first == " " { digits = digits.dropFirst() }
+        while digits.last == " " || digits.last == "\n" || digits.last == "\r" { digits = digits.dropLast() }
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, digits.count <= 16 else { return nil }
+        return UInt64(digits, radix: 16)
+    }
+
+    /// The offset on a `Kernel Offset: 0x7800000 from 0xffffffff81000000 (…)` line; 0 for
+    /// `Kernel Offset: disabled`; `nil` when the line is not one of these.
+    public static func fromPanicLine(_ line: some StringProtocol) -> UInt64? {
+        let text = String(line)
+        guard let range = text.firstRange(of: "Kernel Offset: ") else { return nil }
+        let rest = text[range.upperBound...]
+        if rest.hasPrefix("disabled") { return 0 }
+        guard rest.hasPrefix("0x") else { return nil }
+        let hex = rest.dropFirst(2).prefix { $0.isHexDigit }
+        return UInt64(hex, radix: 16)
+    }
+}
