@@ -17,6 +17,8 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
         case noKASLRParameter(line: Int)
         /// Frames printed with both address and name that all agree.
         case frames(count: Int)
+        /// A kallsyms copy's `_text` against the map's.
+        case kallsyms
 
         public var description: String {
             switch self {
@@ -25,6 +27,7 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
             case .panicLine(let line): return "'Kernel Offset:' line \(line)"
             case .noKASLRParameter(let line): return "'nokaslr' on the command line (line \(line))"
             case .frames(let count): return "\(count) frame\(count == 1 ? "" : "s") printing address and name"
+            case .kallsyms: return "kallsyms _text against the map's"
             }
         }
     }
@@ -45,6 +48,17 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
     /// Parses VMCOREINFO's `KERNELOFFSET` value: plain hex, with or without `0x`.
     public static func fromVmcoreinfo(_ hex: String) -> KASLROffset? {
         parseHex(hex).map { KASLROffset(value: $0, evidence: [.vmcoreinfo]) }
+    }
+
+    /// The offset between a kallsyms copy (run-time addresses) and a map of the same build
+    /// (link-time addresses), from `_text`, `_stext` or `startup_64`, whichever both have.
+    public static func between(runTime kallsyms: SymbolTable, linkTime map: SymbolTable) -> KASLROffset? {
+        for name in ["_text", "_stext", "startup_64"] {
+            if let running = kallsyms.linkAddress(of: name), let linked = map.linkAddress(of: name) {
+                return KASLROffset(value: running &- linked, evidence: [.kallsyms])
+            }
+        }
+        return nil
     }
 
     /// Parses a user-given hex offset (`0x7800000` or `7800000`).
