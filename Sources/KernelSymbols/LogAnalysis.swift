@@ -165,7 +165,8 @@ public struct LogAnalysis: Sendable {
             }
         }
         if let first = problems.first {
-            let more = problems.count > 1 ? " (and \(problems.count - 1) more disagreements)" : ""
+            let others = problems.count - 1
+            let more = others > 0 ? " (and \(others) more disagreement\(others == 1 ? "" : "s"))" : ""
             segment.mismatch = "\(table.path) belongs to another build: \(first)\(more)"
         }
         if let offsets = frameOffsets {

@@ -136,9 +136,12 @@ public struct SymbolTable: Sendable {
     ) -> NameResolution {
         var candidates: [SymbolMatch] = []
         if let module {
-            guard let loaded = modules.first(where: { $0.name == module }) else { return .unknownModule }
+            // Without symbols, or a .ko without a load address, the module cannot say anything.
+            guard let loaded = modules.first(where: { $0.name == module }), loaded.columns != nil,
+                !loaded.relative || loaded.base != nil
+            else { return .unknownModule }
             candidates = loaded.symbols(named: name)
-            if candidates.isEmpty { return loaded.columns == nil ? .unknownModule : .unknown }
+            if candidates.isEmpty { return .unknown }
         } else {
             for index in kernel.indices(named: name) {
                 candidates.append(

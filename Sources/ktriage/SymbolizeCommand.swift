@@ -10,21 +10,25 @@ struct SymbolizeCommand: ParsableCommand {
         commandName: "symbolize",
         abstract: "Add function+offset/size to bare addresses and addresses to bare frames in a kernel log.",
         discussion: """
-            Reads LOG (or standard input when LOG is absent or '-') and prints it with:
-              [<ffffffff8154d4f0>]            ->  [<ffffffff8154d4f0>] vfs_write+0xc7/0x3f0
-              vfs_write+0xc7/0x3f0            ->  [<ffffffff8154d4f0>] vfs_write+0xc7/0x3f0
-              RAX: ffffffffc0355620           ->  RAX: ffffffffc0355620 (lkdtm_BUG+0x0/0x10 [lkdtm])
+            Reads LOG (standard input when LOG is absent or '-') and prints it with:
+              [<ffffffff8154d4f0>]   ->  [<ffffffff8154d4f0>] vfs_write+0xc7/0x3f0
+              vfs_write+0xc7/0x3f0   ->  [<ffffffff8154d4f0>] vfs_write+0xc7/0x3f0
+              RAX: ffffffffc0355620  ->  RAX: ffffffffc0355620 (lkdtm_BUG+0x0/0x10 [lkdtm])
             Every other byte passes through unchanged.
 
-            The KASLR offset comes from --kaslr-offset (e.g. VMCOREINFO KERNELOFFSET), the log's \
-            'Kernel Offset:' line, 'nokaslr', or frames that print both address and name; all must \
-            agree. It is reported on standard error. If the log's frames or kernel release disagree \
-            with the map, the map belongs to another build: ktriage says so and prints nothing.
+            The KASLR offset comes from --kaslr-offset (VMCOREINFO KERNELOFFSET), \
+            --kallsyms next to a map, the log's 'Kernel Offset:' line, 'nokaslr', or \
+            frames printing both address and name; all must agree. Standard error says \
+            which offset was used and why. If the log's frame sizes or kernel release \
+            disagree with the map, the map belongs to another build: ktriage says so, \
+            prints nothing and exits with status 1.
 
             Examples:
               ktriage symbolize --system-map System.map-6.1.0-56-amd64 console.log
               dmesg | ktriage symbolize --kallsyms kallsyms.txt
-              ktriage symbolize --system-map System.map --modules modules.txt --kaslr-offset 2f200000 log
+              ktriage symbolize --system-map System.map --kallsyms kallsyms.txt log
+              ktriage symbolize --system-map System.map --kaslr-offset 2f200000 \\
+                  --modules modules.txt --ko lkdtm.ko log
             """)
 
     @Option(name: .customLong("system-map"), help: "System.map of the kernel build that wrote the log.")
@@ -52,17 +56,21 @@ struct SymbolizeCommand: ParsableCommand {
     var log: String?
 
     func run() throws {
-        let table = try loadTable()
-        var given: KASLROffset?
+        let (table, fromKallsyms) = try loadTable()
+        var given = fromKallsyms
         if let kaslrOffset {
             guard let value = KASLROffset.given(kaslrOffset) else {
                 throw SymbolizeFailure("--kaslr-offset: '\(kaslrOffset)' is not a hex number")
             }
-            given = value
+            if let fromKallsyms, fromKallsyms.value != value.value {
+                throw SymbolizeFailure(
+                    "--kaslr-offset \(kaslrOffset) disagrees with \(fromKallsyms) of --kallsyms")
+            }
+            given = KASLROffset(value: value.value, evidence: value.evidence + (fromKallsyms?.evidence ?? []))
         }
         let (lines, endsWithNewline) = try readLog()
         let analysis = LogAnalysis(lines: lines, table: table, given: given)
-        let logName = log ?? "<stdin>"
+        let logName = log.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
         for segment in analysis.segments {
             if let conflict = segment.offsetConflict {
                 throw SymbolizeFailure("\(logName): boot at line \(segment.lines.lowerBound + 1): \(conflict)")
@@ -71,7 +79,8 @@ struct SymbolizeCommand: ParsableCommand {
                 throw SymbolizeFailure("\(logName): \(mismatch)")
             }
         }
-        for note in table.notes { warn("\(table.path): \(note)") }
+        // Exact repeats are normal in real maps (zero-size locals at one address): not worth a line.
+        for note in table.notes where !note.contains("repeat an earlier line") { warn("\(table.path): \(note)") }
         var output: [UInt8] = []
         output.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 } + 4096)
         for segment in analysis.segments {
@@ -104,7 +113,8 @@ struct SymbolizeCommand: ParsableCommand {
         }
     }
 
-    private func loadTable() throws -> SymbolTable {
+    /// The table, and the KASLR offset implied by a kallsyms copy given next to a map.
+    private func loadTable() throws -> (SymbolTable, KASLROffset?) {
         var table: SymbolTable
         if let systemMap {
             table = try SymbolTable.load(systemMap: systemMap)
@@ -113,10 +123,13 @@ struct SymbolizeCommand: ParsableCommand {
         } else if let kallsyms {
             table = try SymbolTable.load(kallsyms: kallsyms)
         } else {
-            throw ValidationError("give the symbols: --system-map FILE, --kallsyms FILE or --vmlinux FILE")
+            throw SymbolizeFailure("give the symbols: --system-map FILE, --kallsyms FILE or --vmlinux FILE")
         }
+        var offset: KASLROffset?
         if systemMap != nil || vmlinux != nil, let kallsyms {
-            table.addModuleSymbols(from: try SymbolTable.load(kallsyms: kallsyms))
+            let running = try SymbolTable.load(kallsyms: kallsyms)
+            table.addModuleSymbols(from: running)
+            offset = KASLROffset.between(runTime: running, linkTime: table)
         }
         if let procModules { try table.addModules(procModules: procModules) }
         for entry in moduleBases {
@@ -132,7 +145,7 @@ struct SymbolizeCommand: ParsableCommand {
                 warn("\(path): no load address for module \(name): give --modules or --module \(name)=0xADDRESS")
             }
         }
-        return table
+        return (table, offset)
     }
 
     private func hasBase(_ table: SymbolTable, _ name: String) -> Bool {
