@@ -13,14 +13,23 @@ struct LoadedModule: Sendable {
 
     /// The run-time range this module is known to cover.
     var range: ClosedRange<UInt64>? {
-        if let base, let size, size > 0 { return base...(base &+ (size - 1)) }
+        if let base, let size, size > 0 { return LoadedModule.range(base, size - 1) }
         guard let columns, let first = columns.addresses.first, let last = columns.addresses.last else {
             return nil
         }
         let offset = relative ? (base ?? 0) : 0
         guard !relative || base != nil else { return nil }
         let lastSpan = columns.sizes[columns.count - 1]
-        return (first &+ offset)...(last &+ offset &+ (lastSpan > 0 ? lastSpan - 1 : 0))
+        let (start, wrapped) = first.addingReportingOverflow(offset)
+        guard !wrapped else { return nil }
+        return LoadedModule.range(start, (last - first) &+ (lastSpan > 0 ? lastSpan - 1 : 0))
+    }
+
+    /// `start...start+extra`, cut at the top of the address space instead of wrapping (input
+    /// such as a /proc/modules line can put a module there).
+    static func range(_ start: UInt64, _ extra: UInt64) -> ClosedRange<UInt64> {
+        let (end, wrapped) = start.addingReportingOverflow(extra)
+        return start...(wrapped ? UInt64.max : end)
     }
 
     func mayContain(_ address: UInt64) -> Bool { range?.contains(address) ?? false }

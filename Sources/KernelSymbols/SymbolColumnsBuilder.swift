@@ -27,9 +27,9 @@ struct SymbolColumnsBuilder {
 
     var count: Int { addresses.count }
 
-    /// Appends one symbol. `name` must be at most 65535 bytes (the caller checks). `size` 0
-    /// means unknown.
-    mutating func append(address: UInt64, size: UInt64, type: UInt8, name: UnsafeRawBufferPointer) {
+    /// Appends one symbol; names past 65535 bytes are cut there. `size` 0 means unknown.
+    mutating func append(address: UInt64, size: UInt64, type: UInt8, name fullName: UnsafeRawBufferPointer) {
+        let name = UnsafeRawBufferPointer(rebasing: fullName.prefix(Int(UInt16.max)))
         if let last = addresses.last, address < last { outOfOrder += 1 }
         addresses.append(address)
         elfSizes.append(size)

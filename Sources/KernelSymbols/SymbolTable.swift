@@ -197,3 +197,17 @@ public enum NameResolution: Sendable, Equatable {
         return nil
     }
 }
+
+extension SymbolTable {
+    /// Bytes held by the table's columns, arena and name hash (kernel and modules): what a
+    /// loaded map costs in memory, for the benchmark's ≤ 20 MB target.
+    public var storageBytes: Int {
+        func bytes(_ columns: SymbolColumns) -> Int {
+            columns.addresses.capacity * 8 + columns.sizes.capacity * 8 + columns.types.capacity
+                + columns.nameStarts.capacity * 4 + columns.nameLengths.capacity * 2 + columns.arena.capacity
+                + columns.nameSlots.capacity * 4 + columns.sharedName.capacity
+        }
+        let elfSizes = (kernelElfSizes?.capacity ?? 0) * 8
+        return bytes(kernel) + elfSizes + modules.reduce(0) { $0 + ($1.columns.map(bytes) ?? 0) }
+    }
+}

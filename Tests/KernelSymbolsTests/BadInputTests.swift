@@ -86,3 +86,17 @@ import Testing
         }
     }
 }
+
+@Suite struct HostileModuleInputTests {
+    @Test func moduleAtTheTopOfTheAddressSpaceDoesNotWrap() throws {
+        var table = try SymbolTable.load(systemMap: TestData.fixture("System.map-5.10.0-test"))
+        try table.addModules(procModulesText: "edge 16384 0 - Live 0xfffffffffffff000\n", path: "mods")
+        #expect(table.lookup(0xffff_ffff_ffff_fff0) == nil)
+        #expect(table.lookup(0xffff_ffff_8100_03a0)?.name == "vfs_write")
+        let kallsyms = "ffffffffffffff00 t last_one\t[edge]\nfffffffffffffff0 t very_last\t[edge]\n"
+        let modules = try Array(kallsyms.utf8).withUnsafeBytes { try SymbolTable.parse(kallsyms: $0, path: "k") }
+        table.addModuleSymbols(from: modules)
+        #expect(table.lookup(0xffff_ffff_ffff_ff01)?.description == "last_one+0x1/0xf0 [edge]")
+        #expect(table.lookup(.max)?.name == "very_last")
+    }
+}
