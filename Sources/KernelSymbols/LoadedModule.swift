@@ -49,9 +49,8 @@ struct LoadedModule: Sendable {
         }
         guard offset < span || offset == 0 else { return nil }
         return SymbolMatch(
-            name: columns.name(at: index), symbolAddress: symbolStart &+ shift, offset: offset, size: span,
-            module: name, type: Character(Unicode.Scalar(columns.types[index])),
-            nameIsShared: columns.sharedName[index])
+            nameBytes: columns.nameSlice(at: index), symbolAddress: symbolStart &+ shift, offset: offset, size: span,
+            elfSize: nil, module: name, type: columns.types[index], nameIsShared: columns.sharedName[index])
     }
 
     /// Every symbol with this name, at run-time addresses.

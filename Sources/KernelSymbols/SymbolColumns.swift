@@ -46,6 +46,13 @@ struct SymbolColumns: Sendable {
         }
     }
 
+    /// The symbol's name bytes, sharing the arena's storage (no copy).
+    @inline(__always)
+    func nameSlice(at index: Int) -> ArraySlice<UInt8> {
+        let start = Int(nameStarts[index])
+        return arena[start..<(start + Int(nameLengths[index]))]
+    }
+
     /// All indices whose name equals `name`, in address order.
     func indices(named name: String) -> [Int] {
         guard !nameSlots.isEmpty else { return [] }

@@ -52,16 +52,27 @@ struct SymbolColumnsBuilder {
     mutating func build(spanLimit: UInt64? = nil) -> (columns: SymbolColumns, elfSizes: [UInt64]?) {
         let total = addresses.count
         var order = Array(0..<total)
-        let ranks = (0..<total).map { aliasRank($0) }
-        let needsSort = outOfOrder > 0 || hasAliases()
-        if needsSort {
+        // Ties only: the earliest listed alias of equal rank wins, so it must sort last.
+        let snapshot = self
+        let aliasOrder: (Int, Int) -> Bool = { left, right in
+            let leftRank = snapshot.aliasRank(left)
+            let rightRank = snapshot.aliasRank(right)
+            return leftRank != rightRank ? leftRank < rightRank : left > right
+        }
+        if outOfOrder > 0 {
             order.sort { left, right in
                 let leftAddress = addresses[left]
                 let rightAddress = addresses[right]
-                if leftAddress != rightAddress { return leftAddress < rightAddress }
-                if ranks[left] != ranks[right] { return ranks[left] < ranks[right] }
-                // The earliest listed alias wins, so it must sort last.
-                return left > right
+                return leftAddress != rightAddress ? leftAddress < rightAddress : aliasOrder(left, right)
+            }
+        } else {
+            // Already in address order (System.map is `nm -n` output): only alias groups move.
+            var start = 0
+            while start < total {
+                var end = start + 1
+                while end < total, addresses[end] == addresses[start] { end += 1 }
+                if end - start > 1 { order[start..<end].sort(by: aliasOrder) }
+                start = end
             }
         }
         var columns = SymbolColumns()
@@ -89,15 +100,6 @@ struct SymbolColumnsBuilder {
         columns.sizes = SymbolColumnsBuilder.derivedSpans(columns.addresses, limit: spanLimit)
         (columns.nameSlots, columns.sharedName) = SymbolColumnsBuilder.nameHash(columns)
         return (columns, anyElfSize ? keptSizes : nil)
-    }
-
-    private func hasAliases() -> Bool {
-        var index = 1
-        while index < addresses.count {
-            if addresses[index] == addresses[index - 1] { return true }
-            index += 1
-        }
-        return false
     }
 
     private func isExactDuplicate(_ index: Int, ofKept kept: Int, in columns: SymbolColumns) -> Bool {

@@ -1,8 +1,15 @@
 /// The symbol an address falls in, printed the way the kernel prints frames:
 /// `function+0xoff/0xsize [module]`.
 public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
+    /// The name's bytes, shared with the table's arena: a lookup costs no allocation, the
+    /// `String` is made only when someone asks for `name`.
+    var nameBytes: ArraySlice<UInt8>
+
     /// The symbol's name as in the map.
-    public var name: String
+    public var name: String {
+        get { String(decoding: nameBytes, as: UTF8.self) }
+        set { nameBytes = ArraySlice(newValue.utf8) }
+    }
     /// The symbol's start at run time (KASLR offset or module base applied).
     public var symbolAddress: UInt64
     /// `address - symbolAddress`.
@@ -24,7 +31,7 @@ public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
         name: String, symbolAddress: UInt64, offset: UInt64, size: UInt64, elfSize: UInt64? = nil,
         module: String? = nil, type: Character = "T", nameIsShared: Bool = false
     ) {
-        self.name = name
+        self.nameBytes = ArraySlice(name.utf8)
         self.symbolAddress = symbolAddress
         self.offset = offset
         self.size = size
@@ -36,6 +43,20 @@ public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
 
     /// The looked-up address.
     public var address: UInt64 { symbolAddress &+ offset }
+
+    init(
+        nameBytes: ArraySlice<UInt8>, symbolAddress: UInt64, offset: UInt64, size: UInt64, elfSize: UInt64?,
+        module: String?, type: UInt8, nameIsShared: Bool
+    ) {
+        self.nameBytes = nameBytes
+        self.symbolAddress = symbolAddress
+        self.offset = offset
+        self.size = size
+        self.elfSize = elfSize
+        self.module = module
+        self.type = Character(Unicode.Scalar(type))
+        self.nameIsShared = nameIsShared
+    }
 
     /// Code (`T t W w`), as opposed to data: only code addresses are worth naming in registers.
     public var isText: Bool { type == "T" || type == "t" || type == "W" || type == "w" }

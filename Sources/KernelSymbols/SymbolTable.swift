@@ -103,8 +103,8 @@ public struct SymbolTable: Sendable {
             return nil
         }
         return SymbolMatch(
-            name: kernel.name(at: index), symbolAddress: symbolStart &+ kernelOffset, offset: offset,
-            size: span, elfSize: elfSize, module: nil, type: Character(Unicode.Scalar(kernel.types[index])),
+            nameBytes: kernel.nameSlice(at: index), symbolAddress: symbolStart &+ kernelOffset, offset: offset,
+            size: span, elfSize: elfSize, module: nil, type: kernel.types[index],
             nameIsShared: kernel.sharedName[index])
     }
 

@@ -81,7 +81,9 @@ func addresses(in table: SymbolTable, count: Int) -> [UInt64] {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    let loadMetrics: [BenchmarkMetric] = [.wallClock, .peakMemoryResident, .mallocCountTotal, .memoryLeaked]
+    let loadMetrics: [BenchmarkMetric] = [
+        .wallClock, .peakMemoryResident, .peakMemoryResidentDelta, .mallocBytesCount, .mallocCountTotal,
+    ]
     let lookupMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
     var maps: [(String, String)] = [("synthetic-150k", syntheticMap(count: 150_000))]
     if FileManager.default.fileExists(atPath: realMap) { maps.insert(("debian-6.1-94k", realMap), at: 0) }
@@ -111,9 +113,9 @@ let benchmarks: @Sendable () -> Void = {
     // 1 M lookups per iteration; throughput is reported in iterations/s, so ×1 M lookups/s.
     let count = 1_000_000
     Benchmark(
-        "Lookup \(lookupLabel): lookup() with name, 1M addresses",
+        "Lookup \(lookupLabel): lookup() → SymbolMatch, 1M addresses",
         configuration: .init(metrics: lookupMetrics, maxDuration: .seconds(5), maxIterations: 20)
-    ) { benchmark, state in
+    ) { (benchmark: Benchmark, state: (SymbolTable, [UInt64])) in
         let (table, probes) = state
         benchmark.startMeasurement()
         var found = 0
@@ -126,9 +128,24 @@ let benchmarks: @Sendable () -> Void = {
         return (table, addresses(in: table, count: count))
     }
     Benchmark(
+        "Lookup \(lookupLabel): lookup() + name as String, 1M addresses",
+        configuration: .init(metrics: lookupMetrics, maxDuration: .seconds(5), maxIterations: 20)
+    ) { (benchmark: Benchmark, state: (SymbolTable, [UInt64])) in
+        let (table, probes) = state
+        benchmark.startMeasurement()
+        var found = 0
+        for probe in probes {
+            if let match = table.lookup(probe) { found &+= match.name.utf8.count }
+        }
+        blackHole(found)
+    } setup: {
+        let table = try SymbolTable.load(systemMap: lookupPath)
+        return (table, addresses(in: table, count: count))
+    }
+    Benchmark(
         "Lookup \(lookupLabel): kernelSymbolIndex(), 1M addresses",
         configuration: .init(metrics: lookupMetrics, maxDuration: .seconds(5), maxIterations: 20)
-    ) { benchmark, state in
+    ) { (benchmark: Benchmark, state: (SymbolTable, [UInt64])) in
         let (table, probes) = state
         benchmark.startMeasurement()
         var found = 0
@@ -143,12 +160,12 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "Lookup \(lookupLabel): peer naive Swift with name, 1M addresses",
         configuration: .init(metrics: lookupMetrics, maxDuration: .seconds(5), maxIterations: 20)
-    ) { benchmark, state in
+    ) { (benchmark: Benchmark, state: (NaiveTable, [UInt64])) in
         let (table, probes) = state
         benchmark.startMeasurement()
         var found = 0
         for probe in probes {
-            if let (_, offset) = table.lookup(probe) { found &+= Int(offset & 1) }
+            if let (name, offset) = table.lookup(probe) { found &+= Int(offset & 1) &+ name.utf8.count }
         }
         blackHole(found)
     } setup: {
