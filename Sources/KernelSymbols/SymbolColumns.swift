@@ -20,7 +20,37 @@ struct SymbolColumns: Sendable {
     /// name in different files): a name alone does not identify them.
     var sharedName: [Bool] = []
 
+    /// Coarse index over the address column: `buckets[b]` is the first symbol at or above
+    /// `bucketBase + b << bucketShift`. A lookup binary-searches one bucket (a handful of
+    /// symbols) instead of the whole column: fewer cache misses per lookup.
+    var buckets: [UInt32] = []
+    var bucketBase: UInt64 = 0
+    var bucketShift: UInt64 = 63
+
     var count: Int { addresses.count }
+
+    /// Builds `buckets` for addresses in `start...end` (at most 2^16 buckets).
+    mutating func buildBuckets(start: UInt64, end: UInt64) {
+        guard end > start, !addresses.isEmpty else { return }
+        let span = end - start
+        var shift: UInt64 = 12
+        while shift < 63, span >> shift >= 1 << 16 { shift += 1 }
+        let bucketCount = Int(span >> shift) + 1
+        var table = [UInt32](repeating: 0, count: bucketCount + 1)
+        var index = 0
+        for bucket in 0...bucketCount {
+            let (bucketStart, wrapped) = start.addingReportingOverflow(UInt64(bucket) << shift)
+            if wrapped {
+                index = addresses.count
+            } else {
+                while index < addresses.count, addresses[index] < bucketStart { index += 1 }
+            }
+            table[bucket] = UInt32(truncatingIfNeeded: index)
+        }
+        buckets = table
+        bucketBase = start
+        bucketShift = shift
+    }
 
     /// Index of the last symbol whose address is ≤ `address`, or `nil` when `address` is below
     /// the first one.
@@ -29,6 +59,13 @@ struct SymbolColumns: Sendable {
         addresses.withUnsafeBufferPointer { column in
             var low = 0
             var high = column.count
+            if address >= bucketBase, !buckets.isEmpty {
+                let bucket = Int(truncatingIfNeeded: (address &- bucketBase) >> bucketShift)
+                if bucket &+ 1 < buckets.count {
+                    low = Int(buckets[bucket])
+                    high = Int(buckets[bucket &+ 1])
+                }
+            }
             while low < high {
                 let middle = (low &+ high) >> 1
                 if column[middle] <= address { low = middle &+ 1 } else { high = middle }

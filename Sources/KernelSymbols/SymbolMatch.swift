@@ -21,8 +21,14 @@ public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
     public var elfSize: UInt64?
     /// The module for module symbols; `nil` for the kernel image.
     public var module: String?
+    /// The `nm` type letter as a byte (kept raw: making a `Character` per lookup costs time).
+    var typeLetter: UInt8
+
     /// The `nm` type letter (`T` global text, `t` local text, `D`/`d` data, `B`/`b` bss, …).
-    public var type: Character
+    public var type: Character {
+        get { Character(Unicode.Scalar(typeLetter)) }
+        set { typeLetter = newValue.asciiValue ?? UInt8(ascii: "?") }
+    }
     /// Several symbols carry this name (static functions in different files), so the name
     /// alone does not say which one: show the address next to it.
     public var nameIsShared: Bool
@@ -37,7 +43,7 @@ public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
         self.size = size
         self.elfSize = elfSize
         self.module = module
-        self.type = type
+        self.typeLetter = type.asciiValue ?? UInt8(ascii: "?")
         self.nameIsShared = nameIsShared
     }
 
@@ -54,12 +60,15 @@ public struct SymbolMatch: Sendable, Equatable, CustomStringConvertible {
         self.size = size
         self.elfSize = elfSize
         self.module = module
-        self.type = Character(Unicode.Scalar(type))
+        self.typeLetter = type
         self.nameIsShared = nameIsShared
     }
 
     /// Code (`T t W w`), as opposed to data: only code addresses are worth naming in registers.
-    public var isText: Bool { type == "T" || type == "t" || type == "W" || type == "w" }
+    public var isText: Bool {
+        let letter = typeLetter | 0x20
+        return letter == UInt8(ascii: "t") || letter == UInt8(ascii: "w")
+    }
 
     /// `name+0xoff/0xsize [module]`, the kernel's `%pS` format.
     public var description: String {

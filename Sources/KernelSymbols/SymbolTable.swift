@@ -46,6 +46,7 @@ public struct SymbolTable: Sendable {
         self.absolute = absolute
         self.modules = modules
         (imageStart, imageEnd) = SymbolTable.imageBounds(kernel, elfSizes: kernelElfSizes)
+        self.kernel.buildBuckets(start: imageStart, end: imageEnd)
     }
 
     /// Number of kernel-image symbols (aliases included, absolute symbols excluded).
@@ -96,7 +97,8 @@ public struct SymbolTable: Sendable {
         let symbolStart = kernel.addresses[index]
         let offset = linked - symbolStart
         let span = kernel.sizes[index]
-        let elfSize = kernelElfSizes.flatMap { $0[index] == 0 ? nil : $0[index] }
+        var elfSize: UInt64?
+        if let sizes = kernelElfSizes, sizes[index] != 0 { elfSize = sizes[index] }
         if span == 0 {
             guard offset == 0 || offset < (elfSize ?? 0) else { return nil }
         } else if offset >= span {
@@ -205,7 +207,7 @@ extension SymbolTable {
         func bytes(_ columns: SymbolColumns) -> Int {
             columns.addresses.capacity * 8 + columns.sizes.capacity * 8 + columns.types.capacity
                 + columns.nameStarts.capacity * 4 + columns.nameLengths.capacity * 2 + columns.arena.capacity
-                + columns.nameSlots.capacity * 4 + columns.sharedName.capacity
+                + columns.nameSlots.capacity * 4 + columns.sharedName.capacity + columns.buckets.capacity * 4
         }
         let elfSizes = (kernelElfSizes?.capacity ?? 0) * 8
         return bytes(kernel) + elfSizes + modules.reduce(0) { $0 + ($1.columns.map(bytes) ?? 0) }

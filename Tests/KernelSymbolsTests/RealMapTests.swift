@@ -52,6 +52,22 @@ struct RealMapTests {
         #expect(map.lookup(0xffff_ffff_8443_0000)?.name == "_end")
     }
 
+    @Test func bucketedSearchAgreesWithAPlainBinarySearch() {
+        var plain = map.kernel
+        plain.buckets = []
+        var state: UInt64 = 7
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let address = 0xffff_ffff_80f0_0000 &+ (state >> 30) % 0x3c0_0000
+            #expect(map.kernel.floorIndex(address) == plain.floorIndex(address))
+        }
+        for index in stride(from: 0, to: map.kernel.count, by: 7) {
+            let address = map.kernel.addresses[index]
+            #expect(map.kernel.floorIndex(address) == plain.floorIndex(address))
+            #expect(map.kernel.floorIndex(address &- 1) == plain.floorIndex(address &- 1))
+        }
+    }
+
     @Test(arguments: TestData.realCases)
     func everyFrameResolvesToItselfAfterKASLR(_ name: String) throws {
         let table = try table(for: name)
