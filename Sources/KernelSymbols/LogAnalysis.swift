@@ -80,15 +80,22 @@ public struct LogAnalysis: Sendable {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        var start = 0
-        while start + needle.count <= haystack.count {
-            if haystack[start] == needle[0], haystack[start..<(start + needle.count)].elementsEqual(needle) {
-                return start..<(start + needle.count)
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        let last = haystack.count - needle.count
+        return haystack.withUnsafeBufferPointer { bytes -> Range<Int>? in
+            needle.withUnsafeBufferPointer { pattern -> Range<Int>? in
+                var start = 0
+                while start <= last {
+                    if bytes[start] == first {
+                        var matched = 1
+                        while matched < pattern.count, bytes[start + matched] == pattern[matched] { matched += 1 }
+                        if matched == pattern.count { return start..<(start + pattern.count) }
+                    }
+                    start += 1
+                }
+                return nil
             }
-            start += 1
         }
-        return nil
     }
 
     private static func analyse(_ lines: [[UInt8]], _ range: Range<Int>, table: SymbolTable, given: KASLROffset?)
@@ -104,10 +111,15 @@ public struct LogAnalysis: Sendable {
         var problems: [String] = []
         let kernelOffsetMarker = Array("Kernel Offset: ".utf8)
         let commandLineMarker = Array("Kernel command line:".utf8)
+        let bannerMarker = Array("Linux version ".utf8)
+        let commMarker = Array(" Comm: ".utf8)
         for index in range {
             let line = lines[index]
             let number = index + 1
-            if segment.release == nil, line.count > 20 {
+            // Byte checks first: only banner and oops-header lines are worth decoding.
+            if segment.release == nil, line.count > 20,
+                find(bannerMarker, in: line) != nil || find(commMarker, in: line) != nil
+            {
                 let text = String(decoding: line, as: UTF8.self)
                 if let release = KernelRelease.fromLogLine(text) {
                     segment.release = release
