@@ -163,6 +163,8 @@ public struct LogAnalysis: Sendable {
                     }
                 case .unknownModule:
                     segment.uncheckedFrames += 1
+                case .unknown where isGeneratedAtRunTime(frame.name):
+                    segment.uncheckedFrames += 1
                 case .unknown:
                     problems.append("line \(number): \(describe(frame)): the map has no symbol '\(frame.name)'")
                 case .sizeMismatch(let sizes):
@@ -196,6 +198,12 @@ public struct LogAnalysis: Sendable {
             segment.offset = KASLROffset(value: value, evidence: statements.map(\.1))
         }
         return segment
+    }
+
+    /// Code the kernel names as it creates it (JIT-compiled BPF programs, BPF and ftrace
+    /// trampolines): never in a map, so its absence says nothing about the build.
+    static func isGeneratedAtRunTime(_ name: String) -> Bool {
+        name.hasPrefix("bpf_prog_") || name.hasPrefix("bpf_trampoline_") || name == "ftrace_trampoline"
     }
 
     private static func describe(_ frame: LogTokens.Frame) -> String {

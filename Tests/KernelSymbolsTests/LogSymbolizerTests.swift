@@ -111,6 +111,14 @@ import Testing
         #expect(!LogAnalysis(lines: log, table: wrong).symbolizer(for: segment).trusted)
     }
 
+    @Test func jitCompiledBPFFramesAreNotHeldAgainstTheMap() throws {
+        var lines = log
+        lines.insert(Array("[    1.000008]  bpf_prog_6deef7357e7b4530_foo+0x1c/0x3c".utf8), at: 10)
+        let segment = try #require(LogAnalysis(lines: lines, table: table).segments.first)
+        #expect(segment.mismatch == nil)
+        #expect(segment.uncheckedFrames == 1)
+    }
+
     @Test func aMapOfAnotherReleaseIsCalledThat() throws {
         let bytes = Array("ffffffff81000000 T _text\nffffffff81000380 T vfs_write\n".utf8)
         let other = try bytes.withUnsafeBytes { try SymbolTable.parse(systemMap: $0, path: "/boot/System.map-5.10.0-other") }
