@@ -49,7 +49,8 @@ struct LoadedModule: Sendable {
         }
         guard offset < span || offset == 0 else { return nil }
         return SymbolMatch(
-            nameBytes: columns.nameSlice(at: index), symbolAddress: symbolStart &+ shift, offset: offset, size: span,
+            nameBytes: columns.nameSlice(at: index), symbolAddress: symbolStart &+ shift, offset: offset,
+            size: span,
             elfSize: nil, module: name, type: columns.types[index], nameIsShared: columns.sharedName[index])
     }
 
@@ -62,7 +63,8 @@ struct LoadedModule: Sendable {
             SymbolMatch(
                 name: symbolName, symbolAddress: columns.addresses[index] &+ shift, offset: 0,
                 size: columns.sizes[index], module: name,
-                type: Character(Unicode.Scalar(columns.types[index])), nameIsShared: columns.sharedName[index])
+                type: Character(Unicode.Scalar(columns.types[index])), nameIsShared: columns.sharedName[index]
+            )
         }
     }
 }

@@ -40,9 +40,11 @@ public struct LogAnalysis: Sendable {
         }
         bounds.append(lines.count)
         var segments: [Segment] = []
-        for position in 0..<(bounds.count - 1) where bounds[position] < bounds[position + 1] || lines.isEmpty {
+        for position in 0..<(bounds.count - 1) where bounds[position] < bounds[position + 1] || lines.isEmpty
+        {
             segments.append(
-                LogAnalysis.analyse(lines, bounds[position]..<bounds[position + 1], table: table, given: given))
+                LogAnalysis.analyse(
+                    lines, bounds[position]..<bounds[position + 1], table: table, given: given))
         }
         self.segments = segments
     }
@@ -88,7 +90,9 @@ public struct LogAnalysis: Sendable {
                 while start <= last {
                     if bytes[start] == first {
                         var matched = 1
-                        while matched < pattern.count, bytes[start + matched] == pattern[matched] { matched += 1 }
+                        while matched < pattern.count, bytes[start + matched] == pattern[matched] {
+                            matched += 1
+                        }
                         if matched == pattern.count { return start..<(start + pattern.count) }
                     }
                     start += 1
@@ -98,7 +102,9 @@ public struct LogAnalysis: Sendable {
         }
     }
 
-    private static func analyse(_ lines: [[UInt8]], _ range: Range<Int>, table: SymbolTable, given: KASLROffset?)
+    private static func analyse(
+        _ lines: [[UInt8]], _ range: Range<Int>, table: SymbolTable, given: KASLROffset?
+    )
         -> Segment
     {
         var segment = Segment(lines: range)
@@ -166,7 +172,8 @@ public struct LogAnalysis: Sendable {
                 case .unknown where isGeneratedAtRunTime(frame.name):
                     segment.uncheckedFrames += 1
                 case .unknown:
-                    problems.append("line \(number): \(describe(frame)): the map has no symbol '\(frame.name)'")
+                    problems.append(
+                        "line \(number): \(describe(frame)): the map has no symbol '\(frame.name)'")
                 case .sizeMismatch(let sizes):
                     let shown = sizes.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
                     problems.append(
@@ -187,12 +194,14 @@ public struct LogAnalysis: Sendable {
             if offsets.count == 1, let value = offsets.first {
                 statements.append((value, .frames(count: frameCount)))
             } else if offsets.isEmpty {
-                segment.offsetConflict = "the \(frameCount) frames printing both address and name give different offsets"
+                segment.offsetConflict =
+                    "the \(frameCount) frames printing both address and name give different offsets"
             }
         }
         let values = Set(statements.map(\.0))
         if values.count > 1 {
-            let listed = statements.map { "\($0.1) says 0x\(String($0.0, radix: 16))" }.joined(separator: ", ")
+            let listed = statements.map { "\($0.1) says 0x\(String($0.0, radix: 16))" }.joined(
+                separator: ", ")
             segment.offsetConflict = "KASLR offset evidence disagrees: \(listed)"
         } else if let value = values.first, segment.offsetConflict == nil {
             segment.offset = KASLROffset(value: value, evidence: statements.map(\.1))

@@ -30,7 +30,9 @@ public struct LogSymbolizer: Sendable {
     public func symbolize(_ line: [UInt8]) -> [UInt8] {
         guard trusted, !line.isEmpty else { return line }
         let tokens = LogTokens(line)
-        guard !tokens.addresses.isEmpty || !tokens.frames.isEmpty || !tokens.registers.isEmpty else { return line }
+        guard !tokens.addresses.isEmpty || !tokens.frames.isEmpty || !tokens.registers.isEmpty else {
+            return line
+        }
         var insertions: [(Int, String)] = []
         for frame in tokens.frames where frame.printedAddress == nil {
             guard frame.size < 0x8000_0000_0000_0000 || frame.module != nil,
@@ -39,8 +41,9 @@ public struct LogSymbolizer: Sendable {
             insertions.append((frame.markerStart ?? frame.range.lowerBound, "[<\(hex(address))>] "))
         }
         for printed in tokens.addresses {
-            let followedByFrame = tokens.frames.contains { $0.printedAddress == printed.value &&
-                $0.range.lowerBound >= printed.range.upperBound }
+            let followedByFrame = tokens.frames.contains {
+                $0.printedAddress == printed.value && $0.range.lowerBound >= printed.range.upperBound
+            }
             guard !followedByFrame, let match = name(of: printed.value) else { continue }
             insertions.append((printed.range.upperBound, " \(match)"))
         }
@@ -67,7 +70,8 @@ public struct LogSymbolizer: Sendable {
     func address(of frame: LogTokens.Frame) -> UInt64? {
         if frame.module == nil, !kernelOffsetKnown { return nil }
         let size: UInt64? = frame.size < 0x8000_0000_0000_0000 ? frame.size : nil
-        return table.address(of: frame.name, offset: frame.offset, size: size, module: frame.module).resolvedAddress
+        return table.address(of: frame.name, offset: frame.offset, size: size, module: frame.module)
+            .resolvedAddress
     }
 
     private func hex(_ value: UInt64) -> String {

@@ -73,7 +73,8 @@ struct LogTokens {
     }
 
     private static func readHex(_ bytes: [UInt8], _ start: Int) -> (value: UInt64, end: Int)? {
-        guard start + 2 < bytes.count, bytes[start] == UInt8(ascii: "0"), bytes[start + 1] == UInt8(ascii: "x")
+        guard start + 2 < bytes.count, bytes[start] == UInt8(ascii: "0"),
+            bytes[start + 1] == UInt8(ascii: "x")
         else { return nil }
         var cursor = start + 2
         var value: UInt64 = 0
@@ -92,7 +93,8 @@ struct LogTokens {
         while index < bytes.count {
             guard bytes[index] == UInt8(ascii: "+"), LogTokens.isNameByte(bytes[index - 1]),
                 let (offset, offsetEnd) = LogTokens.readHex(bytes, index + 1), offsetEnd < bytes.count,
-                bytes[offsetEnd] == UInt8(ascii: "/"), let (size, sizeEnd) = LogTokens.readHex(bytes, offsetEnd + 1)
+                bytes[offsetEnd] == UInt8(ascii: "/"),
+                let (size, sizeEnd) = LogTokens.readHex(bytes, offsetEnd + 1)
             else {
                 index += 1
                 continue
@@ -130,7 +132,9 @@ struct LogTokens {
             let leadIn = marker ?? nameStart
             let printed = addresses.last { address in
                 guard address.range.upperBound <= leadIn else { return false }
-                return bytes[address.range.upperBound..<leadIn].allSatisfy { $0 == 0x20 || $0 == UInt8(ascii: "?") }
+                return bytes[address.range.upperBound..<leadIn].allSatisfy {
+                    $0 == 0x20 || $0 == UInt8(ascii: "?")
+                }
             }
             frames.append(
                 Frame(
@@ -167,7 +171,9 @@ struct LogTokens {
             // Optional `0018:` segment selector.
             var probe = cursor
             while probe < bytes.count, NMFormatParser.hexValue(bytes[probe]) != nil { probe += 1 }
-            if probe - cursor == 4, probe < bytes.count, bytes[probe] == UInt8(ascii: ":") { cursor = probe + 1 }
+            if probe - cursor == 4, probe < bytes.count, bytes[probe] == UInt8(ascii: ":") {
+                cursor = probe + 1
+            }
             var value: UInt64 = 0
             var digits = 0
             var end = cursor
@@ -180,7 +186,8 @@ struct LogTokens {
             if (digits == 16 || digits == 8), terminated {
                 registers.append(
                     RegisterValue(
-                        register: String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self), end: end, value: value))
+                        register: String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self), end: end,
+                        value: value))
                 index = end
             } else {
                 index += 1

@@ -31,8 +31,9 @@ struct NMFormatParser {
             var lineEnd = position
             while lineEnd < end, bytes[lineEnd] != 0x0A { lineEnd += 1 }
             var contentEnd = lineEnd
-            while contentEnd > position, bytes[contentEnd - 1] == 0x0D || bytes[contentEnd - 1] == 0x20
-                || bytes[contentEnd - 1] == 0x09
+            while contentEnd > position,
+                bytes[contentEnd - 1] == 0x0D || bytes[contentEnd - 1] == 0x20
+                    || bytes[contentEnd - 1] == 0x09
             {
                 contentEnd -= 1
             }
@@ -63,8 +64,9 @@ struct NMFormatParser {
             // `nm` prints undefined symbols with spaces where the address would be.
             var probe = cursor
             while probe < end, bytes[probe] == 0x20 { probe += 1 }
-            if probe > cursor, probe + 1 < end, bytes[probe] == UInt8(ascii: "U") || bytes[probe] == UInt8(ascii: "w")
-                || bytes[probe] == UInt8(ascii: "v"), bytes[probe + 1] == 0x20
+            if probe > cursor, probe + 1 < end,
+                bytes[probe] == UInt8(ascii: "U") || bytes[probe] == UInt8(ascii: "w")
+                    || bytes[probe] == UInt8(ascii: "v"), bytes[probe + 1] == 0x20
             {
                 return
             }
@@ -86,10 +88,12 @@ struct NMFormatParser {
         while cursor < end, bytes[cursor] == 0x09 || bytes[cursor] == 0x20 { cursor += 1 }
         var module: String?
         if cursor < end {
-            guard bytes[cursor] == UInt8(ascii: "["), bytes[end - 1] == UInt8(ascii: "]"), end - cursor > 2 else {
+            guard bytes[cursor] == UInt8(ascii: "["), bytes[end - 1] == UInt8(ascii: "]"), end - cursor > 2
+            else {
                 throw failure(lineNumber, "unexpected text after the symbol name", bytes, start, end)
             }
-            module = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(cursor + 1)..<(end - 1)]), as: UTF8.self)
+            module = String(
+                decoding: UnsafeRawBufferPointer(rebasing: bytes[(cursor + 1)..<(end - 1)]), as: UTF8.self)
         }
         let name = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd])
         let isText = type == UInt8(ascii: "T") || type == UInt8(ascii: "t")
@@ -116,11 +120,14 @@ struct NMFormatParser {
         _ lineNumber: Int, _ message: String, _ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int
     ) -> SymbolFileError {
         let shown = min(end - start, 60)
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + shown)]), as: UTF8.self)
+        let text = String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + shown)]), as: UTF8.self)
         if text.contains("The real System.map is in") || text.contains("-dbg package") {
             return SymbolFileError(
                 path: path, line: lineNumber,
-                message: "this is Debian's placeholder System.map; the real one is in the linux-image-<release>-dbg package")
+                message:
+                    "this is Debian's placeholder System.map; the real one is in the linux-image-<release>-dbg package"
+            )
         }
         let printable = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F || $0 == "\t" }
         let sample = printable ? "'\(text)\(end - start > shown ? "…" : "")'" : "binary data"

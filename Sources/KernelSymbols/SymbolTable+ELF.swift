@@ -14,11 +14,14 @@ extension SymbolTable {
     }
 
     /// Same as `load(elf:)` for bytes already in memory.
-    public static func parse(elf bytes: UnsafeRawBufferPointer, path: String) throws(SymbolFileError) -> SymbolTable {
+    public static func parse(elf bytes: UnsafeRawBufferPointer, path: String) throws(SymbolFileError)
+        -> SymbolTable
+    {
         let contents = try ELFContents(bytes: bytes, path: path)
         guard contents.image.header.type != 1 else {
             throw SymbolFileError(
-                path: path, message: "is a relocatable object (.ko/.o); give it with its load address as a module")
+                path: path,
+                message: "is a relocatable object (.ko/.o); give it with its load address as a module")
         }
         var builder = SymbolColumnsBuilder(expectedCount: contents.symbols.count)
         var absolute: [String: UInt64] = [:]
@@ -36,7 +39,9 @@ extension SymbolTable {
         let (columns, sizes) = builder.build()
         var table = SymbolTable(
             path: path, source: .elf, kernel: columns, kernelElfSizes: sizes, absolute: absolute, modules: [])
-        if let banner = contents.string(atSymbol: "linux_banner"), let release = KernelRelease.fromBanner(banner) {
+        if let banner = contents.string(atSymbol: "linux_banner"),
+            let release = KernelRelease.fromBanner(banner)
+        {
             table.release = release
             table.releaseEvidence = "linux_banner"
         } else if let release = releaseFromFileName(path, prefixes: ["vmlinux-", "vmlinuz-"]) {
@@ -53,7 +58,8 @@ extension SymbolTable {
     /// - Parameter name: the module name; by default `name=` from `.modinfo`, else the file name.
     /// - Returns: the module name used.
     @discardableResult
-    public mutating func addModule(elf path: String, base: UInt64?, name: String? = nil) throws(SymbolFileError)
+    public mutating func addModule(elf path: String, base: UInt64?, name: String? = nil)
+        throws(SymbolFileError)
         -> String
     {
         let file = try SymbolTable.map(path)
@@ -74,10 +80,12 @@ extension SymbolTable {
         let layout = ModuleLayout(sections: contents.sections)
         var builder = SymbolColumnsBuilder(expectedCount: contents.symbols.count)
         for symbol in contents.symbols {
-            guard let letter = contents.letter(for: symbol), letter != UInt8(ascii: "A"), letter != UInt8(ascii: "a"),
+            guard let letter = contents.letter(for: symbol), letter != UInt8(ascii: "A"),
+                letter != UInt8(ascii: "a"),
                 let sectionOffset = layout.offsets[Int(symbol.sectionIndex)]
             else { continue }
-            builder.append(address: sectionOffset &+ symbol.value, size: symbol.size, type: letter, name: symbol.name)
+            builder.append(
+                address: sectionOffset &+ symbol.value, size: symbol.size, type: letter, name: symbol.name)
         }
         let moduleName = name ?? contents.modinfoName() ?? ELFContents.moduleName(fromPath: path)
         let (columns, _) = builder.build(spanLimit: layout.textSize)
@@ -149,7 +157,8 @@ struct ELFContents {
     /// The NUL-terminated string a data symbol points at (e.g. `linux_banner`), read from its
     /// section's bytes in the file.
     func string(atSymbol name: String) -> String? {
-        guard let symbol = symbols.first(where: { $0.name == name }), Int(symbol.sectionIndex) < sections.count
+        guard let symbol = symbols.first(where: { $0.name == name }),
+            Int(symbol.sectionIndex) < sections.count
         else { return nil }
         let section = sections[Int(symbol.sectionIndex)]
         guard section.type != ELFImage.Section.typeNoBits, symbol.value >= section.address,
@@ -172,10 +181,12 @@ struct ELFContents {
 
     /// `name=` from `.modinfo`.
     func modinfoName() -> String? {
-        guard let section = sections.first(where: { $0.name == ".modinfo" }), section.offset < UInt64(bytes.count),
+        guard let section = sections.first(where: { $0.name == ".modinfo" }),
+            section.offset < UInt64(bytes.count),
             section.size <= UInt64(bytes.count) - section.offset
         else { return nil }
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[Int(section.offset)..<Int(section.offset + section.size)])
+        let raw = UnsafeRawBufferPointer(
+            rebasing: bytes[Int(section.offset)..<Int(section.offset + section.size)])
         for entry in raw.split(separator: 0) {
             let text = String(decoding: entry, as: UTF8.self)
             if text.hasPrefix("name=") { return String(text.dropFirst(5)) }
@@ -217,7 +228,9 @@ struct ModuleLayout {
         var size: UInt64 = 0
         for (group, belongs) in groups.enumerated() {
             for section in sections where section.index != 0 && offsets[section.index] == nil {
-                guard belongs(section), !section.name.hasPrefix(".init"), !strippedOfAlloc(section) else { continue }
+                guard belongs(section), !section.name.hasPrefix(".init"), !strippedOfAlloc(section) else {
+                    continue
+                }
                 let start = align(size, section.alignment)
                 offsets[section.index] = start
                 size = start &+ section.size

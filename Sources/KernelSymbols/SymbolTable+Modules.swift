@@ -41,7 +41,8 @@ extension SymbolTable {
         if !parsed.isEmpty, parsed.allSatisfy({ $0.1 == 0 }) {
             throw SymbolFileError(
                 path: path,
-                message: "every module address is 0: read without permission to see addresses; copy it as root")
+                message:
+                    "every module address is 0: read without permission to see addresses; copy it as root")
         }
         for (name, base, size) in parsed { setModuleBase(name, at: base, size: size) }
     }

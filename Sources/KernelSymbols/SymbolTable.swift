@@ -105,7 +105,8 @@ public struct SymbolTable: Sendable {
             return nil
         }
         return SymbolMatch(
-            nameBytes: kernel.nameSlice(at: index), symbolAddress: symbolStart &+ kernelOffset, offset: offset,
+            nameBytes: kernel.nameSlice(at: index), symbolAddress: symbolStart &+ kernelOffset,
+            offset: offset,
             size: span, elfSize: elfSize, module: nil, type: kernel.types[index],
             nameIsShared: kernel.sharedName[index])
     }
@@ -156,7 +157,8 @@ public struct SymbolTable: Sendable {
             }
             if candidates.isEmpty {
                 if let value = absolute[name] {
-                    let match = SymbolMatch(name: name, symbolAddress: value, offset: offset, size: 0, type: "A")
+                    let match = SymbolMatch(
+                        name: name, symbolAddress: value, offset: offset, size: 0, type: "A")
                     return .address(value &+ offset, match)
                 }
                 return .unknown

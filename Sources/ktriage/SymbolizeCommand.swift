@@ -40,7 +40,8 @@ struct SymbolizeCommand: ParsableCommand {
     @Option(name: [.customLong("vmlinux"), .customLong("elf")], help: "vmlinux (ELF with a symbol table).")
     var vmlinux: String?
 
-    @Option(name: .customLong("ko"), help: "A module's .ko; its load address comes from --modules or --module.")
+    @Option(
+        name: .customLong("ko"), help: "A module's .ko; its load address comes from --modules or --module.")
     var moduleObjects: [String] = []
 
     @Option(name: .customLong("module"), help: "A module's load address: NAME=0xADDRESS (repeatable).")
@@ -73,14 +74,17 @@ struct SymbolizeCommand: ParsableCommand {
         let logName = log.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
         for segment in analysis.segments {
             if let conflict = segment.offsetConflict {
-                throw SymbolizeFailure("\(logName): boot at line \(segment.lines.lowerBound + 1): \(conflict)")
+                throw SymbolizeFailure(
+                    "\(logName): boot at line \(segment.lines.lowerBound + 1): \(conflict)")
             }
             if let mismatch = segment.mismatch {
                 throw SymbolizeFailure("\(logName): \(mismatch)")
             }
         }
         // Exact repeats are normal in real maps (zero-size locals at one address): not worth a line.
-        for note in table.notes where !note.contains("repeat an earlier line") { warn("\(table.path): \(note)") }
+        for note in table.notes where !note.contains("repeat an earlier line") {
+            warn("\(table.path): \(note)")
+        }
         var output: [UInt8] = []
         output.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 } + 4096)
         for segment in analysis.segments {
@@ -142,7 +146,9 @@ struct SymbolizeCommand: ParsableCommand {
         for path in moduleObjects {
             let name = try table.addModule(elf: path, base: nil)
             if !table.moduleNames.contains(name) || !hasBase(table, name) {
-                warn("\(path): no load address for module \(name): give --modules or --module \(name)=0xADDRESS")
+                warn(
+                    "\(path): no load address for module \(name): give --modules or --module \(name)=0xADDRESS"
+                )
             }
         }
         return (table, offset)

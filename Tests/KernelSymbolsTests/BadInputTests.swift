@@ -8,7 +8,9 @@ import Testing
         #expect {
             try SymbolTable.load(systemMap: TestData.fixture("not-a-map.txt"))
         } throws: { error in
-            "\(error)".hasSuffix("not-a-map.txt:1: not a System.map or kallsyms file: expected 'ADDRESS TYPE NAME', found 'Dear reader,'")
+            "\(error)".hasSuffix(
+                "not-a-map.txt:1: not a System.map or kallsyms file: expected 'ADDRESS TYPE NAME', found 'Dear reader,'"
+            )
         }
     }
 
@@ -65,14 +67,17 @@ import Testing
 
     @Test func crlfLinesAreRead() throws {
         let text = "ffffffff81000000 T _text\r\nffffffff81000040 T foo\r\nffffffff81000080 T bar\r\n"
-        let table = try Array(text.utf8).withUnsafeBytes { try SymbolTable.parse(systemMap: $0, path: "crlf") }
+        let table = try Array(text.utf8).withUnsafeBytes {
+            try SymbolTable.parse(systemMap: $0, path: "crlf")
+        }
         #expect(table.lookup(0xffff_ffff_8100_0041)?.description == "foo+0x1/0x40")
     }
 
     @Test func procModulesGarbageIsNamedByLine() {
         var table = try? SymbolTable.load(systemMap: TestData.fixture("System.map-5.10.0-test"))
         #expect {
-            try table?.addModules(procModulesText: "demo 16384 0 - Live 0xffffffffc0001000\nnonsense\n", path: "mods")
+            try table?.addModules(
+                procModulesText: "demo 16384 0 - Live 0xffffffffc0001000\nnonsense\n", path: "mods")
         } throws: { error in
             "\(error)".hasPrefix("mods:2: expected a /proc/modules line")
         }
@@ -94,7 +99,9 @@ import Testing
         #expect(table.lookup(0xffff_ffff_ffff_fff0) == nil)
         #expect(table.lookup(0xffff_ffff_8100_03a0)?.name == "vfs_write")
         let kallsyms = "ffffffffffffff00 t last_one\t[edge]\nfffffffffffffff0 t very_last\t[edge]\n"
-        let modules = try Array(kallsyms.utf8).withUnsafeBytes { try SymbolTable.parse(kallsyms: $0, path: "k") }
+        let modules = try Array(kallsyms.utf8).withUnsafeBytes {
+            try SymbolTable.parse(kallsyms: $0, path: "k")
+        }
         table.addModuleSymbols(from: modules)
         #expect(table.lookup(0xffff_ffff_ffff_ff01)?.description == "last_one+0x1/0xf0 [edge]")
         #expect(table.lookup(.max)?.name == "very_last")

@@ -24,8 +24,12 @@ struct ELFSymbolTests {
     struct CompileFailed: Error {}
 
     @Test func executableGivesSizesTypesAndTheBannerRelease() throws {
-        let path = try Self.compile(["-O0", "-nostdlib", "-static", "-no-pie", "-fno-asynchronous-unwind-tables"], output: "vmlinux")
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let path = try Self.compile(
+            ["-O0", "-nostdlib", "-static", "-no-pie", "-fno-asynchronous-unwind-tables"], output: "vmlinux")
+        defer {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
         let table = try SymbolTable.load(elf: path)
         #expect(table.source == .elf)
         #expect(table.release == "4.19.0-elf-test")
@@ -44,7 +48,10 @@ struct ELFSymbolTests {
 
     @Test func relocatableObjectIsLaidOutLikeTheKernelLoadsAModule() throws {
         let path = try Self.compile(["-O0", "-c"], output: "demo-mod.ko")
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        defer {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
         #expect(throws: SymbolFileError.self) { try SymbolTable.load(elf: path) }
         var table = try SymbolTable.load(systemMap: TestData.fixture("System.map-5.10.0-test"))
         let base: UInt64 = 0xffff_ffff_c010_0000

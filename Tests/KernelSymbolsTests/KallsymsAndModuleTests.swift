@@ -14,7 +14,9 @@ import Testing
         #expect(read.description == "demo_read+0x10/0xc0 [demo]")
         #expect(read.module == "demo")
         #expect(table.lookup(0xffff_ffff_c000_5010)?.description == "other_probe+0x10/0x80 [other_mod]")
-        #expect(table.address(of: "demo_write", offset: 4, module: "demo").resolvedAddress == 0xffff_ffff_c000_1104)
+        #expect(
+            table.address(of: "demo_write", offset: 4, module: "demo").resolvedAddress
+                == 0xffff_ffff_c000_1104)
         #expect(table.address(of: "demo_write", offset: 4, module: "nope") == .unknownModule)
         #expect(table.address(of: "nope", module: "demo") == .unknown)
     }

@@ -24,7 +24,9 @@ import Testing
         let offset = try #require(segment.offset)
         #expect(offset.value == 0x2a0_0000)
         #expect(offset.evidence == [.panicLine(line: 13), .frames(count: 2)])
-        #expect(offset.description == "0x2a00000 (from 'Kernel Offset:' line 13, 2 frames printing address and name)")
+        #expect(
+            offset.description
+                == "0x2a00000 (from 'Kernel Offset:' line 13, 2 frames printing address and name)")
         #expect(segment.confirmedFrames == 5)
     }
 
@@ -66,10 +68,12 @@ import Testing
         let untrusted = LogSymbolizer(table: table, kernelOffsetKnown: true, trusted: false)
         for line in log { #expect(untrusted.symbolize(line) == line) }
         let unknown = LogSymbolizer(table: table, kernelOffsetKnown: false, trusted: true)
-        #expect(unknown.symbolize(Array("  vfs_write+0x20/0x180".utf8)) == Array("  vfs_write+0x20/0x180".utf8))
+        #expect(
+            unknown.symbolize(Array("  vfs_write+0x20/0x180".utf8)) == Array("  vfs_write+0x20/0x180".utf8))
         #expect(unknown.symbolize("  [<ffffffff81000390>]") == "  [<ffffffff81000390>]")
         // Module symbols from kallsyms carry their own run-time addresses.
-        #expect(unknown.symbolize("  [<ffffffffc0001041>]") == "  [<ffffffffc0001041>] demo_read+0x1/0xc0 [demo]")
+        #expect(
+            unknown.symbolize("  [<ffffffffc0001041>]") == "  [<ffffffffc0001041>] demo_read+0x1/0xc0 [demo]")
     }
 
     @Test func inferenceAloneFindsTheOffsetAndConflictsAreCaught() throws {
@@ -121,9 +125,14 @@ import Testing
 
     @Test func aMapOfAnotherReleaseIsCalledThat() throws {
         let bytes = Array("ffffffff81000000 T _text\nffffffff81000380 T vfs_write\n".utf8)
-        let other = try bytes.withUnsafeBytes { try SymbolTable.parse(systemMap: $0, path: "/boot/System.map-5.10.0-other") }
-        let mismatch = try #require(LogAnalysis(lines: Array(log.prefix(4)), table: other).segments.first?.mismatch)
-        #expect(mismatch.contains("the map is for kernel 5.10.0-other (file name), the log is from 5.10.0-test (line 1)"))
+        let other = try bytes.withUnsafeBytes {
+            try SymbolTable.parse(systemMap: $0, path: "/boot/System.map-5.10.0-other")
+        }
+        let mismatch = try #require(
+            LogAnalysis(lines: Array(log.prefix(4)), table: other).segments.first?.mismatch)
+        #expect(
+            mismatch.contains(
+                "the map is for kernel 5.10.0-other (file name), the log is from 5.10.0-test (line 1)"))
     }
 
     @Test func eachBootGetsItsOwnOffset() throws {

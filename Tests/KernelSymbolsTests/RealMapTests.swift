@@ -29,7 +29,9 @@ struct RealMapTests {
         let moduleLines = guestinfo.split(whereSeparator: \.isNewline).filter { $0.hasSuffix("[lkdtm]") }
         if !moduleLines.isEmpty {
             let text = moduleLines.joined(separator: "\n")
-            let modules = try Array(text.utf8).withUnsafeBytes { try SymbolTable.parse(kallsyms: $0, path: name) }
+            let modules = try Array(text.utf8).withUnsafeBytes {
+                try SymbolTable.parse(kallsyms: $0, path: name)
+            }
             table.addModuleSymbols(from: modules)
         }
         return table
@@ -37,7 +39,8 @@ struct RealMapTests {
 
     /// VMCOREINFO `KERNELOFFSET` when the case has a vmcoreinfo.txt.
     func vmcoreinfoOffset(_ name: String) -> KASLROffset? {
-        guard let text = try? String(contentsOfFile: TestData.caseFile(name, "vmcoreinfo.txt"), encoding: .utf8)
+        guard
+            let text = try? String(contentsOfFile: TestData.caseFile(name, "vmcoreinfo.txt"), encoding: .utf8)
         else { return nil }
         let line = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("KERNELOFFSET=") }
         return line.flatMap { KASLROffset.fromVmcoreinfo(String($0.dropFirst("KERNELOFFSET=".count))) }
@@ -72,7 +75,8 @@ struct RealMapTests {
     func everyFrameResolvesToItselfAfterKASLR(_ name: String) throws {
         let table = try table(for: name)
         let lines = try TestData.lines(TestData.caseFile(name, "console.log"))
-        let analysis = LogAnalysis(lines: lines, table: table, given: name.hasPrefix("kdump") ? vmcoreinfoOffset(name) : nil)
+        let analysis = LogAnalysis(
+            lines: lines, table: table, given: name.hasPrefix("kdump") ? vmcoreinfoOffset(name) : nil)
         let segment = try #require(analysis.segments.first)
         #expect(segment.release == "6.1.0-56-amd64")
         #expect(segment.mismatch == nil)
@@ -85,8 +89,10 @@ struct RealMapTests {
         for index in segment.lines {
             for frame in LogTokens(lines[index]).frames where frame.size < 0x8000_0000_0000_0000 {
                 let address = try #require(
-                    shifted.address(of: frame.name, offset: frame.offset, size: frame.size, module: frame.module)
-                        .resolvedAddress, "line \(index + 1): \(frame.name)")
+                    shifted.address(
+                        of: frame.name, offset: frame.offset, size: frame.size, module: frame.module
+                    )
+                    .resolvedAddress, "line \(index + 1): \(frame.name)")
                 // `offset == size` is a return address at the very end: look one byte back.
                 let back: UInt64 = frame.offset == frame.size ? 1 : 0
                 let match = try #require(shifted.lookup(address - back), "line \(index + 1): \(frame.name)")
@@ -103,7 +109,8 @@ struct RealMapTests {
     @Test(arguments: ["lkdtm-bug-smp2", "lkdtm-usercopy-slab-size-to", "kdump-guest-corrupt-list-add"])
     func offsetMatchesWhereTheRunningKernelPutText(_ name: String) throws {
         let guestinfo = try String(contentsOfFile: TestData.caseFile(name, "guestinfo.txt"), encoding: .utf8)
-        let line = try #require(guestinfo.split(whereSeparator: \.isNewline).first { $0.hasSuffix(" T _text") })
+        let line = try #require(
+            guestinfo.split(whereSeparator: \.isNewline).first { $0.hasSuffix(" T _text") })
         let text = Array(String(line).utf8)
         let running = try text.withUnsafeBytes { try SymbolTable.parse(kallsyms: $0, path: "guestinfo") }
         let offset = try #require(KASLROffset.between(runTime: running, linkTime: map))
@@ -143,13 +150,16 @@ struct RealMapTests {
             if text.contains("Kernel Offset") { continue }
             let tokens = LogTokens(line)
             guard let frame = tokens.frames.first, frame.module == nil,
-                let address = shifted.address(of: frame.name, offset: frame.offset, size: frame.size).resolvedAddress
+                let address = shifted.address(of: frame.name, offset: frame.offset, size: frame.size)
+                    .resolvedAddress
             else {
                 rewritten.append(line)
                 continue
             }
             var bytes = line
-            bytes.insert(contentsOf: Array("[<\(String(address, radix: 16))>] ".utf8), at: frame.markerStart ?? frame.range.lowerBound)
+            bytes.insert(
+                contentsOf: Array("[<\(String(address, radix: 16))>] ".utf8),
+                at: frame.markerStart ?? frame.range.lowerBound)
             rewritten.append(bytes)
         }
         let segment = try #require(LogAnalysis(lines: rewritten, table: map).segments.first)

@@ -52,13 +52,17 @@ import Testing
 
     @Test func resolvesNamePlusOffsetAndUsesTheSizeToPickADuplicate() {
         #expect(table.address(of: "vfs_write", offset: 0x20).resolvedAddress == 0xffff_ffff_8100_03a0)
-        #expect(table.address(of: "helper", offset: 8) == .ambiguous([0xffff_ffff_8100_0200, 0xffff_ffff_8100_0300]))
+        #expect(
+            table.address(of: "helper", offset: 8)
+                == .ambiguous([0xffff_ffff_8100_0200, 0xffff_ffff_8100_0300]))
         #expect(table.address(of: "helper", offset: 8, size: 0x80).resolvedAddress == 0xffff_ffff_8100_0308)
         #expect(table.address(of: "helper", offset: 8, size: 0x30) == .sizeMismatch(mapSizes: [0x40, 0x80]))
         #expect(table.address(of: "no_such_function") == .unknown)
         #expect(table.address(of: "vfs_write", offset: 0x200) == .offsetBeyondSymbol(size: 0x180))
         // The return address after a call that never returns sits exactly at the end.
-        #expect(table.address(of: "vfs_write", offset: 0x180, size: 0x180).resolvedAddress == 0xffff_ffff_8100_0500)
+        #expect(
+            table.address(of: "vfs_write", offset: 0x180, size: 0x180).resolvedAddress
+                == 0xffff_ffff_8100_0500)
         #expect(table.address(of: "demo_read", module: "demo") == .unknownModule)
     }
 

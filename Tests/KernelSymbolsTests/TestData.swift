@@ -30,7 +30,8 @@ enum TestData {
 
     static func lines(_ path: String) throws -> [[UInt8]] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        var lines = Array(data).split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> [UInt8] in
+        var lines = Array(data).split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            line -> [UInt8] in
             var bytes = Array(line)
             if bytes.last == 0x0D { bytes.removeLast() }
             return bytes
@@ -41,7 +42,8 @@ enum TestData {
 
     /// A scratch directory removed by the caller.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-symbols-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ktriage-symbols-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

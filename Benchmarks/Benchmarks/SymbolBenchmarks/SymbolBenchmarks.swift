@@ -11,12 +11,15 @@ import KernelSymbols
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-let realMap = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vmcores/System.map-6.1.0-56-amd64")
-    .path
+let realMap = packageRoot.deletingLastPathComponent().appendingPathComponent(
+    "shared/vmcores/System.map-6.1.0-56-amd64"
+)
+.path
 
 /// A System.map-shaped file of `count` symbols (text then data, realistic name lengths).
 func syntheticMap(count: Int) -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-bench-\(count).map").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-bench-\(count).map")
+        .path
     if FileManager.default.fileExists(atPath: path) { return path }
     var text = ""
     text.reserveCapacity(count * 44)
@@ -48,7 +51,8 @@ struct NaiveTable {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            guard fields.count >= 3, let address = UInt64(fields[0], radix: 16), let type = fields[1].first else {
+            guard fields.count >= 3, let address = UInt64(fields[0], radix: 16), let type = fields[1].first
+            else {
                 continue
             }
             symbols.append(Symbol(address: address, type: type, name: String(fields[2])))
