@@ -17,7 +17,7 @@ struct SymbolizeCommand: ParsableCommand {
             Every other byte passes through unchanged.
 
             The KASLR offset comes from --kaslr-offset (VMCOREINFO KERNELOFFSET), \
-            --kallsyms next to a map, the log's 'Kernel Offset:' line, 'nokaslr', or \
+            --vmcoreinfo (which also checks the map's symbol addresses), --kallsyms next to a map, the log's 'Kernel Offset:' line, 'nokaslr', or \
             frames printing both address and name; all must agree. Standard error says \
             which offset was used and why. If the log's frame sizes or kernel release \
             disagree with the map, the map belongs to another build: ktriage says so, \
@@ -53,21 +53,35 @@ struct SymbolizeCommand: ParsableCommand {
     @Option(name: .customLong("kaslr-offset"), help: "KASLR offset in hex (VMCOREINFO KERNELOFFSET).")
     var kaslrOffset: String?
 
+    @Option(help: "VMCOREINFO text of the dump (KEY=value lines): checks the map, gives the offset.")
+    var vmcoreinfo: String?
+
     @Argument(help: "The log to annotate; '-' or nothing for standard input.")
     var log: String?
 
     func run() throws {
         let (table, fromKallsyms) = try loadTable()
-        var given = fromKallsyms
+        var statements: [KASLROffset] = fromKallsyms.map { [$0] } ?? []
         if let kaslrOffset {
             guard let value = KASLROffset.given(kaslrOffset) else {
                 throw SymbolizeFailure("--kaslr-offset: '\(kaslrOffset)' is not a hex number")
             }
-            if let fromKallsyms, fromKallsyms.value != value.value {
-                throw SymbolizeFailure(
-                    "--kaslr-offset \(kaslrOffset) disagrees with \(fromKallsyms) of --kallsyms")
+            statements.append(value)
+        }
+        if let vmcoreinfo {
+            let check = table.check(vmcoreinfo: try readText(vmcoreinfo))
+            if let first = check.mismatches.first {
+                throw SymbolizeFailure("\(table.path) belongs to another build than \(vmcoreinfo): \(first)")
             }
-            given = KASLROffset(value: value.value, evidence: value.evidence + (fromKallsyms?.evidence ?? []))
+            if let offset = check.offset { statements.append(offset) }
+        }
+        var given: KASLROffset?
+        for statement in statements {
+            if let earlier = given, earlier.value != statement.value {
+                throw SymbolizeFailure("KASLR offsets disagree: \(earlier) and \(statement)")
+            }
+            given = KASLROffset(
+                value: statement.value, evidence: (given?.evidence ?? []) + statement.evidence)
         }
         let (lines, endsWithNewline) = try readLog()
         let analysis = LogAnalysis(lines: lines, table: table, given: given)
@@ -174,6 +188,15 @@ struct SymbolizeCommand: ParsableCommand {
         let endsWithNewline = bytes.last == 0x0A
         if endsWithNewline { lines.removeLast() }
         return (lines, endsWithNewline)
+    }
+
+    private func readText(_ path: String) throws -> String {
+        do {
+            let file = try MappedFile(path: path)
+            return String(decoding: file.bytes, as: UTF8.self)
+        } catch {
+            throw SymbolizeFailure(error.description)
+        }
     }
 
     private func warn(_ message: String) {

@@ -204,3 +204,41 @@ struct RealMapTests {
         return position == needle.count
     }
 }
+
+@Suite(.enabled(if: TestData.hasRealData, "../shared/vmcores is not on this machine"))
+struct RealVmcoreinfoTests {
+    static var casesWithVmcoreinfo: [String] {
+        TestData.realCases.filter {
+            FileManager.default.fileExists(atPath: TestData.caseFile($0, "vmcoreinfo.txt"))
+        }
+    }
+
+    @Test(arguments: casesWithVmcoreinfo)
+    func vmcoreinfoConfirmsTheMapAndGivesTheOffset(_ name: String) throws {
+        let map = try RealMapTests.sharedMap.get()
+        let text = try String(contentsOfFile: TestData.caseFile(name, "vmcoreinfo.txt"), encoding: .utf8)
+        let check = map.check(vmcoreinfo: text)
+        #expect(check.isConsistent, "\(check.mismatches)")
+        #expect(check.release == "6.1.0-56-amd64")
+        #expect(check.offset?.value == RealMapTests.kaslrCases[name] ?? 0)
+        #expect(check.confirmedSymbols >= 10)
+    }
+
+    @Test func vmcoreinfoCatchesAMapOfAnotherBuild() throws {
+        let text = try String(
+            contentsOfFile: TestData.caseFile("lkdtm-bug-smp2", "vmcoreinfo.txt"), encoding: .utf8)
+        // Same release name, but prb moved by 0x40: another build.
+        let mapText = try String(contentsOfFile: TestData.realMapPath, encoding: .utf8)
+        var lines = mapText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = try #require(lines.firstIndex { $0.hasSuffix(" D prb") || $0.hasSuffix(" d prb") })
+        let fields = lines[index].split(separator: " ")
+        let moved = try #require(UInt64(fields[0], radix: 16)) + 0x40
+        lines[index] = String(moved, radix: 16) + " " + fields[1] + " prb"
+        let other = try Array(lines.joined(separator: "\n").utf8).withUnsafeBytes {
+            try SymbolTable.parse(systemMap: $0, path: "System.map-6.1.0-56-amd64")
+        }
+        let check = other.check(vmcoreinfo: text)
+        #expect(!check.isConsistent)
+        #expect(check.mismatches.first?.hasPrefix("VMCOREINFO SYMBOL(prb) is 0x") == true)
+    }
+}
