@@ -215,8 +215,9 @@ struct ModuleLayout {
         func isRoAfterInit(_ section: ELFImage.Section) -> Bool {
             section.name == ".data..ro_after_init" || section.name == "__jump_table"
         }
+        // The loader clears SHF_ALLOC on these before layout (per-cpu data is allocated apart).
         func strippedOfAlloc(_ section: ELFImage.Section) -> Bool {
-            section.name == ".modinfo" || section.name == "__versions"
+            section.name == ".modinfo" || section.name == "__versions" || section.name == ".data..percpu"
         }
         let groups: [(ELFImage.Section) -> Bool] = [
             { $0.flags & (alloc | exec) == (alloc | exec) },
