@@ -53,6 +53,8 @@ struct RealMapTests {
         #expect(map.lookup(0xffff_ffff_8100_0000)?.name == "startup_64")
         #expect(map.lookup(0)?.name == nil)
         #expect(map.lookup(0xffff_ffff_8443_0000)?.name == "_end")
+        // The ≤ 20 MB target, with room: columns, arena, name hash and bucket index.
+        #expect(map.storageBytes < 10_000_000)
     }
 
     @Test func bucketedSearchAgreesWithAPlainBinarySearch() {
