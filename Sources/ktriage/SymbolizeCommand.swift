@@ -123,7 +123,7 @@ struct SymbolizeCommand: ParsableCommand {
         if let offset = segment.offset {
             warn(
                 "\(logName): boot at line \(start)\(release): KASLR offset \(offset); "
-                    + "\(segment.confirmedFrames) frames confirmed by the map")
+                    + "\(segment.confirmedFrames) frame\(segment.confirmedFrames == 1 ? "" : "s") confirmed by the map")
         } else if table.source != .kallsyms {
             warn(
                 "\(logName): boot at line \(start)\(release): KASLR offset unknown, kernel addresses left as "
