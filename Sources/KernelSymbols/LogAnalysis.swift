@@ -21,6 +21,8 @@ public struct LogAnalysis: Sendable {
         public var confirmedFrames = 0
         /// Frames that could not be checked (module without symbols, shared names).
         public var uncheckedFrames = 0
+        /// Frames and `[<address>]`s seen: whether this boot has anything to annotate at all.
+        public var addressTokens = 0
 
         /// Names may be printed for this boot.
         public var isTrusted: Bool { mismatch == nil && offsetConflict == nil }
@@ -146,6 +148,7 @@ public struct LogAnalysis: Sendable {
                 if words.contains("nokaslr") { statements.append((0, .noKASLRParameter(line: number))) }
             }
             let tokens = LogTokens(line)
+            segment.addressTokens += tokens.frames.count + tokens.addresses.count
             for frame in tokens.frames {
                 // Sizes ≥ 2^63 are the kernel's own artefact (a module data symbol measured
                 // against the end of module text), not a property of the map.

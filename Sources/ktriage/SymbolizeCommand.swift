@@ -87,13 +87,17 @@ struct SymbolizeCommand: ParsableCommand {
         let analysis = LogAnalysis(lines: lines, table: table, given: given)
         let logName = log.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
         for segment in analysis.segments {
-            if let conflict = segment.offsetConflict {
-                throw SymbolizeFailure(
-                    "\(logName): boot at line \(segment.lines.lowerBound + 1): \(conflict)")
+            let boot = "\(logName): boot at line \(segment.lines.lowerBound + 1)"
+            // A boot with nothing to annotate (say, a kdump capture kernel of another release)
+            // does not stop the others; it passes through unchanged.
+            if segment.addressTokens == 0 {
+                if let problem = segment.mismatch ?? segment.offsetConflict {
+                    warn("\(boot): \(problem); nothing to annotate there, left unchanged")
+                }
+                continue
             }
-            if let mismatch = segment.mismatch {
-                throw SymbolizeFailure("\(logName): \(mismatch)")
-            }
+            if let conflict = segment.offsetConflict { throw SymbolizeFailure("\(boot): \(conflict)") }
+            if let mismatch = segment.mismatch { throw SymbolizeFailure("\(logName): \(mismatch)") }
         }
         // Exact repeats are normal in real maps (zero-size locals at one address): not worth a line.
         for note in table.notes where !note.contains("repeat an earlier line") {
@@ -123,7 +127,8 @@ struct SymbolizeCommand: ParsableCommand {
         if let offset = segment.offset {
             warn(
                 "\(logName): boot at line \(start)\(release): KASLR offset \(offset); "
-                    + "\(segment.confirmedFrames) frame\(segment.confirmedFrames == 1 ? "" : "s") confirmed by the map")
+                    + "\(segment.confirmedFrames) frame\(segment.confirmedFrames == 1 ? "" : "s") confirmed by the map"
+            )
         } else if table.source != .kallsyms {
             warn(
                 "\(logName): boot at line \(start)\(release): KASLR offset unknown, kernel addresses left as "
