@@ -147,3 +147,34 @@ import Testing
         #expect(analysis.segments.map(\.lines) == [0..<13, 13..<26])
     }
 }
+
+/// Random lines built from the pieces the scanners look for: no trap, and every input byte
+/// survives in order.
+@Suite struct LogSymbolizerFuzzTests {
+    @Test func randomFragmentsNeverTrapAndKeepTheInput() throws {
+        var table = try SymbolTable.load(systemMap: TestData.fixture("System.map-5.10.0-test"))
+        table.addModuleSymbols(from: try SymbolTable.load(kallsyms: TestData.fixture("kallsyms-modules.txt")))
+        table.kernelOffset = 0x2a0_0000
+        let symbolizer = LogSymbolizer(table: table, kernelOffsetKnown: true, trusted: true)
+        let pieces = [
+            "[<", ">]", "+0x", "/0x", " [", "]", ": ", "RAX", "0010:", "ffffffff83a00390", "ffffffffc0001050",
+            "vfs_write", "helper", "demo", "?", " ", "0", "f", "\u{1b}", "é", "x29", "pc : ", "ffffffff", "-",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            var line: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...14, using: &generator) {
+                if Int.random(in: 0...9, using: &generator) == 0 {
+                    line.append(UInt8.random(in: 0...255, using: &generator))
+                } else {
+                    line += Array((pieces.randomElement(using: &generator) ?? "").utf8)
+                }
+            }
+            let output = symbolizer.symbolize(line)
+            var position = 0
+            for byte in output where position < line.count && line[position] == byte { position += 1 }
+            #expect(position == line.count, "\(line)")
+            _ = LogAnalysis(lines: [line], table: table)
+        }
+    }
+}
