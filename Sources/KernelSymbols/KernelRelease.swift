@@ -10,6 +10,16 @@ public enum KernelRelease {
         return release.isEmpty ? nil : String(release)
     }
 
+    /// The banner from `Linux version` to the end of the line, without trailing whitespace: what
+    /// a boot log prints and `linux_banner` holds.
+    public static func bannerText(_ text: some StringProtocol) -> String? {
+        let line = String(text)
+        guard let range = line.firstRange(of: "Linux version ") else { return nil }
+        var banner = line[range.lowerBound...].prefix { $0 != "\n" && $0 != "\r" }
+        while banner.last == " " || banner.last == "\t" { banner = banner.dropLast() }
+        return String(banner)
+    }
+
     /// From an oops header: `CPU: 0 PID: 107 Comm: init Tainted: G  OE  6.1.0-56-amd64 #1 …` or
     /// `… Not tainted 6.1.0-56-amd64 #1`. The release is the word before `#N`.
     public static func fromOopsHeader(_ text: some StringProtocol) -> String? {

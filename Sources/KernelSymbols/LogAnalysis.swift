@@ -129,6 +129,13 @@ public struct LogAnalysis: Sendable {
                 find(bannerMarker, in: line) != nil || find(commMarker, in: line) != nil
             {
                 let text = String(decoding: line, as: UTF8.self)
+                if let mapBanner = table.banner, let banner = KernelRelease.bannerText(text),
+                    banner != mapBanner
+                {
+                    problems.append(
+                        "the map's linux_banner is '\(mapBanner)', the log prints '\(banner)' (line \(number))"
+                    )
+                }
                 if let release = KernelRelease.fromLogLine(text) {
                     segment.release = release
                     if let mapRelease = table.release, mapRelease != release {

@@ -44,6 +44,7 @@ extension SymbolTable {
         {
             table.release = release
             table.releaseEvidence = "linux_banner"
+            table.banner = KernelRelease.bannerText(banner)
         } else if let release = releaseFromFileName(path, prefixes: ["vmlinux-", "vmlinuz-"]) {
             table.release = release
             table.releaseEvidence = "file name"

@@ -32,6 +32,9 @@ public struct SymbolTable: Sendable {
     /// `System.map-<release>`), and how it was learned.
     public internal(set) var release: String?
     public internal(set) var releaseEvidence: String?
+    /// The whole `linux_banner` text (`Linux version 6.1.0-56-amd64 (…) #1 SMP … (2026-11-16)`),
+    /// when read from an ELF image: it also tells rebuilds of one release apart.
+    public internal(set) var banner: String?
     /// Things worth telling the user that did not stop loading (sorted input, duplicates).
     public internal(set) var notes: [String] = []
 

@@ -34,6 +34,14 @@ struct ELFSymbolTests {
         #expect(table.source == .elf)
         #expect(table.release == "4.19.0-elf-test")
         #expect(table.releaseEvidence == "linux_banner")
+        #expect(table.banner == "Linux version 4.19.0-elf-test (tester@example) #1 SMP")
+        let sameBuild = Array("[    0.000000] Linux version 4.19.0-elf-test (tester@example) #1 SMP".utf8)
+        let rebuilt = Array("[    0.000000] Linux version 4.19.0-elf-test (tester@example) #2 SMP".utf8)
+        #expect(LogAnalysis(lines: [sameBuild], table: table).segments.first?.mismatch == nil)
+        let mismatch = LogAnalysis(lines: [rebuilt], table: table).segments.first?.mismatch ?? ""
+        #expect(
+            mismatch.contains(
+                "the map's linux_banner is 'Linux version 4.19.0-elf-test (tester@example) #1 SMP'"))
         let helper = try #require(table.linkAddress(of: "helper"))
         let entry = try #require(table.linkAddress(of: "entry_point"))
         let match = try #require(table.lookup(helper + 3))
