@@ -61,6 +61,21 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// One offset from several statements (command line, VMCOREINFO, kallsyms) with all their
+    /// evidence, `nil` for none.
+    /// - Throws: `KASLRConflict` when two statements give different values.
+    public static func agreeing(_ statements: [KASLROffset]) throws(KASLRConflict) -> KASLROffset? {
+        var combined: KASLROffset?
+        for statement in statements {
+            if let earlier = combined, earlier.value != statement.value {
+                throw KASLRConflict(first: earlier, second: statement)
+            }
+            combined = KASLROffset(
+                value: statement.value, evidence: (combined?.evidence ?? []) + statement.evidence)
+        }
+        return combined
+    }
+
     /// Parses a user-given hex offset (`0x7800000` or `7800000`).
     public static func given(_ hex: String) -> KASLROffset? {
         parseHex(hex).map { KASLROffset(value: $0, evidence: [.given]) }
@@ -86,4 +101,12 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
         let hex = rest.dropFirst(2).prefix { $0.isHexDigit }
         return UInt64(hex, radix: 16)
     }
+}
+
+/// Two sources that give different KASLR offsets: no address can be trusted until one is dropped.
+public struct KASLRConflict: Error, Sendable, Equatable, CustomStringConvertible {
+    public var first: KASLROffset
+    public var second: KASLROffset
+
+    public var description: String { "KASLR offsets disagree: \(first) and \(second)" }
 }

@@ -75,14 +75,7 @@ struct SymbolizeCommand: ParsableCommand {
             }
             if let offset = check.offset { statements.append(offset) }
         }
-        var given: KASLROffset?
-        for statement in statements {
-            if let earlier = given, earlier.value != statement.value {
-                throw SymbolizeFailure("KASLR offsets disagree: \(earlier) and \(statement)")
-            }
-            given = KASLROffset(
-                value: statement.value, evidence: (given?.evidence ?? []) + statement.evidence)
-        }
+        let given = try KASLROffset.agreeing(statements)
         let (lines, endsWithNewline) = try readLog()
         let analysis = LogAnalysis(lines: lines, table: table, given: given)
         let logName = log.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"

@@ -97,6 +97,21 @@ import Testing
         #expect(conflict.contains("'Kernel Offset:' line 13 says 0x2a00000"))
     }
 
+    @Test func statementsAreCombinedOnlyWhenTheyAgree() throws {
+        let vmcoreinfo = try #require(KASLROffset.fromVmcoreinfo("2a00000"))
+        let given = try #require(KASLROffset.given("0x2A00000"))
+        #expect(try KASLROffset.agreeing([]) == nil)
+        #expect(try KASLROffset.agreeing([vmcoreinfo, given])?.evidence == [.vmcoreinfo, .given])
+        #expect(throws: KASLRConflict.self) {
+            try KASLROffset.agreeing([vmcoreinfo, try #require(KASLROffset.given("1000000"))])
+        }
+        #expect(KASLROffset.given("0xZZ") == nil)
+        #expect(KASLROffset.given("11112222333344445") == nil)
+        #expect(KASLROffset.fromPanicLine("[ 1.0] Kernel Offset: disabled") == 0)
+        #expect(KASLROffset.fromPanicLine("Kernel Offset: 0x7800000 from 0xffffffff81000000") == 0x780_0000)
+        #expect(KASLROffset.fromPanicLine("Kernel Offset: soon") == nil)
+    }
+
     @Test func nokaslrOnTheCommandLineMeansZero() throws {
         var lines = log.filter { !String(decoding: $0, as: UTF8.self).contains("[<") }
         lines = lines.filter { !String(decoding: $0, as: UTF8.self).contains("Kernel Offset") }
