@@ -59,6 +59,8 @@ public final class ELFImage {
     }
 
     private let elf: OpaquePointer
+    /// The libelf handle, for extensions in other files of this module.
+    var elfHandle: OpaquePointer { elf }
     private let bytes: UnsafeRawBufferPointer
     /// The parsed ELF header.
     public let header: Header
