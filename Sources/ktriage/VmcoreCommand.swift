@@ -1,5 +1,7 @@
 import ArgumentParser
+import CrashFleet
 import KernelDump
+import KernelSymbols
 import KtriageBytes
 
 #if canImport(FoundationEssentials)
@@ -134,15 +136,35 @@ struct VmcoreInfoCommand: ParsableCommand {
 
     func run() throws {
         let dump = try Vmcore(path: vmcore)
-        var (summary, _) = VmcoreSummary.make(dump)
+        var (summary, extract) = VmcoreSummary.make(dump)
+        if let extract {
+            let nodename = summary.nodename.flatMap { $0 == "(none)" ? nil : $0 }
+            let parsed = VmcoreScanner.records(
+                from: extract, path: vmcore, host: nodename, crashTime: summary.crashTime)
+            if let main = VmcoreScanner.mainRecord(parsed.records) {
+                summary.crashRecord = .init(
+                    kind: main.kind.rawValue, title: main.title, guiltyFrame: main.guilty?.function)
+            }
+        }
         if let systemMap {
-            let map = try SimpleSystemMap(path: systemMap)
-            let slide = map.slide(
-                relocatedStext: dump.vmcoreinfo?.symbol("_stext"), kernelOffset: dump.vmcoreinfo?.kernelOffset
-            )
-            for index in summary.cpus.indices {
-                if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }) {
-                    summary.cpus[index].ripSymbol = map.symbolize(rip, slide: slide)
+            var table = try SymbolTable.load(systemMap: systemMap)
+            let vmcoreinfoText = summary.vmcoreinfo.map { $0.key + "=" + $0.value }.joined(separator: "\n")
+            let check = table.check(vmcoreinfo: vmcoreinfoText)
+            // `_stext` sits at the same link address in every x86-64 build, so it proves nothing:
+            // another symbol (or the map's own release) must agree too.
+            let releaseAgrees = table.release != nil && table.release == summary.release
+            if !check.isConsistent || (check.confirmedSymbols < 2 && !releaseAgrees) {
+                // Never print confident names from another build's map.
+                let reason = check.mismatches.first ?? "no VMCOREINFO symbol could be confirmed in the map"
+                summary.notes.append("System.map \(systemMap) does not fit this dump (\(reason)): RIPs not symbolized")
+            } else {
+                table.kernelOffset = check.offset?.value ?? dump.vmcoreinfo?.kernelOffset ?? 0
+                for index in summary.cpus.indices {
+                    if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
+                        let match = table.lookup(rip), match.isText
+                    {
+                        summary.cpus[index].ripSymbol = match.description
+                    }
                 }
             }
         }
@@ -205,8 +227,6 @@ struct VmcoreInfoCommand: ParsableCommand {
             row("Log:", "\(layout), \(s.logRecords ?? 0) records")
         }
         for problem in s.logProblems { row("Log problem:", problem) }
-        // SEAM: the crash record (kind, title, guilty frame) comes from KernelLog's
-        // CrashReportParser once merged; until then it is not shown.
         if let record = s.crashRecord {
             row(
                 "Crash:",
@@ -219,55 +239,3 @@ struct VmcoreInfoCommand: ParsableCommand {
     }
 }
 
-/// Minimal nm-format System.map lookup for `vmcore info --system-map` (text symbols only).
-/// The KernelSymbols module will replace it.
-struct SimpleSystemMap {
-    var addresses: [UInt64] = []
-    var names: [String] = []
-    var stext: UInt64?
-
-    init(path: String) throws {
-        let file: MappedFile
-        do {
-            file = try MappedFile(path: path)
-        } catch {
-            throw ValidationError("\(path): cannot read the System.map: \(error.message)")
-        }
-        let text = String(decoding: file.bytes, as: UTF8.self)
-        var entries: [(UInt64, String)] = []
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 2)
-            guard parts.count == 3, let address = UInt64(parts[0], radix: 16) else { continue }
-            let type = parts[1]
-            if parts[2] == "_stext" { stext = address }
-            guard type == "T" || type == "t" || type == "W" || type == "w" else { continue }
-            entries.append((address, String(parts[2])))
-        }
-        guard !entries.isEmpty else {
-            throw ValidationError("\(path): no text symbols: not an nm-format System.map")
-        }
-        entries.sort { $0.0 < $1.0 }
-        addresses = entries.map(\.0)
-        names = entries.map(\.1)
-    }
-
-    /// KASLR slide: relocated `_stext` from VMCOREINFO minus the map's, else KERNELOFFSET.
-    func slide(relocatedStext: UInt64?, kernelOffset: UInt64?) -> UInt64 {
-        if let relocatedStext, let stext { return relocatedStext &- stext }
-        return kernelOffset ?? 0
-    }
-
-    func symbolize(_ address: UInt64, slide: UInt64) -> String? {
-        let target = address &- slide
-        var low = 0
-        var high = addresses.count
-        while low < high {
-            let mid = (low + high) / 2
-            if addresses[mid] <= target { low = mid + 1 } else { high = mid }
-        }
-        guard low > 0 else { return nil }
-        let offset = target - addresses[low - 1]
-        guard offset < 0x10_0000 else { return nil }
-        return "\(names[low - 1])+0x\(String(offset, radix: 16))"
-    }
-}

@@ -82,15 +82,22 @@ struct VmcoreCommandTests {
 
     @Test func systemMapSymbolizesRIP() throws {
         let path = try temporaryDump(ELFCoreWriter().write(kernel()), name: "map.elf")
-        let map = try temporaryDump(
-            Array("ffffffff81000000 T _stext\nffffffff81000000 T do_thing\nffffffff81000100 T other\n".utf8),
-            name: "System.map")
+        // The map's release comes from its name; a map of another build is refused.
+        let folder = Fixtures.temporaryFolder("ktriage-map")
+        let symbols = Array("ffffffff81000000 T _stext\nffffffff81000000 T do_thing\nffffffff81000100 T other\n".utf8)
+        let map = folder + "/System.map-6.1.0-cli"
+        let other = folder + "/System.map-6.1.0-other"
+        Fixtures.write(symbols, to: map)
+        Fixtures.write(symbols, to: other)
         defer {
             try? FileManager.default.removeItem(atPath: path)
-            try? FileManager.default.removeItem(atPath: map)
+            try? FileManager.default.removeItem(atPath: folder)
         }
         let result = try runKtriage(["vmcore", "info", path, "--system-map", map])
         #expect(result.stdout.contains("do_thing+0x10"))
+        let refused = try runKtriage(["vmcore", "info", path, "--system-map", other])
+        #expect(!refused.stdout.contains("do_thing"))
+        #expect(refused.stdout.contains("does not fit this dump"))
     }
 
     @Test func errorsAreOneLineWithNonZeroExit() throws {
