@@ -33,30 +33,70 @@ public struct LogSymbolizer: Sendable {
         guard !tokens.addresses.isEmpty || !tokens.frames.isEmpty || !tokens.registers.isEmpty else {
             return line
         }
-        var insertions: [(Int, String)] = []
+        // Insertions as byte strings, built without going through `String`.
+        var insertions: [(position: Int, bytes: [UInt8])] = []
         for frame in tokens.frames where frame.printedAddress == nil {
             guard frame.size < 0x8000_0000_0000_0000 || frame.module != nil,
                 let address = address(of: frame)
             else { continue }
-            insertions.append((frame.markerStart ?? frame.range.lowerBound, "[<\(hex(address))>] "))
+            var text: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "<")]
+            LogSymbolizer.appendHex(address, width: address > 0xffff_ffff ? 16 : 8, to: &text)
+            text += [UInt8(ascii: ">"), UInt8(ascii: "]"), 0x20]
+            insertions.append((frame.markerStart ?? frame.range.lowerBound, text))
         }
         for printed in tokens.addresses {
             let followedByFrame = tokens.frames.contains {
                 $0.printedAddress == printed.value && $0.range.lowerBound >= printed.range.upperBound
             }
             guard !followedByFrame, let match = name(of: printed.value) else { continue }
-            insertions.append((printed.range.upperBound, " \(match)"))
+            var text: [UInt8] = [0x20]
+            LogSymbolizer.appendDescription(of: match, to: &text)
+            insertions.append((printed.range.upperBound, text))
         }
         for register in tokens.registers {
             guard let match = name(of: register.value), match.isText else { continue }
-            insertions.append((register.end, " (\(match))"))
+            var text: [UInt8] = [0x20, UInt8(ascii: "(")]
+            LogSymbolizer.appendDescription(of: match, to: &text)
+            text.append(UInt8(ascii: ")"))
+            insertions.append((register.end, text))
         }
         guard !insertions.isEmpty else { return line }
-        var output = line
-        for (position, text) in insertions.sorted(by: { $0.0 > $1.0 }) {
-            output.insert(contentsOf: Array(text.utf8), at: position)
+        insertions.sort { $0.position < $1.position }
+        var output: [UInt8] = []
+        output.reserveCapacity(line.count + insertions.reduce(0) { $0 + $1.bytes.count })
+        var copied = 0
+        for insertion in insertions {
+            output += line[copied..<insertion.position]
+            output += insertion.bytes
+            copied = insertion.position
         }
+        output += line[copied...]
         return output
+    }
+
+    /// `name+0xoff/0xsize [module]` as bytes (what `SymbolMatch.description` says).
+    static func appendDescription(of match: SymbolMatch, to text: inout [UInt8]) {
+        text += match.nameBytes
+        text += [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "x")]
+        appendHex(match.offset, width: 1, to: &text)
+        text += [UInt8(ascii: "/"), UInt8(ascii: "0"), UInt8(ascii: "x")]
+        appendHex(match.size, width: 1, to: &text)
+        if let module = match.module {
+            text += [0x20, UInt8(ascii: "[")]
+            text += module.utf8
+            text.append(UInt8(ascii: "]"))
+        }
+    }
+
+    /// Lower-case hex digits of `value`, zero-padded to `width`.
+    static func appendHex(_ value: UInt64, width: Int, to text: inout [UInt8]) {
+        let digits = max(width, (64 - value.leadingZeroBitCount + 3) / 4)
+        var shift = (digits - 1) * 4
+        while shift >= 0 {
+            let nibble = UInt8(truncatingIfNeeded: (value >> UInt64(shift)) & 0xf)
+            text.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+            shift -= 4
+        }
     }
 
     /// The symbol at a run-time address, if one can be named with confidence.
@@ -74,9 +114,4 @@ public struct LogSymbolizer: Sendable {
             .resolvedAddress
     }
 
-    private func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        let width = value > 0xffff_ffff ? 16 : 8
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
 }

@@ -28,6 +28,10 @@ struct NMFormatParser {
         let end = bytes.count
         while position < end {
             lineNumber += 1
+            if let next = fastLine(bytes, position, &result) {
+                position = next
+                continue
+            }
             var lineEnd = position
             while lineEnd < end, bytes[lineEnd] != 0x0A { lineEnd += 1 }
             var contentEnd = lineEnd
@@ -44,6 +48,40 @@ struct NMFormatParser {
         }
         result.lines = lineNumber
         return result
+    }
+
+    /// The common line (`ADDRESS TYPE NAME` then LF or the end) read in one pass; `nil` sends the
+    /// line to the careful path, which handles everything else and words the errors.
+    @inline(__always)
+    private func fastLine(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ result: inout Result) -> Int? {
+        let end = bytes.count
+        var cursor = start
+        var address: UInt64 = 0
+        var digits = 0
+        while cursor < end, let value = NMFormatParser.hexValue(bytes[cursor]) {
+            if digits == 16 { return nil }
+            address = address << 4 | UInt64(value)
+            digits += 1
+            cursor += 1
+        }
+        guard digits > 0, cursor + 3 < end, bytes[cursor] == 0x20,
+            NMFormatParser.isTypeLetter(bytes[cursor + 1]),
+            bytes[cursor + 2] == 0x20
+        else { return nil }
+        let type = bytes[cursor + 1]
+        cursor += 3
+        let nameStart = cursor
+        while cursor < end {
+            let byte = bytes[cursor]
+            if byte == 0x0A || byte == 0x09 || byte == 0x20 || byte == 0x0D { break }
+            cursor += 1
+        }
+        guard cursor > nameStart, cursor - nameStart <= Int(UInt16.max),
+            cursor == end || bytes[cursor] == 0x0A
+        else { return nil }
+        record(
+            address, type, UnsafeRawBufferPointer(rebasing: bytes[nameStart..<cursor]), module: nil, &result)
+        return cursor + 1
     }
 
     private func parseLine(
@@ -95,7 +133,16 @@ struct NMFormatParser {
             module = String(
                 decoding: UnsafeRawBufferPointer(rebasing: bytes[(cursor + 1)..<(end - 1)]), as: UTF8.self)
         }
-        let name = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd])
+        record(
+            address, type, UnsafeRawBufferPointer(rebasing: bytes[nameStart..<nameEnd]), module: module,
+            &result)
+    }
+
+    @inline(__always)
+    private func record(
+        _ address: UInt64, _ type: UInt8, _ name: UnsafeRawBufferPointer, module: String?,
+        _ result: inout Result
+    ) {
         let isText = type == UInt8(ascii: "T") || type == UInt8(ascii: "t")
         if isText {
             result.textSymbols += 1
