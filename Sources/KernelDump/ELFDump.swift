@@ -230,6 +230,16 @@ final class ELFDump: PhysicalMemory {
         }
     }
 
+    var pageFrameLimit: UInt64 {
+        let end = physicalMaxEnd.last ?? 0
+        return end / UInt64(pageSize) + (end % UInt64(pageSize) == 0 ? 0 : 1)
+    }
+
+    func hasPage(_ pfn: UInt64) -> Bool {
+        let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
+        return !overflow && Self.find(address, in: physical, maxEnd: physicalMaxEnd) != nil
+    }
+
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         guard !virtual.isEmpty else { return false }
         return copy(address, into: buffer, segments: virtual, maxEnd: virtualMaxEnd)

@@ -128,6 +128,11 @@ public final class Vmcore {
                 )
             }
             vmcoreinfo = VMCoreInfo(text: note.descriptor)
+        } else if let found = VMCoreInfoScanner.scan(physical) {
+            vmcoreinfo = VMCoreInfo(text: found.text)
+            remarks.append(
+                "no VMCOREINFO note: found the kernel's VMCOREINFO page by scanning physical memory at 0x\(String(found.address, radix: 16))"
+            )
         } else {
             vmcoreinfo = nil
         }
