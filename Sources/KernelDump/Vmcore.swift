@@ -237,6 +237,14 @@ public final class Vmcore {
     /// kdump header version.
     public var kdumpHeaderVersion: Int? { kdump.map { Int($0.header.version) } }
 
+    /// The kernel log as `[seconds.micros] text` lines — what `ktriage vmcore dmesg` prints — for
+    /// log parsers (KernelLog's crash-report parser with source `vmcore`), and the extract itself
+    /// (records, layout, problems).
+    public func dmesgText() throws -> (text: String, log: KernelLogExtract) {
+        let log = try kernelLog()
+        return (DmesgFormatter().format(log.records), log)
+    }
+
     /// Reads the kernel log, choosing the layout from VMCOREINFO: `SYMBOL(prb)` → lockless ring,
     /// `SYMBOL(log_first_idx)` → `printk_log` records, `SYMBOL(log_end)` → character ring.
     public func kernelLog() throws -> KernelLogExtract {

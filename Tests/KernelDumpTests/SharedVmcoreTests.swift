@@ -175,4 +175,20 @@ struct SharedVmcoreTests {
         #expect(summary.missing.contains { $0.contains("dumped pages have no data in the file") })
         #expect(!summary.logProblems.isEmpty)
     }
+
+    @Test("the first 16 KiB of the guest's /proc/vmcore: kernel-written ELF headers and notes")
+    func procVmcoreHead() throws {
+        let path = TestPaths.sharedVmcores.appendingPathComponent(
+            "kdump-guest-corrupt-list-add/kdump-guest/proc-vmcore-head.bin"
+        ).path
+        let vmcore = try Vmcore(path: path)
+        #expect(vmcore.format == .elf64)
+        #expect(vmcore.notes.map(\.name) == ["CORE", "CORE", "VMCOREINFO"])
+        #expect(vmcore.cpus.map(\.pid) == [0, 108])
+        #expect(vmcore.loadSegmentCount == 4)
+        #expect(vmcore.loadSegmentsHaveVirtualAddresses == true)
+        #expect(vmcore.vmcoreinfo?.crashTime == 1_795_369_534)
+        #expect(vmcore.missing.first?.contains("bytes of PT_LOAD data lie past the end of the file") == true)
+        #expect(throws: VmcoreError.self) { try vmcore.kernelLog() }
+    }
 }
