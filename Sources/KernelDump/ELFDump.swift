@@ -42,7 +42,9 @@ final class ELFDump: PhysicalMemory {
     /// Bytes the segments claim beyond the end of the file (a cut-short dump).
     let missingBytes: UInt64
 
-    static let kernelHalf: UInt64 = 0xffff_8000_0000_0000
+    /// Lowest `p_vaddr` taken as a kernel virtual address on 64-bit: covers the x86-64 5-level
+    /// direct map (0xff11…) and arm64's linear map (0xffff0…, 0xfff0… with 52-bit VAs).
+    static let kernelHalf: UInt64 = 0xff00_0000_0000_0000
 
     init(bytes: DumpBytes, pageSize: Int = 4096) throws {
         self.bytes = bytes

@@ -186,7 +186,7 @@ public final class Vmcore {
     var memory: KernelMemory {
         if let memoryStorage { return memoryStorage }
         let memory = KernelMemory(
-            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: wordSize == 8)
+            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: isX86_64)
         memoryStorage = memory
         return memory
     }
@@ -194,6 +194,14 @@ public final class Vmcore {
     /// Reads `count` bytes of kernel virtual memory at `address`.
     public func readKernel(_ address: UInt64, count: Int) throws -> [UInt8] {
         try memory.read(address, count: count, what: "kernel memory")
+    }
+
+    /// Whether the dumped machine is x86-64: ELF `e_machine` 62, or a kdump header whose utsname
+    /// machine is `x86_64` (or empty).
+    public var isX86_64: Bool {
+        if let elf { return elf.machine == 62 }
+        let machine = headerUtsname.count > 4 ? headerUtsname[4] : ""
+        return machine.isEmpty || machine == "x86_64"
     }
 
     /// The page size: VMCOREINFO `PAGESIZE`, else the kdump block size, else 4096.

@@ -101,9 +101,16 @@ struct SyntheticDumpTests {
     func fiveLevel() throws {
         for physBase: Int64 in [0, -0x20_0000] {
             let kernel = makeKernel(fiveLevel: true, physBase: physBase)
-            let vmcore = try TestPaths.open(KdumpWriter().write(kernel), name: "l5-\(physBase).kdump")
-            #expect(vmcore.pagingLevels == 5)
-            #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
+            var physicalOnly = ELFCoreWriter()
+            physicalOnly.addresses = .physicalOnly
+            for (name, bytes) in [
+                ("kdump", KdumpWriter().write(kernel)), ("elf-physical", physicalOnly.write(kernel)),
+                ("elf-virtual", ELFCoreWriter().write(kernel)),
+            ] {
+                let vmcore = try TestPaths.open(bytes, name: "l5-\(physBase).\(name)")
+                #expect(vmcore.pagingLevels == 5)
+                #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
+            }
         }
     }
 
