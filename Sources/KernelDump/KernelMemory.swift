@@ -120,7 +120,7 @@ final class KernelMemory {
                 message: "not mapped: \(level) entry 0x\(String(entry, radix: 16)) is not present")
         }
         var table = top
-        var shifts: [UInt64] = fiveLevel ? [48, 39, 30, 21, 12] : [39, 30, 21, 12]
+        let shifts: [UInt64] = fiveLevel ? [48, 39, 30, 21, 12] : [39, 30, 21, 12]
         let names = fiveLevel ? ["PGD", "P4D", "PUD", "PMD", "PTE"] : ["PGD", "PUD", "PMD", "PTE"]
         var physicalAddress: UInt64 = 0
         for (level, shift) in shifts.enumerated() {
@@ -135,7 +135,6 @@ final class KernelMemory {
             }
             table = entry & entryMask
         }
-        shifts.removeAll()
         if translations.count > 65_536 { translations.removeAll(keepingCapacity: true) }
         translations[address & ~pageMask] = physicalAddress & ~pageMask
         return physicalAddress
