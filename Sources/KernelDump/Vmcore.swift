@@ -60,6 +60,13 @@ public final class Vmcore {
         var flattened: FlattenedIndex?
         guard let format = Self.detect(head) else {
             let magic = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
+            if let wrapper = Self.compressionWrapper(head) {
+                throw VmcoreError(
+                    path: path, offset: 0, field: "magic",
+                    message:
+                        "the file is \(wrapper)-compressed: decompress it first (the dump inside is read in place)"
+                )
+            }
             throw VmcoreError(
                 path: path, offset: 0, field: "magic",
                 message:
@@ -180,6 +187,16 @@ public final class Vmcore {
             return .kdumpCompressed
         }
         return nil
+    }
+
+    /// gzip, xz, zstd, lz4 or bzip2 magic (pipelines compress dumps and flattened streams whole).
+    static func compressionWrapper(_ head: UnsafeRawBufferPointer) -> String? {
+        let magics: [(String, [UInt8])] = [
+            ("gzip", [0x1f, 0x8b]), ("xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+            ("zstd", [0x28, 0xb5, 0x2f, 0xfd]),
+            ("lz4", [0x04, 0x22, 0x4d, 0x18]), ("bzip2", [0x42, 0x5a, 0x68]),
+        ]
+        return magics.first { head.starts(with: $0.1) }?.0
     }
 
     /// Reader for the crashed kernel's virtual memory.
