@@ -64,7 +64,7 @@ public final class Vmcore {
                 throw VmcoreError(
                     path: path, offset: 0, field: "magic",
                     message:
-                        "the file is \(wrapper)-compressed: decompress it first (the dump inside is read in place)"
+                        "the file is \(wrapper)-compressed: decompress it first"
                 )
             }
             throw VmcoreError(
