@@ -112,6 +112,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     public var crashingCPUReason: String?
     /// Every CPU's pid and registers.
     public var cpus: [CPU]
+    /// `false` for QEMU dumps, whose `pr_pid` is the vCPU number + 1 rather than a task pid.
+    public var prstatusPIDsAreTasks: Bool
 
     /// The panic message as crash's `sys` shows it (`PanicMessage`).
     public var panicMessage: String?
@@ -204,7 +206,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             physBaseSource: dump.physBaseSource,
             pagingLevels: dump.pagingLevels,
             cpuCount: dump.cpus.isEmpty ? (dump.headerCPUCount ?? 0) : dump.cpus.count,
-            crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, panicMessage: panic?.message,
+            crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, prstatusPIDsAreTasks: !qemuNotes,
+            panicMessage: panic?.message,
             logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems,
             crashRecord: nil,
             vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])

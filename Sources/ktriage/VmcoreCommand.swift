@@ -194,7 +194,7 @@ struct VmcoreInfoCommand: ParsableCommand {
         row("CPUs:", cpuLine)
         for cpu in s.cpus {
             let mark = cpu.crashed ? "*" : " "
-            let pid = cpu.logPID.map { "pid \($0)" } ?? "pid \(cpu.pid)"
+            let pid = cpu.logPID.map { "pid \($0)" } ?? (s.prstatusPIDsAreTasks ? "pid \(cpu.pid)" : "pid ?")
             var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
             line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
             if let symbol = cpu.ripSymbol { line += "  \(symbol)" }
