@@ -43,6 +43,7 @@ public final class Vmcore {
     /// Where `physBase` came from.
     public let physBaseSource: String
     private var memoryStorage: KernelMemory?
+    private var kallsymsStorage: KallsymsTable??
 
     /// Opens and identifies a dump.
     /// - Throws: `VmcoreError` (or `InputError` for I/O) naming the file, offset and field.
@@ -206,6 +207,15 @@ public final class Vmcore {
             physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: isX86_64)
         memoryStorage = memory
         return memory
+    }
+
+    /// `name+0xoffset` for a kernel text address, from the dump's own kallsyms table (6.0+
+    /// kernels export its location in VMCOREINFO); `nil` when unavailable. The table is read once.
+    public func symbolize(_ address: UInt64) -> String? {
+        if kallsymsStorage == nil {
+            kallsymsStorage = .some(vmcoreinfo.flatMap { KallsymsTable(memory: memory, info: $0) })
+        }
+        return kallsymsStorage??.symbolize(address)
     }
 
     /// Reads `count` bytes of kernel virtual memory at `address`.

@@ -17,7 +17,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         public var crashed: Bool
         /// The task pid from the log's `CPU: n PID: p` line, for the crashing CPU.
         public var logPID: Int?
-        /// Symbolized RIP (filled by the CLI when given a System.map).
+        /// Symbolized RIP: from the dump's kallsyms, or from a System.map when the CLI is given one.
         public var ripSymbol: String?
     }
 
@@ -184,7 +184,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
                 rsp: state.stackPointer.map(hex),
                 registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) },
                 crashed: state.cpu == crashing,
-                logPID: state.cpu == crashing ? logPID : nil, ripSymbol: nil)
+                logPID: state.cpu == crashing ? logPID : nil,
+                ripSymbol: state.instructionPointer.flatMap { dump.symbolize($0) })
         }
         var crashTime: Int64?
         var crashTimeSource: String?

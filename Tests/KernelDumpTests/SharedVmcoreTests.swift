@@ -191,4 +191,30 @@ struct SharedVmcoreTests {
         #expect(vmcore.missing.first?.contains("bytes of PT_LOAD data lie past the end of the file") == true)
         #expect(throws: VmcoreError.self) { try vmcore.kernelLog() }
     }
+
+    @Test(
+        "each CPU's RIP symbolized from the dump's own kallsyms equals the System.map answer",
+        arguments: SharedDump.all)
+    func kallsymsMatchesSystemMap(_ dump: SharedDump) throws {
+        let map = try String(
+            contentsOf: TestPaths.sharedVmcores.appendingPathComponent("System.map-6.1.0-56-amd64"),
+            encoding: .utf8)
+        var symbols: [(UInt64, String)] = []
+        var stext: UInt64 = 0
+        for line in map.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let address = UInt64(parts[0], radix: 16) else { continue }
+            if parts[2] == "_stext" { stext = address }
+            if ["T", "t", "W", "w"].contains(parts[1]) { symbols.append((address, String(parts[2]))) }
+        }
+        symbols.sort { $0.0 < $1.0 }
+        let vmcore = try Vmcore(path: try dump.path())
+        let slide = (vmcore.vmcoreinfo?.symbol("_stext") ?? stext) &- stext
+        for cpu in vmcore.cpus {
+            let rip = try #require(cpu.instructionPointer)
+            let target = rip &- slide
+            let best = try #require(symbols.last { $0.0 <= target })
+            #expect(vmcore.symbolize(rip) == "\(best.1)+0x\(String(target - best.0, radix: 16))")
+        }
+    }
 }
