@@ -32,9 +32,15 @@ final class ELFDump: PhysicalMemory {
     let machine: UInt16
     let isIncomplete: Bool
     let loadCount: Int
-    /// `PT_LOAD`s by physical address, sorted, with the running maximum end for overlap search.
-    private let physical: [Segment]
-    private let physicalMaxEnd: [UInt64]
+    /// `PT_LOAD`s by physical address, sorted, with the running maximum end for overlap search;
+    /// built on first physical access (dumps with kernel `p_vaddr`s may never need it).
+    private var unsortedPhysical: [Segment]
+    private lazy var physicalIndex: (segments: [Segment], maxEnd: [UInt64]) = {
+        var segments = unsortedPhysical
+        unsortedPhysical = []
+        if !Self.isSorted(segments) { segments.sort { $0.start < $1.start } }
+        return (segments, Self.runningMax(segments))
+    }()
     /// `PT_LOAD`s with a kernel virtual address distinct from the physical one, sorted.
     private let virtual: [Segment]
     private let virtualMaxEnd: [UInt64]
@@ -42,7 +48,9 @@ final class ELFDump: PhysicalMemory {
     /// Bytes the segments claim beyond the end of the file (a cut-short dump).
     let missingBytes: UInt64
 
-    static let kernelHalf: UInt64 = 0xffff_8000_0000_0000
+    /// Lowest `p_vaddr` taken as a kernel virtual address on 64-bit: covers the x86-64 5-level
+    /// direct map (0xff11…) and arm64's linear map (0xffff0…, 0xfff0… with 52-bit VAs).
+    static let kernelHalf: UInt64 = 0xff00_0000_0000_0000
 
     init(bytes: DumpBytes, pageSize: Int = 4096) throws {
         self.bytes = bytes
@@ -72,7 +80,7 @@ final class ELFDump: PhysicalMemory {
                 field: "ELF program headers (\(error.field))",
                 message: error.message)
         }
-        var physical: [Segment] = []
+        var physical: [Segment] = []  // in file order; indexed lazily
         var virtual: [Segment] = []
         physical.reserveCapacity(headers.count)
         virtual.reserveCapacity(headers.count)
@@ -109,12 +117,11 @@ final class ELFDump: PhysicalMemory {
             }
         }
         loadCount = physical.count
-        // QEMU and the kernel write PT_LOADs in address order: sort only when needed.
-        if !Self.isSorted(physical) { physical.sort { $0.start < $1.start } }
+        // QEMU and the kernel write PT_LOADs in address order: sort only when needed (and the
+        // physical index only when first used).
         if !Self.isSorted(virtual) { virtual.sort { $0.start < $1.start } }
-        self.physical = physical
+        unsortedPhysical = physical
         self.virtual = virtual
-        physicalMaxEnd = Self.runningMax(physical)
         virtualMaxEnd = Self.runningMax(virtual)
         noteSegments = notes
         missingBytes = missing
@@ -222,12 +229,24 @@ final class ELFDump: PhysicalMemory {
 
     func readPage(_ pfn: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
         let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
-        guard !overflow, copy(address, into: buffer, segments: physical, maxEnd: physicalMaxEnd) else {
+        let index = physicalIndex
+        guard !overflow, copy(address, into: buffer, segments: index.segments, maxEnd: index.maxEnd) else {
             throw VmcoreError(
                 path: bytes.path, offset: nil,
                 field: "physical page 0x\(String(pfn &* UInt64(pageSize), radix: 16))",
                 message: "no PT_LOAD segment holds it (or the file ends before it)")
         }
+    }
+
+    var pageFrameLimit: UInt64 {
+        let end = physicalIndex.maxEnd.last ?? 0
+        return end / UInt64(pageSize) + (end % UInt64(pageSize) == 0 ? 0 : 1)
+    }
+
+    func hasPage(_ pfn: UInt64) -> Bool {
+        let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
+        let index = physicalIndex
+        return !overflow && Self.find(address, in: index.segments, maxEnd: index.maxEnd) != nil
     }
 
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {

@@ -256,6 +256,10 @@ final class KdumpCompressedDump: PhysicalMemory {
 
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool { false }
 
+    var pageFrameLimit: UInt64 { header.maxMapNr }
+
+    func hasPage(_ pfn: UInt64) -> Bool { (try? isDumped(pfn)) ?? false }
+
     /// Checks how much of the dump the file holds: the descriptor table, and (by binary search
     /// over the descriptors, whose data makedumpfile and QEMU write in pfn order) the first page
     /// whose data lies past the end of the file. Reads O(bitmap + log(pages)) bytes.

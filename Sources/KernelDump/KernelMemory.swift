@@ -32,7 +32,7 @@ final class KernelMemory {
     private var cacheNext = 0
     private var translations: [UInt64: UInt64] = [:]
 
-    /// x86-64 rules apply (kernel image map, 4/5-level page tables); false for 32-bit dumps.
+    /// x86-64 rules apply (kernel image map, 4/5-level page tables); false for other machines.
     let x86_64: Bool
 
     init(physical: PhysicalMemory, path: String, physBase: UInt64, info: VMCoreInfo?, x86_64: Bool = true) {
@@ -100,7 +100,9 @@ final class KernelMemory {
         guard x86_64 else {
             throw VmcoreError(
                 path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
-                message: "no PT_LOAD maps it (32-bit dumps are read through p_vaddr only)")
+                message:
+                    "no PT_LOAD maps it (only x86-64 page tables are walked; other machines are read through p_vaddr)"
+            )
         }
         if address >= Self.kernelMapStart, address - Self.kernelMapStart < kernelImageSize {
             return address &- Self.kernelMapStart &+ physBase
@@ -118,7 +120,7 @@ final class KernelMemory {
                 message: "not mapped: \(level) entry 0x\(String(entry, radix: 16)) is not present")
         }
         var table = top
-        var shifts: [UInt64] = fiveLevel ? [48, 39, 30, 21, 12] : [39, 30, 21, 12]
+        let shifts: [UInt64] = fiveLevel ? [48, 39, 30, 21, 12] : [39, 30, 21, 12]
         let names = fiveLevel ? ["PGD", "P4D", "PUD", "PMD", "PTE"] : ["PGD", "PUD", "PMD", "PTE"]
         var physicalAddress: UInt64 = 0
         for (level, shift) in shifts.enumerated() {
@@ -133,7 +135,6 @@ final class KernelMemory {
             }
             table = entry & entryMask
         }
-        shifts.removeAll()
         if translations.count > 65_536 { translations.removeAll(keepingCapacity: true) }
         translations[address & ~pageMask] = physicalAddress & ~pageMask
         return physicalAddress

@@ -9,4 +9,8 @@ protocol PhysicalMemory: AnyObject {
     /// Copies `buffer.count` bytes at a kernel virtual address the container maps directly (ELF
     /// `p_vaddr`); `false` when it does not map all of them.
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool
+    /// One past the highest page frame number the dump describes.
+    var pageFrameLimit: UInt64 { get }
+    /// Whether page `pfn` is in the dump (cheap: no decompression).
+    func hasPage(_ pfn: UInt64) -> Bool
 }

@@ -43,6 +43,7 @@ public final class Vmcore {
     /// Where `physBase` came from.
     public let physBaseSource: String
     private var memoryStorage: KernelMemory?
+    private var kallsymsStorage: KallsymsTable??
 
     /// Opens and identifies a dump.
     /// - Throws: `VmcoreError` (or `InputError` for I/O) naming the file, offset and field.
@@ -60,6 +61,13 @@ public final class Vmcore {
         var flattened: FlattenedIndex?
         guard let format = Self.detect(head) else {
             let magic = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
+            if let wrapper = Self.compressionWrapper(head) {
+                throw VmcoreError(
+                    path: path, offset: 0, field: "magic",
+                    message:
+                        "the file is \(wrapper)-compressed: decompress it first"
+                )
+            }
             throw VmcoreError(
                 path: path, offset: 0, field: "magic",
                 message:
@@ -128,6 +136,11 @@ public final class Vmcore {
                 )
             }
             vmcoreinfo = VMCoreInfo(text: note.descriptor)
+        } else if let found = VMCoreInfoScanner.scan(physical) {
+            vmcoreinfo = VMCoreInfo(text: found.text)
+            remarks.append(
+                "no VMCOREINFO note: found the kernel's VMCOREINFO page by scanning physical memory at 0x\(String(found.address, radix: 16))"
+            )
         } else {
             vmcoreinfo = nil
         }
@@ -177,18 +190,45 @@ public final class Vmcore {
         return nil
     }
 
+    /// gzip, xz, zstd, lz4 or bzip2 magic (pipelines compress dumps and flattened streams whole).
+    static func compressionWrapper(_ head: UnsafeRawBufferPointer) -> String? {
+        let magics: [(String, [UInt8])] = [
+            ("gzip", [0x1f, 0x8b]), ("xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+            ("zstd", [0x28, 0xb5, 0x2f, 0xfd]),
+            ("lz4", [0x04, 0x22, 0x4d, 0x18]), ("bzip2", [0x42, 0x5a, 0x68]),
+        ]
+        return magics.first { head.starts(with: $0.1) }?.0
+    }
+
     /// Reader for the crashed kernel's virtual memory.
     var memory: KernelMemory {
         if let memoryStorage { return memoryStorage }
         let memory = KernelMemory(
-            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: wordSize == 8)
+            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: isX86_64)
         memoryStorage = memory
         return memory
+    }
+
+    /// `name+0xoffset` for a kernel text address, from the dump's own kallsyms table (6.0+
+    /// kernels export its location in VMCOREINFO); `nil` when unavailable. The table is read once.
+    public func symbolize(_ address: UInt64) -> String? {
+        if kallsymsStorage == nil {
+            kallsymsStorage = .some(vmcoreinfo.flatMap { KallsymsTable(memory: memory, info: $0) })
+        }
+        return kallsymsStorage??.symbolize(address)
     }
 
     /// Reads `count` bytes of kernel virtual memory at `address`.
     public func readKernel(_ address: UInt64, count: Int) throws -> [UInt8] {
         try memory.read(address, count: count, what: "kernel memory")
+    }
+
+    /// Whether the dumped machine is x86-64: ELF `e_machine` 62, or a kdump header whose utsname
+    /// machine is `x86_64` (or empty).
+    public var isX86_64: Bool {
+        if let elf { return elf.machine == 62 }
+        let machine = headerUtsname.count > 4 ? headerUtsname[4] : ""
+        return machine.isEmpty || machine == "x86_64"
     }
 
     /// The page size: VMCOREINFO `PAGESIZE`, else the kdump block size, else 4096.
@@ -231,6 +271,14 @@ public final class Vmcore {
     public var loadSegmentsHaveVirtualAddresses: Bool? { elf?.hasVirtualAddresses }
     /// kdump header version.
     public var kdumpHeaderVersion: Int? { kdump.map { Int($0.header.version) } }
+
+    /// The kernel log as `[seconds.micros] text` lines — what `ktriage vmcore dmesg` prints — for
+    /// log parsers (KernelLog's crash-report parser with source `vmcore`), and the extract itself
+    /// (records, layout, problems).
+    public func dmesgText() throws -> (text: String, log: KernelLogExtract) {
+        let log = try kernelLog()
+        return (DmesgFormatter().format(log.records), log)
+    }
 
     /// Reads the kernel log, choosing the layout from VMCOREINFO: `SYMBOL(prb)` → lockless ring,
     /// `SYMBOL(log_first_idx)` → `printk_log` records, `SYMBOL(log_end)` → character ring.

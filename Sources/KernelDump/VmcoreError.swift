@@ -48,6 +48,8 @@ public enum VmcoreLimits {
     public static let maxLogRecords = 1 << 20
     /// Most physical pages kept decompressed in the page cache.
     public static let pageCacheCapacity = 512
+    /// Physical memory scanned for the VMCOREINFO page when a dump has no VMCOREINFO note.
+    public static let maxVmcoreinfoScanBytes = 256 << 20
     /// Largest single virtual read (descriptor arrays are read record by record instead).
     public static let maxReadBytes = 64 << 20
 }

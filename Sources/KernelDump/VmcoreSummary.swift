@@ -17,7 +17,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         public var crashed: Bool
         /// The task pid from the log's `CPU: n PID: p` line, for the crashing CPU.
         public var logPID: Int?
-        /// Symbolized RIP (filled by the CLI when given a System.map).
+        /// Symbolized RIP: from the dump's kallsyms, or from a System.map when the CLI is given one.
         public var ripSymbol: String?
     }
 
@@ -112,6 +112,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     public var crashingCPUReason: String?
     /// Every CPU's pid and registers.
     public var cpus: [CPU]
+    /// `false` for QEMU dumps, whose `pr_pid` is the vCPU number + 1 rather than a task pid.
+    public var prstatusPIDsAreTasks: Bool
 
     /// The panic message as crash's `sys` shows it (`PanicMessage`).
     public var panicMessage: String?
@@ -182,7 +184,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
                 rsp: state.stackPointer.map(hex),
                 registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) },
                 crashed: state.cpu == crashing,
-                logPID: state.cpu == crashing ? logPID : nil, ripSymbol: nil)
+                logPID: state.cpu == crashing ? logPID : nil,
+                ripSymbol: state.instructionPointer.flatMap { dump.symbolize($0) })
         }
         var crashTime: Int64?
         var crashTimeSource: String?
@@ -204,7 +207,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             physBaseSource: dump.physBaseSource,
             pagingLevels: dump.pagingLevels,
             cpuCount: dump.cpus.isEmpty ? (dump.headerCPUCount ?? 0) : dump.cpus.count,
-            crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, panicMessage: panic?.message,
+            crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, prstatusPIDsAreTasks: !qemuNotes,
+            panicMessage: panic?.message,
             logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems,
             crashRecord: nil,
             vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])

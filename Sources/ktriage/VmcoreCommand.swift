@@ -116,8 +116,9 @@ struct VmcoreInfoCommand: ParsableCommand {
             Reports the container (format, compression, dump level, completeness), the kernel \
             (release, version, machine, build id, KASLR offset, phys_base, paging levels), crash \
             time, each CPU's pid and RIP/RSP with the crashing CPU marked, the panic message from \
-            the log, and every VMCOREINFO key (JSON). With --system-map each RIP in the kernel image \
-            is symbolized (module addresses are not). When part of the dump is missing (truncated, \
+            the log, and every VMCOREINFO key (JSON). Each RIP in the kernel image is symbolized from \
+            the dump's own kallsyms table when VMCOREINFO locates it (6.0+ kernels), or from \
+            --system-map when given (module addresses are not symbolized). When part of the dump is missing (truncated, \
             incomplete) or the log cannot be read, what is there is printed, the reason goes to \
             standard error as one line, and the exit status is non-zero.
 
@@ -131,7 +132,10 @@ struct VmcoreInfoCommand: ParsableCommand {
 
     @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
-    @Option(help: "A System.map (nm format) of the crashed kernel, to symbolize each CPU's RIP.")
+    @Option(
+        help:
+            "A System.map (nm format) of the crashed kernel, to symbolize each CPU's RIP (instead of kallsyms)."
+    )
     var systemMap: String?
 
     func run() throws {
@@ -216,7 +220,7 @@ struct VmcoreInfoCommand: ParsableCommand {
         row("CPUs:", cpuLine)
         for cpu in s.cpus {
             let mark = cpu.crashed ? "*" : " "
-            let pid = cpu.logPID.map { "pid \($0)" } ?? "pid \(cpu.pid)"
+            let pid = cpu.logPID.map { "pid \($0)" } ?? (s.prstatusPIDsAreTasks ? "pid \(cpu.pid)" : "pid ?")
             var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
             line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
             if let symbol = cpu.ripSymbol { line += "  \(symbol)" }

@@ -91,6 +91,11 @@ struct BadInputTests {
             exercise(garbage)
                 == "\(garbage): at byte 0: magic: bytes 74 68 69 73 20 69 73 20 are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream"
         )
+        let gzip = try TestPaths.write([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3], name: "vmcore.gz")
+        #expect(
+            exercise(gzip)
+                == "\(gzip): at byte 0: magic: the file is gzip-compressed: decompress it first"
+        )
         let empty = try TestPaths.write([], name: "empty")
         #expect(exercise(empty)?.contains("too short") == true)
     }

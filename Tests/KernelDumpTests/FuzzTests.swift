@@ -8,7 +8,8 @@ import Testing
 /// `KTRIAGE_FUZZ=<rounds> swift test --filter FuzzTests`.
 @Suite(
     "Fuzz: corrupted kernel memory",
-    .enabled(if: ProcessInfo.processInfo.environment["KTRIAGE_FUZZ"] != nil, "set KTRIAGE_FUZZ=<rounds> to run"))
+    .enabled(
+        if: ProcessInfo.processInfo.environment["KTRIAGE_FUZZ"] != nil, "set KTRIAGE_FUZZ=<rounds> to run"))
 struct FuzzTests {
     @Test("random corruption of the pages the log walk reads", arguments: ["ring", "structured", "chars"])
     func memory(_ layout: String) throws {
@@ -16,8 +17,12 @@ struct FuzzTests {
         var generator = SplitMix(seed: UInt64(layout.utf8.count))
         let base = SyntheticKernel(megabytes: 2)
         switch layout {
-        case "ring": base.addPrintkRingBuffer((0..<30).map { .init(UInt64($0), "ring record \($0)") }, countBits: 5, sizeBits: 10)
-        case "structured": base.addStructuredLog((0..<30).map { .init(UInt64($0), "log record \($0)") }, bufferSize: 2048, withCaller: true)
+        case "ring":
+            base.addPrintkRingBuffer(
+                (0..<30).map { .init(UInt64($0), "ring record \($0)") }, countBits: 5, sizeBits: 10)
+        case "structured":
+            base.addStructuredLog(
+                (0..<30).map { .init(UInt64($0), "log record \($0)") }, bufferSize: 2048, withCaller: true)
         default: base.addCharacterLog("<6>[    0.000000] a\n<6>[    1.000000] b\n", bufferSize: 64)
         }
         let pristine = base.memory

@@ -175,4 +175,46 @@ struct SharedVmcoreTests {
         #expect(summary.missing.contains { $0.contains("dumped pages have no data in the file") })
         #expect(!summary.logProblems.isEmpty)
     }
+
+    @Test("the first 16 KiB of the guest's /proc/vmcore: kernel-written ELF headers and notes")
+    func procVmcoreHead() throws {
+        let path = TestPaths.sharedVmcores.appendingPathComponent(
+            "kdump-guest-corrupt-list-add/kdump-guest/proc-vmcore-head.bin"
+        ).path
+        let vmcore = try Vmcore(path: path)
+        #expect(vmcore.format == .elf64)
+        #expect(vmcore.notes.map(\.name) == ["CORE", "CORE", "VMCOREINFO"])
+        #expect(vmcore.cpus.map(\.pid) == [0, 108])
+        #expect(vmcore.loadSegmentCount == 4)
+        #expect(vmcore.loadSegmentsHaveVirtualAddresses == true)
+        #expect(vmcore.vmcoreinfo?.crashTime == 1_795_369_534)
+        #expect(vmcore.missing.first?.contains("bytes of PT_LOAD data lie past the end of the file") == true)
+        #expect(throws: VmcoreError.self) { try vmcore.kernelLog() }
+    }
+
+    @Test(
+        "each CPU's RIP symbolized from the dump's own kallsyms equals the System.map answer",
+        arguments: SharedDump.all)
+    func kallsymsMatchesSystemMap(_ dump: SharedDump) throws {
+        let map = try String(
+            contentsOf: TestPaths.sharedVmcores.appendingPathComponent("System.map-6.1.0-56-amd64"),
+            encoding: .utf8)
+        var symbols: [(UInt64, String)] = []
+        var stext: UInt64 = 0
+        for line in map.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, let address = UInt64(parts[0], radix: 16) else { continue }
+            if parts[2] == "_stext" { stext = address }
+            if ["T", "t", "W", "w"].contains(parts[1]) { symbols.append((address, String(parts[2]))) }
+        }
+        symbols.sort { $0.0 < $1.0 }
+        let vmcore = try Vmcore(path: try dump.path())
+        let slide = (vmcore.vmcoreinfo?.symbol("_stext") ?? stext) &- stext
+        for cpu in vmcore.cpus {
+            let rip = try #require(cpu.instructionPointer)
+            let target = rip &- slide
+            let best = try #require(symbols.last { $0.0 <= target })
+            #expect(vmcore.symbolize(rip) == "\(best.1)+0x\(String(target - best.0, radix: 16))")
+        }
+    }
 }

@@ -101,9 +101,16 @@ struct SyntheticDumpTests {
     func fiveLevel() throws {
         for physBase: Int64 in [0, -0x20_0000] {
             let kernel = makeKernel(fiveLevel: true, physBase: physBase)
-            let vmcore = try TestPaths.open(KdumpWriter().write(kernel), name: "l5-\(physBase).kdump")
-            #expect(vmcore.pagingLevels == 5)
-            #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
+            var physicalOnly = ELFCoreWriter()
+            physicalOnly.addresses = .physicalOnly
+            for (name, bytes) in [
+                ("kdump", KdumpWriter().write(kernel)), ("elf-physical", physicalOnly.write(kernel)),
+                ("elf-virtual", ELFCoreWriter().write(kernel)),
+            ] {
+                let vmcore = try TestPaths.open(bytes, name: "l5-\(physBase).\(name)")
+                #expect(vmcore.pagingLevels == 5)
+                #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
+            }
         }
     }
 
@@ -222,5 +229,33 @@ struct ELF32Tests {
         #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
         let (summary, _) = VmcoreSummary.make(vmcore)
         #expect(summary.machine == "i686")
+    }
+}
+
+@Suite("Dumps without a VMCOREINFO note")
+struct MissingVmcoreinfoTests {
+    @Test("VMCOREINFO is found by scanning physical memory for its page")
+    func scanned() throws {
+        let kernel = makeKernel()
+        let page = kernel.placeVmcoreinfoPage()
+        var writer = ELFCoreWriter()
+        writer.omitVmcoreinfoNote = true
+        let vmcore = try TestPaths.open(writer.write(kernel), name: "no-note.elf")
+        #expect(vmcore.notes.map(\.name) == ["CORE", "CORE"])
+        #expect(vmcore.vmcoreinfo?.osRelease == "6.1.0-test")
+        #expect(vmcore.remarks.contains { $0.contains("at 0x\(String(page, radix: 16))") })
+        #expect(DmesgFormatter().format(try vmcore.kernelLog().records) == sampleDmesg)
+    }
+
+    @Test("without the note or the page: metadata from the header, one clear log error")
+    func absent() throws {
+        var writer = ELFCoreWriter()
+        writer.omitVmcoreinfoNote = true
+        let path = try TestPaths.write(writer.write(makeKernel()), name: "no-vmcoreinfo.elf")
+        let vmcore = try Vmcore(path: path)
+        #expect(vmcore.vmcoreinfo == nil)
+        #expect(
+            exercise(path)
+                == "\(path): VMCOREINFO: the dump has no VMCOREINFO note: cannot locate the log buffer")
     }
 }

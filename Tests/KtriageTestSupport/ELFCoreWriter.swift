@@ -21,12 +21,14 @@ public struct ELFCoreWriter {
     public var pagesPerSegment = 256
     /// Set `e_flags` bit 0 (makedumpfile's incomplete marker).
     public var incompleteFlag = false
+    /// Leave the VMCOREINFO note out (hypervisor dumps without QEMU's vmcoreinfo device).
+    public var omitVmcoreinfoNote = false
 
     public init() {}
 
     public func write(_ kernel: SyntheticKernel) -> [UInt8] {
         if kernel.wordSize == 4 { return write32(kernel) }
-        let notes = kernel.notes(alignment: noteAlignment)
+        let notes = kernel.notes(alignment: noteAlignment, includeVmcoreinfo: !omitVmcoreinfoNote)
         let ramSize = UInt64(kernel.memory.count)
         let segmentSize = UInt64(pagesPerSegment * kernel.pageSize)
         var loads: [(paddr: UInt64, vaddr: UInt64, size: UInt64)] = []

@@ -141,6 +141,15 @@ public final class SyntheticKernel {
         vmcoreinfo.append("OFFSET(uts_namespace.name)=0")
     }
 
+    /// Writes the VMCOREINFO text into a page of its own, as the kernel keeps it
+    /// (`vmcoreinfo_data`); call after everything else has added its keys.
+    @discardableResult
+    public func placeVmcoreinfoPage() -> UInt64 {
+        let page = allocate(bytes: pageSize)
+        write(vmcoreinfoText, at: page)
+        return page
+    }
+
     /// The VMCOREINFO note text.
     public var vmcoreinfoText: [UInt8] { Array((vmcoreinfo.joined(separator: "\n") + "\n").utf8) }
 
@@ -177,7 +186,7 @@ public final class SyntheticKernel {
     }
 
     /// The notes a kernel writes: one `CORE`/`NT_PRSTATUS` per CPU, then `VMCOREINFO`.
-    public func notes(alignment: Int = 4) -> [UInt8] {
+    public func notes(alignment: Int = 4, includeVmcoreinfo: Bool = true) -> [UInt8] {
         var blob: [UInt8] = []
         for cpu in cpus {
             let descriptor =
@@ -186,7 +195,9 @@ public final class SyntheticKernel {
                 : Self.prstatus(pid: cpu.pid, registers: cpu.registers)
             blob += Self.note(name: "CORE", type: 1, descriptor: descriptor, alignment: alignment)
         }
-        blob += Self.note(name: "VMCOREINFO", type: 0, descriptor: vmcoreinfoText, alignment: alignment)
+        if includeVmcoreinfo {
+            blob += Self.note(name: "VMCOREINFO", type: 0, descriptor: vmcoreinfoText, alignment: alignment)
+        }
         return blob
     }
 
