@@ -160,7 +160,7 @@ struct VmcoreInfoCommand: ParsableCommand {
             if !check.isConsistent || (check.confirmedSymbols < 2 && !releaseAgrees) {
                 // Never print confident names from another build's map.
                 let reason = check.mismatches.first ?? "no VMCOREINFO symbol could be confirmed in the map"
-                summary.notes.append("System.map \(systemMap) does not fit this dump (\(reason)): RIPs not symbolized")
+                summary.notes.append("System.map \(systemMap) does not fit this dump (\(reason)): not used")
             } else {
                 table.kernelOffset = check.offset?.value ?? dump.vmcoreinfo?.kernelOffset ?? 0
                 for index in summary.cpus.indices {
