@@ -15,5 +15,11 @@ let package = Package(
                 .product(name: "KernelLog", package: "ktriage"),
                 .product(name: "KtriageBytes", package: "ktriage"),
             ]),
+        .executableTarget(
+            name: "FuzzVmcore",
+            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
+        .executableTarget(
+            name: "FuzzSymbols",
+            dependencies: ["FuzzSupport", .product(name: "KernelSymbols", package: "ktriage")]),
     ]
 )
