@@ -1,3 +1,4 @@
+import KernelLog
 /// Formats log records as `[seconds.micros] text` lines, like crash's `log` command and
 /// vmcore-dmesg.
 ///
@@ -99,16 +100,9 @@ public struct DmesgFormatter: Sendable {
             "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) UTC"
     }
 
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's civil_from_days).
+    /// Days since 1970-01-01 to a proleptic Gregorian date.
     static func civilDate(daysSinceEpoch days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = TimeText.civil(days: Int(truncatingIfNeeded: days))
+        return (Int64(date.year), Int64(date.month), Int64(date.day))
     }
 }

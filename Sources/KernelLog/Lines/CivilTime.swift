@@ -116,8 +116,8 @@ public enum TimeText {
         return "\(whole)." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
-    /// Civil date for days since 1970-01-01.
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+    /// Civil date (proleptic Gregorian) for days since 1970-01-01.
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
