@@ -85,6 +85,9 @@ enum FrameParser {
             }
         }
         if line.hasSuffix("(unreliable)") { reliable = false }
+        // ppc64 ELFv1 prints function descriptors' entry points with a leading dot (`.schedule`).
+        var nameStart = nameStart
+        while nameStart < nameEnd - 1, b[nameStart] == UInt8(ascii: ".") { nameStart += 1 }
         let full = String(decoding: b[nameStart..<nameEnd], as: UTF8.self)
         let first = b[nameStart]
         var titleName: String?

@@ -40,7 +40,10 @@ struct FieldExtractor {
     }()
 
     mutating func scan(_ lines: [String]) {
-        var stackStarted = false
+        // Reports without a `Call Trace:` line (old lockdep, some arches) print frames bare.
+        let hasMarker = lines.contains(where: StackWalker.isStackMarker)
+        var stackStarted = !hasMarker
+        var inModules = false
         var stackDone = false
         var context = FrameContext.task
         var nonFrameRun = 0
@@ -57,7 +60,23 @@ struct FieldExtractor {
                 }
             }
             if t.hasPrefix("Workqueue: "), workqueue == nil { workqueue = String(t.dropFirst("Workqueue: ".count)) }
-            if t.hasPrefix("Modules linked in:"), modules.isEmpty { moduleLine(t.dropFirst("Modules linked in:".count)) }
+            if t.hasPrefix("Modules linked in:"), modules.isEmpty {
+                moduleLine(t.dropFirst("Modules linked in:".count))
+                inModules = true
+                continue
+            }
+            // A long module list wraps onto lines of bare names (printk continuation).
+            if inModules, line.hasPrefix(" "), Self.isModuleContinuation(t) {
+                moduleLine(t)
+                continue
+            }
+            inModules = false
+            if taint == nil, t.contains(" Tainted: ") || t.hasSuffix(" Not tainted"), let f = t.first, f.isNumber {
+                // Lockdep banners: `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`.
+                let words = t.split(separator: " ")
+                if let release = words.first, kernel == nil { kernel = KernelInfo(release: String(release)) }
+                if let r = t.range(of: " Tainted: ") { taint = Taint.decode(t[r.upperBound...]) } else { taint = .untainted }
+            }
             if t.hasPrefix("Code: "), code == nil { code = String(t.dropFirst(6)) }
             if rip == nil, let ip = FrameParser.parseInstructionPointer(t) { rip = ip.frame }
             registerLine(t)
@@ -68,11 +87,14 @@ struct FieldExtractor {
                 continue
             }
             guard stackStarted, !stackDone else { continue }
+            var frameText = t
             if let c = FrameParser.contextMarker(t) {
                 context = c
-                continue
+                // 3.x prints the marker and the first frame on one line: ` <IRQ>  [<…>] dump_stack+0x19/0x1b`.
+                frameText = t.drop(while: { $0 != ">" }).dropFirst().drop(while: { $0 == ">" })
+                if frameText.allSatisfy({ $0 == " " }) { continue }
             }
-            if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(t) {
+            if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(frameText) {
                 var frame = f.frame
                 frame.context = context
                 frames.append(frame)
@@ -84,6 +106,13 @@ struct FieldExtractor {
                     stackDone = true
                 }
             }
+        }
+    }
+
+    static func isModuleContinuation(_ t: Substring) -> Bool {
+        guard !t.isEmpty, !t.contains(":") else { return false }
+        return t.split(separator: " ").allSatisfy { w in
+            w.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "(" || $0 == ")" || $0 == "+" }
         }
     }
 
