@@ -86,15 +86,15 @@ enum FrameParser {
         }
         if line.hasSuffix("(unreliable)") { reliable = false }
         // ppc64 ELFv1 prints function descriptors' entry points with a leading dot (`.schedule`).
-        var nameStart = nameStart
-        while nameStart < nameEnd - 1, b[nameStart] == UInt8(ascii: ".") { nameStart += 1 }
-        let full = String(decoding: b[nameStart..<nameEnd], as: UTF8.self)
-        let first = b[nameStart]
+        var symbolStart = nameStart
+        while symbolStart < nameEnd - 1, b[symbolStart] == UInt8(ascii: ".") { symbolStart += 1 }
+        let full = String(decoding: b[symbolStart..<nameEnd], as: UTF8.self)
+        let first = b[symbolStart]
         var titleName: String?
         if reliable, isIdent(first), !(first >= 0x30 && first <= 0x39) {
-            var k = nameStart
+            var k = symbolStart
             while k < nameEnd, isIdent(b[k]) { k += 1 }
-            titleName = Demangler.demangle(String(decoding: b[nameStart..<k], as: UTF8.self))
+            titleName = Demangler.demangle(String(decoding: b[symbolStart..<k], as: UTF8.self))
         }
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)
