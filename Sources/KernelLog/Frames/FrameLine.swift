@@ -123,6 +123,10 @@ enum FrameParser {
     /// `epc :`) into its frame. Returns `nil` when the line is not one or names no function
     /// (user-space `RIP: 0033:0x7f…`, `NIP:  c000… LR: …`).
     static func parseInstructionPointer(_ line: Substring) -> FrameLine? {
+        // s390: `Krnl PSW : 0704c00180000000 000000000012abcd (foo+0x24/0x80 [mod])`
+        if line.hasPrefix("Krnl PSW"), let open = line.firstIndex(of: "(") {
+            return parse(line[line.index(after: open)...])
+        }
         for marker in ipMarkers {
             guard let r = line.range(of: marker) else { continue }
             // Only accept the marker at the start of the text (after spaces).

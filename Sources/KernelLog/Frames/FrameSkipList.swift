@@ -133,7 +133,7 @@ enum FrameSkipList {
         .prefix("walk_stack"), .prefix("do_DataAbort"), .prefix("do_PrefetchAbort"), .prefix("print_unlock_imbalance"),
         .prefix("print_lock"), .prefix("lock_sock"), .prefix("release_sock"), .contains("held_lock"),
         .prefix("lock_is_held"), .prefix("unregister_netdevice"), .prefix("unregister_"), .suffix("_unregister"),
-        .contains("irq_on_stack"), .contains("dput"), .prefix("mark_buffer_dirty"), .contains("is_static_object"),
+        .contains("irq_on_stack"), .prefix("msleep"), .prefix("usleep_range"), .prefix("ssleep"), .prefix("schedule_timeout"), .contains("dput"), .prefix("mark_buffer_dirty"), .contains("is_static_object"),
         .prefix("__vunmap"), .prefix("vunmap"), .prefix("vfree"), .prefix("__vfree"), .prefix("perf_trace"),
         // Entry code.
         .prefix("entry_SYSCALL"), .prefix("entry_SYSENTER"), .prefix("entry_INT80"), .prefix("native_irq_return"),

@@ -6,7 +6,7 @@ enum HeaderFamily: Sendable {
     case kernelBUG, kernelBUGPowerPC, slabObject, divideError, invalidOpcode, int3, ubsan, reboot
     case netdevUnregister, vfsClose, vfsBusy, armFault, trusty, goFatal, syzFail, oops
     // Messages that precede (or replace) one of the above on real fleets.
-    case allocFailure, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked, mce, stackProtector
+    case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked, mce, stackProtector
 }
 
 /// How a header line relates to a report already being collected on the same context.
@@ -42,7 +42,7 @@ enum CrashHeaders {
         CrashHeader(
             literal: "WARNING:", family: .warning, role: .start,
             excludes: [
-                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS", "mand mount option", "hw-vuln",
+                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS (", "mand mount option", "hw-vuln",
                 "Speculative Return Stack Overflow", "CPU_SRSO",
                 "Unprivileged eBPF is enabled", "mitigation", "Mitigation", "WARNING: at least",
                 "-WARNING:", "_WARNING:", "WARNING: Kernel version", "WARNING: Spectre", "WARNING: unpatched",
@@ -93,6 +93,7 @@ enum CrashHeaders {
         CrashHeader(literal: "usercopy: Kernel memory ", family: .usercopy, role: .lead),
         CrashHeader(literal: "detected buffer overflow in ", family: .fortify, role: .lead, excludes: ["strscpy"]),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
+        CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .start),
         CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
         CrashHeader(literal: "invoked oom-killer:", family: .oomInvoked, role: .start),
         CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),
@@ -109,7 +110,7 @@ enum CrashHeaders {
         for h in table {
             guard let r = text.range(of: h.literal) else { continue }
             if h.atStart, !text[..<r.lowerBound].allSatisfy({ $0 == " " }) { continue }
-            if h.excludes.contains(where: { text.range(of: $0, options: .caseInsensitive) != nil }) { continue }
+            if h.excludes.contains(where: { text.contains($0) }) { continue }
             let after = text[r.upperBound...]
             // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
             // driver's own tag).

@@ -124,7 +124,9 @@ public struct CrashReportParser {
                     return
                 }
             case .lead:
-                if current.isLeadOnly && current.lines.count <= 8 {
+                // A lead message inside a report in progress is part of it (3.10 prints
+                // `NETDEV WATCHDOG:` after its `WARNING: at` line).
+                if (current.isLeadOnly && current.lines.count <= 8) || !current.ended {
                     active[t].append(string, monotonic: metadata.monotonicMicros)
                     return
                 }

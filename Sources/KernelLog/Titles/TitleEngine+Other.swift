@@ -11,6 +11,12 @@ extension TitleEngine {
                     "BUG: unable to handle kernel \(what) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
                     alts: ["bad-access in {F}"])
             }
+            // s390: `Unable to handle kernel pointer dereference in virtual kernel address space`.
+            if s.hasPrefix("pointer dereference") {
+                return titled(
+                    "BUG: unable to handle kernel paging request in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
+                    alts: ["bad-access in {F}"])
+            }
             return TitleResult(rawTitle, kind: .oops, expectsStack: false)
         case .gpf:
             return titled("general protection fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
@@ -87,6 +93,9 @@ extension TitleEngine {
             return titled("fortify: buffer overflow in \(fn) in {F}", kind: .fortify, pick: StackWalker.pick(ipThenStack()))
         case .netdevWatchdog:
             return titled("NETDEV WATCHDOG: transmit queue timed out in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(ipThenStack()))
+        case .hardLockup:
+            return titled(
+                "watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pick(ipThenStack()), alts: ["stall in {F}"])
         case .allocFailure:
             let extra: [FramePattern] = [.contains("alloc"), .contains("page"), .contains("folio")]
             return titled("page allocation failure in {F}", kind: .allocationFailure, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
