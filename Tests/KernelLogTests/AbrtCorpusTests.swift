@@ -60,7 +60,7 @@ extension AbrtCorpusTests {
         let name = ProcessInfo.processInfo.environment["KTRIAGE_ABRT_FILE"] ?? ""
         let data = try #require(FileManager.default.contents(atPath: Self.dir.appendingPathComponent(name).path))
         for r in CrashReportParser.parse(bytes: [UInt8](data), source: .dmesg) {
-            print(r.line, r.kind, r.title, r.linkedTo ?? -1, r.text.prefix(3))
+            print(r.line, r.kind, r.title, r.linkedTo ?? -1, r.text)
         }
     }
 }

@@ -181,7 +181,7 @@ extension TitleEngine {
 
     func oomTitle() -> TitleResult {
         for line in lines {
-            guard let r = line.range(of: "ill process ") else { continue }
+            guard let r = line.range(of: "Killed process ") ?? line.range(of: "Kill process ") else { continue }
             // `Killed process 123 (name) total-vm:…` / 2.6–4.x `Kill process 123 (name) score 1 or sacrifice child`
             let after = line[r.upperBound...]
             if let open = after.firstIndex(of: "("), let close = after[open...].firstIndex(of: ")") {
