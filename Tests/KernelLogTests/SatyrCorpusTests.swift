@@ -7,9 +7,13 @@ import Testing
 @Suite struct SatyrCorpusTests {
     static let dir = Paths.satyr.appendingPathComponent("kerneloopses")
 
-    /// Frames as satyr lists them: the instruction-pointer frame, then the call trace.
+    /// Frames as satyr lists them: on x86 the `RIP:`/`EIP:` frame, then the call trace.
     static func satyrFrames(_ r: CrashRecord) -> [Frame] {
-        (r.rip.map { [$0] } ?? []) + r.frames
+        let x86 = r.text.contains { line in
+            let t = line.drop(while: { $0 == " " })
+            return t.hasPrefix("RIP:") || t.hasPrefix("EIP:")
+        }
+        return (x86 ? (r.rip.map { [$0] } ?? []) : []) + r.frames
     }
 
     static func contextName(_ f: Frame?) -> String {

@@ -145,7 +145,7 @@ enum FrameParser {
         return nil
     }
 
-    static let ipMarkers = ["RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP [", "epc :", "ip:"]
+    static let ipMarkers = ["RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP ", "epc :", "ip:"]
 
     @inline(__always) static func isIdent(_ c: UInt8) -> Bool {
         (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x5f

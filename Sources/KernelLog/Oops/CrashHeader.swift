@@ -93,7 +93,7 @@ enum CrashHeaders {
         CrashHeader(literal: "usercopy: Kernel memory ", family: .usercopy, role: .lead),
         CrashHeader(literal: "detected buffer overflow in ", family: .fortify, role: .lead, excludes: ["strscpy"]),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
-        CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .start),
+        CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .lead),
         CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
         CrashHeader(literal: "invoked oom-killer:", family: .oomInvoked, role: .start),
         CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),

@@ -127,6 +127,8 @@ public struct CrashReportParser {
                 // A lead message inside a report in progress is part of it (3.10 prints
                 // `NETDEV WATCHDOG:` after its `WARNING: at` line).
                 if (current.isLeadOnly && current.lines.count <= 8) || !current.ended {
+                    // Near the header it names the kind (3.x: `WARNING: at …` then `Watchdog detected hard LOCKUP`).
+                    if current.lines.count <= 4, active[t].leadFamily == nil { active[t].leadFamily = header.family }
                     active[t].append(string, monotonic: metadata.monotonicMicros)
                     return
                 }

@@ -9,7 +9,7 @@ enum RecordAssembler {
         let range = headerLine.range(of: b.header.literal) ?? headerLine.startIndex..<headerLine.startIndex
         let engine = TitleEngine(lines: titleLines, header: b.header, literal: range)
         var result = engine.make()
-        if let lead = b.leadFamily, b.headerIndex > 0 {
+        if let lead = b.leadFamily {
             result.kind = leadKind(lead) ?? result.kind
         }
         let title = TitleNormalizer.normalize(result.title)
@@ -56,6 +56,7 @@ enum RecordAssembler {
         case .usercopy: return .usercopy
         case .fortify: return .fortify
         case .netdevWatchdog: return .netdevWatchdog
+        case .hardLockup: return .hardLockup
         default: return nil
         }
     }
