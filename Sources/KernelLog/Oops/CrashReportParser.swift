@@ -22,14 +22,16 @@ public struct CrashReportParser {
     public static let maxReportLines = 1000
     /// Frames kept per report.
     public static let maxFramesPerReport = 256
-    /// Records kept per parser; later reports are counted in `droppedRecords` only.
-    public static let maxRecords = 100_000
+    /// Records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
+    public static let maxRecords = 10_000
     /// Reports collected at the same time (one per caller id).
     public static let maxConcurrentReports = 8
     /// Bytes of one line that are looked at (10 MB lines are cut, not copied).
     public static let maxLineBytes = 4096
     /// Lines after `---[ end trace` that may still belong to the report (panic tail).
-    public static let trailingLines = 12
+    public static let trailingLines = 40
+    /// A panic this soon after a report on the same stream ended belongs to it (microseconds).
+    public static let panicFollowMicros: Int64 = 30_000_000
     /// A silence longer than this on a report's stream ends it.
     public static let maxGapMicros: Int64 = 120_000_000
 
@@ -38,6 +40,10 @@ public struct CrashReportParser {
     private var records: [CrashRecord] = []
     private var lastStart: (number: Int, context: LineContext)?
     private var sawTimestamps = false
+    /// The last record closed on each stream, for linking a late `Kernel panic` to it.
+    private var lastClosed: (index: Int, context: LineContext, monotonic: Int64?)?
+    /// Records already handed out by ``takeRecords()``.
+    private var taken = 0
     private let prefilter = HeaderPrefilter.shared
     /// Reports found beyond ``maxRecords``.
     public private(set) var droppedRecords = 0
@@ -138,8 +144,21 @@ public struct CrashReportParser {
             start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil)
             return
         }
-        start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: nil)
+        // `Kernel panic - not syncing: Fatal exception` printed after the report's end marker and
+        // register dump: the same crash, not a new one.
+        var linked: Int?
+        if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
+            let then = last.monotonic, let now = metadata.monotonicMicros, now >= then, now - then <= Self.panicFollowMicros
+        {
+            linked = last.index
+            if header.family == .kernelPanic, last.index >= taken, records.indices.contains(last.index - taken) {
+                records[last.index - taken].panicked = true
+            }
+        }
+        start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: linked)
     }
+
+    private func context(of m: LineMetadata) -> LineContext { LineContext(m) }
 
     private mutating func start(
         _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, linkedTo: Int?
@@ -161,9 +180,21 @@ public struct CrashReportParser {
             return nil
         }
         var record = RecordAssembler.assemble(b, keepText: options.keepText)
-        if let l = record.linkedTo, !records.indices.contains(l) { record.linkedTo = nil }
+        if let l = record.linkedTo, l >= taken + records.count { record.linkedTo = nil }
         records.append(record)
-        return records.count - 1
+        let index = taken + records.count - 1
+        lastClosed = (index, b.context, b.lastMonotonic)
+        return index
+    }
+
+    /// Hands out the records completed so far (in the order their reports ended), so a long
+    /// stream needs memory only for the reports in progress. `linked_to` counts every record this
+    /// parser has returned.
+    public mutating func takeRecords() -> [CrashRecord] {
+        let out = records
+        taken += records.count
+        records = []
+        return out
     }
 
     /// Ends every report in progress and returns all records, in the order their reports ended.
@@ -175,8 +206,9 @@ public struct CrashReportParser {
         for (new, old) in order.enumerated() { newIndex[old] = new }
         var out = order.map { records[$0] }
         for i in out.indices {
-            if let l = out[i].linkedTo { out[i].linkedTo = newIndex[l] }
+            if let l = out[i].linkedTo, l >= taken { out[i].linkedTo = taken + newIndex[l - taken] }
         }
+        taken += records.count
         records = []
         return out
     }
