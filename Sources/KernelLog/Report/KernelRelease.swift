@@ -59,6 +59,6 @@ public struct KernelInfo: Sendable, Codable, Equatable {
     static let flavours: Set<String> = [
         "generic", "lowlatency", "aws", "azure", "gcp", "oracle", "kvm", "amd64", "arm64", "cloud-amd64",
         "rt-amd64", "x86_64", "aarch64", "ppc64le", "s390x", "i686", "default", "rt", "debug",
-        "xen", "pae", "686-pae", "686", "powerpc64le", "riscv64", "raspi", "+",
+        "xen", "pae", "686-pae", "686", "powerpc64le", "riscv64", "raspi",
     ]
 }
