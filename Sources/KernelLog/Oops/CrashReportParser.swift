@@ -53,18 +53,19 @@ public struct CrashReportParser {
     }
 
     public mutating func consume(_ line: borrowing LogLine) {
-        let metadata = line.metadata
-        guard metadata.isKernel else { return }
+        guard line.metadata.isKernel else { return }
         let text = line.text
         let bytes = UnsafeRawBufferPointer(rebasing: text.prefix(Self.maxLineBytes))
-        if metadata.monotonicMicros != nil { sawTimestamps = true }
+        if !sawTimestamps, line.metadata.monotonicMicros != nil { sawTimestamps = true }
         let mayStart = prefilter.mayContainHeader(bytes)
-        if active.isEmpty && !mayStart { return }
+        // The hot path: no report in progress and no header literal in the line.
+        let replayCheck = lastStart.map { $0.number == line.number - 1 } ?? false
+        if active.isEmpty && !mayStart && !replayCheck { return }
+        let metadata = line.metadata
         let context = LineContext(metadata)
         var target = active.firstIndex { $0.context == context }
         if target == nil, context.isCPU { target = active.firstIndex { $0.allCPUs } }
         // `** replaying previous printk message **` right after a header cancels that header.
-        let replayCheck = lastStart.map { $0.number == line.number - 1 } ?? false
         if target == nil && !mayStart && !replayCheck { return }
         let string = String(decoding: bytes, as: UTF8.self)
         handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
