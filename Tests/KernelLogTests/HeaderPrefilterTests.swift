@@ -31,3 +31,12 @@ import Testing
         #expect(!Self.may(line))
     }
 }
+
+@Suite struct ByteSearchTests {
+    @Test func findsNeedles() {
+        #expect("abc ---[ end trace 0 ]---".hasBytes("---[ end trace"))
+        #expect(!"---[ end trac".hasBytes("---[ end trace"))
+        #expect("xx".dropFirst().hasBytes("x"))
+        #expect(!"".hasBytes("x"))
+    }
+}

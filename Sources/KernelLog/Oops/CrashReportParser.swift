@@ -82,7 +82,7 @@ public struct CrashReportParser {
             close(t)
             target = nil
         }
-        if string.contains("** replaying previous printk message **"), let ls = lastStart, ls.number == number - 1,
+        if string.hasBytes("** replaying previous printk message **"), let ls = lastStart, ls.number == number - 1,
             let i = active.firstIndex(where: { $0.context == ls.context && $0.lineNumber == ls.number })
         {
             active.remove(at: i)

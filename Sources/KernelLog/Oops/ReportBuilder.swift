@@ -42,8 +42,8 @@ struct ReportBuilder {
         lines.append(line)
         if let m = monotonic, m > (lastMonotonic ?? Int64.min) { lastMonotonic = m }
         if ended { linesSinceEnd += 1 }
-        if line.contains("---[ end trace") || line.contains("---[ end Kernel panic") { ended = true }
-        if line.contains("Sending NMI from CPU") || line.contains("NMI backtrace for cpu") { allCPUs = true }
-        if line.contains("Kernel panic - not syncing") { panicked = true }
+        if line.hasBytes("---[ end trace") || line.hasBytes("---[ end Kernel panic") { ended = true }
+        if line.hasBytes("Sending NMI from CPU") || line.hasBytes("NMI backtrace for cpu") { allCPUs = true }
+        if line.hasBytes("Kernel panic - not syncing") { panicked = true }
     }
 }
