@@ -196,26 +196,33 @@ extension TitleEngine {
     }
 
     func rcuStallTitle() -> TitleResult {
-        // The frames below the timer interrupt are what the CPU was doing; without one, use the stack.
-        var start = 0
-        if let i = walker.firstIndex(from: 0, where: { line in
+        let extra: [FramePattern] = [
+            .contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_"), .prefix("asm_"),
+        ]
+        // The frames below a timer interrupt are what the stalled CPU was doing. Several CPUs may
+        // be dumped: try each timer-interrupt entry until one stack reaches a dispatcher.
+        var from = 0
+        var tried = 0
+        while tried < 16, let i = walker.firstIndex(from: from, where: { line in
             StackAnchors.timerInterrupt.contains(where: { line.contains($0) })
         }) {
-            start = i
-        }
-        var cands: [String] = []
-        if start > 0 {
-            for line in lines.dropFirst(start + 1) where cands.count < CrashReportParser.maxFramesPerReport {
+            tried += 1
+            from = i + 1
+            var cands: [String] = []
+            // Only the interrupted stack: the next stack trace belongs to another CPU or task.
+            for line in lines.dropFirst(i + 1) where cands.count < CrashReportParser.maxFramesPerReport {
+                if StackWalker.isStackMarker(line) || line.hasBytes("NMI backtrace for cpu") { break }
                 if let f = FrameParser.parse(line[...]) ?? FrameParser.parseInstructionPointer(line[...]) {
                     cands.append(contentsOf: f.titleNames)
                 }
             }
-        } else {
-            cands = walker.stackFrames(from: 0)
+            let pick = StackWalker.pickStall(cands, skip: extra)
+            if pick.name != nil {
+                return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: pick, alts: ["stall in {F}"])
+            }
         }
-        let extra: [FramePattern] = [
-            .contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_"), .prefix("asm_"),
-        ]
-        return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: StackWalker.pickStall(cands, skip: extra), alts: ["stall in {F}"])
+        let pick = tried > 0 ? StackWalker.Pick() : StackWalker.pickStall(walker.stackFrames(from: 0), skip: extra)
+        return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: pick, alts: ["stall in {F}"])
     }
+
 }
