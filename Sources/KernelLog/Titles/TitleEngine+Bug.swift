@@ -203,7 +203,7 @@ extension TitleEngine {
         if let f = Self.identifier(s[inRange.upperBound...]) { cands.append(f) }
         cands.append(contentsOf: first)
         var r = titled("KMSAN: \(what) in {F}", kind: .kmsan, pick: StackWalker.pick(cands, skip: extra), expectsStack: false)
-        if what == "kernel-usb-infoleak" || what == "kernel-infoleak" {
+        if what == "kernel-usb-infoleak" {
             let originStart = walker.firstIndex(from: 0, where: { $0.contains("Uninit was created at") || $0.contains("created at:") })
             if let o = originStart {
                 var framesAfter: [String] = []
@@ -248,7 +248,7 @@ extension TitleEngine {
         if s.hasPrefix("invalid read") || s.hasPrefix("invalid write") {
             let rw = s.hasPrefix("invalid read") ? "read" : "write"
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }
-            return titled("KFENCE: invalid \(rw) in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn)))
+            return titled("KFENCE: invalid \(rw) in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn)), alts: ["bad-access in {F}"])
         }
         if s.hasPrefix("memory corruption") {
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }

@@ -66,9 +66,10 @@ struct TitleEngine {
         var r = TitleResult(template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
         r.frame = raw
         var altList = alts.map { $0.replacingOccurrences(of: "{F}", with: stripped) }
+        let printed = pick.raw ?? raw
         var names: [String] = []
-        if raw != stripped { names.append(raw) }
-        names.append(contentsOf: StackWalker.syscallVariants(raw))
+        if printed != stripped { names.append(printed) }
+        names.append(contentsOf: StackWalker.syscallVariants(printed))
         for n in names {
             altList.append(template.replacingOccurrences(of: "{F}", with: n))
             altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: n) })
