@@ -49,7 +49,7 @@ import Testing
         }
         print("abrt corpus: \(met)/\(checked) extraction expectations met")
         #expect(checked > 0)
-        #expect(Double(met) >= 0.75 * Double(checked))
+        #expect(Double(met) >= 0.85 * Double(checked))  // reaches 17/19
     }
 }
 

@@ -61,6 +61,6 @@ import Testing
         }
         print("satyr corpus: \(detected)/\(files) files with a report; \(met)/\(checks) expectations met")
         #expect(detected == files)
-        #expect(Double(met) >= 0.7 * Double(checks))
+        #expect(Double(met) >= 0.88 * Double(checks))  // reaches 141/154
     }
 }

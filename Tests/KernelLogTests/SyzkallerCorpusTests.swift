@@ -81,11 +81,14 @@ import Testing
                 print("ALT \(o.file): want \(o.expectedAlts) got \(o.got?.altTitles ?? [])")
             }
         }
-        #expect(Double(detected) >= 0.97 * Double(withCrash.count))
+        // Floors a little under what this parser reaches (100% / 1 / 94.2% / 94.2% / 95.9% / 0.979):
+        // a drop below them is a regression.
+        #expect(Double(detected) >= 0.99 * Double(withCrash.count))
         #expect(falsePositives <= 2)
-        #expect(Double(exact) >= 0.80 * Double(withCrash.count))
-        #expect(Double(frames) >= 0.80 * Double(frameCases.count))
-        #expect(f1 >= 0.90)
+        #expect(Double(exact) >= 0.92 * Double(withCrash.count))
+        #expect(Double(frames) >= 0.92 * Double(frameCases.count))
+        #expect(Double(corruptOK) >= 0.93 * Double(withCrash.count))
+        #expect(f1 >= 0.97)
     }
 
     /// B-cubed F1 of a clustering (signatures) against the truth (expected titles).

@@ -92,14 +92,19 @@ enum RecordAssembler {
             sawMarker = true
             let key = String(line.drop(while: { $0 == " " }).prefix(8))
             let firstOfKind = checked.insert(key).inserted
+            // Within 15 lines of the marker, not counting `?` frames (guesses from stack scanning,
+            // which neither make a trace nor use up the window).
             var found = false
             var j = i + 1
-            while j < lines.count, j <= i + 15 {
+            var counted = 0
+            while j < lines.count, counted < 15 {
                 if StackWalker.isStackMarker(lines[j]) { break }
-                if FrameParser.parse(lines[j][...]) != nil || lines[j].contains("(stack is not available)") {
+                let frame = FrameParser.parse(lines[j][...])
+                if frame?.frame.reliable == true || lines[j].contains("(stack is not available)") {
                     found = true
                     break
                 }
+                if frame == nil { counted += 1 }
                 j += 1
             }
             if found { sawFrames = true }

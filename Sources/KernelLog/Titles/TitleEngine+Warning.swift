@@ -134,7 +134,7 @@ extension TitleEngine {
         if word == "possible deadlock", banner.hasPrefix("possible circular"),
             !lines.contains(where: { $0.contains("is trying to acquire lock") || $0.contains("is trying to acquire") })
         {
-            return TitleResult(rawTitle, kind: .lockdep, expectsStack: false)
+            return TitleResult(rawTitle, kind: .lockdep, corrupted: "lockdep report cut before the lock it waits for")
         }
         // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
         var cands: [String] = []
