@@ -90,7 +90,7 @@ public struct CrashReportParser {
         }
         if metadata.monotonicMicros != nil { sawTimestamps = true }
         // On a timestamped console, a line without a timestamp is user-space output, not a report.
-        let userSpace = sawTimestamps && context == .none
+        let userSpace = sawTimestamps && context == .none && (metadata.source == .console || metadata.source == .dmesg)
         if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
             return
