@@ -39,7 +39,7 @@ import Testing
         var r = try #require(CrashReportParser.parse(text: log).first)
         r.file = "/var/log/x"
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
-        for key in ["\"schema\"", "\"alt_titles\"", "\"signature_version\"", "\"last_unloaded\"", "\"monotonic_us\"", "\"file\""] {
+        for key in ["\"schema\"", "\"alt_titles\"", "\"signature_version\"", "\"last_unloaded\"", "\"monotonic_us\"", "\"file\"", "\"end_line\""] {
             #expect(json.contains(key), "\(key)")
         }
         let back = try JSONDecoder().decode(CrashRecord.self, from: Data(json.utf8))
@@ -48,5 +48,6 @@ import Testing
         #expect(r.lastUnloaded == "c")
         #expect(r.time.monotonicMicros == 1_000_000)
         #expect(r.line == 1)
+        #expect(r.endLine == 7)
     }
 }

@@ -103,7 +103,7 @@ public struct CrashReportParser {
                 return
             }
         }
-        active[t].append(string, monotonic: metadata.monotonicMicros)
+        active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
         if active[t].truncated || (active[t].ended && active[t].linesSinceEnd >= Self.trailingLines) { close(t) }
     }
 
@@ -114,7 +114,7 @@ public struct CrashReportParser {
             let current = active[t]
             switch header.role {
             case .continuation:
-                active[t].append(string, monotonic: metadata.monotonicMicros)
+                active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                 if header.family == .oomKill { active[t].ended = true }
                 return
             case .start:
@@ -123,11 +123,11 @@ public struct CrashReportParser {
                     active[t].headerIndex = current.lines.count
                     active[t].header = header
                     active[t].headerRange = range
-                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
                 if header.family == .mce && current.header.family == .mce {
-                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
             case .lead:
@@ -136,7 +136,7 @@ public struct CrashReportParser {
                 if (current.isLeadOnly && current.lines.count <= 8) || !current.ended {
                     // Near the header it names the kind (3.x: `WARNING: at …` then `Watchdog detected hard LOCKUP`).
                     if current.lines.count <= 4, active[t].leadFamily == nil { active[t].leadFamily = header.family }
-                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
             }

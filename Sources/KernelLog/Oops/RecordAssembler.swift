@@ -34,7 +34,7 @@ enum RecordAssembler {
         }
         let m = b.metadata
         return CrashRecord(
-            file: nil, line: b.lineNumber, source: m.source, host: m.host, boot: m.bootID,
+            file: nil, line: b.lineNumber, endLine: b.endLineNumber, source: m.source, host: m.host, boot: m.bootID,
             time: CrashTime(wallMicros: m.wallClockMicros, monotonicMicros: m.monotonicMicros),
             kind: result.kind, title: title, altTitles: alts, signature: CrashSignature.of(title: title),
             signatureVersion: CrashSignature.version, corrupted: corrupted != nil, corruptedReason: corrupted,

@@ -19,11 +19,14 @@ struct ReportBuilder {
     var allCPUs = false
     var lastMonotonic: Int64?
     var truncated = false
+    /// Line number of the last line taken into the report.
+    var endLineNumber: Int
 
     init(line: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int) {
         self.context = LineContext(metadata)
         self.metadata = metadata
         self.lineNumber = number
+        self.endLineNumber = number
         self.header = header
         self.headerRange = range
         self.lines = [line]
@@ -34,12 +37,13 @@ struct ReportBuilder {
 
     var isLeadOnly: Bool { header.role == .lead && headerIndex == 0 }
 
-    mutating func append(_ line: String, monotonic: Int64?) {
+    mutating func append(_ line: String, monotonic: Int64?, number: Int) {
         guard lines.count < CrashReportParser.maxReportLines else {
             truncated = true
             return
         }
         lines.append(line)
+        endLineNumber = number
         if let m = monotonic, m > (lastMonotonic ?? Int64.min) { lastMonotonic = m }
         if ended { linesSinceEnd += 1 }
         if line.hasBytes("---[ end trace") || line.hasBytes("---[ end Kernel panic") { ended = true }
