@@ -91,7 +91,9 @@ enum CrashHeaders {
         CrashHeader(literal: "list_del corruption", family: .listCorruption, role: .lead),
         CrashHeader(literal: "refcount_t: ", family: .refcount, role: .lead),
         CrashHeader(literal: "usercopy: Kernel memory ", family: .usercopy, role: .lead),
-        CrashHeader(literal: "detected buffer overflow in ", family: .fortify, role: .lead, excludes: ["strscpy"]),
+        // ≤6.7 `detected buffer overflow in memcpy`; 6.8+ `memcpy: detected buffer overflow: 9 byte read …`.
+        CrashHeader(literal: "detected buffer overflow", family: .fortify, role: .lead),
+        CrashHeader(literal: "detected field-spanning write", family: .fortify, role: .lead),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
         CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .lead),
         CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),

@@ -89,10 +89,14 @@ extension TitleEngine {
         case .usercopy:
             return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
         case .fortify:
-            let fn = Self.identifier(s) ?? "corrupted"
-            return titled("fortify: buffer overflow in \(fn) in {F}", kind: .fortify, pick: StackWalker.pick(ipThenStack()))
+            return titled(
+                "fortify: buffer overflow in {F}", kind: .fortify,
+                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("fortify_"), .prefix("__fortify")]))
         case .netdevWatchdog:
-            return titled("NETDEV WATCHDOG: transmit queue timed out in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(ipThenStack()))
+            // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
+            var r = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
+            r.frame = "dev_watchdog"
+            return r
         case .hardLockup:
             return titled(
                 "watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pick(ipThenStack()), alts: ["stall in {F}"])
@@ -102,8 +106,13 @@ extension TitleEngine {
         case .oomInvoked, .oomKill:
             return oomTitle()
         case .mce:
-            let exception = lines.contains(where: { $0.contains("Machine Check Exception") || $0.contains("Machine check") })
-            return TitleResult(exception ? "mce: Machine Check Exception" : "mce: hardware error", kind: .mce, expectsStack: false)
+            if lines.contains(where: { $0.contains("Machine Check Exception") }) {
+                return TitleResult("mce: Machine Check Exception", kind: .mce, expectsStack: false)
+            }
+            if lines.contains(where: { $0.contains("Machine check events logged") }) {
+                return TitleResult("mce: machine check events logged", kind: .mce, expectsStack: false)
+            }
+            return TitleResult("mce: hardware error", kind: .mce, expectsStack: false)
         case .stackProtector, .bug, .warning, .info:
             return TitleResult(rawTitle, kind: .other, expectsStack: false)
         }
