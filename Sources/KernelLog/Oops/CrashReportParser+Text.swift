@@ -73,7 +73,7 @@ enum NaivePrefix {
                 }
             }
         }
-        if starts("** ", at: s), let e = find(" **", from: s + 3, within: 60), starts(" printk messages dropped", at: e - 24) || find("dropped", from: s, within: 60) != nil {
+        if starts("** ", at: s), let e = find(" **", from: s + 3, within: 60), find("dropped", from: s, within: e - s) != nil {
             s = e + 3
             while s < n, raw[s] == 0x20 { s += 1 }
         }
