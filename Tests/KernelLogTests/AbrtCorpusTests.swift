@@ -10,7 +10,8 @@ import Testing
     /// Crashes as ABRT counts them: reports that follow another inside its trace are one crash.
     static func crashes(in bytes: [UInt8]) -> [CrashRecord] {
         let syslog = bytes.prefix(4096).split(separator: 0x0a).prefix(20).contains { line in
-            line.count > 16 && line[line.startIndex + 3] == UInt8(ascii: " ") && line.dropFirst(9).first == UInt8(ascii: ":")
+            line.count > 16 && line[line.startIndex + 3] == UInt8(ascii: " ")
+                && line.dropFirst(9).first == UInt8(ascii: ":")
         }
         return CrashReportParser.parse(bytes: bytes, source: syslog ? .syslog : .dmesg).filter { $0.linkedTo == nil }
     }
@@ -32,11 +33,15 @@ import Testing
             else { continue }
             let expectedText = String(decoding: rightText, as: UTF8.self)
             var expectedCount = 0
-            if let header = expectedText.split(separator: "\n").first, header.hasPrefix("abrt-dump-oops: Found oopses: ") {
+            if let header = expectedText.split(separator: "\n").first,
+                header.hasPrefix("abrt-dump-oops: Found oopses: ")
+            {
                 expectedCount = Int(header.dropFirst("abrt-dump-oops: Found oopses: ".count)) ?? 0
             }
             let expectedVersions = expectedText.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { $0.hasPrefix("Version:") }.map { $0.dropFirst("Version:".count).trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("Version:") }.map {
+                    $0.dropFirst("Version:".count).trimmingCharacters(in: .whitespaces)
+                }
             let records = Self.crashes(in: [UInt8](data))
             let versions = records.map { $0.kernel?.release ?? "" }
             checked += 1

@@ -7,7 +7,9 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         var bytes = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
         // Sprinkle headers into the junk.
-        for (i, h) in ["BUG: ", "WARNING: ", "Call Trace:", "general protection fault", "Kernel panic - not syncing: "].enumerated() {
+        for (i, h) in ["BUG: ", "WARNING: ", "Call Trace:", "general protection fault", "Kernel panic - not syncing: "]
+            .enumerated()
+        {
             bytes.replaceSubrange((i * 1000)..<(i * 1000 + h.utf8.count), with: Array(h.utf8))
         }
         let records = CrashReportParser.parse(bytes: bytes)
@@ -46,7 +48,8 @@ import Testing
     @Test func manyReportsStayBounded() {
         var text = ""
         for i in 0..<3000 {
-            text += "[ \(i).0] WARNING: CPU: 0 PID: 1 at a.c:\(i) f\(i % 7)+0x1/0x2\n[ \(i).1] RIP: 0010:f\(i % 7)+0x1/0x2\n"
+            text +=
+                "[ \(i).0] WARNING: CPU: 0 PID: 1 at a.c:\(i) f\(i % 7)+0x1/0x2\n[ \(i).1] RIP: 0010:f\(i % 7)+0x1/0x2\n"
         }
         let records = CrashReportParser.parse(text: text)
         #expect(records.count == 3000)

@@ -1,5 +1,6 @@
-@testable import KernelLog
 import Testing
+
+@testable import KernelLog
 
 @Suite struct FrameParserTests {
     @Test func x86WithAddressAndModule() throws {
@@ -30,14 +31,16 @@ import Testing
     }
 
     @Test func ppc64StackAndLinkRegister() throws {
-        let f = try #require(FrameParser.parse("[c000000fe1b3fb50] [d000000003a41200] .mydrv_poll+0x0/0x90 [mydrv] (unreliable)"))
+        let f = try #require(
+            FrameParser.parse("[c000000fe1b3fb50] [d000000003a41200] .mydrv_poll+0x0/0x90 [mydrv] (unreliable)"))
         #expect(f.frame.function == "mydrv_poll")
         #expect(f.frame.address == 0xd000_0000_03a4_1200)
         #expect(!f.frame.reliable)
     }
 
     @Test func arm32CalleeAndCaller() throws {
-        let f = try #require(FrameParser.parse("[<c0014990>] (unwind_backtrace) from [<c005ccb8>] (__lock_acquire+0x14f8/0x1b98)"))
+        let f = try #require(
+            FrameParser.parse("[<c0014990>] (unwind_backtrace) from [<c005ccb8>] (__lock_acquire+0x14f8/0x1b98)"))
         #expect(f.frame.function == "unwind_backtrace")
         #expect(f.titleNames == ["unwind_backtrace", "__lock_acquire"])
     }

@@ -19,7 +19,8 @@ import Testing
 
     @Test(arguments: cases())
     func golden(_ relative: String) throws {
-        let data = try #require(FileManager.default.contents(atPath: Paths.fixtures.appendingPathComponent(relative).path))
+        let data = try #require(
+            FileManager.default.contents(atPath: Paths.fixtures.appendingPathComponent(relative).path))
         let c = HeaderedCase(bytes: [UInt8](data))
         let source = c.value("SOURCE").flatMap(LogSource.init(rawValue:)) ?? .dmesg
         let records = CrashReportParser.parse(bytes: c.log, source: source)

@@ -1,5 +1,6 @@
-@testable import KernelLog
 import Testing
+
+@testable import KernelLog
 
 @Suite struct HeaderPrefilterTests {
     static func may(_ s: String) -> Bool {

@@ -28,7 +28,9 @@ import Testing
             let names = try? FileManager.default.contentsOfDirectory(atPath: Paths.syzkallerReports.path)
         {
             for name in names.sorted() {
-                if let d = FileManager.default.contents(atPath: Paths.syzkallerReports.appendingPathComponent(name).path) {
+                if let d = FileManager.default.contents(
+                    atPath: Paths.syzkallerReports.appendingPathComponent(name).path)
+                {
                     out.append(HeaderedCase(bytes: [UInt8](d)).log)
                 }
             }

@@ -39,7 +39,10 @@ import Testing
         var r = try #require(CrashReportParser.parse(text: log).first)
         r.file = "/var/log/x"
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
-        for key in ["\"schema\"", "\"alt_titles\"", "\"signature_version\"", "\"last_unloaded\"", "\"monotonic_us\"", "\"file\"", "\"end_line\""] {
+        for key in [
+            "\"schema\"", "\"alt_titles\"", "\"signature_version\"", "\"last_unloaded\"", "\"monotonic_us\"",
+            "\"file\"", "\"end_line\"",
+        ] {
             #expect(json.contains(key), "\(key)")
         }
         let back = try JSONDecoder().decode(CrashRecord.self, from: Data(json.utf8))

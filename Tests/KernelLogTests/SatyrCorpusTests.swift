@@ -33,7 +33,8 @@ import Testing
         var files = 0
         for row in tsv.split(separator: "\n").dropFirst() {
             let cols = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cols.count >= 8, let data = FileManager.default.contents(atPath: Self.dir.appendingPathComponent(cols[0]).path)
+            guard cols.count >= 8,
+                let data = FileManager.default.contents(atPath: Self.dir.appendingPathComponent(cols[0]).path)
             else { continue }
             files += 1
             let records = CrashReportParser.parse(bytes: [UInt8](data), source: .dmesg)

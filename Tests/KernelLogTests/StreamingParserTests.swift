@@ -15,8 +15,9 @@ import Testing
     }
 
     static func meta(_ caller: CallerID?, _ t: Int64, kernel: Bool = true) -> LineMetadata {
-        LineMetadata(source: .journald, host: "web7", bootID: "b00t", wallClockMicros: 1_700_000_000_000_000 + t,
-                     monotonicMicros: t, caller: caller, isKernel: kernel)
+        LineMetadata(
+            source: .journald, host: "web7", bootID: "b00t", wallClockMicros: 1_700_000_000_000_000 + t,
+            monotonicMicros: t, caller: caller, isKernel: kernel)
     }
 
     @Test func callerIdsSeparateConcurrentReports() {
@@ -32,9 +33,10 @@ import Testing
             (" alpha_caller+0x1/0x2", Self.meta(a, 7)),
             (" beta_caller+0x1/0x2", Self.meta(b, 8)),
         ])
-        #expect(records.map(\.title) == [
-            "WARNING in alpha_fn", "BUG: unable to handle kernel NULL pointer dereference in beta_fn",
-        ])
+        #expect(
+            records.map(\.title) == [
+                "WARNING in alpha_fn", "BUG: unable to handle kernel NULL pointer dereference in beta_fn",
+            ])
         #expect(records.allSatisfy { $0.linkedTo == nil })
         #expect(records.first?.host == "web7")
         #expect(records.first?.boot == "b00t")
@@ -52,15 +54,20 @@ import Testing
 
     @Test func takeRecordsStreamsCompletedReports() {
         var parser = CrashReportParser()
-        let lines = [
-            "[ 1.0] WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2", "[ 1.1] RIP: 0010:f+0x1/0x2", "[ 1.2] ---[ end trace 0 ]---",
-        ] + (0..<50).map { "[ 2.\($0)] ordinary line \($0)" }
+        let lines =
+            [
+                "[ 1.0] WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2", "[ 1.1] RIP: 0010:f+0x1/0x2",
+                "[ 1.2] ---[ end trace 0 ]---",
+            ] + (0..<50).map { "[ 2.\($0)] ordinary line \($0)" }
         for (i, l) in lines.enumerated() {
             Array(l.utf8).withUnsafeBytes { raw in
                 // Strip the `[ t] ` prefix the way the input layer would.
                 let cut = l.firstIndex(of: "]").map { l.utf8.distance(from: l.startIndex, to: $0) + 2 } ?? 0
                 let text = UnsafeRawBufferPointer(rebasing: raw[min(cut, raw.count)...])
-                parser.consume(LogLine(text: text, number: i + 1, offset: 0, metadata: LineMetadata(source: .dmesg, monotonicMicros: 1_000_000)))
+                parser.consume(
+                    LogLine(
+                        text: text, number: i + 1, offset: 0,
+                        metadata: LineMetadata(source: .dmesg, monotonicMicros: 1_000_000)))
             }
         }
         let early = parser.takeRecords()

@@ -18,7 +18,9 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         var outcomes: [Outcome] = []
         for name in names {
-            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else { continue }
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else {
+                continue
+            }
             let c = HeaderedCase(bytes: [UInt8](data))
             let records = CrashReportParser.parse(bytes: c.log, source: .console)
             outcomes.append(
@@ -33,7 +35,8 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["KTRIAGE_CORPUS_FILE"] != nil))
     func dumpOne() throws {
         let name = ProcessInfo.processInfo.environment["KTRIAGE_CORPUS_FILE"] ?? ""
-        let data = try #require(FileManager.default.contents(atPath: Paths.syzkallerReports.appendingPathComponent(name).path))
+        let data = try #require(
+            FileManager.default.contents(atPath: Paths.syzkallerReports.appendingPathComponent(name).path))
         let c = HeaderedCase(bytes: [UInt8](data))
         let records = CrashReportParser.parse(bytes: c.log, source: .console)
         let enc = JSONEncoder()
@@ -56,7 +59,8 @@ import Testing
         let frameCases = withCrash.filter { $0.expected.titleFrame != nil }
         let frames = frameCases.filter { $0.got?.title.titleFrame == $0.expected.titleFrame }.count
         let corruptOK = withCrash.filter { ($0.got?.corrupted ?? false) == $0.expectedCorrupted }.count
-        let altsOK = withCrash.filter { $0.got?.title == $0.expected && ($0.got?.altTitles ?? []) == $0.expectedAlts }.count
+        let altsOK = withCrash.filter { $0.got?.title == $0.expected && ($0.got?.altTitles ?? []) == $0.expectedAlts }
+            .count
         let f1 = Self.bcubedF1(withCrash.compactMap { o in o.got.map { (o.expected, $0.signature) } })
         func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", b == 0 ? 0 : 100 * Double(a) / Double(b)) }
         print(

@@ -4,13 +4,22 @@ import Testing
 @Suite struct TitleNormalizerTests {
     @Test(arguments: [
         ("KASAN: use-after-free Read in tcp_close", "KASAN: use-after-free Read in tcp_close"),
-        ("INFO: task syz-executor4:1234 blocked for more than 143 seconds.", "INFO: task syz-executor blocked for more than NUM seconds."),
-        ("BUG: unable to handle kernel paging request at ffffc90012345678", "BUG: unable to handle kernel paging request at ADDR"),
+        (
+            "INFO: task syz-executor4:1234 blocked for more than 143 seconds.",
+            "INFO: task syz-executor blocked for more than NUM seconds."
+        ),
+        (
+            "BUG: unable to handle kernel paging request at ffffc90012345678",
+            "BUG: unable to handle kernel paging request at ADDR"
+        ),
         ("general protection fault at 0xdead000000000122", "general protection fault at ADDR"),
         ("kernel BUG at fs/ext4/inode.c:2712!", "kernel BUG at fs/ext4/inode.c:LINE!"),
         ("WARNING in foo+0x1a/0x30", "WARNING in foo"),
         ("BUG: soft lockup - CPU#3 stuck for 22s!", "BUG: soft lockup - CPU stuck for 22s!"),
-        ("kernel panic: VFS: Unable to mount root fs on unknown-block(0,0)", "kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)"),
+        (
+            "kernel panic: VFS: Unable to mount root fs on unknown-block(0,0)",
+            "kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)"
+        ),
         ("trusty: panic: failed(-12) to start app 5", "trusty: panic: failed(-NUM) to start app NUM"),
         ("WARNING in cfg80211_rdev_free and nl802154_x", "WARNING in cfg80211_rdev_free and nl802154_x"),
         ("route to 10.0.0.1 lost", "route to IP lost"),

@@ -164,6 +164,8 @@ struct StackWalker {
 
     /// Names with each single syscall prefix removed (for alternative titles).
     static func syscallVariants(_ name: String) -> [String] {
-        StackAnchors.syscallPrefixes.compactMap { name.hasPrefix($0) && name.count > $0.count ? String(name.dropFirst($0.count)) : nil }
+        StackAnchors.syscallPrefixes.compactMap {
+            name.hasPrefix($0) && name.count > $0.count ? String(name.dropFirst($0.count)) : nil
+        }
     }
 }

@@ -6,7 +6,8 @@ enum HeaderFamily: Sendable {
     case kernelBUG, kernelBUGPowerPC, slabObject, divideError, invalidOpcode, int3, ubsan, reboot
     case netdevUnregister, vfsClose, vfsBusy, armFault, trusty, goFatal, syzFail, oops
     // Messages that precede (or replace) one of the above on real fleets.
-    case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked, mce, stackProtector
+    case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked,
+        mce, stackProtector
 }
 
 /// How a header line relates to a report already being collected on the same context.
@@ -85,7 +86,8 @@ enum CrashHeaders {
             atStart: true),
         CrashHeader(literal: "SYZFAIL:", family: .syzFail, role: .start),
         CrashHeader(literal: "SYZFATAL:", family: .syzFail, role: .start),
-        CrashHeader(literal: "panic:", family: .syzFail, role: .start, excludes: ["_panic:", " panic: "], atStart: true),
+        CrashHeader(
+            literal: "panic:", family: .syzFail, role: .start, excludes: ["_panic:", " panic: "], atStart: true),
         // Fleet kinds that syzbot rarely meets.
         CrashHeader(literal: "list_add corruption", family: .listCorruption, role: .lead),
         CrashHeader(literal: "list_del corruption", family: .listCorruption, role: .lead),
@@ -101,7 +103,9 @@ enum CrashHeaders {
         CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Out of memory (oom_kill_allocating_task): Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Memory cgroup out of memory: Kill", family: .oomKill, role: .continuation),
-        CrashHeader(literal: "[Hardware Error]: ", family: .mce, role: .start, excludes: ["[Hardware Error]: Machine check events logged"]),
+        CrashHeader(
+            literal: "[Hardware Error]: ", family: .mce, role: .start,
+            excludes: ["[Hardware Error]: Machine check events logged"]),
         CrashHeader(literal: "Machine check events logged", family: .mce, role: .start),
         CrashHeader(literal: "Oops: ", family: .oops, role: .continuation, excludes: ["Oops: 0000 [#"], atStart: true),
         CrashHeader(literal: "Oops: 0000 [#", family: .oops, role: .continuation, atStart: true),
@@ -161,7 +165,9 @@ final class HeaderPrefilter: Sendable {
     /// Bytes that end some short literal before its colon: a colon after any other byte is skipped.
     private let shortLastBytes: [Bool]
 
-    @inline(__always) static func hash(_ word: UInt64) -> Int { Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 48) }
+    @inline(__always) static func hash(_ word: UInt64) -> Int {
+        Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 48)
+    }
 
     /// Letter pairs frequent in English and kernel chatter; anchors avoid them.
     static let commonPairs: Set<String> = [
@@ -258,7 +264,9 @@ final class HeaderPrefilter: Sendable {
         while from < n, let hit = memchr(base + from, 0x3a, n - from) {
             let colon = base.distance(to: UnsafeRawPointer(hit))
             from = colon + 1
-            guard colon > 0, shortLastBytes.withUnsafeBufferPointer({ $0[Int(base.load(fromByteOffset: colon - 1, as: UInt8.self))] })
+            guard colon > 0,
+                shortLastBytes.withUnsafeBufferPointer({ $0[Int(base.load(fromByteOffset: colon - 1, as: UInt8.self))] }
+                )
             else { continue }
             for s in 0..<(shortStarts.count - 1) {
                 let length = shortStarts[s + 1] - shortStarts[s]
@@ -267,7 +275,9 @@ final class HeaderPrefilter: Sendable {
                     continue
                 }
                 var k = 0
-                while k < length, shortBytes[shortStarts[s] + k] == base.load(fromByteOffset: colon - length + k, as: UInt8.self) {
+                while k < length,
+                    shortBytes[shortStarts[s] + k] == base.load(fromByteOffset: colon - length + k, as: UInt8.self)
+                {
                     k += 1
                 }
                 if k == length { return true }

@@ -108,7 +108,8 @@ public struct CrashReportParser {
     }
 
     private mutating func startOrJoin(
-        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, target: Int?
+        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
+        target: Int?
     ) {
         if let t = target {
             let current = active[t]
@@ -142,14 +143,17 @@ public struct CrashReportParser {
             }
             let within = !current.ended
             let index = close(t)
-            start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil)
+            start(
+                string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil
+            )
             return
         }
         // `Kernel panic - not syncing: Fatal exception` printed after the report's end marker and
         // register dump: the same crash, not a new one.
         var linked: Int?
         if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
-            let then = last.monotonic, let now = metadata.monotonicMicros, now >= then, now - then <= Self.panicFollowMicros
+            let then = last.monotonic, let now = metadata.monotonicMicros, now >= then,
+            now - then <= Self.panicFollowMicros
         {
             linked = last.index
             if header.family == .kernelPanic, last.index >= taken, records.indices.contains(last.index - taken) {
@@ -162,7 +166,8 @@ public struct CrashReportParser {
     private func context(of m: LineMetadata) -> LineContext { LineContext(m) }
 
     private mutating func start(
-        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, linkedTo: Int?
+        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
+        linkedTo: Int?
     ) {
         if active.count >= Self.maxConcurrentReports { close(0) }
         var b = ReportBuilder(line: string, header: header, range: range, metadata: metadata, number: number)

@@ -39,7 +39,8 @@ enum RecordAssembler {
             kind: result.kind, title: title, altTitles: alts, signature: CrashSignature.of(title: title),
             signatureVersion: CrashSignature.version, corrupted: corrupted != nil, corruptedReason: corrupted,
             panicked: b.panicked, linkedTo: b.linkedTo, kernel: fields.kernel, taint: fields.taint, cpu: fields.cpu,
-            pid: fields.pid, comm: fields.comm, hardware: fields.hardware, bios: fields.bios, workqueue: fields.workqueue,
+            pid: fields.pid, comm: fields.comm, hardware: fields.hardware, bios: fields.bios,
+            workqueue: fields.workqueue,
             guilty: guilty, rip: fields.rip, frames: frames, modules: fields.modules, lastUnloaded: fields.lastUnloaded,
             registers: fields.registers, code: fields.code, message: headerLine,
             text: keepText ? b.lines : [])

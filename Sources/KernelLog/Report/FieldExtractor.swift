@@ -28,11 +28,16 @@ struct FieldExtractor {
 
     static let registerNames: Set<String> = {
         var s: Set<String> = [
-            "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R08", "R09", "R10", "R11", "R12", "R13", "R14", "R15",
-            "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "DS", "ES", "FS", "GS", "SS", "CS", "CR0", "CR2", "CR3",
-            "CR4", "DR0", "DR1", "DR2", "DR3", "DR6", "DR7", "EFLAGS", "ORIG_RAX", "PKRU", "sp", "lr", "pc", "pstate", "fp",
-            "ip", "MSR", "CTR", "LR", "XER", "CCR", "DAR", "DSISR", "SOFTE", "CFAR", "IRQMASK", "ra", "gp", "tp", "t0", "t1",
-            "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+            "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R08", "R09", "R10", "R11", "R12", "R13", "R14",
+            "R15",
+            "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "DS", "ES", "FS", "GS", "SS", "CS", "CR0", "CR2",
+            "CR3",
+            "CR4", "DR0", "DR1", "DR2", "DR3", "DR6", "DR7", "EFLAGS", "ORIG_RAX", "PKRU", "sp", "lr", "pc", "pstate",
+            "fp",
+            "ip", "MSR", "CTR", "LR", "XER", "CCR", "DAR", "DSISR", "SOFTE", "CFAR", "IRQMASK", "ra", "gp", "tp", "t0",
+            "t1",
+            "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+            "s9",
             "s10", "s11", "t3", "t4", "t5", "t6", "status", "badaddr", "cause",
         ]
         for i in 0...30 { s.insert("x\(i)") }
@@ -75,7 +80,11 @@ struct FieldExtractor {
                 // Lockdep banners: `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`.
                 let words = t.split(separator: " ")
                 if let release = words.first, kernel == nil { kernel = KernelInfo(release: String(release)) }
-                if let r = t.range(of: " Tainted: ") { taint = Taint.decode(t[r.upperBound...]) } else { taint = .untainted }
+                if let r = t.range(of: " Tainted: ") {
+                    taint = Taint.decode(t[r.upperBound...])
+                } else {
+                    taint = .untainted
+                }
             }
             if t.hasPrefix("Code: "), code == nil { code = String(t.dropFirst(6)) }
             if rip == nil, let ip = FrameParser.parseInstructionPointer(t) { rip = ip.frame }
@@ -102,7 +111,9 @@ struct FieldExtractor {
                 if frame.function.hasPrefix("el1h_64_irq") || frame.function.hasPrefix("el1_irq") { context = .irq }
             } else if !frames.isEmpty {
                 nonFrameRun += 1
-                if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[") || nonFrameRun > 3 && !t.contains("[inline]") {
+                if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[")
+                    || nonFrameRun > 3 && !t.contains("[inline]")
+                {
                     stackDone = true
                 }
             }
@@ -137,7 +148,8 @@ struct FieldExtractor {
                 // Letters (single words without digits) up to the release.
                 var j = i + 1
                 var letters = ""
-                while j < words.count, !words[j].contains(where: { $0.isNumber }), words[j].allSatisfy({ $0.isLetter }) {
+                while j < words.count, !words[j].contains(where: { $0.isNumber }), words[j].allSatisfy({ $0.isLetter })
+                {
                     letters += words[j]
                     j += 1
                 }

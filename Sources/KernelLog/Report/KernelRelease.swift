@@ -31,7 +31,8 @@ public struct KernelInfo: Sendable, Codable, Equatable {
             digits = release.index(after: digits)
         }
         let version = release[..<digits]
-        self.version = version.isEmpty || dots == 0 ? nil : String(version.hasSuffix(".") ? version.dropLast() : version)
+        self.version =
+            version.isEmpty || dots == 0 ? nil : String(version.hasSuffix(".") ? version.dropLast() : version)
         var rest = release[digits...]
         if rest.first == "-" || rest.first == "." { rest = rest.dropFirst() }
         if rest.isEmpty {
