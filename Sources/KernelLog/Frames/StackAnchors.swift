@@ -36,6 +36,8 @@ enum StackAnchors {
     static let timerInterrupt: [String] = [
         "apic_timer_interrupt", "sysvec_apic_timer_interrupt", "smp_apic_timer_interrupt",
         "el1h_64_irq", "el1_irq", "Exception stack",
+        // ppc64 `timer_interrupt`, s390 `do_ext_irq` (clock comparator).
+        "] timer_interrupt", " timer_interrupt+", "do_ext_irq",
     ]
 
     /// Syscall wrappers: one of them is stripped from the chosen frame (the one that leaves the
