@@ -152,6 +152,15 @@ extension TitleEngine {
         {
             return TitleResult(rawTitle, kind: .lockdep, corrupted: "lockdep report cut before the lock it waits for")
         }
+        // IRQ-safety reports (`…-safe -> …-unsafe lock order`, `irq lock inversion`) blame where
+        // the lock became IRQ-safe: the stack right after `… which became HARDIRQ-irq-safe at:`.
+        if banner == "lock order" || banner.hasPrefix("possible irq lock inversion"),
+            let i = lines.firstIndex(where: { $0.contains("-irq-safe at:") })
+        {
+            let extra: [FramePattern] = [.prefix("flush_workqueue"), .prefix("process_one_work")]
+            let pick = StackWalker.pick(walker.framesFollowing(i), skip: extra)
+            if pick.name != nil { return titled("\(word) in {F}", kind: .lockdep, pick: pick) }
+        }
         // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
         var cands: [String] = []
         for line in lines.dropFirst() where line.contains(", at: ") || line.contains("at: [<") {
