@@ -26,7 +26,7 @@ enum FrameSkipList {
         .prefix("do_bad_area"), .prefix("die_kernel_fault"), .prefix("do_kernel_fault"),
         .prefix("__do_page_fault"), .prefix("page_fault_oops"), .prefix("no_context"),
         .prefix("kernelmode_fixup_or_oops"),
-        .prefix("__bad_area_nosemaphore"), .prefix("bad_area_nosemaphore"), .prefix("do_user_addr_fault"),
+        .prefix("do_user_addr_fault"),
         .prefix("exc_page_fault"), .prefix("asm_exc_page_fault"), .exact("page_fault"),
         .prefix("do_general_protection"),
         .prefix("exc_general_protection"), .prefix("asm_exc_general_protection"), .exact("general_protection"),
