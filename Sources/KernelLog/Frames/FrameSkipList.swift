@@ -129,7 +129,7 @@ enum FrameSkipList {
         // Retpolines, thunks, entry trampolines.
         .contains("__x86_indirect_thunk"), .prefix("__x86_return_thunk"), .prefix("__pfx_"),
         .prefix("debug_object"), .prefix("__debug_object"), .prefix("debug_print_object"),
-        .prefix("should_fail"), .prefix("should_failslab"), .prefix("fail_dump"),
+        .contains("should_fail"), .prefix("fail_dump"),
         // Generic helpers met in real stacks (wait queues, seqlocks, page flags, hash tables, VFS link counts).
         .prefix("__seqprop"), .prefix("warn_"), .prefix("ref_tracker"), .prefix("__wake_up"), .prefix("wake_up"),
         .contains("atomic_dec_and"), .contains("check_heap_object"), .contains("check_object_size"),
@@ -148,5 +148,5 @@ enum FrameSkipList {
     ]
 
     /// Names that mark a fault-injected failure; their stacks are often interleaved.
-    static let faultInjection: [FramePattern] = [.prefix("should_fail"), .prefix("should_failslab")]
+    static let faultInjection: [FramePattern] = [.contains("should_fail")]
 }
