@@ -88,3 +88,21 @@ import Testing
         #expect(Demangler.demangle("plain_c") == "plain_c")
     }
 }
+
+@Suite struct RustDemanglerTests {
+    @Test func traitImplMethod() {
+        #expect(
+            Demangler.demangle("_RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_6kernel10miscdevice10MiscDevice4mmap")
+                == "<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap")
+    }
+
+    @Test func plainPaths() {
+        #expect(Demangler.demangle("_RNvNtCs9jEwPDbx20M_4core9panicking9panic_fmt") == "core::panicking::panic_fmt")
+        #expect(Demangler.demangle("_RNvCscSpY9Juk0HT_7___rustc17rust_begin_unwind") == "__rustc::rust_begin_unwind")
+    }
+
+    @Test func garbageStaysMangled() {
+        #expect(Demangler.demangle("_RNvB999999_3foo") == "_RNvB999999_3foo")
+        #expect(Demangler.demangle("_RX") == "_RX")
+    }
+}

@@ -127,6 +127,11 @@ public struct CrashReportParser {
                     active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
+                // Rust's panic handler ends in BUG(): `kernel BUG at rust/helpers/bug.c` belongs to it.
+                if current.header.family == .rustPanic, header.family == .kernelBUG, current.lines.count <= 8 {
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    return
+                }
                 if header.family == .mce && current.header.family == .mce {
                     active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
