@@ -108,7 +108,6 @@ struct FieldExtractor {
                 frame.context = context
                 frames.append(frame)
                 nonFrameRun = 0
-                if frame.function.hasPrefix("el1h_64_irq") || frame.function.hasPrefix("el1_irq") { context = .irq }
             } else if !frames.isEmpty {
                 nonFrameRun += 1
                 if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[")
@@ -117,6 +116,13 @@ struct FieldExtractor {
                     stackDone = true
                 }
             }
+        }
+        // arm64 prints no IRQ markers: the frames down to the exception entry (`el1h_64_irq`,
+        // `el1_irq` before 5.13) ran on the IRQ stack, the frames below it are the interrupted task.
+        if !frames.contains(where: { $0.context != .task }),
+            let entry = frames.firstIndex(where: { $0.function.hasPrefix("el1h_64_irq") || $0.function.hasPrefix("el1_irq") })
+        {
+            for k in 0...entry { frames[k].context = .irq }
         }
     }
 
