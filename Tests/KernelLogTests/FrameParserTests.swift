@@ -92,7 +92,8 @@ import Testing
 @Suite struct RustDemanglerTests {
     @Test func traitImplMethod() {
         #expect(
-            Demangler.demangle("_RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_6kernel10miscdevice10MiscDevice4mmap")
+            Demangler.demangle(
+                "_RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_6kernel10miscdevice10MiscDevice4mmap")
                 == "<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap")
     }
 

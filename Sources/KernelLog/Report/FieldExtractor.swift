@@ -120,7 +120,9 @@ struct FieldExtractor {
         // arm64 prints no IRQ markers: the frames down to the exception entry (`el1h_64_irq`,
         // `el1_irq` before 5.13) ran on the IRQ stack, the frames below it are the interrupted task.
         if !frames.contains(where: { $0.context != .task }),
-            let entry = frames.firstIndex(where: { $0.function.hasPrefix("el1h_64_irq") || $0.function.hasPrefix("el1_irq") })
+            let entry = frames.firstIndex(where: {
+                $0.function.hasPrefix("el1h_64_irq") || $0.function.hasPrefix("el1_irq")
+            })
         {
             for k in 0...entry { frames[k].context = .irq }
         }

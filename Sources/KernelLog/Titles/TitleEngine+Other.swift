@@ -38,7 +38,10 @@ extension TitleEngine {
             return titled(
                 "\(message) in {F}", kind: .panic,
                 pick: StackWalker.pick(
-                    walker.stackFrames(from: 0), skip: [.contains("panic"), .prefix("core::"), .prefix("rust_"), .prefix("__rustc"), .prefix("<core::")]))
+                    walker.stackFrames(from: 0),
+                    skip: [
+                        .contains("panic"), .prefix("core::"), .prefix("rust_"), .prefix("__rustc"), .prefix("<core::"),
+                    ]))
         case .kernelBUG:
             if s.hasPrefix("at mm/usercopy.c") {
                 return titled(

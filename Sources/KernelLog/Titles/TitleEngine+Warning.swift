@@ -260,7 +260,8 @@ extension TitleEngine {
         }
         // No interrupted stack (only the GP kthread's or an NMI dump of another context): nothing
         // to blame; syzbot's convention names it `corrupted`.
-        return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: StackWalker.Pick(), alts: ["stall in {F}"])
+        return titled(
+            "INFO: rcu detected stall in {F}", kind: .rcuStall, pick: StackWalker.Pick(), alts: ["stall in {F}"])
     }
 
 }
