@@ -66,7 +66,10 @@ public struct CrashReportParser {
         var target = active.firstIndex { $0.context == context }
         if target == nil, context.isCPU { target = active.firstIndex { $0.allCPUs } }
         // `** replaying previous printk message **` right after a header cancels that header.
-        if target == nil && !mayStart && !replayCheck { return }
+        if target == nil && !mayStart && !replayCheck && !(context == .none && active.contains { $0.continuesModules })
+        {
+            return
+        }
         let string = String(decoding: bytes, as: UTF8.self)
         handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
     }
@@ -93,6 +96,14 @@ public struct CrashReportParser {
         let userSpace = sawTimestamps && context == .none && (metadata.source == .console || metadata.source == .dmesg)
         if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
+            return
+        }
+        // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp
+        // (printk continuation); keep them with the report whose module line they continue.
+        if target == nil, context == .none, let i = active.firstIndex(where: { $0.continuesModules }),
+            FieldExtractor.isModuleContinuation(string.drop(while: { $0 == " " }))
+        {
+            active[i].append(string, monotonic: nil, number: number)
             return
         }
         guard let t = target else { return }

@@ -37,6 +37,14 @@ struct ReportBuilder {
 
     var isLeadOnly: Bool { header.role == .lead && headerIndex == 0 }
 
+    /// The last line is a module list (or its continuation) that may wrap onto the next line.
+    var continuesModules: Bool {
+        guard let last = lines.last else { return false }
+        let t = last.drop(while: { $0 == " " })
+        return t.hasPrefix("Modules linked in:") && !t.contains("[last unloaded:")
+            || (FieldExtractor.isModuleContinuation(t) && !t.contains("[last unloaded:"))
+    }
+
     mutating func append(_ line: String, monotonic: Int64?, number: Int) {
         guard lines.count < CrashReportParser.maxReportLines else {
             truncated = true

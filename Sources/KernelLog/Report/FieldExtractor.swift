@@ -71,7 +71,7 @@ struct FieldExtractor {
                 continue
             }
             // A long module list wraps onto lines of bare names (printk continuation).
-            if inModules, line.hasPrefix(" "), Self.isModuleContinuation(t) {
+            if inModules, Self.isModuleContinuation(t) {
                 moduleLine(t)
                 continue
             }
@@ -128,10 +128,30 @@ struct FieldExtractor {
         }
     }
 
+    /// A wrapped part of `Modules linked in:`: only `name` or `name(FLAGS)` words, optionally
+    /// ending in `[last unloaded: name]`.
     static func isModuleContinuation(_ t: Substring) -> Bool {
-        guard !t.isEmpty, !t.contains(":") else { return false }
-        return t.split(separator: " ").allSatisfy { w in
-            w.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "(" || $0 == ")" || $0 == "+" }
+        var text = t
+        if let r = text.range(of: "[last unloaded:") { text = text[..<r.lowerBound] }
+        let words = text.split(separator: " ")
+        guard !words.isEmpty else { return false }
+        return words.allSatisfy { w in
+            var name = w[...]
+            if let open = w.firstIndex(of: "(") {
+                guard w.hasSuffix(")") else { return false }
+                let flags = w[w.index(after: open)..<w.index(before: w.endIndex)]
+                guard flags.allSatisfy({ $0.isUppercase || $0 == "+" || $0 == "-" }) else { return false }
+                name = w[..<open]
+            }
+            // Module names are ASCII identifiers (`iTCO_wdt`); a capitalised English word
+            // (`Disabling lock debugging…`) means prose, not a module list.
+            guard !name.isEmpty,
+                name.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") && $0.isASCII })
+            else { return false }
+            let prose =
+                name.count > 1 && (name.first?.isUppercase ?? false) && name.dropFirst().allSatisfy(\.isLowercase)
+            // `CPU 1` (x86 ≤3.x prints it after the module list) has no lower-case name.
+            return !prose && name.contains(where: \.isLowercase)
         }
     }
 
@@ -153,12 +173,14 @@ struct FieldExtractor {
                     tailStart = i + 2
                 }
             case "Tainted:":
-                // Letters (single words without digits) up to the release.
+                // Letters (words without digits) up to the release. RHEL 7 appends its support
+                // marker to the letters: `Tainted: GF          O--------------   3.10.0-54.0.1.el7.s390x`.
                 var j = i + 1
                 var letters = ""
-                while j < words.count, !words[j].contains(where: { $0.isNumber }), words[j].allSatisfy({ $0.isLetter })
+                while j < words.count, !words[j].contains(where: { $0.isNumber }),
+                    words[j].allSatisfy({ $0.isLetter || $0 == "-" })
                 {
-                    letters += words[j]
+                    letters += words[j].filter { $0.isLetter }
                     j += 1
                 }
                 taint = taint ?? Taint.decode(letters[...])
