@@ -62,6 +62,6 @@ import Testing
         }
         print("satyr corpus: \(detected)/\(files) files with a report; \(met)/\(checks) expectations met")
         #expect(detected == files)
-        #expect(Double(met) >= 0.9 * Double(checks))  // reaches 143/154
+        #expect(Double(met) >= 0.92 * Double(checks))  // reaches 145/154
     }
 }

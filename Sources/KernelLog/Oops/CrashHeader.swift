@@ -66,6 +66,13 @@ enum CrashHeaders {
         CrashHeader(literal: "kernel BUG", family: .kernelBUG, role: .start),
         CrashHeader(literal: "Kernel BUG", family: .kernelBUGPowerPC, role: .start),
         CrashHeader(literal: "BUG kmalloc-", family: .slabObject, role: .start),
+        // SLUB debug checks on any cache: `BUG ext4_inode_cache (Tainted: G    B  ): Poison overwritten`.
+        CrashHeader(literal: "): Poison overwritten", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Redzone overwritten", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Object padding overwritten", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Freepointer corrupt", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Object already free", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Invalid object pointer", family: .slabObject, role: .start),
         CrashHeader(literal: "divide error:", family: .divideError, role: .start, excludes: [" in "]),
         CrashHeader(literal: "divide_error:", family: .divideError, role: .start),
         CrashHeader(literal: "invalid opcode:", family: .invalidOpcode, role: .continuation, excludes: [" in "]),

@@ -143,6 +143,11 @@ public struct CrashReportParser {
                     active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
+                // SLUB debug reports continue with `INFO: Allocated in …`, `INFO: Freed in …`, `INFO: Slab …`.
+                if current.header.family == .slabObject, header.family == .info {
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    return
+                }
                 if header.family == .mce && current.header.family == .mce {
                     active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return

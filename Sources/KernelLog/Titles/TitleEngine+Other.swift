@@ -59,7 +59,15 @@ extension TitleEngine {
         case .kernelBUGPowerPC:
             return TitleResult("kernel BUG " + s, kind: .bug)
         case .slabObject:
-            return TitleResult(s.contains("Object already free") ? "BUG: Object already free" : rawTitle, kind: .bug)
+            // `BUG <cache> (Not tainted): <problem>`: the problem names the bug; the cache is an
+            // allocation size class, so it stays out of the title.
+            let line = lines.first ?? ""
+            let problem = line.range(of: "): ").map { line[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
+            var r = TitleResult("BUG: " + (problem ?? String(s)), kind: .slabCorruption, expectsStack: false)
+            if let open = line.range(of: "BUG "), let cacheEnd = line[open.upperBound...].firstIndex(of: " ") {
+                r.alts = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
+            }
+            return r
         case .divideError:
             return ipOnly("divide error in {F}", kind: .divideError)
         case .invalidOpcode:
