@@ -118,6 +118,10 @@ enum CrashHeaders {
         CrashHeader(literal: "Oops: 0000 [#", family: .oops, role: .continuation, atStart: true),
     ]
 
+    /// The first line of every boot (`init/version.c`): it names the running kernel and ends any
+    /// report in progress.
+    static let bootBanner = "Linux version "
+
     /// Finds the header a line starts, if any.
     static func match(_ text: String) -> (header: CrashHeader, range: Range<String.Index>)? {
         for h in table {
@@ -259,7 +263,7 @@ final class HeaderPrefilter: Sendable {
         self.shortNeedsSpace = shortNeedsSpace
     }
 
-    static let shared = HeaderPrefilter(literals: CrashHeaders.table.map(\.literal))
+    static let shared = HeaderPrefilter(literals: CrashHeaders.table.map(\.literal) + [CrashHeaders.bootBanner])
 
     func mayContainHeader(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count >= 4, let base = line.baseAddress else { return false }

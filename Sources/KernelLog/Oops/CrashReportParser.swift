@@ -44,6 +44,8 @@ public struct CrashReportParser {
     private var lastClosed: (index: Int, context: LineContext, monotonic: Int64?)?
     /// Records already handed out by ``takeRecords()``.
     private var taken = 0
+    /// The kernel named by the last `Linux version` banner of this stream.
+    private var bootKernel: KernelInfo?
     private let prefilter = HeaderPrefilter.shared
     /// Reports found beyond ``maxRecords``.
     public private(set) var droppedRecords = 0
@@ -96,6 +98,16 @@ public struct CrashReportParser {
         let userSpace = sawTimestamps && context == .none && (metadata.source == .console || metadata.source == .dmesg)
         if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
+            return
+        }
+        if mayStart, string.hasPrefix(CrashHeaders.bootBanner) {
+            // A new boot: reports in progress are over, and later ones without a `CPU:` line
+            // (OOM, MCE) still get the running kernel.
+            while !active.isEmpty { close(0) }
+            let words = string.split(separator: " ", maxSplits: 3)
+            if words.count >= 3 {
+                bootKernel = KernelInfo(release: String(words[2]), buildInfo: words.count > 3 ? String(words[3]) : nil)
+            }
             return
         }
         // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp
@@ -207,6 +219,7 @@ public struct CrashReportParser {
             return nil
         }
         var record = RecordAssembler.assemble(b, keepText: options.keepText)
+        if record.kernel == nil { record.kernel = bootKernel }
         if let l = record.linkedTo, l >= taken + records.count { record.linkedTo = nil }
         records.append(record)
         let index = taken + records.count - 1
