@@ -14,11 +14,16 @@ public struct ParserOptions: Sendable {
 /// damaged reports come back marked `corrupted` with a reason. Memory is bounded by the limits
 /// below, whatever the input size.
 ///
+/// A report that starts on the same stream before the previous one ended (no `---[ end trace`
+/// yet) is a new record with `linked_to` pointing at it; so is a `Kernel panic` printed shortly
+/// after a report's end. Count crashes as records whose `linked_to` is `nil`.
+///
 /// Format notes: reports are separated by printk caller id (`[T123]`/`[C0]`, kernels with
 /// CONFIG_PRINTK_CALLER, 5.1+) when present; otherwise timestamped lines form one stream and
-/// untimestamped lines (user-space output on a console) are left out of a timestamped report.
+/// untimestamped lines (user-space output on a console) are left out of a timestamped report;
+/// syslog and journal lines are one stream per host.
 public struct CrashReportParser {
-    /// Lines kept per report; a longer report is cut (and marked truncated in its reason).
+    /// Lines kept per report; a longer report (all-task dumps after a hung task) is cut there.
     public static let maxReportLines = 1000
     /// Frames kept per report.
     public static let maxFramesPerReport = 256
@@ -40,7 +45,7 @@ public struct CrashReportParser {
     private var records: [CrashRecord] = []
     private var lastStart: (number: Int, context: LineContext)?
     private var sawTimestamps = false
-    /// The last record closed on each stream, for linking a late `Kernel panic` to it.
+    /// The last record closed, and its stream, for linking a late `Kernel panic` to it.
     private var lastClosed: (index: Int, context: LineContext, monotonic: Int64?)?
     /// Records already handed out by ``takeRecords()``.
     private var taken = 0
