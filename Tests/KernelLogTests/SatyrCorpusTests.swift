@@ -7,11 +7,12 @@ import Testing
 @Suite struct SatyrCorpusTests {
     static let dir = Paths.satyr.appendingPathComponent("kerneloopses")
 
-    /// Frames as satyr lists them: on x86 the `RIP:`/`EIP:` frame, then the call trace.
+    /// Frames as satyr lists them: on x86 the `RIP: 0010:[<addr>]`/`EIP:` frame (the forms with
+    /// addresses, before 4.x), then the call trace.
     static func satyrFrames(_ r: CrashRecord) -> [Frame] {
         let x86 = r.text.contains { line in
             let t = line.drop(while: { $0 == " " })
-            return t.hasPrefix("RIP:") || t.hasPrefix("EIP:")
+            return (t.hasPrefix("RIP:") && t.contains("[<")) || t.hasPrefix("EIP:")
         }
         return (x86 ? (r.rip.map { [$0] } ?? []) : []) + r.frames
     }
@@ -62,6 +63,6 @@ import Testing
         }
         print("satyr corpus: \(detected)/\(files) files with a report; \(met)/\(checks) expectations met")
         #expect(detected == files)
-        #expect(Double(met) >= 0.92 * Double(checks))  // reaches 145/154
+        #expect(Double(met) >= 0.95 * Double(checks))  // reaches 149/154
     }
 }

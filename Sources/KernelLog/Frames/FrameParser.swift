@@ -53,6 +53,10 @@ enum FrameParser {
             i += 2
             skipSpaces()
         }
+        // A frame the kernel could not symbolize: ` 0xfdc88c28` or `[<000003ff8012abcd>] 0x3ff8012abcd`.
+        if let bare = bareAddress(b, from: i) {
+            return FrameLine(frame: Frame(function: "", address: address ?? bare, reliable: reliable), titleName: nil)
+        }
         var parenthesised = false
         if i < b.count, b[i] == UInt8(ascii: "(") {
             i += 1
@@ -99,6 +103,15 @@ enum FrameParser {
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)
         return FrameLine(frame: frame, titleName: titleName)
+    }
+
+    /// `0x…` alone on the rest of the line (trailing spaces allowed).
+    static func bareAddress(_ b: [UInt8], from start: Int) -> UInt64? {
+        guard start + 2 < b.count, b[start] == 0x30, b[start + 1] == UInt8(ascii: "x") else { return nil }
+        var i = start
+        guard let value = parseHex(b, &i) else { return nil }
+        while i < b.count, b[i] == 0x20 { i += 1 }
+        return i == b.count ? value : nil
     }
 
     /// arm32 `[<pc>] (callee) from [<lr>] (caller+0x30/0x40)`.

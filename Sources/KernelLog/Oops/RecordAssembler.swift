@@ -101,7 +101,7 @@ enum RecordAssembler {
             while j < lines.count, counted < 15 {
                 if StackWalker.isStackMarker(lines[j]) { break }
                 let frame = FrameParser.parse(lines[j][...])
-                if frame?.frame.reliable == true || lines[j].contains("(stack is not available)") {
+                if !(frame?.titleNames.isEmpty ?? true) || lines[j].contains("(stack is not available)") {
                     found = true
                     break
                 }
@@ -117,7 +117,7 @@ enum RecordAssembler {
         }
         if !sawMarker {
             // Old kernels and some architectures print frames without a marker line.
-            if lines.contains(where: { FrameParser.parse($0[...]).map { $0.frame.reliable } ?? false }) { return nil }
+            if lines.contains(where: { !(FrameParser.parse($0[...])?.titleNames.isEmpty ?? true) }) { return nil }
             return "no stack trace"
         }
         return sawFrames ? nil : "no frames in any stack trace"

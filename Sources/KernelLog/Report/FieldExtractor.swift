@@ -96,13 +96,21 @@ struct FieldExtractor {
                 continue
             }
             guard stackStarted, !stackDone else { continue }
-            var frameText = t
-            if let c = FrameParser.contextMarker(t) {
-                context = c
-                // 3.x prints the marker and the first frame on one line: ` <IRQ>  [<…>] dump_stack+0x19/0x1b`.
-                frameText = t.drop(while: { $0 != ">" }).dropFirst().drop(while: { $0 == ">" })
-                if frameText.allSatisfy({ $0 == " " }) { continue }
+            // s390 follows the trace with the last branch source, which is not a caller.
+            if t.hasPrefix("Last Breaking-Event-Address") {
+                stackDone = true
+                continue
             }
+            // 3.x prints markers and the first frame on one line: ` <IRQ>  [<…>] dump_stack+0x19/0x1b`,
+            // even two markers: ` <<EOE>> <IRQ>  [<…>] ip_local_deliver+0x47/0x80`.
+            var frameText = t
+            var markers = 0
+            while markers < 4, let c = FrameParser.contextMarker(frameText) {
+                context = c
+                markers += 1
+                frameText = frameText.drop(while: { $0 == " " }).drop(while: { $0 != ">" }).drop(while: { $0 == ">" })
+            }
+            if markers > 0, frameText.allSatisfy({ $0 == " " }) { continue }
             if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(frameText) {
                 var frame = f.frame
                 frame.context = context
