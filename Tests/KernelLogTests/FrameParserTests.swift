@@ -107,3 +107,32 @@ import Testing
         #expect(Demangler.demangle("_RX") == "_RX")
     }
 }
+
+@Suite struct UnsymbolizedFrameTests {
+    @Test func addressOnlyFramesKeepTheirAddress() throws {
+        let f = try #require(FrameParser.parse(" [<000003fffd4a1d92>] 0x3fffd4a1d92"))
+        #expect(f.frame.function == "")
+        #expect(f.frame.address == 0x3ff_fd4a_1d92)
+        #expect(f.titleName == nil)
+        #expect(FrameParser.parse(" 0xfdc88c28")?.frame.address == 0xfdc8_8c28)
+        #expect(FrameParser.parse(" 0xfdc88c28 trailing words") == nil)
+    }
+
+    @Test func twoMarkersAndAFrameOnOneLine() throws {
+        let log = """
+            WARNING: at net/ipv4/tcp_input.c:2711 tcp_fastretrans_alert+0xc7a/0xd10()
+            Pid: 0, comm: swapper/0 Not tainted 3.9.0 #1
+            Call Trace:
+             <NMI>  [<ffffffff81656735>] dump_stack+0x19/0x1b
+             [<ffffffff8105d670>] warn_slowpath_common+0x70/0xa0
+             <<EOE>> <IRQ>  [<ffffffff81584ca7>] ip_local_deliver+0x47/0x80
+             <EOI>  [<ffffffffa044ff36>] rt2800pci_rxdone_tasklet+0x16/0x90 [rt2800pci]
+            """
+        let r = try #require(CrashReportParser.parse(text: log).first)
+        #expect(
+            r.frames.map(\.function) == [
+                "dump_stack", "warn_slowpath_common", "ip_local_deliver", "rt2800pci_rxdone_tasklet",
+            ])
+        #expect(r.frames.map(\.context) == [.nmi, .nmi, .irq, .task])
+    }
+}
