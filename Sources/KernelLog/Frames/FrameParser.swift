@@ -53,6 +53,10 @@ enum FrameParser {
             i += 2
             skipSpaces()
         }
+        // A frame the kernel could not symbolize: ` 0xfdc88c28` or `[<000003ff8012abcd>] 0x3ff8012abcd`.
+        if let bare = bareAddress(b, from: i) {
+            return FrameLine(frame: Frame(function: "", address: address ?? bare, reliable: reliable), titleName: nil)
+        }
         var parenthesised = false
         if i < b.count, b[i] == UInt8(ascii: "(") {
             i += 1
@@ -85,17 +89,29 @@ enum FrameParser {
             }
         }
         if line.hasSuffix("(unreliable)") { reliable = false }
-        let full = String(decoding: b[nameStart..<nameEnd], as: UTF8.self)
-        let first = b[nameStart]
+        // ppc64 ELFv1 prints function descriptors' entry points with a leading dot (`.schedule`).
+        var symbolStart = nameStart
+        while symbolStart < nameEnd - 1, b[symbolStart] == UInt8(ascii: ".") { symbolStart += 1 }
+        let full = String(decoding: b[symbolStart..<nameEnd], as: UTF8.self)
+        let first = b[symbolStart]
         var titleName: String?
         if reliable, isIdent(first), !(first >= 0x30 && first <= 0x39) {
-            var k = nameStart
+            var k = symbolStart
             while k < nameEnd, isIdent(b[k]) { k += 1 }
-            titleName = Demangler.demangle(String(decoding: b[nameStart..<k], as: UTF8.self))
+            titleName = Demangler.demangle(String(decoding: b[symbolStart..<k], as: UTF8.self))
         }
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)
         return FrameLine(frame: frame, titleName: titleName)
+    }
+
+    /// `0x…` alone on the rest of the line (trailing spaces allowed).
+    static func bareAddress(_ b: [UInt8], from start: Int) -> UInt64? {
+        guard start + 2 < b.count, b[start] == 0x30, b[start + 1] == UInt8(ascii: "x") else { return nil }
+        var i = start
+        guard let value = parseHex(b, &i) else { return nil }
+        while i < b.count, b[i] == 0x20 { i += 1 }
+        return i == b.count ? value : nil
     }
 
     /// arm32 `[<pc>] (callee) from [<lr>] (caller+0x30/0x40)`.
@@ -120,6 +136,10 @@ enum FrameParser {
     /// `epc :`) into its frame. Returns `nil` when the line is not one or names no function
     /// (user-space `RIP: 0033:0x7f…`, `NIP:  c000… LR: …`).
     static func parseInstructionPointer(_ line: Substring) -> FrameLine? {
+        // s390: `Krnl PSW : 0704c00180000000 000000000012abcd (foo+0x24/0x80 [mod])`
+        if line.hasPrefix("Krnl PSW"), let open = line.firstIndex(of: "(") {
+            return parse(line[line.index(after: open)...])
+        }
         for marker in ipMarkers {
             guard let r = line.range(of: marker) else { continue }
             // Only accept the marker at the start of the text (after spaces).
@@ -138,7 +158,7 @@ enum FrameParser {
         return nil
     }
 
-    static let ipMarkers = ["RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP [", "epc :", "ip:"]
+    static let ipMarkers = ["RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP ", "epc :", "ip:"]
 
     @inline(__always) static func isIdent(_ c: UInt8) -> Bool {
         (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x5f
