@@ -15,6 +15,11 @@ public struct KernelInfo: Sendable, Codable, Equatable {
     /// The `#N` build counter or the rest of the version line (`#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2`).
     public var buildInfo: String?
 
+    enum CodingKeys: String, CodingKey {
+        case release, version, build, flavour
+        case buildInfo = "build_info"
+    }
+
     public init(release: String, buildInfo: String? = nil) {
         self.release = release
         self.buildInfo = buildInfo
