@@ -2,6 +2,7 @@ import ArgumentParser
 import CrashFleet
 import Foundation
 import KernelLog
+import KernelSymbols
 import KtriageBytes
 
 struct ScanCommand: ParsableCommand {
@@ -54,6 +55,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List skipped files and per-input notes on stderr.")
     var verbose = false
 
+    @Option(help: "A System.map of the crashed kernel: frames gain their run-time addresses when it fits.")
+    var systemMap: String?
+
     func run() throws {
         var walker = InputWalker()
         walker.add(inputs)
@@ -68,12 +72,17 @@ struct ScanCommand: ParsableCommand {
         }
         let options = LogReaderOptions(host: host, referenceYear: year, includeOtherPrograms: allPrograms)
         let scanner = InputScanner(options: options)
+        let symbolizer = try systemMap.map { path in
+            do { return RecordSymbolizer(table: try SymbolTable.load(systemMap: path)) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let output = Output()
         var results: [InputScanResult] = []
         var progress = Progress(total: walker.items.count)
         for (index, item) in walker.items.enumerated() {
             progress.update(done: index, current: item.path)
-            let result: InputScanResult
+            var result: InputScanResult
             if lines {
                 result = scanner.scan(item) { line in
                     switch format {
@@ -87,6 +96,13 @@ struct ScanCommand: ParsableCommand {
             if let error = result.error {
                 Output.warn(error)
                 failed = true
+            }
+            if let symbolizer {
+                var notes: Set<String> = []
+                for index in result.records.indices {
+                    if let note = symbolizer.symbolize(&result.records[index]) { notes.insert(note) }
+                }
+                for note in notes.sorted() { Output.warn("\(item.path): --system-map: " + note) }
             }
             if verbose, let summary = result.summary {
                 for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
