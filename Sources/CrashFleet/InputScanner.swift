@@ -35,8 +35,7 @@ public struct InputScanner: Sendable {
     public func scan(_ item: InputWalker.Item, onLine: (LogLine) throws -> Void = { _ in }) -> InputScanResult {
         var result = InputScanResult(path: item.path)
         if item.kind.isDump {
-            result.error = "\(item.path): is a vmcore (\(item.kind.rawValue)); vmcore reading is not available yet"
-            return result
+            return VmcoreScanner.scan(path: item.path, host: options.host, parserOptions: parserOptions)
         }
         var streams = StreamParsers(options: parserOptions)
         let body: (LogLine) throws -> Void = { line in

@@ -182,6 +182,7 @@ public final class CrashStore {
         var prepared = PreparedInput()
         prepared.facts = hostFacts
         var ids: [String?] = []
+        var fast: Bool?
         for record in records {
             let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
             if let link = record.linkedTo {
@@ -194,8 +195,9 @@ public final class CrashStore {
             }
             let id = RecordIdentity.id(of: record, host: host)
             ids.append(id)
-            prepared.crashes.append(
-                PreparedInput.Crash(id: id, host: host, record: record, json: RecordJSON.encode(record)))
+            if fast == nil { fast = RecordJSON.agrees(on: record) }
+            let json = RecordJSON.encode(record, fast: fast ?? false)
+            prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: json))
             FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
         }
         return prepared
@@ -295,8 +297,13 @@ public final class CrashStore {
                     let host: String = row["host"]
                     let json: String = row["record"]
                     if let file: String = row["file"] { files.insert(file) }
-                    guard let record = try? decoder.decode(CrashRecord.self, from: Data(json.utf8)) else {
-                        fleet.addError("\(path): crash \(id) is not a readable record; skipped", unreadable: false)
+                    let record: CrashRecord
+                    do {
+                        record = try decoder.decode(CrashRecord.self, from: Data(json.utf8))
+                    } catch {
+                        fleet.addError(
+                            "\(path): crash \(id) is not a readable record (\(String(describing: error).prefix(300))); skipped",
+                            unreadable: false)
                         continue
                     }
                     guard context.admits(wallMicros: record.time.wallMicros) else {
@@ -374,4 +381,7 @@ private final class PreparedSlots: @unchecked Sendable {
 extension CrashStore {
     /// The JSON the store writes for a record (tests check it reads back equal).
     public static func encodeForTesting(_ record: CrashRecord) -> String { RecordJSON.encode(record) }
+
+    /// Whether the fast record writer knows every property of the record types (tests).
+    public static var recordWriterIsCurrent: Bool { RecordJSON.shapeIsKnown }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import KernelLog
 import KtriageBytes
 
@@ -8,11 +9,51 @@ import KtriageBytes
 /// store's tests decode what this writes and compare it with the original record, so a field
 /// added to `CrashRecord` without being added here fails them.
 enum RecordJSON {
+    /// Stored properties per type as this writer knows them: a type that gained a property
+    /// (which this writer would silently drop) sends every record through `JSONEncoder` instead.
+    static let shapeIsKnown: Bool = {
+        let expected: [(Any, Int)] = [
+            (KernelInfo(release: "1.0"), 5), (Frame(function: "f"), 7), (Taint(letters: "", flags: []), 2),
+            (CrashTime(), 2), (GuiltyFrame(function: "f"), 2), (LoadedModule(name: "m"), 2),
+        ]
+        for (value, count) in expected where Mirror(reflecting: value).children.count != count { return false }
+        return crashRecordProperties == 34
+    }()
+
+    /// The number of stored properties of `CrashRecord` (from a decoded minimal record), or -1.
+    static let crashRecordProperties: Int = {
+        let minimal = """
+            {"schema":1,"line":1,"end_line":1,"source":"dmesg","time":{},"kind":"oops","title":"t","alt_titles":[],
+            "signature":"s","signature_version":1,"corrupted":false,"panicked":false,"frames":[],"modules":[],
+            "registers":{},"message":"m","text":[]}
+            """
+        guard let record = try? JSONDecoder().decode(CrashRecord.self, from: Data(minimal.utf8)) else { return -1 }
+        return Mirror(reflecting: record).children.count
+    }()
+
+    /// Whether this writer produces exactly the `Codable` JSON for `record` (keys and values).
+    static func agrees(on record: CrashRecord) -> Bool {
+        guard shapeIsKnown, let codable = try? JSONEncoder().encode(record),
+            let theirs = try? JSONSerialization.jsonObject(with: codable) as? NSDictionary,
+            let mine = try? JSONSerialization.jsonObject(with: Data(encode(record).utf8)) as? NSDictionary
+        else { return false }
+        return mine == theirs
+    }
+
+    /// The JSON of a record, with `JSONEncoder` when this writer is out of date.
+    static func encode(_ record: CrashRecord, fast: Bool) -> String {
+        if fast { return encode(record) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(record)).map { String(decoding: $0, as: UTF8.self) } ?? encode(record)
+    }
+
     static func encode(_ record: CrashRecord) -> String {
         var out = JSONObjectWriter()
         out.int("schema", record.schema)
         out.string("file", record.file)
         out.int("line", record.line)
+        out.int("end_line", record.endLine)
         out.string("source", record.source.rawValue)
         out.string("host", record.host)
         out.string("boot", record.boot)
@@ -35,7 +76,7 @@ enum RecordJSON {
             info.string("version", kernel.version)
             info.string("build", kernel.build)
             info.string("flavour", kernel.flavour)
-            info.string("buildInfo", kernel.buildInfo)
+            info.string("build_info", kernel.buildInfo)
             out.raw("kernel", info.finish())
         }
         if let taint = record.taint {

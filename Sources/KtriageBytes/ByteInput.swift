@@ -1,9 +1,10 @@
+import KtriageNative
+
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import KtriageNative
 
 /// One input as a stream of byte chunks: a regular file (mmap, one chunk), a pipe or stdin
 /// (`read(2)` in 1 MiB chunks), either of them gzip-compressed (detected by magic and inflated

@@ -37,7 +37,9 @@ public enum InputKind: String, Sendable, Equatable {
     public static func compressionName(_ head: UnsafeRawBufferPointer) -> String? {
         let magic = Array(head.prefix(6))
         if magic.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz" }
-        if magic.starts(with: [0x42, 0x5A, 0x68]) && magic.count > 3 && (0x31...0x39).contains(magic[3]) { return "bzip2" }
+        if magic.starts(with: [0x42, 0x5A, 0x68]) && magic.count > 3 && (0x31...0x39).contains(magic[3]) {
+            return "bzip2"
+        }
         if magic.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "zstd" }
         if magic.starts(with: [0x04, 0x22, 0x4D, 0x18]) { return "lz4" }
         return nil

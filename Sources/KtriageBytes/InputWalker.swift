@@ -21,6 +21,13 @@ public struct InputWalker {
         /// Further files that hold parts of the same pstore record (`Panic#1 Part2` …); they are
         /// read together with `path` so the parts can be joined in order.
         public var pstoreParts: [String] = []
+
+        public init(path: String, kind: InputKind, root: String? = nil, pstoreParts: [String] = []) {
+            self.path = path
+            self.kind = kind
+            self.root = root
+            self.pstoreParts = pstoreParts
+        }
     }
 
     /// A path that was skipped or could not be used, with the reason.
@@ -69,7 +76,10 @@ public struct InputWalker {
 
     private mutating func walk(_ folder: String, root: String, depth: Int) {
         guard depth < InputWalker.maxDepth else {
-            notes.append(Note(path: folder, message: "folder nesting deeper than \(InputWalker.maxDepth): skipped", isError: false))
+            notes.append(
+                Note(
+                    path: folder, message: "folder nesting deeper than \(InputWalker.maxDepth): skipped", isError: false
+                ))
             return
         }
         guard let directory = opendir(folder) else {
@@ -98,7 +108,8 @@ public struct InputWalker {
             if type == S_IFLNK {
                 var target = stat()
                 guard stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG else {
-                    notes.append(Note(path: path, message: "symbolic link to a folder or nothing: skipped", isError: false))
+                    notes.append(
+                        Note(path: path, message: "symbolic link to a folder or nothing: skipped", isError: false))
                     continue
                 }
                 addFile(path, root: root)
@@ -118,7 +129,9 @@ public struct InputWalker {
 
     private mutating func addFile(_ path: String, root: String) {
         let name = path.split(separator: "/").last ?? ""
-        if let dot = name.lastIndex(of: "."), InputWalker.skippedExtensions.contains(String(name[name.index(after: dot)...]).lowercased()) {
+        if let dot = name.lastIndex(of: "."),
+            InputWalker.skippedExtensions.contains(String(name[name.index(after: dot)...]).lowercased())
+        {
             notes.append(Note(path: path, message: "not a log (by its name): skipped", isError: false))
             return
         }
@@ -132,7 +145,10 @@ public struct InputWalker {
         case .empty:
             notes.append(Note(path: path, message: "empty: skipped", isError: false))
         case .otherCompression:
-            notes.append(Note(path: path, message: "compressed with xz, bzip2, zstd or lz4: decompress it first; skipped", isError: false))
+            notes.append(
+                Note(
+                    path: path, message: "compressed with xz, bzip2, zstd or lz4: decompress it first; skipped",
+                    isError: false))
         default:
             items.append(Item(path: path, kind: kind, root: root))
         }

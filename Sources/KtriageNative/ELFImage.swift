@@ -59,6 +59,8 @@ public final class ELFImage {
     }
 
     private let elf: OpaquePointer
+    /// The libelf handle, for extensions in other files of this module.
+    var elfHandle: OpaquePointer { elf }
     private let bytes: UnsafeRawBufferPointer
     /// The parsed ELF header.
     public let header: Header
@@ -70,7 +72,9 @@ public final class ELFImage {
         guard bytes.count >= 16, let base = bytes.baseAddress else {
             throw ELFError(field: "e_ident", message: "file shorter than an ELF identification")
         }
-        guard let handle = elf_memory(UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), bytes.count)
+        guard
+            let handle = elf_memory(
+                UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: CChar.self)), bytes.count)
         else { throw ELFError.last(field: "elf_memory") }
         guard elf_kind(handle) == ELF_K_ELF else {
             elf_end(handle)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CrashFleet
 import Foundation
 import KernelLog
+import KernelSymbols
 import KtriageBytes
 
 struct ScanCommand: ParsableCommand {
@@ -54,6 +55,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "List skipped files and per-input notes on stderr.")
     var verbose = false
 
+    @Option(help: "A System.map of the crashed kernel: frames gain their run-time addresses when it fits.")
+    var systemMap: String?
+
     func run() throws {
         var walker = InputWalker()
         walker.add(inputs)
@@ -68,12 +72,17 @@ struct ScanCommand: ParsableCommand {
         }
         let options = LogReaderOptions(host: host, referenceYear: year, includeOtherPrograms: allPrograms)
         let scanner = InputScanner(options: options)
+        let symbolizer = try systemMap.map { path in
+            do { return RecordSymbolizer(table: try SymbolTable.load(systemMap: path)) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let output = Output()
         var results: [InputScanResult] = []
         var progress = Progress(total: walker.items.count)
         for (index, item) in walker.items.enumerated() {
             progress.update(done: index, current: item.path)
-            let result: InputScanResult
+            var result: InputScanResult
             if lines {
                 result = scanner.scan(item) { line in
                     switch format {
@@ -87,6 +96,13 @@ struct ScanCommand: ParsableCommand {
             if let error = result.error {
                 Output.warn(error)
                 failed = true
+            }
+            if let symbolizer {
+                var notes: Set<String> = []
+                for index in result.records.indices {
+                    if let note = symbolizer.symbolize(&result.records[index]) { notes.insert(note) }
+                }
+                for note in notes.sorted() { Output.warn("\(item.path): --system-map: " + note) }
             }
             if verbose, let summary = result.summary {
                 for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
@@ -138,7 +154,8 @@ enum ScanTable {
             if summary.malformedLines > 0 { notes.append("\(summary.malformedLines) malformed") }
             rows.append([
                 summary.path, summary.source.rawValue, String(summary.lines), String(summary.kernelLines),
-                String(summary.otherProgramLines), summary.hosts.prefix(3).joined(separator: ",")
+                String(summary.otherProgramLines),
+                summary.hosts.prefix(3).joined(separator: ",")
                     + (summary.hosts.count > 3 ? ",…" : ""), notes.joined(separator: "; "),
             ])
         }
@@ -166,7 +183,9 @@ enum RecordTable {
         }
         if !rows.isEmpty { TextTable.render(header: header, rows: rows, width: Terminal.width, into: output) }
         let lines = results.compactMap(\.summary).reduce(0) { $0 + $1.lines }
-        output.line("\(total) crash report\(total == 1 ? "" : "s") in \(results.count) input\(results.count == 1 ? "" : "s") (\(lines) lines)")
+        output.line(
+            "\(total) crash report\(total == 1 ? "" : "s") in \(results.count) input\(results.count == 1 ? "" : "s") (\(lines) lines)"
+        )
     }
 }
 
@@ -174,7 +193,8 @@ enum RecordTable {
 enum ScanJSON {
     static func makeEncoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
@@ -203,7 +223,8 @@ enum ScanJSON {
     static func render(_ results: [InputScanResult], format: ScanFormat, into output: Output) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting =
-            format == .json ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+            format == .json
+            ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let summaries = results.compactMap(\.summary)
         if format == .json {
             let document = ScanDocument(schema: 1, inputs: summaries, errors: results.compactMap(\.error))

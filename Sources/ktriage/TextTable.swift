@@ -8,7 +8,8 @@ enum TextTable {
             }
         }
         let separators = 2 * (widths.count - 1)
-        while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
+        while widths.reduce(0, +) + separators > width,
+            let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
             widths[widest] > 8
         {
             widths[widest] -= 1

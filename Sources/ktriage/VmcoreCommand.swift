@@ -1,14 +1,245 @@
 import ArgumentParser
+import CrashFleet
+import KernelDump
+import KernelSymbols
+import KtriageBytes
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials  // JSONEncoder only; full Foundation (ICU) would slow every start
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes all of `bytes` to a file descriptor (1 = standard output, 2 = standard error).
+private func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) {
+    let array = Array(bytes)
+    array.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            guard let base = raw.baseAddress else { return }
+            let written = write(descriptor, base + offset, raw.count - offset)
+            if written <= 0 {
+                if written < 0 && errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+}
+
+/// Pads `text` with spaces to `width` characters.
+private func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+/// `ktriage vmcore info|dmesg`: metadata, registers and the kernel log of a vmcore, without vmlinux.
 struct VmcoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vmcore",
-        abstract: "Read metadata, registers and the kernel log from a vmcore (not available yet).",
+        abstract: "Read metadata, registers and the kernel log from a vmcore, without vmlinux.",
         discussion: """
-            Not available yet in this version: running it prints a message and exits with status 1.
+            Reads ELF vmcores (/proc/vmcore, makedumpfile -E, QEMU dump-guest-memory), kdump-compressed \
+            dumps ("KDUMP   ", zlib pages) and makedumpfile's flattened stream in place. Only the pages \
+            needed are read, so the dump's size does not matter.
+
+            Examples:
+              ktriage vmcore info /var/crash/vmcore
+              ktriage vmcore info vmcore.kdump --format json --system-map System.map-6.1.0-56-amd64
+              ktriage vmcore dmesg /var/crash/vmcore > vmcore-dmesg.txt
+            """,
+        subcommands: [VmcoreInfoCommand.self, VmcoreDmesgCommand.self])
+}
+
+/// A partial result was printed; the reason went to standard error.
+struct VmcoreIncomplete: Error, CustomStringConvertible {
+    var path: String
+    var problems: [String]
+    var description: String { "\(path): incomplete: " + problems.joined(separator: "; ") }
+}
+
+struct VmcoreDmesgCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dmesg",
+        abstract: "Print the crashed kernel's log as [seconds.micros] lines.",
+        discussion: """
+            Prints the printk buffer the way crash's `log` and vmcore-dmesg do: one \
+            `[seconds.micros] text` line per record, continuation lines of multi-line records \
+            indented, non-printable bytes as '.'. The buffer layout (lockless printk_ringbuffer of \
+            5.10+, printk_log records of 3.5-5.9, the character ring before 3.5) is chosen from \
+            VMCOREINFO. If the log can be read only partly, the readable records are printed, the \
+            reason goes to standard error and the exit status is non-zero.
+
+            Examples:
+              ktriage vmcore dmesg /var/crash/127.0.0.1-2026-11-22/vmcore
+              ktriage vmcore dmesg vmcore.flat --caller-id
+              ktriage vmcore dmesg vmcore --wall-clock
             """)
 
-    @Argument(help: "Inputs.") var inputs: [String] = []
+    @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
+    @Flag(help: "Add the printk caller column ([  T123] thread or [    C1] CPU).") var callerId = false
+    @Flag(
+        help: """
+            Print wall-clock times (UTC) instead of seconds since boot, anchoring the last record at \
+            VMCOREINFO's CRASHTIME (or the kdump header's timestamp). Approximate: the kernel's clock \
+            and wall time drift apart.
+            """)
+    var wallClock = false
 
-    func run() throws { throw NotAvailableYet(command: "vmcore") }
+    func run() throws {
+        let dump = try Vmcore(path: vmcore)
+        let log = try dump.kernelLog()
+        var anchor: Int64?
+        if wallClock {
+            anchor = dump.vmcoreinfo?.crashTime ?? dump.headerTimestamp
+            if anchor == nil {
+                let warning =
+                    "ktriage: \(vmcore): no CRASHTIME in VMCOREINFO and no kdump header timestamp: printing seconds since boot\n"
+                writeAll(warning.utf8, to: 2)
+            }
+        }
+        let text = DmesgFormatter(showCallerID: callerId, wallClockAnchor: anchor).format(log.records)
+        writeAll(text.utf8, to: 1)
+        if log.isIncomplete { throw VmcoreIncomplete(path: vmcore, problems: log.problems) }
+    }
 }
+
+struct VmcoreInfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a vmcore's format, kernel, CPUs, registers and panic message.",
+        discussion: """
+            Reports the container (format, compression, dump level, completeness), the kernel \
+            (release, version, machine, build id, KASLR offset, phys_base, paging levels), crash \
+            time, each CPU's pid and RIP/RSP with the crashing CPU marked, the panic message from \
+            the log, and every VMCOREINFO key (JSON). Each RIP in the kernel image is symbolized from \
+            the dump's own kallsyms table when VMCOREINFO locates it (6.0+ kernels), or from \
+            --system-map when given (module addresses are not symbolized). When part of the dump is missing (truncated, \
+            incomplete) or the log cannot be read, what is there is printed, the reason goes to \
+            standard error as one line, and the exit status is non-zero.
+
+            Examples:
+              ktriage vmcore info /var/crash/vmcore
+              ktriage vmcore info vmcore.kdump-zlib --format json | jq .cpus
+              ktriage vmcore info vmcore --system-map /boot/System.map-$(uname -r)
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(
+        help:
+            "A System.map (nm format) of the crashed kernel, to symbolize each CPU's RIP (instead of kallsyms)."
+    )
+    var systemMap: String?
+
+    func run() throws {
+        let dump = try Vmcore(path: vmcore)
+        var (summary, extract) = VmcoreSummary.make(dump)
+        if let extract {
+            let nodename = summary.nodename.flatMap { $0 == "(none)" ? nil : $0 }
+            let parsed = VmcoreScanner.records(
+                from: extract, path: vmcore, host: nodename, crashTime: summary.crashTime)
+            if let main = VmcoreScanner.mainRecord(parsed.records) {
+                summary.crashRecord = .init(
+                    kind: main.kind.rawValue, title: main.title, guiltyFrame: main.guilty?.function)
+            }
+        }
+        if let systemMap {
+            var table = try SymbolTable.load(systemMap: systemMap)
+            let vmcoreinfoText = summary.vmcoreinfo.map { $0.key + "=" + $0.value }.joined(separator: "\n")
+            let check = table.check(vmcoreinfo: vmcoreinfoText)
+            // `_stext` sits at the same link address in every x86-64 build, so it proves nothing:
+            // another symbol (or the map's own release) must agree too.
+            let releaseAgrees = table.release != nil && table.release == summary.release
+            if !check.isConsistent || (check.confirmedSymbols < 2 && !releaseAgrees) {
+                // Never print confident names from another build's map.
+                let reason = check.mismatches.first ?? "no VMCOREINFO symbol could be confirmed in the map"
+                summary.notes.append("System.map \(systemMap) does not fit this dump (\(reason)): not used")
+            } else {
+                table.kernelOffset = check.offset?.value ?? dump.vmcoreinfo?.kernelOffset ?? 0
+                for index in summary.cpus.indices {
+                    if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
+                        let match = table.lookup(rip), match.isText
+                    {
+                        summary.cpus[index].ripSymbol = match.description
+                    }
+                }
+            }
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(summary)
+            writeAll(Array(data) + [UInt8(ascii: "\n")], to: 1)
+        case .table:
+            writeAll(Self.table(summary).utf8, to: 1)
+        }
+        // A partial result: printed above, and said once more on standard error with a non-zero exit.
+        if !summary.missing.isEmpty || !summary.logProblems.isEmpty {
+            throw VmcoreIncomplete(path: vmcore, problems: summary.missing + summary.logProblems)
+        }
+    }
+
+    static func table(_ s: VmcoreSummary) -> String {
+        var out = ""
+        func row(_ label: String, _ value: String?) {
+            out += padded(label, 14) + (value ?? "unknown") + "\n"
+        }
+        var format = s.format
+        if let version = s.kdumpHeaderVersion { format += ", header v\(version)" }
+        if !s.compression.isEmpty { format += ", " + s.compression.joined(separator: "+") }
+        if let level = s.dumpLevel { format += ", dump level \(level)" }
+        if let loads = s.elfLoadSegments { format += ", \(loads) PT_LOAD" }
+        if s.incomplete { format += ", INCOMPLETE" }
+        row("File:", s.path)
+        row("Format:", format)
+        row("Release:", s.release)
+        row("Version:", s.version)
+        row("Machine:", s.machine)
+        row("Node:", s.nodename)
+        row("Build ID:", s.buildID)
+        if let time = s.crashTime {
+            row("Crash time:", "\(DmesgFormatter.utcTime(seconds: time)) (\(s.crashTimeSource ?? ""))")
+        } else {
+            row("Crash time:", "not recorded (no CRASHTIME: the dump did not come through kexec)")
+        }
+        row("KASLR:", s.kernelOffset.map { $0 == "0x0" ? "off (KERNELOFFSET=0)" : "KERNELOFFSET=\($0)" })
+        row("phys_base:", "\(s.physBase) (\(s.physBaseSource))")
+        row("Paging:", "\(s.pagingLevels)-level, page size \(s.pageSize)")
+        var cpuLine = "\(s.cpuCount)"
+        if let crashed = s.crashingCPU {
+            cpuLine += ", crashed on CPU \(crashed) (\(s.crashingCPUReason ?? ""))"
+        }
+        row("CPUs:", cpuLine)
+        for cpu in s.cpus {
+            let mark = cpu.crashed ? "*" : " "
+            let pid = cpu.logPID.map { "pid \($0)" } ?? (s.prstatusPIDsAreTasks ? "pid \(cpu.pid)" : "pid ?")
+            var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
+            line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
+            if let symbol = cpu.ripSymbol { line += "  \(symbol)" }
+            out += line + "\n"
+        }
+        row("Panic:", s.panicMessage ?? "not found in the log")
+        if let layout = s.logLayout {
+            row("Log:", "\(layout), \(s.logRecords ?? 0) records")
+        }
+        for problem in s.logProblems { row("Log problem:", problem) }
+        if let record = s.crashRecord {
+            row(
+                "Crash:",
+                [record.kind, record.title, record.guiltyFrame].compactMap { $0 }.joined(separator: " | "))
+        }
+        for missing in s.missing { row("Missing:", missing) }
+        for note in s.notes { row("Note:", note) }
+        row("VMCOREINFO:", "\(s.vmcoreinfo.count) keys (see --format json)")
+        return out
+    }
+}
+

@@ -33,7 +33,8 @@ enum FleetSupport {
         linkedTo: Int? = nil, modules: [String] = [], frames: [String] = ["a", "b"]
     ) -> CrashRecord {
         var json: [String: Any] = [
-            "schema": 1, "line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops", "title": title,
+            "schema": 1, "line": 1, "end_line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops",
+            "title": title,
             "alt_titles": [String](), "signature": CrashSignature.of(title: title), "signature_version": 1,
             "corrupted": false, "panicked": false,
             "frames": frames.map { ["function": $0, "reliable": true, "context": "task"] },

@@ -10,7 +10,8 @@ import Testing
     /// Crashes as ABRT counts them: reports that follow another inside its trace are one crash.
     static func crashes(in bytes: [UInt8]) -> [CrashRecord] {
         let syslog = bytes.prefix(4096).split(separator: 0x0a).prefix(20).contains { line in
-            line.count > 16 && line[line.startIndex + 3] == UInt8(ascii: " ") && line.dropFirst(9).first == UInt8(ascii: ":")
+            line.count > 16 && line[line.startIndex + 3] == UInt8(ascii: " ")
+                && line.dropFirst(9).first == UInt8(ascii: ":")
         }
         return CrashReportParser.parse(bytes: bytes, source: syslog ? .syslog : .dmesg).filter { $0.linkedTo == nil }
     }
@@ -32,13 +33,24 @@ import Testing
             else { continue }
             let expectedText = String(decoding: rightText, as: UTF8.self)
             var expectedCount = 0
-            if let header = expectedText.split(separator: "\n").first, header.hasPrefix("abrt-dump-oops: Found oopses: ") {
+            if let header = expectedText.split(separator: "\n").first,
+                header.hasPrefix("abrt-dump-oops: Found oopses: ")
+            {
                 expectedCount = Int(header.dropFirst("abrt-dump-oops: Found oopses: ".count)) ?? 0
             }
             let expectedVersions = expectedText.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { $0.hasPrefix("Version:") }.map { $0.dropFirst("Version:".count).trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("Version:") }.map {
+                    $0.dropFirst("Version:".count).trimmingCharacters(in: .whitespaces)
+                }
             let records = Self.crashes(in: [UInt8](data))
-            let versions = records.map { $0.kernel?.release ?? "" }
+            // ABRT reports the version printed in the oops text; the parser also fills it from the
+            // boot banner, which ABRT does not use.
+            let versions = records.map { r -> String in
+                guard let release = r.kernel?.release, r.text.contains(where: { $0.contains(release) }) else {
+                    return ""
+                }
+                return release
+            }
             checked += 1
             let countOK = records.count == expectedCount
             let versionsOK = versions == expectedVersions
@@ -49,7 +61,7 @@ import Testing
         }
         print("abrt corpus: \(met)/\(checked) extraction expectations met")
         #expect(checked > 0)
-        #expect(Double(met) >= 0.75 * Double(checked))
+        #expect(Double(met) >= 0.85 * Double(checked))  // reaches 17/19
     }
 }
 
@@ -60,7 +72,7 @@ extension AbrtCorpusTests {
         let name = ProcessInfo.processInfo.environment["KTRIAGE_ABRT_FILE"] ?? ""
         let data = try #require(FileManager.default.contents(atPath: Self.dir.appendingPathComponent(name).path))
         for r in CrashReportParser.parse(bytes: [UInt8](data), source: .dmesg) {
-            print(r.line, r.kind, r.title, r.linkedTo ?? -1, r.text.prefix(3))
+            print(r.line, r.kind, r.title, r.linkedTo ?? -1, r.text)
         }
     }
 }

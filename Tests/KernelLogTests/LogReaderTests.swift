@@ -13,7 +13,8 @@ struct ReadLine: Equatable {
 func readAll(_ path: String, options: LogReaderOptions = LogReaderOptions()) throws -> ([ReadLine], LogReadSummary) {
     var lines: [ReadLine] = []
     let summary = try KernelLogReader.read(path: path, options: options) { line in
-        lines.append(ReadLine(text: ByteEscaping.displayString(line.text), metadata: line.metadata, number: line.number))
+        lines.append(
+            ReadLine(text: ByteEscaping.displayString(line.text), metadata: line.metadata, number: line.number))
     }
     return (lines, summary)
 }
@@ -50,15 +51,24 @@ struct LogReaderTests {
         Variant(file: "dmesg-raw-levels.log", source: .dmesg, hasMonotonic: true, wallClock: .none),
         Variant(file: "dmesg-T.log", source: .dmesg, hasMonotonic: false, wallClock: .seconds),
         Variant(file: "dmesg-caller.log", source: .dmesg, hasMonotonic: true, wallClock: .none, caller: .thread(2841)),
-        Variant(file: "kdump/dmesg.201711121507", source: .kdump, hasMonotonic: true, wallClock: .none, caller: .thread(2841)),
+        Variant(
+            file: "kdump/dmesg.201711121507", source: .kdump, hasMonotonic: true, wallClock: .none,
+            caller: .thread(2841)),
         Variant(file: "kdump/vmcore-dmesg.txt", source: .kdump, hasMonotonic: true, wallClock: .none),
         Variant(file: "console.log", source: .console, hasMonotonic: true, wallClock: .none),
         Variant(file: "syslog-bsd.log", source: .syslog, host: "web01", hasMonotonic: true, wallClock: .seconds),
-        Variant(file: "syslog-rfc3339.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .secondsAndMicros),
-        Variant(file: "syslog-rfc5424.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .secondsAndMicros),
+        Variant(
+            file: "syslog-rfc3339.log", source: .syslog, host: "web01", hasMonotonic: false,
+            wallClock: .secondsAndMicros),
+        Variant(
+            file: "syslog-rfc5424.log", source: .syslog, host: "web01", hasMonotonic: false,
+            wallClock: .secondsAndMicros),
         Variant(file: "journal-short.log", source: .journal, host: "web01", hasMonotonic: false, wallClock: .seconds),
-        Variant(file: "journal-short-precise.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .secondsAndMicros),
-        Variant(file: "journal-short-iso.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .seconds),
+        Variant(
+            file: "journal-short-precise.log", source: .syslog, host: "web01", hasMonotonic: false,
+            wallClock: .secondsAndMicros),
+        Variant(
+            file: "journal-short-iso.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .seconds),
         Variant(file: "journal.json", source: .journald, host: "web01", hasMonotonic: true, wallClock: .seconds),
         Variant(file: "pstore/dmesg-ramoops-0", source: .pstore, hasMonotonic: true, wallClock: .none),
         Variant(file: "compressed/dmesg.log.gz", source: .dmesg, hasMonotonic: true, wallClock: .none),

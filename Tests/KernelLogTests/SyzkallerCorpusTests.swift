@@ -18,7 +18,9 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         var outcomes: [Outcome] = []
         for name in names {
-            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else { continue }
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path) else {
+                continue
+            }
             let c = HeaderedCase(bytes: [UInt8](data))
             let records = CrashReportParser.parse(bytes: c.log, source: .console)
             outcomes.append(
@@ -33,7 +35,8 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["KTRIAGE_CORPUS_FILE"] != nil))
     func dumpOne() throws {
         let name = ProcessInfo.processInfo.environment["KTRIAGE_CORPUS_FILE"] ?? ""
-        let data = try #require(FileManager.default.contents(atPath: Paths.syzkallerReports.appendingPathComponent(name).path))
+        let data = try #require(
+            FileManager.default.contents(atPath: Paths.syzkallerReports.appendingPathComponent(name).path))
         let c = HeaderedCase(bytes: [UInt8](data))
         let records = CrashReportParser.parse(bytes: c.log, source: .console)
         let enc = JSONEncoder()
@@ -56,7 +59,8 @@ import Testing
         let frameCases = withCrash.filter { $0.expected.titleFrame != nil }
         let frames = frameCases.filter { $0.got?.title.titleFrame == $0.expected.titleFrame }.count
         let corruptOK = withCrash.filter { ($0.got?.corrupted ?? false) == $0.expectedCorrupted }.count
-        let altsOK = withCrash.filter { $0.got?.title == $0.expected && ($0.got?.altTitles ?? []) == $0.expectedAlts }.count
+        let altsOK = withCrash.filter { $0.got?.title == $0.expected && ($0.got?.altTitles ?? []) == $0.expectedAlts }
+            .count
         let f1 = Self.bcubedF1(withCrash.compactMap { o in o.got.map { (o.expected, $0.signature) } })
         func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", b == 0 ? 0 : 100 * Double(a) / Double(b)) }
         print(
@@ -81,11 +85,14 @@ import Testing
                 print("ALT \(o.file): want \(o.expectedAlts) got \(o.got?.altTitles ?? [])")
             }
         }
-        #expect(Double(detected) >= 0.97 * Double(withCrash.count))
+        // Floors a little under what this parser reaches (100% / 1 / 94.9% / 95.0% / 96.6% / 0.985):
+        // a drop below them is a regression.
+        #expect(Double(detected) >= 0.99 * Double(withCrash.count))
         #expect(falsePositives <= 2)
-        #expect(Double(exact) >= 0.80 * Double(withCrash.count))
-        #expect(Double(frames) >= 0.80 * Double(frameCases.count))
-        #expect(f1 >= 0.90)
+        #expect(Double(exact) >= 0.93 * Double(withCrash.count))
+        #expect(Double(frames) >= 0.93 * Double(frameCases.count))
+        #expect(Double(corruptOK) >= 0.945 * Double(withCrash.count))
+        #expect(f1 >= 0.98)
     }
 
     /// B-cubed F1 of a clustering (signatures) against the truth (expected titles).

@@ -5,7 +5,9 @@ import Testing
 struct ScanCommandTests {
     @Test("--lines ndjson of a caller-id dmesg file matches its reviewed golden file")
     func linesGolden() throws {
-        let result = try CommandRunner.run(["scan", "--lines", "--format", "ndjson", "fixtures/wrappers/dmesg-caller.log"])
+        let result = try CommandRunner.run([
+            "scan", "--lines", "--format", "ndjson", "fixtures/wrappers/dmesg-caller.log",
+        ])
         #expect(result.status == 0)
         let failure = Golden.check(
             result.stdout, path: Fixtures.packageRoot + "/Tests/KtriageCLITests/Snapshots/linesGolden.ndjson")
@@ -20,7 +22,8 @@ struct ScanCommandTests {
         #expect(piped.status == 0)
         #expect(piped.stdout.split(separator: "\n").count == 32)
         #expect(
-            piped.stdout.replacingOccurrences(of: "\"file\":\"-\"", with: "\"file\":\"fixtures/wrappers/syslog-bsd.log\"")
+            piped.stdout.replacingOccurrences(
+                of: "\"file\":\"-\"", with: "\"file\":\"fixtures/wrappers/syslog-bsd.log\"")
                 == file.stdout)
     }
 
@@ -72,7 +75,9 @@ struct ScanCommandTests {
 
 @Suite("ktriage help and unfinished subcommands")
 struct HelpTests {
-    @Test("every subcommand explains itself with an example", arguments: ["scan", "show", "vmcore", "symbolize", "group", "report", "ingest"])
+    @Test(
+        "every subcommand explains itself with an example",
+        arguments: ["scan", "show", "vmcore", "symbolize", "group", "report", "ingest"])
     func help(_ subcommand: String) throws {
         let result = try CommandRunner.run([subcommand, "--help"])
         #expect(result.status == 0)

@@ -25,7 +25,7 @@ struct SyntheticFleet {
         for index in 0..<Self.signatures {
             let title = "BUG: unable to handle kernel NULL pointer dereference in function_\(index)"
             let json: [String: Any] = [
-                "schema": 1, "line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops",
+                "schema": 1, "line": 1, "end_line": 1, "source": "syslog", "time": [:] as [String: Any], "kind": "oops",
                 "title": title,
                 "alt_titles": [String](), "signature": CrashSignature.of(title: title), "signature_version": 1,
                 "corrupted": false, "panicked": false,

@@ -2,8 +2,9 @@ import Benchmark
 import KernelLog
 import KtriageBytes
 
-/// Input-layer throughput on in-memory logs (no disk): framing alone, and framing plus wrapper
-/// stripping for plain dmesg and for a multi-host syslog with other programs' lines mixed in.
+/// Input-layer throughput on in-memory logs (no disk): framing alone, framing plus wrapper
+/// stripping for plain dmesg and for a multi-host syslog with other programs' lines mixed in, and
+/// the same plus the crash report parser.
 /// Throughput figures in MB/s follow from the per-iteration wall-clock time and `megabytes`.
 /// For the comparison with `cat` and `rg -c` on a 1 GB file see `compare-input.sh`.
 
@@ -62,6 +63,16 @@ let benchmarks: @Sendable () -> Void = {
                 try KernelLogReader.read(bytes: bytes, path: "dmesg") { _ in kernel += 1 }
             }
             blackHole(kernel)
+        }
+    }
+
+    Benchmark("framing + stripping + crash parser: 64 MiB dmesg") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var parser = CrashReportParser()
+            _ = try dmesgLog.withUnsafeBytes { bytes in
+                try KernelLogReader.read(bytes: bytes, path: "dmesg") { parser.consume($0) }
+            }
+            blackHole(parser.finish())
         }
     }
 

@@ -1,7 +1,9 @@
-/// Minimal demangling of C++ (Itanium `_Z…`) symbol names, without parameters: enough to turn
-/// `_Z8fakeNameiii` into `fakeName` and `_ZN3foo3barEv` into `foo::bar` for titles.
+/// Minimal demangling of C++ (Itanium `_Z…`) and Rust v0 (`_R…`) symbol names, without
+/// parameters: enough to turn `_Z8fakeNameiii` into `fakeName` and `_ZN3foo3barEv` into
+/// `foo::bar` for titles.
 enum Demangler {
     static func demangle(_ name: String) -> String {
+        if name.hasPrefix("_R") { return RustDemangler.demangle(name) ?? name }
         guard name.hasPrefix("_Z") else { return name }
         var chars = Array(name.utf8.dropFirst(2))
         var nested = false

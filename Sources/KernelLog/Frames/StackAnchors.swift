@@ -14,16 +14,18 @@ enum StackAnchors {
         .prefix("do_idle"), .prefix("rest_init"), .prefix("__netif_receive_skb"), .exact("netif_receive_skb"),
         .prefix("process_backlog"), .prefix("__napi_poll"), .prefix("net_rx_action"), .exact("net_tx_action"),
         .contains("vfs_read"), .contains("vfs_write"), .contains("vfs_ioctl"), .contains("compat_ioctl"),
-        .contains("sys_ioctl"), .contains("SyS_ioctl"), .prefix("ksys_read"), .prefix("ksys_write"), .exact("__do_fault"), .prefix("vfs_iter_read"), .prefix("vfs_iter_write"), .prefix("do_iter_read"),
+        .contains("sys_ioctl"), .contains("SyS_ioctl"), .prefix("ksys_read"), .prefix("ksys_write"),
+        .exact("__do_fault"), .prefix("vfs_iter_read"), .prefix("vfs_iter_write"), .prefix("do_iter_read"),
         .prefix("do_iter_write"), .prefix("do_mmap"), .prefix("mmap_region"), .prefix("do_sys_open"),
         .prefix("do_filp_open"), .prefix("path_openat"), .prefix("vfs_open"), .prefix("do_dentry_open"),
-        .prefix("do_sys_openat"), .prefix("__sys_sendmsg"), .prefix("__sys_recvmsg"), .exact("sock_sendmsg"), .prefix("new_sync_read"),
+        .prefix("do_sys_openat"), .prefix("__sys_sendmsg"), .prefix("__sys_recvmsg"), .exact("sock_sendmsg"),
+        .prefix("new_sync_read"),
         .prefix("new_sync_write"),
         .prefix("__sock_sendmsg"), .exact("sock_recvmsg"), .prefix("sock_write_iter"), .prefix("sock_read_iter"),
         .exact("sock_ioctl"), .prefix("__sys_setsockopt"), .prefix("__sys_getsockopt"), .prefix("sock_setsockopt"),
         .prefix("__sys_connect"), .prefix("__sys_listen"), .prefix("__sys_accept"), .prefix("__sys_bind"),
         .prefix("__sys_sendto"), .prefix("__sys_recvfrom"), .prefix("rtnetlink_rcv_msg"), .prefix("nfnetlink_rcv_msg"),
-        .prefix("netlink_dump"), 
+        .prefix("netlink_dump"),
         .exact("task_work_run"), .exact("__fput"), .prefix("sock_common_setsockopt"), .prefix("sock_common_getsockopt"),
         .prefix("exit_to_usermode"), .prefix("exit_to_user_mode"), .prefix("syscall_exit_to_user_mode"),
         .prefix("tasklet_action"), .prefix("tasklet_hi_action"), .prefix("smp_call_function"),
@@ -34,6 +36,8 @@ enum StackAnchors {
     static let timerInterrupt: [String] = [
         "apic_timer_interrupt", "sysvec_apic_timer_interrupt", "smp_apic_timer_interrupt",
         "el1h_64_irq", "el1_irq", "Exception stack",
+        // ppc64 `timer_interrupt`, s390 `do_ext_irq` (clock comparator).
+        "] timer_interrupt", " timer_interrupt+", "do_ext_irq",
     ]
 
     /// Syscall wrappers: one of them is stripped from the chosen frame (the one that leaves the

@@ -7,6 +7,9 @@ struct StackWalker {
     struct Pick {
         var name: String?
         var faultInjection = false
+        /// The frame as printed when a rule put a bucket name in its place
+        /// (`synchronize_rcu_expedited` → `synchronize_rcu`); used for alternative titles.
+        var raw: String?
     }
 
     /// Lines that start a stack trace.
@@ -115,6 +118,7 @@ struct StackWalker {
             if isAnchor {
                 if name.contains("smp_call_function") {
                     p.name = "smp_call_function"
+                    p.raw = name
                 } else {
                     p.name = previous ?? name
                 }
@@ -137,6 +141,7 @@ struct StackWalker {
                 || name.contains("synchronize_net") || name.contains("synchronize_sched")
             {
                 p.name = "synchronize_rcu"
+                p.raw = name
                 return p
             }
         }
@@ -159,6 +164,8 @@ struct StackWalker {
 
     /// Names with each single syscall prefix removed (for alternative titles).
     static func syscallVariants(_ name: String) -> [String] {
-        StackAnchors.syscallPrefixes.compactMap { name.hasPrefix($0) && name.count > $0.count ? String(name.dropFirst($0.count)) : nil }
+        StackAnchors.syscallPrefixes.compactMap {
+            name.hasPrefix($0) && name.count > $0.count ? String(name.dropFirst($0.count)) : nil
+        }
     }
 }

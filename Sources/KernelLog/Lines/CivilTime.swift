@@ -29,7 +29,8 @@ enum CivilTime {
     /// Month number 1–12 for an English three-letter abbreviation at `index` (`Jan`…`Dec`).
     static func month(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
         guard index + 3 <= bytes.count else { return nil }
-        let key = UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
+        let key =
+            UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
         switch key {
         case 0x6A616E: return 1  // jan
         case 0x666562: return 2  // feb
@@ -50,7 +51,8 @@ enum CivilTime {
     /// Whether three letters at `index` are an English weekday abbreviation.
     static func isWeekday(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
         guard index + 3 <= bytes.count else { return false }
-        let key = UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
+        let key =
+            UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
         switch key {
         case 0x6D6F6E, 0x747565, 0x776564, 0x746875, 0x667269, 0x736174, 0x73756E: return true
         default: return false
@@ -114,8 +116,8 @@ public enum TimeText {
         return "\(whole)." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
-    /// Civil date for days since 1970-01-01.
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+    /// Civil date (proleptic Gregorian) for days since 1970-01-01.
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

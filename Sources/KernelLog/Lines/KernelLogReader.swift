@@ -24,7 +24,6 @@ public enum KernelLogReader {
         var stripper = LogLineStripper(path: input.path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         var sniffed = false
-        var streamOffset: Int64 = 0
         try input.forEachChunk { chunk in
             if !sniffed {
                 sniffed = true
@@ -52,21 +51,9 @@ public enum KernelLogReader {
                 if chunk.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
             }
             try framer.feed(chunk) { line in try stripper.process(line, body) }
-            streamOffset += Int64(chunk.count)
         }
-        try framer.finish { line in try stripper.process(line, body) }
-        if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
-        try stripper.finish(body)
-        var summary = stripper.summary
+        var summary = try finish(&framer, &stripper, path: input.path, body)
         summary.compressed = input.isGzip
-        summary.cutLines = framer.cutLineCount
-        summary.nulBytes = framer.nulBytes
-        for cut in framer.cutLines.prefix(10) {
-            summary.note(
-                LogDiagnostic(
-                    path: input.path, line: cut.number, offset: cut.offset,
-                    message: "line longer than \(options.maxLineLength) bytes: cut"))
-        }
         return summary
     }
 
@@ -110,12 +97,25 @@ public enum KernelLogReader {
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
         try framer.feed(bytes) { line in try stripper.process(line, body) }
+        return try finish(&framer, &stripper, path: path, body)
+    }
+
+    /// Flushes the last line and the stripper, and adds the framer's counts to the summary.
+    private static func finish(
+        _ framer: inout LineFramer, _ stripper: inout LogLineStripper, path: String, _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
         try framer.finish { line in try stripper.process(line, body) }
         if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
         try stripper.finish(body)
         var summary = stripper.summary
         summary.cutLines = framer.cutLineCount
         summary.nulBytes = framer.nulBytes
+        for cut in framer.cutLines.prefix(10) {
+            summary.note(
+                LogDiagnostic(
+                    path: path, line: cut.number, offset: cut.offset,
+                    message: "line longer than \(framer.maxLineLength) bytes: cut"))
+        }
         return summary
     }
 }

@@ -67,8 +67,7 @@ struct LinePrefixParser {
     {
         var index = start
         // An inner `<N>` level (rsyslog may keep it).
-        if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E
-        {
+        if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E {
             prefix.level = (line[index + 1] - 0x30) & 7
             index += 3
         }
@@ -100,6 +99,7 @@ struct LinePrefixParser {
     /// `[ seconds.fraction]` → microseconds. The kernel pads seconds to five columns and prints
     /// six fraction digits; other widths (nanoseconds in some tools) are accepted too.
     private func monotonicStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        if let fast = fixedWidthStamp(line, at: start) { return fast }
         let count = line.count
         var index = start + 1
         while index < count, line[index] == 0x20 { index += 1 }
@@ -131,6 +131,33 @@ struct LinePrefixParser {
             digits += 1
         }
         return (seconds &* 1_000_000 &+ micros, index + 1)
+    }
+
+    /// The layout the kernel prints up to 99999 s of uptime, `[%5lu.%06lu]`, read without loops.
+    @inline(__always)
+    private func fixedWidthStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        guard start + 14 <= line.count, line[start + 6] == 0x2E, line[start + 13] == 0x5D else { return nil }
+        var seconds: Int64 = 0
+        var sawDigit = false
+        for offset in 1...5 {
+            let byte = line[start + offset]
+            if byte == 0x20 {
+                guard !sawDigit else { return nil }
+                continue
+            }
+            let digit = byte &- 0x30
+            guard digit < 10 else { return nil }
+            sawDigit = true
+            seconds = seconds &* 10 &+ Int64(digit)
+        }
+        guard sawDigit else { return nil }
+        var micros: Int64 = 0
+        for offset in 7...12 {
+            let digit = line[start + offset] &- 0x30
+            guard digit < 10 else { return nil }
+            micros = micros &* 10 &+ Int64(digit)
+        }
+        return (seconds &* 1_000_000 &+ micros, start + 14)
     }
 
     /// `[Sun Nov 12 15:06:31 2017]` (`dmesg -T`, local time taken as UTC).

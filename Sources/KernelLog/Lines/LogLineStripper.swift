@@ -70,7 +70,8 @@ struct LogLineStripper {
                 summary.note(
                     LogDiagnostic(
                         path: path,
-                        message: "pstore input larger than \(PstoreJoiner.maxBufferedBytes) bytes: the rest is skipped"))
+                        message: "pstore input larger than \(PstoreJoiner.maxBufferedBytes) bytes: the rest is skipped")
+                )
             }
             let joiner = pstore
             try joiner.joined { bytes, number, offset, wall in
@@ -139,7 +140,8 @@ struct LogLineStripper {
         let start = min(prefix.textStart, bytes.count)
         let text = UnsafeRawBufferPointer(rebasing: bytes[start...])
         try deliver(
-            LogLine(text: text, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
+            LogLine(
+                text: text, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
             body)
     }
 

@@ -6,7 +6,8 @@ enum HeaderFamily: Sendable {
     case kernelBUG, kernelBUGPowerPC, slabObject, divideError, invalidOpcode, int3, ubsan, reboot
     case netdevUnregister, vfsClose, vfsBusy, armFault, trusty, goFatal, syzFail, oops
     // Messages that precede (or replace) one of the above on real fleets.
-    case allocFailure, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked, mce, stackProtector
+    case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked,
+        mce, stackProtector
 }
 
 /// How a header line relates to a report already being collected on the same context.
@@ -42,7 +43,7 @@ enum CrashHeaders {
         CrashHeader(
             literal: "WARNING:", family: .warning, role: .start,
             excludes: [
-                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS", "mand mount option", "hw-vuln",
+                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS (", "mand mount option", "hw-vuln",
                 "Speculative Return Stack Overflow", "CPU_SRSO",
                 "Unprivileged eBPF is enabled", "mitigation", "Mitigation", "WARNING: at least",
                 "-WARNING:", "_WARNING:", "WARNING: Kernel version", "WARNING: Spectre", "WARNING: unpatched",
@@ -65,6 +66,13 @@ enum CrashHeaders {
         CrashHeader(literal: "kernel BUG", family: .kernelBUG, role: .start),
         CrashHeader(literal: "Kernel BUG", family: .kernelBUGPowerPC, role: .start),
         CrashHeader(literal: "BUG kmalloc-", family: .slabObject, role: .start),
+        // SLUB debug checks on any cache: `BUG ext4_inode_cache (Tainted: G    B  ): Poison overwritten`.
+        CrashHeader(literal: "): Poison overwritten", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Redzone overwritten", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Object padding overwritten", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Freepointer corrupt", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Object already free", family: .slabObject, role: .start),
+        CrashHeader(literal: "): Invalid object pointer", family: .slabObject, role: .start),
         CrashHeader(literal: "divide error:", family: .divideError, role: .start, excludes: [" in "]),
         CrashHeader(literal: "divide_error:", family: .divideError, role: .start),
         CrashHeader(literal: "invalid opcode:", family: .invalidOpcode, role: .continuation, excludes: [" in "]),
@@ -85,31 +93,41 @@ enum CrashHeaders {
             atStart: true),
         CrashHeader(literal: "SYZFAIL:", family: .syzFail, role: .start),
         CrashHeader(literal: "SYZFATAL:", family: .syzFail, role: .start),
-        CrashHeader(literal: "panic:", family: .syzFail, role: .start, excludes: ["_panic:", " panic: "], atStart: true),
+        CrashHeader(
+            literal: "panic:", family: .syzFail, role: .start, excludes: ["_panic:", " panic: "], atStart: true),
         // Fleet kinds that syzbot rarely meets.
         CrashHeader(literal: "list_add corruption", family: .listCorruption, role: .lead),
         CrashHeader(literal: "list_del corruption", family: .listCorruption, role: .lead),
         CrashHeader(literal: "refcount_t: ", family: .refcount, role: .lead),
         CrashHeader(literal: "usercopy: Kernel memory ", family: .usercopy, role: .lead),
-        CrashHeader(literal: "detected buffer overflow in ", family: .fortify, role: .lead, excludes: ["strscpy"]),
+        // ≤6.7 `detected buffer overflow in memcpy`; 6.8+ `memcpy: detected buffer overflow: 9 byte read …`.
+        CrashHeader(literal: "detected buffer overflow", family: .fortify, role: .lead),
+        CrashHeader(literal: "detected field-spanning write", family: .fortify, role: .lead),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
+        CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .lead),
         CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
         CrashHeader(literal: "invoked oom-killer:", family: .oomInvoked, role: .start),
         CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Out of memory (oom_kill_allocating_task): Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Memory cgroup out of memory: Kill", family: .oomKill, role: .continuation),
-        CrashHeader(literal: "[Hardware Error]: ", family: .mce, role: .start, excludes: ["[Hardware Error]: Machine check events logged"]),
+        CrashHeader(
+            literal: "[Hardware Error]: ", family: .mce, role: .start,
+            excludes: ["[Hardware Error]: Machine check events logged"]),
         CrashHeader(literal: "Machine check events logged", family: .mce, role: .start),
         CrashHeader(literal: "Oops: ", family: .oops, role: .continuation, excludes: ["Oops: 0000 [#"], atStart: true),
         CrashHeader(literal: "Oops: 0000 [#", family: .oops, role: .continuation, atStart: true),
     ]
+
+    /// The first line of every boot (`init/version.c`): it names the running kernel and ends any
+    /// report in progress.
+    static let bootBanner = "Linux version "
 
     /// Finds the header a line starts, if any.
     static func match(_ text: String) -> (header: CrashHeader, range: Range<String.Index>)? {
         for h in table {
             guard let r = text.range(of: h.literal) else { continue }
             if h.atStart, !text[..<r.lowerBound].allSatisfy({ $0 == " " }) { continue }
-            if h.excludes.contains(where: { text.range(of: $0, options: .caseInsensitive) != nil }) { continue }
+            if h.excludes.contains(where: { text.contains($0) }) { continue }
             let after = text[r.upperBound...]
             // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
             // driver's own tag).
@@ -128,60 +146,5 @@ enum CrashHeaders {
             return (found, r)
         }
         return nil
-    }
-}
-
-/// The per-line prefilter: finds whether any header literal occurs in a line, by bytes.
-///
-/// A 64 K-entry table keyed by the literal's first two bytes gives the candidate literals, which
-/// are then compared in place; ordinary lines cost one table probe per byte and no allocation.
-final class HeaderPrefilter: Sendable {
-    /// For each byte pair, 1 + index into `candidates`, or 0.
-    private let pairs: [UInt16]
-    private let candidates: [[[UInt8]]]
-
-    init(literals: [String]) {
-        var pairs = [UInt16](repeating: 0, count: 65536)
-        var candidates: [[[UInt8]]] = []
-        for literal in Set(literals).sorted() {
-            let u = Array(literal.utf8)
-            guard u.count >= 2 else { continue }
-            let key = Int(u[0]) << 8 | Int(u[1])
-            if pairs[key] == 0 {
-                candidates.append([])
-                pairs[key] = UInt16(candidates.count)
-            }
-            candidates[Int(pairs[key]) - 1].append(u)
-        }
-        self.pairs = pairs
-        self.candidates = candidates
-    }
-
-    static let shared = HeaderPrefilter(literals: CrashHeaders.table.map(\.literal))
-
-    func mayContainHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let n = bytes.count
-        guard n >= 4 else { return false }
-        return pairs.withUnsafeBufferPointer { t in
-            var prev = Int(bytes[0])
-            var i = 1
-            while i < n {
-                let c = Int(bytes[i])
-                let slot = Int(t[prev << 8 | c])
-                if slot != 0, matchesAny(bytes, at: i - 1, slot - 1) { return true }
-                prev = c
-                i += 1
-            }
-            return false
-        }
-    }
-
-    private func matchesAny(_ bytes: UnsafeRawBufferPointer, at start: Int, _ slot: Int) -> Bool {
-        for lit in candidates[slot] where start + lit.count <= bytes.count {
-            var k = 2
-            while k < lit.count, bytes[start + k] == lit[k] { k += 1 }
-            if k == lit.count { return true }
-        }
-        return false
     }
 }

@@ -61,7 +61,10 @@ enum NaivePrefix {
         }
         if source == .syslog {
             // `Nov 12 15:06:31 host kernel: ` (BSD) — the time is within the first 15 bytes.
-            if n > 16, raw[2] == UInt8(ascii: ":") || raw[9] == UInt8(ascii: ":") || raw[10] == UInt8(ascii: ":") || raw[12] == UInt8(ascii: ":") {
+            if n > 16,
+                raw[2] == UInt8(ascii: ":") || raw[9] == UInt8(ascii: ":") || raw[10] == UInt8(ascii: ":")
+                    || raw[12] == UInt8(ascii: ":")
+            {
                 if let k = find(" kernel: ", from: 0, within: 200) {
                     let hostEnd = k
                     var hostStart = hostEnd
@@ -73,7 +76,9 @@ enum NaivePrefix {
                 }
             }
         }
-        if starts("** ", at: s), let e = find(" **", from: s + 3, within: 60), starts(" printk messages dropped", at: e - 24) || find("dropped", from: s, within: 60) != nil {
+        if starts("** ", at: s), let e = find(" **", from: s + 3, within: 60),
+            find("dropped", from: s, within: e - s) != nil
+        {
             s = e + 3
             while s < n, raw[s] == 0x20 { s += 1 }
         }

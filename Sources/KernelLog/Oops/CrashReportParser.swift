@@ -14,22 +14,29 @@ public struct ParserOptions: Sendable {
 /// damaged reports come back marked `corrupted` with a reason. Memory is bounded by the limits
 /// below, whatever the input size.
 ///
+/// A report that starts on the same stream before the previous one ended (no `---[ end trace`
+/// yet) is a new record with `linked_to` pointing at it; so is a `Kernel panic` printed shortly
+/// after a report's end. Count crashes as records whose `linked_to` is `nil`.
+///
 /// Format notes: reports are separated by printk caller id (`[T123]`/`[C0]`, kernels with
 /// CONFIG_PRINTK_CALLER, 5.1+) when present; otherwise timestamped lines form one stream and
-/// untimestamped lines (user-space output on a console) are left out of a timestamped report.
+/// untimestamped lines (user-space output on a console) are left out of a timestamped report;
+/// syslog and journal lines are one stream per host.
 public struct CrashReportParser {
-    /// Lines kept per report; a longer report is cut (and marked truncated in its reason).
+    /// Lines kept per report; a longer report (all-task dumps after a hung task) is cut there.
     public static let maxReportLines = 1000
     /// Frames kept per report.
     public static let maxFramesPerReport = 256
-    /// Records kept per parser; later reports are counted in `droppedRecords` only.
-    public static let maxRecords = 100_000
+    /// Records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
+    public static let maxRecords = 10_000
     /// Reports collected at the same time (one per caller id).
     public static let maxConcurrentReports = 8
     /// Bytes of one line that are looked at (10 MB lines are cut, not copied).
     public static let maxLineBytes = 4096
     /// Lines after `---[ end trace` that may still belong to the report (panic tail).
-    public static let trailingLines = 12
+    public static let trailingLines = 40
+    /// A panic this soon after a report on the same stream ended belongs to it (microseconds).
+    public static let panicFollowMicros: Int64 = 30_000_000
     /// A silence longer than this on a report's stream ends it.
     public static let maxGapMicros: Int64 = 120_000_000
 
@@ -38,6 +45,12 @@ public struct CrashReportParser {
     private var records: [CrashRecord] = []
     private var lastStart: (number: Int, context: LineContext)?
     private var sawTimestamps = false
+    /// The last record closed, and its stream, for linking a late `Kernel panic` to it.
+    private var lastClosed: (index: Int, context: LineContext, monotonic: Int64?)?
+    /// Records already handed out by ``takeRecords()``.
+    private var taken = 0
+    /// The kernel named by the last `Linux version` banner of this stream.
+    private var bootKernel: KernelInfo?
     private let prefilter = HeaderPrefilter.shared
     /// Reports found beyond ``maxRecords``.
     public private(set) var droppedRecords = 0
@@ -47,19 +60,23 @@ public struct CrashReportParser {
     }
 
     public mutating func consume(_ line: borrowing LogLine) {
-        let metadata = line.metadata
-        guard metadata.isKernel else { return }
+        guard line.metadata.isKernel else { return }
         let text = line.text
         let bytes = UnsafeRawBufferPointer(rebasing: text.prefix(Self.maxLineBytes))
-        if metadata.monotonicMicros != nil { sawTimestamps = true }
+        if !sawTimestamps, line.metadata.monotonicMicros != nil { sawTimestamps = true }
         let mayStart = prefilter.mayContainHeader(bytes)
-        if active.isEmpty && !mayStart { return }
+        // The hot path: no report in progress and no header literal in the line.
+        let replayCheck = lastStart.map { $0.number == line.number - 1 } ?? false
+        if active.isEmpty && !mayStart && !replayCheck { return }
+        let metadata = line.metadata
         let context = LineContext(metadata)
         var target = active.firstIndex { $0.context == context }
         if target == nil, context.isCPU { target = active.firstIndex { $0.allCPUs } }
         // `** replaying previous printk message **` right after a header cancels that header.
-        let replayCheck = lastStart.map { $0.number == line.number - 1 } ?? false
-        if target == nil && !mayStart && !replayCheck { return }
+        if target == nil && !mayStart && !replayCheck && !(context == .none && active.contains { $0.continuesModules })
+        {
+            return
+        }
         let string = String(decoding: bytes, as: UTF8.self)
         handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
     }
@@ -75,7 +92,7 @@ public struct CrashReportParser {
             close(t)
             target = nil
         }
-        if string.contains("** replaying previous printk message **"), let ls = lastStart, ls.number == number - 1,
+        if string.hasBytes("** replaying previous printk message **"), let ls = lastStart, ls.number == number - 1,
             let i = active.firstIndex(where: { $0.context == ls.context && $0.lineNumber == ls.number })
         {
             active.remove(at: i)
@@ -83,9 +100,27 @@ public struct CrashReportParser {
         }
         if metadata.monotonicMicros != nil { sawTimestamps = true }
         // On a timestamped console, a line without a timestamp is user-space output, not a report.
-        let userSpace = sawTimestamps && context == .none
+        let userSpace = sawTimestamps && context == .none && (metadata.source == .console || metadata.source == .dmesg)
         if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
+            return
+        }
+        if mayStart, string.hasPrefix(CrashHeaders.bootBanner) {
+            // A new boot: reports in progress are over, and later ones without a `CPU:` line
+            // (OOM, MCE) still get the running kernel.
+            while !active.isEmpty { close(0) }
+            let words = string.split(separator: " ", maxSplits: 3)
+            if words.count >= 3 {
+                bootKernel = KernelInfo(release: String(words[2]), buildInfo: words.count > 3 ? String(words[3]) : nil)
+            }
+            return
+        }
+        // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp
+        // (printk continuation); keep them with the report whose module line they continue.
+        if target == nil, context == .none, let i = active.firstIndex(where: { $0.continuesModules }),
+            FieldExtractor.isModuleContinuation(string.drop(while: { $0 == " " }))
+        {
+            active[i].append(string, monotonic: nil, number: number)
             return
         }
         guard let t = target else { return }
@@ -96,18 +131,19 @@ public struct CrashReportParser {
                 return
             }
         }
-        active[t].append(string, monotonic: metadata.monotonicMicros)
+        active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
         if active[t].truncated || (active[t].ended && active[t].linesSinceEnd >= Self.trailingLines) { close(t) }
     }
 
     private mutating func startOrJoin(
-        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, target: Int?
+        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
+        target: Int?
     ) {
         if let t = target {
             let current = active[t]
             switch header.role {
             case .continuation:
-                active[t].append(string, monotonic: metadata.monotonicMicros)
+                active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                 if header.family == .oomKill { active[t].ended = true }
                 return
             case .start:
@@ -116,29 +152,60 @@ public struct CrashReportParser {
                     active[t].headerIndex = current.lines.count
                     active[t].header = header
                     active[t].headerRange = range
-                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    return
+                }
+                // Rust's panic handler ends in BUG(): `kernel BUG at rust/helpers/bug.c` belongs to it.
+                if current.header.family == .rustPanic, header.family == .kernelBUG, current.lines.count <= 8 {
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    return
+                }
+                // SLUB debug reports continue with `INFO: Allocated in …`, `INFO: Freed in …`, `INFO: Slab …`.
+                if current.header.family == .slabObject, header.family == .info {
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
                 if header.family == .mce && current.header.family == .mce {
-                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
             case .lead:
-                if current.isLeadOnly && current.lines.count <= 8 {
-                    active[t].append(string, monotonic: metadata.monotonicMicros)
+                // A lead message inside a report in progress is part of it (3.10 prints
+                // `NETDEV WATCHDOG:` after its `WARNING: at` line).
+                if (current.isLeadOnly && current.lines.count <= 8) || !current.ended {
+                    // Near the header it names the kind (3.x: `WARNING: at …` then `Watchdog detected hard LOCKUP`).
+                    if current.lines.count <= 4, active[t].leadFamily == nil { active[t].leadFamily = header.family }
+                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
             }
             let within = !current.ended
             let index = close(t)
-            start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil)
+            start(
+                string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil
+            )
             return
         }
-        start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: nil)
+        // `Kernel panic - not syncing: Fatal exception` printed after the report's end marker and
+        // register dump: the same crash, not a new one.
+        var linked: Int?
+        if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
+            let then = last.monotonic, let now = metadata.monotonicMicros, now >= then,
+            now - then <= Self.panicFollowMicros
+        {
+            linked = last.index
+            if header.family == .kernelPanic, last.index >= taken, records.indices.contains(last.index - taken) {
+                records[last.index - taken].panicked = true
+            }
+        }
+        start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: linked)
     }
 
+    private func context(of m: LineMetadata) -> LineContext { LineContext(m) }
+
     private mutating func start(
-        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int, linkedTo: Int?
+        _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
+        linkedTo: Int?
     ) {
         if active.count >= Self.maxConcurrentReports { close(0) }
         var b = ReportBuilder(line: string, header: header, range: range, metadata: metadata, number: number)
@@ -157,9 +224,22 @@ public struct CrashReportParser {
             return nil
         }
         var record = RecordAssembler.assemble(b, keepText: options.keepText)
-        if let l = record.linkedTo, !records.indices.contains(l) { record.linkedTo = nil }
+        if record.kernel == nil { record.kernel = bootKernel }
+        if let l = record.linkedTo, l >= taken + records.count { record.linkedTo = nil }
         records.append(record)
-        return records.count - 1
+        let index = taken + records.count - 1
+        lastClosed = (index, b.context, b.lastMonotonic)
+        return index
+    }
+
+    /// Hands out the records completed so far (in the order their reports ended), so a long
+    /// stream needs memory only for the reports in progress. `linked_to` counts every record this
+    /// parser has returned.
+    public mutating func takeRecords() -> [CrashRecord] {
+        let out = records
+        taken += records.count
+        records = []
+        return out
     }
 
     /// Ends every report in progress and returns all records, in the order their reports ended.
@@ -171,8 +251,9 @@ public struct CrashReportParser {
         for (new, old) in order.enumerated() { newIndex[old] = new }
         var out = order.map { records[$0] }
         for i in out.indices {
-            if let l = out[i].linkedTo { out[i].linkedTo = newIndex[l] }
+            if let l = out[i].linkedTo, l >= taken { out[i].linkedTo = taken + newIndex[l - taken] }
         }
+        taken += records.count
         records = []
         return out
     }

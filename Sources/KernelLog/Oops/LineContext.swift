@@ -2,7 +2,8 @@
 ///
 /// With `CONFIG_PRINTK_CALLER` the caller id separates tasks and CPUs exactly; without it, lines
 /// that carry a timestamp are one stream (the console) and lines without one are another
-/// (on a timestamped console those are user-space output).
+/// (on a timestamped console those are user-space output). Syslog and journal lines are one
+/// stream per host: their wrapper already separates kernel from user-space lines.
 enum LineContext: Hashable, Sendable {
     case none
     case console
@@ -11,6 +12,10 @@ enum LineContext: Hashable, Sendable {
     init(_ m: LineMetadata) {
         if let c = m.caller {
             self = .caller(c)
+        } else if m.source == .syslog || m.source == .journal || m.source == .journald {
+            // The wrapper already says which lines are the kernel's; the `[seconds]` stamp is
+            // optional there (rsyslog templates drop it), so it does not separate streams.
+            self = .console
         } else if m.monotonicMicros != nil {
             self = .console
         } else {

@@ -9,7 +9,7 @@ enum RecordAssembler {
         let range = headerLine.range(of: b.header.literal) ?? headerLine.startIndex..<headerLine.startIndex
         let engine = TitleEngine(lines: titleLines, header: b.header, literal: range)
         var result = engine.make()
-        if let lead = b.leadFamily, b.headerIndex > 0 {
+        if let lead = b.leadFamily {
             result.kind = leadKind(lead) ?? result.kind
         }
         let title = TitleNormalizer.normalize(result.title)
@@ -34,12 +34,13 @@ enum RecordAssembler {
         }
         let m = b.metadata
         return CrashRecord(
-            file: nil, line: b.lineNumber, source: m.source, host: m.host, boot: m.bootID,
+            file: nil, line: b.lineNumber, endLine: b.endLineNumber, source: m.source, host: m.host, boot: m.bootID,
             time: CrashTime(wallMicros: m.wallClockMicros, monotonicMicros: m.monotonicMicros),
             kind: result.kind, title: title, altTitles: alts, signature: CrashSignature.of(title: title),
             signatureVersion: CrashSignature.version, corrupted: corrupted != nil, corruptedReason: corrupted,
             panicked: b.panicked, linkedTo: b.linkedTo, kernel: fields.kernel, taint: fields.taint, cpu: fields.cpu,
-            pid: fields.pid, comm: fields.comm, hardware: fields.hardware, bios: fields.bios, workqueue: fields.workqueue,
+            pid: fields.pid, comm: fields.comm, hardware: fields.hardware, bios: fields.bios,
+            workqueue: fields.workqueue,
             guilty: guilty, rip: fields.rip, frames: frames, modules: fields.modules, lastUnloaded: fields.lastUnloaded,
             registers: fields.registers, code: fields.code, message: headerLine,
             text: keepText ? b.lines : [])
@@ -56,6 +57,7 @@ enum RecordAssembler {
         case .usercopy: return .usercopy
         case .fortify: return .fortify
         case .netdevWatchdog: return .netdevWatchdog
+        case .hardLockup: return .hardLockup
         default: return nil
         }
     }
@@ -91,14 +93,19 @@ enum RecordAssembler {
             sawMarker = true
             let key = String(line.drop(while: { $0 == " " }).prefix(8))
             let firstOfKind = checked.insert(key).inserted
+            // Within 15 lines of the marker, not counting `?` frames (guesses from stack scanning,
+            // which neither make a trace nor use up the window).
             var found = false
             var j = i + 1
-            while j < lines.count, j <= i + 15 {
+            var counted = 0
+            while j < lines.count, counted < 15 {
                 if StackWalker.isStackMarker(lines[j]) { break }
-                if FrameParser.parse(lines[j][...]) != nil || lines[j].contains("(stack is not available)") {
+                let frame = FrameParser.parse(lines[j][...])
+                if !(frame?.titleNames.isEmpty ?? true) || lines[j].contains("(stack is not available)") {
                     found = true
                     break
                 }
+                if frame == nil { counted += 1 }
                 j += 1
             }
             if found { sawFrames = true }
@@ -110,7 +117,7 @@ enum RecordAssembler {
         }
         if !sawMarker {
             // Old kernels and some architectures print frames without a marker line.
-            if lines.contains(where: { FrameParser.parse($0[...]).map { $0.frame.reliable } ?? false }) { return nil }
+            if lines.contains(where: { !(FrameParser.parse($0[...])?.titleNames.isEmpty ?? true) }) { return nil }
             return "no stack trace"
         }
         return sawFrames ? nil : "no frames in any stack trace"

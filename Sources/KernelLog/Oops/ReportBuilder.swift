@@ -19,11 +19,14 @@ struct ReportBuilder {
     var allCPUs = false
     var lastMonotonic: Int64?
     var truncated = false
+    /// Line number of the last line taken into the report.
+    var endLineNumber: Int
 
     init(line: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int) {
         self.context = LineContext(metadata)
         self.metadata = metadata
         self.lineNumber = number
+        self.endLineNumber = number
         self.header = header
         self.headerRange = range
         self.lines = [line]
@@ -34,16 +37,25 @@ struct ReportBuilder {
 
     var isLeadOnly: Bool { header.role == .lead && headerIndex == 0 }
 
-    mutating func append(_ line: String, monotonic: Int64?) {
+    /// The last line is a module list (or its continuation) that may wrap onto the next line.
+    var continuesModules: Bool {
+        guard let last = lines.last else { return false }
+        let t = last.drop(while: { $0 == " " })
+        return t.hasPrefix("Modules linked in:") && !t.contains("[last unloaded:")
+            || (FieldExtractor.isModuleContinuation(t) && !t.contains("[last unloaded:"))
+    }
+
+    mutating func append(_ line: String, monotonic: Int64?, number: Int) {
         guard lines.count < CrashReportParser.maxReportLines else {
             truncated = true
             return
         }
         lines.append(line)
+        endLineNumber = number
         if let m = monotonic, m > (lastMonotonic ?? Int64.min) { lastMonotonic = m }
         if ended { linesSinceEnd += 1 }
-        if line.contains("---[ end trace") || line.contains("---[ end Kernel panic") { ended = true }
-        if line.contains("Sending NMI from CPU") || line.contains("NMI backtrace for cpu") { allCPUs = true }
-        if line.contains("Kernel panic - not syncing") { panicked = true }
+        if line.hasBytes("---[ end trace") || line.hasBytes("---[ end Kernel panic") { ended = true }
+        if line.hasBytes("Sending NMI from CPU") || line.hasBytes("NMI backtrace for cpu") { allCPUs = true }
+        if line.hasBytes("Kernel panic - not syncing") { panicked = true }
     }
 }

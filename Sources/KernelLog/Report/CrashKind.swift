@@ -35,5 +35,7 @@ public enum CrashKind: String, Sendable, Codable, CaseIterable {
     case reboot
     /// `page allocation failure: order:N` (warn_alloc): reported by ABRT, not a crash by itself.
     case allocationFailure = "alloc_failure"
+    /// SLUB debug: `BUG kmalloc-64 (Not tainted): Poison overwritten` and friends.
+    case slabCorruption = "slab_corruption"
     case other
 }

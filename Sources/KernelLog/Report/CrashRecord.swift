@@ -9,6 +9,9 @@ public struct CrashRecord: Codable, Sendable, Equatable {
     public var file: String?
     /// 1-based line number of the report's header line.
     public var line: Int
+    /// 1-based line number of the last line taken into the report (`---[ end trace`, the panic
+    /// tail, or the last line of its stream before the next report).
+    public var endLine: Int
     public var source: LogSource
     public var host: String?
     public var boot: String?
@@ -44,7 +47,9 @@ public struct CrashRecord: Codable, Sendable, Equatable {
     public var text: [String]
 
     enum CodingKeys: String, CodingKey {
-        case schema, file, line, source, host, boot, time, kind, title
+        case schema, file, line
+        case endLine = "end_line"
+        case source, host, boot, time, kind, title
         case altTitles = "alt_titles"
         case signature
         case signatureVersion = "signature_version"

@@ -28,11 +28,16 @@ struct FieldExtractor {
 
     static let registerNames: Set<String> = {
         var s: Set<String> = [
-            "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R08", "R09", "R10", "R11", "R12", "R13", "R14", "R15",
-            "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "DS", "ES", "FS", "GS", "SS", "CS", "CR0", "CR2", "CR3",
-            "CR4", "DR0", "DR1", "DR2", "DR3", "DR6", "DR7", "EFLAGS", "ORIG_RAX", "PKRU", "sp", "lr", "pc", "pstate", "fp",
-            "ip", "MSR", "CTR", "LR", "XER", "CCR", "DAR", "DSISR", "SOFTE", "CFAR", "IRQMASK", "ra", "gp", "tp", "t0", "t1",
-            "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+            "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R08", "R09", "R10", "R11", "R12", "R13", "R14",
+            "R15",
+            "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "DS", "ES", "FS", "GS", "SS", "CS", "CR0", "CR2",
+            "CR3",
+            "CR4", "DR0", "DR1", "DR2", "DR3", "DR6", "DR7", "EFLAGS", "ORIG_RAX", "PKRU", "sp", "lr", "pc", "pstate",
+            "fp",
+            "ip", "MSR", "CTR", "LR", "XER", "CCR", "DAR", "DSISR", "SOFTE", "CFAR", "IRQMASK", "ra", "gp", "tp", "t0",
+            "t1",
+            "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+            "s9",
             "s10", "s11", "t3", "t4", "t5", "t6", "status", "badaddr", "cause",
         ]
         for i in 0...30 { s.insert("x\(i)") }
@@ -40,7 +45,10 @@ struct FieldExtractor {
     }()
 
     mutating func scan(_ lines: [String]) {
-        var stackStarted = false
+        // Reports without a `Call Trace:` line (old lockdep, some arches) print frames bare.
+        let hasMarker = lines.contains(where: StackWalker.isStackMarker)
+        var stackStarted = !hasMarker
+        var inModules = false
         var stackDone = false
         var context = FrameContext.task
         var nonFrameRun = 0
@@ -57,7 +65,27 @@ struct FieldExtractor {
                 }
             }
             if t.hasPrefix("Workqueue: "), workqueue == nil { workqueue = String(t.dropFirst("Workqueue: ".count)) }
-            if t.hasPrefix("Modules linked in:"), modules.isEmpty { moduleLine(t.dropFirst("Modules linked in:".count)) }
+            if t.hasPrefix("Modules linked in:"), modules.isEmpty {
+                moduleLine(t.dropFirst("Modules linked in:".count))
+                inModules = true
+                continue
+            }
+            // A long module list wraps onto lines of bare names (printk continuation).
+            if inModules, Self.isModuleContinuation(t) {
+                moduleLine(t)
+                continue
+            }
+            inModules = false
+            if taint == nil, t.contains(" Tainted: ") || t.hasSuffix(" Not tainted"), let f = t.first, f.isNumber {
+                // Lockdep banners: `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`.
+                let words = t.split(separator: " ")
+                if let release = words.first, kernel == nil { kernel = KernelInfo(release: String(release)) }
+                if let r = t.range(of: " Tainted: ") {
+                    taint = Taint.decode(t[r.upperBound...])
+                } else {
+                    taint = .untainted
+                }
+            }
             if t.hasPrefix("Code: "), code == nil { code = String(t.dropFirst(6)) }
             if rip == nil, let ip = FrameParser.parseInstructionPointer(t) { rip = ip.frame }
             registerLine(t)
@@ -68,22 +96,70 @@ struct FieldExtractor {
                 continue
             }
             guard stackStarted, !stackDone else { continue }
-            if let c = FrameParser.contextMarker(t) {
-                context = c
+            // s390 follows the trace with the last branch source, which is not a caller.
+            if t.hasPrefix("Last Breaking-Event-Address") {
+                stackDone = true
                 continue
             }
-            if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(t) {
+            // 3.x prints markers and the first frame on one line: ` <IRQ>  [<…>] dump_stack+0x19/0x1b`,
+            // even two markers: ` <<EOE>> <IRQ>  [<…>] ip_local_deliver+0x47/0x80`.
+            var frameText = t
+            var markers = 0
+            while markers < 4, let c = FrameParser.contextMarker(frameText) {
+                context = c
+                markers += 1
+                frameText = frameText.drop(while: { $0 == " " }).drop(while: { $0 != ">" }).drop(while: { $0 == ">" })
+            }
+            if markers > 0, frameText.allSatisfy({ $0 == " " }) { continue }
+            if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(frameText) {
                 var frame = f.frame
                 frame.context = context
                 frames.append(frame)
                 nonFrameRun = 0
-                if frame.function.hasPrefix("el1h_64_irq") || frame.function.hasPrefix("el1_irq") { context = .irq }
             } else if !frames.isEmpty {
                 nonFrameRun += 1
-                if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[") || nonFrameRun > 3 && !t.contains("[inline]") {
+                if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[")
+                    || nonFrameRun > 3 && !t.contains("[inline]")
+                {
                     stackDone = true
                 }
             }
+        }
+        // arm64 prints no IRQ markers: the frames down to the exception entry (`el1h_64_irq`,
+        // `el1_irq` before 5.13) ran on the IRQ stack, the frames below it are the interrupted task.
+        if !frames.contains(where: { $0.context != .task }),
+            let entry = frames.firstIndex(where: {
+                $0.function.hasPrefix("el1h_64_irq") || $0.function.hasPrefix("el1_irq")
+            })
+        {
+            for k in 0...entry { frames[k].context = .irq }
+        }
+    }
+
+    /// A wrapped part of `Modules linked in:`: only `name` or `name(FLAGS)` words, optionally
+    /// ending in `[last unloaded: name]`.
+    static func isModuleContinuation(_ t: Substring) -> Bool {
+        var text = t
+        if let r = text.range(of: "[last unloaded:") { text = text[..<r.lowerBound] }
+        let words = text.split(separator: " ")
+        guard !words.isEmpty else { return false }
+        return words.allSatisfy { w in
+            var name = w[...]
+            if let open = w.firstIndex(of: "(") {
+                guard w.hasSuffix(")") else { return false }
+                let flags = w[w.index(after: open)..<w.index(before: w.endIndex)]
+                guard flags.allSatisfy({ $0.isUppercase || $0 == "+" || $0 == "-" }) else { return false }
+                name = w[..<open]
+            }
+            // Module names are ASCII identifiers (`iTCO_wdt`); a capitalised English word
+            // (`Disabling lock debugging…`) means prose, not a module list.
+            guard !name.isEmpty,
+                name.allSatisfy({ ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") && $0.isASCII })
+            else { return false }
+            let prose =
+                name.count > 1 && (name.first?.isUppercase ?? false) && name.dropFirst().allSatisfy(\.isLowercase)
+            // `CPU 1` (x86 ≤3.x prints it after the module list) has no lower-case name.
+            return !prose && name.contains(where: \.isLowercase)
         }
     }
 
@@ -105,11 +181,14 @@ struct FieldExtractor {
                     tailStart = i + 2
                 }
             case "Tainted:":
-                // Letters (single words without digits) up to the release.
+                // Letters (words without digits) up to the release. RHEL 7 appends its support
+                // marker to the letters: `Tainted: GF          O--------------   3.10.0-54.0.1.el7.s390x`.
                 var j = i + 1
                 var letters = ""
-                while j < words.count, !words[j].contains(where: { $0.isNumber }), words[j].allSatisfy({ $0.isLetter }) {
-                    letters += words[j]
+                while j < words.count, !words[j].contains(where: { $0.isNumber }),
+                    words[j].allSatisfy({ $0.isLetter || $0 == "-" })
+                {
+                    letters += words[j].filter { $0.isLetter }
                     j += 1
                 }
                 taint = taint ?? Taint.decode(letters[...])

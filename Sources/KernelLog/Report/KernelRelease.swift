@@ -15,6 +15,11 @@ public struct KernelInfo: Sendable, Codable, Equatable {
     /// The `#N` build counter or the rest of the version line (`#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2`).
     public var buildInfo: String?
 
+    enum CodingKeys: String, CodingKey {
+        case release, version, build, flavour
+        case buildInfo = "build_info"
+    }
+
     public init(release: String, buildInfo: String? = nil) {
         self.release = release
         self.buildInfo = buildInfo
@@ -31,7 +36,8 @@ public struct KernelInfo: Sendable, Codable, Equatable {
             digits = release.index(after: digits)
         }
         let version = release[..<digits]
-        self.version = version.isEmpty || dots == 0 ? nil : String(version.hasSuffix(".") ? version.dropLast() : version)
+        self.version =
+            version.isEmpty || dots == 0 ? nil : String(version.hasSuffix(".") ? version.dropLast() : version)
         var rest = release[digits...]
         if rest.first == "-" || rest.first == "." { rest = rest.dropFirst() }
         if rest.isEmpty {
@@ -59,6 +65,6 @@ public struct KernelInfo: Sendable, Codable, Equatable {
     static let flavours: Set<String> = [
         "generic", "lowlatency", "aws", "azure", "gcp", "oracle", "kvm", "amd64", "arm64", "cloud-amd64",
         "rt-amd64", "x86_64", "aarch64", "ppc64le", "s390x", "i686", "default", "rt", "debug",
-        "xen", "pae", "686-pae", "686", "powerpc64le", "riscv64", "raspi", "+",
+        "xen", "pae", "686-pae", "686", "powerpc64le", "riscv64", "raspi",
     ]
 }

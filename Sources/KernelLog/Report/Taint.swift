@@ -7,7 +7,8 @@ public struct TaintFlag: Sendable, Equatable {
 
 /// Taint letters and their decoded names.
 ///
-/// Format notes: the letters follow `taint_flags[]` in kernel/panic.c (6.x: bits 0–19 plus
+/// Format notes: `G` is printed in place of `P` when that flag is clear, so it decodes to no flag.
+/// The letters follow `taint_flags[]` in kernel/panic.c (6.x: bits 0–19 plus
 /// `T` randstruct since 5.11, `N` test since 5.19, `J` fwctl since 6.15, `A` ACPI override,
 /// `X` auxiliary). `Not tainted` is printed when no flag is set; some kernels print the
 /// letters with spaces for unset flags (`Tainted: G        W`), so spaces are ignored.
@@ -25,7 +26,6 @@ public struct Taint: Sendable, Codable, Equatable {
     /// The taint table: data, so a new kernel letter is one entry.
     public static let table: [TaintFlag] = [
         TaintFlag(letter: "P", name: "proprietary_module", bit: 0),
-        TaintFlag(letter: "G", name: "gpl_modules_only", bit: 0),
         TaintFlag(letter: "F", name: "forced_module", bit: 1),
         TaintFlag(letter: "S", name: "cpu_out_of_spec", bit: 2),
         TaintFlag(letter: "R", name: "forced_rmmod", bit: 3),
@@ -54,6 +54,8 @@ public struct Taint: Sendable, Codable, Equatable {
         for ch in printed where ch != " " {
             guard ch.isLetter, letters.count < 32 else { continue }
             letters.append(ch)
+            // `G` is what bit 0 prints when it is clear (only GPL modules): not a taint.
+            if ch == "G" { continue }
             if let flag = table.first(where: { $0.letter == ch }) {
                 flags.append(flag.name)
             } else {

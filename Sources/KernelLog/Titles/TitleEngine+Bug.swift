@@ -11,14 +11,18 @@ extension TitleEngine {
             return TitleResult("KCSAN: " + s.dropFirst(6).drop(while: { $0 == " " }), kind: .kcsan, expectsStack: false)
         }
         if s.hasPrefix("KFENCE:") { return kfenceTitle(s.dropFirst(7).drop(while: { $0 == " " })) }
-        if s.hasPrefix("unable to handle kernel paging request") || s.hasPrefix("unable to handle page fault for address")
+        if s.hasPrefix("unable to handle kernel paging request")
+            || s.hasPrefix("unable to handle page fault for address")
             || s.hasPrefix("Unable to handle kernel data access")
         {
             return titled(
-                "BUG: unable to handle kernel paging request in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
+                "BUG: unable to handle kernel paging request in {F}", kind: .oops,
+                pick: StackWalker.pick(ipThenStack()),
                 alts: ["bad-access in {F}"])
         }
-        if s.hasPrefix("unable to handle kernel NULL pointer dereference") || s.hasPrefix("kernel NULL pointer dereference") {
+        if s.hasPrefix("unable to handle kernel NULL pointer dereference")
+            || s.hasPrefix("kernel NULL pointer dereference")
+        {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
                 pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
@@ -58,7 +62,10 @@ extension TitleEngine {
         if s.hasPrefix("held lock freed") {
             return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
         }
-        for fixed in ["Bad rss-counter state", "non-zero nr_ptes on freeing mm", "non-zero nr_pmds on freeing mm", "workqueue lockup"]
+        for fixed in [
+            "Bad rss-counter state", "non-zero nr_ptes on freeing mm", "non-zero nr_pmds on freeing mm",
+            "workqueue lockup",
+        ]
         where s.hasPrefix(fixed) {
             return TitleResult("BUG: " + fixed, kind: .bug, expectsStack: false)
         }
@@ -74,7 +81,7 @@ extension TitleEngine {
             let what = s.hasPrefix("Bad page state") ? "state" : "cache"
             // The allocation stack follows `page last allocated via order …` directly, without a marker.
             let extra: [FramePattern] = [
-                .contains("page"), .contains("folio"), .prefix("free_"), .prefix("__free_"), .contains("alloc"),
+                .contains("page"), .contains("folio"), .prefix("free_"), .prefix("__free_"), .contains("alloc_hook"),
             ]
             var cands: [String] = []
             if let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) {
@@ -98,14 +105,16 @@ extension TitleEngine {
             let fn = s[s.index(s.startIndex, offsetBy: 6)..<r.lowerBound]
             return titled(
                 "BUG: using \(fn) in preemptible code in {F}", kind: .lockdep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("preempt"), .contains("this_cpu")]))
+                pick: StackWalker.pick(
+                    walker.stackFrames(from: 0), skip: [.contains("preempt"), .contains("this_cpu")]))
         }
         if s.hasPrefix("workqueue leaked lock or atomic") {
             if let i = walker.firstIndex(from: 0, where: { $0.contains("last function:") }),
                 let r = lines[i].range(of: "last function:"),
                 let fn = Self.identifier(lines[i][r.upperBound...])
             {
-                var t = TitleResult("BUG: workqueue leaked lock or atomic in \(fn)", kind: .lockdep, expectsStack: false)
+                var t = TitleResult(
+                    "BUG: workqueue leaked lock or atomic in \(fn)", kind: .lockdep, expectsStack: false)
                 t.frame = fn
                 return t
             }
@@ -118,7 +127,9 @@ extension TitleEngine {
                 .contains("strdup"), .contains("strndup"), .contains("memdup"), .contains("kasprintf"),
                 .contains("vmalloc"), .prefix("__kmalloc"), .prefix("__do_kmalloc"), .prefix("kvasprintf"),
             ]
-            return titled("memory leak in {F}", kind: .memoryLeak, pick: StackWalker.pick(walker.stackFrames(from: start), skip: extra))
+            return titled(
+                "memory leak in {F}", kind: .memoryLeak,
+                pick: StackWalker.pick(walker.stackFrames(from: start), skip: extra))
         }
         if s.contains("stack guard page was hit") {
             return titled(
@@ -126,7 +137,8 @@ extension TitleEngine {
                 pick: StackWalker.pickStall(walker.stackFrames(from: 0)), alts: ["stack-overflow in {F}"])
         }
         if s.hasPrefix("Invalid wait context") {
-            return titled("WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(walker.stackFrames(from: 0)))
+            return titled(
+                "WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(walker.stackFrames(from: 0)))
         }
         if s.hasPrefix("kernel NULL pointer") || s.hasPrefix("unable to handle") {
             return titled(
@@ -140,7 +152,8 @@ extension TitleEngine {
 
     /// Functions that free on someone else's behalf.
     static let freeHelpers: [FramePattern] = [
-        .prefix("kfree"), .prefix("__kfree"), .prefix("kvfree"), .prefix("kmem_cache_free"), .prefix("__kmem_cache_free"),
+        .prefix("kfree"), .prefix("__kfree"), .prefix("kvfree"), .prefix("kmem_cache_free"),
+        .prefix("__kmem_cache_free"),
         .prefix("slab_free"), .prefix("__slab_free"), .prefix("do_slab_free"), .prefix("vfree"), .prefix("__vfree"),
         .prefix("free_pages"), .prefix("__free_pages"), .prefix("free_percpu"), .prefix("kfree_skb"), .contains("rcu"),
         .prefix("slab_"), .prefix("kmem_cache"),
@@ -151,7 +164,9 @@ extension TitleEngine {
         guard let inRange = s.range(of: " in ") else {
             if let on = s.range(of: " on address") {
                 let what = s[..<on.lowerBound]
-                if let rw = accessDirection() { return TitleResult("KASAN: \(what) \(rw)", kind: .kasan, expectsStack: true) }
+                if let rw = accessDirection() {
+                    return TitleResult("KASAN: \(what) \(rw)", kind: .kasan, expectsStack: true)
+                }
             }
             return TitleResult("KASAN: " + s, kind: .kasan, corrupted: "unrecognised KASAN header")
         }
@@ -193,7 +208,8 @@ extension TitleEngine {
         let what = s[..<inRange.lowerBound]
         let extra: [FramePattern] = [
             .prefix("skb_"), .prefix("__skb"), .prefix("netlink_ack"), .contains("crypto"), .prefix("alloc_skb"),
-            .prefix("chacha"), .prefix("aes_"), .prefix("sha1"), .prefix("sha256"), .prefix("sha512"), .prefix("blake2"),
+            .prefix("chacha"), .prefix("aes_"), .prefix("sha1"), .prefix("sha256"), .prefix("sha512"),
+            .prefix("blake2"),
             .prefix("__alloc_skb"), .prefix("consume_skb"), .prefix("kmsan"),
         ]
         // KMSAN prints the first stack right after the header, without `Call Trace:`.
@@ -202,15 +218,20 @@ extension TitleEngine {
         var cands: [String] = []
         if let f = Self.identifier(s[inRange.upperBound...]) { cands.append(f) }
         cands.append(contentsOf: first)
-        var r = titled("KMSAN: \(what) in {F}", kind: .kmsan, pick: StackWalker.pick(cands, skip: extra), expectsStack: false)
-        if what == "kernel-usb-infoleak" || what == "kernel-infoleak" {
-            let originStart = walker.firstIndex(from: 0, where: { $0.contains("Uninit was created at") || $0.contains("created at:") })
+        var r = titled(
+            "KMSAN: \(what) in {F}", kind: .kmsan, pick: StackWalker.pick(cands, skip: extra), expectsStack: false)
+        if what == "kernel-usb-infoleak" {
+            let originStart = walker.firstIndex(
+                from: 0, where: { $0.contains("Uninit was created at") || $0.contains("created at:") })
             if let o = originStart {
                 var framesAfter: [String] = []
                 var i = o + 1
                 while i < lines.count, framesAfter.count < 64 {
-                    if let f = FrameParser.parse(lines[i][...]), let n = f.titleName { framesAfter.append(n) }
-                    else if !framesAfter.isEmpty { break }
+                    if let f = FrameParser.parse(lines[i][...]), let n = f.titleName {
+                        framesAfter.append(n)
+                    } else if !framesAfter.isEmpty {
+                        break
+                    }
                     i += 1
                 }
                 if let f2 = StackWalker.pick(framesAfter, skip: extra).name {
@@ -237,7 +258,9 @@ extension TitleEngine {
             if let rw { rest = rest.dropFirst(rw.count) }
             let fn = rest.range(of: " in ").map { rest[$0.upperBound...] }
             let label = rw.map { "\(kind) \($0)" } ?? kind
-            return titled("KFENCE: \(label) in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn)), alts: ["bad-access in {F}"])
+            return titled(
+                "KFENCE: \(label) in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn)), alts: ["bad-access in {F}"]
+            )
         }
         if s.hasPrefix("invalid free") {
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }
@@ -248,12 +271,15 @@ extension TitleEngine {
         if s.hasPrefix("invalid read") || s.hasPrefix("invalid write") {
             let rw = s.hasPrefix("invalid read") ? "read" : "write"
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }
-            return titled("KFENCE: invalid \(rw) in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn)))
+            return titled(
+                "KFENCE: invalid \(rw) in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn)),
+                alts: ["bad-access in {F}"])
         }
         if s.hasPrefix("memory corruption") {
             let fn = s.range(of: " in ").map { s[$0.upperBound...] }
             return titled(
-                "KFENCE: memory corruption in {F}", kind: .kfence, pick: StackWalker.pick(cands(fn), skip: Self.freeHelpers),
+                "KFENCE: memory corruption in {F}", kind: .kfence,
+                pick: StackWalker.pick(cands(fn), skip: Self.freeHelpers),
                 expectsStack: false)
         }
         return TitleResult("KFENCE: " + s, kind: .kfence, corrupted: "unrecognised KFENCE header")

@@ -6,14 +6,24 @@ extension TitleEngine {
         let s = afterLiteral
         switch header.family {
         case .armUnable:
-            for what in ["paging request", "NULL pointer dereference", "access to user memory"] where s.hasPrefix(what) {
+            for what in ["paging request", "NULL pointer dereference", "access to user memory"] where s.hasPrefix(what)
+            {
                 return titled(
                     "BUG: unable to handle kernel \(what) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
                     alts: ["bad-access in {F}"])
             }
+            // s390: `Unable to handle kernel pointer dereference in virtual kernel address space`.
+            if s.hasPrefix("pointer dereference") {
+                return titled(
+                    "BUG: unable to handle kernel paging request in {F}", kind: .oops,
+                    pick: StackWalker.pick(ipThenStack()),
+                    alts: ["bad-access in {F}"])
+            }
             return TitleResult(rawTitle, kind: .oops, expectsStack: false)
         case .gpf:
-            return titled("general protection fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+            return titled(
+                "general protection fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()),
+                alts: ["bad-access in {F}"])
         case .stackSegment:
             return titled("stack segment fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()))
         case .kernelPanic:
@@ -21,22 +31,43 @@ extension TitleEngine {
         case .doubleFault:
             var c: [String] = []
             if let ip = walker.ipFrame(from: 0) { c.append(ip) }
-            return titled("PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(c), expectsStack: false)
+            return titled(
+                "PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(c), expectsStack: false)
         case .rustPanic:
             let message = lines.dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "rust panic"
-            return titled("\(message) in {F}", kind: .panic, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("panic"), .prefix("core::"), .prefix("rust_")]))
+            return titled(
+                "\(message) in {F}", kind: .panic,
+                pick: StackWalker.pick(
+                    walker.stackFrames(from: 0),
+                    skip: [
+                        .contains("panic"), .prefix("core::"), .prefix("rust_"), .prefix("__rustc"), .prefix("<core::"),
+                    ]))
         case .kernelBUG:
             if s.hasPrefix("at mm/usercopy.c") {
-                return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+                return titled(
+                    "BUG: bad usercopy in {F}", kind: .usercopy,
+                    pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
             }
             if s.hasPrefix("at lib/list_debug.c") {
-                return titled("BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+                return titled(
+                    "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
+                    alts: ["bad-access in {F}"])
             }
-            return titled("kernel BUG in {F}", kind: .bug, pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")]))
+            return titled(
+                "kernel BUG in {F}", kind: .bug,
+                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")]))
         case .kernelBUGPowerPC:
             return TitleResult("kernel BUG " + s, kind: .bug)
         case .slabObject:
-            return TitleResult(s.contains("Object already free") ? "BUG: Object already free" : rawTitle, kind: .bug)
+            // `BUG <cache> (Not tainted): <problem>`: the problem names the bug; the cache is an
+            // allocation size class, so it stays out of the title.
+            let line = lines.first ?? ""
+            let problem = line.range(of: "): ").map { line[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
+            var r = TitleResult("BUG: " + (problem ?? String(s)), kind: .slabCorruption, expectsStack: false)
+            if let open = line.range(of: "BUG "), let cacheEnd = line[open.upperBound...].firstIndex(of: " ") {
+                r.alts = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
+            }
+            return r
         case .divideError:
             return ipOnly("divide error in {F}", kind: .divideError)
         case .invalidOpcode:
@@ -48,7 +79,8 @@ extension TitleEngine {
         case .reboot:
             return TitleResult("unexpected kernel reboot", kind: .reboot, expectsStack: false)
         case .netdevUnregister:
-            return TitleResult("unregister_netdevice: waiting for DEV to become free", kind: .refcount, expectsStack: false)
+            return TitleResult(
+                "unregister_netdevice: waiting for DEV to become free", kind: .refcount, expectsStack: false)
         case .vfsClose:
             return TitleResult("VFS: Close: file count is zero (use-after-free)", kind: .bug, expectsStack: false)
         case .vfsBusy:
@@ -59,7 +91,8 @@ extension TitleEngine {
             return titled("\(words) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()), alts: alts)
         case .trusty:
             if let r = s.range(of: "ASSERT FAILED at ("), let close = s[r.upperBound...].range(of: "): ") {
-                return TitleResult("trusty: ASSERT FAILED: " + s[close.upperBound...], kind: .panic, expectsStack: false)
+                return TitleResult(
+                    "trusty: ASSERT FAILED: " + s[close.upperBound...], kind: .panic, expectsStack: false)
             }
             if let close = s.range(of: "): ") {
                 return TitleResult("trusty: panic: " + s[close.upperBound...], kind: .panic, expectsStack: false)
@@ -77,31 +110,54 @@ extension TitleEngine {
         case .oops:
             return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()))
         case .listCorruption:
-            return titled("BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+            return titled(
+                "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
+                alts: ["bad-access in {F}"])
         case .refcount:
-            return titled("WARNING: refcount bug in {F}", kind: .refcount, pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")]))
+            return titled(
+                "WARNING: refcount bug in {F}", kind: .refcount,
+                pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")]))
         case .usercopy:
-            return titled("BUG: bad usercopy in {F}", kind: .usercopy, pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+            return titled(
+                "BUG: bad usercopy in {F}", kind: .usercopy,
+                pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
         case .fortify:
-            let fn = Self.identifier(s) ?? "corrupted"
-            return titled("fortify: buffer overflow in \(fn) in {F}", kind: .fortify, pick: StackWalker.pick(ipThenStack()))
+            return titled(
+                "fortify: buffer overflow in {F}", kind: .fortify,
+                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("fortify_"), .prefix("__fortify")]))
         case .netdevWatchdog:
-            return titled("NETDEV WATCHDOG: transmit queue timed out in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(ipThenStack()))
+            // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
+            var r = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
+            r.frame = "dev_watchdog"
+            return r
+        case .hardLockup:
+            return titled(
+                "watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pick(ipThenStack()),
+                alts: ["stall in {F}"])
         case .allocFailure:
             let extra: [FramePattern] = [.contains("alloc"), .contains("page"), .contains("folio")]
-            return titled("page allocation failure in {F}", kind: .allocationFailure, pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+            return titled(
+                "page allocation failure in {F}", kind: .allocationFailure,
+                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
         case .oomInvoked, .oomKill:
             return oomTitle()
         case .mce:
-            let exception = lines.contains(where: { $0.contains("Machine Check Exception") || $0.contains("Machine check") })
-            return TitleResult(exception ? "mce: Machine Check Exception" : "mce: hardware error", kind: .mce, expectsStack: false)
+            if lines.contains(where: { $0.contains("Machine Check Exception") }) {
+                return TitleResult("mce: Machine Check Exception", kind: .mce, expectsStack: false)
+            }
+            if lines.contains(where: { $0.contains("Machine check events logged") }) {
+                return TitleResult("mce: machine check events logged", kind: .mce, expectsStack: false)
+            }
+            return TitleResult("mce: hardware error", kind: .mce, expectsStack: false)
         case .stackProtector, .bug, .warning, .info:
             return TitleResult(rawTitle, kind: .other, expectsStack: false)
         }
     }
 
     /// The hardened-usercopy checker itself.
-    static let usercopySkip: [FramePattern] = [.prefix("usercopy_"), .prefix("__check_"), .prefix("check_"), .contains("usercopy_abort")]
+    static let usercopySkip: [FramePattern] = [
+        .prefix("usercopy_"), .prefix("__check_"), .prefix("check_"), .contains("usercopy_abort"),
+    ]
 
     /// Faults whose function comes only from the instruction pointer.
     func ipOnly(_ template: String, kind: CrashKind) -> TitleResult {
@@ -115,9 +171,14 @@ extension TitleEngine {
         var reason = afterLiteral
         if let r = reason.range(of: "not syncing:") { reason = reason[r.upperBound...].drop(while: { $0 == " " }) }
         if reason.hasPrefix("stack-protector: Kernel stack is corrupted in:") {
-            let fnText = reason.dropFirst("stack-protector: Kernel stack is corrupted in:".count).drop(while: { $0 == " " })
-            if let fn = Self.identifier(fnText), !(fnText.hasPrefix("0x") || fnText.first?.isHexDigit == true && fnText.allSatisfy({ $0.isHexDigit })) {
-                var r = TitleResult("kernel panic: stack is corrupted in \(fn)", kind: .stackProtector, expectsStack: false)
+            let fnText = reason.dropFirst("stack-protector: Kernel stack is corrupted in:".count).drop(while: {
+                $0 == " "
+            })
+            if let fn = Self.identifier(fnText),
+                !(fnText.hasPrefix("0x") || fnText.first?.isHexDigit == true && fnText.allSatisfy({ $0.isHexDigit }))
+            {
+                var r = TitleResult(
+                    "kernel panic: stack is corrupted in \(fn)", kind: .stackProtector, expectsStack: false)
                 r.frame = fn
                 return r
             }
@@ -132,7 +193,8 @@ extension TitleEngine {
         }
         if reason.hasPrefix("kernel stack overflow") {
             return titled(
-                "kernel stack overflow in {F}", kind: .stackOverflow, pick: StackWalker.pickStall(walker.stackFrames(from: 0)),
+                "kernel stack overflow in {F}", kind: .stackOverflow,
+                pick: StackWalker.pickStall(walker.stackFrames(from: 0)),
                 alts: ["stack-overflow in {F}"])
         }
         if reason.hasPrefix("Attempted to kill init!") {
@@ -141,17 +203,23 @@ extension TitleEngine {
         if reason.hasPrefix("Couldn't open N_TTY ldisc") {
             return TitleResult("kernel panic: Couldn't open N_TTY ldisc", kind: .panic, expectsStack: false)
         }
-        for generic in ["Fatal exception", "panic_on_warn set", "hung_task: blocked tasks"] where reason.hasPrefix(generic) {
-            return TitleResult("kernel panic: \(generic)", kind: .panic, corrupted: "panic after a report whose header was lost")
+        for generic in ["Fatal exception", "panic_on_warn set", "hung_task: blocked tasks"]
+        where reason.hasPrefix(generic) {
+            return TitleResult(
+                "kernel panic: \(generic)", kind: .panic, corrupted: "panic after a report whose header was lost")
         }
         if reason.hasPrefix("Fatal machine check") || reason.hasPrefix("Machine check") {
             return TitleResult("kernel panic: \(reason)", kind: .mce, expectsStack: false)
         }
         if reason.contains("Watchdog detected hard LOCKUP") || reason.contains("hard LOCKUP") {
-            return titled("watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pickStall(walker.allFrames(from: 0)), alts: ["stall in {F}"], expectsStack: false)
+            return titled(
+                "watchdog: hard lockup in {F}", kind: .hardLockup,
+                pick: StackWalker.pickStall(walker.allFrames(from: 0)), alts: ["stall in {F}"], expectsStack: false)
         }
         if reason.hasPrefix("softlockup: hung tasks") {
-            return TitleResult("kernel panic: softlockup: hung tasks", kind: .softLockup, corrupted: "panic after a report whose header was lost")
+            return TitleResult(
+                "kernel panic: softlockup: hung tasks", kind: .softLockup,
+                corrupted: "panic after a report whose header was lost")
         }
         return TitleResult("kernel panic: " + reason, kind: .panic, expectsStack: false)
     }
@@ -172,12 +240,13 @@ extension TitleEngine {
 
     func oomTitle() -> TitleResult {
         for line in lines {
-            guard let r = line.range(of: "ill process ") else { continue }
+            guard let r = line.range(of: "Killed process ") ?? line.range(of: "Kill process ") else { continue }
             // `Killed process 123 (name) total-vm:…` / 2.6–4.x `Kill process 123 (name) score 1 or sacrifice child`
             let after = line[r.upperBound...]
             if let open = after.firstIndex(of: "("), let close = after[open...].firstIndex(of: ")") {
                 let comm = after[after.index(after: open)..<close]
-                let scope = line.contains("Memory cgroup out of memory") ? "memory cgroup out of memory" : "out of memory"
+                let scope =
+                    line.contains("Memory cgroup out of memory") ? "memory cgroup out of memory" : "out of memory"
                 return TitleResult("\(scope): killed \(comm)", kind: .oom, expectsStack: false)
             }
         }

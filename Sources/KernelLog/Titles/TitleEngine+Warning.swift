@@ -14,7 +14,10 @@ extension TitleEngine {
     static let warningFiles: [(file: String, title: String, kind: CrashKind, skip: [FramePattern])] = [
         (
             "lib/debugobjects.c", "WARNING: ODEBUG bug in {F}", .warning,
-            [.contains("debug"), .contains("timer"), .contains("work"), .contains("rcu"), .contains("percpu"), .contains("free")]
+            [
+                .contains("debug"), .contains("timer"), .contains("work"), .contains("rcu"), .contains("percpu"),
+                .contains("free"),
+            ]
         ),
         ("mm/usercopy.c", "WARNING: bad usercopy in {F}", .usercopy, [.contains("usercopy"), .contains("check_")]),
         ("lib/kobject.c", "WARNING: kobject bug in {F}", .warning, [.contains("kobject")]),
@@ -38,10 +41,14 @@ extension TitleEngine {
             }
             return titled(
                 "WARNING: suspicious RCU usage in {F}", kind: .lockdep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
+                pick: StackWalker.pick(
+                    walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
         }
         if s.contains("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
-        for name in ["nested lock was not taken", "lock held when returning to user space", "bad unlock balance", "held lock freed"]
+        for name in [
+            "nested lock was not taken", "lock held when returning to user space", "bad unlock balance",
+            "held lock freed",
+        ]
         where s.lowercased().hasPrefix(name) {
             if name == "lock held when returning to user space" {
                 return atLineTitle("WARNING: \(name) in {F}", kind: .lockdep)
@@ -63,7 +70,9 @@ extension TitleEngine {
         if let ip = walker.ipFrame(from: 0) { cands.append(ip) }
         if let ppc = powerpcInterrupt() { cands.append(ppc) }
         cands.append(contentsOf: walker.stackFrames(from: 0))
-        if path.hasSuffix("kernel/locking/lockdep.c"), fn.map({ $0.hasPrefix("lock_") || $0.hasPrefix("__lock") || $0.contains("lock") }) ?? false {
+        if path.hasSuffix("kernel/locking/lockdep.c"),
+            fn.map({ $0.hasPrefix("lock_") || $0.hasPrefix("__lock") || $0.contains("lock") }) ?? false
+        {
             return titled("WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(cands))
         }
         for entry in Self.warningFiles where path.hasSuffix(entry.file) {
@@ -72,7 +81,12 @@ extension TitleEngine {
         if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
             return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(cands))
         }
-        if path.contains("mm/"), fn.map({ ["kmalloc", "__kmalloc", "kvmalloc", "__kvmalloc", "krealloc", "__krealloc"].contains(where: $0.hasPrefix) }) ?? false {
+        if path.contains("mm/"),
+            fn.map({
+                ["kmalloc", "__kmalloc", "kvmalloc", "__kvmalloc", "krealloc", "__krealloc"].contains(
+                    where: $0.hasPrefix)
+            }) ?? false
+        {
             return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(cands))
         }
         if fn == "usb_submit_urb" {
@@ -118,7 +132,9 @@ extension TitleEngine {
             let fnText = after.dropFirst(3)
             return (file, fnText.hasPrefix("0x") ? nil : Self.identifier(fnText))
         }
-        if after.hasPrefix("[<"), let e = after.firstIndex(of: "]") { after = after[after.index(after: e)...].drop(while: { $0 == " " }) }
+        if after.hasPrefix("[<"), let e = after.firstIndex(of: "]") {
+            after = after[after.index(after: e)...].drop(while: { $0 == " " })
+        }
         return (file, Self.identifier(after))
     }
 
@@ -134,7 +150,16 @@ extension TitleEngine {
         if word == "possible deadlock", banner.hasPrefix("possible circular"),
             !lines.contains(where: { $0.contains("is trying to acquire lock") || $0.contains("is trying to acquire") })
         {
-            return TitleResult(rawTitle, kind: .lockdep, expectsStack: false)
+            return TitleResult(rawTitle, kind: .lockdep, corrupted: "lockdep report cut before the lock it waits for")
+        }
+        // IRQ-safety reports (`…-safe -> …-unsafe lock order`, `irq lock inversion`) blame where
+        // the lock became IRQ-safe: the stack right after `… which became HARDIRQ-irq-safe at:`.
+        if banner == "lock order" || banner.hasPrefix("possible irq lock inversion"),
+            let i = lines.firstIndex(where: { $0.contains("-irq-safe at:") })
+        {
+            let extra: [FramePattern] = [.prefix("flush_workqueue"), .prefix("process_one_work")]
+            let pick = StackWalker.pick(walker.framesFollowing(i), skip: extra)
+            if pick.name != nil { return titled("\(word) in {F}", kind: .lockdep, pick: pick) }
         }
         // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
         var cands: [String] = []
@@ -143,9 +168,11 @@ extension TitleEngine {
             if cands.count >= 2 { break }
         }
         // `inconsistent lock state` blames the current stack, not the one where the state was registered.
-        cands.append(contentsOf: word == "inconsistent lock state" ? walker.stackFrames(from: 0) : walker.allFrames(from: 1))
+        cands.append(
+            contentsOf: word == "inconsistent lock state" ? walker.stackFrames(from: 0) : walker.allFrames(from: 1))
         let extra: [FramePattern] = [
-            .prefix("flush_workqueue"), .prefix("__flush_workqueue"), .prefix("flush_work"), .prefix("process_one_work"),
+            .prefix("flush_workqueue"), .prefix("__flush_workqueue"), .prefix("flush_work"),
+            .prefix("process_one_work"),
             .prefix("worker_thread"), .prefix("start_flush_work"),
         ]
         return titled("\(word) in {F}", kind: .lockdep, pick: StackWalker.pick(cands, skip: extra))
@@ -161,7 +188,8 @@ extension TitleEngine {
             return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
         if s.hasPrefix("rcu_") || s.hasPrefix("rcu ") || s.hasPrefix("rcu_preempt") || s.hasPrefix("rcu_sched") {
-            if s.contains("detected stall") || s.contains("self-detected stall") || s.contains("detected expedited stall")
+            if s.contains("detected stall") || s.contains("self-detected stall")
+                || s.contains("detected expedited stall")
                 || s.contains("detected stalls")
             {
                 return rcuStallTitle()
@@ -176,13 +204,18 @@ extension TitleEngine {
         if s.hasPrefix("suspicious RCU usage") {
             return titled(
                 "INFO: suspicious RCU usage in {F}", kind: .lockdep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
+                pick: StackWalker.pick(
+                    walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
         }
         if s.hasPrefix("task "), s.contains(" blocked "), s.contains("for more than ") {
-            return titled("INFO: task hung in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()), alts: ["hang in {F}"])
+            return titled(
+                "INFO: task hung in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()),
+                alts: ["hang in {F}"])
         }
         if s.hasPrefix("task "), s.contains(" can't die for more than ") {
-            return titled("INFO: task can't die in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()), alts: ["hang in {F}"])
+            return titled(
+                "INFO: task can't die in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()),
+                alts: ["hang in {F}"])
         }
         if s.hasPrefix("Freed in") || s.hasPrefix("Allocated in") {
             return TitleResult("INFO: " + s, kind: .kasan, corrupted: "a fragment of an old KASAN report")
@@ -196,26 +229,39 @@ extension TitleEngine {
     }
 
     func rcuStallTitle() -> TitleResult {
-        // The frames below the timer interrupt are what the CPU was doing; without one, use the stack.
-        var start = 0
-        if let i = walker.firstIndex(from: 0, where: { line in
-            StackAnchors.timerInterrupt.contains(where: { line.contains($0) })
-        }) {
-            start = i
-        }
-        var cands: [String] = []
-        if start > 0 {
-            for line in lines.dropFirst(start + 1) where cands.count < CrashReportParser.maxFramesPerReport {
+        let extra: [FramePattern] = [
+            .contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_"), .prefix("asm_"),
+        ]
+        // The frames below a timer interrupt are what the stalled CPU was doing. Several CPUs may
+        // be dumped: try each timer-interrupt entry until one stack reaches a dispatcher.
+        var from = 0
+        var tried = 0
+        while tried < 16,
+            let i = walker.firstIndex(
+                from: from,
+                where: { line in
+                    StackAnchors.timerInterrupt.contains(where: { line.contains($0) })
+                })
+        {
+            tried += 1
+            from = i + 1
+            var cands: [String] = []
+            // Only the interrupted stack: the next stack trace belongs to another CPU or task.
+            for line in lines.dropFirst(i + 1) where cands.count < CrashReportParser.maxFramesPerReport {
+                if StackWalker.isStackMarker(line) || line.hasBytes("NMI backtrace for cpu") { break }
                 if let f = FrameParser.parse(line[...]) ?? FrameParser.parseInstructionPointer(line[...]) {
                     cands.append(contentsOf: f.titleNames)
                 }
             }
-        } else {
-            cands = walker.stackFrames(from: 0)
+            let pick = StackWalker.pickStall(cands, skip: extra)
+            if pick.name != nil {
+                return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: pick, alts: ["stall in {F}"])
+            }
         }
-        let extra: [FramePattern] = [
-            .contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_"), .prefix("asm_"),
-        ]
-        return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: StackWalker.pickStall(cands, skip: extra), alts: ["stall in {F}"])
+        // No interrupted stack (only the GP kthread's or an NMI dump of another context): nothing
+        // to blame; syzbot's convention names it `corrupted`.
+        return titled(
+            "INFO: rcu detected stall in {F}", kind: .rcuStall, pick: StackWalker.Pick(), alts: ["stall in {F}"])
     }
+
 }

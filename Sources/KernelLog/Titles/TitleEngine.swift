@@ -31,7 +31,9 @@ struct TitleEngine {
         }
         // Messages that start an unrelated splat (fault injection, vmalloc failure) end the text
         // used for the title.
-        if let cut = kept.indices.dropFirst().first(where: { i in Self.splatStarts.contains(where: { kept[i].contains($0) }) }) {
+        if let cut = kept.indices.dropFirst().first(where: { i in
+            Self.splatStarts.contains(where: { kept[i].contains($0) })
+        }) {
             kept.removeSubrange(cut...)
         }
         self.lines = kept
@@ -42,7 +44,9 @@ struct TitleEngine {
         self.walker = StackWalker(lines: kept)
     }
 
-    static let splatStarts = ["vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing"]
+    static let splatStarts = [
+        "vmalloc: allocation failure:", "FAULT_INJECTION: forcing a failure", "FAULT_FLAG_ALLOW_RETRY missing",
+    ]
 
     /// Text after the header literal, trimmed.
     var afterLiteral: Substring {
@@ -63,12 +67,14 @@ struct TitleEngine {
             return r
         }
         let stripped = StackWalker.stripSyscallPrefix(raw)
-        var r = TitleResult(template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
+        var r = TitleResult(
+            template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
         r.frame = raw
         var altList = alts.map { $0.replacingOccurrences(of: "{F}", with: stripped) }
+        let printed = pick.raw ?? raw
         var names: [String] = []
-        if raw != stripped { names.append(raw) }
-        names.append(contentsOf: StackWalker.syscallVariants(raw))
+        if printed != stripped { names.append(printed) }
+        names.append(contentsOf: StackWalker.syscallVariants(printed))
         for n in names {
             altList.append(template.replacingOccurrences(of: "{F}", with: n))
             altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: n) })

@@ -1,0 +1,108 @@
+import KernelLog
+/// Formats log records as `[seconds.micros] text` lines, like crash's `log` command and
+/// vmcore-dmesg.
+///
+/// Format notes (crash `printk.c` `dump_record`; makedumpfile `printk.c`): the stamp is
+/// `[%5llu.%06lu] ` of `ts_nsec`; a `\n` inside a record continues on a new line indented by the
+/// prefix width; bytes that are neither printable ASCII nor whitespace print as `.`; a data-less
+/// record prints as an empty line. Options: the caller id as `[  T123] ` / `[    C1] ` (crash's
+/// `log -c`, 6 characters wide), and wall-clock stamps anchored so that the last record is at
+/// the crash time.
+public struct DmesgFormatter: Sendable {
+    /// Print the caller id column.
+    public var showCallerID: Bool
+    /// Wall-clock anchor: seconds since the epoch of the last record (CRASHTIME); `nil` prints
+    /// monotonic stamps.
+    public var wallClockAnchor: Int64?
+
+    public init(showCallerID: Bool = false, wallClockAnchor: Int64? = nil) {
+        self.showCallerID = showCallerID
+        self.wallClockAnchor = wallClockAnchor
+    }
+
+    /// Formats all records; the result ends with a newline unless empty.
+    public func format(_ records: [KernelLogRecord]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(records.count * 96)
+        let lastStamp = records.last { $0.timestampNanoseconds != nil }?.timestampNanoseconds ?? 0
+        for record in records { append(record, lastStamp: lastStamp, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one record's line(s).
+    public func append(_ record: KernelLogRecord, lastStamp: UInt64, to out: inout [UInt8]) {
+        if record.isDataless {
+            out.append(UInt8(ascii: "\n"))
+            return
+        }
+        let start = out.count
+        if let ts = record.timestampNanoseconds {
+            if let anchor = wallClockAnchor {
+                out.append(contentsOf: Self.wallClock(ts: ts, lastStamp: lastStamp, anchor: anchor).utf8)
+            } else {
+                out.append(contentsOf: Self.stamp(ts).utf8)
+            }
+        }
+        if showCallerID, let caller = record.callerID {
+            let id = caller & 0x7fff_ffff
+            let text = (caller & 0x8000_0000 != 0 ? "C" : "T") + String(id)
+            out.append(
+                contentsOf: ("[" + String(repeating: " ", count: max(0, 6 - text.count)) + text + "] ").utf8)
+        }
+        let indent = out.count - start
+        for byte in record.text {
+            if byte == UInt8(ascii: "\n") {
+                out.append(byte)
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            } else if (byte >= 0x20 && byte < 0x7f) || byte == 0x09 || byte == 0x0b || byte == 0x0c
+                || byte == 0x0d
+            {
+                out.append(byte)
+            } else {
+                out.append(UInt8(ascii: "."))
+            }
+        }
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// `[%5llu.%06llu] `.
+    public static func stamp(_ nanoseconds: UInt64) -> String {
+        let seconds = String(nanoseconds / 1_000_000_000)
+        let micros = String((nanoseconds % 1_000_000_000) / 1000)
+        return "[" + String(repeating: " ", count: max(0, 5 - seconds.count)) + seconds + "."
+            + String(repeating: "0", count: 6 - micros.count) + micros + "] "
+    }
+
+    /// `[YYYY-MM-DD hh:mm:ss.uuuuuu UTC] `, the record's time assuming the last record was
+    /// printed at `anchor`.
+    static func wallClock(ts: UInt64, lastStamp: UInt64, anchor: Int64) -> String {
+        let behind = Int64(clamping: lastStamp >= ts ? lastStamp - ts : 0)
+        let micros = Int64(clamping: anchor) &* 1_000_000 &- behind / 1000
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros &- 999_999) / 1_000_000
+        let fraction = micros &- seconds &* 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds &- 86_399) / 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let secondOfDay = seconds &- days &* 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let fractionText = String(fraction)
+        return
+            "[\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."
+            + String(repeating: "0", count: max(0, 6 - fractionText.count)) + fractionText + " UTC] "
+    }
+
+    /// `YYYY-MM-DD hh:mm:ss UTC` for seconds since the epoch (no Foundation needed).
+    public static func utcTime(seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds &- 86_399) / 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let secondOfDay = seconds &- days &* 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return
+            "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) UTC"
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date.
+    static func civilDate(daysSinceEpoch days: Int64) -> (Int64, Int64, Int64) {
+        let date = TimeText.civil(days: Int(truncatingIfNeeded: days))
+        return (Int64(date.year), Int64(date.month), Int64(date.day))
+    }
+}

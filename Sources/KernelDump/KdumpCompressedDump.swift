@@ -1,0 +1,395 @@
+import KtriageBytes
+import KtriageNative
+
+/// A kdump-compressed dump (`KDUMP   `, makedumpfile `-c/-l/-p/-z`, QEMU `kdump-*`), read in place.
+///
+/// Format notes (makedumpfile `IMPLEMENTATION`, `diskdump_mod.h`; crash `diskdump.h`):
+/// - block 0, `struct disk_dump_header`: signature `KDUMP   ` (8), `int header_version` (1–6),
+///   `struct new_utsname` (6 × 65), padding to `timeval` alignment, `timestamp`, `int status`
+///   (`DUMP_DH_COMPRESSED_ZLIB` 0x1, `_LZO` 0x2, `_SNAPPY` 0x4, `_INCOMPLETE` 0x8,
+///   `_EXCLUDED_VMEMMAP` 0x10, `_ZSTD` 0x20), `int block_size`, `int sub_hdr_size` (blocks),
+///   `unsigned int bitmap_blocks`, `max_mapnr` (32-bit, obsolete since v6), `total_ram_blocks`,
+///   `device_blocks`, `written_blocks`, `current_cpu`, `int nr_cpus`. 464 bytes on 64-bit.
+/// - block 1, `struct kdump_sub_header`: `unsigned long phys_base`, `int dump_level`, `int split`,
+///   `start_pfn`, `end_pfn` (v2+), `offset_vmcoreinfo`/`size_vmcoreinfo` (v3+),
+///   `offset_note`/`size_note` (v4+), `offset_eraseinfo`/`size_eraseinfo` (v5+),
+///   `start_pfn_64`, `end_pfn_64`, `max_mapnr_64` (v6+).
+/// - then `bitmap_blocks` blocks of bitmaps: the first half marks RAM, the second half marks the
+///   pages that were dumped (bit `pfn % 8` of byte `pfn / 8`).
+/// - then one `struct page_desc` per dumped page in pfn order: `off_t offset`, `unsigned int size`,
+///   `unsigned int flags` (same compression bits as `status`; none = raw), `page_flags`; 24 bytes.
+/// - QEMU (7.2) stores `phys_base` wrongly under KASLR (the decimal digits of VMCOREINFO's
+///   `NUMBER(phys_base)` read as hex): callers prefer VMCOREINFO's value.
+/// Only the 64-bit layout is read here (x86-64, arm64, ppc64, s390x); either byte order.
+final class KdumpCompressedDump: PhysicalMemory {
+    struct Header: Sendable, Equatable {
+        var version: Int32
+        var utsname: [String]
+        var timestampSeconds: Int64
+        var timestampMicros: Int64
+        var status: Int32
+        var blockSize: Int
+        var subHeaderBlocks: Int
+        var bitmapBlocks: UInt64
+        var maxMapNr: UInt64
+        var currentCPU: UInt32
+        var cpuCount: Int32
+        // sub-header
+        var physBase: UInt64
+        var dumpLevel: Int32
+        var split: Int32
+        var vmcoreinfoOffset: UInt64?
+        var vmcoreinfoSize: UInt64?
+        var noteOffset: UInt64?
+        var noteSize: UInt64?
+    }
+
+    static let signature: [UInt8] = Array("KDUMP   ".utf8)
+    static let oldSignature: [UInt8] = Array("DISKDUMP".utf8)
+    static let headerSize = 464
+    static let descriptorSize = 24
+
+    let bytes: DumpBytes
+    let header: Header
+    let endianness: ByteCursor.Endianness
+    let pageSize: Int
+    private let bitmapOffset: UInt64
+    private let bitmapHalfBytes: UInt64
+    private let descriptorOffset: UInt64
+    /// Prefix popcounts of the dumped-pages bitmap per `rankChunkBits` pfns, built on demand.
+    private var rankPrefix: [UInt64] = [0]
+    private static let rankChunkBytes = 512
+    /// Pages whose descriptor says "zero offset" in an incomplete dump, etc. — reasons noted once.
+    private(set) var missingPages: [UInt64: String] = [:]
+
+    var isIncomplete: Bool { header.status & 0x8 != 0 }
+
+    /// Names of compression methods flagged in `status`.
+    var compressionNames: [String] {
+        var names: [String] = []
+        if header.status & 0x1 != 0 { names.append("zlib") }
+        if header.status & 0x2 != 0 { names.append("lzo") }
+        if header.status & 0x4 != 0 { names.append("snappy") }
+        if header.status & 0x20 != 0 { names.append("zstd") }
+        return names
+    }
+
+    init(bytes: DumpBytes) throws {
+        self.bytes = bytes
+        let path = bytes.path
+        let raw = try bytes.read(at: 0, count: Self.headerSize, field: "kdump header")
+        // Byte order: header_version is small (1…6) in the right order.
+        let versionLE = UInt32(raw[8]) | UInt32(raw[9]) << 8 | UInt32(raw[10]) << 16 | UInt32(raw[11]) << 24
+        let endianness: ByteCursor.Endianness = (versionLE >= 1 && versionLE <= 64) ? .little : .big
+        self.endianness = endianness
+        var header = try raw.withUnsafeBytes { buffer -> Header in
+            var cursor = ByteCursor(buffer, baseOffset: Int(bytes.fileOffset(of: 0)), endianness: endianness)
+            cursor.position = 8
+            let version: Int32 = try Self.field(&cursor, "header_version", path: path)
+            guard version >= 1 && version <= 64 else {
+                throw VmcoreError(
+                    path: path, offset: 8, field: "kdump header field 'header_version'",
+                    message: "is \(version), expected 1…6")
+            }
+            var uts: [String] = []
+            for index in 0..<6 {
+                uts.append(cursor.peekString(at: 12 + index * 65, count: 65) ?? "")
+            }
+            cursor.position = 408
+            let seconds: Int64 = try Self.field(&cursor, "timestamp.tv_sec", path: path)
+            let micros: Int64 = try Self.field(&cursor, "timestamp.tv_usec", path: path)
+            let status: Int32 = try Self.field(&cursor, "status", path: path)
+            let blockSize: Int32 = try Self.field(&cursor, "block_size", path: path)
+            let subHeaderBlocks: Int32 = try Self.field(&cursor, "sub_hdr_size", path: path)
+            let bitmapBlocks: UInt32 = try Self.field(&cursor, "bitmap_blocks", path: path)
+            let maxMapNr: UInt32 = try Self.field(&cursor, "max_mapnr", path: path)
+            cursor.position = 456
+            let currentCPU: UInt32 = try Self.field(&cursor, "current_cpu", path: path)
+            let cpus: Int32 = try Self.field(&cursor, "nr_cpus", path: path)
+            guard blockSize >= 512, blockSize <= VmcoreLimits.maxPageSize, blockSize & (blockSize - 1) == 0
+            else {
+                throw VmcoreError(
+                    path: path, offset: 428, field: "kdump header field 'block_size'",
+                    message:
+                        "is \(blockSize), expected a power of two between 512 and \(VmcoreLimits.maxPageSize)"
+                )
+            }
+            guard subHeaderBlocks >= 0, subHeaderBlocks <= 1 << 20 else {
+                throw VmcoreError(
+                    path: path, offset: 432, field: "kdump header field 'sub_hdr_size'",
+                    message: "is \(subHeaderBlocks)")
+            }
+            return Header(
+                version: version, utsname: uts, timestampSeconds: seconds, timestampMicros: micros,
+                status: status,
+                blockSize: Int(blockSize), subHeaderBlocks: Int(subHeaderBlocks),
+                bitmapBlocks: UInt64(bitmapBlocks),
+                maxMapNr: UInt64(maxMapNr), currentCPU: currentCPU, cpuCount: cpus, physBase: 0, dumpLevel: 0,
+                split: 0)
+        }
+        let block = UInt64(header.blockSize)
+        if header.subHeaderBlocks > 0 {
+            let subSize = min(104, header.subHeaderBlocks * header.blockSize)
+            let sub = try bytes.read(at: block, count: subSize, field: "kdump sub-header")
+            try sub.withUnsafeBytes { buffer in
+                var cursor = ByteCursor(
+                    buffer, baseOffset: Int(bytes.fileOffset(of: block)), endianness: endianness)
+                header.physBase = try Self.field(&cursor, "phys_base", path: path)
+                header.dumpLevel = try Self.field(&cursor, "dump_level", path: path)
+                header.split = try Self.field(&cursor, "split", path: path)
+                if header.version >= 3 {
+                    cursor.position = 32
+                    header.vmcoreinfoOffset = try Self.field(&cursor, "offset_vmcoreinfo", path: path)
+                    header.vmcoreinfoSize = try Self.field(&cursor, "size_vmcoreinfo", path: path)
+                }
+                if header.version >= 4 {
+                    header.noteOffset = try Self.field(&cursor, "offset_note", path: path)
+                    header.noteSize = try Self.field(&cursor, "size_note", path: path)
+                }
+                if header.version >= 6 {
+                    cursor.position = 96
+                    let maxMapNr64: UInt64 = try Self.field(&cursor, "max_mapnr_64", path: path)
+                    if maxMapNr64 != 0 { header.maxMapNr = maxMapNr64 }
+                }
+            }
+        }
+        self.header = header
+        self.pageSize = header.blockSize
+        let (bitmapBlock, o1) = UInt64(1).addingReportingOverflow(UInt64(header.subHeaderBlocks))
+        let (bitmapStart, o2) = bitmapBlock.multipliedReportingOverflow(by: block)
+        let (bitmapBytes, o3) = header.bitmapBlocks.multipliedReportingOverflow(by: block)
+        let (descStart, o4) = bitmapStart.addingReportingOverflow(bitmapBytes)
+        guard !(o1 || o2 || o3 || o4), descStart <= bytes.size else {
+            throw VmcoreError(
+                path: path, offset: bytes.fileOffset(of: 436), field: "kdump header field 'bitmap_blocks'",
+                message: "\(header.bitmapBlocks) bitmap blocks run past the end of the file")
+        }
+        bitmapOffset = bitmapStart
+        bitmapHalfBytes = bitmapBytes / 2
+        descriptorOffset = descStart
+        guard header.maxMapNr <= bitmapHalfBytes * 8 else {
+            throw VmcoreError(
+                path: path, offset: bytes.fileOffset(of: 440), field: "kdump header field 'max_mapnr'",
+                message: "\(header.maxMapNr) pages do not fit the \(bitmapHalfBytes)-byte bitmap")
+        }
+    }
+
+    private static func field<T: FixedWidthInteger>(_ cursor: inout ByteCursor, _ name: String, path: String)
+        throws -> T
+    {
+        do {
+            return try cursor.expectInteger(name, as: T.self)
+        } catch {
+            throw VmcoreError(
+                path: path, offset: UInt64(error.offset), field: "kdump header field '\(name)'",
+                message: "needs \(error.needed) bytes, \(error.available) left")
+        }
+    }
+
+    /// The raw notes blob (`offset_note`, `size_note`), or `nil` before header version 4.
+    func noteBlob() throws -> (bytes: [UInt8], offset: UInt64)? {
+        guard let offset = header.noteOffset, let size = header.noteSize, size > 0 else { return nil }
+        guard size <= UInt64(VmcoreLimits.maxNoteBlobBytes) else {
+            throw VmcoreError(
+                path: bytes.path, offset: nil, field: "kdump sub-header field 'size_note'",
+                message: "\(size) bytes exceeds the \(VmcoreLimits.maxNoteBlobBytes)-byte limit")
+        }
+        return (
+            try bytes.read(
+                at: offset, count: Int(size), field: "kdump notes (offset_note \(offset), size_note \(size))"),
+            offset
+        )
+    }
+
+    /// The VMCOREINFO text stored in the sub-header area (v3+), if any.
+    func vmcoreinfoBlob() throws -> [UInt8]? {
+        guard let offset = header.vmcoreinfoOffset, let size = header.vmcoreinfoSize, size > 0 else {
+            return nil
+        }
+        guard size <= UInt64(VmcoreLimits.maxVmcoreinfoBytes) else {
+            throw VmcoreError(
+                path: bytes.path, offset: nil, field: "kdump sub-header field 'size_vmcoreinfo'",
+                message: "\(size) bytes exceeds the \(VmcoreLimits.maxVmcoreinfoBytes)-byte limit")
+        }
+        return try bytes.read(
+            at: offset, count: Int(size), field: "kdump VMCOREINFO (offset_vmcoreinfo \(offset))")
+    }
+
+    /// Bit `pfn` of the dumped-pages (second) bitmap.
+    private func isDumped(_ pfn: UInt64) throws -> Bool {
+        guard pfn < header.maxMapNr else { return false }
+        let byteOffset = bitmapOffset + bitmapHalfBytes + pfn / 8
+        let byte = try bytes.read(at: byteOffset, count: 1, field: "kdump bitmap byte for pfn \(pfn)")
+        return byte[0] & (1 << UInt8(pfn % 8)) != 0
+    }
+
+    /// Number of dumped pages below `pfn` (the descriptor index of `pfn`).
+    private func rank(_ pfn: UInt64) throws -> UInt64 {
+        let chunkBits = UInt64(Self.rankChunkBytes * 8)
+        let chunk = Int(pfn / chunkBits)
+        let second = bitmapOffset + bitmapHalfBytes
+        while rankPrefix.count <= chunk {
+            let index = UInt64(rankPrefix.count - 1)
+            let start = second + index * UInt64(Self.rankChunkBytes)
+            let count = Int(
+                min(UInt64(Self.rankChunkBytes), bitmapHalfBytes - index * UInt64(Self.rankChunkBytes)))
+            let piece = try bytes.read(at: start, count: count, field: "kdump bitmap")
+            var ones: UInt64 = 0
+            for byte in piece { ones += UInt64(byte.nonzeroBitCount) }
+            rankPrefix.append(rankPrefix[rankPrefix.count - 1] + ones)
+        }
+        var total = rankPrefix[chunk]
+        let startByte = UInt64(chunk) * UInt64(Self.rankChunkBytes)
+        let endBit = pfn
+        let fullBytes = Int(endBit / 8 - startByte)
+        if fullBytes > 0 {
+            let piece = try bytes.read(at: second + startByte, count: fullBytes, field: "kdump bitmap")
+            for byte in piece { total += UInt64(byte.nonzeroBitCount) }
+        }
+        let bits = UInt8(endBit % 8)
+        if bits > 0 {
+            let last = try bytes.read(at: second + endBit / 8, count: 1, field: "kdump bitmap")
+            total += UInt64((last[0] & ((1 << bits) - 1)).nonzeroBitCount)
+        }
+        return total
+    }
+
+    func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool { false }
+
+    var pageFrameLimit: UInt64 { header.maxMapNr }
+
+    func hasPage(_ pfn: UInt64) -> Bool { (try? isDumped(pfn)) ?? false }
+
+    /// Checks how much of the dump the file holds: the descriptor table, and (by binary search
+    /// over the descriptors, whose data makedumpfile and QEMU write in pfn order) the first page
+    /// whose data lies past the end of the file. Reads O(bitmap + log(pages)) bytes.
+    /// - Returns: what is missing, in words; empty when the file is whole.
+    func missingData() throws -> [String] {
+        guard header.maxMapNr > 0 else { return [] }
+        let dumped = try rank(header.maxMapNr - 1) + (try isDumped(header.maxMapNr - 1) ? 1 : 0)
+        guard dumped > 0 else { return [] }
+        let size = bytes.size
+        let tableEnd = descriptorOffset &+ dumped &* UInt64(Self.descriptorSize)
+        var firstMissing = dumped
+        func dataEnd(_ index: UInt64) -> UInt64? {
+            let at = descriptorOffset + index * UInt64(Self.descriptorSize)
+            guard let raw = try? bytes.read(at: at, count: 16, field: "page descriptor") else { return nil }
+            return raw.withUnsafeBytes { buffer -> UInt64? in
+                let cursor = ByteCursor(buffer, endianness: endianness)
+                guard let offset: Int64 = cursor.peekInteger(at: 0),
+                    let length: UInt32 = cursor.peekInteger(at: 8),
+                    offset > 0
+                else { return nil }
+                return UInt64(offset) &+ UInt64(length)
+            }
+        }
+        // Binary search for the first descriptor that is missing, empty, or points past the end.
+        var low: UInt64 = 0
+        var high = dumped
+        while low < high {
+            let mid = low + (high - low) / 2
+            if let end = dataEnd(mid), end <= size { low = mid + 1 } else { high = mid }
+        }
+        firstMissing = low
+        var result: [String] = []
+        if tableEnd > size {
+            result.append(
+                "the page descriptor table ends at byte \(tableEnd) but the file has \(size) bytes (truncated)"
+            )
+        }
+        if firstMissing < dumped {
+            result.append(
+                "\(dumped - firstMissing) of \(dumped) dumped pages have no data in the file (from descriptor \(firstMissing) on: truncated or incomplete)"
+            )
+        }
+        return result
+    }
+
+    func readPage(_ pfn: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let path = bytes.path
+        guard try isDumped(pfn) else {
+            let reason =
+                pfn < header.maxMapNr
+                ? "not in the dump (excluded by dump level \(header.dumpLevel) or a hole)"
+                : "beyond max_mapnr \(header.maxMapNr)"
+            throw VmcoreError(
+                path: path, offset: nil, field: "page \(String(pfn, radix: 16)) (pfn)", message: reason)
+        }
+        let index = try rank(pfn)
+        let (descAt, overflow) = descriptorOffset.addingReportingOverflow(
+            index &* UInt64(Self.descriptorSize))
+        guard !overflow, index < UInt64.max / 24 else {
+            throw VmcoreError(
+                path: path, offset: nil, field: "page descriptor for pfn \(pfn)", message: "offset overflows")
+        }
+        guard bytes.contains(descAt, count: Self.descriptorSize) else {
+            throw VmcoreError(
+                path: path, offset: descAt, field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
+                message: "missing: the dump ends before it (file cut short)")
+        }
+        let desc = try bytes.read(
+            at: descAt, count: Self.descriptorSize,
+            field: "page descriptor for pfn 0x\(String(pfn, radix: 16))")
+        let (offset, size, flags) = desc.withUnsafeBytes { raw -> (Int64, UInt32, UInt32) in
+            let cursor = ByteCursor(raw, endianness: endianness)
+            return (
+                cursor.peekInteger(at: 0) ?? 0, cursor.peekInteger(at: 8) ?? 0,
+                cursor.peekInteger(at: 12) ?? 0
+            )
+        }
+        let descFileOffset = bytes.fileOffset(of: descAt)
+        if offset == 0 && size == 0 {
+            throw VmcoreError(
+                path: path, offset: descFileOffset,
+                field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
+                message: "empty (the dump is incomplete: written up to here)")
+        }
+        guard offset > 0, size > 0, size <= UInt32(pageSize) else {
+            throw VmcoreError(
+                path: path, offset: descFileOffset,
+                field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
+                message: "offset \(offset), size \(size) is invalid (page size \(pageSize))")
+        }
+        guard bytes.contains(UInt64(offset), count: Int(size)) else {
+            throw VmcoreError(
+                path: path, offset: descFileOffset, field: "page data for pfn 0x\(String(pfn, radix: 16))",
+                message:
+                    "offset \(offset) + size \(size) is past the end of the file (\(bytes.size) bytes): the dump is truncated"
+            )
+        }
+        let field = "page data for pfn 0x\(String(pfn, radix: 16))"
+        if flags & 0x1 != 0 {
+            let data = try bytes.read(at: UInt64(offset), count: Int(size), field: field)
+            let produced: Int
+            do {
+                produced = try data.withUnsafeBytes { try Inflater.inflateWhole(zlib: $0, into: buffer) }
+            } catch {
+                throw VmcoreError(
+                    path: path, offset: bytes.fileOffset(of: UInt64(offset)), field: field,
+                    message: "zlib: \(error)")
+            }
+            guard produced == pageSize else {
+                throw VmcoreError(
+                    path: path, offset: bytes.fileOffset(of: UInt64(offset)), field: field,
+                    message: "inflates to \(produced) bytes, expected \(pageSize)")
+            }
+            return
+        }
+        if flags & 0x2 != 0 || flags & 0x4 != 0 || flags & 0x20 != 0 {
+            let name = flags & 0x2 != 0 ? "lzo" : flags & 0x4 != 0 ? "snappy" : "zstd"
+            throw VmcoreError(
+                path: path, offset: descFileOffset, field: field,
+                message: "compressed with \(name), which is not supported (only zlib)")
+        }
+        guard size == UInt32(pageSize) else {
+            throw VmcoreError(
+                path: path, offset: descFileOffset, field: field,
+                message:
+                    "uncompressed page of \(size) bytes (flags 0x\(String(flags, radix: 16))), expected \(pageSize)"
+            )
+        }
+        guard bytes.copy(at: UInt64(offset), into: buffer) else {
+            throw VmcoreError(path: path, offset: descFileOffset, field: field, message: "cannot be read")
+        }
+    }
+}

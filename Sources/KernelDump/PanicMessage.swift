@@ -1,0 +1,107 @@
+/// Finds the panic message and the crashing CPU in a kernel log, the way crash's `sys` reports
+/// `PANIC:` — without the crash-report parser (that richer record is a separate seam, see
+/// `VmcoreSummary.crashRecord`).
+///
+/// Passes, in crash's order (crash `task.c` `get_panicmsg`; each pass scans all lines and the first
+/// line holding one of the pass's markers wins; the message runs from the marker to the line end):
+/// 1. `general protection fault: `, `double fault: `, `divide error: `, `stack segment: `;
+/// 2. `SysRq : Netdump`, `SysRq : Crash`, `SysRq : Trigger a crash` (the pre-5.x spelling);
+/// 3. `Kernel panic: `, `Kernel panic - `, `Kernel BUG at`, `kernel BUG at`,
+///    `Unable to handle kernel paging request`, `Unable to handle kernel NULL pointer dereference`,
+///    `BUG: unable to handle kernel `, `[Hardware Error]: `, `Bad mode in ` — so an oops's
+///    `kernel BUG at …` line wins over the later `Kernel panic - not syncing: Fatal exception`;
+/// 4. `Oops: `;
+/// 5. (ktriage's fallback where crash shows nothing) the first `BUG: ` or `WARNING: ` line.
+public enum PanicMessage {
+    static let passes: [[String]] = [
+        ["general protection fault: ", "double fault: ", "divide error: ", "stack segment: "],
+        ["SysRq : Netdump", "SysRq : Crash", "SysRq : Trigger a crash"],
+        [
+            "Kernel panic: ", "Kernel panic - ", "Kernel BUG at", "kernel BUG at",
+            "Unable to handle kernel paging request",
+            "Unable to handle kernel NULL pointer dereference", "BUG: unable to handle kernel ",
+            "[Hardware Error]: ",
+            "Bad mode in ",
+        ],
+        ["Oops: "],
+        ["BUG: ", "WARNING: "],
+    ]
+
+    /// The log as lines (records split at `\n`).
+    public static func lines(of records: [KernelLogRecord]) -> [String] {
+        var lines: [String] = []
+        for record in records where !record.isDataless {
+            for piece in record.text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                lines.append(String(decoding: piece, as: UTF8.self))
+            }
+        }
+        return lines
+    }
+
+    /// The panic message and the index of its line, if any.
+    public static func find(in lines: [String]) -> (message: String, line: Int)? {
+        // Byte search: String.firstRange(of:) works on Characters and is ~100× slower.
+        let utf8Lines = lines.map { Array($0.utf8) }
+        for markers in passes {
+            let needles = markers.map { Array($0.utf8) }
+            for (index, line) in utf8Lines.enumerated() {
+                for needle in needles {
+                    if let start = firstIndex(of: needle, in: line) {
+                        return (String(decoding: line[start...], as: UTF8.self), index)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Start of the first occurrence of `needle` in `haystack`.
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, needle.count <= haystack.count else { return nil }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var matched = 1
+                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `CPU: <n> PID: <p>` from the oops/panic context line nearest the panic line: the first one
+    /// within 40 lines after it, else the last one before it.
+    public static func contextCPU(in lines: [String], near line: Int) -> (cpu: Int, pid: Int)? {
+        if line + 1 < lines.count {
+            for index in (line + 1)..<min(lines.count, line + 40) {
+                if let found = parseContext(lines[index]) { return found }
+            }
+        }
+        var index = min(line, lines.count - 1)
+        while index >= 0 {
+            if let found = parseContext(lines[index]) { return found }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Parses `CPU: 1 PID: 108 Comm: …` (and 6.10+'s `CPU: 1 UID: 0 PID: 108 Comm: …`).
+    static func parseContext(_ line: String) -> (cpu: Int, pid: Int)? {
+        let bytes = Array(line.utf8)
+        guard let start = firstIndex(of: Array("CPU: ".utf8), in: bytes) else { return nil }
+        let rest = Substring(String(decoding: bytes[(start + 5)...], as: UTF8.self))
+        let cpuDigits = rest.prefix { $0.isNumber }
+        guard let cpu = Int(cpuDigits) else { return nil }
+        var afterCPU = rest.dropFirst(cpuDigits.count)
+        if afterCPU.hasPrefix(" UID: ") {
+            let uidDigits = afterCPU.dropFirst(6).prefix { $0.isNumber }
+            afterCPU = afterCPU.dropFirst(6 + uidDigits.count)
+        }
+        guard afterCPU.hasPrefix(" PID: ") else { return nil }
+        let pidDigits = afterCPU.dropFirst(6).prefix { $0.isNumber }
+        guard let pid = Int(pidDigits) else { return nil }
+        return (cpu, pid)
+    }
+}

@@ -1,0 +1,35 @@
+/// Finds VMCOREINFO in physical memory when a dump has no VMCOREINFO note (hypervisor dumps taken
+/// without QEMU's `vmcoreinfo` device, `virsh dump`), as kdumpid and retrace-server do.
+///
+/// Format notes: since 4.x the kernel keeps the text in a page of its own
+/// (`vmcoreinfo_data = get_zeroed_page()` in `kernel/crash_core.c`, `kernel/vmcore_info.c` ≥ 6.9),
+/// starting with `OSRELEASE=`; so only page starts are compared, and the text runs to the first NUL.
+/// `CRASHTIME=` is appended to it at crash time. The scan is bounded by
+/// `VmcoreLimits.maxVmcoreinfoScanBytes` of physical memory from address 0 (the page is allocated
+/// early at boot, in low memory) and skips pages the dump does not hold.
+enum VMCoreInfoScanner {
+    static let marker = Array("OSRELEASE=".utf8)
+    static let pageSizeKey = Array("PAGESIZE=".utf8)
+
+    static func scan(_ memory: PhysicalMemory) -> (text: [UInt8], address: UInt64)? {
+        let pageSize = memory.pageSize
+        guard pageSize > 0 else { return nil }
+        let pages = min(UInt64(VmcoreLimits.maxVmcoreinfoScanBytes / pageSize), memory.pageFrameLimit)
+        var buffer = [UInt8](repeating: 0, count: pageSize)
+        for pfn in 0..<pages where memory.hasPage(pfn) {
+            let ok = buffer.withUnsafeMutableBytes { raw -> Bool in
+                (try? memory.readPage(pfn, into: raw)) != nil
+            }
+            guard ok, buffer.starts(with: marker) else { continue }
+            let end = buffer.firstIndex(of: 0) ?? buffer.count
+            let text = Array(buffer[..<end])
+            guard text.count < pageSize, contains(text, pageSizeKey) else { continue }
+            return (text, pfn &* UInt64(pageSize))
+        }
+        return nil
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        PanicMessage.firstIndex(of: needle, in: haystack) != nil
+    }
+}

@@ -1,0 +1,306 @@
+import KtriageBytes
+import KtriageNative
+
+/// A kernel crash dump opened for reading: container format, notes, VMCOREINFO, CPUs, and the
+/// crashed kernel's memory and log — without vmlinux.
+///
+/// The container is detected by magic: `\x7fELF` (ELF64 or ELF32 core), `KDUMP   ` (or the old
+/// `DISKDUMP`) kdump-compressed, `makedumpfile` flattened stream (indexed and read in place).
+/// Only the headers, notes and the pages actually read are touched, so opening is independent of
+/// the dump's size.
+public final class Vmcore {
+    /// Container formats.
+    public enum Format: String, Sendable, Codable {
+        case elf64 = "ELF64"
+        case elf32 = "ELF32"
+        case kdumpCompressed = "kdump-compressed"
+        case flattenedKdump = "kdump-compressed (makedumpfile flattened)"
+    }
+
+    /// The path as given.
+    public let path: String
+    /// The container format, from the magic.
+    public let format: Format
+    /// All notes (ELF `PT_NOTE`s, or the kdump note blob).
+    public let notes: [ELFNote]
+    /// VMCOREINFO, when the dump has it.
+    public let vmcoreinfo: VMCoreInfo?
+    /// One entry per `NT_PRSTATUS` note, in note order (= CPU order).
+    public let cpus: [CPUState]
+    /// Things the dump says are missing (truncated file, incomplete flag), in words.
+    public private(set) var missing: [String] = []
+    /// Remarks about the dump that are not missing data (e.g. a header field overridden).
+    public private(set) var remarks: [String] = []
+    /// Dumped machine's word size in bytes.
+    public let wordSize: Int
+
+    let bytes: DumpBytes
+    let physical: PhysicalMemory
+    let kdump: KdumpCompressedDump?
+    let elf: ELFDump?
+    /// `phys_base` in use and where it came from.
+    public let physBase: UInt64
+    /// Where `physBase` came from.
+    public let physBaseSource: String
+    private var memoryStorage: KernelMemory?
+    private var kallsymsStorage: KallsymsTable??
+
+    /// Opens and identifies a dump.
+    /// - Throws: `VmcoreError` (or `InputError` for I/O) naming the file, offset and field.
+    public init(path: String) throws {
+        self.path = path
+        let file = try MappedFile(path: path)
+        // No MADV_RANDOM: it disables the kernel's fault-around, and headers, notes and descriptor
+        // tables are read sequentially.
+        let head = file.bytes
+        guard head.count >= 8 else {
+            throw VmcoreError(
+                path: path, offset: 0, field: "magic",
+                message: "file has \(head.count) bytes, too short for any dump format")
+        }
+        var flattened: FlattenedIndex?
+        guard let format = Self.detect(head) else {
+            let magic = head.prefix(8).map { String($0, radix: 16) }.joined(separator: " ")
+            if let wrapper = Self.compressionWrapper(head) {
+                throw VmcoreError(
+                    path: path, offset: 0, field: "magic",
+                    message:
+                        "the file is \(wrapper)-compressed: decompress it first"
+                )
+            }
+            throw VmcoreError(
+                path: path, offset: 0, field: "magic",
+                message:
+                    "bytes \(magic) are not an ELF core, a kdump-compressed dump (\"KDUMP   \") or a makedumpfile flattened stream"
+            )
+        }
+        if format == .flattenedKdump { flattened = try FlattenedIndex(bytes: head, path: path) }
+        let bytes = DumpBytes(file: file, flattened: flattened)
+        self.bytes = bytes
+        self.format = format
+        var missing: [String] = []
+        if let flattened, flattened.truncated {
+            missing.append(
+                "the flattened stream has no end marker (cut short after \(flattened.recordCount) records)")
+        }
+
+        var notes: [ELFNote]
+        if format == .elf64 || format == .elf32 {
+            let elf = try ELFDump(bytes: bytes)
+            self.elf = elf
+            self.kdump = nil
+            physical = elf
+            notes = try elf.notes()
+            wordSize = elf.is64Bit ? 8 : 4
+            if elf.isIncomplete {
+                missing.append(
+                    "the ELF header's e_flags says the dump is incomplete (makedumpfile ran out of space)")
+            }
+            if elf.missingBytes > 0 {
+                missing.append(
+                    "\(elf.missingBytes) bytes of PT_LOAD data lie past the end of the file (truncated)")
+            }
+        } else {
+            let kdump = try KdumpCompressedDump(bytes: bytes)
+            self.kdump = kdump
+            self.elf = nil
+            physical = kdump
+            wordSize = 8
+            if let blob = try kdump.noteBlob() {
+                notes = try NoteWalker.notes(
+                    in: blob.bytes, fileOffset: bytes.fileOffset(of: blob.offset),
+                    endianness: kdump.endianness, path: path)
+            } else {
+                notes = []
+            }
+            if !notes.contains(where: { $0.name == "VMCOREINFO" }), let text = try kdump.vmcoreinfoBlob() {
+                notes.append(
+                    ELFNote(
+                        name: "VMCOREINFO", type: 0, descriptor: text,
+                        descriptorOffset: kdump.header.vmcoreinfoOffset ?? 0))
+            }
+            if kdump.isIncomplete {
+                missing.append(
+                    "the kdump header's status says the dump is incomplete (DUMP_DH_COMPRESSED_INCOMPLETE)")
+            }
+            missing += try kdump.missingData()
+        }
+        self.notes = notes
+        self.missing = missing
+        if let note = notes.first(where: { $0.name == "VMCOREINFO" }) {
+            guard note.descriptor.count <= VmcoreLimits.maxVmcoreinfoBytes else {
+                throw VmcoreError(
+                    path: path, offset: note.descriptorOffset, field: "VMCOREINFO note",
+                    message:
+                        "\(note.descriptor.count) bytes exceeds the \(VmcoreLimits.maxVmcoreinfoBytes)-byte limit"
+                )
+            }
+            vmcoreinfo = VMCoreInfo(text: note.descriptor)
+        } else if let found = VMCoreInfoScanner.scan(physical) {
+            vmcoreinfo = VMCoreInfo(text: found.text)
+            remarks.append(
+                "no VMCOREINFO note: found the kernel's VMCOREINFO page by scanning physical memory at 0x\(String(found.address, radix: 16))"
+            )
+        } else {
+            vmcoreinfo = nil
+        }
+        let is64 = wordSize == 8
+        var cpus: [CPUState] = []
+        for note in notes where note.name == "CORE" && note.type == ELFNote.prstatus {
+            if let state = CPUState.decode(note.descriptor, cpu: cpus.count, is64Bit: is64) {
+                cpus.append(state)
+            }
+        }
+        self.cpus = cpus
+        if notes.contains(where: { $0.name == "QEMU" }) {
+            remarks.append("QEMU dump: NT_PRSTATUS pr_pid holds the vCPU number + 1, not a task pid")
+        }
+        if let number = vmcoreinfo?.number("phys_base") {
+            physBase = UInt64(bitPattern: number)
+            physBaseSource = "VMCOREINFO NUMBER(phys_base)"
+        } else if let kdump {
+            physBase = kdump.header.physBase
+            physBaseSource = "kdump sub-header"
+        } else {
+            physBase = 0
+            physBaseSource = "default (0)"
+        }
+        if let kdump, let number = vmcoreinfo?.number("phys_base"),
+            UInt64(bitPattern: number) != kdump.header.physBase
+        {
+            remarks.append(
+                "the kdump sub-header's phys_base 0x\(String(kdump.header.physBase, radix: 16)) disagrees with VMCOREINFO's \(number); using VMCOREINFO (QEMU writes it wrongly under KASLR)"
+            )
+        }
+    }
+
+    /// The container format a file starting with `head` would have, by magic; `nil` when it is
+    /// not a dump (so `scan`/`group` can tell vmcores from logs by their first 16 bytes). An ELF
+    /// file is reported whatever its type; opening checks for `ET_CORE`.
+    public static func detect(_ head: UnsafeRawBufferPointer) -> Format? {
+        if head.prefix(4).elementsEqual([0x7f, 0x45, 0x4c, 0x46]) {
+            return head.count > 4 && head[4] == 1 ? .elf32 : .elf64
+        }
+        if FlattenedIndex.matches(head) { return .flattenedKdump }
+        if head.prefix(8).elementsEqual(KdumpCompressedDump.signature)
+            || head.prefix(8).elementsEqual(KdumpCompressedDump.oldSignature)
+        {
+            return .kdumpCompressed
+        }
+        return nil
+    }
+
+    /// gzip, xz, zstd, lz4 or bzip2 magic (pipelines compress dumps and flattened streams whole).
+    static func compressionWrapper(_ head: UnsafeRawBufferPointer) -> String? {
+        let magics: [(String, [UInt8])] = [
+            ("gzip", [0x1f, 0x8b]), ("xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+            ("zstd", [0x28, 0xb5, 0x2f, 0xfd]),
+            ("lz4", [0x04, 0x22, 0x4d, 0x18]), ("bzip2", [0x42, 0x5a, 0x68]),
+        ]
+        return magics.first { head.starts(with: $0.1) }?.0
+    }
+
+    /// Reader for the crashed kernel's virtual memory.
+    var memory: KernelMemory {
+        if let memoryStorage { return memoryStorage }
+        let memory = KernelMemory(
+            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: isX86_64)
+        memoryStorage = memory
+        return memory
+    }
+
+    /// `name+0xoffset` for a kernel text address, from the dump's own kallsyms table (6.0+
+    /// kernels export its location in VMCOREINFO); `nil` when unavailable. The table is read once.
+    public func symbolize(_ address: UInt64) -> String? {
+        if kallsymsStorage == nil {
+            kallsymsStorage = .some(vmcoreinfo.flatMap { KallsymsTable(memory: memory, info: $0) })
+        }
+        return kallsymsStorage??.symbolize(address)
+    }
+
+    /// Reads `count` bytes of kernel virtual memory at `address`.
+    public func readKernel(_ address: UInt64, count: Int) throws -> [UInt8] {
+        try memory.read(address, count: count, what: "kernel memory")
+    }
+
+    /// Whether the dumped machine is x86-64: ELF `e_machine` 62, or a kdump header whose utsname
+    /// machine is `x86_64` (or empty).
+    public var isX86_64: Bool {
+        if let elf { return elf.machine == 62 }
+        let machine = headerUtsname.count > 4 ? headerUtsname[4] : ""
+        return machine.isEmpty || machine == "x86_64"
+    }
+
+    /// The page size: VMCOREINFO `PAGESIZE`, else the kdump block size, else 4096.
+    public var pageSize: Int { vmcoreinfo?.pageSize ?? kdump?.pageSize ?? 4096 }
+
+    /// Paging levels for x86-64 (4, or 5 with `NUMBER(pgtable_l5_enabled)=1`).
+    public var pagingLevels: Int { vmcoreinfo?.fiveLevelPaging == true ? 5 : 4 }
+
+    /// The kdump header's utsname fields (sysname, nodename, release, version, machine, domainname),
+    /// empty for ELF dumps. QEMU fills only `machine`.
+    public var headerUtsname: [String] { kdump?.header.utsname ?? [] }
+
+    /// `init_uts_ns.name` read from memory (6 strings), when VMCOREINFO locates it and the page is in the dump.
+    public func memoryUtsname() throws -> [String]? {
+        guard let info = vmcoreinfo, let symbol = info.symbol("init_uts_ns") else { return nil }
+        let offset = UInt64(info.offset("uts_namespace.name") ?? 0)
+        let raw = try memory.read(symbol &+ offset, count: 6 * 65, what: "init_uts_ns.name")
+        return (0..<6).map { index in
+            let field = raw[(index * 65)..<(index * 65 + 65)]
+            return String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// Dump level (kdump sub-header), compression names, and the kdump header's CPU fields.
+    public var dumpLevel: Int? { kdump.map { Int($0.header.dumpLevel) } }
+    /// Compression methods flagged in the kdump header.
+    public var compression: [String] { kdump?.compressionNames ?? [] }
+    /// kdump header `nr_cpus`.
+    public var headerCPUCount: Int? { kdump.map { Int($0.header.cpuCount) } }
+    /// kdump header `current_cpu` (QEMU and makedumpfile leave 0: not the crashing CPU).
+    public var headerCurrentCPU: Int? { kdump.map { Int($0.header.currentCPU) } }
+    /// kdump header `timestamp` (seconds since the epoch), when set (QEMU leaves it 0).
+    public var headerTimestamp: Int64? {
+        guard let seconds = kdump?.header.timestampSeconds, seconds > 0 else { return nil }
+        return seconds
+    }
+    /// ELF `PT_LOAD` count (ELF only) and whether they carry kernel virtual addresses.
+    public var loadSegmentCount: Int? { elf?.loadCount }
+    /// Whether the ELF `PT_LOAD`s carry kernel virtual addresses.
+    public var loadSegmentsHaveVirtualAddresses: Bool? { elf?.hasVirtualAddresses }
+    /// kdump header version.
+    public var kdumpHeaderVersion: Int? { kdump.map { Int($0.header.version) } }
+
+    /// The kernel log as `[seconds.micros] text` lines — what `ktriage vmcore dmesg` prints — for
+    /// log parsers (KernelLog's crash-report parser with source `vmcore`), and the extract itself
+    /// (records, layout, problems).
+    public func dmesgText() throws -> (text: String, log: KernelLogExtract) {
+        let log = try kernelLog()
+        return (DmesgFormatter().format(log.records), log)
+    }
+
+    /// Reads the kernel log, choosing the layout from VMCOREINFO: `SYMBOL(prb)` → lockless ring,
+    /// `SYMBOL(log_first_idx)` → `printk_log` records, `SYMBOL(log_end)` → character ring.
+    public func kernelLog() throws -> KernelLogExtract {
+        guard let info = vmcoreinfo else {
+            throw VmcoreError(
+                path: path, offset: nil, field: "VMCOREINFO",
+                message: "the dump has no VMCOREINFO note: cannot locate the log buffer")
+        }
+        if info.symbol("prb") != nil {
+            return try PrintkRingBuffer(memory: memory, info: info, wordSize: wordSize).read()
+        }
+        if info.symbol("log_first_idx") != nil {
+            return try StructuredLogBuffer(memory: memory, info: info, wordSize: wordSize).read()
+        }
+        if info.symbol("log_end") != nil {
+            return try CharacterLogBuffer(memory: memory, info: info, wordSize: wordSize).read()
+        }
+        throw VmcoreError(
+            path: path, offset: nil, field: "VMCOREINFO",
+            message:
+                "has none of SYMBOL(prb), SYMBOL(log_first_idx), SYMBOL(log_end): cannot locate the log buffer"
+        )
+    }
+}

@@ -1,0 +1,217 @@
+/// What `ktriage vmcore info` reports about a dump: container, kernel identity, CPUs, the panic
+/// message, and every VMCOREINFO key. Codable, for `--format json`.
+public struct VmcoreSummary: Sendable, Codable, Equatable {
+    /// One CPU's state from its `NT_PRSTATUS` note.
+    public struct CPU: Sendable, Codable, Equatable {
+        /// CPU number (note order).
+        public var cpu: Int
+        /// `pr_pid` as stored (QEMU stores the vCPU number + 1 here).
+        public var pid: Int32
+        /// Instruction pointer, `0x…` hex.
+        public var rip: String?
+        /// Stack pointer, `0x…` hex.
+        public var rsp: String?
+        /// All registers, `user_regs_struct` order.
+        public var registers: [Register]
+        /// The crashing CPU.
+        public var crashed: Bool
+        /// The task pid from the log's `CPU: n PID: p` line, for the crashing CPU.
+        public var logPID: Int?
+        /// Symbolized RIP: from the dump's kallsyms, or from a System.map when the CLI is given one.
+        public var ripSymbol: String?
+    }
+
+    /// One register: `user_regs_struct` name and value.
+    public struct Register: Sendable, Codable, Equatable {
+        /// `rip`, `rsp`, `r15`, … (`eip`, … for i386).
+        public var name: String
+        /// `0x…` hex.
+        public var value: String
+    }
+
+    /// `0x` and lowercase hex digits.
+    public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+    /// One VMCOREINFO line, as written.
+    public struct Entry: Sendable, Codable, Equatable {
+        /// `OSRELEASE`, `SYMBOL(prb)`, `NUMBER(phys_base)`, …
+        public var key: String
+        /// The value text, unparsed (hex for SYMBOL, decimal or hex for NUMBER).
+        public var value: String
+    }
+
+    /// The crash record parsed from the extracted log (kind, title, guilty frame).
+    ///
+    /// SEAM: left `nil` by KernelDump. The CLI fills it from KernelLog's
+    /// `CrashReportParser.parse(text:source: .vmcore)` once that parser is merged (issue 4 depends
+    /// on the parser's branch; KernelDump does not call it yet).
+    public struct CrashRecord: Sendable, Codable, Equatable {
+        /// Crash kind (BUG, WARNING, PANIC, …).
+        public var kind: String?
+        /// syzbot-style title.
+        public var title: String?
+        /// The guilty frame's function.
+        public var guiltyFrame: String?
+        /// Creates a record.
+        public init(kind: String? = nil, title: String? = nil, guiltyFrame: String? = nil) {
+            self.kind = kind
+            self.title = title
+            self.guiltyFrame = guiltyFrame
+        }
+    }
+
+    /// The dump's path as given.
+    public var path: String
+    /// Container format (`Vmcore.Format` raw value).
+    public var format: String
+    /// kdump-compressed header version (1–6).
+    public var kdumpHeaderVersion: Int?
+    /// Page compression flagged in the kdump header (`zlib`, `lzo`, `snappy`, `zstd`).
+    public var compression: [String]
+    /// makedumpfile dump level (kdump sub-header): 31 excludes zero, cache, user and free pages.
+    public var dumpLevel: Int?
+    /// ELF `PT_LOAD` count.
+    public var elfLoadSegments: Int?
+    /// Part of the dump is missing (incomplete flag, truncated file): see `missing`.
+    public var incomplete: Bool
+    /// What the dump lacks, in words (empty for a whole dump).
+    public var missing: [String]
+    /// Remarks: header values overridden, fields unreadable, producer quirks.
+    public var notes: [String]
+
+    /// Kernel release (`OSRELEASE`, else utsname).
+    public var release: String?
+    /// utsname version (`#1 SMP PREEMPT_DYNAMIC …`), from `init_uts_ns` or the kdump header.
+    public var version: String?
+    /// utsname machine (`x86_64`).
+    public var machine: String?
+    /// utsname nodename.
+    public var nodename: String?
+    /// `BUILD-ID` (5.9+).
+    public var buildID: String?
+    /// Page size in bytes.
+    public var pageSize: Int
+    /// `CRASHTIME` (seconds since the epoch), or the kdump header's timestamp when set.
+    public var crashTime: Int64?
+    /// Where `crashTime` came from.
+    public var crashTimeSource: String?
+    /// `KERNELOFFSET` (KASLR slide), `0x…` hex.
+    public var kernelOffset: String?
+    /// `phys_base` in use, `0x…` hex.
+    public var physBase: String
+    /// Where `physBase` came from (VMCOREINFO is preferred over QEMU's kdump header).
+    public var physBaseSource: String
+    /// x86-64 paging levels (4 or 5).
+    public var pagingLevels: Int
+
+    /// CPUs with a `NT_PRSTATUS` note (else the kdump header's `nr_cpus`).
+    public var cpuCount: Int
+    /// The CPU that crashed, when it can be told.
+    public var crashingCPU: Int?
+    /// How `crashingCPU` was decided.
+    public var crashingCPUReason: String?
+    /// Every CPU's pid and registers.
+    public var cpus: [CPU]
+    /// `false` for QEMU dumps, whose `pr_pid` is the vCPU number + 1 rather than a task pid.
+    public var prstatusPIDsAreTasks: Bool
+
+    /// The panic message as crash's `sys` shows it (`PanicMessage`).
+    public var panicMessage: String?
+    /// printk buffer layout read (`KernelLogLayout` raw value).
+    public var logLayout: String?
+    /// Number of log records read.
+    public var logRecords: Int?
+    /// Why the log could not be read, or what was skipped.
+    public var logProblems: [String]
+    /// The crash record (SEAM: filled by the CLI from KernelLog's parser once merged).
+    public var crashRecord: CrashRecord?
+
+    /// Every VMCOREINFO key and value, in order.
+    public var vmcoreinfo: [Entry]
+
+    /// Builds the summary; reading the log is attempted and its failure recorded, not thrown.
+    /// - Returns: the summary and the log (when it could be read), so callers can parse it further.
+    public static func make(_ dump: Vmcore) -> (VmcoreSummary, KernelLogExtract?) {
+        let info = dump.vmcoreinfo
+        var notes = dump.remarks
+        let memoryUts: [String]?
+        do {
+            memoryUts = try dump.memoryUtsname()
+        } catch {
+            memoryUts = nil
+            notes.append("init_uts_ns unreadable: \(error)")
+        }
+        let header = dump.headerUtsname
+        func pick(_ index: Int) -> String? {
+            if let value = memoryUts?[index], !value.isEmpty { return value }
+            if header.count > index, !header[index].isEmpty { return header[index] }
+            return nil
+        }
+        var log: KernelLogExtract?
+        var logProblems: [String] = []
+        do {
+            log = try dump.kernelLog()
+            logProblems = log?.problems ?? []
+        } catch {
+            logProblems = ["\(error)"]
+        }
+        let lines = log.map { PanicMessage.lines(of: $0.records) } ?? []
+        let panic = PanicMessage.find(in: lines)
+        var crashing: Int?
+        var reason: String?
+        var logPID: Int?
+        let qemuNotes = dump.notes.contains { $0.name == "QEMU" }
+        if let panic, let context = PanicMessage.contextCPU(in: lines, near: panic.line) {
+            logPID = context.pid
+            if !qemuNotes,
+                let match = dump.cpus.first(where: { Int($0.pid) == context.pid && context.pid != 0 })
+            {
+                crashing = match.cpu
+                reason =
+                    "NT_PRSTATUS pid \(context.pid) matches the log's 'CPU: \(context.cpu) PID: \(context.pid)'"
+            } else if dump.cpus.isEmpty || context.cpu < dump.cpus.count {
+                crashing = context.cpu
+                reason = "log context line 'CPU: \(context.cpu) PID: \(context.pid)' at the panic"
+            }
+        }
+        if crashing == nil, dump.cpus.count == 1 {
+            crashing = 0
+            reason = "only CPU"
+        }
+        let cpus = dump.cpus.map { state in
+            CPU(
+                cpu: state.cpu, pid: state.pid, rip: state.instructionPointer.map(hex),
+                rsp: state.stackPointer.map(hex),
+                registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) },
+                crashed: state.cpu == crashing,
+                logPID: state.cpu == crashing ? logPID : nil,
+                ripSymbol: state.instructionPointer.flatMap { dump.symbolize($0) })
+        }
+        var crashTime: Int64?
+        var crashTimeSource: String?
+        if let time = info?.crashTime {
+            crashTime = time
+            crashTimeSource = "VMCOREINFO CRASHTIME"
+        } else if let time = dump.headerTimestamp {
+            crashTime = time
+            crashTimeSource = "kdump header timestamp"
+        }
+        let summary = VmcoreSummary(
+            path: dump.path, format: dump.format.rawValue, kdumpHeaderVersion: dump.kdumpHeaderVersion,
+            compression: dump.compression, dumpLevel: dump.dumpLevel, elfLoadSegments: dump.loadSegmentCount,
+            incomplete: !dump.missing.isEmpty, missing: dump.missing, notes: notes,
+            release: info?.osRelease ?? pick(2), version: pick(3), machine: pick(4), nodename: pick(1),
+            buildID: info?.buildID, pageSize: dump.pageSize, crashTime: crashTime,
+            crashTimeSource: crashTimeSource,
+            kernelOffset: info?.kernelOffset.map(hex), physBase: hex(dump.physBase),
+            physBaseSource: dump.physBaseSource,
+            pagingLevels: dump.pagingLevels,
+            cpuCount: dump.cpus.isEmpty ? (dump.headerCPUCount ?? 0) : dump.cpus.count,
+            crashingCPU: crashing, crashingCPUReason: reason, cpus: cpus, prstatusPIDsAreTasks: !qemuNotes,
+            panicMessage: panic?.message,
+            logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems,
+            crashRecord: nil,
+            vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])
+        return (summary, log)
+    }
+}

@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The per-line prefilter: finds whether any header literal occurs in a line, by bytes.
+///
+/// Literals of eight bytes or more: Wu–Manber over one 8-byte *anchor* per literal, the 8-gram
+/// least made of common letter pairs (`"l BUG"`…, `"_error:"`), so ordinary text rarely matches
+/// it. A table keyed by the byte pair ending the current 8-byte window gives a safe jump of 0–7
+/// bytes; only where it is 0 is the window hashed against an 8 KB bitmap, and only then are
+/// literals compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `,
+/// `UBSAN:`) all end in a colon: `memchr` finds colons and the few bytes before each are
+/// compared. Storage is flat: ordinary lines cost no allocation and no reference counting.
+final class HeaderPrefilter: Sendable {
+    static let window = 8
+    /// Safe jump for the byte pair ending the current window (keyed as a little-endian UInt16).
+    private let shifts: [UInt8]
+    private let bitmap: [UInt64]
+    /// Anchor of each long literal, as loaded little-endian from memory, and its offset in it.
+    private let anchors: [UInt64]
+    private let anchorOffsets: [Int]
+    /// Start of each long literal in `bytes`, and the end as the next start.
+    private let starts: [Int]
+    private let bytes: [UInt8]
+    /// Short literals without their colon, flat, with starts; and whether a space must follow.
+    private let shortStarts: [Int]
+    private let shortBytes: [UInt8]
+    private let shortNeedsSpace: [Bool]
+    /// Bytes that end some short literal before its colon: a colon after any other byte is skipped.
+    private let shortLastBytes: [Bool]
+
+    @inline(__always) static func hash(_ word: UInt64) -> Int {
+        Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 48)
+    }
+
+    /// Letter pairs frequent in English and kernel chatter; anchors avoid them.
+    static let commonPairs: Set<String> = [
+        "th", "he", "in", "er", "an", "re", "on", "at", "en", "nd", "ti", "es", "or", "te", "of", "ed", "is", "it",
+        "al", "ar", "st", "to", "nt", "ng", "se", "ha", "as", "ou", "io", "le", "ve", "co", "me", "de", "hi", "ri",
+        "ro", "ic", "ne", "ea", "ra", "ce", "li", "ch", "ll", "be", "ma", "si", "om", "ur", "ta", "ec", "ct", "ul",
+        "ke", "rn", "el", "ge", "ac", "pa", "ni", "un", "us", "ag", "ca", "ai", "ad", "et", "em", "il", "tr",
+        "ev", "vi", "ss", "ns", "ow", "fa", "au", "lt", "ol", "mo", "ry", "no", "so", "ut", "pe", "la", "ue",
+    ]
+
+    static func commonness(_ a: UInt8, _ b: UInt8) -> Int {
+        func letter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7a }
+        func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        if a == 0x20 || b == 0x20 { return (letter(a) || letter(b) || digit(a) || digit(b)) ? 2 : 3 }
+        if digit(a) || digit(b) { return 2 }
+        guard letter(a), letter(b) else { return 0 }
+        return commonPairs.contains(String(decoding: [a, b], as: UTF8.self)) ? 2 : 1
+    }
+
+    init(literals: [String]) {
+        let m = Self.window
+        let all = Set(literals).sorted().map { Array($0.utf8) }
+        let long = all.filter { $0.count >= m }
+        var anchorOffsets: [Int] = []
+        for u in long {
+            var best = 0
+            var bestScore = Int.max
+            for a in 0...(u.count - m) {
+                let score = (1..<m).reduce(0) { $0 + Self.commonness(u[a + $1 - 1], u[a + $1]) }
+                if score < bestScore {
+                    best = a
+                    bestScore = score
+                }
+            }
+            anchorOffsets.append(best)
+        }
+        var shifts = [UInt8](repeating: UInt8(m - 1), count: 65536)
+        var anchors: [UInt64] = []
+        var bitmap = [UInt64](repeating: 0, count: 1024)
+        for (u, a) in zip(long, anchorOffsets) {
+            for q in 1..<m {
+                let key = Int(u[a + q - 1]) | Int(u[a + q]) << 8
+                shifts[key] = min(shifts[key], UInt8(m - 1 - q))
+            }
+            var word: UInt64 = 0
+            for k in 0..<m { word |= UInt64(u[a + k]) << UInt64(8 * k) }
+            anchors.append(word)
+            let h = Self.hash(word)
+            bitmap[h >> 6] |= 1 << UInt64(h & 63)
+        }
+        var starts: [Int] = []
+        var flat: [UInt8] = []
+        for u in long {
+            starts.append(flat.count)
+            flat.append(contentsOf: u)
+        }
+        starts.append(flat.count)
+        var shortStarts: [Int] = []
+        var shortBytes: [UInt8] = []
+        var shortNeedsSpace: [Bool] = []
+        for u in all where u.count < m {
+            // Every short literal ends in `:` or `: ` (checked by the header table's tests).
+            guard let colon = u.lastIndex(of: UInt8(ascii: ":")) else { continue }
+            shortStarts.append(shortBytes.count)
+            shortBytes.append(contentsOf: u[..<colon])
+            shortNeedsSpace.append(colon + 1 < u.count)
+        }
+        shortStarts.append(shortBytes.count)
+        var last = [Bool](repeating: false, count: 256)
+        for s in 0..<(shortStarts.count - 1) where shortStarts[s + 1] > shortStarts[s] {
+            last[Int(shortBytes[shortStarts[s + 1] - 1])] = true
+        }
+        self.shortLastBytes = last
+        self.shifts = shifts
+        self.bitmap = bitmap
+        self.anchors = anchors
+        self.anchorOffsets = anchorOffsets
+        self.starts = starts
+        self.bytes = flat
+        self.shortStarts = shortStarts
+        self.shortBytes = shortBytes
+        self.shortNeedsSpace = shortNeedsSpace
+    }
+
+    static let shared = HeaderPrefilter(literals: CrashHeaders.table.map(\.literal) + [CrashHeaders.bootBanner])
+
+    func mayContainHeader(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard line.count >= 4, let base = line.baseAddress else { return false }
+        return hasShortLiteral(base, line.count) || hasLongLiteral(base, line.count)
+    }
+
+    private func hasShortLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
+        var from = 0
+        while from < n, let hit = memchr(base + from, 0x3a, n - from) {
+            let colon = base.distance(to: UnsafeRawPointer(hit))
+            from = colon + 1
+            guard colon > 0,
+                shortLastBytes.withUnsafeBufferPointer({ $0[Int(base.load(fromByteOffset: colon - 1, as: UInt8.self))] }
+                )
+            else { continue }
+            for s in 0..<(shortStarts.count - 1) {
+                let length = shortStarts[s + 1] - shortStarts[s]
+                guard colon >= length else { continue }
+                if shortNeedsSpace[s], colon + 1 >= n || base.load(fromByteOffset: colon + 1, as: UInt8.self) != 0x20 {
+                    continue
+                }
+                var k = 0
+                while k < length,
+                    shortBytes[shortStarts[s] + k] == base.load(fromByteOffset: colon - length + k, as: UInt8.self)
+                {
+                    k += 1
+                }
+                if k == length { return true }
+            }
+        }
+        return false
+    }
+
+    private func hasLongLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
+        let m = Self.window
+        guard n >= m else { return false }
+        return shifts.withUnsafeBufferPointer { shifts in
+            bitmap.withUnsafeBufferPointer { bits in
+                var end = m - 1  // last byte of the current window
+                while end < n {
+                    let pair = Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: end - 1, as: UInt16.self)))
+                    let shift = Int(shifts[pair])
+                    if shift != 0 {
+                        end += shift
+                        continue
+                    }
+                    let start = end - (m - 1)
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                    let h = Self.hash(word)
+                    if bits[h >> 6] & (1 << UInt64(h & 63)) != 0, matches(base, n, window: start, word) { return true }
+                    end += 1
+                }
+                return false
+            }
+        }
+    }
+
+    private func matches(_ base: UnsafeRawPointer, _ n: Int, window: Int, _ word: UInt64) -> Bool {
+        for lit in anchors.indices where anchors[lit] == word {
+            let start = window - anchorOffsets[lit]
+            let length = starts[lit + 1] - starts[lit]
+            guard start >= 0, start + length <= n else { continue }
+            var k = 0
+            let from = starts[lit]
+            while k < length, bytes[from + k] == base.load(fromByteOffset: start + k, as: UInt8.self) { k += 1 }
+            if k == length { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import KernelDump
+
+/// Locations and helpers shared by the KernelDump tests.
+enum TestPaths {
+    /// The package root, from this file's path (Tests/KernelDumpTests/TestPaths.swift).
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
+        .deletingLastPathComponent()
+    /// `../shared/vmcores` next to the package (the lab's real dumps), if present.
+    static let sharedVmcores: URL = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/vmcores")
+    static var hasSharedVmcores: Bool {
+        FileManager.default.fileExists(atPath: sharedVmcores.appendingPathComponent("README.md").path)
+    }
+    static let fixtures: URL = packageRoot.appendingPathComponent("fixtures/vmcore")
+
+    /// A fresh temporary directory for this process, removed when the process exits (it holds
+    /// the decompressed 134 MB ELF dumps).
+    static let temporary: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ktriage-dump-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { removeTemporaryDirectory() }
+        return url
+    }()
+
+    /// Writes `bytes` to a temporary file and returns its path.
+    static func write(_ bytes: [UInt8], name: String) throws -> String {
+        let url = temporary.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    /// Opens synthesised dump bytes.
+    static func open(_ bytes: [UInt8], name: String) throws -> Vmcore {
+        try Vmcore(path: write(bytes, name: name))
+    }
+}
+
+/// Removes this process's temporary test directory (registered with `atexit`).
+func removeTemporaryDirectory() {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-dump-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: url)
+}

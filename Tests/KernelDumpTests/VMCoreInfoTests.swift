@@ -1,0 +1,112 @@
+import KernelDump
+import Testing
+
+@Suite("VMCOREINFO, panic message, formatter")
+struct VMCoreInfoTests {
+    @Test("all keys kept in order; decimal, negative and 0x-hex numbers; hex symbols")
+    func parse() {
+        let text = """
+            OSRELEASE=6.1.0-56-amd64
+            BUILD-ID=eb4fbcd037e7253717950bf2b93bd5566f47c56f
+            PAGESIZE=4096
+            SYMBOL(init_top_pgt)=ffffffff8a210000
+            NUMBER(phys_base)=-125829120
+            NUMBER(kimage_voffset)=0xffff800008000000
+            NUMBER(VA_BITS)=48
+            KERNELOFFSET=7800000
+            CRASHTIME=1795369534
+            OFFSET(printk_info.caller_id)=20
+            SIZE(printk_info)=88
+            LENGTH(printk_info_device)=48
+            CONFIG_KALLSYMS=y
+            not a key line
+            \0garbage after NUL=1
+            """
+        let info = VMCoreInfo(text: Array(text.utf8))
+        #expect(info.entries.count == 13)
+        #expect(info.entries.first?.key == "OSRELEASE")
+        #expect(info.osRelease == "6.1.0-56-amd64")
+        #expect(info.buildID == "eb4fbcd037e7253717950bf2b93bd5566f47c56f")
+        #expect(info.pageSize == 4096)
+        #expect(info.symbol("init_top_pgt") == 0xffff_ffff_8a21_0000)
+        #expect(info.number("phys_base") == -125_829_120)
+        #expect(info.number("kimage_voffset") == Int64(bitPattern: 0xffff_8000_0800_0000))
+        #expect(info.number("VA_BITS") == 48)
+        #expect(info.kernelOffset == 0x780_0000)
+        #expect(info.crashTime == 1_795_369_534)
+        #expect(info.offset("printk_info.caller_id") == 20)
+        #expect(info.size("printk_info") == 88)
+        #expect(info.length("printk_info_device") == 48)
+        #expect(info["CONFIG_KALLSYMS"] == "y")
+        #expect(info.fiveLevelPaging == false)
+    }
+
+    @Test("panic message: BUG line before 'Fatal exception', else Kernel panic, else first BUG:")
+    func panicMessage() {
+        let oops = [
+            "lkdtm: Performing direct entry BUG", "kernel BUG at drivers/x.c:78!",
+            "CPU: 1 PID: 107 Comm: init", "Kernel panic - not syncing: Fatal exception",
+        ]
+        #expect(PanicMessage.find(in: oops)?.message == "kernel BUG at drivers/x.c:78!")
+        #expect(PanicMessage.contextCPU(in: oops, near: 1)?.cpu == 1)
+        #expect(PanicMessage.contextCPU(in: oops, near: 1)?.pid == 107)
+        let lockup = [
+            "watchdog: BUG: soft lockup - CPU#0 stuck for 6s! [init:100]",
+            "Kernel panic - not syncing: softlockup: hung tasks",
+        ]
+        #expect(
+            PanicMessage.find(in: lockup)?.message == "Kernel panic - not syncing: softlockup: hung tasks")
+        #expect(
+            PanicMessage.find(in: ["BUG: kernel NULL pointer dereference, address: 0"])?.message
+                == "BUG: kernel NULL pointer dereference, address: 0")
+        #expect(PanicMessage.find(in: ["all quiet"]) == nil)
+    }
+
+    @Test("stamps and escapes like crash's log")
+    func formatter() {
+        #expect(DmesgFormatter.stamp(0) == "[    0.000000] ")
+        #expect(DmesgFormatter.stamp(123_456_789_012_345) == "[123456.789012] ")
+        let record = KernelLogRecord(timestampNanoseconds: 1_000, text: Array("a\tb\u{1b}c\nnext".utf8))
+        #expect(DmesgFormatter().format([record]) == "[    0.000001] a\tb.c\n               next\n")
+        #expect(
+            DmesgFormatter().format([KernelLogRecord(timestampNanoseconds: 5, text: [], isDataless: true)])
+                == "\n")
+    }
+}
+
+@Suite("Panic message passes")
+struct PanicMessagePassTests {
+    @Test("general protection fault beats a later panic; sysrq (old spelling) beats panic; Oops is late")
+    func order() {
+        #expect(
+            PanicMessage.find(in: [
+                "general protection fault: 0000 [#1] SMP", "Kernel panic - not syncing: Fatal exception",
+            ])?
+            .message == "general protection fault: 0000 [#1] SMP")
+        #expect(
+            PanicMessage.find(in: ["Kernel panic - not syncing: x", "SysRq : Trigger a crash"])?.message
+                == "SysRq : Trigger a crash")
+        #expect(
+            PanicMessage.find(in: [
+                "Oops: 0002 [#1] PREEMPT SMP", "Kernel panic - not syncing: Fatal exception",
+            ])?.message
+                == "Kernel panic - not syncing: Fatal exception")
+        #expect(PanicMessage.find(in: ["x", "Oops: 0002 [#1]"])?.message == "Oops: 0002 [#1]")
+        let newer = ["Kernel panic - not syncing: x", "CPU: 3 UID: 0 PID: 77 Comm: sh Not tainted 6.12.0 #1"]
+        #expect(PanicMessage.contextCPU(in: newer, near: 0)?.cpu == 3)
+        #expect(PanicMessage.contextCPU(in: newer, near: 0)?.pid == 77)
+    }
+}
+
+@Suite("Format detection")
+struct DetectTests {
+    @Test func magic() {
+        func detect(_ bytes: [UInt8]) -> Vmcore.Format? { bytes.withUnsafeBytes { Vmcore.detect($0) } }
+        #expect(detect([0x7f, 0x45, 0x4c, 0x46, 2, 1]) == .elf64)
+        #expect(detect([0x7f, 0x45, 0x4c, 0x46, 1, 1]) == .elf32)
+        #expect(detect(Array("KDUMP   ".utf8) + [6, 0, 0, 0]) == .kdumpCompressed)
+        #expect(detect(Array("DISKDUMP".utf8)) == .kdumpCompressed)
+        #expect(detect(Array("makedumpfile".utf8) + [0, 0, 0, 0]) == .flattenedKdump)
+        #expect(detect(Array("[    0.000000] Linux version".utf8)) == nil)
+    }
+}

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import KernelLog
+
+@Suite struct HeaderPrefilterTests {
+    static func may(_ s: String) -> Bool {
+        Array(s.utf8).withUnsafeBytes { HeaderPrefilter.shared.mayContainHeader($0) }
+    }
+
+    @Test func everyLiteralIsFoundAnywhereInALine() {
+        for h in CrashHeaders.table {
+            #expect(Self.may(h.literal), "\(h.literal)")
+            #expect(Self.may("xx " + h.literal + " yy"), "\(h.literal)")
+            #expect(Self.may("prefix: " + h.literal), "\(h.literal)")
+        }
+    }
+
+    @Test func shortLiteralsEndInAColon() {
+        for h in CrashHeaders.table where h.literal.utf8.count < HeaderPrefilter.window {
+            #expect(h.literal.contains(":"), "\(h.literal) must end in a colon for the short-literal scan")
+        }
+    }
+
+    @Test(arguments: [
+        "usb 1-1: new high-speed USB device number 2 using xhci_hcd",
+        "EXT4-fs (sda1): mounted filesystem with ordered data mode. Opts: (null)",
+        "IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready",
+        "audit: type=1400 audit(1700000000.123:456): apparmor=\"STATUS\"",
+        "", "BUG", "x:",
+    ])
+    func ordinaryLinesPass(_ line: String) {
+        #expect(!Self.may(line))
+    }
+}
+
+@Suite struct ByteSearchTests {
+    @Test func findsNeedles() {
+        #expect("abc ---[ end trace 0 ]---".hasBytes("---[ end trace"))
+        #expect(!"---[ end trac".hasBytes("---[ end trace"))
+        #expect("xx".dropFirst().hasBytes("x"))
+        #expect(!"".hasBytes("x"))
+    }
+}

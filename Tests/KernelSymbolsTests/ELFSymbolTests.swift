@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import KernelSymbols
+
+/// ELF tables from objects compiled at test time from `fixtures/symbols/elf-symbols.c`.
+@Suite(.enabled(if: CCompiler.path != nil, "no C compiler (cc) on this machine"))
+struct ELFSymbolTests {
+    static var compiler: String? { CCompiler.path }
+
+    /// Compiles the fixture with `arguments`, returns the output path.
+    static func compile(_ arguments: [String], output: String) throws -> String {
+        let directory = try TestData.temporaryDirectory()
+        let path = directory.appendingPathComponent(output).path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: compiler ?? "/usr/bin/cc")
+        process.arguments = arguments + ["-o", path, TestData.fixture("elf-symbols.c")]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CompileFailed() }
+        return path
+    }
+
+    struct CompileFailed: Error {}
+
+    @Test func executableGivesSizesTypesAndTheBannerRelease() throws {
+        let path = try Self.compile(
+            ["-O0", "-nostdlib", "-static", "-no-pie", "-fno-asynchronous-unwind-tables"], output: "vmlinux")
+        defer {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
+        let table = try SymbolTable.load(elf: path)
+        #expect(table.source == .elf)
+        #expect(table.release == "4.19.0-elf-test")
+        #expect(table.releaseEvidence == "linux_banner")
+        #expect(table.banner == "Linux version 4.19.0-elf-test (tester@example) #1 SMP")
+        let sameBuild = Array("[    0.000000] Linux version 4.19.0-elf-test (tester@example) #1 SMP".utf8)
+        let rebuilt = Array("[    0.000000] Linux version 4.19.0-elf-test (tester@example) #2 SMP".utf8)
+        #expect(LogAnalysis(lines: [sameBuild], table: table).segments.first?.mismatch == nil)
+        let mismatch = LogAnalysis(lines: [rebuilt], table: table).segments.first?.mismatch ?? ""
+        #expect(
+            mismatch.contains(
+                "the map's linux_banner is 'Linux version 4.19.0-elf-test (tester@example) #1 SMP'"))
+        let helper = try #require(table.linkAddress(of: "helper"))
+        let entry = try #require(table.linkAddress(of: "entry_point"))
+        let match = try #require(table.lookup(helper + 3))
+        #expect(match.name == "helper" && match.offset == 3 && match.type == "t")
+        #expect(match.elfSize == entry - helper)
+        #expect(table.lookup(entry)?.type == "T")
+        #expect(table.lookup(try #require(table.linkAddress(of: "linux_banner")))?.type == "R")
+        #expect(table.lookup(try #require(table.linkAddress(of: "counter")))?.type == "D")
+        #expect(table.lookup(try #require(table.linkAddress(of: "scratch")))?.type == "b")
+        #expect(table.address(of: "entry_point", offset: 2).resolvedAddress == entry + 2)
+    }
+
+    @Test func relocatableObjectIsLaidOutLikeTheKernelLoadsAModule() throws {
+        let path = try Self.compile(["-O0", "-c"], output: "demo-mod.ko")
+        defer {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
+        #expect(throws: SymbolFileError.self) { try SymbolTable.load(elf: path) }
+        var table = try SymbolTable.load(systemMap: TestData.fixture("System.map-5.10.0-test"))
+        let base: UInt64 = 0xffff_ffff_c010_0000
+        let name = try table.addModule(elf: path, base: base)
+        #expect(name == "demo_mod")
+        // Text first, read-only data on the next page, writable data on the page after.
+        #expect(table.lookup(base)?.description.hasPrefix("helper+0x0/") == true)
+        #expect(table.lookup(base)?.module == "demo_mod")
+        #expect(table.lookup(base + 0x1000)?.name == "linux_banner")
+        #expect(table.lookup(base + 0x2000)?.name == "counter")
+        let entry = try #require(table.address(of: "entry_point", module: "demo_mod").resolvedAddress)
+        #expect(entry > base && entry < base + 0x100)
+    }
+}
+
+enum CCompiler {
+    static let path: String? = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+}
