@@ -13,7 +13,9 @@ struct LogLineStripper {
     private var sawSyslog = false
     private var journalMode = false
     private var hostCache: [(bytes: [UInt8], name: String)] = []
-    private var hostIndex: [UInt64: Int] = [:]
+    /// Open-addressing index into `hostCache` by `quickHash` (slot holds index + 1; 0 is empty).
+    private var hostSlots = [Int32](repeating: 0, count: LogLineStripper.hostSlotCount)
+    private static let hostSlotCount = 8192
     private var lastHostIndex = -1
     private var bootID: String?
     private var pstore = PstoreJoiner()
@@ -217,18 +219,25 @@ struct LogLineStripper {
         if lastHostIndex >= 0, LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes) {
             return hostCache[lastHostIndex].name
         }
-        let hash = LogLineStripper.quickHash(bytes)
-        if let index = hostIndex[hash], LogLineStripper.equal(hostCache[index].bytes, bytes) {
-            lastHostIndex = index
-            return hostCache[index].name
+        let mask = LogLineStripper.hostSlotCount - 1
+        var slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(bytes)) & mask
+        while hostSlots[slot] != 0 {
+            let index = Int(hostSlots[slot]) - 1
+            if LogLineStripper.equal(hostCache[index].bytes, bytes) {
+                lastHostIndex = index
+                return hostCache[index].name
+            }
+            slot = (slot + 1) & mask
         }
         let name = ByteEscaping.displayString(bytes)
-        // Bounded: hostile input with a new host per line cannot grow the cache without limit.
-        if hostCache.count >= 4096 {
+        // Bounded: hostile input with a new host per line cannot grow the cache without limit;
+        // at half the slots the cache starts over.
+        if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
             hostCache.removeAll(keepingCapacity: true)
-            hostIndex.removeAll(keepingCapacity: true)
+            for index in hostSlots.indices { hostSlots[index] = 0 }
+            slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(bytes)) & mask
         }
-        hostIndex[hash] = hostCache.count
+        hostSlots[slot] = Int32(hostCache.count + 1)
         lastHostIndex = hostCache.count
         hostCache.append((Array(bytes), name))
         noteHost(name)
@@ -264,9 +273,9 @@ struct LogLineStripper {
             lastHostIndex = index
             return hostCache[index].name
         }
-        if hostCache.count >= 4096 {
+        if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
             hostCache.removeAll(keepingCapacity: true)
-            hostIndex.removeAll(keepingCapacity: true)
+            for index in hostSlots.indices { hostSlots[index] = 0 }
         }
         lastHostIndex = hostCache.count
         hostCache.append((Array(name.utf8), name))
