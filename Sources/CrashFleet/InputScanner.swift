@@ -60,31 +60,37 @@ public struct InputScanner: Sendable {
     }
 }
 
-/// One crash parser per host stream of an input.
+/// One crash parser per host stream of an input. Lines carry a small host number from the
+/// reader, so finding a line's parser is an array index, not a hash of the host name.
 struct StreamParsers {
     private let options: ParserOptions
     private var parsers: [CrashReportParser] = []
-    private var hostIndex: [String: Int] = [:]
-    private var lastHost: String?
-    private var lastIndex = 0
+    /// Parser index for each host number (-1: none yet).
+    private var byNumber: [Int] = []
+    /// Parser for lines without a host (plain dmesg, console, `--host`).
+    private var unnamed: Int?
 
     init(options: ParserOptions) {
         self.options = options
     }
 
     mutating func consume(_ line: LogLine) {
-        let host = line.metadata.host ?? ""
-        if parsers.isEmpty || host != lastHost {
-            if let index = hostIndex[host] {
-                lastIndex = index
-            } else {
-                lastIndex = parsers.count
-                hostIndex[host] = lastIndex
+        let index: Int
+        if let number = line.metadata.hostNumber {
+            if number >= byNumber.count { byNumber.append(contentsOf: repeatElement(-1, count: number + 1 - byNumber.count)) }
+            if byNumber[number] < 0 {
+                byNumber[number] = parsers.count
                 parsers.append(CrashReportParser(options: options))
             }
-            lastHost = host
+            index = byNumber[number]
+        } else if let unnamed {
+            index = unnamed
+        } else {
+            index = parsers.count
+            unnamed = index
+            parsers.append(CrashReportParser(options: options))
         }
-        parsers[lastIndex].consume(line)
+        parsers[index].consume(line)
     }
 
     mutating func finish(file: String) -> [CrashRecord] {

@@ -3,10 +3,10 @@
 /// All functions take a buffer and an index and return `nil` rather than trap when the bytes are
 /// not there or not what was expected.
 public enum ByteScanning {
-    @inlinable
+    @inlinable @inline(__always)
     public static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
-    @inlinable
+    @inlinable @inline(__always)
     public static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case 0x30...0x39: return byte - 0x30
@@ -17,7 +17,7 @@ public enum ByteScanning {
     }
 
     /// Parses exactly `count` decimal digits at `index`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func fixedDigits(_ bytes: UnsafeRawBufferPointer, at index: Int, count: Int) -> Int? {
         guard index >= 0, count > 0, index + count <= bytes.count else { return nil }
         var value = 0
@@ -30,7 +30,7 @@ public enum ByteScanning {
     }
 
     /// Parses up to 18 decimal digits at `index`; returns the value and the index after them.
-    @inlinable
+    @inlinable @inline(__always)
     public static func decimal(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (value: Int64, end: Int)? {
         var position = index
         var value: Int64 = 0
@@ -44,7 +44,7 @@ public enum ByteScanning {
     }
 
     /// Index of the first byte at or after `index` that is not a space.
-    @inlinable
+    @inlinable @inline(__always)
     public static func skipSpaces(_ bytes: UnsafeRawBufferPointer, from index: Int) -> Int {
         var position = index
         while position < bytes.count, bytes[position] == 0x20 { position += 1 }
@@ -52,7 +52,7 @@ public enum ByteScanning {
     }
 
     /// Index of the first `byte` at or after `index`, or `nil`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func find(_ byte: UInt8, in bytes: UnsafeRawBufferPointer, from index: Int) -> Int? {
         var position = index
         while position < bytes.count {
@@ -63,7 +63,7 @@ public enum ByteScanning {
     }
 
     /// Whether `bytes` has `literal` at `index`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func hasLiteral(_ bytes: UnsafeRawBufferPointer, at index: Int, _ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard index >= 0, index + count <= bytes.count else { return false }

@@ -18,6 +18,8 @@ import KtriageBytes
 struct LinePrefixParser {
     var referenceYear: Int
     private var lastMonth = 0
+    /// The last civil day computed (syslog lines come in date order): (year, month, day, micros).
+    private var lastDay: (year: Int, month: Int, day: Int, micros: Int64) = (0, 0, 0, 0)
 
     init(referenceYear: Int) {
         self.referenceYear = referenceYear
@@ -210,9 +212,14 @@ struct LinePrefixParser {
         else { return nil }
         if lastMonth == 12 && month == 1 { referenceYear += 1 }
         lastMonth = month
-        prefix.wallClockMicros = CivilTime.micros(
-            year: referenceYear, month: month, day: Int(day), hour: clock.seconds / 3600,
-            minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
+        if lastDay.year != referenceYear || lastDay.month != month || lastDay.day != Int(day) {
+            let midnight = CivilTime.micros(
+                year: referenceYear, month: month, day: Int(day), hour: 0, minute: 0, second: 0)
+            lastDay = (referenceYear, month, Int(day), midnight ?? Int64.min)
+        }
+        if lastDay.micros != Int64.min {
+            prefix.wallClockMicros = lastDay.micros &+ Int64(clock.seconds) &* 1_000_000 &+ Int64(clock.micros)
+        }
         return parseHostAndTag(line, from: clock.end + 1, into: &prefix)
     }
 

@@ -47,6 +47,10 @@ public struct LineMetadata: Sendable, Equatable {
     public var level: UInt8?
     /// `false` for lines of other programs in a syslog or journal: they are not kernel text.
     public var isKernel: Bool
+    /// A small number standing for `host` within one input (0, 1, 2 … in first-seen order), so
+    /// per-host work can be kept in arrays instead of hashing the name on every line; `nil`
+    /// when the line names no host.
+    public var hostNumber: Int?
 
     public init(
         source: LogSource, host: String? = nil, bootID: String? = nil, wallClockMicros: Int64? = nil,

@@ -12,8 +12,12 @@ struct LogLineStripper {
     private var fileSource: LogSource
     private var sawSyslog = false
     private var journalMode = false
-    private var hostCache: [(bytes: [UInt8], name: String)] = []
-    private var hostIndex: [UInt64: Int] = [:]
+    private var hostCache: [(bytes: [UInt8], name: String, number: Int)] = []
+    /// Numbers handed out to distinct host names so far (`LineMetadata.hostNumber`).
+    private var hostNumbers: [String: Int] = [:]
+    /// Open-addressing index into `hostCache` by `quickHash` (slot holds index + 1; 0 is empty).
+    private var hostSlots = [Int32](repeating: 0, count: LogLineStripper.hostSlotCount)
+    private static let hostSlotCount = 8192
     private var lastHostIndex = -1
     private var bootID: String?
     private var pstore = PstoreJoiner()
@@ -132,11 +136,13 @@ struct LogLineStripper {
         case .kernel:
             if prefix.hadSyslogWrapper { sawSyslog = true }
         }
-        let metadata = LineMetadata(
+        let host = prefix.host.map { internHost(UnsafeRawBufferPointer(rebasing: bytes[$0])) }
+        var metadata = LineMetadata(
             source: prefix.hadSyslogWrapper ? (journalMode ? .journal : .syslog) : fileSource,
-            host: prefix.host.map { internHost(UnsafeRawBufferPointer(rebasing: bytes[$0])) } ?? options.host,
+            host: host?.name ?? options.host,
             bootID: bootID, wallClockMicros: prefix.wallClockMicros, monotonicMicros: prefix.monotonicMicros,
             caller: prefix.caller, level: prefix.level, isKernel: prefix.kind == .kernel)
+        metadata.hostNumber = host?.number
         let start = min(prefix.textStart, bytes.count)
         let text = UnsafeRawBufferPointer(rebasing: bytes[start...])
         try deliver(
@@ -160,10 +166,12 @@ struct LogLineStripper {
             return
         }
         if let boot = entry.bootID, !summary.bootIDs.contains(boot) { summary.bootIDs.append(boot) }
-        let host = entry.hostname.map { name in internHostString(name) } ?? options.host
-        let metadata = LineMetadata(
-            source: .journald, host: host, bootID: entry.bootID, wallClockMicros: entry.realtimeMicros,
-            monotonicMicros: entry.monotonicMicros, level: entry.priority, isKernel: true)
+        let host = entry.hostname.map { name in internHostString(name) }
+        var metadata = LineMetadata(
+            source: .journald, host: host?.name ?? options.host, bootID: entry.bootID,
+            wallClockMicros: entry.realtimeMicros, monotonicMicros: entry.monotonicMicros, level: entry.priority,
+            isKernel: true)
+        metadata.hostNumber = host?.number
         try entry.message.withUnsafeBytes { message in
             // A multi-line record becomes several lines with the same metadata.
             var start = 0
@@ -212,27 +220,36 @@ struct LogLineStripper {
         return Int(count)
     }
 
-    private mutating func internHost(_ bytes: UnsafeRawBufferPointer) -> String {
-        // Consecutive lines often share a host: compare with the last one first.
+    /// The host's name and number, from a small cache: consecutive lines often share a host, and
+    /// a syslog of many hosts finds each through an open-addressing table, without hashing the
+    /// name as a `String`.
+    private mutating func internHost(_ bytes: UnsafeRawBufferPointer) -> (name: String, number: Int) {
         if lastHostIndex >= 0, LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes) {
-            return hostCache[lastHostIndex].name
+            return (hostCache[lastHostIndex].name, hostCache[lastHostIndex].number)
         }
-        let hash = LogLineStripper.quickHash(bytes)
-        if let index = hostIndex[hash], LogLineStripper.equal(hostCache[index].bytes, bytes) {
-            lastHostIndex = index
-            return hostCache[index].name
+        let mask = LogLineStripper.hostSlotCount - 1
+        var slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(bytes)) & mask
+        while hostSlots[slot] != 0 {
+            let index = Int(hostSlots[slot]) - 1
+            if LogLineStripper.equal(hostCache[index].bytes, bytes) {
+                lastHostIndex = index
+                return (hostCache[index].name, hostCache[index].number)
+            }
+            slot = (slot + 1) & mask
         }
         let name = ByteEscaping.displayString(bytes)
-        // Bounded: hostile input with a new host per line cannot grow the cache without limit.
-        if hostCache.count >= 4096 {
+        // Bounded: hostile input with a new host per line cannot grow the cache without limit;
+        // at half the slots the cache starts over (numbers stay those of first sight).
+        if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
             hostCache.removeAll(keepingCapacity: true)
-            hostIndex.removeAll(keepingCapacity: true)
+            for index in hostSlots.indices { hostSlots[index] = 0 }
+            slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(bytes)) & mask
         }
-        hostIndex[hash] = hostCache.count
+        let number = numberForHost(name)
+        hostSlots[slot] = Int32(hostCache.count + 1)
         lastHostIndex = hostCache.count
-        hostCache.append((Array(bytes), name))
-        noteHost(name)
-        return name
+        hostCache.append((Array(bytes), name, number))
+        return (name, number)
     }
 
     private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -258,20 +275,32 @@ struct LogLineStripper {
         return (hash ^ (hash >> 31)) &* 0x94D0_49BB_1331_11EB
     }
 
-    private mutating func internHostString(_ name: String) -> String {
-        if lastHostIndex >= 0, hostCache[lastHostIndex].name == name { return hostCache[lastHostIndex].name }
+    private mutating func internHostString(_ name: String) -> (name: String, number: Int) {
+        if lastHostIndex >= 0, hostCache[lastHostIndex].name == name {
+            return (hostCache[lastHostIndex].name, hostCache[lastHostIndex].number)
+        }
         if let index = hostCache.firstIndex(where: { $0.name == name }) {
             lastHostIndex = index
-            return hostCache[index].name
+            return (hostCache[index].name, hostCache[index].number)
         }
-        if hostCache.count >= 4096 {
+        if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
             hostCache.removeAll(keepingCapacity: true)
-            hostIndex.removeAll(keepingCapacity: true)
+            for index in hostSlots.indices { hostSlots[index] = 0 }
         }
+        let number = numberForHost(name)
         lastHostIndex = hostCache.count
-        hostCache.append((Array(name.utf8), name))
+        hostCache.append((Array(name.utf8), name, number))
+        return (name, number)
+    }
+
+    /// The number of a host name: the same name always gets the same number in one input.
+    private mutating func numberForHost(_ name: String) -> Int {
+        if let number = hostNumbers[name] { return number }
+        let number = hostNumbers.count
+        // Bounded like the host list: past it, new names share one overflow number.
+        if number < 100_000 { hostNumbers[name] = number }
         noteHost(name)
-        return name
+        return min(number, 100_000)
     }
 
     private mutating func noteHost(_ name: String) {
