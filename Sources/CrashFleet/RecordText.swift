@@ -99,17 +99,8 @@ public enum RecordText {
         return out.joined(separator: "\n")
     }
 
-    /// `function+0x4c/0x1a0 [module] (0xffffffffc0a1b2c3)`.
-    public static func frameText(_ frame: Frame) -> String {
-        var text = clean(frame.function)
-        if let offset = frame.offset {
-            text += "+0x" + String(offset, radix: 16)
-            if let size = frame.size { text += "/0x" + String(size, radix: 16) }
-        }
-        if let module = frame.module { text += " [" + clean(module) + "]" }
-        if let address = frame.address { text += " (0x" + String(address, radix: 16) + ")" }
-        return text
-    }
+    /// `function+0x4c/0x1a0 [module] (0xffffffffc0a1b2c3)`, escaped for the terminal.
+    public static func frameText(_ frame: Frame) -> String { clean(TraceText.frame(frame)) }
 
     private static func field(_ out: inout [String], _ name: String, _ value: String) {
         out.append(name + ":" + String(repeating: " ", count: max(1, 12 - name.count)) + value)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrashFleet
+import KernelSymbols
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,17 +29,19 @@ struct ReportCommand: ParsableCommand {
 
     @Option(
         name: .customLong("system-map"),
-        help: "System.map to symbolize bare addresses (not available yet: traces are shown as printed).")
+        help: "System.map of the crashed kernel: trace frames gain their run-time addresses when it fits.")
     var systemMap: String?
 
     func run() throws {
         var failed = false
-        if systemMap != nil {
-            Output.warn("note: --system-map symbolization is not available yet; traces are shown as printed")
+        let symbolizer = try systemMap.map { path in
+            do { return RecordSymbolizer(table: try SymbolTable.load(systemMap: path)) } catch {
+                throw ValidationError("\(error)")
+            }
         }
         let fleet = try source.aggregate(failed: &failed)
         let summary = FleetSummary(fleet)
-        let chosen: [FleetSummary.GroupSummary]
+        var chosen: [FleetSummary.GroupSummary]
         if let wanted = group {
             let exact = summary.groups.filter { $0.signature == wanted }
             let prefixed = summary.groups.filter { $0.signature.hasPrefix(wanted.lowercased()) }
@@ -64,6 +67,13 @@ struct ReportCommand: ParsableCommand {
         if chosen.isEmpty {
             Output.warn("no crash reports found")
             throw ExitCode(1)
+        }
+        if let symbolizer {
+            for index in chosen.indices {
+                guard var record = chosen[index].representative else { continue }
+                if let note = symbolizer.symbolize(&record) { Output.warn("--system-map: " + note) }
+                chosen[index].representative = record
+            }
         }
         let out = Output()
         for (index, item) in chosen.enumerated() {

@@ -25,28 +25,17 @@ public enum TraceText {
             if let size = frame.size { text += "/0x" + String(size, radix: 16) }
         }
         if let module = frame.module { text += " [" + module + "]" }
+        if let address = frame.address { text += " (0x" + String(address, radix: 16) + ")" }
         return text
     }
 }
 
-/// Plain-language meaning of the taint flags, for reports.
+/// Plain-language meaning of the taint flags, for reports (words from `TaintExplanation`).
 public enum TaintText {
-    static let meanings: [String: String] = [
-        "P": "a proprietary module was loaded", "F": "a module was force-loaded",
-        "S": "the CPU is out of specification (or SMP on an unsafe CPU)", "R": "a module was force-unloaded",
-        "M": "a machine check exception occurred", "B": "a bad page was found (memory corruption)",
-        "U": "userspace requested tainting", "D": "the kernel died recently (an earlier oops or BUG)",
-        "A": "an ACPI table was overridden", "W": "a warning was issued earlier",
-        "C": "a staging driver was loaded", "I": "a firmware bug workaround is active",
-        "O": "an out-of-tree module was loaded", "E": "an unsigned module was loaded",
-        "L": "a soft lockup occurred earlier", "K": "the kernel was live-patched",
-        "X": "an auxiliary taint (distribution-defined)", "T": "built with the randstruct plugin",
-        "N": "an in-kernel test was run", "J": "a fwctl firmware command was used",
-    ]
-
-    /// `W` → `W (warn): a warning was issued earlier`.
+    /// `W` → `W (warn): kernel issued a warning earlier`.
     public static func explain(_ letter: String) -> String {
         let name = Taint.table.first { String($0.letter) == letter }?.name ?? "unknown"
-        return "\(letter) (\(name)): " + (meanings[letter] ?? "not a known flag")
+        let meaning = letter.first.flatMap { TaintExplanation.meanings[$0] } ?? "not a known flag"
+        return "\(letter) (\(name)): " + meaning
     }
 }
