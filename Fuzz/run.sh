@@ -31,7 +31,7 @@ for target in "${targets[@]}"; do
     [ -e "dictionaries/${target#Fuzz}.dict" ] && dict="-dict=dictionaries/${target#Fuzz}.dict"
     [ "$target" = FuzzLogReader ] && dict="-dict=dictionaries/log.dict"
     echo "== $target: ${seconds}s" >&2
-    if ! ".build/debug/$target" "$seeds" $dict -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+    if ! ".build/debug/$target" "$seeds" $dict -max_total_time="$seconds" -max_len=65536 -timeout=30 \
         -rss_limit_mb=2048 -artifact_prefix="findings/$target/" -print_final_stats=1 2>"findings/$target.log"; then
         status=1
         tail -30 "findings/$target.log" >&2

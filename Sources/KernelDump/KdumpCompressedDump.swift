@@ -223,6 +223,24 @@ final class KdumpCompressedDump: PhysicalMemory {
         return byte[0] & (1 << UInt8(pfn % 8)) != 0
     }
 
+    /// Set bits in `bytes`, eight bytes at a time (a page read ranks up to a chunk of bitmap, so
+    /// this runs once per page read).
+    private static func popcount(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var total = 0
+            var index = 0
+            while index + 8 <= raw.count {
+                total += raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).nonzeroBitCount
+                index += 8
+            }
+            while index < raw.count {
+                total += raw[index].nonzeroBitCount
+                index += 1
+            }
+            return UInt64(total)
+        }
+    }
+
     /// Number of dumped pages below `pfn` (the descriptor index of `pfn`).
     private func rank(_ pfn: UInt64) throws -> UInt64 {
         let chunkBits = UInt64(Self.rankChunkBytes * 8)
@@ -234,9 +252,7 @@ final class KdumpCompressedDump: PhysicalMemory {
             let count = Int(
                 min(UInt64(Self.rankChunkBytes), bitmapHalfBytes - index * UInt64(Self.rankChunkBytes)))
             let piece = try bytes.read(at: start, count: count, field: "kdump bitmap")
-            var ones: UInt64 = 0
-            for byte in piece { ones += UInt64(byte.nonzeroBitCount) }
-            rankPrefix.append(rankPrefix[rankPrefix.count - 1] + ones)
+            rankPrefix.append(rankPrefix[rankPrefix.count - 1] + Self.popcount(piece))
         }
         var total = rankPrefix[chunk]
         let startByte = UInt64(chunk) * UInt64(Self.rankChunkBytes)
@@ -244,7 +260,7 @@ final class KdumpCompressedDump: PhysicalMemory {
         let fullBytes = Int(endBit / 8 - startByte)
         if fullBytes > 0 {
             let piece = try bytes.read(at: second + startByte, count: fullBytes, field: "kdump bitmap")
-            for byte in piece { total += UInt64(byte.nonzeroBitCount) }
+            total += Self.popcount(piece)
         }
         let bits = UInt8(endBit % 8)
         if bits > 0 {
