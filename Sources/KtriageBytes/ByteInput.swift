@@ -181,8 +181,9 @@ public final class ByteInput {
         var result = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let got = result.withUnsafeMutableBytes { buffer in
-                read(fd, buffer.baseAddress! + filled, count - filled)
+            let got = result.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(fd, base + filled, count - filled)
             }
             if got < 0 {
                 if errno == EINTR { continue }

@@ -44,8 +44,9 @@ final class Output {
     func flush() {
         var offset = 0
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             while offset < raw.count {
-                let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                let written = Glibc.write(1, base + offset, raw.count - offset)
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
                     break
