@@ -77,7 +77,9 @@ struct StreamParsers {
     mutating func consume(_ line: LogLine) {
         let index: Int
         if let number = line.metadata.hostNumber {
-            if number >= byNumber.count { byNumber.append(contentsOf: repeatElement(-1, count: number + 1 - byNumber.count)) }
+            if number >= byNumber.count {
+                byNumber.append(contentsOf: repeatElement(-1, count: number + 1 - byNumber.count))
+            }
             if byNumber[number] < 0 {
                 byNumber[number] = parsers.count
                 parsers.append(CrashReportParser(options: options))

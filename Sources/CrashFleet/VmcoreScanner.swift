@@ -27,7 +27,8 @@ public enum VmcoreScanner {
                 }
             }
             if let caller = record.callerID {
-                metadata.caller = caller & 0x8000_0000 != 0
+                metadata.caller =
+                    caller & 0x8000_0000 != 0
                     ? .cpu(Int32(truncatingIfNeeded: caller & 0x7FFF_FFFF)) : .thread(Int32(truncatingIfNeeded: caller))
             }
             metadata.level = record.level
@@ -59,7 +60,8 @@ public enum VmcoreScanner {
             let dump = try Vmcore(path: path)
             let (summary, extract) = VmcoreSummary.make(dump)
             guard let extract else {
-                result.error = "\(path): the kernel log could not be read: "
+                result.error =
+                    "\(path): the kernel log could not be read: "
                     + (summary.logProblems.first ?? "no printk buffer described in VMCOREINFO")
                 return result
             }

@@ -1,4 +1,5 @@
 import KernelLog
+
 /// Formats log records as `[seconds.micros] text` lines, like crash's `log` command and
 /// vmcore-dmesg.
 ///

@@ -42,8 +42,7 @@ public struct LogAnalysis: Sendable {
         }
         bounds.append(lines.count)
         var segments: [Segment] = []
-        for position in 0..<(bounds.count - 1) where bounds[position] < bounds[position + 1] || lines.isEmpty
-        {
+        for position in 0..<(bounds.count - 1) where bounds[position] < bounds[position + 1] || lines.isEmpty {
             segments.append(
                 LogAnalysis.analyse(
                     lines, bounds[position]..<bounds[position + 1], table: table, given: given))

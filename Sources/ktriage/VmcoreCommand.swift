@@ -242,4 +242,3 @@ struct VmcoreInfoCommand: ParsableCommand {
         return out
     }
 }
-

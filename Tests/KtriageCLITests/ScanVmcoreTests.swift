@@ -4,7 +4,9 @@ import Testing
 
 @Suite("ktriage scan on vmcores")
 struct ScanVmcoreTests {
-    static let dumps = ["synthetic-l5.kdump", "synthetic-lockless.flat", "synthetic-lockless.kdump", "synthetic-printk-log.kdump"]
+    static let dumps = [
+        "synthetic-l5.kdump", "synthetic-lockless.flat", "synthetic-lockless.kdump", "synthetic-printk-log.kdump",
+    ]
 
     func record(_ path: String) throws -> [String: Any] {
         let result = try CommandRunner.run(["scan", "--format", "ndjson", path])

@@ -23,7 +23,9 @@ func makeLog(syslog: Bool) -> [UInt8] {
     while text.utf8.count < 64 << 20 {
         index += 1
         let seconds = index / 1000
-        let stamp = "[" + String(repeating: " ", count: max(0, 5 - String(seconds).count)) + "\(seconds).\(100000 + index % 900000)] "
+        let stamp =
+            "[" + String(repeating: " ", count: max(0, 5 - String(seconds).count))
+            + "\(seconds).\(100000 + index % 900000)] "
         if syslog {
             let clock = "Nov 12 \(10 + index / 3600 % 10):\(10 + index / 60 % 50):\(10 + index % 50)"
             if index % 3 == 0 {

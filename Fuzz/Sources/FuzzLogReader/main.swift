@@ -1,5 +1,5 @@
-import KernelLog
 import FuzzSupport
+import KernelLog
 import KtriageBytes
 
 /// Line framing, wrapper stripping (every container, chosen by the first byte of the input) and
