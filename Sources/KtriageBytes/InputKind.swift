@@ -28,7 +28,8 @@ public enum InputKind: String, Sendable, Equatable {
         if ByteScanning.hasLiteral(head, at: 0, "KDUMP   ") || ByteScanning.hasLiteral(head, at: 0, "DISKDUMP") {
             return .kdumpCompressed
         }
-        if ByteScanning.hasLiteral(head, at: 0, "makedumpfile") { return .flattened }
+        // The flattened header's signature field is "makedumpfile" padded with NULs (16 bytes).
+        if ByteScanning.hasLiteral(head, at: 0, "makedumpfile"), head.count > 12, head[12] == 0 { return .flattened }
         if compressionName(head) != nil { return .otherCompression }
         return looksBinary(head) ? .binary : .text
     }

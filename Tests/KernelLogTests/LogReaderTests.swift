@@ -226,6 +226,11 @@ struct LogReaderTests {
         let elf = folder + "/core"
         Fixtures.write([0x7F, 0x45, 0x4C, 0x46, 2, 1, 1] + [UInt8](repeating: 0, count: 57), to: elf)
         #expect { _ = try KernelLogReader.read(path: elf) { _ in } } throws: { "\($0)".contains("vmcore") }
+        // Text that merely starts with the flattened format's signature word is a log.
+        let text = folder + "/timings.txt"
+        Fixtures.write(Array("makedumpfile --dump-dmesg: rc=0 0.01s\n".utf8), to: text)
+        #expect(InputWalker.sniff(path: text) == .text)
+        #expect(try KernelLogReader.read(path: text) { _ in }.kernelLines == 1)
         #expect { _ = try KernelLogReader.read(path: folder + "/missing") { _ in } } throws: {
             "\($0)".contains("No such file")
         }

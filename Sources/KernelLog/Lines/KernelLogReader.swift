@@ -30,9 +30,14 @@ public enum KernelLogReader {
                 let kind = InputKind.sniff(chunk)
                 switch kind {
                 case .elf, .kdumpCompressed, .flattened:
+                    // Dumps are read in place (random access); a compressed one must be unpacked.
+                    let advice =
+                        input.isGzip ? "decompress it first: dumps are read in place" : "use 'ktriage vmcore'"
                     throw InputError(
                         path: input.path, offset: 0,
-                        message: "is a vmcore (\(kind.rawValue)), not a log: use 'ktriage vmcore'")
+                        message:
+                            "is a \(input.isGzip ? "gzip-compressed " : "")vmcore (\(kind.rawValue)), not a log: \(advice)"
+                    )
                 case .binary:
                     let at = InputKind.firstControlByte(chunk).map(Int64.init) ?? 0
                     throw InputError(
