@@ -4,6 +4,12 @@ import GRDB
 import KernelLog
 import KtriageBytes
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Why the crash database could not be used; names the file.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public var path: String
@@ -47,11 +53,31 @@ public final class CrashStore {
             // WAL with synchronous=NORMAL: a crash or kill can lose the last commits, never
             // consistency; one fsync per checkpoint instead of per input.
             config.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                // Switching the journal mode needs the database to itself: only the run that
+                // finds it in another mode (a new file) switches it.
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                }
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            queue = try DatabaseQueue(path: path, configuration: config)
-            try Self.migrator.migrate(queue)
+            // Several `ingest` runs starting on a new database race to create it: the losers
+            // fail ("database is locked" while it switches to WAL, "table already exists" when
+            // two migrate at once). Trying again then finds it ready and migrated.
+            var attempt = 0
+            var opened: DatabaseQueue?
+            while opened == nil {
+                do {
+                    let candidate = try DatabaseQueue(path: path, configuration: config)
+                    try Self.migrator.migrate(candidate)
+                    opened = candidate
+                } catch {
+                    attempt += 1
+                    if attempt >= 8 { throw error }
+                    usleep(UInt32(50_000 * attempt))
+                }
+            }
+            guard let opened else { throw StoreError(path: path, message: "cannot open") }
+            queue = opened
         } catch {
             throw StoreError(path: path, message: Self.explain(error))
         }
