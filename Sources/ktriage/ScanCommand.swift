@@ -107,6 +107,12 @@ struct ScanCommand: ParsableCommand {
             if verbose, let summary = result.summary {
                 for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
             }
+            // NDJSON streams: each input's records are written and dropped, so memory stays flat
+            // however many inputs there are.
+            if format == .ndjson && !summary && !lines {
+                try ScanJSON.renderRecords([result], into: output)
+                result.records = []
+            }
             results.append(result)
         }
         progress.finish()
@@ -119,7 +125,7 @@ struct ScanCommand: ParsableCommand {
             switch format {
             case .table: RecordTable.render(results, into: output)
             case .json: try ScanJSON.renderDocument(results, into: output)
-            case .ndjson: try ScanJSON.renderRecords(results, into: output)
+            case .ndjson: break  // written per input above
             }
         }
         output.flush()
