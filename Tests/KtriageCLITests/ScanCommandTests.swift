@@ -73,7 +73,7 @@ struct ScanCommandTests {
     }
 }
 
-@Suite("ktriage help and unfinished subcommands")
+@Suite("ktriage help")
 struct HelpTests {
     @Test(
         "every subcommand explains itself with an example",
