@@ -14,12 +14,7 @@ struct CharacterLogBuffer {
     func read() throws -> KernelLogExtract {
         let path = memory.path
         func need<T>(_ value: T?, _ key: String) throws -> T {
-            guard let value else {
-                throw VmcoreError(
-                    path: path, offset: nil, field: "VMCOREINFO \(key)",
-                    message: "missing (needed for the log_buf ring)")
-            }
-            return value
+            try VmcoreError.required(value, key, path: path, for: "the log_buf ring")
         }
         let bufSymbol = try need(info.symbol("log_buf"), "SYMBOL(log_buf)")
         let lenSymbol = try need(info.symbol("log_buf_len"), "SYMBOL(log_buf_len)")

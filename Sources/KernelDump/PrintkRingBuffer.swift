@@ -21,12 +21,7 @@ struct PrintkRingBuffer {
     let wordSize: Int
 
     func required(_ value: Int?, _ key: String) throws -> Int {
-        guard let value else {
-            throw VmcoreError(
-                path: memory.path, offset: nil, field: "VMCOREINFO \(key)",
-                message: "missing (needed for the lockless printk ring)")
-        }
-        return value
+        try VmcoreError.required(value, key, path: memory.path, for: "the lockless printk ring")
     }
 
     func read() throws -> KernelLogExtract {

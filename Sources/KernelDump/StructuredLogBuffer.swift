@@ -19,12 +19,7 @@ struct StructuredLogBuffer {
     func read() throws -> KernelLogExtract {
         let path = memory.path
         func need<T>(_ value: T?, _ key: String) throws -> T {
-            guard let value else {
-                throw VmcoreError(
-                    path: path, offset: nil, field: "VMCOREINFO \(key)",
-                    message: "missing (needed for the printk_log buffer)")
-            }
-            return value
+            try VmcoreError.required(value, key, path: path, for: "the printk_log buffer")
         }
         let prefix = info.size("printk_log") != nil ? "printk_log" : "log"
         let headerSize = try need(info.size(prefix), "SIZE(printk_log)")

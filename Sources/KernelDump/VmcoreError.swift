@@ -53,3 +53,14 @@ public enum VmcoreLimits {
     /// Largest single virtual read (descriptor arrays are read record by record instead).
     public static let maxReadBytes = 64 << 20
 }
+
+extension VmcoreError {
+    /// `value`, or the error that names the missing VMCOREINFO `key` and what needed it.
+    static func required<T>(_ value: T?, _ key: String, path: String, for purpose: String) throws -> T {
+        guard let value else {
+            throw VmcoreError(
+                path: path, offset: nil, field: "VMCOREINFO \(key)", message: "missing (needed for \(purpose))")
+        }
+        return value
+    }
+}
