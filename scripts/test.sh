@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the build needs, builds ktriage with warnings as errors, and runs every test.
+# Installs what the build needs, builds ktriage with warnings as errors, runs every test, then a
+# short fuzz smoke pass (10 seconds per libFuzzer target; Fuzz/run.sh 600 for long runs).
 # Tests that need ../shared (real corpora and vmcores beside the checkout) skip themselves with a
 # message when it is absent.
 set -euo pipefail
@@ -11,3 +12,4 @@ bash scripts/setup.sh chromium || echo "test.sh: chromium could not be installed
 swift format lint --strict -r Sources Tests Benchmarks/Benchmarks Fuzz/Sources
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build
+bash Fuzz/run.sh 10
