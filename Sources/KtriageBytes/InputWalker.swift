@@ -44,6 +44,9 @@ public struct InputWalker {
 
     public private(set) var items: [Item] = []
     public private(set) var notes: [Note] = []
+    /// The pstore record (`Panic#1`) each text file found in a folder starts with, read with its
+    /// first bytes so grouping the parts opens no file twice.
+    private var pstoreKeys: [String: String] = [:]
 
     public init() {}
 
@@ -135,10 +138,12 @@ public struct InputWalker {
             notes.append(Note(path: path, message: "not a log (by its name): skipped", isError: false))
             return
         }
-        guard let kind = InputWalker.sniff(path: path) else {
+        guard let head = InputWalker.readHead(path: path) else {
             notes.append(Note(path: path, message: "cannot be read: skipped", isError: false))
             return
         }
+        let kind = head.withUnsafeBytes { InputKind.sniff($0) }
+        if kind == .text, let key = InputWalker.pstoreRecordKey(head: head) { pstoreKeys[path] = key }
         switch kind {
         case .binary:
             notes.append(Note(path: path, message: "binary data, not a log: skipped", isError: false))
@@ -160,7 +165,7 @@ public struct InputWalker {
         var merged: [Item] = []
         var recordIndex: [String: Int] = [:]
         for item in items[start...] {
-            guard item.kind == .text, let key = InputWalker.pstoreRecordKey(path: item.path) else {
+            guard let key = pstoreKeys[item.path] else {
                 merged.append(item)
                 continue
             }
@@ -178,14 +183,8 @@ public struct InputWalker {
     }
 
     /// `Panic#1` for a file whose first line is `Panic#1 Part2`; `nil` otherwise.
-    static func pstoreRecordKey(path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 64)
-        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { return nil }
-        let line = head[0..<count].prefix { $0 != 0x0A && $0 != 0x0D }
+    static func pstoreRecordKey(head: [UInt8]) -> String? {
+        let line = head.prefix(64).prefix { $0 != 0x0A && $0 != 0x0D }
         guard let space = line.lastIndex(of: 0x20), line.firstIndex(of: 0x23) != nil,
             line[space...].starts(with: Array(" Part".utf8)), let first = line.first, first >= 0x41, first <= 0x5A
         else { return nil }
@@ -194,12 +193,18 @@ public struct InputWalker {
 
     /// Reads the first 4 KiB of `path` and judges them; `nil` when it cannot be read.
     public static func sniff(path: String) -> InputKind? {
+        readHead(path: path).map { head in head.withUnsafeBytes { InputKind.sniff($0) } }
+    }
+
+    /// The first 4 KiB of `path` (fewer for a shorter file); `nil` when it cannot be read.
+    static func readHead(path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 4096)
         let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
         guard count >= 0 else { return nil }
-        return head.withUnsafeBytes { InputKind.sniff(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        head.removeSubrange(count...)
+        return head
     }
 }
