@@ -108,7 +108,6 @@ public enum RecordText {
 
     /// Log-derived text with control bytes shown escaped, so nothing can drive the terminal.
     static func clean(_ text: String) -> String {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { ByteEscaping.displayString(UnsafeRawBufferPointer($0)) }
+        ByteEscaping.displayString(Array(text.utf8))
     }
 }
