@@ -52,6 +52,19 @@ import Testing
         #expect(records.isEmpty)
     }
 
+    @Test func goFatalErrorNeedsAGoroutineDump() {
+        // A kernel line wrapped so that `fatal error:` begins a fragment is not Go's runtime.
+        let wrapped = Self.feed([
+            ("fatal error: cannot create timer (-22)", Self.meta(nil, 1)), ("", Self.meta(nil, 2)),
+        ])
+        #expect(wrapped.isEmpty)
+        let goRuntime = Self.feed([
+            ("fatal error: out of memory", Self.meta(nil, 1)), ("", Self.meta(nil, 2)),
+            ("goroutine 1 [running]:", Self.meta(nil, 3)), ("runtime.throw({0x4772bc?, 0x20000?})", Self.meta(nil, 4)),
+        ])
+        #expect(goRuntime.map(\.title) == ["go runtime error"])
+    }
+
     @Test func takeRecordsStreamsCompletedReports() {
         var parser = CrashReportParser()
         let lines =

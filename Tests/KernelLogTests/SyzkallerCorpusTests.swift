@@ -88,9 +88,9 @@ import Testing
         // Floors a little under what this parser reaches (100% / 1 / 94.9% / 95.0% / 96.6% / 0.985):
         // a drop below them is a regression.
         #expect(Double(detected) >= 0.99 * Double(withCrash.count))
-        #expect(falsePositives <= 2)
-        #expect(Double(exact) >= 0.93 * Double(withCrash.count))
-        #expect(Double(frames) >= 0.93 * Double(frameCases.count))
+        #expect(falsePositives == 0)
+        #expect(Double(exact) >= 0.95 * Double(withCrash.count))
+        #expect(Double(frames) >= 0.97 * Double(frameCases.count))
         #expect(Double(corruptOK) >= 0.945 * Double(withCrash.count))
         #expect(f1 >= 0.98)
     }

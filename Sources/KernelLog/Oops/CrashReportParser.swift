@@ -219,6 +219,7 @@ public struct CrashReportParser {
     private mutating func close(_ i: Int) -> Int? {
         guard active.indices.contains(i) else { return nil }
         let b = active.remove(at: i)
+        guard b.isConfirmed else { return nil }
         guard records.count < Self.maxRecords else {
             droppedRecords += 1
             return nil

@@ -45,6 +45,13 @@ struct ReportBuilder {
             || (FieldExtractor.isModuleContinuation(t) && !t.contains("[last unloaded:"))
     }
 
+    /// Go's runtime follows `fatal error:` with `goroutine N [running]:` or `runtime stack:`; a
+    /// kernel message that merely contains the words (a wrapped `ALSA: seq fatal error:`) has neither.
+    var isConfirmed: Bool {
+        guard header.family == .goFatal else { return true }
+        return lines.contains { $0.hasPrefix("goroutine ") || $0.hasPrefix("runtime stack:") }
+    }
+
     mutating func append(_ line: String, monotonic: Int64?, number: Int) {
         guard lines.count < CrashReportParser.maxReportLines else {
             truncated = true

@@ -81,7 +81,8 @@ extension TitleEngine {
             let what = s.hasPrefix("Bad page state") ? "state" : "cache"
             // The allocation stack follows `page last allocated via order …` directly, without a marker.
             let extra: [FramePattern] = [
-                .contains("page"), .contains("folio"), .prefix("free_"), .prefix("__free_"), .contains("alloc_hook"),
+                .contains("_page"), .prefix("page"), .contains("folio"), .prefix("free_"), .prefix("__free_"),
+                .contains("alloc_hook"),
             ]
             var cands: [String] = []
             if let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) {

@@ -16,7 +16,10 @@ extension TitleEngine {
             "lib/debugobjects.c", "WARNING: ODEBUG bug in {F}", .warning,
             [
                 .contains("debug"), .contains("timer"), .contains("work"), .contains("rcu"), .contains("percpu"),
-                .contains("free"),
+                // Generic free helpers only: a subsystem's own `netdev_freemem` or
+                // `xt_free_table_info` is where the live object was freed.
+                .prefix("free"), .prefix("__free"), .prefix("kfree"), .prefix("kvfree"), .prefix("vfree"),
+                .suffix("_free"),
             ]
         ),
         ("mm/usercopy.c", "WARNING: bad usercopy in {F}", .usercopy, [.contains("usercopy"), .contains("check_")]),
