@@ -15,6 +15,19 @@ import Testing
         }
     }
 
+    /// The gram lookups run at a fixed stride: a literal must be found at every alignment and
+    /// with any tail, not only where the stride happens to fall.
+    @Test func everyLiteralIsFoundAtEveryOffset() {
+        for h in CrashHeaders.table + [CrashHeader(literal: CrashHeaders.bootBanner, family: .reboot, role: .start)] {
+            for lead in 0..<24 {
+                for tail in [0, 1, 5, 30] {
+                    let line = String(repeating: "q", count: lead) + h.literal + String(repeating: "z", count: tail)
+                    #expect(Self.may(line), "\(h.literal) after \(lead) bytes, \(tail) after")
+                }
+            }
+        }
+    }
+
     @Test func shortLiteralsEndInAColon() {
         for h in CrashHeaders.table where h.literal.utf8.count < HeaderPrefilter.window {
             #expect(h.literal.contains(":"), "\(h.literal) must end in a colon for the short-literal scan")

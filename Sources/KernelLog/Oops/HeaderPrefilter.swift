@@ -6,17 +6,21 @@
 
 /// The per-line prefilter: finds whether any header literal occurs in a line, by bytes.
 ///
-/// Literals of eight bytes or more: Wu–Manber over one 8-byte *anchor* per literal, the 8-gram
-/// least made of common letter pairs (`"l BUG"`…, `"_error:"`), so ordinary text rarely matches
-/// it. A table keyed by the byte pair ending the current 8-byte window gives a safe jump of 0–7
-/// bytes; only where it is 0 is the window hashed against an 8 KB bitmap, and only then are
-/// literals compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `,
-/// `UBSAN:`) all end in a colon: `memchr` finds colons and the few bytes before each are
-/// compared. Storage is flat: ordinary lines cost no allocation and no reference counting.
+/// Literals of eight bytes or more: each has one 8-byte *anchor*, the 8-gram least made of
+/// common letter pairs (`"l BUG"`…, `"_error:"`), so ordinary text rarely matches it. An anchor
+/// anywhere in a line covers exactly one of the 4-byte grams ending at positions 5k+7, so only
+/// those grams are looked up, in a 4 KB bitmap of the grams inside anchors. The lookups do not
+/// depend on each other (a Wu–Manber jump does, and waits on each load; byte pairs instead of
+/// grams matched in ordinary text four times a line). Only where a gram is known are the five
+/// windows that could hold an anchor hashed against an 8 KB bitmap, and only then are literals
+/// compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `, `UBSAN:`)
+/// all end in a colon: `memchr` finds colons and the few bytes before each are compared.
+/// Storage is flat: ordinary lines cost no allocation and no reference counting.
 final class HeaderPrefilter: Sendable {
     static let window = 8
-    /// Safe jump for the byte pair ending the current window (keyed as a little-endian UInt16).
-    private let shifts: [UInt8]
+    /// Bitmap of the hashed 4-byte grams of all anchors (``gramHash(_:)``, 32768 bits).
+    private let gramBits: [UInt64]
+    static let gram = 4
     private let bitmap: [UInt64]
     /// Anchor of each long literal, as loaded little-endian from memory, and its offset in it.
     private let anchors: [UInt64]
@@ -30,6 +34,10 @@ final class HeaderPrefilter: Sendable {
     private let shortNeedsSpace: [Bool]
     /// Bytes that end some short literal before its colon: a colon after any other byte is skipped.
     private let shortLastBytes: [Bool]
+
+    @inline(__always) static func gramHash(_ gram: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(gram) &* 0x9E37_79B9_7F4A_7C15) >> 49)
+    }
 
     @inline(__always) static func hash(_ word: UInt64) -> Int {
         Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 48)
@@ -70,13 +78,15 @@ final class HeaderPrefilter: Sendable {
             }
             anchorOffsets.append(best)
         }
-        var shifts = [UInt8](repeating: UInt8(m - 1), count: 65536)
+        var gramBits = [UInt64](repeating: 0, count: 512)
         var anchors: [UInt64] = []
         var bitmap = [UInt64](repeating: 0, count: 1024)
         for (u, a) in zip(long, anchorOffsets) {
-            for q in 1..<m {
-                let key = Int(u[a + q - 1]) | Int(u[a + q]) << 8
-                shifts[key] = min(shifts[key], UInt8(m - 1 - q))
+            for g in 0...(m - Self.gram) {
+                var gram: UInt32 = 0
+                for k in 0..<Self.gram { gram |= UInt32(u[a + g + k]) << UInt32(8 * k) }
+                let h = Self.gramHash(gram)
+                gramBits[h >> 6] |= 1 << UInt64(h & 63)
             }
             var word: UInt64 = 0
             for k in 0..<m { word |= UInt64(u[a + k]) << UInt64(8 * k) }
@@ -107,7 +117,7 @@ final class HeaderPrefilter: Sendable {
             last[Int(shortBytes[shortStarts[s + 1] - 1])] = true
         }
         self.shortLastBytes = last
-        self.shifts = shifts
+        self.gramBits = gramBits
         self.bitmap = bitmap
         self.anchors = anchors
         self.anchorOffsets = anchorOffsets
@@ -154,22 +164,38 @@ final class HeaderPrefilter: Sendable {
 
     private func hasLongLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
         let m = Self.window
+        let g = Self.gram
+        let stride = m - g + 1
         guard n >= m else { return false }
-        return shifts.withUnsafeBufferPointer { shifts in
+        return gramBits.withUnsafeBufferPointer { grams in
             bitmap.withUnsafeBufferPointer { bits in
-                var end = m - 1  // last byte of the current window
+                @inline(__always) func known(_ end: Int) -> Bool {
+                    let gram = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: end - (g - 1), as: UInt32.self))
+                    let h = Self.gramHash(gram)
+                    return grams[h >> 6] & (1 << UInt64(h & 63)) != 0
+                }
+                var end = m - 1  // last byte of the gram looked up
                 while end < n {
-                    let pair = Int(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: end - 1, as: UInt16.self)))
-                    let shift = Int(shifts[pair])
-                    if shift != 0 {
-                        end += shift
-                        continue
+                    // Four independent lookups per round; almost every line finds nothing.
+                    if end + 3 * stride < n {
+                        if !(known(end) || known(end + stride) || known(end + 2 * stride) || known(end + 3 * stride)) {
+                            end += 4 * stride
+                            continue
+                        }
                     }
-                    let start = end - (m - 1)
-                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-                    let h = Self.hash(word)
-                    if bits[h >> 6] & (1 << UInt64(h & 63)) != 0, matches(base, n, window: start, word) { return true }
-                    end += 1
+                    if known(end) {
+                        // The anchor holding this gram starts 3…7 bytes before its end.
+                        for back in (g - 1)..<m {
+                            let start = end - back
+                            guard start >= 0, start + m <= n else { continue }
+                            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                            let h = Self.hash(word)
+                            if bits[h >> 6] & (1 << UInt64(h & 63)) != 0, matches(base, n, window: start, word) {
+                                return true
+                            }
+                        }
+                    }
+                    end += stride
                 }
                 return false
             }
