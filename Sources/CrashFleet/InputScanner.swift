@@ -38,16 +38,21 @@ public struct InputScanner: Sendable {
             return VmcoreScanner.scan(path: item.path, host: options.host, parserOptions: parserOptions)
         }
         var streams = StreamParsers(options: parserOptions)
-        let body: (LogLine) throws -> Void = { line in
-            streams.consume(line)
-            try onLine(line)
-        }
+        // The closures are written at each call, not stored: a stored closure escapes, and every
+        // line's access to `streams` would then pay a dynamic exclusivity check.
         do {
             if item.pstoreParts.isEmpty {
-                result.summary = try KernelLogReader.read(path: item.path, options: options, body)
+                result.summary = try KernelLogReader.read(path: item.path, options: options) { line in
+                    streams.consume(line)
+                    try onLine(line)
+                }
             } else {
                 result.summary = try KernelLogReader.read(
-                    pstoreFiles: [item.path] + item.pstoreParts, options: options, body)
+                    pstoreFiles: [item.path] + item.pstoreParts, options: options
+                ) { line in
+                    streams.consume(line)
+                    try onLine(line)
+                }
             }
         } catch let error as InputError {
             result.error = error.description

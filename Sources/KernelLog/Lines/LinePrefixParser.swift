@@ -270,8 +270,17 @@ struct LinePrefixParser {
     private func parseHostAndTag(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
         -> Int?
     {
-        guard let hostEnd = ByteScanning.find(0x20, in: line, from: start), hostEnd > start else { return nil }
+        guard let hostEnd = Self.firstSpace(line, from: start), hostEnd > start else { return nil }
         let tagStart = hostEnd + 1
+        prefix.host = start..<hostEnd
+        prefix.hadSyslogWrapper = true
+        // Nearly every line a crash scan cares about is `kernel: `: one 8-byte compare.
+        if tagStart + 8 <= line.count,
+            UInt64(littleEndian: line.loadUnaligned(fromByteOffset: tagStart, as: UInt64.self)) == Self.kernelTag
+        {
+            prefix.kind = .kernel
+            return tagStart + 8
+        }
         var index = tagStart
         var tagEnd = -1
         while index < line.count, index - tagStart < 64 {
@@ -281,8 +290,6 @@ struct LinePrefixParser {
             if byte == 0x20 { break }
             index += 1
         }
-        prefix.host = start..<hostEnd
-        prefix.hadSyslogWrapper = true
         guard index < line.count, line[index] == 0x3A else {
             // No `tag:`: syslog's own notes ("last message repeated 2 times").
             prefix.kind = .otherProgram
@@ -294,6 +301,24 @@ struct LinePrefixParser {
         var textStart = index + 1
         if textStart < line.count, line[textStart] == 0x20 { textStart += 1 }
         return textStart
+    }
+
+    /// `kernel: ` as a little-endian word.
+    private static let kernelTag: UInt64 = 0x203A_6C65_6E72_656B
+
+    /// The first space at or after `start`, eight bytes at a time (host names are 5–30 bytes).
+    @inline(__always)
+    private static func firstSpace(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let spaces: UInt64 = 0x2020_2020_2020_2020
+        var index = start
+        while index + 8 <= line.count {
+            let word = UInt64(littleEndian: line.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ spaces
+            let hits = (word &- ones) & ~word & 0x8080_8080_8080_8080
+            if hits != 0 { return index + hits.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        return ByteScanning.find(0x20, in: line, from: index)
     }
 
     /// `<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (RFC 5424).

@@ -12,7 +12,7 @@ struct LogLineStripper {
     private var fileSource: LogSource
     private var sawSyslog = false
     private var journalMode = false
-    private var hostCache: [(bytes: [UInt8], name: String, number: Int)] = []
+    private var hostCache: [(bytes: [UInt8], hash: UInt64, name: String, number: Int)] = []
     /// Numbers handed out to distinct host names so far (`LineMetadata.hostNumber`).
     private var hostNumbers: [String: Int] = [:]
     /// Open-addressing index into `hostCache` by `quickHash` (slot holds index + 1; 0 is empty).
@@ -224,14 +224,17 @@ struct LogLineStripper {
     /// a syslog of many hosts finds each through an open-addressing table, without hashing the
     /// name as a `String`.
     private mutating func internHost(_ bytes: UnsafeRawBufferPointer) -> (name: String, number: Int) {
-        if lastHostIndex >= 0, LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes) {
+        let hash = LogLineStripper.quickHash(bytes)
+        if lastHostIndex >= 0, hostCache[lastHostIndex].hash == hash,
+            LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes)
+        {
             return (hostCache[lastHostIndex].name, hostCache[lastHostIndex].number)
         }
         let mask = LogLineStripper.hostSlotCount - 1
-        var slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(bytes)) & mask
+        var slot = Int(truncatingIfNeeded: hash) & mask
         while hostSlots[slot] != 0 {
             let index = Int(hostSlots[slot]) - 1
-            if LogLineStripper.equal(hostCache[index].bytes, bytes) {
+            if hostCache[index].hash == hash, LogLineStripper.equal(hostCache[index].bytes, bytes) {
                 lastHostIndex = index
                 return (hostCache[index].name, hostCache[index].number)
             }
@@ -243,12 +246,12 @@ struct LogLineStripper {
         if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
             hostCache.removeAll(keepingCapacity: true)
             for index in hostSlots.indices { hostSlots[index] = 0 }
-            slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(bytes)) & mask
+            slot = Int(truncatingIfNeeded: hash) & mask
         }
         let number = numberForHost(name)
         hostSlots[slot] = Int32(hostCache.count + 1)
         lastHostIndex = hostCache.count
-        hostCache.append((Array(bytes), name, number))
+        hostCache.append((Array(bytes), hash, name, number))
         return (name, number)
     }
 
@@ -257,7 +260,23 @@ struct LogLineStripper {
         guard let other = bytes.baseAddress else { return true }
         return stored.withUnsafeBytes { mine in
             guard let base = mine.baseAddress else { return false }
-            return memcmp(base, other, bytes.count) == 0
+            // Host names are short: words compared inline beat a call to memcmp.
+            var index = 0
+            while index + 8 <= bytes.count {
+                if base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    != other.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                {
+                    return false
+                }
+                index += 8
+            }
+            while index < bytes.count {
+                if base.load(fromByteOffset: index, as: UInt8.self) != other.load(fromByteOffset: index, as: UInt8.self) {
+                    return false
+                }
+                index += 1
+            }
+            return true
         }
     }
 
@@ -289,7 +308,8 @@ struct LogLineStripper {
         }
         let number = numberForHost(name)
         lastHostIndex = hostCache.count
-        hostCache.append((Array(name.utf8), name, number))
+        let utf8 = Array(name.utf8)
+        hostCache.append((utf8, utf8.withUnsafeBytes { LogLineStripper.quickHash($0) }, name, number))
         return (name, number)
     }
 
