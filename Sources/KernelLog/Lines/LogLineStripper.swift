@@ -271,7 +271,8 @@ struct LogLineStripper {
                 index += 8
             }
             while index < bytes.count {
-                if base.load(fromByteOffset: index, as: UInt8.self) != other.load(fromByteOffset: index, as: UInt8.self) {
+                if base.load(fromByteOffset: index, as: UInt8.self) != other.load(fromByteOffset: index, as: UInt8.self)
+                {
                     return false
                 }
                 index += 1

@@ -27,3 +27,48 @@ extension StringProtocol {
         return String(self).hasBytes(needle)
     }
 }
+
+/// The report code asks `contains`, `range(of:)` and `hasPrefix` of every line of a report;
+/// through Foundation each `contains` crossed into CFString, and `Substring.hasPrefix` compared
+/// Character by Character (about 10 million instructions to assemble one 30-line oops). These
+/// non-generic overloads win over the generic ones inside this module and compare UTF-8 bytes.
+/// Kernel text is compared byte for byte, as printk wrote it, with no Unicode normalisation.
+extension StringProtocol {
+    func contains(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
+
+    func hasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    func range(of needle: String) -> Range<String.Index>? {
+        guard let found = utf8Range(of: needle) else { return nil }
+        let lower = utf8.index(utf8.startIndex, offsetBy: found.lowerBound)
+        let upper = utf8.index(lower, offsetBy: found.count)
+        return lower..<upper
+    }
+
+    /// Byte offsets of the first occurrence of `needle` in the UTF-8 text.
+    func utf8Range(of needle: String) -> Range<Int>? {
+        let found = utf8.withContiguousStorageIfAvailable { hay in
+            needle.utf8.withContiguousStorageIfAvailable { n in utf8FirstRange(of: n, in: hay) } ?? nil
+        }
+        if let found { return found }
+        return Array(utf8).withUnsafeBufferPointer { hay in utf8FirstRange(of: Array(needle.utf8)[...], in: hay) }
+    }
+}
+
+private func utf8FirstRange(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    guard let nb = needle.baseAddress, needle.count > 0 else { return 0..<0 }
+    guard let h = hay.baseAddress, hay.count >= needle.count else { return nil }
+    let first = Int32(nb.pointee)
+    let lastStart = hay.count - needle.count
+    var from = 0
+    while from <= lastStart, let hit = memchr(h + from, first, lastStart - from + 1) {
+        let at = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
+        if memcmp(hit, nb, needle.count) == 0 { return at..<(at + needle.count) }
+        from = at + 1
+    }
+    return nil
+}
+
+private func utf8FirstRange(of needle: ArraySlice<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    needle.withUnsafeBufferPointer { utf8FirstRange(of: $0, in: hay) }
+}

@@ -43,6 +43,8 @@ struct FieldExtractor {
         for i in 0...30 { s.insert("x\(i)") }
         return s
     }()
+    /// The longest register name (`ORIG_RAX`), which bounds the byte gate in `registerLine`.
+    static let maxRegisterName = registerNames.map(\.utf8.count).max() ?? 8
 
     mutating func scan(_ lines: [String]) {
         // Reports without a `Call Trace:` line (old lockdep, some arches) print frames bare.
@@ -234,8 +236,19 @@ struct FieldExtractor {
     }
 
     mutating func registerLine(_ t: Substring) {
-        guard registers.count < Self.maxRegisters, let firstColon = t.firstIndex(of: ":") else { return }
-        let firstName = t[..<firstColon].trimmingCharacters(in: .whitespaces)
+        // Called for every report line: the gate works on bytes (a register name is a few
+        // letters before the first colon) before any String is made.
+        let utf8 = t.utf8
+        guard registers.count < Self.maxRegisters, let firstColon = utf8.firstIndex(of: UInt8(ascii: ":")) else {
+            return
+        }
+        var start = utf8.startIndex
+        while start < firstColon, utf8[start] == 0x20 || utf8[start] == 0x09 { utf8.formIndex(after: &start) }
+        var end = firstColon
+        while end > start, utf8[utf8.index(before: end)] == 0x20 { utf8.formIndex(before: &end) }
+        let length = utf8.distance(from: start, to: end)
+        guard length >= 2, length <= Self.maxRegisterName else { return }
+        let firstName = String(t[start..<end])
         guard Self.registerNames.contains(firstName) || firstName.hasPrefix("GPR") else { return }
         let words = t.split(separator: " ", omittingEmptySubsequences: true)
         var i = 0
