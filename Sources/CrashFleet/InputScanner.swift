@@ -32,7 +32,13 @@ public struct InputScanner: Sendable {
     ///
     /// A syslog stream that mixes hosts gets one parser per host, so one host's lines cannot
     /// break into another host's report.
-    public func scan(_ item: InputWalker.Item, onLine: (LogLine) throws -> Void = { _ in }) -> InputScanResult {
+    ///
+    /// Only lines a crash parser wants, or that `alsoWants` accepts, are converted and reach
+    /// `onLine`; pass `{ _ in true }` to see every kernel line.
+    public func scan(
+        _ item: InputWalker.Item, alsoWants: (LineSketch) -> Bool = { _ in false },
+        onLine: (LogLine) throws -> Void = { _ in }
+    ) -> InputScanResult {
         var result = InputScanResult(path: item.path)
         if item.kind.isDump {
             return VmcoreScanner.scan(path: item.path, host: options.host, parserOptions: parserOptions)
@@ -42,13 +48,16 @@ public struct InputScanner: Sendable {
         // line's access to `streams` would then pay a dynamic exclusivity check.
         do {
             if item.pstoreParts.isEmpty {
-                result.summary = try KernelLogReader.read(path: item.path, options: options) { line in
+                result.summary = try KernelLogReader.read(
+                    path: item.path, options: options, wants: { streams.wants($0) || alsoWants($0) }
+                ) { line in
                     streams.consume(line)
                     try onLine(line)
                 }
             } else {
                 result.summary = try KernelLogReader.read(
-                    pstoreFiles: [item.path] + item.pstoreParts, options: options
+                    pstoreFiles: [item.path] + item.pstoreParts, options: options,
+                    wants: { streams.wants($0) || alsoWants($0) }
                 ) { line in
                     streams.consume(line)
                     try onLine(line)
@@ -79,9 +88,17 @@ struct StreamParsers {
         self.options = options
     }
 
+    mutating func wants(_ sketch: LineSketch) -> Bool {
+        parsers[parserIndex(host: sketch.hostNumber)].wants(sketch)
+    }
+
     mutating func consume(_ line: LogLine) {
-        let index: Int
-        if let number = line.metadata.hostNumber {
+        parsers[parserIndex(host: line.metadata.hostNumber)].consume(line)
+    }
+
+    /// The parser of a host number (or of lines without a host), made on first sight.
+    private mutating func parserIndex(host number: Int?) -> Int {
+        if let number {
             if number >= byNumber.count {
                 byNumber.append(contentsOf: repeatElement(-1, count: number + 1 - byNumber.count))
             }
@@ -89,15 +106,12 @@ struct StreamParsers {
                 byNumber[number] = parsers.count
                 parsers.append(CrashReportParser(options: options))
             }
-            index = byNumber[number]
-        } else if let unnamed {
-            index = unnamed
-        } else {
-            index = parsers.count
-            unnamed = index
-            parsers.append(CrashReportParser(options: options))
+            return byNumber[number]
         }
-        parsers[index].consume(line)
+        if let unnamed { return unnamed }
+        unnamed = parsers.count
+        parsers.append(CrashReportParser(options: options))
+        return parsers.count - 1
     }
 
     mutating func finish(file: String) -> [CrashRecord] {

@@ -84,7 +84,7 @@ struct ScanCommand: ParsableCommand {
             progress.update(done: index, current: item.path)
             var result: InputScanResult
             if lines {
-                result = scanner.scan(item) { line in
+                result = scanner.scan(item, alsoWants: { _ in true }) { line in
                     switch format {
                     case .ndjson, .json: output.line(LineJSON.encode(line, file: item.path))
                     case .table: output.line(TableLine.render(line))

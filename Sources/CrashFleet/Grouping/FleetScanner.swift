@@ -33,7 +33,7 @@ public struct FleetScanner: Sendable {
     /// Reads one input: its records and the host facts of all its lines.
     public func read(_ item: InputWalker.Item) -> InputPartial {
         var collector = HostFactCollector(defaultHost: HostNaming.host(forPath: item.path))
-        let result = scanner.scan(item) { line in collector.observe(line) }
+        let result = scanner.scan(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
         return InputPartial(
             path: item.path, records: result.records, hostFacts: collector.hosts, summary: result.summary,
             error: result.error)

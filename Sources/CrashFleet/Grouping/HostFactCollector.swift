@@ -17,6 +17,19 @@ public struct HostFactCollector: Sendable {
     private static let dmi = Array("DMI: ".utf8)
     private static let hardwareName = Array("Hardware name: ".utf8)
 
+    /// Whether `observe` could learn anything from a line with this text (the reader converts
+    /// only such lines and the crash parser's).
+    public static func mayObserve(_ sketch: LineSketch) -> Bool {
+        let text = sketch.text
+        guard text.count > 5, let first = text.first else { return false }
+        switch first {
+        case UInt8(ascii: "L"): return hasPrefix(text, linuxVersion)
+        case UInt8(ascii: "D"): return hasPrefix(text, dmi)
+        case UInt8(ascii: "H"): return hasPrefix(text, hardwareName)
+        default: return false
+        }
+    }
+
     public mutating func observe(_ line: LogLine) {
         let text = line.text
         guard text.count > 5, let first = text.first else { return }

@@ -12,6 +12,9 @@ import KtriageBytes
 public enum KernelLogReader {
     /// Reads `input` (a file, a pipe, stdin, gzip or not) line by line.
     ///
+    /// - Parameter wants: asked first about each kernel line, from its shape alone; a line it
+    ///   declines is counted but not converted (no times, no metadata) and never reaches `body`.
+    ///   A crash scan declines the ordinary lines of a log this way.
     /// - Parameter body: called for every line in order. The line's `text` is valid only during
     ///   the call.
     /// - Returns: what the reading found: container, counts, hosts, time range, diagnostics.
@@ -19,7 +22,8 @@ public enum KernelLogReader {
     ///   or its gzip data is corrupt or truncated (the lines before the damage are delivered
     ///   first); errors thrown by `body` propagate.
     public static func read(
-        _ input: ByteInput, options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
+        _ input: ByteInput, options: LogReaderOptions = LogReaderOptions(),
+        wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
         var stripper = LogLineStripper(path: input.path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
@@ -55,24 +59,26 @@ public enum KernelLogReader {
                 // Serial console captures end lines with CR: judge that before the first line.
                 if chunk.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
             }
-            try framer.feed(chunk) { line in try stripper.process(line, body) }
+            try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
         }
-        var summary = try finish(&framer, &stripper, path: input.path, body)
+        var summary = try finish(&framer, &stripper, path: input.path, wants: wants, body)
         summary.compressed = input.isGzip
         return summary
     }
 
     /// Opens `path` (`-` for stdin) and reads it.
     public static func read(
-        path: String, options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
+        path: String, options: LogReaderOptions = LogReaderOptions(), wants: (LineSketch) -> Bool = { _ in true },
+        _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        try read(ByteInput(path: path), options: options, body)
+        try read(ByteInput(path: path), options: options, wants: wants, body)
     }
 
     /// Reads the files of one pstore record (one file per part, as efi-pstore stores them) as one
     /// input, joining the parts in order. The summary carries the first path.
     public static func read(
-        pstoreFiles paths: [String], options: LogReaderOptions = LogReaderOptions(), _ body: (LogLine) throws -> Void
+        pstoreFiles paths: [String], options: LogReaderOptions = LogReaderOptions(),
+        wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
         guard let first = paths.first else { return LogReadSummary(path: "", source: .pstore) }
         var pstoreOptions = options
@@ -82,9 +88,9 @@ public enum KernelLogReader {
         for path in paths {
             var framer = LineFramer(maxLineLength: options.maxLineLength)
             try ByteInput(path: path).forEachChunk { chunk in
-                try framer.feed(chunk) { line in try stripper.process(line, body) }
+                try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
             }
-            try framer.finish { line in try stripper.process(line, body) }
+            try framer.finish { line in try stripper.process(line, wants: wants, body) }
             cut += framer.cutLineCount
         }
         try stripper.finish(body)
@@ -101,15 +107,16 @@ public enum KernelLogReader {
         var stripper = LogLineStripper(path: path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
-        try framer.feed(bytes) { line in try stripper.process(line, body) }
-        return try finish(&framer, &stripper, path: path, body)
+        try framer.feed(bytes) { line in try stripper.process(line, wants: { _ in true }, body) }
+        return try finish(&framer, &stripper, path: path, wants: { _ in true }, body)
     }
 
     /// Flushes the last line and the stripper, and adds the framer's counts to the summary.
     private static func finish(
-        _ framer: inout LineFramer, _ stripper: inout LogLineStripper, path: String, _ body: (LogLine) throws -> Void
+        _ framer: inout LineFramer, _ stripper: inout LogLineStripper, path: String,
+        wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        try framer.finish { line in try stripper.process(line, body) }
+        try framer.finish { line in try stripper.process(line, wants: wants, body) }
         if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
         try stripper.finish(body)
         var summary = stripper.summary

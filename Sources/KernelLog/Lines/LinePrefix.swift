@@ -15,6 +15,8 @@ struct LinePrefix {
     var host: Range<Int>?
     var wallClockMicros: Int64?
     var monotonicMicros: Int64?
+    /// A `[seconds.micros]` stamp is there (also known when the shape pass did not convert it).
+    var hasMonotonicStamp = false
     var caller: CallerID?
     var level: UInt8?
     /// The wrapper was a syslog or journal one (it carried a host and a program tag).

@@ -25,7 +25,11 @@ struct LinePrefixParser {
         self.referenceYear = referenceYear
     }
 
-    mutating func parse(_ line: UnsafeRawBufferPointer) -> LinePrefix {
+    /// Measures the wrappers of `line`. With `values: false` only the shape is read (where the
+    /// text starts, host, program, whether a kernel stamp is there): the BSD syslog clock and the
+    /// kernel stamp are not converted, which is most of the cost of a line that turns out not to
+    /// matter. Parse again with `values: true` for the times.
+    mutating func parse(_ line: UnsafeRawBufferPointer, values: Bool = true) -> LinePrefix {
         var prefix = LinePrefix()
         var index = 0
         guard line.count > 0 else { return prefix }
@@ -48,7 +52,7 @@ struct LinePrefixParser {
             } else if ByteScanning.isDigit(first) {
                 if let end = parseISOHeader(line, from: index, into: &prefix) { index = end }
             } else if first >= 0x41 {
-                if let end = parseBSDHeader(line, from: index, into: &prefix) { index = end }
+                if let end = parseBSDHeader(line, from: index, values: values, into: &prefix) { index = end }
             }
             if prefix.kind == .otherProgram {
                 prefix.textStart = min(index, line.count)
@@ -56,7 +60,7 @@ struct LinePrefixParser {
             }
         }
 
-        index = parseKernelStamp(line, from: index, into: &prefix)
+        index = parseKernelStamp(line, from: index, values: values, into: &prefix)
         prefix.textStart = index
         return prefix
     }
@@ -64,9 +68,9 @@ struct LinePrefixParser {
     // MARK: - Kernel stamps
 
     /// `[    1.234567]` or `[Sun Nov 12 15:06:31 2017]`, optional caller id, one space.
-    private func parseKernelStamp(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
-        -> Int
-    {
+    private func parseKernelStamp(
+        _ line: UnsafeRawBufferPointer, from start: Int, values: Bool = true, into prefix: inout LinePrefix
+    ) -> Int {
         var index = start
         // An inner `<N>` level (rsyslog may keep it).
         if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E {
@@ -74,7 +78,11 @@ struct LinePrefixParser {
             index += 3
         }
         guard index < line.count, line[index] == 0x5B else { return index }
-        if let (micros, end) = monotonicStamp(line, at: index) {
+        if !values, let end = Self.fixedWidthStampEnd(line, at: index) {
+            prefix.hasMonotonicStamp = true
+            index = end
+        } else if let (micros, end) = monotonicStamp(line, at: index) {
+            prefix.hasMonotonicStamp = true
             prefix.monotonicMicros = micros
             index = end
         } else if let (wall, end) = humanStamp(line, at: index) {
@@ -162,6 +170,15 @@ struct LinePrefixParser {
         return (seconds &* 1_000_000 &+ micros, start + 14)
     }
 
+    /// Where `[%5lu.%06lu]` ends, from its punctuation only (the shape pass).
+    @inline(__always)
+    private static func fixedWidthStampEnd(_ line: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        guard start + 14 <= line.count, line[start + 6] == 0x2E, line[start + 13] == 0x5D,
+            ByteScanning.isDigit(line[start + 5]), ByteScanning.isDigit(line[start + 12])
+        else { return nil }
+        return start + 14
+    }
+
     /// `[Sun Nov 12 15:06:31 2017]` (`dmesg -T`, local time taken as UTC).
     private func humanStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
         let index = start + 1
@@ -200,10 +217,15 @@ struct LinePrefixParser {
     /// `Nov 12 15:06:31 host tag: ` or `Nov 12 15:06:31.123456 host tag: ` (journalctl
     /// short-precise). Returns the text start, or `nil` when the line does not have this shape.
     private mutating func parseBSDHeader(
-        _ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix
+        _ line: UnsafeRawBufferPointer, from start: Int, values: Bool, into prefix: inout LinePrefix
     ) -> Int? {
         guard let month = CivilTime.month(line, at: start), start + 4 < line.count, line[start + 3] == 0x20 else {
             return nil
+        }
+        if !values, let clockEnd = Self.bsdClockEnd(line, from: start + 4) {
+            if lastMonth == 12 && month == 1 { referenceYear += 1 }
+            lastMonth = month
+            return parseHostAndTag(line, from: clockEnd + 1, into: &prefix)
         }
         let dayStart = ByteScanning.skipSpaces(line, from: start + 4)
         guard let (day, afterDay) = ByteScanning.decimal(line, at: dayStart), afterDay < line.count,
@@ -221,6 +243,24 @@ struct LinePrefixParser {
             prefix.wallClockMicros = lastDay.micros &+ Int64(clock.seconds) &* 1_000_000 &+ Int64(clock.micros)
         }
         return parseHostAndTag(line, from: clock.end + 1, into: &prefix)
+    }
+
+    /// The shape pass over `dd HH:MM:SS` (day space-padded, optional fraction): where the space
+    /// after the clock is, or `nil` to take the full path.
+    @inline(__always)
+    private static func bsdClockEnd(_ line: UnsafeRawBufferPointer, from dayStart: Int) -> Int? {
+        // `12 15:06:31 ` or ` 2 15:06:31 `: twelve bytes with fixed punctuation.
+        guard dayStart + 12 <= line.count, line[dayStart + 2] == 0x20, line[dayStart + 5] == 0x3A,
+            line[dayStart + 8] == 0x3A, ByteScanning.isDigit(line[dayStart + 1]),
+            ByteScanning.isDigit(line[dayStart + 10])
+        else { return nil }
+        var end = dayStart + 11
+        if line[end] == 0x2E || line[end] == 0x2C {
+            end += 1
+            while end < line.count, ByteScanning.isDigit(line[end]) { end += 1 }
+        }
+        guard end < line.count, line[end] == 0x20 else { return nil }
+        return end
     }
 
     /// `2017-09-15T06:52:37.820783+00:00 host tag: ` (RFC 3339 syslog) or

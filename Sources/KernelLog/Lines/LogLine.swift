@@ -96,3 +96,15 @@ public struct LogLine {
     /// The text as a Swift string (invalid UTF-8 replaced); allocates, for rare lines only.
     public var string: String { String(decoding: text, as: UTF8.self) }
 }
+
+/// What the reader knows of a kernel line before converting its wrapper: enough for a consumer
+/// to decline it cheaply (see `KernelLogReader.read(_:options:wants:_:)`).
+public struct LineSketch {
+    /// The kernel's text, as `LogLine.text` would hold it; valid only during the call.
+    public var text: UnsafeRawBufferPointer
+    public var number: Int
+    /// `LineMetadata.hostNumber` of the line.
+    public var hostNumber: Int?
+    /// The line carries a `[seconds.micros]` stamp.
+    public var hasMonotonicStamp: Bool
+}

@@ -21,6 +21,8 @@ struct LogLineStripper {
     private var lastHostIndex = -1
     private var bootID: String?
     private var pstore = PstoreJoiner()
+    /// The wrapper bytes of the last declined kernel line, if no line was delivered after it.
+    private var lastDeclinedPrefix: [UInt8] = []
     private(set) var summary: LogReadSummary
     /// The framer saw a CR line break: a serial console capture.
     var sawCarriageReturns = false {
@@ -55,7 +57,9 @@ struct LogLineStripper {
         return TimeText.civil(days: Int(now.tv_sec) / 86_400).year
     }
 
-    mutating func process(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+    mutating func process(
+        _ line: FramedLine, wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
+    ) throws {
         summary.lines += 1
         if mode == .undecided {
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
@@ -64,11 +68,12 @@ struct LogLineStripper {
         switch mode {
         case .json: try processJSON(line, body)
         case .pstore: pstore.add(line)
-        case .text, .undecided: try processText(line, body)
+        case .text, .undecided: try processText(line, wants: wants, body)
         }
     }
 
     mutating func finish(_ body: (LogLine) throws -> Void) throws {
+        settleLastDeclined()
         if mode == .pstore {
             if pstore.overflowed {
                 summary.note(
@@ -118,9 +123,32 @@ struct LogLineStripper {
         }
     }
 
-    private mutating func processText(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+    private mutating func processText(
+        _ line: FramedLine, wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
+    ) throws {
         let bytes = line.bytes
-        let prefix = prefixParser.parse(bytes)
+        var prefix = prefixParser.parse(bytes, values: false)
+        // The shape pass is enough to let the consumer decline a kernel line, unless the line may
+        // hold the summary's first times.
+        let mayHoldFirstTimes =
+            (summary.firstMonotonicMicros == nil && prefix.hasMonotonicStamp)
+            || (summary.firstWallClockMicros == nil && (prefix.hadSyslogWrapper || prefix.wallClockMicros != nil))
+        if prefix.kind == .kernel, !mayHoldFirstTimes {
+            let hostNumber = prefix.host.map {
+                hostCache[hostIndex(UnsafeRawBufferPointer(rebasing: bytes[$0]))].number
+            }
+            let start = min(prefix.textStart, bytes.count)
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start...])
+            let sketch = LineSketch(
+                text: text, number: line.number, hostNumber: hostNumber,
+                hasMonotonicStamp: prefix.hasMonotonicStamp)
+            if !wants(sketch) {
+                if prefix.hadSyslogWrapper { sawSyslog = true }
+                countDeclined(text, prefix: UnsafeRawBufferPointer(rebasing: bytes[..<start]))
+                return
+            }
+        }
+        prefix = prefixParser.parse(bytes)
         switch prefix.kind {
         case .journalMarker:
             journalMode = true
@@ -192,8 +220,29 @@ struct LogLineStripper {
         }
     }
 
+    /// A declined kernel line still counts; its wrapper is kept (one small copy) in case it is
+    /// the input's last, whose times the summary reports.
+    private mutating func countDeclined(_ text: UnsafeRawBufferPointer, prefix: UnsafeRawBufferPointer) {
+        summary.kernelLines += 1
+        if text.count > 20, text[0] == 0x2A, text[1] == 0x2A, let count = LogLineStripper.droppedCount(text) {
+            summary.droppedMessages += count
+        }
+        lastDeclinedPrefix.removeAll(keepingCapacity: true)
+        lastDeclinedPrefix.append(contentsOf: prefix)
+    }
+
+    /// The summary's last times, when the last kernel lines were declined.
+    private mutating func settleLastDeclined() {
+        guard !lastDeclinedPrefix.isEmpty else { return }
+        let prefix = lastDeclinedPrefix.withUnsafeBytes { prefixParser.parse($0) }
+        lastDeclinedPrefix.removeAll()
+        if let wall = prefix.wallClockMicros { summary.lastWallClockMicros = wall }
+        if let mono = prefix.monotonicMicros { summary.lastMonotonicMicros = mono }
+    }
+
     private mutating func deliver(_ line: LogLine, _ body: (LogLine) throws -> Void) throws {
         if line.metadata.isKernel {
+            lastDeclinedPrefix.removeAll(keepingCapacity: true)
             summary.kernelLines += 1
             if let wall = line.metadata.wallClockMicros {
                 if summary.firstWallClockMicros == nil { summary.firstWallClockMicros = wall }
@@ -224,11 +273,17 @@ struct LogLineStripper {
     /// a syslog of many hosts finds each through an open-addressing table, without hashing the
     /// name as a `String`.
     private mutating func internHost(_ bytes: UnsafeRawBufferPointer) -> (name: String, number: Int) {
+        let index = hostIndex(bytes)
+        return (hostCache[index].name, hostCache[index].number)
+    }
+
+    /// The host's entry in `hostCache`, added on first sight.
+    private mutating func hostIndex(_ bytes: UnsafeRawBufferPointer) -> Int {
         let hash = LogLineStripper.quickHash(bytes)
         if lastHostIndex >= 0, hostCache[lastHostIndex].hash == hash,
             LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes)
         {
-            return (hostCache[lastHostIndex].name, hostCache[lastHostIndex].number)
+            return lastHostIndex
         }
         let mask = LogLineStripper.hostSlotCount - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -236,7 +291,7 @@ struct LogLineStripper {
             let index = Int(hostSlots[slot]) - 1
             if hostCache[index].hash == hash, LogLineStripper.equal(hostCache[index].bytes, bytes) {
                 lastHostIndex = index
-                return (hostCache[index].name, hostCache[index].number)
+                return index
             }
             slot = (slot + 1) & mask
         }
@@ -252,7 +307,7 @@ struct LogLineStripper {
         hostSlots[slot] = Int32(hostCache.count + 1)
         lastHostIndex = hostCache.count
         hostCache.append((Array(bytes), hash, name, number))
-        return (name, number)
+        return lastHostIndex
     }
 
     private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -59,6 +59,16 @@ public struct CrashReportParser {
         self.options = options
     }
 
+    /// Whether ``consume(_:)`` would look at this line, judged from its text alone: a report is
+    /// in progress, the line may start one, or it may cancel the last header. The reader skips
+    /// converting the wrappers of lines declined here.
+    public mutating func wants(_ sketch: LineSketch) -> Bool {
+        if sketch.hasMonotonicStamp { sawTimestamps = true }
+        if !active.isEmpty { return true }
+        if let last = lastStart, last.number == sketch.number - 1 { return true }
+        return prefilter.mayContainHeader(UnsafeRawBufferPointer(rebasing: sketch.text.prefix(Self.maxLineBytes)))
+    }
+
     public mutating func consume(_ line: borrowing LogLine) {
         guard line.metadata.isKernel else { return }
         let text = line.text
