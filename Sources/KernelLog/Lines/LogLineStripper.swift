@@ -21,8 +21,10 @@ struct LogLineStripper {
     private var lastHostIndex = -1
     private var bootID: String?
     private var pstore = PstoreJoiner()
-    /// The wrapper bytes of the last declined kernel line, if no line was delivered after it.
-    private var lastDeclinedPrefix: [UInt8] = []
+    /// The wrapper bytes of the last declined kernel line (the first `lastDeclinedLength`), if
+    /// no line was delivered after it. Fixed size: one `memcpy` per declined line.
+    private var lastDeclinedPrefix = [UInt8](repeating: 0, count: 256)
+    private var lastDeclinedLength = 0
     private(set) var summary: LogReadSummary
     /// The framer saw a CR line break: a serial console capture.
     var sawCarriageReturns = false {
@@ -128,6 +130,11 @@ struct LogLineStripper {
     ) throws {
         let bytes = line.bytes
         var prefix = prefixParser.parse(bytes, values: false)
+        if prefix.kind == .otherProgram, !options.includeOtherPrograms {
+            summary.otherProgramLines += 1
+            sawSyslog = true
+            return
+        }
         // The shape pass is enough to let the consumer decline a kernel line, unless the line may
         // hold the summary's first times.
         let mayHoldFirstTimes =
@@ -227,22 +234,35 @@ struct LogLineStripper {
         if text.count > 20, text[0] == 0x2A, text[1] == 0x2A, let count = LogLineStripper.droppedCount(text) {
             summary.droppedMessages += count
         }
-        lastDeclinedPrefix.removeAll(keepingCapacity: true)
-        lastDeclinedPrefix.append(contentsOf: prefix)
+        // A line without a wrapper has no times: an earlier declined line's stay the last.
+        guard prefix.count > 0 else { return }
+        guard prefix.count <= lastDeclinedPrefix.count, let from = prefix.baseAddress else {
+            // A wrapper this long is rare: take its times now.
+            lastDeclinedLength = 0
+            let times = prefixParser.parse(prefix)
+            if let wall = times.wallClockMicros { summary.lastWallClockMicros = wall }
+            if let mono = times.monotonicMicros { summary.lastMonotonicMicros = mono }
+            return
+        }
+        lastDeclinedPrefix.withUnsafeMutableBytes { to in
+            if let base = to.baseAddress { memcpy(base, from, prefix.count) }
+        }
+        lastDeclinedLength = prefix.count
     }
 
     /// The summary's last times, when the last kernel lines were declined.
     private mutating func settleLastDeclined() {
-        guard !lastDeclinedPrefix.isEmpty else { return }
-        let prefix = lastDeclinedPrefix.withUnsafeBytes { prefixParser.parse($0) }
-        lastDeclinedPrefix.removeAll()
+        guard lastDeclinedLength > 0 else { return }
+        let length = lastDeclinedLength
+        let prefix = lastDeclinedPrefix.withUnsafeBytes { prefixParser.parse(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+        lastDeclinedLength = 0
         if let wall = prefix.wallClockMicros { summary.lastWallClockMicros = wall }
         if let mono = prefix.monotonicMicros { summary.lastMonotonicMicros = mono }
     }
 
     private mutating func deliver(_ line: LogLine, _ body: (LogLine) throws -> Void) throws {
         if line.metadata.isKernel {
-            lastDeclinedPrefix.removeAll(keepingCapacity: true)
+            lastDeclinedLength = 0
             summary.kernelLines += 1
             if let wall = line.metadata.wallClockMicros {
                 if summary.firstWallClockMicros == nil { summary.firstWallClockMicros = wall }
