@@ -1,6 +1,7 @@
-import KtriageBytes
 import KtriageTestSupport
 import Testing
+
+@testable import KtriageBytes
 
 /// Frames `bytes` fed in chunks of `size` and returns the lines as strings plus the framer.
 private func frame(_ bytes: [UInt8], chunkSize: Int = .max, maxLineLength: Int = 1 << 20) -> ([String], LineFramer) {
@@ -94,6 +95,32 @@ struct LineFramerTests {
                     #expect(lines.first == expectedFirst, "position \(position)")
                 }
             }
+        }
+    }
+
+    @Test("tabs, other control bytes and high bytes beside a break do not hide it")
+    func controlBytesNearBreaks() {
+        // The word test flags every byte below 0x0E; the scan must step over tabs and the like.
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x09, 0x0B, 0x0C, 0x01, 0x0D, 0x0A, 0x00, 0x41, 0x80, 0xFF, 0x0E, 0x20]
+        for _ in 0..<300 {
+            let input = (0..<Int.random(in: 0..<80, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator) ?? 0x41
+            }
+            var expected: [Int] = []
+            for (i, byte) in input.enumerated() where byte == 0x0A || byte == 0x0D || byte == 0 { expected.append(i) }
+            var found: [Int] = []
+            input.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var from = 0
+                while from < buffer.count {
+                    let hit = LineFramer.firstSpecialByte(base, from: from, to: buffer.count)
+                    if hit == buffer.count { break }
+                    found.append(hit)
+                    from = hit + 1
+                }
+            }
+            #expect(found == expected, "\(input)")
         }
     }
 }

@@ -254,7 +254,9 @@ struct LogLineStripper {
     private mutating func settleLastDeclined() {
         guard lastDeclinedLength > 0 else { return }
         let length = lastDeclinedLength
-        let prefix = lastDeclinedPrefix.withUnsafeBytes { prefixParser.parse(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+        let prefix = lastDeclinedPrefix.withUnsafeBytes {
+            prefixParser.parse(UnsafeRawBufferPointer(rebasing: $0[..<length]))
+        }
         lastDeclinedLength = 0
         if let wall = prefix.wallClockMicros { summary.lastWallClockMicros = wall }
         if let mono = prefix.monotonicMicros { summary.lastMonotonicMicros = mono }
