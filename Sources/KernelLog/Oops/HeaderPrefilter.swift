@@ -16,12 +16,15 @@
 /// compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `, `UBSAN:`)
 /// all end in a colon: `memchr` finds colons and the few bytes before each are compared.
 /// Storage is flat: ordinary lines cost no allocation and no reference counting.
-final class HeaderPrefilter: Sendable {
+// `@unchecked`: the bitmaps behind the pointers are written in `init` only and read-only after.
+final class HeaderPrefilter: @unchecked Sendable {
     static let window = 8
     /// Bitmap of the hashed 4-byte grams of all anchors (``gramHash(_:)``, 32768 bits).
-    private let gramBits: [UInt64]
+    /// Both bitmaps live in one allocation owned by the prefilter, so the per-line loop reads
+    /// them through a plain pointer (no array bounds checks, no closures).
+    private let gramBits: UnsafeMutablePointer<UInt64>
     static let gram = 4
-    private let bitmap: [UInt64]
+    private let bitmap: UnsafeMutablePointer<UInt64>
     /// Anchor of each long literal, as loaded little-endian from memory, and its offset in it.
     private let anchors: [UInt64]
     private let anchorOffsets: [Int]
@@ -117,8 +120,11 @@ final class HeaderPrefilter: Sendable {
             last[Int(shortBytes[shortStarts[s + 1] - 1])] = true
         }
         self.shortLastBytes = last
-        self.gramBits = gramBits
-        self.bitmap = bitmap
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: gramBits.count + bitmap.count)
+        storage.initialize(from: gramBits, count: gramBits.count)
+        (storage + gramBits.count).initialize(from: bitmap, count: bitmap.count)
+        self.gramBits = storage
+        self.bitmap = storage + gramBits.count
         self.anchors = anchors
         self.anchorOffsets = anchorOffsets
         self.starts = starts
@@ -139,67 +145,76 @@ final class HeaderPrefilter: Sendable {
         var from = 0
         while from < n, let hit = memchr(base + from, 0x3a, n - from) {
             let colon = base.distance(to: UnsafeRawPointer(hit))
+            if shortLiteralEnds(at: colon, base, n) { return true }
             from = colon + 1
-            guard colon > 0,
-                shortLastBytes.withUnsafeBufferPointer({ $0[Int(base.load(fromByteOffset: colon - 1, as: UInt8.self))] }
-                )
-            else { continue }
-            for s in 0..<(shortStarts.count - 1) {
-                let length = shortStarts[s + 1] - shortStarts[s]
-                guard colon >= length else { continue }
-                if shortNeedsSpace[s], colon + 1 >= n || base.load(fromByteOffset: colon + 1, as: UInt8.self) != 0x20 {
-                    continue
-                }
-                var k = 0
-                while k < length,
-                    shortBytes[shortStarts[s] + k] == base.load(fromByteOffset: colon - length + k, as: UInt8.self)
-                {
-                    k += 1
-                }
-                if k == length { return true }
-            }
         }
         return false
     }
 
-    private func hasLongLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
-        let m = Self.window
-        let g = Self.gram
-        let stride = m - g + 1
-        guard n >= m else { return false }
-        return gramBits.withUnsafeBufferPointer { grams in
-            bitmap.withUnsafeBufferPointer { bits in
-                @inline(__always) func known(_ end: Int) -> Bool {
-                    let gram = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: end - (g - 1), as: UInt32.self))
-                    let h = Self.gramHash(gram)
-                    return grams[h >> 6] & (1 << UInt64(h & 63)) != 0
-                }
-                var end = m - 1  // last byte of the gram looked up
-                while end < n {
-                    // Four independent lookups per round; almost every line finds nothing.
-                    if end + 3 * stride < n {
-                        if !(known(end) || known(end + stride) || known(end + 2 * stride) || known(end + 3 * stride)) {
-                            end += 4 * stride
-                            continue
-                        }
-                    }
-                    if known(end) {
-                        // The anchor holding this gram starts 3…7 bytes before its end.
-                        for back in (g - 1)..<m {
-                            let start = end - back
-                            guard start >= 0, start + m <= n else { continue }
-                            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-                            let h = Self.hash(word)
-                            if bits[h >> 6] & (1 << UInt64(h & 63)) != 0, matches(base, n, window: start, word) {
-                                return true
-                            }
-                        }
-                    }
-                    end += stride
-                }
-                return false
+    /// Whether a short literal ends with the colon at `colon`.
+    @inline(__always)
+    private func shortLiteralEnds(at colon: Int, _ base: UnsafeRawPointer, _ n: Int) -> Bool {
+        guard colon > 0,
+            shortLastBytes.withUnsafeBufferPointer({ $0[Int(base.load(fromByteOffset: colon - 1, as: UInt8.self))] })
+        else { return false }
+        for s in 0..<(shortStarts.count - 1) {
+            let length = shortStarts[s + 1] - shortStarts[s]
+            guard colon >= length else { continue }
+            if shortNeedsSpace[s], colon + 1 >= n || base.load(fromByteOffset: colon + 1, as: UInt8.self) != 0x20 {
+                continue
             }
+            var k = 0
+            while k < length,
+                shortBytes[shortStarts[s] + k] == base.load(fromByteOffset: colon - length + k, as: UInt8.self)
+            {
+                k += 1
+            }
+            if k == length { return true }
         }
+        return false
+    }
+
+    deinit {
+        gramBits.deallocate()
+    }
+
+    private func hasLongLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
+        // Window 8, gram 4: grams are looked up every 5 bytes; wrapping arithmetic is safe as
+        // every offset stays within `n`.
+        guard n >= 8 else { return false }
+        let grams = gramBits
+        @inline(__always) func known(_ end: Int) -> Bool {
+            let gram = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: end &- 3, as: UInt32.self))
+            let h = Self.gramHash(gram)
+            return grams[h &>> 6] & (1 &<< UInt64(truncatingIfNeeded: h & 63)) != 0
+        }
+        var end = 7  // last byte of the gram looked up
+        while end < n {
+            // Four independent lookups per round; almost every line finds nothing.
+            if end &+ 15 < n {
+                if !(known(end) || known(end &+ 5) || known(end &+ 10) || known(end &+ 15)) {
+                    end &+= 20
+                    continue
+                }
+            }
+            if known(end), anchorEndsAround(end, base, n) { return true }
+            end &+= 5
+        }
+        return false
+    }
+
+    /// Whether an anchor holding the gram that ends at `end` starts 3…7 bytes before it, and
+    /// its literal is there in full.
+    private func anchorEndsAround(_ end: Int, _ base: UnsafeRawPointer, _ n: Int) -> Bool {
+        let m = Self.window
+        for back in (Self.gram - 1)..<m {
+            let start = end - back
+            guard start >= 0, start + m <= n else { continue }
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let h = Self.hash(word)
+            if bitmap[h >> 6] & (1 << UInt64(h & 63)) != 0, matches(base, n, window: start, word) { return true }
+        }
+        return false
     }
 
     private func matches(_ base: UnsafeRawPointer, _ n: Int, window: Int, _ word: UInt64) -> Bool {
