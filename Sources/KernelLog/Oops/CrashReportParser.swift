@@ -87,7 +87,7 @@ public struct CrashReportParser {
         var target = target
         // A report whose stream went quiet for minutes is over.
         if let t = target, let now = metadata.monotonicMicros, let last = active[t].lastMonotonic,
-            now - last > Self.maxGapMicros
+            Self.elapsed(from: last, to: now) > Self.maxGapMicros
         {
             close(t)
             target = nil
@@ -191,7 +191,7 @@ public struct CrashReportParser {
         var linked: Int?
         if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
             let then = last.monotonic, let now = metadata.monotonicMicros, now >= then,
-            now - then <= Self.panicFollowMicros
+            Self.elapsed(from: then, to: now) <= Self.panicFollowMicros
         {
             linked = last.index
             if header.family == .kernelPanic, last.index >= taken, records.indices.contains(last.index - taken) {
@@ -202,6 +202,14 @@ public struct CrashReportParser {
     }
 
     private func context(of m: LineMetadata) -> LineContext { LineContext(m) }
+
+    /// `now - then` in microseconds, saturated: stamps come from input (a journald
+    /// `_SOURCE_MONOTONIC_TIMESTAMP` may be any 64-bit number), and their difference may not fit.
+    static func elapsed(from then: Int64, to now: Int64) -> Int64 {
+        let (difference, overflow) = now.subtractingReportingOverflow(then)
+        guard overflow else { return difference }
+        return now > then ? .max : .min
+    }
 
     private mutating func start(
         _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
