@@ -23,9 +23,11 @@ public struct ParserOptions: Sendable {
 /// untimestamped lines (user-space output on a console) are left out of a timestamped report;
 /// syslog and journal lines are one stream per host.
 public struct CrashReportParser {
-    /// Lines kept per report; a longer report (all-task dumps after a hung task) is cut there.
+    /// Lines kept per report; a longer report (all-task dumps after a hung task) is cut there and
+    /// marked corrupted, with the limit as the reason.
     public static let maxReportLines = 1000
-    /// Frames kept per report.
+    /// Frames kept per report; a longer trace keeps its first frames and the record is marked
+    /// corrupted, with the limit as the reason.
     public static let maxFramesPerReport = 256
     /// Records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
     public static let maxRecords = 10_000
