@@ -49,7 +49,9 @@ struct CharacterLogBuffer {
             text.append(contentsOf: data[(length - (count - endIndex))..<length])
             text.append(contentsOf: data[0..<endIndex])
         }
-        return KernelLogExtract(layout: .characters, records: Self.split(text), problems: problems)
+        let (records, cut) = Self.split(text)
+        if cut { problems.append("stopped after \(records.count) records (limit)") }
+        return KernelLogExtract(layout: .characters, records: records, problems: problems)
     }
 
     /// `log_end` is an `unsigned long` before 2.6.25.
@@ -60,12 +62,18 @@ struct CharacterLogBuffer {
         return (numbers[0], numbers[1], numbers[2]) < (2, 6, 25)
     }
 
-    /// Splits `<N>[sec.usec] text` lines into records.
-    static func split(_ text: [UInt8]) -> [KernelLogRecord] {
+    /// Splits `<N>[sec.usec] text` lines into records, at most `VmcoreLimits.maxLogRecords`
+    /// (lines are found one at a time: 32 MiB of newlines must not become 16 M slices first).
+    /// - Returns: the records, and whether lines were left past the limit.
+    static func split(_ text: [UInt8]) -> (records: [KernelLogRecord], cut: Bool) {
         var records: [KernelLogRecord] = []
-        for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-        where records.count < VmcoreLimits.maxLogRecords {
-            var rest = line[...]
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            guard records.count < VmcoreLimits.maxLogRecords else { return (records, true) }
+            var rest = text[start..<end]
             var level: UInt8?
             if rest.count >= 3, rest.first == UInt8(ascii: "<"),
                 rest[rest.startIndex + 2] == UInt8(ascii: ">"),
@@ -89,7 +97,7 @@ struct CharacterLogBuffer {
             }
             records.append(KernelLogRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level))
         }
-        return records
+        return (records, false)
     }
 }
 
