@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Reader for the plain character ring of kernels before 3.5.
 ///
 /// Format notes (kernel `kernel/printk.c` before 3.5; VMCOREINFO from `log_buf_kexec_setup`):
@@ -63,41 +65,49 @@ struct CharacterLogBuffer {
     }
 
     /// Splits `<N>[sec.usec] text` lines into records, at most `VmcoreLimits.maxLogRecords`
-    /// (lines are found one at a time: 32 MiB of newlines must not become 16 M slices first).
+    /// (lines are found one at a time with `memchr`: 32 MiB of newlines must not become 16 M
+    /// slices first, nor a 32 MiB line be scanned byte by byte in Swift).
     /// - Returns: the records, and whether lines were left past the limit.
     static func split(_ text: [UInt8]) -> (records: [KernelLogRecord], cut: Bool) {
-        var records: [KernelLogRecord] = []
-        var start = text.startIndex
-        while start < text.endIndex {
-            let end = text[start...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
-            defer { start = end + 1 }
-            guard end > start else { continue }
-            guard records.count < VmcoreLimits.maxLogRecords else { return (records, true) }
-            var rest = text[start..<end]
-            var level: UInt8?
-            if rest.count >= 3, rest.first == UInt8(ascii: "<"),
-                rest[rest.startIndex + 2] == UInt8(ascii: ">"),
-                let digit = rest.dropFirst().first, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7")
-            {
-                level = digit - UInt8(ascii: "0")
-                rest = rest.dropFirst(3)
+        text.withUnsafeBytes { raw in
+            var records: [KernelLogRecord] = []
+            var start = 0
+            while start < raw.count {
+                let end = ByteScanning.memchrIndex(0x0A, in: raw, from: start) ?? raw.count
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                guard records.count < VmcoreLimits.maxLogRecords else { return (records, true) }
+                records.append(record(text[start..<end]))
             }
-            var timestamp: UInt64?
-            if rest.first == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")) {
-                let stamp = String(decoding: rest[(rest.startIndex + 1)..<close], as: UTF8.self)
-                    .trimmingSpaces()
-                let parts = stamp.split(separator: ".")
-                if parts.count == 2, let seconds = UInt64(parts[0]), let micros = UInt64(parts[1]),
-                    parts[1].count == 6
-                {
-                    timestamp = seconds &* 1_000_000_000 &+ micros &* 1000
-                    rest = rest[(close + 1)...]
-                    if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
-                }
-            }
-            records.append(KernelLogRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level))
+            return (records, false)
         }
-        return (records, false)
+    }
+
+    /// One `<N>[sec.usec] text` line.
+    static func record(_ line: ArraySlice<UInt8>) -> KernelLogRecord {
+        var rest = line
+        var level: UInt8?
+        if rest.count >= 3, rest.first == UInt8(ascii: "<"),
+            rest[rest.startIndex + 2] == UInt8(ascii: ">"),
+            let digit = rest.dropFirst().first, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7")
+        {
+            level = digit - UInt8(ascii: "0")
+            rest = rest.dropFirst(3)
+        }
+        var timestamp: UInt64?
+        if rest.first == UInt8(ascii: "["), let close = rest.prefix(64).firstIndex(of: UInt8(ascii: "]")) {
+            let stamp = String(decoding: rest[(rest.startIndex + 1)..<close], as: UTF8.self)
+                .trimmingSpaces()
+            let parts = stamp.split(separator: ".")
+            if parts.count == 2, let seconds = UInt64(parts[0]), let micros = UInt64(parts[1]),
+                parts[1].count == 6
+            {
+                timestamp = seconds &* 1_000_000_000 &+ micros &* 1000
+                rest = rest[(close + 1)...]
+                if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
+            }
+        }
+        return KernelLogRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level)
     }
 }
 
