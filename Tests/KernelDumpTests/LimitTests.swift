@@ -118,6 +118,19 @@ struct DumpLimitTests {
         #expect(message.contains("kdump sub-header field 'size_vmcoreinfo': 65537 bytes exceeds the 65536-byte limit"))
     }
 
+    @Test("SIZE/OFFSET/LENGTH values: VMCoreInfo.maxLayoutValue is used, one more is treated as absent")
+    func layoutValues() {
+        let limit = VMCoreInfo.maxLayoutValue
+        #expect(limit == 1 << 24)
+        let info = VMCoreInfo(
+            text: Array(
+                "SIZE(a)=\(limit)\nSIZE(b)=\(limit + 1)\nOFFSET(c.d)=\(limit)\nOFFSET(c.e)=\(limit + 1)\nLENGTH(f)=-1\n"
+                    .utf8))
+        #expect(info.size("a") == limit && info.size("b") == nil)
+        #expect(info.offset("c.d") == limit && info.offset("c.e") == nil)
+        #expect(info.length("f") == nil)
+    }
+
     /// `smallKernel()` (one CPU note and the VMCOREINFO note) plus empty notes up to `count` in all.
     func kernel(notes count: Int) -> SyntheticKernel {
         let kernel = smallKernel()
