@@ -31,7 +31,7 @@ for target in "${targets[@]}"; do
         FuzzLogReader) find ../fixtures -type f \( -name '*.log' -o -name '*.json' -o -name 'dmesg*' -o -name '*.txt' \) -size -64k -exec cp {} "$seeds/" \; ;;
         FuzzCrashParser) for f in ../fixtures/logs/*/*.log; do strip_report "$f" > "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
         FuzzJournalJSON) find ../fixtures -type f -name '*.json' -size -64k -exec cp {} "$seeds/" \; ;;
-        FuzzPstore) cp ../fixtures/wrappers/pstore/* "$seeds/"
+        FuzzPstore) cp ../fixtures/wrappers/pstore/* ../fixtures/regressions/pstore-* "$seeds/"
             { cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919102001; printf '\000'; cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919101001; } > "$seeds/split-parts" ;;
         FuzzSymbols) for f in ../fixtures/symbols/*.map ../fixtures/symbols/System.map* ../fixtures/symbols/*kallsyms*; do
                 [ -f "$f" ] && { printf '\000' | cat - "$f" > "$seeds/map-$(basename "$f")"; printf '\001' | cat - "$f" > "$seeds/kallsyms-$(basename "$f")"; }
@@ -39,7 +39,9 @@ for target in "${targets[@]}"; do
         FuzzVmcore) find ../fixtures/vmcore -type f ! -name '*.dmesg' ! -name '*.md' -exec cp {} "$seeds/" \; ;;
         FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzFlattened) cp ../fixtures/vmcore/*.flat "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzELFDump | FuzzPrintkRing | FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
     esac
     mkdir -p "findings/$target"
     dict=""
