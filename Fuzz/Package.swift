@@ -8,6 +8,8 @@ let package = Package(
     dependencies: [.package(name: "ktriage", path: "..")],
     targets: [
         .target(name: "FuzzSupport"),
+        .target(name: "FuzzDumpSupport", dependencies: [.product(name: "KernelDump", package: "ktriage")]),
+        // Logs.
         .executableTarget(
             name: "FuzzLogReader",
             dependencies: [
@@ -16,10 +18,34 @@ let package = Package(
                 .product(name: "KtriageBytes", package: "ktriage"),
             ]),
         .executableTarget(
-            name: "FuzzVmcore",
-            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
+            name: "FuzzCrashParser",
+            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
+        .executableTarget(
+            name: "FuzzJournalJSON",
+            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
+        .executableTarget(
+            name: "FuzzPstore",
+            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
+        // Symbols.
         .executableTarget(
             name: "FuzzSymbols",
             dependencies: ["FuzzSupport", .product(name: "KernelSymbols", package: "ktriage")]),
+        // Dumps.
+        .executableTarget(
+            name: "FuzzVmcore",
+            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
+        .executableTarget(
+            name: "FuzzVmcoreinfo",
+            dependencies: [
+                "FuzzSupport",
+                .product(name: "KernelDump", package: "ktriage"),
+                .product(name: "KernelSymbols", package: "ktriage"),
+            ]),
+        .executableTarget(name: "FuzzKdump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
+        .executableTarget(name: "FuzzFlattened", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
+        .executableTarget(name: "FuzzELFDump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
+        .executableTarget(
+            name: "FuzzPrintkRing",
+            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
     ]
 )

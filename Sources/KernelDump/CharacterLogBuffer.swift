@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Reader for the plain character ring of kernels before 3.5.
 ///
 /// Format notes (kernel `kernel/printk.c` before 3.5; VMCOREINFO from `log_buf_kexec_setup`):
@@ -49,7 +51,9 @@ struct CharacterLogBuffer {
             text.append(contentsOf: data[(length - (count - endIndex))..<length])
             text.append(contentsOf: data[0..<endIndex])
         }
-        return KernelLogExtract(layout: .characters, records: Self.split(text), problems: problems)
+        let (records, cut) = Self.split(text)
+        if cut { problems.append("stopped after \(records.count) records (limit)") }
+        return KernelLogExtract(layout: .characters, records: records, problems: problems)
     }
 
     /// `log_end` is an `unsigned long` before 2.6.25.
@@ -60,36 +64,50 @@ struct CharacterLogBuffer {
         return (numbers[0], numbers[1], numbers[2]) < (2, 6, 25)
     }
 
-    /// Splits `<N>[sec.usec] text` lines into records.
-    static func split(_ text: [UInt8]) -> [KernelLogRecord] {
-        var records: [KernelLogRecord] = []
-        for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-        where records.count < VmcoreLimits.maxLogRecords {
-            var rest = line[...]
-            var level: UInt8?
-            if rest.count >= 3, rest.first == UInt8(ascii: "<"),
-                rest[rest.startIndex + 2] == UInt8(ascii: ">"),
-                let digit = rest.dropFirst().first, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7")
-            {
-                level = digit - UInt8(ascii: "0")
-                rest = rest.dropFirst(3)
+    /// Splits `<N>[sec.usec] text` lines into records, at most `VmcoreLimits.maxLogRecords`
+    /// (lines are found one at a time with `memchr`: 32 MiB of newlines must not become 16 M
+    /// slices first, nor a 32 MiB line be scanned byte by byte in Swift).
+    /// - Returns: the records, and whether lines were left past the limit.
+    static func split(_ text: [UInt8]) -> (records: [KernelLogRecord], cut: Bool) {
+        text.withUnsafeBytes { raw in
+            var records: [KernelLogRecord] = []
+            var start = 0
+            while start < raw.count {
+                let end = ByteScanning.memchrIndex(0x0A, in: raw, from: start) ?? raw.count
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                guard records.count < VmcoreLimits.maxLogRecords else { return (records, true) }
+                records.append(record(text[start..<end]))
             }
-            var timestamp: UInt64?
-            if rest.first == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")) {
-                let stamp = String(decoding: rest[(rest.startIndex + 1)..<close], as: UTF8.self)
-                    .trimmingSpaces()
-                let parts = stamp.split(separator: ".")
-                if parts.count == 2, let seconds = UInt64(parts[0]), let micros = UInt64(parts[1]),
-                    parts[1].count == 6
-                {
-                    timestamp = seconds &* 1_000_000_000 &+ micros &* 1000
-                    rest = rest[(close + 1)...]
-                    if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
-                }
-            }
-            records.append(KernelLogRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level))
+            return (records, false)
         }
-        return records
+    }
+
+    /// One `<N>[sec.usec] text` line.
+    static func record(_ line: ArraySlice<UInt8>) -> KernelLogRecord {
+        var rest = line
+        var level: UInt8?
+        if rest.count >= 3, rest.first == UInt8(ascii: "<"),
+            rest[rest.startIndex + 2] == UInt8(ascii: ">"),
+            let digit = rest.dropFirst().first, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "7")
+        {
+            level = digit - UInt8(ascii: "0")
+            rest = rest.dropFirst(3)
+        }
+        var timestamp: UInt64?
+        if rest.first == UInt8(ascii: "["), let close = rest.prefix(64).firstIndex(of: UInt8(ascii: "]")) {
+            let stamp = String(decoding: rest[(rest.startIndex + 1)..<close], as: UTF8.self)
+                .trimmingSpaces()
+            let parts = stamp.split(separator: ".")
+            if parts.count == 2, let seconds = UInt64(parts[0]), let micros = UInt64(parts[1]),
+                parts[1].count == 6
+            {
+                timestamp = seconds &* 1_000_000_000 &+ micros &* 1000
+                rest = rest[(close + 1)...]
+                if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
+            }
+        }
+        return KernelLogRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level)
     }
 }
 

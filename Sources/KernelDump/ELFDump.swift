@@ -156,7 +156,7 @@ final class ELFDump: PhysicalMemory {
         for segment in noteSegments {
             let found: [ELFImage.Note]
             do {
-                found = try image.notes(in: segment)
+                found = try image.notes(in: segment, limit: VmcoreLimits.maxNotes - result.count)
             } catch {
                 throw VmcoreError(
                     path: bytes.path, offset: segment.offset, field: "PT_NOTE (\(error.field))",

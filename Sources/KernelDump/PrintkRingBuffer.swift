@@ -168,6 +168,11 @@ struct PrintkRingBuffer {
             let slot = id % count
             do {
                 guard let record = try readRecord(id: id, slot: slot) else { continue }
+                // Checked when one more record is there, so a log of exactly the limit is whole.
+                guard records.count < VmcoreLimits.maxLogRecords else {
+                    problems.append("stopped after \(records.count) records (limit)")
+                    break
+                }
                 if !record.isDataless {
                     textBytes += UInt64(record.text.count)
                     guard textBytes <= dataSize else {
@@ -182,10 +187,6 @@ struct PrintkRingBuffer {
                 unreadable += 1
                 if firstUnreadable == nil { firstUnreadable = error }
                 continue
-            }
-            if records.count >= VmcoreLimits.maxLogRecords {
-                problems.append("stopped after \(records.count) records (limit)")
-                break
             }
         }
         if let firstUnreadable {

@@ -90,6 +90,11 @@ struct StructuredLogBuffer {
                     "record at index \(index) has length \(recordLength), outside the buffer: stopped")
                 break
             }
+            // Checked when one more record is there, so a log of exactly the limit is whole.
+            guard records.count < VmcoreLimits.maxLogRecords else {
+                problems.append("stopped after \(records.count) records (limit)")
+                break
+            }
             let textLength = min(Int(value(index + textLenOffset, 2)), recordLength - headerSize)
             let textStart = index + headerSize
             let caller = callerOffset.map { UInt32(truncatingIfNeeded: value(index + $0, 4)) }
@@ -99,10 +104,6 @@ struct StructuredLogBuffer {
                     text: Array(data[textStart..<(textStart + textLength)]),
                     callerID: caller))
             index += recordLength
-            if records.count >= VmcoreLimits.maxLogRecords {
-                problems.append("stopped after \(records.count) records (limit)")
-                break
-            }
             if index == length, next != length {
                 // Exactly full: the next record starts at 0 without a marker.
                 if wrapped { break }

@@ -288,19 +288,6 @@ public final class Vmcore {
                 path: path, offset: nil, field: "VMCOREINFO",
                 message: "the dump has no VMCOREINFO note: cannot locate the log buffer")
         }
-        if info.symbol("prb") != nil {
-            return try PrintkRingBuffer(memory: memory, info: info, wordSize: wordSize).read()
-        }
-        if info.symbol("log_first_idx") != nil {
-            return try StructuredLogBuffer(memory: memory, info: info, wordSize: wordSize).read()
-        }
-        if info.symbol("log_end") != nil {
-            return try CharacterLogBuffer(memory: memory, info: info, wordSize: wordSize).read()
-        }
-        throw VmcoreError(
-            path: path, offset: nil, field: "VMCOREINFO",
-            message:
-                "has none of SYMBOL(prb), SYMBOL(log_first_idx), SYMBOL(log_end): cannot locate the log buffer"
-        )
+        return try KernelLogExtract.read(memory: memory, info: info, wordSize: wordSize)
     }
 }

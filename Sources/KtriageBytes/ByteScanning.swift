@@ -62,6 +62,15 @@ public enum ByteScanning {
         return nil
     }
 
+    /// Index of the first `byte` at or after `index`, or `nil`, with `memchr`: the same answer as
+    /// `find`, but as fast in a debug build as in a release one (a Swift loop over a 32 MiB log
+    /// buffer costs seconds there, and more under AddressSanitizer).
+    public static func memchrIndex(_ byte: UInt8, in bytes: UnsafeRawBufferPointer, from index: Int) -> Int? {
+        guard index >= 0, index < bytes.count, let base = bytes.baseAddress else { return nil }
+        guard let hit = memchr(base + index, Int32(byte), bytes.count - index) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
+    }
+
     /// Whether `bytes` has `literal` at `index`.
     @inlinable @inline(__always)
     public static func hasLiteral(_ bytes: UnsafeRawBufferPointer, at index: Int, _ literal: StaticString) -> Bool {
@@ -72,3 +81,9 @@ public enum ByteScanning {
         return true
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

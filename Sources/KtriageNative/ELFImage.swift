@@ -120,7 +120,10 @@ public final class ELFImage {
     ///
     /// Format note: kernel-written cores declare `p_align` 0 or 1 but are 4-aligned; only
     /// `p_align == 8` selects 8-byte note alignment (`ELF_T_NHDR8`).
-    public func notes(in segment: ProgramHeader) throws(ELFError) -> [Note] {
+    ///
+    /// At most `limit` + 1 notes are returned: a caller that enforces `limit` sees it exceeded
+    /// without first collecting every note of a huge segment (12 bytes each).
+    public func notes(in segment: ProgramHeader, limit: Int = .max) throws(ELFError) -> [Note] {
         guard segment.offset <= UInt64(bytes.count), segment.fileSize <= UInt64(bytes.count) - segment.offset
         else {
             throw ELFError(
@@ -133,7 +136,7 @@ public final class ELFImage {
         else { throw ELFError.last(field: "PT_NOTE at offset \(segment.offset)") }
         var notes: [Note] = []
         var offset = 0
-        while offset < data.pointee.d_size {
+        while offset < data.pointee.d_size, notes.count <= limit {
             var nhdr = GElf_Nhdr()
             var nameOffset = 0
             var descOffset = 0

@@ -50,6 +50,34 @@ struct MergeTests {
         #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: bad) }
     }
 
+    @Test("a partial whose counts no grouping writes is refused before merging (sums cannot overflow)")
+    func implausiblePartial() throws {
+        let folder = Fixtures.temporaryFolder("ktriage-partial-range")
+        var partial = FleetSupport.group(Array(FleetSupport.items().prefix(4)))
+        partial.records = FleetAggregate.maxPartialCount
+        let edge = folder + "/edge.json"
+        #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: edge))
+        var merged = try PartialFile.read(path: edge)
+        merged.merge(try PartialFile.read(path: edge))
+        #expect(merged.records == 2 * FleetAggregate.maxPartialCount)
+
+        partial.records = FleetAggregate.maxPartialCount + 1
+        let past = folder + "/past.json"
+        #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: past))
+        #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: past) }
+        partial.records = 0
+        var group = GroupAggregate(signature: "s", signatureVersion: 1)
+        group.days = [Int.max: 1]
+        partial.groups[GroupKey(signature: "s", version: 1)] = group
+        #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: past))
+        do {
+            _ = try PartialFile.read(path: past)
+            Issue.record("a day number past Int64 microseconds was accepted")
+        } catch {
+            #expect("\(error)".contains("a day of group"))
+        }
+    }
+
     @Test("record id lists keep the smallest ids whatever the merge order")
     func idLimit() {
         var a = GroupAggregate(signature: "s", signatureVersion: 1, idLimit: 3)

@@ -1,4 +1,4 @@
-import KernelDump
+@_spi(Fuzzing) import KernelDump
 import KtriageTestSupport
 import Testing
 
@@ -16,5 +16,20 @@ struct FuzzRegressionTests {
         #expect(log == nil)
         #expect(summary.incomplete)
         #expect(!summary.missing.isEmpty)
+    }
+
+    /// FuzzELFDump and FuzzPrintkRing, first 60-second runs (10–19 s per input with ASan): a
+    /// character ring / `printk_log` buffer whose 8 MiB `log_buf` lies in unmapped memory. The
+    /// lenient read appended `repeatElement(0, …)` for every missing page, element by element.
+    @Test("an 8 MiB log_buf in unmapped memory is read as zeros with one note (ELF and bare memory)")
+    func logBufferHoles() throws {
+        let elf = try Vmcore(path: Fixtures.path("vmcore/regressions/elf-log-buf-holes.bin"))
+        let log = try elf.kernelLog()
+        #expect(log.problems.first?.hasPrefix("8388608 of 8388608 log_buf bytes unreadable") == true)
+
+        let memory = try #require(Fixtures.read(Fixtures.path("vmcore/regressions/printk-log-buf-holes.bin")))
+        let info = VMCoreInfo(text: Array(memory.prefix(4096)))
+        let extract = try KernelLogExtract.read(memoryImage: memory, vmcoreinfo: info)
+        #expect(extract.problems.first?.contains("log_buf bytes unreadable") == true, "\(extract.problems)")
     }
 }

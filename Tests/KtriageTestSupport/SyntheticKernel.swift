@@ -19,6 +19,8 @@ public final class SyntheticKernel {
     public var vmcoreinfo: [String] = []
     /// One register set per CPU (`user_regs_struct` order, 27 words) and the pid.
     public var cpus: [(pid: Int32, registers: [UInt64])] = []
+    /// Notes appended after the CPU and VMCOREINFO notes (raw, already padded): for note-count tests.
+    public var extraNotes: [UInt8] = []
     /// Physical address of the top-level page table.
     public private(set) var topTable: UInt64 = 0
     private var nextFree: UInt64
@@ -198,7 +200,7 @@ public final class SyntheticKernel {
         if includeVmcoreinfo {
             blob += Self.note(name: "VMCOREINFO", type: 0, descriptor: vmcoreinfoText, alignment: alignment)
         }
-        return blob
+        return blob + extraNotes
     }
 
     /// One ELF note (`n_namesz` includes the NUL).

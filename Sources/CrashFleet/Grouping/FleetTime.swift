@@ -6,9 +6,18 @@ public enum FleetTime {
     public static func day(micros: Int64) -> String { String(TimeText.iso8601(micros: micros).prefix(10)) }
 
     /// `2026-10-03T11:22:33Z` (whole seconds) for outputs meant for people.
-    public static func iso(micros: Int64) -> String {
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        return TimeText.iso8601(micros: seconds * 1_000_000)
+    public static func iso(micros: Int64) -> String { TimeText.iso8601(micros: micros, fraction: false) }
+
+    /// The UTC day holding `micros`, as days since 1970-01-01.
+    public static func dayNumber(micros: Int64) -> Int {
+        Int(TimeText.floorDivide(micros, by: 86_400_000_000).quotient)
+    }
+
+    /// `2026-10-03` for a day number; numbers no `Int64` microsecond time reaches (a damaged
+    /// partial) are clamped to the first or last such day.
+    public static func day(number: Int) -> String {
+        let limit = Int(Int64.max / 86_400_000_000)
+        return day(micros: Int64(min(max(number, -limit), limit)) * 86_400_000_000)
     }
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DDThh:mm[:ss]` with optional `Z`, as UTC; `nil` when malformed.

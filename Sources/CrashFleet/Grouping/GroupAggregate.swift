@@ -123,8 +123,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
             } else {
                 firstSeen = min(firstSeen ?? wall, wall)
                 lastSeen = max(lastSeen ?? wall, wall)
-                let day = Int(wall >= 0 ? wall / 86_400_000_000 : (wall - 86_399_999_999) / 86_400_000_000)
-                days[day, default: 0] += 1
+                days[FleetTime.dayNumber(micros: wall), default: 0] += 1
             }
         } else {
             withoutWallClock += 1

@@ -111,6 +111,7 @@ public enum PartialFile {
                 throw Failure.notPartial(
                     path: path, reason: "schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
             }
+            if let reason = fleet.implausibility { throw Failure.notPartial(path: path, reason: reason) }
             return fleet
         } catch let failure as Failure {
             throw failure

@@ -172,7 +172,7 @@ public struct FleetSummary: Codable, Sendable {
             }
         }
         let timeline = group.days.sorted { $0.key < $1.key }.map {
-            Count(name: FleetTime.day(micros: Int64($0.key) * 86_400_000_000), crashes: $0.value)
+            Count(name: FleetTime.day(number: $0.key), crashes: $0.value)
         }
         return GroupSummary(
             signature: group.signature, signatureVersion: group.signatureVersion, title: group.title,

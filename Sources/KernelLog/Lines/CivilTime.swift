@@ -91,29 +91,41 @@ enum CivilTime {
 }
 
 /// ISO 8601 text for wall-clock and monotonic times in outputs.
+///
+/// Every function is total over `Int64`: the times come from input (journald fields, VMCOREINFO
+/// `CRASHTIME`), so `Int64.min` must print, not trap.
 public enum TimeText {
-    /// `2017-11-12T15:06:31.123456Z` for microseconds since the epoch (UTC).
-    public static func iso8601(micros: Int64) -> String {
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let fraction = Int(micros - seconds * 1_000_000)
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let (year, month, day) = civil(days: days)
+    /// `2017-11-12T15:06:31.123456Z` for microseconds since the epoch (UTC); without the
+    /// fraction when `fraction` is false (whole seconds, rounded down).
+    public static func iso8601(micros: Int64, fraction: Bool = true) -> String {
+        let (seconds, micro) = floorDivide(micros, by: 1_000_000)
+        let (days, secondOfDay) = floorDivide(seconds, by: 86_400)
+        let (year, month, day) = civil(days: Int(days))
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
         }
+        let clock = Int(secondOfDay)
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if fraction != 0 { text += "." + pad(fraction, 6) }
+        text += pad(clock / 3600, 2) + ":" + pad(clock / 60 % 60, 2) + ":" + pad(clock % 60, 2)
+        if fraction, micro != 0 { text += "." + pad(Int(micro), 6) }
         return text + "Z"
     }
 
-    /// `1234.567890` for a monotonic stamp in microseconds, as the kernel prints it.
+    /// `1234.567890` for a monotonic stamp in microseconds, as the kernel prints it (`-0.000001`
+    /// for a negative one, which only damaged input has).
     public static func seconds(micros: Int64) -> String {
-        let whole = micros / 1_000_000
-        let fraction = String(micros % 1_000_000)
-        return "\(whole)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        let magnitude = micros.magnitude
+        let fraction = String(magnitude % 1_000_000)
+        return (micros < 0 ? "-" : "") + "\(magnitude / 1_000_000)."
+            + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+
+    /// `value / divisor` rounded toward negative infinity and the remainder in `0..<divisor`
+    /// (`divisor > 0`), without the `value - (divisor - 1)` that overflows near `Int64.min`.
+    public static func floorDivide(_ value: Int64, by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
     /// Civil date (proleptic Gregorian) for days since 1970-01-01.

@@ -277,7 +277,9 @@ struct LogLineStripper {
             if line.text.count > 20, line.text[0] == 0x2A, line.text[1] == 0x2A,
                 let count = LogLineStripper.droppedCount(line.text)
             {
-                summary.droppedMessages += count
+                // Saturating: a damaged marker may claim up to 10^18 messages, and many such lines.
+                let (sum, overflow) = summary.droppedMessages.addingReportingOverflow(count)
+                summary.droppedMessages = overflow ? .max : sum
             }
         }
         try body(line)

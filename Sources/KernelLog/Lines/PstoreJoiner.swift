@@ -50,7 +50,10 @@ struct PstoreJoiner {
             let (seconds, afterSeconds) = ByteScanning.decimal(line, at: 4), afterSeconds < line.count,
             line[afterSeconds] == 0x2E, let (micros, _) = ByteScanning.decimal(line, at: afterSeconds + 1)
         else { return nil }
-        return seconds * 1_000_000 + micros
+        // Up to 18 digits each: a damaged header must not overflow.
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        let (wall, carry) = whole.addingReportingOverflow(micros)
+        return overflow || carry ? nil : wall
     }
 
     mutating func add(_ line: FramedLine) {

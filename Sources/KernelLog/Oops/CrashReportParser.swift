@@ -23,9 +23,11 @@ public struct ParserOptions: Sendable {
 /// untimestamped lines (user-space output on a console) are left out of a timestamped report;
 /// syslog and journal lines are one stream per host.
 public struct CrashReportParser {
-    /// Lines kept per report; a longer report (all-task dumps after a hung task) is cut there.
+    /// Lines kept per report; a longer report (all-task dumps after a hung task) is cut there and
+    /// marked corrupted, with the limit as the reason.
     public static let maxReportLines = 1000
-    /// Frames kept per report.
+    /// Frames kept per report; a longer trace keeps its first frames and the record is marked
+    /// corrupted, with the limit as the reason.
     public static let maxFramesPerReport = 256
     /// Records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
     public static let maxRecords = 10_000
@@ -97,7 +99,7 @@ public struct CrashReportParser {
         var target = target
         // A report whose stream went quiet for minutes is over.
         if let t = target, let now = metadata.monotonicMicros, let last = active[t].lastMonotonic,
-            now - last > Self.maxGapMicros
+            Self.elapsed(from: last, to: now) > Self.maxGapMicros
         {
             close(t)
             target = nil
@@ -201,7 +203,7 @@ public struct CrashReportParser {
         var linked: Int?
         if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
             let then = last.monotonic, let now = metadata.monotonicMicros, now >= then,
-            now - then <= Self.panicFollowMicros
+            Self.elapsed(from: then, to: now) <= Self.panicFollowMicros
         {
             linked = last.index
             if header.family == .kernelPanic, last.index >= taken, records.indices.contains(last.index - taken) {
@@ -212,6 +214,14 @@ public struct CrashReportParser {
     }
 
     private func context(of m: LineMetadata) -> LineContext { LineContext(m) }
+
+    /// `now - then` in microseconds, saturated: stamps come from input (a journald
+    /// `_SOURCE_MONOTONIC_TIMESTAMP` may be any 64-bit number), and their difference may not fit.
+    static func elapsed(from then: Int64, to now: Int64) -> Int64 {
+        let (difference, overflow) = now.subtractingReportingOverflow(then)
+        guard overflow else { return difference }
+        return now > then ? .max : .min
+    }
 
     private mutating func start(
         _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,

@@ -21,6 +21,14 @@ enum RecordAssembler {
         let frames = fields.frames
 
         var corrupted = result.corruptedReason
+        // Cut at a limit: what the record says about the end of the report may be wrong.
+        if corrupted == nil, b.truncated {
+            corrupted = "cut after \(CrashReportParser.maxReportLines) lines (CrashReportParser.maxReportLines)"
+        }
+        if corrupted == nil, fields.framesCut {
+            corrupted =
+                "more than \(CrashReportParser.maxFramesPerReport) frames: the rest left out (CrashReportParser.maxFramesPerReport)"
+        }
         if corrupted == nil, containsTimestamp(title) { corrupted = "two lines merged into the title" }
         if corrupted == nil, result.expectsStack, let why = stackProblem(titleLines) { corrupted = why }
         if corrupted == nil, b.lines.contains(where: { $0.contains("serialport: VM disconnected.") }) {

@@ -22,6 +22,8 @@ struct FieldExtractor {
     var code: String?
     var rip: Frame?
     var frames: [Frame] = []
+    /// The trace had more than `CrashReportParser.maxFramesPerReport` frames; the rest were left out.
+    var framesCut = false
 
     static let maxRegisters = 96
     static let maxModules = 1000
@@ -113,7 +115,11 @@ struct FieldExtractor {
                 frameText = frameText.drop(while: { $0 == " " }).drop(while: { $0 != ">" }).drop(while: { $0 == ">" })
             }
             if markers > 0, frameText.allSatisfy({ $0 == " " }) { continue }
-            if frames.count < CrashReportParser.maxFramesPerReport, let f = FrameParser.parse(frameText) {
+            if let f = FrameParser.parse(frameText) {
+                guard frames.count < CrashReportParser.maxFramesPerReport else {
+                    framesCut = true
+                    continue
+                }
                 var frame = f.frame
                 frame.context = context
                 frames.append(frame)

@@ -1,0 +1,34 @@
+import KtriageTestSupport
+import Testing
+
+@testable import KernelLog
+
+/// Inputs the log fuzzers found, kept so the fix stays fixed (fixtures/regressions/).
+@Suite("Fuzz regressions: logs")
+struct FuzzRegressionTests {
+    /// FuzzPstore, first 60-second run: `====151034759499191.123456-C` multiplied its seconds
+    /// by 10^6 without an overflow check and trapped.
+    @Test("a ramoops header whose time overflows is read as text, not a trap")
+    func ramoopsOverflow() throws {
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/pstore-ramoops-seconds-overflow.bin")))
+        var texts: [String] = []
+        let summary = try bytes.withUnsafeBytes { raw in
+            try KernelLogReader.read(bytes: raw, path: "fuzz", options: LogReaderOptions(source: .pstore)) {
+                texts.append($0.string)
+            }
+        }
+        #expect(summary.source == .pstore)
+        #expect(texts.contains("====151034759499191.123456-CTrace:"))
+    }
+
+    @Test("ramoops header times: the largest that fits, and one microsecond more")
+    func ramoopsEdge() {
+        func wall(_ text: String) -> Int64? {
+            Array(text.utf8).withUnsafeBytes { PstoreJoiner.ramoopsHeader($0) }
+        }
+        #expect(wall("====9223372036854.775807-D") == Int64.max)
+        #expect(wall("====9223372036854.775808-D") == nil)
+        #expect(wall("====9223372036855.000000-D") == nil)
+        #expect(wall("====1510499191.123456-D") == 1_510_499_191_123_456)
+    }
+}
