@@ -17,7 +17,11 @@ import KtriageBytes
 
 /// Writes all of `bytes` to a file descriptor (1 = standard output, 2 = standard error).
 private func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) {
-    let array = Array(bytes)
+    writeAll(Array(bytes), to: descriptor)
+}
+
+/// Writes all of `array` with as few write(2) calls as the descriptor allows.
+private func writeAll(_ array: [UInt8], to descriptor: Int32) {
     array.withUnsafeBytes { raw in
         var offset = 0
         while offset < raw.count {
@@ -102,8 +106,7 @@ struct VmcoreDmesgCommand: ParsableCommand {
                 writeAll(warning.utf8, to: 2)
             }
         }
-        let text = DmesgFormatter(showCallerID: callerId, wallClockAnchor: anchor).format(log.records)
-        writeAll(text.utf8, to: 1)
+        writeAll(DmesgFormatter(showCallerID: callerId, wallClockAnchor: anchor).formatBytes(log.records), to: 1)
         if log.isIncomplete { throw VmcoreIncomplete(path: vmcore, problems: log.problems) }
     }
 }
