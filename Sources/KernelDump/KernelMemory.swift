@@ -27,13 +27,19 @@ final class KernelMemory {
 
     static let kernelMapStart: UInt64 = 0xffff_ffff_8000_0000
 
-    /// Decoded pages: `slotOf` maps a pfn to its buffer in `slots`; full slots are reused round
-    /// robin. The last hit is remembered, since log records are read one after another.
-    private var slotOf: [UInt64: Int] = [:]
-    private var slots: [(pfn: UInt64, bytes: UnsafeMutableRawBufferPointer)] = []
+    /// Decoded pages: `slotBytes[i]` holds page `slotPFNs[i]` (`UInt64.max` while it is read);
+    /// when all `VmcoreLimits.pageCacheCapacity` slots are used they are reused round robin.
+    /// Found by the last hit, else a linear search: a log read uses a few dozen pages, and a
+    /// `Dictionary` keyed by page number costs more to set up (runtime generic metadata and
+    /// conformance lookups) than the searches.
+    private var slotPFNs: [UInt64] = []
+    private var slotBytes: [UnsafeMutableRawBufferPointer] = []
     private var nextVictim = 0
-    private var lastHit: (pfn: UInt64, slot: Int)?
-    private var translations: [UInt64: UInt64] = [:]
+    private var lastHit = -1
+    /// Recent translations, direct-mapped by virtual page: `translatedPages[i]` (`UInt64.max`:
+    /// empty) maps to physical page `physicalPages[i]`.
+    private var translatedPages = [UInt64](repeating: .max, count: 1024)
+    private var physicalPages = [UInt64](repeating: 0, count: 1024)
 
     /// x86-64 rules apply (kernel image map, 4/5-level page tables); false for other machines.
     let x86_64: Bool
@@ -59,32 +65,31 @@ final class KernelMemory {
     }
 
     deinit {
-        for slot in slots { slot.bytes.deallocate() }
+        for bytes in slotBytes { bytes.deallocate() }
     }
 
     /// The cache slot holding physical page `pfn`, reading the page on a miss.
     private func slot(_ pfn: UInt64) throws -> Int {
-        if let lastHit, lastHit.pfn == pfn { return lastHit.slot }
-        if let slot = slotOf[pfn] {
-            lastHit = (pfn, slot)
-            return slot
+        if lastHit >= 0, slotPFNs[lastHit] == pfn { return lastHit }
+        if let found = slotPFNs.firstIndex(of: pfn) {
+            lastHit = found
+            return found
         }
-        lastHit = nil
+        lastHit = -1
         let slot: Int
-        if slots.count < VmcoreLimits.pageCacheCapacity {
-            slot = slots.count
-            slots.append((pfn, .allocate(byteCount: pageSize, alignment: 16)))
+        if slotPFNs.count < VmcoreLimits.pageCacheCapacity {
+            slot = slotPFNs.count
+            slotPFNs.append(.max)
+            slotBytes.append(.allocate(byteCount: pageSize, alignment: 16))
         } else {
             slot = nextVictim
-            slotOf[slots[slot].pfn] = nil
-            nextVictim = (nextVictim + 1) % slots.count
+            nextVictim = (nextVictim + 1) % slotPFNs.count
         }
         // Until the read succeeds the slot belongs to no page.
-        slots[slot].pfn = .max
-        try physical.readPage(pfn, into: slots[slot].bytes)
-        slots[slot].pfn = pfn
-        slotOf[pfn] = slot
-        lastHit = (pfn, slot)
+        slotPFNs[slot] = .max
+        try physical.readPage(pfn, into: slotBytes[slot])
+        slotPFNs[slot] = pfn
+        lastHit = slot
         return slot
     }
 
@@ -97,7 +102,7 @@ final class KernelMemory {
         while done < buffer.count {
             let within = Int(position % size)
             let step = min(pageSize - within, buffer.count - done)
-            let page = slots[try slot(position / size)].bytes
+            let page = slotBytes[try slot(position / size)]
             guard let source = page.baseAddress else { return }
             (base + done).copyMemory(from: source + within, byteCount: step)
             done += step
@@ -124,7 +129,9 @@ final class KernelMemory {
             return address &- Self.kernelMapStart &+ physBase
         }
         let pageMask = UInt64(pageSize - 1)
-        if let hit = translations[address & ~pageMask] { return hit | (address & pageMask) }
+        let page = address & ~pageMask
+        let cached = Int(truncatingIfNeeded: page >> 12) & (translatedPages.count - 1)
+        if translatedPages[cached] == page { return physicalPages[cached] | (address & pageMask) }
         guard let top = topTable else {
             throw VmcoreError(
                 path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
@@ -151,8 +158,8 @@ final class KernelMemory {
             }
             table = entry & entryMask
         }
-        if translations.count > 65_536 { translations.removeAll(keepingCapacity: true) }
-        translations[address & ~pageMask] = physicalAddress & ~pageMask
+        translatedPages[cached] = page
+        physicalPages[cached] = physicalAddress & ~pageMask
         return physicalAddress
     }
 
