@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1024}
 bash scripts/setup.sh hyperfine ripgrep
-swift build -c release --product ktriage >&2
+bash scripts/build-release.sh
 syslog=/tmp/ktriage-bench-syslog-${size}m.log
 dmesg=/tmp/ktriage-bench-dmesg-${size}m.log
 [ -s "$syslog" ] || python3 Benchmarks/make-syslog.py "$syslog" "$size"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 copies=${1:-300}
 bin=.build/release/ktriage
-[ -x "$bin" ] || swift build -c release --product ktriage >&2
+[ -x "$bin" ] || bash scripts/build-release.sh
 work=$(mktemp -d /tmp/ktriage-bigfleet.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 for i in $(seq -w 1 "$copies"); do

@@ -24,11 +24,16 @@ public struct DmesgFormatter: Sendable {
 
     /// Formats all records; the result ends with a newline unless empty.
     public func format(_ records: [KernelLogRecord]) -> String {
+        String(decoding: formatBytes(records), as: UTF8.self)
+    }
+
+    /// `format(_:)` as bytes (ASCII), ready to be written out.
+    public func formatBytes(_ records: [KernelLogRecord]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(records.count * 96)
+        out.reserveCapacity(records.reduce(0) { $0 + $1.text.count + 24 })
         let lastStamp = records.last { $0.timestampNanoseconds != nil }?.timestampNanoseconds ?? 0
         for record in records { append(record, lastStamp: lastStamp, to: &out) }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Appends one record's line(s).
@@ -42,16 +47,19 @@ public struct DmesgFormatter: Sendable {
             if let anchor = wallClockAnchor {
                 out.append(contentsOf: Self.wallClock(ts: ts, lastStamp: lastStamp, anchor: anchor).utf8)
             } else {
-                out.append(contentsOf: Self.stamp(ts).utf8)
+                Self.appendStamp(ts, to: &out)
             }
         }
         if showCallerID, let caller = record.callerID {
-            let id = caller & 0x7fff_ffff
-            let text = (caller & 0x8000_0000 != 0 ? "C" : "T") + String(id)
-            out.append(
-                contentsOf: ("[" + String(repeating: " ", count: max(0, 6 - text.count)) + text + "] ").utf8)
+            let id = UInt64(caller & 0x7fff_ffff)
+            out.append(UInt8(ascii: "["))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, 5 - Self.digitCount(id))))
+            out.append(caller & 0x8000_0000 != 0 ? UInt8(ascii: "C") : UInt8(ascii: "T"))
+            Self.appendDecimal(id, to: &out)
+            out.append(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: " "))
         }
-        let indent = [UInt8](repeating: UInt8(ascii: " "), count: out.count - start)
+        let indent = out.count - start
         // Each line of the record is copied whole, then unprintable bytes are replaced in place
         // through a pointer: per-byte appends cost seconds for a 32 MiB record in a debug build.
         let shown = Self.shown
@@ -69,7 +77,7 @@ public struct DmesgFormatter: Sendable {
                 }
                 guard lineEnd < text.count else { break }
                 out.append(UInt8(ascii: "\n"))
-                out.append(contentsOf: indent)
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
                 lineStart = lineEnd + 1
             }
         }
@@ -83,10 +91,45 @@ public struct DmesgFormatter: Sendable {
 
     /// `[%5llu.%06llu] `.
     public static func stamp(_ nanoseconds: UInt64) -> String {
-        let seconds = String(nanoseconds / 1_000_000_000)
-        let micros = String((nanoseconds % 1_000_000_000) / 1000)
-        return "[" + String(repeating: " ", count: max(0, 5 - seconds.count)) + seconds + "."
-            + String(repeating: "0", count: 6 - micros.count) + micros + "] "
+        var out: [UInt8] = []
+        appendStamp(nanoseconds, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `[%5llu.%06llu] ` without going through `String`.
+    static func appendStamp(_ nanoseconds: UInt64, to out: inout [UInt8]) {
+        let seconds = nanoseconds / 1_000_000_000
+        let micros = (nanoseconds % 1_000_000_000) / 1000
+        out.append(UInt8(ascii: "["))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, 5 - digitCount(seconds))))
+        appendDecimal(seconds, to: &out)
+        out.append(UInt8(ascii: "."))
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 6 - digitCount(micros)))
+        appendDecimal(micros, to: &out)
+        out.append(UInt8(ascii: "]"))
+        out.append(UInt8(ascii: " "))
+    }
+
+    /// Decimal digits of `value` (1 for 0).
+    static func digitCount(_ value: UInt64) -> Int {
+        var count = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        return count
+    }
+
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// `[YYYY-MM-DD hh:mm:ss.uuuuuu UTC] `, the record's time assuming the last record was

@@ -14,6 +14,7 @@ import KtriageNative
 /// libelf; their memory is reachable only through `p_vaddr` (lowmem at 0xc0000000), since the
 /// i386 page-table walk is not implemented.
 final class ELFDump: PhysicalMemory {
+    /// One `PT_LOAD`, as used for reads.
     struct Segment: Sendable {
         var start: UInt64
         var fileOffset: UInt64
@@ -32,18 +33,20 @@ final class ELFDump: PhysicalMemory {
     let machine: UInt16
     let isIncomplete: Bool
     let loadCount: Int
-    /// `PT_LOAD`s by physical address, sorted, with the running maximum end for overlap search;
-    /// built on first physical access (dumps with kernel `p_vaddr`s may never need it).
-    private var unsortedPhysical: [Segment]
-    private lazy var physicalIndex: (segments: [Segment], maxEnd: [UInt64]) = {
-        var segments = unsortedPhysical
-        unsortedPhysical = []
-        if !Self.isSorted(segments) { segments.sort { $0.start < $1.start } }
-        return (segments, Self.runningMax(segments))
+    /// The program headers, decoded in place when a segment is used.
+    private let table: ELFProgramHeaders
+    /// `PT_LOAD`s by physical address; built on first physical access (dumps with kernel
+    /// `p_vaddr`s may never need it).
+    private lazy var physicalIndex: ELFSegmentIndex = {
+        var entries: [ELFSegmentIndex.Entry] = []
+        entries.reserveCapacity(loadCount)
+        for index in 0..<table.count where table.type(index) == ELFImage.ProgramHeader.load {
+            entries.append(.init(start: table.value(.physicalAddress, of: index), header: UInt32(index)))
+        }
+        return ELFSegmentIndex(consume entries) { [table] in Self.end(table, Int($0), physical: true) }
     }()
-    /// `PT_LOAD`s with a kernel virtual address distinct from the physical one, sorted.
-    private let virtual: [Segment]
-    private let virtualMaxEnd: [UInt64]
+    /// `PT_LOAD`s with a kernel virtual address distinct from the physical one.
+    private let virtualIndex: ELFSegmentIndex
     let noteSegments: [ELFImage.ProgramHeader]
     /// Bytes the segments claim beyond the end of the file (a cut-short dump).
     let missingBytes: UInt64
@@ -71,84 +74,75 @@ final class ELFDump: PhysicalMemory {
         machine = image.header.machine
         isIncomplete = image.header.flags & 1 != 0
         self.pageSize = pageSize
-        let headers: [ELFImage.ProgramHeader]
+        let count: Int
         do {
-            headers = try image.programHeaders()
+            count = try image.programHeaderCount()
         } catch {
             throw VmcoreError(
                 path: path, offset: image.header.programHeaderOffset,
                 field: "ELF program headers (\(error.field))",
                 message: error.message)
         }
-        var physical: [Segment] = []  // in file order; indexed lazily
-        var virtual: [Segment] = []
-        physical.reserveCapacity(headers.count)
-        virtual.reserveCapacity(headers.count)
+        let table = try ELFProgramHeaders(
+            bytes: bytes.file.bytes, offset: image.header.programHeaderOffset, count: count,
+            is64Bit: is64Bit, isLittleEndian: isLittleEndian, path: path)
+        self.table = table
+        var virtual: [ELFSegmentIndex.Entry] = []  // in file order; sorted by the index
         var notes: [ELFImage.ProgramHeader] = []
         var missing: UInt64 = 0
+        var loads = 0
         let fileSize = UInt64(bytes.file.bytes.count)
-        for header in headers {
-            if header.type == ELFImage.ProgramHeader.note {
-                notes.append(header)
+        let kernelHalf = is64Bit ? Self.kernelHalf : 0x8000_0000
+        for index in 0..<count {
+            let type = table.type(index)
+            if type == ELFImage.ProgramHeader.note {
+                notes.append(table[index])
                 continue
             }
-            guard header.type == ELFImage.ProgramHeader.load else { continue }
-            let (fileEnd, overflow) = header.offset.addingReportingOverflow(header.fileSize)
-            var fileSizeHere = header.fileSize
-            if overflow || fileEnd > fileSize {
-                let present = header.offset < fileSize ? fileSize - header.offset : 0
-                missing &+= header.fileSize - min(header.fileSize, present)
-                fileSizeHere = present
-            }
-            let memorySize = max(header.memorySize, header.fileSize)
-            physical.append(
-                Segment(
-                    start: header.physicalAddress, fileOffset: header.offset, fileSize: fileSizeHere,
-                    memorySize: memorySize,
-                    declaredFileSize: header.fileSize))
-            let kernelVirtual =
-                image.header.is64Bit
-                ? header.virtualAddress >= Self.kernelHalf : header.virtualAddress >= 0x8000_0000
-            if kernelVirtual, header.virtualAddress != header.physicalAddress {
-                virtual.append(
-                    Segment(
-                        start: header.virtualAddress, fileOffset: header.offset, fileSize: fileSizeHere,
-                        memorySize: memorySize, declaredFileSize: header.fileSize))
+            guard type == ELFImage.ProgramHeader.load else { continue }
+            loads += 1
+            let declared = table.value(.fileSize, of: index)
+            missing &+=
+                declared
+                - Self.presentFileSize(
+                    offset: table.value(.offset, of: index), declared: declared, fileSize: fileSize)
+            let virtualAddress = table.value(.virtualAddress, of: index)
+            if virtualAddress >= kernelHalf, virtualAddress != table.value(.physicalAddress, of: index) {
+                if virtual.isEmpty { virtual.reserveCapacity(count - index) }
+                virtual.append(.init(start: virtualAddress, header: UInt32(index)))
             }
         }
-        loadCount = physical.count
-        // QEMU and the kernel write PT_LOADs in address order: sort only when needed (and the
-        // physical index only when first used).
-        if !Self.isSorted(virtual) { virtual.sort { $0.start < $1.start } }
-        unsortedPhysical = physical
-        self.virtual = virtual
-        virtualMaxEnd = Self.runningMax(virtual)
+        loadCount = loads
+        virtualIndex = ELFSegmentIndex(consume virtual) { Self.end(table, Int($0), physical: false) }
         noteSegments = notes
         missingBytes = missing
     }
 
-    private static func isSorted(_ segments: [Segment]) -> Bool {
-        var previous: UInt64 = 0
-        for segment in segments {
-            if segment.start < previous { return false }
-            previous = segment.start
-        }
-        return true
+    /// The part of a segment's `declared` `p_filesz` at `offset` that the file holds.
+    private static func presentFileSize(offset: UInt64, declared: UInt64, fileSize: UInt64) -> UInt64 {
+        let (fileEnd, overflow) = offset.addingReportingOverflow(declared)
+        guard overflow || fileEnd > fileSize else { return declared }
+        return offset < fileSize ? min(declared, fileSize - offset) : 0
     }
 
-    private static func runningMax(_ segments: [Segment]) -> [UInt64] {
-        var result: [UInt64] = []
-        result.reserveCapacity(segments.count)
-        var high: UInt64 = 0
-        for segment in segments {
-            high = max(high, segment.end)
-            result.append(high)
-        }
-        return result
+    /// One past the last address of program header `index` (`p_memsz`, or `p_filesz` if larger).
+    private static func end(_ table: ELFProgramHeaders, _ index: Int, physical: Bool) -> UInt64 {
+        let start = table.value(physical ? .physicalAddress : .virtualAddress, of: index)
+        return start &+ max(table.value(.memorySize, of: index), table.value(.fileSize, of: index))
+    }
+
+    /// The segment of program header `index`, addressed physically or virtually.
+    private func segment(_ index: UInt32, physical: Bool) -> Segment {
+        let header = table[Int(index)]
+        return Segment(
+            start: physical ? header.physicalAddress : header.virtualAddress, fileOffset: header.offset,
+            fileSize: Self.presentFileSize(
+                offset: header.offset, declared: header.fileSize, fileSize: UInt64(bytes.file.bytes.count)),
+            memorySize: max(header.memorySize, header.fileSize), declaredFileSize: header.fileSize)
     }
 
     /// Whether the `PT_LOAD`s carry kernel virtual addresses.
-    var hasVirtualAddresses: Bool { !virtual.isEmpty }
+    var hasVirtualAddresses: Bool { !virtualIndex.isEmpty }
 
     /// All notes of all `PT_NOTE` segments.
     func notes() throws -> [ELFNote] {
@@ -180,33 +174,16 @@ final class ELFDump: PhysicalMemory {
         return result
     }
 
-    /// Finds a segment containing `address` (segments may overlap).
-    private static func find(_ address: UInt64, in segments: [Segment], maxEnd: [UInt64]) -> Segment? {
-        var low = 0
-        var high = segments.count
-        while low < high {
-            let mid = (low + high) / 2
-            if segments[mid].start <= address { low = mid + 1 } else { high = mid }
-        }
-        var index = low - 1
-        while index >= 0, maxEnd[index] > address {
-            if segments[index].end > address { return segments[index] }
-            index -= 1
-        }
-        return nil
-    }
-
     /// Copies from segments; bytes past `p_filesz` (within `p_memsz`) read as zero.
-    private func copy(
-        _ address: UInt64, into buffer: UnsafeMutableRawBufferPointer, segments: [Segment], maxEnd: [UInt64]
-    ) -> Bool {
+    private func copy(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer, physical: Bool) -> Bool {
         guard let base = buffer.baseAddress, let file = bytes.file.bytes.baseAddress else {
             return buffer.isEmpty
         }
         var done = 0
         while done < buffer.count {
             let here = address &+ UInt64(done)
-            guard let segment = Self.find(here, in: segments, maxEnd: maxEnd) else { return false }
+            guard let found = find(here, physical: physical) else { return false }
+            let segment = self.segment(found, physical: physical)
             let within = here - segment.start
             let step = Int(min(UInt64(buffer.count - done), segment.end - here))
             if within < segment.fileSize {
@@ -227,10 +204,15 @@ final class ELFDump: PhysicalMemory {
         return true
     }
 
+    /// The program header index of a segment holding `address` (segments may overlap).
+    private func find(_ address: UInt64, physical: Bool) -> UInt32? {
+        let index = physical ? physicalIndex : virtualIndex
+        return index.find(address) { Self.end(table, Int($0), physical: physical) }
+    }
+
     func readPage(_ pfn: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
         let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
-        let index = physicalIndex
-        guard !overflow, copy(address, into: buffer, segments: index.segments, maxEnd: index.maxEnd) else {
+        guard !overflow, copy(address, into: buffer, physical: true) else {
             throw VmcoreError(
                 path: bytes.path, offset: nil,
                 field: "physical page 0x\(String(pfn &* UInt64(pageSize), radix: 16))",
@@ -239,18 +221,17 @@ final class ELFDump: PhysicalMemory {
     }
 
     var pageFrameLimit: UInt64 {
-        let end = physicalIndex.maxEnd.last ?? 0
+        let end = physicalIndex.highestEnd
         return end / UInt64(pageSize) + (end % UInt64(pageSize) == 0 ? 0 : 1)
     }
 
     func hasPage(_ pfn: UInt64) -> Bool {
         let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
-        let index = physicalIndex
-        return !overflow && Self.find(address, in: index.segments, maxEnd: index.maxEnd) != nil
+        return !overflow && find(address, physical: true) != nil
     }
 
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        guard !virtual.isEmpty else { return false }
-        return copy(address, into: buffer, segments: virtual, maxEnd: virtualMaxEnd)
+        guard !virtualIndex.isEmpty else { return false }
+        return copy(address, into: buffer, physical: false)
     }
 }

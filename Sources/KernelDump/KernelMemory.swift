@@ -27,10 +27,19 @@ final class KernelMemory {
 
     static let kernelMapStart: UInt64 = 0xffff_ffff_8000_0000
 
-    private var cache: [UInt64: [UInt8]] = [:]
-    private var cacheOrder: [UInt64] = []
-    private var cacheNext = 0
-    private var translations: [UInt64: UInt64] = [:]
+    /// Decoded pages: `slotBytes[i]` holds page `slotPFNs[i]` (`UInt64.max` while it is read);
+    /// when all `VmcoreLimits.pageCacheCapacity` slots are used they are reused round robin.
+    /// Found by the last hit, else a linear search: a log read uses a few dozen pages, and a
+    /// `Dictionary` keyed by page number costs more to set up (runtime generic metadata and
+    /// conformance lookups) than the searches.
+    private var slotPFNs: [UInt64] = []
+    private var slotBytes: [UnsafeMutableRawBufferPointer] = []
+    private var nextVictim = 0
+    private var lastHit = -1
+    /// Recent translations, direct-mapped by virtual page: `translatedPages[i]` (`UInt64.max`:
+    /// empty) maps to physical page `physicalPages[i]`.
+    private var translatedPages = [UInt64](repeating: .max, count: 1024)
+    private var physicalPages = [UInt64](repeating: 0, count: 1024)
 
     /// x86-64 rules apply (kernel image map, 4/5-level page tables); false for other machines.
     let x86_64: Bool
@@ -55,44 +64,56 @@ final class KernelMemory {
         }
     }
 
-    /// A physical page, from the cache or the dump.
-    func page(_ pfn: UInt64) throws -> [UInt8] {
-        if let hit = cache[pfn] { return hit }
-        var buffer = [UInt8](repeating: 0, count: pageSize)
-        try buffer.withUnsafeMutableBytes { try physical.readPage(pfn, into: $0) }
-        if cacheOrder.count < VmcoreLimits.pageCacheCapacity {
-            cacheOrder.append(pfn)
-        } else {
-            cache[cacheOrder[cacheNext]] = nil
-            cacheOrder[cacheNext] = pfn
-            cacheNext = (cacheNext + 1) % cacheOrder.count
-        }
-        cache[pfn] = buffer
-        return buffer
+    deinit {
+        for bytes in slotBytes { bytes.deallocate() }
     }
 
-    /// Reads physical memory (may span pages).
-    func readPhysical(_ address: UInt64, count: Int) throws -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(count)
+    /// The cache slot holding physical page `pfn`, reading the page on a miss.
+    private func slot(_ pfn: UInt64) throws -> Int {
+        if lastHit >= 0, slotPFNs[lastHit] == pfn { return lastHit }
+        if let found = slotPFNs.firstIndex(of: pfn) {
+            lastHit = found
+            return found
+        }
+        lastHit = -1
+        let slot: Int
+        if slotPFNs.count < VmcoreLimits.pageCacheCapacity {
+            slot = slotPFNs.count
+            slotPFNs.append(.max)
+            slotBytes.append(.allocate(byteCount: pageSize, alignment: 16))
+        } else {
+            slot = nextVictim
+            nextVictim = (nextVictim + 1) % slotPFNs.count
+        }
+        // Until the read succeeds the slot belongs to no page.
+        slotPFNs[slot] = .max
+        try physical.readPage(pfn, into: slotBytes[slot])
+        slotPFNs[slot] = pfn
+        lastHit = slot
+        return slot
+    }
+
+    /// Copies physical memory into `buffer` (may span pages).
+    private func copyPhysical(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard let base = buffer.baseAddress else { return }
         var position = address
-        while result.count < count {
-            let size = UInt64(pageSize)
-            let pfn = position / size
+        var done = 0
+        let size = UInt64(pageSize)
+        while done < buffer.count {
             let within = Int(position % size)
-            let data = try page(pfn)
-            let step = min(pageSize - within, count - result.count)
-            result.append(contentsOf: data[within..<(within + step)])
+            let step = min(pageSize - within, buffer.count - done)
+            let page = slotBytes[try slot(position / size)]
+            guard let source = page.baseAddress else { return }
+            (base + done).copyMemory(from: source + within, byteCount: step)
+            done += step
             position &+= UInt64(step)
         }
-        return result
     }
 
     private func readEntry(_ address: UInt64) throws -> UInt64 {
-        let raw = try readPhysical(address, count: 8)
         var value: UInt64 = 0
-        for byte in raw.reversed() { value = value << 8 | UInt64(byte) }
-        return value
+        try withUnsafeMutableBytes(of: &value) { try copyPhysical(address, into: $0) }
+        return UInt64(littleEndian: value)
     }
 
     /// Translates a kernel virtual address to a physical one.
@@ -108,7 +129,9 @@ final class KernelMemory {
             return address &- Self.kernelMapStart &+ physBase
         }
         let pageMask = UInt64(pageSize - 1)
-        if let hit = translations[address & ~pageMask] { return hit | (address & pageMask) }
+        let page = address & ~pageMask
+        let cached = Int(truncatingIfNeeded: page >> 12) & (translatedPages.count - 1)
+        if translatedPages[cached] == page { return physicalPages[cached] | (address & pageMask) }
         guard let top = topTable else {
             throw VmcoreError(
                 path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
@@ -135,84 +158,91 @@ final class KernelMemory {
             }
             table = entry & entryMask
         }
-        if translations.count > 65_536 { translations.removeAll(keepingCapacity: true) }
-        translations[address & ~pageMask] = physicalAddress & ~pageMask
+        translatedPages[cached] = page
+        physicalPages[cached] = physicalAddress & ~pageMask
         return physicalAddress
     }
 
     /// Reads `count` bytes of kernel virtual memory.
     /// - Throws: `VmcoreError` naming `what` and the address when a page is missing or unmapped.
-    func read(_ address: UInt64, count: Int, what: String) throws -> [UInt8] {
+    func read(_ address: UInt64, count: Int, what: @autoclosure () -> String) throws -> [UInt8] {
         guard count >= 0, count <= VmcoreLimits.maxReadBytes else {
             throw VmcoreError(
-                path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
+                path: path, offset: nil, field: what(), message: "read of \(count) bytes is out of range")
         }
-        var result = [UInt8](repeating: 0, count: count)
-        let mapped = result.withUnsafeMutableBytes { physical.readMappedVirtual(address, into: $0) }
-        if mapped { return result }
-        result.removeAll(keepingCapacity: true)
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try copy(address, into: UnsafeMutableRawBufferPointer(buffer), what: what)
+            initialized = count
+        }
+    }
+
+    /// Copies kernel virtual memory into `buffer`: from an ELF segment that maps it, else through
+    /// the page tables.
+    private func copy(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer, what: () -> String) throws {
+        if physical.readMappedVirtual(address, into: buffer) { return }
         var position = address
+        var done = 0
         do {
-            while result.count < count {
+            while done < buffer.count {
                 let within = Int(position % UInt64(pageSize))
-                let step = min(pageSize - within, count - result.count)
-                var piece = [UInt8](repeating: 0, count: step)
-                let direct = piece.withUnsafeMutableBytes { physical.readMappedVirtual(position, into: $0) }
-                if !direct {
-                    // readPhysical copes with a translation that is not page-aligned (odd phys_base).
-                    piece = try readPhysical(try translate(position), count: step)
+                let step = min(pageSize - within, buffer.count - done)
+                let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + step)])
+                if !physical.readMappedVirtual(position, into: piece) {
+                    // copyPhysical copes with a translation that is not page-aligned (odd phys_base).
+                    try copyPhysical(try translate(position), into: piece)
                 }
-                result.append(contentsOf: piece)
+                done += step
                 position &+= UInt64(step)
             }
         } catch let error as VmcoreError {
             var error = error
-            error.field = "\(what) at 0x\(String(address, radix: 16)): \(error.field)"
+            error.field = "\(what()) at 0x\(String(address, radix: 16)): \(error.field)"
             throw error
         }
-        return result
     }
 
     /// Reads `count` bytes page by page, zero-filling pages that cannot be read.
     /// - Returns: the bytes and the first error met (nil when everything was read).
-    func readLenient(_ address: UInt64, count: Int, what: String) throws -> (
+    func readLenient(_ address: UInt64, count: Int, what: @autoclosure () -> String) throws -> (
         bytes: [UInt8], firstError: VmcoreError?, missingBytes: Int
     ) {
         guard count >= 0, count <= VmcoreLimits.maxReadBytes else {
             throw VmcoreError(
-                path: path, offset: nil, field: what, message: "read of \(count) bytes is out of range")
+                path: path, offset: nil, field: what(), message: "read of \(count) bytes is out of range")
         }
-        // Zeroed up front and filled by copies: appending `repeatElement` for missing pages went
-        // element by element (seconds for a 32 MiB buffer of holes in a debug build).
-        var result = [UInt8](repeating: 0, count: count)
         var firstError: VmcoreError?
         var missing = 0
-        var done = 0
-        var position = address
-        while done < count {
-            let within = Int(position % UInt64(pageSize))
-            let step = min(pageSize - within, count - done)
-            do {
-                let piece = try read(position, count: step, what: what)
-                result.withUnsafeMutableBytes { target in
-                    piece.withUnsafeBytes {
-                        UnsafeMutableRawBufferPointer(rebasing: target[done..<(done + step)]).copyMemory(from: $0)
-                    }
+        let result = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var position = address
+            var done = 0
+            while done < count {
+                let within = Int(position % UInt64(pageSize))
+                let step = min(pageSize - within, count - done)
+                let piece = UnsafeMutableRawBufferPointer(rebasing: raw[done..<(done + step)])
+                do {
+                    try copy(position, into: piece, what: what)
+                } catch let error as VmcoreError {
+                    if firstError == nil { firstError = error }
+                    missing += step
+                    piece.initializeMemory(as: UInt8.self, repeating: 0)
                 }
-            } catch let error as VmcoreError {
-                if firstError == nil { firstError = error }
-                missing += step
+                done += step
+                position &+= UInt64(step)
             }
-            done += step
-            position &+= UInt64(step)
+            initialized = count
         }
         return (result, firstError, missing)
     }
 
     /// Reads a little-endian unsigned integer of `size` bytes (1, 2, 4, 8).
-    func readUnsigned(_ address: UInt64, size: Int, what: String) throws -> UInt64 {
-        let raw = try read(address, count: size, what: what)
-        return Self.decode(raw[...])
+    func readUnsigned(_ address: UInt64, size: Int, what: @autoclosure () -> String) throws -> UInt64 {
+        guard size >= 0, size <= 8 else { return Self.decode(try read(address, count: size, what: what())[...]) }
+        var value: UInt64 = 0
+        try withUnsafeMutableBytes(of: &value) {
+            try copy(address, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<size]), what: what)
+        }
+        return UInt64(littleEndian: value)
     }
 
     static func decode(_ raw: ArraySlice<UInt8>) -> UInt64 {

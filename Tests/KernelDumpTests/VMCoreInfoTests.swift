@@ -41,6 +41,20 @@ struct VMCoreInfoTests {
         #expect(info.fiveLevelPaging == false)
     }
 
+    @Test("the first of duplicated keys wins; absent keys; equality looks at keys in order and first values")
+    func duplicatesAndEquality() {
+        let info = VMCoreInfo(text: Array("B=2\nA=1\nB=3\nC=\nA=4\n".utf8))
+        #expect(info.entries.map(\.value) == ["2", "1", "3", "", "4"])
+        #expect(info["A"] == "1")
+        #expect(info["B"] == "2")
+        #expect(info["C"] == "")
+        #expect(info["D"] == nil && info["0"] == nil && info["Z"] == nil && info[""] == nil)
+        #expect(VMCoreInfo(text: []).osRelease == nil)
+        #expect(info == VMCoreInfo(text: Array("B=2\nA=1\nB=9\nC=\nA=8".utf8)))
+        #expect(info != VMCoreInfo(text: Array("B=2\nA=5\nB=3\nC=\nA=4".utf8)))
+        #expect(info != VMCoreInfo(text: Array("A=1\nB=2\nB=3\nC=\nA=4".utf8)))
+    }
+
     @Test("panic message: BUG line before 'Fatal exception', else Kernel panic, else first BUG:")
     func panicMessage() {
         let oops = [

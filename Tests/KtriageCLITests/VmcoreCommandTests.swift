@@ -63,6 +63,28 @@ struct VmcoreCommandTests {
             wall.stdout.hasSuffix("[2023-11-14 22:13:20.000000 UTC] Kernel panic - not syncing: cli test\n"))
     }
 
+    @Test("the plain forms skip ArgumentParser: same output, errors and status as through it")
+    func plainArgumentsMatchArgumentParser() throws {
+        let path = try temporaryDump(KdumpWriter().write(kernel()), name: "plain.kdump")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // `--` is not a plain form, so the second command of each pair goes through ArgumentParser.
+        let pairs: [([String], [String])] = [
+            (["vmcore", "dmesg", path], ["vmcore", "dmesg", "--", path]),
+            (
+                ["vmcore", "dmesg", "--wall-clock", path, "--caller-id"],
+                ["vmcore", "dmesg", "--caller-id", "--wall-clock", "--", path]
+            ),
+            (["vmcore", "dmesg", "/nonexistent"], ["vmcore", "dmesg", "--", "/nonexistent"]),
+        ]
+        for (plain, parsed) in pairs {
+            let fast = try runKtriage(plain)
+            let full = try runKtriage(parsed)
+            #expect(fast.status == full.status)
+            #expect(fast.stdout == full.stdout)
+            #expect(fast.stderr == full.stderr)
+        }
+    }
+
     @Test func infoTableAndJSON() throws {
         let path = try temporaryDump(ELFCoreWriter().write(kernel()), name: "info.elf")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Times ktriage's System.map lookups against script peers doing the same lookups, with hyperfine.
 # Usage: Benchmarks/peers/symbols/run-peers.sh [SYSTEM_MAP]   (from the package root, after
-#        swift build -c release --product ktriage)
+#        bash scripts/build-release.sh)
 # Peers: python3 parse+sort+bisect (prints name+0xoff/0xsize like ktriage); a sort+awk merge of the
 # address list with the map (prints name and address: awk's doubles cannot do 64-bit offsets).
 # addr2line/eu-addr2line are not peers here: they need a vmlinux with a symbol table, the lab has

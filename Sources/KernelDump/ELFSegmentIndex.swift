@@ -1,0 +1,128 @@
+/// `PT_LOAD`s ordered by one of their addresses (physical or virtual), found by binary search.
+///
+/// Holds 16 bytes per segment (start address, program header index); everything else is read
+/// from the program header table when a segment is used.
+struct ELFSegmentIndex {
+    struct Entry {
+        var start: UInt64
+        /// Index in the program header table.
+        var header: UInt32
+    }
+
+    private let entries: [Entry]
+    /// Running maximum of the segment ends, kept only when segments overlap: without overlaps the
+    /// last segment starting at or below an address is the only one that can hold it.
+    private let maxEnd: [UInt64]?
+    /// One past the highest address of any segment.
+    let highestEnd: UInt64
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// Orders `entries` by start address (ties in table order).
+    /// - Parameter end: one past the last address of the segment with this program header index.
+    init(_ entries: consuming [Entry], end: (UInt32) -> UInt64) {
+        let entries = Self.sorted(entries)
+        var high: UInt64 = 0
+        var overlapping = false
+        for entry in entries {
+            if entry.start < high { overlapping = true }
+            high = max(high, end(entry.header))
+        }
+        if overlapping {
+            var running: [UInt64] = []
+            running.reserveCapacity(entries.count)
+            var top: UInt64 = 0
+            for entry in entries {
+                top = max(top, end(entry.header))
+                running.append(top)
+            }
+            maxEnd = running
+        } else {
+            maxEnd = nil
+        }
+        self.entries = entries
+        highestEnd = high
+    }
+
+    /// `entries` ordered by (start, table index), which is what a stable sort by start gives.
+    ///
+    /// Tables come in long runs: the kernel writes ascending addresses, QEMU `paging=true` writes
+    /// the direct map as one descending run of 65,000 pages between a few dozen short ones. The
+    /// longest run is kept (reversed if descending), the rest sorted and merged into it: linear
+    /// time where a general sort costs several times more.
+    static func sorted(_ entries: consuming [Entry]) -> [Entry] {
+        func before(_ a: Entry, _ b: Entry) -> Bool { a.start < b.start || (a.start == b.start && a.header < b.header) }
+        entries.withUnsafeMutableBufferPointer { buffer in
+            var longest = 0..<0
+            var longestDescends = false
+            var index = 0
+            while index < buffer.count {
+                var next = index + 1
+                let descends = next < buffer.count && buffer[next].start < buffer[index].start
+                if descends {
+                    while next < buffer.count && buffer[next].start < buffer[next - 1].start { next += 1 }
+                } else {
+                    while next < buffer.count && buffer[next].start >= buffer[next - 1].start { next += 1 }
+                }
+                if next - index > longest.count {
+                    longest = index..<next
+                    longestDescends = descends
+                }
+                index = next
+            }
+            if longestDescends {
+                var low = longest.lowerBound
+                var high = longest.upperBound - 1
+                while low < high {
+                    buffer.swapAt(low, high)
+                    low += 1
+                    high -= 1
+                }
+            }
+            guard longest.count < buffer.count else { return }
+            var rest = Array(buffer[..<longest.lowerBound])
+            rest += buffer[longest.upperBound...]
+            rest.sort(by: before)
+            // In place: move the run to the end, then merge from the front; the writes never catch
+            // up with the run elements still to be read.
+            let runStart = buffer.count - longest.count
+            if runStart != longest.lowerBound {
+                for offset in (0..<longest.count).reversed() {
+                    buffer[runStart + offset] = buffer[longest.lowerBound + offset]
+                }
+            }
+            var fromRun = runStart
+            var write = 0
+            for entry in rest {
+                while fromRun < buffer.count && !before(entry, buffer[fromRun]) {
+                    buffer[write] = buffer[fromRun]
+                    fromRun += 1
+                    write += 1
+                }
+                buffer[write] = entry
+                write += 1
+            }
+        }
+        return entries
+    }
+
+    /// The program header index of a segment holding `address` (the last one in address order
+    /// when several do).
+    func find(_ address: UInt64, end: (UInt32) -> UInt64) -> UInt32? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].start <= address { low = mid + 1 } else { high = mid }
+        }
+        var index = low - 1
+        guard let maxEnd else {
+            return index >= 0 && end(entries[index].header) > address ? entries[index].header : nil
+        }
+        while index >= 0, maxEnd[index] > address {
+            if end(entries[index].header) > address { return entries[index].header }
+            index -= 1
+        }
+        return nil
+    }
+}
