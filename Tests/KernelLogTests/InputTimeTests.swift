@@ -1,3 +1,4 @@
+import KtriageTestSupport
 import Testing
 
 @testable import KernelLog
@@ -47,5 +48,11 @@ struct InputTimeTests {
         let bytes = Array(String(repeating: line, count: 20).utf8)
         let summary = try bytes.withUnsafeBytes { try KernelLogReader.read(bytes: $0, path: "console.log") { _ in } }
         #expect(summary.droppedMessages == Int.max)
+        // The same through the declined-line path (a crash scan declines these lines).
+        let path = Fixtures.temporaryFolder("dropped-saturate") + "/console.log"
+        #expect(Fixtures.write(bytes, to: path))
+        let declined = try KernelLogReader.read(path: path, wants: { _ in false }) { _ in }
+        #expect(declined.droppedMessages == Int.max)
+        #expect(declined.kernelLines == 20)
     }
 }

@@ -231,9 +231,7 @@ struct LogLineStripper {
     /// the input's last, whose times the summary reports.
     private mutating func countDeclined(_ text: UnsafeRawBufferPointer, prefix: UnsafeRawBufferPointer) {
         summary.kernelLines += 1
-        if text.count > 20, text[0] == 0x2A, text[1] == 0x2A, let count = LogLineStripper.droppedCount(text) {
-            summary.droppedMessages += count
-        }
+        countDroppedMessages(text)
         // A line without a wrapper has no times: an earlier declined line's stay the last.
         guard prefix.count > 0 else { return }
         guard prefix.count <= lastDeclinedPrefix.count, let from = prefix.baseAddress else {
@@ -274,15 +272,19 @@ struct LogLineStripper {
                 if summary.firstMonotonicMicros == nil { summary.firstMonotonicMicros = mono }
                 summary.lastMonotonicMicros = mono
             }
-            if line.text.count > 20, line.text[0] == 0x2A, line.text[1] == 0x2A,
-                let count = LogLineStripper.droppedCount(line.text)
-            {
-                // Saturating: a damaged marker may claim up to 10^18 messages, and many such lines.
-                let (sum, overflow) = summary.droppedMessages.addingReportingOverflow(count)
-                summary.droppedMessages = overflow ? .max : sum
-            }
+            countDroppedMessages(line.text)
         }
         try body(line)
+    }
+
+    /// Adds a `** N printk messages dropped **` marker's count to the summary, saturating: a
+    /// damaged marker may claim up to 10^18 messages, and many such lines.
+    private mutating func countDroppedMessages(_ text: UnsafeRawBufferPointer) {
+        guard text.count > 20, text[0] == 0x2A, text[1] == 0x2A, let count = LogLineStripper.droppedCount(text) else {
+            return
+        }
+        let (sum, overflow) = summary.droppedMessages.addingReportingOverflow(count)
+        summary.droppedMessages = overflow ? .max : sum
     }
 
     /// `** 12 printk messages dropped **` → 12.
