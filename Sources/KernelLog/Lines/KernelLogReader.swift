@@ -102,13 +102,13 @@ public enum KernelLogReader {
     /// Reads a log held in memory (text extracted from a vmcore, tests).
     public static func read(
         bytes: UnsafeRawBufferPointer, path: String, options: LogReaderOptions = LogReaderOptions(),
-        _ body: (LogLine) throws -> Void
+        wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
         var stripper = LogLineStripper(path: path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
-        try framer.feed(bytes) { line in try stripper.process(line, wants: { _ in true }, body) }
-        return try finish(&framer, &stripper, path: path, wants: { _ in true }, body)
+        try framer.feed(bytes) { line in try stripper.process(line, wants: wants, body) }
+        return try finish(&framer, &stripper, path: path, wants: wants, body)
     }
 
     /// Flushes the last line and the stripper, and adds the framer's counts to the summary.
