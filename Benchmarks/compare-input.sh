@@ -18,8 +18,10 @@ rg_args=()
 while IFS= read -r literal; do rg_args+=(-e "$literal"); done <<<"$literals"
 for file in "$syslog" "$dmesg"; do
     ls -l "$file"
-    hyperfine -N --warmup 1 --runs 5 --export-markdown - \
+    # This hyperfine writes `--export-markdown -` to a file named "-": use a temporary file.
+    hyperfine -N --warmup 1 --runs 5 --export-markdown /tmp/ktriage-compare.md \
         "cat $file" \
         "rg -c -F $(printf "%q " "${rg_args[@]}") $file" \
         ".build/release/ktriage scan $file --format ndjson"
+    cat /tmp/ktriage-compare.md
 done
