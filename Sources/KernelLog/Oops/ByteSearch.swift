@@ -47,10 +47,11 @@ extension StringProtocol {
 
     /// Byte offsets of the first occurrence of `needle` in the UTF-8 text.
     func utf8Range(of needle: String) -> Range<Int>? {
+        // Native strings are contiguous UTF-8; the copies are for bridged or foreign ones.
         let found = utf8.withContiguousStorageIfAvailable { hay in
-            needle.utf8.withContiguousStorageIfAvailable { n in utf8FirstRange(of: n, in: hay) } ?? nil
+            needle.utf8.withContiguousStorageIfAvailable { n in utf8FirstRange(of: n, in: hay) }
         }
-        if let found { return found }
+        if let found, let result = found { return result }
         return Array(utf8).withUnsafeBufferPointer { hay in utf8FirstRange(of: Array(needle.utf8)[...], in: hay) }
     }
 }
