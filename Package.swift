@@ -3,16 +3,21 @@ import PackageDescription
 
 /// ktriage: kernel crash log and vmcore metadata analyzer.
 ///
-/// Shape (see README): C libraries are wrapped by `KtriageNative` only (behind `internal import`);
-/// `KtriageBytes` reads inputs and frames lines; `KernelLog` strips log wrappers and parses crash
-/// reports; `KernelSymbols` maps addresses; `KernelDump` reads vmcores; `CrashFleet` groups records;
-/// the `ktriage` executable is a thin argument-parser front end.
+/// Modules follow the data flow (README, "Layout"); no module imports one to its right:
+/// `KtriageBytes` (cursors, line framing; no C) → `KtriageNative` (libelf, zlib behind
+/// `internal import`; file and gzip input) → `KernelFacts` (what the kernel prints and writes:
+/// banners, taint, VMCOREINFO text, frame tokens, file magic) → `KernelLog` / `KernelDump` /
+/// `KernelSymbols` → `KtriageReader` (the front door: inputs to crash records) → `CrashFleet`
+/// (grouping) → `CrashOutput` (tables, JSON, Markdown, HTML) → `CrashStore` (SQLite history) →
+/// the `ktriage` executable (arguments only).
 let package = Package(
     name: "ktriage",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ktriage", targets: ["ktriage"]),
+        .library(name: "KtriageReader", targets: ["KtriageReader"]),
         .library(name: "KtriageBytes", targets: ["KtriageBytes"]),
+        .library(name: "KernelFacts", targets: ["KernelFacts"]),
         .library(name: "KernelLog", targets: ["KernelLog"]),
         .library(name: "KernelSymbols", targets: ["KernelSymbols"]),
         .library(name: "KernelDump", targets: ["KernelDump"]),
@@ -28,35 +33,42 @@ let package = Package(
             name: "CKtriageElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(
             name: "CKtriageZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "KtriageNative", dependencies: ["CKtriageElf", "CKtriageZlib"]),
-        .target(name: "KtriageBytes", dependencies: ["KtriageNative"]),
-        .target(name: "KernelLog", dependencies: ["KtriageBytes"]),
-        .target(name: "KernelSymbols", dependencies: ["KtriageBytes", "KtriageNative"]),
+        .target(name: "KtriageBytes"),
+        .target(name: "KtriageNative", dependencies: ["KtriageBytes", "CKtriageElf", "CKtriageZlib"]),
+        .target(name: "KernelFacts", dependencies: ["KtriageBytes"]),
+        .target(name: "KernelLog", dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts"]),
+        .target(name: "KernelSymbols", dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts"]),
+        .target(name: "KernelDump", dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts"]),
         .target(
-            name: "KernelDump",
-            dependencies: ["KtriageBytes", "KtriageNative", "KernelLog", "KernelSymbols"]),
-        .target(name: "CrashFleet", dependencies: ["KernelLog", "KernelDump", "KernelSymbols"]),
+            name: "KtriageReader",
+            dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts", "KernelLog", "KernelDump", "KernelSymbols"]),
+        .target(name: "CrashFleet", dependencies: ["KtriageReader", "KernelLog", "KernelFacts", "KtriageBytes"]),
         // The SQLite crash history: the only module that pays GRDB's build cost.
         .target(
             name: "CrashStore",
-            dependencies: ["CrashFleet", "KernelLog", "KtriageBytes", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["CrashFleet", "KtriageReader", "KernelLog", "KtriageBytes", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "ktriage",
             dependencies: [
-                "KtriageBytes", "KernelLog", "KernelSymbols", "KernelDump", "CrashFleet", "CrashStore",
+                "KtriageBytes", "KernelFacts", "KernelLog", "KernelSymbols", "KernelDump", "KtriageReader", "CrashFleet",
+                "CrashStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
             name: "KtriageTestSupport",
             dependencies: ["KtriageBytes", "KtriageNative"],
             path: "Tests/KtriageTestSupport"),
-        .testTarget(name: "KtriageBytesTests", dependencies: ["KtriageBytes", "KtriageTestSupport"]),
-        .testTarget(name: "KernelLogTests", dependencies: ["KernelLog", "KtriageTestSupport"]),
+        .testTarget(
+            name: "KtriageBytesTests",
+            dependencies: ["KtriageBytes", "KtriageNative", "KtriageReader", "KtriageTestSupport"]),
+        .testTarget(
+            name: "KernelLogTests", dependencies: ["KernelLog", "KernelFacts", "KtriageReader", "KtriageTestSupport"]),
         .testTarget(
             name: "KernelSymbolsTests", dependencies: ["KernelSymbols", "KtriageTestSupport"]),
-        .testTarget(name: "KernelDumpTests", dependencies: ["KernelDump", "KtriageTestSupport"]),
         .testTarget(
-            name: "CrashFleetTests", dependencies: ["CrashFleet", "CrashStore", "KtriageTestSupport"],
+            name: "KernelDumpTests", dependencies: ["KernelDump", "KernelFacts", "KtriageTestSupport"]),
+        .testTarget(
+            name: "CrashFleetTests", dependencies: ["CrashFleet", "CrashStore", "KtriageReader", "KtriageTestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(
             name: "KtriageCLITests", dependencies: ["ktriage", "KtriageTestSupport"], exclude: ["Snapshots"]),

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import KernelLog
 import KtriageBytes
+import KtriageReader
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,4 @@
-import KernelLog
+import KernelFacts
 import KtriageBytes
 
 /// Formats log records as `[seconds.micros] text` lines, like crash's `log` command and

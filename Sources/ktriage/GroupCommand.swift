@@ -4,6 +4,7 @@ import CrashStore
 import Foundation
 import KernelLog
 import KtriageBytes
+import KtriageReader
 
 /// Output formats of `group`.
 enum GroupFormat: String, ExpressibleByArgument, CaseIterable {

@@ -3,6 +3,7 @@ import CrashFleet
 import CrashStore
 import KernelLog
 import KtriageBytes
+import KtriageReader
 
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

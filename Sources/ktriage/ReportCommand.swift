@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrashFleet
 import KernelSymbols
+import KtriageReader
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

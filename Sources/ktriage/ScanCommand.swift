@@ -4,6 +4,8 @@ import Foundation
 import KernelLog
 import KernelSymbols
 import KtriageBytes
+import KtriageReader
+import KernelFacts
 
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

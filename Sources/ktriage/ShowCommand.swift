@@ -2,6 +2,8 @@ import ArgumentParser
 import CrashFleet
 import KernelLog
 import KtriageBytes
+import KtriageReader
+import KernelFacts
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

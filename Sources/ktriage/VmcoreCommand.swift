@@ -3,6 +3,7 @@ import CrashFleet
 import KernelDump
 import KernelSymbols
 import KtriageBytes
+import KtriageReader
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials  // JSONEncoder only; full Foundation (ICU) would slow every start

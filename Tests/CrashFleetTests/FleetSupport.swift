@@ -3,6 +3,7 @@ import Foundation
 import KernelLog
 import KtriageBytes
 import KtriageTestSupport
+import KtriageReader
 
 /// Shared helpers: the sample fleet's inputs, a fixed "now", JSON of a summary for comparisons.
 enum FleetSupport {

@@ -5,6 +5,7 @@ import KernelLog
 import KtriageBytes
 import KtriageTestSupport
 import Testing
+import KtriageReader
 
 @Suite("SQLite crash history")
 struct StoreTests {

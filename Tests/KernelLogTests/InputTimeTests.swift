@@ -1,5 +1,6 @@
 import KtriageTestSupport
 import Testing
+import KernelFacts
 
 @testable import KernelLog
 

@@ -2,6 +2,7 @@ import KernelLog
 import KtriageBytes
 import KtriageTestSupport
 import Testing
+import KtriageReader
 
 /// One kernel line as read, owned.
 struct ReadLine: Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import KtriageBytes
 import Testing
+import KtriageReader
 
 @Suite("Limits: folder walking")
 struct InputWalkerLimitTests {

@@ -1,6 +1,7 @@
 import Foundation
 import KernelLog
 import KtriageBytes
+import KtriageReader
 
 /// Scans many inputs on several threads into one `FleetAggregate`.
 ///

@@ -1,4 +1,5 @@
 import KernelLog
+import KernelFacts
 
 /// Dates in fleet outputs and filters (UTC).
 public enum FleetTime {

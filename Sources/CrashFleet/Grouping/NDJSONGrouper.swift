@@ -1,6 +1,7 @@
 import Foundation
 import KernelLog
 import KtriageBytes
+import KtriageNative
 
 /// Groups records from `scan --format ndjson` output (shards from many machines), and merges
 /// per-shard partial aggregates (`group --format partial`).

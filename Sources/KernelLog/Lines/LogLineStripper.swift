@@ -1,4 +1,5 @@
 import KtriageBytes
+import KernelFacts
 
 /// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
 /// interns host names, joins pstore parts and keeps the summary.

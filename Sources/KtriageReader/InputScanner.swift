@@ -1,3 +1,4 @@
+import KtriageNative
 import KernelLog
 import KtriageBytes
 

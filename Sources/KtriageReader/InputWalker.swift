@@ -1,3 +1,4 @@
+import KernelFacts
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)

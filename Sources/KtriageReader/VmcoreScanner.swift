@@ -1,3 +1,4 @@
+import KtriageNative
 import KernelDump
 import KernelLog
 import KtriageBytes

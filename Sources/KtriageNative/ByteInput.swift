@@ -1,3 +1,4 @@
+import KtriageBytes
 import KtriageNative
 
 #if canImport(Glibc)
