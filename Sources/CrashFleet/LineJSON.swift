@@ -1,6 +1,6 @@
+import KernelFacts
 import KernelLog
 import KtriageBytes
-import KernelFacts
 
 /// One kernel line as an NDJSON object, for `ktriage scan --lines`: the text without wrappers and
 /// what the wrappers said. Keys always appear in this order; absent values are omitted.

@@ -1,6 +1,6 @@
+import KernelFacts
 import KernelLog
 import KtriageBytes
-import KernelFacts
 
 /// One crash record explained for a person, as plain text (`ktriage show`).
 public enum RecordText {

@@ -1,4 +1,5 @@
 import KtriageBytes
+
 /// What an input is, judged from its first bytes.
 public enum InputKind: String, Sendable, Equatable {
     /// Text: a log.

@@ -1,6 +1,6 @@
-import KtriageNative
 import KernelLog
 import KtriageBytes
+import KtriageNative
 
 /// The outcome of reading one input.
 public struct InputScanResult: Sendable {

@@ -1,4 +1,5 @@
 import KernelFacts
+
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)

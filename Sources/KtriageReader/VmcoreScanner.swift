@@ -1,7 +1,7 @@
-import KtriageNative
 import KernelDump
 import KernelLog
 import KtriageBytes
+import KtriageNative
 
 /// Turns a vmcore into crash records: reads its kernel log (any supported dump format and printk
 /// layout) and runs the crash report parser over it, so dumps and logs give the same records.

@@ -1,11 +1,11 @@
 import ArgumentParser
 import CrashFleet
 import Foundation
+import KernelFacts
 import KernelLog
 import KernelSymbols
 import KtriageBytes
 import KtriageReader
-import KernelFacts
 
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
 import CrashFleet
+import KernelFacts
 import KernelLog
 import KtriageBytes
 import KtriageReader
-import KernelFacts
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

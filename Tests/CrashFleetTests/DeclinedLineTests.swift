@@ -1,9 +1,9 @@
 import CrashFleet
 import KernelLog
 import KtriageBytes
+import KtriageReader
 import KtriageTestSupport
 import Testing
-import KtriageReader
 
 /// A crash scan declines ordinary lines before their wrappers are converted. Declining must not
 /// change anything a user sees: the same records and the same summary (counts, hosts, first and

@@ -2,8 +2,8 @@ import CrashFleet
 import Foundation
 import KernelLog
 import KtriageBytes
-import KtriageTestSupport
 import KtriageReader
+import KtriageTestSupport
 
 /// Shared helpers: the sample fleet's inputs, a fixed "now", JSON of a summary for comparisons.
 enum FleetSupport {

@@ -3,9 +3,9 @@ import CrashStore
 import Foundation
 import KernelLog
 import KtriageBytes
+import KtriageReader
 import KtriageTestSupport
 import Testing
-import KtriageReader
 
 @Suite("SQLite crash history")
 struct StoreTests {

@@ -1,9 +1,9 @@
+import KernelFacts
 import KernelLog
 import KtriageBytes
+import KtriageReader
 import KtriageTestSupport
 import Testing
-import KtriageReader
-import KernelFacts
 
 /// Every log fixture, cut short at many offsets and with bytes flipped, must give a clean result
 /// or a clean error: no trap, no hang, and what comes back stays well-formed.

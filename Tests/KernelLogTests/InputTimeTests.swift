@@ -1,6 +1,6 @@
+import KernelFacts
 import KtriageTestSupport
 import Testing
-import KernelFacts
 
 @testable import KernelLog
 

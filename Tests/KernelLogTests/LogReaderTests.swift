@@ -1,8 +1,8 @@
 import KernelLog
 import KtriageBytes
+import KtriageReader
 import KtriageTestSupport
 import Testing
-import KtriageReader
 
 /// One kernel line as read, owned.
 struct ReadLine: Equatable {

@@ -1,9 +1,9 @@
 import Foundation
 import KernelLog
 import KtriageBytes
+import KtriageReader
 import KtriageTestSupport
 import Testing
-import KtriageReader
 
 /// docs/record.schema.json documents the record; this keeps the two from drifting apart: every
 /// key a record writes is declared there, and every required key is written.

@@ -1,7 +1,7 @@
 import Foundation
 import KtriageBytes
-import Testing
 import KtriageReader
+import Testing
 
 @Suite("Limits: folder walking")
 struct InputWalkerLimitTests {

@@ -1,5 +1,5 @@
-import KernelLog
 import KernelFacts
+import KernelLog
 
 /// Dates in fleet outputs and filters (UTC).
 public enum FleetTime {

@@ -1,6 +1,6 @@
+import KernelFacts
 import KtriageBytes
 import KtriageNative
-import KernelFacts
 
 /// Reads kernel logs in any common container and hands out kernel lines with their wrappers
 /// removed and what the wrappers said kept as metadata.

@@ -1,5 +1,5 @@
-import KtriageBytes
 import KernelFacts
+import KtriageBytes
 
 /// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
 /// interns host names, joins pstore parts and keeps the summary.
