@@ -73,39 +73,33 @@ struct ScanCommand: ParsableCommand {
             }
         }
         let options = LogReaderOptions(host: host, referenceYear: year, includeOtherPrograms: allPrograms)
-        let scanner = InputScanner(options: options)
         let symbolizer = try systemMap.map { path in
             do { return RecordSymbolizer(table: try SymbolTable.load(systemMap: path)) } catch {
                 throw ValidationError("\(error)")
             }
         }
+        let scanner = CrashReader(options: options, symbolizer: symbolizer)
         let output = Output()
-        var results: [InputScanResult] = []
+        var results: [InputReport] = []
         var progress = Progress(total: walker.items.count)
         for (index, item) in walker.items.enumerated() {
             progress.update(done: index, current: item.path)
-            var result: InputScanResult
+            var result: InputReport
             if lines {
-                result = scanner.scan(item, alsoWants: { _ in true }) { line in
+                result = scanner.read(item, alsoWants: { _ in true }) { line in
                     switch format {
                     case .ndjson, .json: output.line(LineJSON.encode(line, file: item.path))
                     case .table: output.line(TableLine.render(line))
                     }
                 }
             } else {
-                result = scanner.scan(item)
+                result = scanner.read(item)
             }
             if let error = result.error {
                 Output.warn(error)
                 failed = true
             }
-            if let symbolizer {
-                var notes: Set<String> = []
-                for index in result.records.indices {
-                    if let note = symbolizer.symbolize(&result.records[index]) { notes.insert(note) }
-                }
-                for note in notes.sorted() { Output.warn("\(item.path): --system-map: " + note) }
-            }
+            for note in result.symbolizationNotes { Output.warn("\(item.path): --system-map: " + note) }
             if verbose, let summary = result.summary {
                 for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
             }
@@ -147,7 +141,7 @@ enum TableLine {
 
 /// The per-input summary table.
 enum ScanTable {
-    static func render(_ results: [InputScanResult], into output: Output) {
+    static func render(_ results: [InputReport], into output: Output) {
         let header = ["input", "source", "lines", "kernel", "other", "hosts", "notes"]
         var rows: [[String]] = []
         for result in results {
@@ -173,7 +167,7 @@ enum ScanTable {
 
 /// The crash records as a table: where, host, kind, title, kernel.
 enum RecordTable {
-    static func render(_ results: [InputScanResult], into output: Output) {
+    static func render(_ results: [InputReport], into output: Output) {
         let header = ["location", "host", "kind", "title", "kernel"]
         var rows: [[String]] = []
         var total = 0
@@ -207,7 +201,7 @@ enum ScanJSON {
     }
 
     /// One record per line.
-    static func renderRecords(_ results: [InputScanResult], into output: Output) throws {
+    static func renderRecords(_ results: [InputReport], into output: Output) throws {
         let encoder = makeEncoder(pretty: false)
         for result in results {
             for record in result.records { output.line(String(decoding: try encoder.encode(record), as: UTF8.self)) }
@@ -215,7 +209,7 @@ enum ScanJSON {
     }
 
     /// `{"schema": 1, "records": [...], "inputs": [...], "errors": [...]}`.
-    static func renderDocument(_ results: [InputScanResult], into output: Output) throws {
+    static func renderDocument(_ results: [InputReport], into output: Output) throws {
         struct Document: Encodable {
             var schema: Int
             var records: [CrashRecord]
@@ -228,7 +222,7 @@ enum ScanJSON {
         output.line(String(decoding: try makeEncoder(pretty: true).encode(document), as: UTF8.self))
     }
 
-    static func render(_ results: [InputScanResult], format: ScanFormat, into output: Output) throws {
+    static func render(_ results: [InputReport], format: ScanFormat, into output: Output) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting =
             format == .json

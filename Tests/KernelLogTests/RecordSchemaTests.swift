@@ -20,7 +20,7 @@ struct RecordSchemaTests {
         var seen = 0
         for item in walker.items {
             guard let bytes = Fixtures.read(item.path) else { continue }
-            for record in CrashReportParser.parse(bytes: bytes) {
+            for record in FrontDoor.records(bytes) {
                 let object = try #require(
                     try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
                 let keys = Set(object.keys)
