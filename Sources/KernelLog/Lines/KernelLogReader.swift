@@ -45,9 +45,9 @@ public enum KernelLogReader {
                             "is a \(input.isGzip ? "gzip-compressed " : "")vmcore (\(kind.rawValue)), not a log: \(advice)"
                     )
                 case .binary:
-                    let at = InputKind.firstControlByte(chunk).map(Int64.init) ?? 0
+                    let offset = InputKind.firstControlByte(chunk).map(Int64.init) ?? 0
                     throw InputError(
-                        path: input.path, offset: at, message: "binary data, not a kernel log")
+                        path: input.path, offset: offset, message: "binary data, not a kernel log")
                 case .gzip:
                     throw InputError(
                         path: input.path, offset: 0, message: "gzip inside gzip is not supported")
@@ -59,7 +59,7 @@ public enum KernelLogReader {
                     break
                 }
                 // Serial console captures end lines with CR: judge that before the first line.
-                if chunk.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
+                if chunk.prefix(64 * 1024).contains(ASCII.carriageReturn) { stripper.sawCarriageReturns = true }
             }
             try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
         }
@@ -108,7 +108,7 @@ public enum KernelLogReader {
     ) throws -> LogReadSummary {
         var stripper = LogLineStripper(path: path, options: options)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
-        if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
+        if bytes.prefix(64 * 1024).contains(ASCII.carriageReturn) { stripper.sawCarriageReturns = true }
         try framer.feed(bytes) { line in try stripper.process(line, wants: wants, body) }
         return try finish(&framer, &stripper, path: path, wants: wants, body)
     }
