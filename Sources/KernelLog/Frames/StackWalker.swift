@@ -148,7 +148,7 @@ struct StackWalker {
                 return result
             }
         }
-        for name in kept where !StackAnchors.hungTaskSkip.contains(where: { name.contains($0) }) {
+        for name in kept where !StackAnchors.hungTaskSkip.matchesAny(name) {
             result.name = name
             return result
         }

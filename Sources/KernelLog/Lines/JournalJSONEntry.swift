@@ -189,6 +189,7 @@ private struct JSONScanner {
             case UInt8(ascii: "f"): output.append(ASCII.formFeed)
             case UInt8(ascii: "u"):
                 var scalar = try readHex4()
+                // JSON escapes a scalar above U+FFFF as a UTF-16 surrogate pair: `\uD83D\uDE00`.
                 if (0xD800..<0xDC00).contains(scalar), peek() == UInt8(ascii: "\\"), index + 1 < bytes.count,
                     bytes[index + 1] == UInt8(ascii: "u")
                 {

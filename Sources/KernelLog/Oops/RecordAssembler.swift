@@ -5,17 +5,15 @@ import KtriageBytes
 enum RecordAssembler {
     static func assemble(_ report: ReportBuilder, keepText: Bool) -> CrashRecord {
         let titleLines = Array(report.lines[min(report.headerIndex, report.lines.count - 1)...])
-        // The header range belongs to the header line's own string.
         let headerLine = titleLines.first ?? ""
-        let range = headerLine.range(of: report.header.literal) ?? headerLine.startIndex..<headerLine.startIndex
-        let engine = TitleEngine(lines: titleLines, header: report.header, literal: range)
+        let engine = TitleEngine(lines: titleLines, header: report.header)
         var result = engine.make()
         if let lead = report.leadFamily {
             result.kind = leadKind(lead) ?? result.kind
         }
         let title = TitleNormalizer.normalize(result.title)
         var seen = Set([title])
-        let alts = result.alts.map(TitleNormalizer.normalize).filter { seen.insert($0).inserted }.sorted()
+        let alts = result.altTitles.map(TitleNormalizer.normalize).filter { seen.insert($0).inserted }.sorted()
 
         var fields = FieldExtractor()
         fields.scan(report.lines)
@@ -37,7 +35,7 @@ enum RecordAssembler {
         }
 
         var guilty: GuiltyFrame?
-        if let frameName = result.frame {
+        if let frameName = result.guiltyFunction {
             let module = ([fields.rip].compactMap { $0 } + frames).first(where: { frameBase($0.function) == frameName }
             )?.module
             guilty = GuiltyFrame(function: StackWalker.stripSyscallPrefix(frameName), module: module)

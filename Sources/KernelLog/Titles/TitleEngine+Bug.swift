@@ -75,7 +75,7 @@ extension TitleEngine {
             var alt = "BUG: Dentry still in use"
             if let open = detail.range(of: "[unmount of ") { alt += " " + detail[open.lowerBound...] }
             var result = TitleResult("BUG: Dentry still in use in unmount", kind: .bug)
-            result.alts = [alt]
+            result.altTitles = [alt]
             return result
         }
         if detail.hasPrefix("Bad page state") || detail.hasPrefix("Bad page cache") {
@@ -118,7 +118,7 @@ extension TitleEngine {
             {
                 var result = TitleResult(
                     "BUG: workqueue leaked lock or atomic in \(fn)", kind: .lockdep, expectsStack: false)
-                result.frame = fn
+                result.guiltyFunction = fn
                 return result
             }
             return TitleResult("BUG: workqueue leaked lock or atomic", kind: .lockdep, expectsStack: false)
@@ -243,12 +243,14 @@ extension TitleEngine {
                     index += 1
                 }
                 if let originFrame = StackWalker.pick(framesAfter, skip: extra).name {
-                    result.alts.append("KMSAN origin in \(originFrame)")
+                    result.altTitles.append("KMSAN origin in \(originFrame)")
                 }
             }
-        } else if result.frame != nil {
-            let stripped = StackWalker.stripSyscallPrefix(result.frame ?? "")
-            if !result.alts.contains("bad-access in \(stripped)") { result.alts.append("bad-access in \(stripped)") }
+        } else if result.guiltyFunction != nil {
+            let stripped = StackWalker.stripSyscallPrefix(result.guiltyFunction ?? "")
+            if !result.altTitles.contains("bad-access in \(stripped)") {
+                result.altTitles.append("bad-access in \(stripped)")
+            }
         }
         return result
     }
@@ -320,7 +322,7 @@ extension TitleEngine {
             if let fn = Self.atFunction(line) {
                 var result = TitleResult(
                     template.replacingOccurrences(of: "{F}", with: fn), kind: kind, expectsStack: false)
-                result.frame = fn
+                result.guiltyFunction = fn
                 return result
             }
         }

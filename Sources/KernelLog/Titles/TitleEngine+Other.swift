@@ -66,7 +66,7 @@ extension TitleEngine {
             let problem = line.range(of: "): ").map { line[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
             var result = TitleResult("BUG: " + (problem ?? String(detail)), kind: .slabCorruption, expectsStack: false)
             if let open = line.range(of: "BUG "), let cacheEnd = line[open.upperBound...].firstIndex(of: " ") {
-                result.alts = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
+                result.altTitles = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
             }
             return result
         case .divideError:
@@ -108,7 +108,7 @@ extension TitleEngine {
                 return TitleResult("panic: Sentry detected stuck tasks", kind: .other, expectsStack: false)
             }
             var result = TitleResult(header.literal + " " + detail, kind: .other, expectsStack: false)
-            if header.literal == "SYZFATAL:" { result.alts = ["SYZFATAL"] }
+            if header.literal == "SYZFATAL:" { result.altTitles = ["SYZFATAL"] }
             return result
         case .oops:
             return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()))
@@ -131,7 +131,7 @@ extension TitleEngine {
         case .netdevWatchdog:
             // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
             var result = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
-            result.frame = "dev_watchdog"
+            result.guiltyFunction = "dev_watchdog"
             return result
         case .hardLockup:
             return titled(
@@ -184,7 +184,7 @@ extension TitleEngine {
             {
                 var result = TitleResult(
                     "kernel panic: stack is corrupted in \(fn)", kind: .stackProtector, expectsStack: false)
-                result.frame = fn
+                result.guiltyFunction = fn
                 return result
             }
             return titled(

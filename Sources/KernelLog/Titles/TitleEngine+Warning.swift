@@ -3,8 +3,8 @@ import KtriageBytes
 
 /// Recipes for `WARNING:` and `INFO:` headers (WARN_ON, lockdep, RCU, stalls, hung tasks).
 extension TitleEngine {
-    /// Lockdep banners: the title word and whether it is a deadlock.
-    static let lockdepBanners: [(String, String)] = [
+    /// Lockdep banners and the words their titles start with.
+    static let lockdepBanners: [(banner: String, word: String)] = [
         ("possible circular locking dependency detected", "possible deadlock"),
         ("possible irq lock inversion dependency detected", "possible deadlock"),
         ("possible recursive locking detected", "possible deadlock"),

@@ -9,7 +9,7 @@ struct TitleEngine {
     let rest: Substring
     let walker: StackWalker
 
-    init(lines: [String], header: CrashHeader, literal: Range<String.Index>) {
+    init(lines: [String], header: CrashHeader) {
         var kept = lines
         // A task name with a newline splits `INFO: task <comm>:<pid> blocked for …` over two lines.
         if kept.count > 1, let first = kept.first, first.contains("INFO: task "), !first.contains("for more than"),
@@ -62,13 +62,13 @@ struct TitleEngine {
             var result = TitleResult(
                 template.replacingOccurrences(of: "{F}", with: "corrupted"), kind: kind, expectsStack: expectsStack,
                 corrupted: "no frame to blame in the stack trace")
-            result.alts = alts.map { $0.replacingOccurrences(of: "{F}", with: "corrupted") }
+            result.altTitles = alts.map { $0.replacingOccurrences(of: "{F}", with: "corrupted") }
             return result
         }
         let stripped = StackWalker.stripSyscallPrefix(raw)
         var result = TitleResult(
             template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
-        result.frame = raw
+        result.guiltyFunction = raw
         var altList = alts.map { $0.replacingOccurrences(of: "{F}", with: stripped) }
         let printed = pick.raw ?? raw
         var names: [String] = []
@@ -79,7 +79,7 @@ struct TitleEngine {
             altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: name) })
         }
         var seen = Set<String>([result.title])
-        result.alts = altList.filter { seen.insert($0).inserted }
+        result.altTitles = altList.filter { seen.insert($0).inserted }
         if pick.faultInjection { result.corruptedReason = "fault-injection frames in the stack" }
         return result
     }
