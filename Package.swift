@@ -28,7 +28,15 @@ let package = Package(
             name: "CKtriageElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(
             name: "CKtriageZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "KtriageNative", dependencies: ["CKtriageElf", "CKtriageZlib"]),
+        .systemLibrary(
+            name: "CKtriageLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
+        .systemLibrary(
+            name: "CKtriageSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(
+            name: "CKtriageZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(
+            name: "KtriageNative",
+            dependencies: ["CKtriageElf", "CKtriageZlib", "CKtriageLzo", "CKtriageSnappy", "CKtriageZstd"]),
         .target(name: "KtriageBytes", dependencies: ["KtriageNative"]),
         .target(name: "KernelLog", dependencies: ["KtriageBytes"]),
         .target(name: "KernelSymbols", dependencies: ["KtriageBytes", "KtriageNative"]),
