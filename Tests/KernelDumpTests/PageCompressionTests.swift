@@ -148,4 +148,23 @@ struct PageCompressionTests {
         }
         #expect(codecErrors > 0)
     }
+
+    @Test("ktriage vmcore info names the pages read per codec: a table line and a JSON key")
+    func infoCommand() throws {
+        let everyOther = Set(stride(from: UInt64(0), to: 1024, by: 2))
+        let path = try TestPaths.write(codecDump(.lzo, makeKernel(), rawPages: everyOther), name: "info-lzo.kdump")
+        let (summary, _) = VmcoreSummary.make(try Vmcore(path: path))
+        let lzo = try #require(summary.page_compression?["lzo"])
+        let raw = try #require(summary.page_compression?["raw"])
+        let table = try CommandRunner.run(["vmcore", "info", path])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("\nFormat:       kdump-compressed, header v6, lzo, dump level 1\n"))
+        #expect(table.stdout.contains("\nPages read:   \(lzo) lzo, \(raw) raw\n"), "\(table.stdout)")
+        let json = try CommandRunner.run(["vmcore", "info", path, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["page_compression"] as? [String: Int] == ["lzo": lzo, "raw": raw])
+        let elfPath = try TestPaths.write(ELFCoreWriter().write(makeKernel()), name: "info.elf")
+        let elfTable = try CommandRunner.run(["vmcore", "info", elfPath])
+        #expect(elfTable.status == 0 && !elfTable.stdout.contains("Pages read:"))
+    }
 }
