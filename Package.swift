@@ -33,8 +33,18 @@ let package = Package(
             name: "CKtriageElf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .systemLibrary(
             name: "CKtriageZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CKtriageLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
+        .systemLibrary(
+            name: "CKtriageSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(
+            name: "CKtriageZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "KtriageBytes"),
-        .target(name: "KtriageNative", dependencies: ["KtriageBytes", "CKtriageElf", "CKtriageZlib"]),
+        .target(
+            name: "KtriageNative",
+            dependencies: [
+                "KtriageBytes", "CKtriageElf", "CKtriageZlib", "CKtriageLzo", "CKtriageSnappy", "CKtriageZstd",
+            ]),
         .target(name: "KernelFacts", dependencies: ["KtriageBytes"]),
         .target(name: "KernelLog", dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts"]),
         .target(name: "KernelSymbols", dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts"]),

@@ -42,6 +42,9 @@ let package = Package(
                 .product(name: "KernelSymbols", package: "ktriage"),
             ]),
         .executableTarget(name: "FuzzKdump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
+        .executableTarget(
+            name: "FuzzKdumpPage",
+            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
         .executableTarget(name: "FuzzFlattened", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
         .executableTarget(name: "FuzzELFDump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
         .executableTarget(

@@ -5,12 +5,15 @@ A pretend x86-64 kernel's physical memory holding a printk buffer in each of the
 (5.10+ lockless printk_ringbuffer, 3.5-5.9 printk_log, pre-3.5 character ring), written bare
 (FuzzPrintkRing: page 0 holds the VMCOREINFO text) or wrapped in an ELF core (FuzzELFDump), a
 kdump-compressed file (FuzzKdump) or makedumpfile's flattened stream (FuzzFlattened); and the
-VMCOREINFO text alone (FuzzVmcoreinfo). The layouts
+VMCOREINFO text alone (FuzzVmcoreinfo). kdump seeds come with zlib pages and, where the
+libraries are installed (scripts/setup.sh), with LZO, snappy and zstd pages compressed by the
+same C libraries makedumpfile uses, called through ctypes. The layouts
 follow Tests/KtriageTestSupport/SyntheticKernel+Printk.swift, but every seed stays far below
 run.sh's -max_len of 64 KiB, so that each mutation is cheap to run.
 
 usage: make-seeds.py TARGET OUTPUT_DIR
 """
+import ctypes
 import struct
 import sys
 import zlib
@@ -329,8 +332,55 @@ def elf(mem, virtual):
     return out + b"\0" * (data_offset - len(out)) + ram
 
 
-def kdump(mem, version=6):
-    """kdump-compressed, zero pages excluded (dump level 1), zlib where it helps, else raw."""
+def load(library):
+    try:
+        return ctypes.CDLL(library)
+    except OSError:
+        print("make-seeds.py: %s not found, no seeds of its codec" % library, file=sys.stderr)
+        return None
+
+
+LZO, SNAPPY, ZSTD = load("liblzo2.so.2"), load("libsnappy.so.1"), load("libzstd.so.1")
+
+
+def compress_lzo(page):
+    # lzo_init() is a macro that only checks the ABI; lzo1x_1_compress works without it.
+    out = ctypes.create_string_buffer(len(page) + len(page) // 16 + 64 + 3)
+    size = ctypes.c_size_t(len(out))
+    work = ctypes.create_string_buffer(16384 * 8)  # LZO1X_1_MEM_COMPRESS on 64-bit
+    assert LZO.lzo1x_1_compress(bytes(page), ctypes.c_size_t(len(page)), out, ctypes.byref(size), work) == 0
+    return out.raw[: size.value]
+
+
+def compress_snappy(page):
+    SNAPPY.snappy_max_compressed_length.restype = ctypes.c_size_t
+    out = ctypes.create_string_buffer(SNAPPY.snappy_max_compressed_length(ctypes.c_size_t(len(page))))
+    size = ctypes.c_size_t(len(out))
+    assert SNAPPY.snappy_compress(bytes(page), ctypes.c_size_t(len(page)), out, ctypes.byref(size)) == 0
+    return out.raw[: size.value]
+
+
+def compress_zstd(page):
+    ZSTD.ZSTD_compress.restype = ctypes.c_size_t
+    out = ctypes.create_string_buffer(len(page) + 1024)
+    size = ZSTD.ZSTD_compress(out, ctypes.c_size_t(len(out)), bytes(page), ctypes.c_size_t(len(page)), 1)
+    assert size < len(out)
+    return out.raw[:size]
+
+
+# codec: (status and page_desc.flags bit, compressor, library loaded)
+CODECS = {
+    "zlib": (0x1, zlib.compress, True),
+    "lzo": (0x2, compress_lzo, LZO is not None),
+    "snappy": (0x4, compress_snappy, SNAPPY is not None),
+    "zstd": (0x20, compress_zstd, ZSTD is not None),
+}
+
+
+def kdump(mem, version=6, codec="zlib"):
+    """kdump-compressed, zero pages excluded (dump level 1), `codec` where it helps, else raw
+    (and every fourth page raw, so that the dump mixes both as makedumpfile's do)."""
+    bit, compress, _ = CODECS[codec]
     ram = mem.finish()
     blob, info = notes(mem), mem.text()
     pages = len(ram) // PAGE
@@ -340,7 +390,7 @@ def kdump(mem, version=6):
     desc_start = (1 + sub_blocks + bitmap_blocks) * PAGE
     uts = b"".join(f.encode().ljust(65, b"\0") for f in ["Linux", "fuzz", "6.1.0-fuzz", "#1 SMP", "x86_64", ""])
     header = b"KDUMP   " + struct.pack("<i", version) + uts + b"\0" * 6
-    header += struct.pack("<qqiiiIIIIIIi", 1_700_000_000, 0, 1, PAGE, sub_blocks, bitmap_blocks, pages, 0, 0, 0, 0, 1)
+    header += struct.pack("<qqiiiIIIIIIi", 1_700_000_000, 0, bit, PAGE, sub_blocks, bitmap_blocks, pages, 0, 0, 0, 0, 1)
     image = bytearray(desc_start)
     image[: len(header)] = header
     info_at = PAGE + 104
@@ -376,7 +426,7 @@ def kdump(mem, version=6):
     descriptors, data = b"", b""
     for index, pfn in enumerate(dumped):
         page = ram[pfn * PAGE : (pfn + 1) * PAGE]
-        packed, flags = zlib.compress(page), 1
+        packed, flags = compress(page), bit
         if len(packed) >= PAGE or index % 4 == 3:
             packed, flags = page, 0
         descriptors += struct.pack("<qIIQ", data_start + len(data), len(packed), flags, 0)
@@ -394,7 +444,27 @@ def flatten(image, chunk=PAGE):
     return out + struct.pack(">qq", -1, -1)
 
 
+def page_seeds():
+    """FuzzKdumpPage: a codec selector byte (0 zlib, 1 lzo, 2 snappy, 3 zstd) and one compressed
+    page: a page of log text, the same cut short, and a bomb (64 KiB of zeros)."""
+    text = b"".join(b"<6>[%6d.000000] line %d of a pretend kernel log\n" % (i, i) for i in range(200))[:PAGE]
+    text = text.ljust(PAGE, b"\0")
+    for selector, codec in enumerate(CODECS):
+        bit, compress, loaded = CODECS[codec]
+        if not loaded:
+            continue
+        page = compress(text)
+        yield codec + "-page", bytes([selector]) + page
+        yield codec + "-cut", bytes([selector]) + page[: len(page) // 2]
+        bomb = compress(bytes(65536))
+        if len(bomb) <= PAGE:
+            yield codec + "-bomb", bytes([selector]) + bomb
+
+
 def seeds(target):
+    if target == "FuzzKdumpPage":
+        yield from page_seeds()
+        return
     for name, mem in memories():
         if target == "FuzzPrintkRing":
             yield name + ".bin", mem.finish()
@@ -404,8 +474,18 @@ def seeds(target):
             yield name + ".elf", elf(mem, virtual=name != "printk-log")
         elif mem.word == 8 and target == "FuzzKdump":
             yield name + ".kdump", kdump(mem, version=3 if name == "chars" else 6)
+            if name == "lockless-direct":
+                for codec in available_codecs():
+                    yield "%s-%s.kdump" % (name, codec), kdump(mem, codec=codec)
         elif mem.word == 8 and target == "FuzzFlattened":
             yield name + ".flat", flatten(kdump(mem))
+            if name == "printk-log":
+                for codec in available_codecs():
+                    yield "%s-%s.flat" % (name, codec), flatten(kdump(mem, codec=codec))
+
+
+def available_codecs():
+    return [codec for codec, (_, _, loaded) in CODECS.items() if loaded and codec != "zlib"]
 
 
 def main():

@@ -64,14 +64,26 @@ final class KdumpCompressedDump: PhysicalMemory {
 
     var isIncomplete: Bool { header.status & 0x8 != 0 }
 
+    /// The compression bits of `status` and `page_desc.flags` (makedumpfile `diskdump_mod.h`:
+    /// `DUMP_DH_COMPRESSED_ZLIB`, `_LZO`, `_SNAPPY`, `_ZSTD`; zstd since makedumpfile 1.7.0).
+    static let codecBits: [(bit: UInt32, codec: PageCodec)] = [
+        (0x1, .zlib), (0x2, .lzo), (0x4, .snappy), (0x20, .zstd),
+    ]
+
     /// Names of compression methods flagged in `status`.
     var compressionNames: [String] {
-        var names: [String] = []
-        if header.status & 0x1 != 0 { names.append("zlib") }
-        if header.status & 0x2 != 0 { names.append("lzo") }
-        if header.status & 0x4 != 0 { names.append("snappy") }
-        if header.status & 0x20 != 0 { names.append("zstd") }
-        return names
+        Self.codecBits.filter { UInt32(bitPattern: header.status) & $0.bit != 0 }.map(\.codec.rawValue)
+    }
+
+    /// Decodes lzo, snappy and zstd pages (reuses one zstd context per dump).
+    private let decompressor = PageDecompressor()
+    /// Distinct pages read so far, by how they were stored: a codec name or `raw`.
+    private(set) var pagesRead: [String: Int] = [:]
+    private var pagesCounted = Set<UInt64>()
+
+    /// Counts `pfn` once under `storage` (the page cache may read a page again after evicting it).
+    private func countPage(_ pfn: UInt64, as storage: String) {
+        if pagesCounted.insert(pfn).inserted { pagesRead[storage, default: 0] += 1 }
     }
 
     init(bytes: DumpBytes) throws {
@@ -374,28 +386,13 @@ final class KdumpCompressedDump: PhysicalMemory {
             )
         }
         let field = "page data for pfn 0x\(String(pfn, radix: 16))"
-        if flags & 0x1 != 0 {
-            let data = try bytes.read(at: UInt64(offset), count: Int(size), field: field)
-            let produced: Int
-            do {
-                produced = try data.withUnsafeBytes { try Inflater.inflateWhole(zlib: $0, into: buffer) }
-            } catch {
-                throw VmcoreError(
-                    path: path, offset: bytes.fileOffset(of: UInt64(offset)), field: field,
-                    message: "zlib: \(error)")
-            }
-            guard produced == pageSize else {
-                throw VmcoreError(
-                    path: path, offset: bytes.fileOffset(of: UInt64(offset)), field: field,
-                    message: "inflates to \(produced) bytes, expected \(pageSize)")
-            }
+        let pageCodecs = Self.codecBits.filter { flags & $0.bit != 0 }.map(\.codec)
+        if let codec = pageCodecs.first {
+            try decompress(
+                pfn, codec: codec, otherCodecs: pageCodecs.dropFirst(), flags: flags,
+                data: (offset: UInt64(offset), size: Int(size)), descriptorAt: descFileOffset, field: field,
+                into: buffer)
             return
-        }
-        if flags & 0x2 != 0 || flags & 0x4 != 0 || flags & 0x20 != 0 {
-            let name = flags & 0x2 != 0 ? "lzo" : flags & 0x4 != 0 ? "snappy" : "zstd"
-            throw VmcoreError(
-                path: path, offset: descFileOffset, field: field,
-                message: "compressed with \(name), which is not supported (only zlib)")
         }
         guard size == UInt32(pageSize) else {
             throw VmcoreError(
@@ -407,5 +404,54 @@ final class KdumpCompressedDump: PhysicalMemory {
         guard bytes.copy(at: UInt64(offset), into: buffer) else {
             throw VmcoreError(path: path, offset: descFileOffset, field: field, message: "cannot be read")
         }
+        countPage(pfn, as: "raw")
+    }
+
+    /// Decompresses one page into `buffer` (exactly `pageSize` bytes), or throws an error naming
+    /// the file, the data's offset, the pfn (in `field`) and the codec.
+    ///
+    /// Format notes: a page's codec must be announced in the header's `status`, as makedumpfile and
+    /// QEMU (2.1+) write it; crash 8.0 likewise refuses lzo, snappy and zstd pages the header does
+    /// not announce. makedumpfile writes a page raw (flags 0) when compressing does not make it
+    /// smaller, so one dump mixes compressed and raw pages.
+    private func decompress(
+        _ pfn: UInt64, codec: PageCodec, otherCodecs: ArraySlice<PageCodec>, flags: UInt32,
+        data: (offset: UInt64, size: Int), descriptorAt descriptorOffset: UInt64, field: String,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws {
+        let path = bytes.path
+        let flagsText = "0x" + String(flags, radix: 16)
+        guard otherCodecs.isEmpty else {
+            let names = ([codec] + otherCodecs).map(\.rawValue).joined(separator: ", ")
+            throw VmcoreError(
+                path: path, offset: descriptorOffset, field: field,
+                message: "flags \(flagsText) name more than one compression (\(names))")
+        }
+        let status = UInt32(bitPattern: header.status)
+        guard Self.codecBits.contains(where: { $0.codec == codec && status & $0.bit != 0 }) else {
+            throw VmcoreError(
+                path: path, offset: descriptorOffset, field: field,
+                message:
+                    "compressed with \(codec.rawValue) (flags \(flagsText)), which the kdump header's status 0x\(String(status, radix: 16)) does not announce"
+            )
+        }
+        let dataOffset = bytes.fileOffset(of: data.offset)
+        let produced: Int
+        do {
+            if let contiguous = bytes.contiguous(at: data.offset, count: data.size) {
+                produced = try decompressor.decompress(codec, contiguous, into: buffer)
+            } else {
+                let copy = try bytes.read(at: data.offset, count: data.size, field: field)
+                produced = try copy.withUnsafeBytes { try decompressor.decompress(codec, $0, into: buffer) }
+            }
+        } catch let error as PageCodecError {
+            throw VmcoreError(path: path, offset: dataOffset, field: field, message: "\(codec.rawValue): \(error)")
+        }
+        guard produced == pageSize else {
+            throw VmcoreError(
+                path: path, offset: dataOffset, field: field,
+                message: "\(codec.rawValue): decompresses to \(produced) bytes, expected \(pageSize)")
+        }
+        countPage(pfn, as: codec.rawValue)
     }
 }

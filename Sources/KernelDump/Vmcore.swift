@@ -266,6 +266,9 @@ public final class Vmcore {
     public var dumpLevel: Int? { kdump.map { Int($0.header.dumpLevel) } }
     /// Compression methods flagged in the kdump header.
     public var compression: [String] { kdump?.compressionNames ?? [] }
+    /// Distinct kdump pages read so far, by how each was stored (`zlib`, `lzo`, `snappy`, `zstd`,
+    /// `raw`); `nil` for ELF dumps, whose pages are never compressed.
+    public var pagesReadByCompression: [String: Int]? { kdump?.pagesRead }
     /// kdump header `nr_cpus`.
     public var headerCPUCount: Int? { kdump.map { Int($0.header.cpuCount) } }
     /// kdump header `current_cpu` (QEMU and makedumpfile leave 0: not the crashing CPU).

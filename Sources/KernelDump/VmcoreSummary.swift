@@ -68,6 +68,10 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     public var kdumpHeaderVersion: Int?
     /// Page compression flagged in the kdump header (`zlib`, `lzo`, `snappy`, `zstd`).
     public var compression: [String]
+    /// kdump pages read for this summary, by how each was stored (`zlib`, `lzo`, `snappy`, `zstd`,
+    /// `raw`): a dump mixes compressed and raw pages. `nil` for ELF dumps. Named in snake_case
+    /// because the name is the JSON key.
+    public var page_compression: [String: Int]?
     /// makedumpfile dump level (kdump sub-header): 31 excludes zero, cache, user and free pages.
     public var dumpLevel: Int?
     /// ELF `PT_LOAD` count.
@@ -196,7 +200,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             crashTime = time
             crashTimeSource = "kdump header timestamp"
         }
-        let summary = VmcoreSummary(
+        var summary = VmcoreSummary(
             path: dump.path, format: dump.format.rawValue, kdumpHeaderVersion: dump.kdumpHeaderVersion,
             compression: dump.compression, dumpLevel: dump.dumpLevel, elfLoadSegments: dump.loadSegmentCount,
             incomplete: !dump.missing.isEmpty, missing: dump.missing, notes: notes,
@@ -212,6 +216,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             logLayout: log?.layout.rawValue, logRecords: log?.records.count, logProblems: logProblems,
             crashRecord: nil,
             vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])
+        // Last, so that it counts every page read above (log, utsname, kallsyms).
+        summary.page_compression = dump.pagesReadByCompression
         return (summary, log)
     }
 }

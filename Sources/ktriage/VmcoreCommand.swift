@@ -214,6 +214,15 @@ struct VmcoreInfoCommand: ParsableCommand {
         }
     }
 
+    /// `812 lzo, 3 raw`: codecs in the kdump bit order, then raw pages.
+    static func pagesReadText(_ pages: [String: Int]) -> String {
+        let order = ["zlib", "lzo", "snappy", "zstd", "raw"]
+        let known = order.compactMap { name in pages[name].map { "\($0) \(name)" } }
+        let others = pages.keys.filter { !order.contains($0) }.sorted().map { "\(pages[$0] ?? 0) \($0)" }
+        let parts = known + others
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+
     static func table(_ s: VmcoreSummary) -> String {
         var out = ""
         func row(_ label: String, _ value: String?) {
@@ -227,6 +236,9 @@ struct VmcoreInfoCommand: ParsableCommand {
         if s.incomplete { format += ", INCOMPLETE" }
         row("File:", s.path)
         row("Format:", format)
+        if let pages = s.page_compression {
+            row("Pages read:", pagesReadText(pages))
+        }
         row("Release:", s.release)
         row("Version:", s.version)
         row("Machine:", s.machine)

@@ -30,15 +30,25 @@ func smallKernel() -> SyntheticKernel {
 
 @Suite("Bad input: errors name file, offset and field; never a trap or a hang")
 struct BadInputTests {
-    @Test("truncated at many offsets: ELF, kdump, flattened", arguments: ["elf", "kdump", "flat"])
-    func truncated(_ kind: String) throws {
-        let kernel = smallKernel()
-        let bytes: [UInt8]
-        switch kind {
-        case "elf": bytes = ELFCoreWriter().write(kernel)
-        case "kdump": bytes = KdumpWriter().write(kernel)
-        default: var w = KdumpWriter(); w.flattened = true; bytes = w.write(kernel)
+    /// A dump of `kernel` in the container `kind` names: `elf`, `kdump` (zlib), `flat`, or
+    /// `kdump-<codec>` / `flat-<codec>` with lzo, snappy or zstd pages.
+    static func dump(_ kind: String, of kernel: SyntheticKernel) -> [UInt8] {
+        let parts = kind.split(separator: "-")
+        let codec = parts.count > 1 ? DumpCodec(rawValue: String(parts[1])) ?? .zlib : .zlib
+        switch parts[0] {
+        case "elf": return ELFCoreWriter().write(kernel)
+        case "kdump": return codecDump(codec, kernel)
+        default: return codecDump(codec, kernel, flattened: true)
         }
+    }
+
+    static let containerKinds = [
+        "elf", "kdump", "flat", "kdump-lzo", "kdump-snappy", "kdump-zstd", "flat-lzo", "flat-snappy", "flat-zstd",
+    ]
+
+    @Test("truncated at many offsets: ELF, kdump, flattened; every codec", arguments: containerKinds)
+    func truncated(_ kind: String) throws {
+        let bytes = Self.dump(kind, of: smallKernel())
         let path = try TestPaths.write(bytes, name: "truncate.\(kind)")
         var offsets = Set<Int>()
         for offset in stride(from: 0, to: min(bytes.count, 24_576), by: 13) { offsets.insert(offset) }
@@ -58,15 +68,9 @@ struct BadInputTests {
         #expect(errors > 0)
     }
 
-    @Test("bit flips in the headers", arguments: ["elf", "kdump", "flat"])
+    @Test("bit flips in the headers", arguments: containerKinds)
     func bitFlips(_ kind: String) throws {
-        let kernel = smallKernel()
-        var bytes: [UInt8]
-        switch kind {
-        case "elf": bytes = ELFCoreWriter().write(kernel)
-        case "kdump": bytes = KdumpWriter().write(kernel)
-        default: var w = KdumpWriter(); w.flattened = true; bytes = w.write(kernel)
-        }
+        let bytes = Self.dump(kind, of: smallKernel())
         let path = try TestPaths.write(bytes, name: "flip.\(kind)")
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         defer { try? handle.close() }
@@ -116,9 +120,9 @@ struct BadInputTests {
     }
 
     @Test(
-        "lzo, snappy and zstd pages are reported as unsupported by name",
+        "lzo, snappy and zstd flags over raw page bytes: a corrupt page, named with its codec",
         arguments: [KdumpWriter.PageEncoding.flaggedLZO, .flaggedSnappy, .flaggedZstd])
-    func unsupportedCompression(_ encoding: KdumpWriter.PageEncoding) throws {
+    func rawBytesFlaggedCompressed(_ encoding: KdumpWriter.PageEncoding) throws {
         var writer = KdumpWriter()
         writer.encoding = encoding
         let path = try TestPaths.write(writer.write(smallKernel()), name: "compress-\(encoding).kdump")
@@ -126,7 +130,7 @@ struct BadInputTests {
         let name = encoding == .flaggedLZO ? "lzo" : encoding == .flaggedSnappy ? "snappy" : "zstd"
         #expect(vmcore.compression == [name])
         let message = exercise(path) ?? ""
-        #expect(message.contains("compressed with \(name), which is not supported"), "\(message)")
+        #expect(message.contains("page data for pfn 0x") && message.contains(": \(name): "), "\(message)")
         #expect(message.hasPrefix("\(path): at byte "))
     }
 
@@ -170,11 +174,15 @@ struct BadInputTests {
         #expect(message.contains("not in the dump (excluded by dump level 31"), "\(message)")
     }
 
-    @Test("a page that inflates past the page size (decompression bomb) is an error")
-    func bomb() throws {
-        var bytes = KdumpWriter().write(smallKernel())
-        // Point every page at a zlib stream that inflates to 64 KiB.
-        let bomb = ZlibEncoder.compress([UInt8](repeating: 0, count: 65_536))
+    @Test(
+        "a page that decompresses past the page size (decompression bomb) is an error, for every codec",
+        arguments: DumpCodec.allCases)
+    func bomb(_ codec: DumpCodec) throws {
+        var bytes = codecDump(codec, smallKernel())
+        // Point every page at a stream that decompresses to 64 KiB (compressed, it must fit the
+        // page size to pass the descriptor check); reading must stop at the page size.
+        let bomb = codec.compress([UInt8](repeating: 0, count: 65_536))
+        #expect(bomb.count <= 4096)
         let subBlocks = Int(bytes[432]) | Int(bytes[433]) << 8
         let bitmapBlocks = Int(bytes[436]) | Int(bytes[437]) << 8
         let descriptorsStart = (1 + subBlocks + bitmapBlocks) * 4096
@@ -185,11 +193,11 @@ struct BadInputTests {
             bytes.replaceSubrange(at..<(at + 8), with: SyntheticKernel.littleEndian(UInt64(dataStart)))
             bytes.replaceSubrange(
                 (at + 8)..<(at + 12), with: SyntheticKernel.littleEndian(UInt32(bomb.count)))
-            bytes.replaceSubrange((at + 12)..<(at + 16), with: SyntheticKernel.littleEndian(UInt32(1)))
+            bytes.replaceSubrange((at + 12)..<(at + 16), with: SyntheticKernel.littleEndian(codec.bit))
         }
-        let path = try TestPaths.write(bytes, name: "bomb.kdump")
+        let path = try TestPaths.write(bytes, name: "bomb-\(codec).kdump")
         let message = exercise(path) ?? ""
-        #expect(message.contains("inflates past 4096 bytes"), "\(message)")
+        #expect(message.contains(": \(codec): ") && message.contains("past 4096 bytes"), "\(message)")
         #expect(message.hasPrefix("\(path): at byte \(dataStart): "))
         #expect(message.contains("page data for pfn"))
     }

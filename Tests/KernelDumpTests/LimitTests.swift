@@ -199,10 +199,11 @@ struct DumpLimitTests {
         #expect(message.contains("offset") && message.contains("size 4097 is invalid (page size 4096)"), "\(message)")
     }
 
-    /// A kdump of `smallKernel()` whose every page descriptor points at one zlib stream of `size` zeros.
-    func kdump(everyPageInflatingTo size: Int) -> (bytes: [UInt8], dataStart: Int) {
-        var bytes = KdumpWriter().write(smallKernel())
-        let stream = ZlibEncoder.compress([UInt8](repeating: 0, count: size))
+    /// A kdump of `smallKernel()` whose every page descriptor points at one `codec` stream of
+    /// `size` zeros.
+    func kdump(everyPageInflatingTo size: Int, codec: DumpCodec = .zlib) -> (bytes: [UInt8], dataStart: Int) {
+        var bytes = codecDump(codec, smallKernel())
+        let stream = codec.compress([UInt8](repeating: 0, count: size))
         let descriptors = Self.descriptors(bytes)
         let dataStart = descriptors + 512 * 24
         bytes.replaceSubrange(dataStart..<(dataStart + stream.count), with: stream)
@@ -210,25 +211,29 @@ struct DumpLimitTests {
             let at = descriptors + pfn * 24
             bytes = patched(bytes, UInt64(dataStart), at: at)
             bytes = patched(bytes, UInt32(stream.count), at: at + 8)
-            bytes = patched(bytes, UInt32(1), at: at + 12)
+            bytes = patched(bytes, codec.bit, at: at + 12)
         }
         return (bytes, dataStart)
     }
 
-    @Test("decompressed page size: a zlib page of exactly the page size is read, one byte more is an error")
-    func inflatedPageSize() throws {
-        let (whole, _) = kdump(everyPageInflatingTo: 4096)
-        let zeros = try TestPaths.open(whole, name: "inflate-edge.kdump")
+    @Test(
+        "decompressed page size: a page of exactly the page size is read, one byte more is an error",
+        arguments: DumpCodec.allCases)
+    func inflatedPageSize(_ codec: DumpCodec) throws {
+        let (whole, _) = kdump(everyPageInflatingTo: 4096, codec: codec)
+        let zeros = try TestPaths.open(whole, name: "inflate-edge-\(codec).kdump")
         #expect(try zeros.readKernel(SyntheticKernel.kernelMap, count: 8) == [0, 0, 0, 0, 0, 0, 0, 0])
-        let (past, dataStart) = kdump(everyPageInflatingTo: 4097)
-        let path = try TestPaths.write(past, name: "inflate-past.kdump")
+        let (past, dataStart) = kdump(everyPageInflatingTo: 4097, codec: codec)
+        let path = try TestPaths.write(past, name: "inflate-past-\(codec).kdump")
         let message = exercise(path) ?? ""
         #expect(message.hasPrefix("\(path): at byte \(dataStart): "), "\(message)")
         #expect(message.contains("page data for pfn"), "\(message)")
-        #expect(message.contains("zlib: inflates past 4096 bytes"), "\(message)")
-        let (short, _) = kdump(everyPageInflatingTo: 4095)
-        let shortPath = try TestPaths.write(short, name: "inflate-short.kdump")
-        #expect(exercise(shortPath)?.contains("inflates to 4095 bytes, expected 4096") == true)
+        let verb = codec == .zlib ? "inflates" : "decompresses"
+        #expect(message.contains("\(codec): \(verb) past 4096 bytes"), "\(message)")
+        let (short, _) = kdump(everyPageInflatingTo: 4095, codec: codec)
+        let shortPath = try TestPaths.write(short, name: "inflate-short-\(codec).kdump")
+        let shortMessage = exercise(shortPath) ?? ""
+        #expect(shortMessage.contains("\(codec): decompresses to 4095 bytes, expected 4096"), "\(shortMessage)")
     }
 
     @Test("page size: a 1 MiB block size passes the header check, 2 MiB is an error")

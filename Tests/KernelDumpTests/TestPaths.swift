@@ -13,6 +13,12 @@ enum TestPaths {
     static var hasSharedVmcores: Bool {
         FileManager.default.fileExists(atPath: sharedVmcores.appendingPathComponent("README.md").path)
     }
+    /// `../shared/vmcores-compression`: real dumps with LZO and zstd pages, if present.
+    static let sharedCompressionVmcores: URL = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/vmcores-compression")
+    static var hasSharedCompressionVmcores: Bool {
+        FileManager.default.fileExists(atPath: sharedCompressionVmcores.appendingPathComponent("README.md").path)
+    }
     static let fixtures: URL = packageRoot.appendingPathComponent("fixtures/vmcore")
 
     /// A fresh temporary directory for this process, removed when the process exits (it holds

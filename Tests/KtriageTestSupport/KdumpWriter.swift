@@ -1,13 +1,38 @@
+import KtriageNative
+
 /// Writes kdump-compressed (`KDUMP   `) dumps from a `SyntheticKernel`, header versions 1–6,
-/// with zlib or raw pages, excluded pages, the incomplete flag, lzo/snappy/zstd-flagged pages
-/// (to test that they are reported), and optionally as makedumpfile's flattened stream.
+/// with zlib, lzo, snappy, zstd or raw pages, excluded pages, the incomplete flag, pages flagged
+/// with a codec over raw bytes (corrupt pages), and optionally as makedumpfile's flattened stream.
 /// Layout per makedumpfile `IMPLEMENTATION` (see `KdumpCompressedDump` in KernelDump).
 public struct KdumpWriter {
-    public enum PageEncoding: Sendable { case zlib, raw, flaggedLZO, flaggedSnappy, flaggedZstd }
+    public enum PageEncoding: Sendable {
+        /// zlib through the test `ZlibEncoder`.
+        case zlib
+        /// Compressed by the real library (`PageCompressor`), as makedumpfile `-l`, `-p`, `-z` do.
+        case lzo, snappy, zstd
+        /// Every page stored uncompressed (flags 0, no codec announced).
+        case raw
+        /// The codec announced and flagged, but the page bytes stored raw: a corrupt page.
+        case flaggedLZO, flaggedSnappy, flaggedZstd
+
+        /// The header `status` / `page_desc.flags` bit.
+        var codecBit: UInt32 {
+            switch self {
+            case .zlib: 0x1
+            case .lzo, .flaggedLZO: 0x2
+            case .snappy, .flaggedSnappy: 0x4
+            case .zstd, .flaggedZstd: 0x20
+            case .raw: 0
+            }
+        }
+    }
 
     public var version: Int32 = 6
     public var encoding: PageEncoding = .zlib
     public var dumpLevel: Int32 = 1
+    /// Pages stored raw (flags 0) whatever the encoding, as makedumpfile stores a page that does
+    /// not compress smaller.
+    public var rawPages: Set<UInt64> = []
     /// Pages left out of the dumped bitmap (as dump level 31 drops free pages).
     public var excludedPages: Set<UInt64> = []
     /// Set `DUMP_DH_COMPRESSED_INCOMPLETE` and write descriptors only for the first
@@ -35,14 +60,7 @@ public struct KdumpWriter {
         let bitmapBlocks = 2 * bitmapBytesPerHalf / block
         let descriptorStart = (1 + subHeaderBlocks + bitmapBlocks) * block
 
-        var status: Int32 = 0
-        switch encoding {
-        case .zlib: status |= 0x1
-        case .flaggedLZO: status |= 0x2
-        case .flaggedSnappy: status |= 0x4
-        case .flaggedZstd: status |= 0x20
-        case .raw: break
-        }
+        var status = Int32(encoding.codecBit)
         if writtenPages != nil { status |= 0x8 }
 
         var header = ByteBuilder()
@@ -110,17 +128,18 @@ public struct KdumpWriter {
             let page = Array(kernel.memory[Int(pfn) * block..<(Int(pfn) + 1) * block])
             var data = page
             var flags: UInt32 = 0
+            let compressed: [UInt8]?
             switch encoding {
-            case .zlib:
-                let compressed = ZlibEncoder.compress(page)
-                if compressed.count < block {
-                    data = compressed
-                    flags = 0x1
-                }
-            case .flaggedLZO: flags = 0x2
-            case .flaggedSnappy: flags = 0x4
-            case .flaggedZstd: flags = 0x20
-            case .raw: break
+            case .zlib: compressed = ZlibEncoder.compress(page)
+            case .lzo: compressed = try? PageCompressor.compress(.lzo, page)
+            case .snappy: compressed = try? PageCompressor.compress(.snappy, page)
+            case .zstd: compressed = try? PageCompressor.compress(.zstd, page)
+            case .flaggedLZO, .flaggedSnappy, .flaggedZstd: compressed = page
+            case .raw: compressed = nil
+            }
+            if let compressed, !rawPages.contains(pfn), compressed.count < block || compressed == page {
+                data = compressed
+                flags = encoding.codecBit
             }
             descriptors.put(Int64(dataStart) + Int64(pages.count))
             descriptors.put(UInt32(data.count))
