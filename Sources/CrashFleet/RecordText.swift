@@ -38,7 +38,7 @@ public enum RecordText {
                 clean(kernel.release) + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"))
         }
         if let taint = record.taint {
-            let explained = TaintExplanation.explain(taint)
+            let explained = taint.explanations
             if explained.isEmpty {
                 field(&out, "taint", "not tainted")
             } else {

@@ -30,7 +30,7 @@ public enum PanicMessage {
     ]
 
     /// The log as lines (records split at `\n`, found with `memchr`).
-    public static func lines(of records: [KernelLogRecord]) -> [String] {
+    public static func lines(of records: [PrintkRecord]) -> [String] {
         var lines: [String] = []
         for record in records where !record.isDataless {
             record.text.withUnsafeBytes { raw in

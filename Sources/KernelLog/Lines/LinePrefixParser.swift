@@ -93,12 +93,10 @@ struct LinePrefixParser {
             return start
         }
         // Caller id, glued or after one space.
-        if index < line.count, line[index] == 0x5B, let (caller, end) = callerStamp(line, at: index) {
+        if let (caller, end) = CallerID.parse(line, at: index) {
             prefix.caller = caller
             index = end
-        } else if index + 1 < line.count, line[index] == 0x20, line[index + 1] == 0x5B,
-            let (caller, end) = callerStamp(line, at: index + 1)
-        {
+        } else if index < line.count, line[index] == UInt8(ascii: " "), let (caller, end) = CallerID.parse(line, at: index + 1) {
             prefix.caller = caller
             index = end
         }
@@ -198,18 +196,6 @@ struct LinePrefixParser {
                 minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
         else { return nil }
         return (wall, position + 1)
-    }
-
-    /// `[T123]`, `[ T3173]`, `[    C0]`.
-    private func callerStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (CallerID, Int)? {
-        let index = ByteScanning.skipSpaces(line, from: start + 1)
-        guard index < line.count else { return nil }
-        let letter = line[index]
-        guard letter == 0x54 || letter == 0x43, let (value, end) = ByteScanning.decimal(line, at: index + 1),
-            end < line.count, line[end] == 0x5D, value <= Int64(Int32.max)
-        else { return nil }
-        let id = Int32(value)
-        return (letter == 0x54 ? .thread(id) : .cpu(id), end + 1)
     }
 
     // MARK: - Syslog and journal headers

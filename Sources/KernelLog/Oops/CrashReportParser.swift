@@ -117,14 +117,11 @@ public struct CrashReportParser {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
             return
         }
-        if mayStart, string.hasPrefix(CrashHeaders.bootBanner) {
+        if mayStart, string.hasPrefix(KernelBanner.marker) {
             // A new boot: reports in progress are over, and later ones without a `CPU:` line
             // (OOM, MCE) still get the running kernel.
             while !active.isEmpty { close(0) }
-            let words = string.split(separator: " ", maxSplits: 3)
-            if words.count >= 3 {
-                bootKernel = KernelInfo(release: String(words[2]), buildInfo: words.count > 3 ? String(words[3]) : nil)
-            }
+            if let banner = KernelBanner(string) { bootKernel = KernelInfo(banner: banner) }
             return
         }
         // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp

@@ -134,7 +134,7 @@ final class HeaderPrefilter: @unchecked Sendable {
         self.shortNeedsSpace = shortNeedsSpace
     }
 
-    static let shared = HeaderPrefilter(literals: CrashHeaders.table.map(\.literal) + [CrashHeaders.bootBanner])
+    static let shared = HeaderPrefilter(literals: CrashHeaders.literals)
 
     func mayContainHeader(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count >= 4, let base = line.baseAddress else { return false }

@@ -59,14 +59,9 @@ struct FieldExtractor {
         for line in lines {
             let t = line.drop(while: { $0 == " " || $0 == "\t" })
             if cpu == nil || kernel == nil, t.hasPrefix("CPU: ") || t.hasPrefix("Pid: ") { taskLine(t) }
-            if t.hasPrefix("Hardware name: "), hardware == nil {
-                let hw = t.dropFirst("Hardware name: ".count)
-                if let r = hw.range(of: ", BIOS ") {
-                    hardware = String(hw[..<r.lowerBound])
-                    bios = String(hw[r.upperBound...])
-                } else {
-                    hardware = String(hw)
-                }
+            if hardware == nil, let name = HardwareName.fromOopsLine(t) {
+                hardware = name.hardware
+                bios = name.bios
             }
             if t.hasPrefix("Workqueue: "), workqueue == nil { workqueue = String(t.dropFirst("Workqueue: ".count)) }
             if t.hasPrefix("Modules linked in:"), modules.isEmpty {
