@@ -1,5 +1,3 @@
-import KtriageBytes
-
 /// What an input is, judged from its first bytes.
 public enum InputKind: String, Sendable, Equatable {
     /// Text: a log.
@@ -25,27 +23,19 @@ public enum InputKind: String, Sendable, Equatable {
     /// Judges `head` (the first few KiB are enough).
     public static func sniff(_ head: UnsafeRawBufferPointer) -> InputKind {
         guard head.count > 0 else { return .empty }
-        if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B { return .gzip }
-        if ByteScanning.hasLiteral(head, at: 0, "\u{7F}ELF") { return .elf }
-        if ByteScanning.hasLiteral(head, at: 0, "KDUMP   ") || ByteScanning.hasLiteral(head, at: 0, "DISKDUMP") {
-            return .kdumpCompressed
+        switch DumpMagic.container(head) {
+        case .elf32, .elf64: return .elf
+        case .kdumpCompressed: return .kdumpCompressed
+        case .flattened: return .flattened
+        case nil: break
         }
-        // The flattened header's signature field is "makedumpfile" padded with NULs (16 bytes).
-        if ByteScanning.hasLiteral(head, at: 0, "makedumpfile"), head.count > 12, head[12] == 0 { return .flattened }
-        if compressionName(head) != nil { return .otherCompression }
+        if let compression = DumpMagic.compression(head) { return compression == "gzip" ? .gzip : .otherCompression }
         return looksBinary(head) ? .binary : .text
     }
 
     /// The name of a compression format other than gzip, from its magic bytes.
     public static func compressionName(_ head: UnsafeRawBufferPointer) -> String? {
-        let magic = Array(head.prefix(6))
-        if magic.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz" }
-        if magic.starts(with: [0x42, 0x5A, 0x68]) && magic.count > 3 && (0x31...0x39).contains(magic[3]) {
-            return "bzip2"
-        }
-        if magic.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "zstd" }
-        if magic.starts(with: [0x04, 0x22, 0x4D, 0x18]) { return "lz4" }
-        return nil
+        DumpMagic.compression(head).flatMap { $0 == "gzip" ? nil : $0 }
     }
 
     /// More than one byte in ten of the first 4 KiB is NUL or a control byte that text does not

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Reads `nm`-format symbol lines — System.map and /proc/kallsyms share it:
 /// `ADDRESS TYPE NAME` plus, in kallsyms, a tab and `[module]`.
 ///
@@ -58,7 +60,7 @@ struct NMFormatParser {
         var cursor = start
         var address: UInt64 = 0
         var digits = 0
-        while cursor < end, let value = NMFormatParser.hexValue(bytes[cursor]) {
+        while cursor < end, let value = ByteScanning.hexValue(bytes[cursor]) {
             if digits == 16 { return nil }
             address = address << 4 | UInt64(value)
             digits += 1
@@ -90,7 +92,7 @@ struct NMFormatParser {
         var cursor = start
         var address: UInt64 = 0
         var digits = 0
-        while cursor < end, let value = NMFormatParser.hexValue(bytes[cursor]) {
+        while cursor < end, let value = ByteScanning.hexValue(bytes[cursor]) {
             guard digits < 16 else {
                 throw failure(lineNumber, "address longer than 16 hex digits", bytes, start, end)
             }
@@ -183,15 +185,6 @@ struct NMFormatParser {
     }
 
     @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x61...0x66: return byte - 0x61 + 10
-        case 0x41...0x46: return byte - 0x41 + 10
-        default: return nil
-        }
-    }
-
     static func isTypeLetter(_ byte: UInt8) -> Bool {
         (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "?")
             || byte == UInt8(ascii: "-")
