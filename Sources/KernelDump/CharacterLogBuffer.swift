@@ -73,7 +73,7 @@ struct CharacterLogBuffer {
             var records: [PrintkRecord] = []
             var start = 0
             while start < raw.count {
-                let end = ByteScanning.memchrIndex(0x0A, in: raw, from: start) ?? raw.count
+                let end = ByteScanning.memchrIndex(UInt8(ascii: "\n"), in: raw, from: start) ?? raw.count
                 defer { start = end + 1 }
                 guard end > start else { continue }
                 guard records.count < VmcoreLimits.maxLogRecords else { return (records, true) }

@@ -61,7 +61,7 @@ public struct DmesgFormatter: Sendable {
         record.text.withUnsafeBytes { text in
             var lineStart = 0
             while true {
-                let lineEnd = ByteScanning.memchrIndex(0x0A, in: text, from: lineStart) ?? text.count
+                let lineEnd = ByteScanning.memchrIndex(UInt8(ascii: "\n"), in: text, from: lineStart) ?? text.count
                 let from = out.count
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[lineStart..<lineEnd]))
                 out.withUnsafeMutableBufferPointer { output in

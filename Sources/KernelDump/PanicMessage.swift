@@ -36,7 +36,7 @@ public enum PanicMessage {
             record.text.withUnsafeBytes { raw in
                 var start = 0
                 while true {
-                    let end = ByteScanning.memchrIndex(0x0A, in: raw, from: start) ?? raw.count
+                    let end = ByteScanning.memchrIndex(UInt8(ascii: "\n"), in: raw, from: start) ?? raw.count
                     lines.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self))
                     guard end < raw.count else { break }
                     start = end + 1

@@ -21,7 +21,8 @@ public enum FrameToken {
     /// Bytes of a C identifier: letters, digits and `_`.
     @inline(__always)
     public static func isIdentifierByte(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || ByteScanning.isDigit(byte) || byte == UInt8(ascii: "_")
     }
 

@@ -91,8 +91,9 @@ struct KernelBannerTests {
         #expect(
             KernelRelease.fromOopsHeader("CPU: 0 PID: 107 Comm: init Tainted: G  OE  6.1.0-56-amd64 #1 Debian")
                 == "6.1.0-56-amd64")
-        #expect(KernelRelease.fromOopsHeader("CPU: 3 PID: 1 Comm: swapper/0 Not tainted 5.15.0-91-generic #101")
-            == "5.15.0-91-generic")
+        #expect(
+            KernelRelease.fromOopsHeader("CPU: 3 PID: 1 Comm: swapper/0 Not tainted 5.15.0-91-generic #101")
+                == "5.15.0-91-generic")
         #expect(KernelRelease.fromOopsHeader("CPU: 3 UID: 0 PID: 1 Comm: sh Not tainted 6.13.0 #1") == "6.13.0")
         #expect(KernelRelease.fromOopsHeader("Pid: 1, comm: swapper Not tainted 2.6.32 #1") == nil)
         #expect(KernelRelease.fromLogLine("Linux version 6.1.0 (a@b) #1") == "6.1.0")
