@@ -39,28 +39,28 @@ public enum InputKind: String, Sendable, Equatable {
     }
 
     /// More than one byte in ten of the first 4 KiB is NUL or a control byte that text does not
-    /// use (tab, line breaks, form feed and ESC are allowed). Console captures with a few NULs
-    /// still pass.
+    /// use. Console captures with a few NULs still pass.
     static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
-        let sample = min(head.count, 4096)
+        let sample = min(head.count, sniffBytes)
         var odd = 0
-        for index in 0..<sample {
-            let byte = head[index]
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B {
-                odd += 1
-            }
-        }
+        for index in 0..<sample where isForeignControl(head[index]) { odd += 1 }
         return odd * 10 > sample
     }
 
     /// Offset of the first byte that makes `head` look binary, for the error message.
     public static func firstControlByte(_ head: UnsafeRawBufferPointer) -> Int? {
-        for index in 0..<min(head.count, 4096) {
-            let byte = head[index]
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B {
-                return index
-            }
-        }
-        return nil
+        (0..<min(head.count, sniffBytes)).first { isForeignControl(head[$0]) }
+    }
+
+    /// How much of the head is judged.
+    static let sniffBytes = 4096
+    /// Control bytes that logs do hold: tab, line feed, carriage return, form feed, and ESC
+    /// (colour sequences in console captures).
+    static let textControls: Set<UInt8> = [
+        UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0C, 0x1B,
+    ]
+
+    @inline(__always) static func isForeignControl(_ byte: UInt8) -> Bool {
+        byte < UInt8(ascii: " ") && !textControls.contains(byte)
     }
 }

@@ -48,12 +48,18 @@ public struct VMCoreInfo: Sendable, Equatable {
         entries.first { $0.key == key }?.value
     }
 
+    /// The key the kernel writes first (`crash_save_vmcoreinfo_init()`): a page that starts
+    /// with it is VMCOREINFO.
+    public static let firstKey = "OSRELEASE"
+    /// `PAGESIZE`, which every VMCOREINFO has.
+    public static let pageSizeKey = "PAGESIZE"
+
     /// `OSRELEASE` (`uname -r`).
-    public var osRelease: String? { lookup("OSRELEASE") }
+    public var osRelease: String? { lookup(Self.firstKey) }
     /// `BUILD-ID` (5.9+).
     public var buildID: String? { lookup("BUILD-ID") }
     /// `PAGESIZE`.
-    public var pageSize: Int? { lookup("PAGESIZE").flatMap { Int($0) } }
+    public var pageSize: Int? { lookup(Self.pageSizeKey).flatMap { Int($0) } }
     /// `CRASHTIME`, seconds since the epoch.
     public var crashTime: Int64? { lookup("CRASHTIME").flatMap { Int64($0) } }
     /// `KERNELOFFSET`, the KASLR slide (hex in the note).

@@ -51,7 +51,8 @@ public enum ByteScanning {
     /// line offsets): 1 to ``maxHexDigits`` digits and nothing else.
     public static func hexNumber(_ text: some StringProtocol) -> UInt64? {
         var utf8 = Array(text.utf8)
-        if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
+        if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), (utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X"))
+        {
             utf8.removeFirst(2)
         }
         return utf8.withUnsafeBytes { bytes in
@@ -66,7 +67,7 @@ public enum ByteScanning {
         guard index >= 0, count > 0, index + count <= bytes.count else { return nil }
         var value = 0
         for offset in 0..<count {
-            let digit = bytes[index + offset] &- 0x30
+            let digit = bytes[index + offset] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             value = value &* 10 &+ Int(digit)
         }
@@ -79,7 +80,7 @@ public enum ByteScanning {
         var position = index
         var value: Int64 = 0
         while position < bytes.count, position - index < 18 {
-            let digit = bytes[position] &- 0x30
+            let digit = bytes[position] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
             value = value &* 10 &+ Int64(digit)  // at most 18 digits: cannot overflow
             position += 1
@@ -91,7 +92,7 @@ public enum ByteScanning {
     @inlinable @inline(__always)
     public static func skipSpaces(_ bytes: UnsafeRawBufferPointer, from index: Int) -> Int {
         var position = index
-        while position < bytes.count, bytes[position] == 0x20 { position += 1 }
+        while position < bytes.count, bytes[position] == UInt8(ascii: " ") { position += 1 }
         return position
     }
 
