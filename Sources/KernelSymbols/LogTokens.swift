@@ -133,16 +133,10 @@ struct LogTokens {
             if probe - cursor == 4, probe < bytes.count, bytes[probe] == UInt8(ascii: ":") {
                 cursor = probe + 1
             }
-            var value: UInt64 = 0
-            var digits = 0
-            var end = cursor
-            while end < bytes.count, let digit = ByteScanning.hexValue(bytes[end]), digits <= 16 {
-                value = value << 4 | UInt64(digit)
-                digits += 1
-                end += 1
-            }
-            let terminated = end == bytes.count || bytes[end] == UInt8(ascii: " ")
-            if (digits == 16 || digits == 8), terminated {
+            let number = bytes.withUnsafeBytes { ByteScanning.hexDigits($0, at: cursor) }
+            if let (value, end, digits) = number, digits == 16 || digits == 8,
+                end == bytes.count || bytes[end] == UInt8(ascii: " ")
+            {
                 registers.append(
                     RegisterValue(
                         register: String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self), end: end,

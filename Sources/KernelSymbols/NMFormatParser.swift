@@ -57,16 +57,9 @@ struct NMFormatParser {
     @inline(__always)
     private func fastLine(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ result: inout Result) -> Int? {
         let end = bytes.count
-        var cursor = start
-        var address: UInt64 = 0
-        var digits = 0
-        while cursor < end, let value = ByteScanning.hexValue(bytes[cursor]) {
-            if digits == 16 { return nil }
-            address = address << 4 | UInt64(value)
-            digits += 1
-            cursor += 1
-        }
-        guard digits > 0, cursor + 3 < end, bytes[cursor] == UInt8(ascii: " "),
+        guard let (address, addressEnd, _) = ByteScanning.hexDigits(bytes, at: start) else { return nil }
+        var cursor = addressEnd
+        guard cursor + 3 < end, bytes[cursor] == UInt8(ascii: " "),
             NMFormatParser.isTypeLetter(bytes[cursor + 1]),
             bytes[cursor + 2] == UInt8(ascii: " ")
         else { return nil }
