@@ -56,11 +56,15 @@ let package = Package(
         // The SQLite crash history: the only module that pays GRDB's build cost.
         .target(
             name: "CrashStore",
-            dependencies: ["CrashFleet", "KtriageReader", "KernelLog", "KtriageBytes", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "CrashFleet", "KtriageReader", "KernelLog", "KtriageBytes",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .executableTarget(
             name: "ktriage",
             dependencies: [
-                "KtriageBytes", "KernelFacts", "KernelLog", "KernelSymbols", "KernelDump", "KtriageReader", "CrashFleet",
+                "KtriageBytes", "KernelFacts", "KernelLog", "KernelSymbols", "KernelDump", "KtriageReader",
+                "CrashFleet",
                 "CrashStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -71,6 +75,7 @@ let package = Package(
         .testTarget(
             name: "KtriageBytesTests",
             dependencies: ["KtriageBytes", "KtriageNative", "KtriageReader", "KtriageTestSupport"]),
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "KtriageBytes"]),
         .testTarget(
             name: "KernelLogTests", dependencies: ["KernelLog", "KernelFacts", "KtriageReader", "KtriageTestSupport"]),
         .testTarget(

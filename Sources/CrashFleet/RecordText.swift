@@ -38,7 +38,7 @@ public enum RecordText {
                 clean(kernel.release) + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"))
         }
         if let taint = record.taint {
-            let explained = TaintExplanation.explain(taint)
+            let explained = taint.explanations
             if explained.isEmpty {
                 field(&out, "taint", "not tainted")
             } else {
@@ -52,7 +52,7 @@ public enum RecordText {
         if let comm = record.comm { task.append("comm " + clean(comm)) }
         if !task.isEmpty { field(&out, "task", task.joined(separator: ", ")) }
         if let hardware = record.hardware {
-            field(&out, "hardware", clean(hardware) + (record.bios.map { ", BIOS " + clean($0) } ?? ""))
+            field(&out, "hardware", clean(hardware) + (record.bios.map { HardwareName.biosMarker + clean($0) } ?? ""))
         }
         if let workqueue = record.workqueue { field(&out, "workqueue", clean(workqueue)) }
         if let rip = record.rip { field(&out, "crashed at", frameText(rip)) }

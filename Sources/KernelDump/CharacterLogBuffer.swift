@@ -68,12 +68,12 @@ struct CharacterLogBuffer {
     /// (lines are found one at a time with `memchr`: 32 MiB of newlines must not become 16 M
     /// slices first, nor a 32 MiB line be scanned byte by byte in Swift).
     /// - Returns: the records, and whether lines were left past the limit.
-    static func split(_ text: [UInt8]) -> (records: [KernelLogRecord], cut: Bool) {
+    static func split(_ text: [UInt8]) -> (records: [PrintkRecord], cut: Bool) {
         text.withUnsafeBytes { raw in
-            var records: [KernelLogRecord] = []
+            var records: [PrintkRecord] = []
             var start = 0
             while start < raw.count {
-                let end = ByteScanning.memchrIndex(0x0A, in: raw, from: start) ?? raw.count
+                let end = ByteScanning.memchrIndex(UInt8(ascii: "\n"), in: raw, from: start) ?? raw.count
                 defer { start = end + 1 }
                 guard end > start else { continue }
                 guard records.count < VmcoreLimits.maxLogRecords else { return (records, true) }
@@ -84,7 +84,7 @@ struct CharacterLogBuffer {
     }
 
     /// One `<N>[sec.usec] text` line.
-    static func record(_ line: ArraySlice<UInt8>) -> KernelLogRecord {
+    static func record(_ line: ArraySlice<UInt8>) -> PrintkRecord {
         var rest = line
         var level: UInt8?
         if rest.count >= 3, rest.first == UInt8(ascii: "<"),
@@ -107,7 +107,7 @@ struct CharacterLogBuffer {
                 if rest.first == UInt8(ascii: " ") { rest = rest.dropFirst() }
             }
         }
-        return KernelLogRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level)
+        return PrintkRecord(timestampNanoseconds: timestamp, text: Array(rest), level: level)
     }
 }
 

@@ -23,12 +23,12 @@ public struct DmesgFormatter: Sendable {
     }
 
     /// Formats all records; the result ends with a newline unless empty.
-    public func format(_ records: [KernelLogRecord]) -> String {
+    public func format(_ records: [PrintkRecord]) -> String {
         String(decoding: formatBytes(records), as: UTF8.self)
     }
 
     /// `format(_:)` as bytes (ASCII), ready to be written out.
-    public func formatBytes(_ records: [KernelLogRecord]) -> [UInt8] {
+    public func formatBytes(_ records: [PrintkRecord]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(records.reduce(0) { $0 + $1.text.count + 24 })
         let lastStamp = records.last { $0.timestampNanoseconds != nil }?.timestampNanoseconds ?? 0
@@ -37,7 +37,7 @@ public struct DmesgFormatter: Sendable {
     }
 
     /// Appends one record's line(s).
-    public func append(_ record: KernelLogRecord, lastStamp: UInt64, to out: inout [UInt8]) {
+    public func append(_ record: PrintkRecord, lastStamp: UInt64, to out: inout [UInt8]) {
         if record.isDataless {
             out.append(UInt8(ascii: "\n"))
             return
@@ -50,13 +50,8 @@ public struct DmesgFormatter: Sendable {
                 Self.appendStamp(ts, to: &out)
             }
         }
-        if showCallerID, let caller = record.callerID {
-            let id = UInt64(caller & 0x7fff_ffff)
-            out.append(UInt8(ascii: "["))
-            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, 5 - Self.digitCount(id))))
-            out.append(caller & 0x8000_0000 != 0 ? UInt8(ascii: "C") : UInt8(ascii: "T"))
-            Self.appendDecimal(id, to: &out)
-            out.append(UInt8(ascii: "]"))
+        if showCallerID, let caller = record.caller {
+            caller.appendColumn(to: &out)
             out.append(UInt8(ascii: " "))
         }
         let indent = out.count - start
@@ -66,7 +61,7 @@ public struct DmesgFormatter: Sendable {
         record.text.withUnsafeBytes { text in
             var lineStart = 0
             while true {
-                let lineEnd = ByteScanning.memchrIndex(0x0A, in: text, from: lineStart) ?? text.count
+                let lineEnd = ByteScanning.memchrIndex(UInt8(ascii: "\n"), in: text, from: lineStart) ?? text.count
                 let from = out.count
                 out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[lineStart..<lineEnd]))
                 out.withUnsafeMutableBufferPointer { output in

@@ -51,7 +51,9 @@ struct ELFSegmentIndex {
     /// longest run is kept (reversed if descending), the rest sorted and merged into it: linear
     /// time where a general sort costs several times more.
     static func sorted(_ entries: consuming [Entry]) -> [Entry] {
-        func before(_ a: Entry, _ b: Entry) -> Bool { a.start < b.start || (a.start == b.start && a.header < b.header) }
+        func before(_ left: Entry, _ right: Entry) -> Bool {
+            left.start < right.start || (left.start == right.start && left.header < right.header)
+        }
         entries.withUnsafeMutableBufferPointer { buffer in
             var longest = 0..<0
             var longestDescends = false

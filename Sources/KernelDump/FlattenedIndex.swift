@@ -14,7 +14,6 @@ import KtriageBytes
 /// overwrite earlier ones when replayed) are rejected: neither QEMU nor makedumpfile writes them.
 struct FlattenedIndex: Sendable {
     static let headerSize = 4096
-    static let signature: [UInt8] = Array("makedumpfile".utf8)
 
     /// Target (logical) offsets, sorted.
     private var logical: [UInt64] = []
@@ -29,8 +28,7 @@ struct FlattenedIndex: Sendable {
 
     /// Whether `bytes` start with the flattened signature.
     static func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard bytes.count >= 16 else { return false }
-        return bytes.prefix(12).elementsEqual(signature) && bytes[12] == 0
+        DumpMagic.isFlattened(bytes)
     }
 
     /// Indexes the stream.

@@ -30,13 +30,13 @@ public enum PanicMessage {
     ]
 
     /// The log as lines (records split at `\n`, found with `memchr`).
-    public static func lines(of records: [KernelLogRecord]) -> [String] {
+    public static func lines(of records: [PrintkRecord]) -> [String] {
         var lines: [String] = []
         for record in records where !record.isDataless {
             record.text.withUnsafeBytes { raw in
                 var start = 0
                 while true {
-                    let end = ByteScanning.memchrIndex(0x0A, in: raw, from: start) ?? raw.count
+                    let end = ByteScanning.memchrIndex(UInt8(ascii: "\n"), in: raw, from: start) ?? raw.count
                     lines.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self))
                     guard end < raw.count else { break }
                     start = end + 1

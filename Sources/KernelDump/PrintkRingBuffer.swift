@@ -98,7 +98,7 @@ struct PrintkRingBuffer {
         let idMask: UInt64 = word == 8 ? ~(UInt64(3) << 62) : (UInt64(1) << 30) - 1
 
         var problems: [String] = []
-        var records: [KernelLogRecord] = []
+        var records: [PrintkRecord] = []
         var steps = (headID &- tailID) & idMask
         var id = tailID & idMask
         if steps >= count {
@@ -111,7 +111,7 @@ struct PrintkRingBuffer {
         var unreadable = 0
         var firstUnreadable: VmcoreError?
         /// One record, or nil when its descriptor is not (or no longer) a committed record with this id.
-        func readRecord(id: UInt64, slot: UInt64) throws -> KernelLogRecord? {
+        func readRecord(id: UInt64, slot: UInt64) throws -> PrintkRecord? {
             let descAddress = descs &+ slot &* UInt64(descSize)
             let desc = try memory.read(descAddress, count: descSize, what: "prb_desc[\(slot)]")
             func descField(_ offset: Int, _ name: String) throws -> UInt64 {
@@ -147,7 +147,7 @@ struct PrintkRingBuffer {
             var blockBegin = begin % dataSize
             let blockNext = next % dataSize
             if blockBegin == blockNext {
-                return KernelLogRecord(
+                return PrintkRecord(
                     sequence: seq, timestampNanoseconds: ts, text: [], callerID: caller, isDataless: true)
             }
             if blockBegin > blockNext { blockBegin = 0 }
@@ -156,7 +156,7 @@ struct PrintkRingBuffer {
             if textLength > available { textLength = available }
             let text = try memory.read(
                 textData &+ blockBegin, count: Int(textLength), what: "printk text block of record \(seq)")
-            return KernelLogRecord(sequence: seq, timestampNanoseconds: ts, text: text, callerID: caller)
+            return PrintkRecord(sequence: seq, timestampNanoseconds: ts, text: text, callerID: caller)
         }
         var walked: UInt64 = 0
         var textBytes: UInt64 = 0

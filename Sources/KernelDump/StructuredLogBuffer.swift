@@ -59,7 +59,7 @@ struct StructuredLogBuffer {
             )
         }
         func value(_ at: Int, _ size: Int) -> UInt64 { KernelMemory.decode(data[at..<(at + size)]) }
-        var records: [KernelLogRecord] = []
+        var records: [PrintkRecord] = []
         var index = first
         var wrapped = false
         var steps = 0
@@ -99,7 +99,7 @@ struct StructuredLogBuffer {
             let textStart = index + headerSize
             let caller = callerOffset.map { UInt32(truncatingIfNeeded: value(index + $0, 4)) }
             records.append(
-                KernelLogRecord(
+                PrintkRecord(
                     timestampNanoseconds: value(index + tsOffset, 8),
                     text: Array(data[textStart..<(textStart + textLength)]),
                     callerID: caller))

@@ -8,8 +8,8 @@
 /// `VmcoreLimits.maxVmcoreinfoScanBytes` of physical memory from address 0 (the page is allocated
 /// early at boot, in low memory) and skips pages the dump does not hold.
 enum VMCoreInfoScanner {
-    static let marker = Array("OSRELEASE=".utf8)
-    static let pageSizeKey = Array("PAGESIZE=".utf8)
+    static let marker = Array((VMCoreInfo.firstKey + "=").utf8)
+    static let pageSizeKey = Array((VMCoreInfo.pageSizeKey + "=").utf8)
 
     static func scan(_ memory: PhysicalMemory) -> (text: [UInt8], address: UInt64)? {
         let pageSize = memory.pageSize

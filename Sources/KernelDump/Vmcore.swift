@@ -188,27 +188,17 @@ public final class Vmcore {
     /// not a dump (so `scan`/`group` can tell vmcores from logs by their first 16 bytes). An ELF
     /// file is reported whatever its type; opening checks for `ET_CORE`.
     public static func detect(_ head: UnsafeRawBufferPointer) -> Format? {
-        if head.prefix(4).elementsEqual([0x7f, 0x45, 0x4c, 0x46]) {
-            return head.count > 4 && head[4] == 1 ? .elf32 : .elf64
+        switch DumpMagic.container(head) {
+        case .elf32: return .elf32
+        case .elf64: return .elf64
+        case .kdumpCompressed: return .kdumpCompressed
+        case .flattened: return .flattenedKdump
+        case nil: return nil
         }
-        if FlattenedIndex.matches(head) { return .flattenedKdump }
-        if head.prefix(8).elementsEqual(KdumpCompressedDump.signature)
-            || head.prefix(8).elementsEqual(KdumpCompressedDump.oldSignature)
-        {
-            return .kdumpCompressed
-        }
-        return nil
     }
 
     /// gzip, xz, zstd, lz4 or bzip2 magic (pipelines compress dumps and flattened streams whole).
-    static func compressionWrapper(_ head: UnsafeRawBufferPointer) -> String? {
-        let magics: [(String, [UInt8])] = [
-            ("gzip", [0x1f, 0x8b]), ("xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
-            ("zstd", [0x28, 0xb5, 0x2f, 0xfd]),
-            ("lz4", [0x04, 0x22, 0x4d, 0x18]), ("bzip2", [0x42, 0x5a, 0x68]),
-        ]
-        return magics.first { head.starts(with: $0.1) }?.0
-    }
+    static func compressionWrapper(_ head: UnsafeRawBufferPointer) -> String? { DumpMagic.compression(head) }
 
     /// Reader for the crashed kernel's virtual memory.
     var memory: KernelMemory {
@@ -284,14 +274,6 @@ public final class Vmcore {
     public var loadSegmentsHaveVirtualAddresses: Bool? { elf?.hasVirtualAddresses }
     /// kdump header version.
     public var kdumpHeaderVersion: Int? { kdump.map { Int($0.header.version) } }
-
-    /// The kernel log as `[seconds.micros] text` lines — what `ktriage vmcore dmesg` prints — for
-    /// log parsers (KernelLog's crash-report parser with source `vmcore`), and the extract itself
-    /// (records, layout, problems).
-    public func dmesgText() throws -> (text: String, log: KernelLogExtract) {
-        let log = try kernelLog()
-        return (DmesgFormatter().format(log.records), log)
-    }
 
     /// Reads the kernel log, choosing the layout from VMCOREINFO: `SYMBOL(prb)` → lockless ring,
     /// `SYMBOL(log_first_idx)` → `printk_log` records, `SYMBOL(log_end)` → character ring.

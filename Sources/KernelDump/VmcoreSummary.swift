@@ -40,12 +40,9 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
         public var value: String
     }
 
-    /// The crash record parsed from the extracted log (kind, title, guilty frame).
-    ///
-    /// SEAM: left `nil` by KernelDump. The CLI fills it from KernelLog's
-    /// `CrashReportParser.parse(text:source: .vmcore)` once that parser is merged (issue 4 depends
-    /// on the parser's branch; KernelDump does not call it yet).
-    public struct CrashRecord: Sendable, Codable, Equatable {
+    /// The main crash of the extracted log (kind, title, guilty frame): a summary of the log
+    /// parser's record, which KernelDump does not run (`KtriageReader.VmcoreScanner` fills it).
+    public struct DumpCrashRecord: Sendable, Codable, Equatable {
         /// Crash kind (BUG, WARNING, PANIC, …).
         public var kind: String?
         /// syzbot-style title.
@@ -127,8 +124,8 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     public var logRecords: Int?
     /// Why the log could not be read, or what was skipped.
     public var logProblems: [String]
-    /// The crash record (SEAM: filled by the CLI from KernelLog's parser once merged).
-    public var crashRecord: CrashRecord?
+    /// The main crash of the log, when the caller parsed it (``DumpCrashRecord``).
+    public var crashRecord: DumpCrashRecord?
 
     /// Every VMCOREINFO key and value, in order.
     public var vmcoreinfo: [Entry]

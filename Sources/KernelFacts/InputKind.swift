@@ -1,5 +1,3 @@
-import KtriageBytes
-
 /// What an input is, judged from its first bytes.
 public enum InputKind: String, Sendable, Equatable {
     /// Text: a log.
@@ -25,52 +23,44 @@ public enum InputKind: String, Sendable, Equatable {
     /// Judges `head` (the first few KiB are enough).
     public static func sniff(_ head: UnsafeRawBufferPointer) -> InputKind {
         guard head.count > 0 else { return .empty }
-        if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B { return .gzip }
-        if ByteScanning.hasLiteral(head, at: 0, "\u{7F}ELF") { return .elf }
-        if ByteScanning.hasLiteral(head, at: 0, "KDUMP   ") || ByteScanning.hasLiteral(head, at: 0, "DISKDUMP") {
-            return .kdumpCompressed
+        switch DumpMagic.container(head) {
+        case .elf32, .elf64: return .elf
+        case .kdumpCompressed: return .kdumpCompressed
+        case .flattened: return .flattened
+        case nil: break
         }
-        // The flattened header's signature field is "makedumpfile" padded with NULs (16 bytes).
-        if ByteScanning.hasLiteral(head, at: 0, "makedumpfile"), head.count > 12, head[12] == 0 { return .flattened }
-        if compressionName(head) != nil { return .otherCompression }
+        if let compression = DumpMagic.compression(head) { return compression == "gzip" ? .gzip : .otherCompression }
         return looksBinary(head) ? .binary : .text
     }
 
     /// The name of a compression format other than gzip, from its magic bytes.
     public static func compressionName(_ head: UnsafeRawBufferPointer) -> String? {
-        let magic = Array(head.prefix(6))
-        if magic.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz" }
-        if magic.starts(with: [0x42, 0x5A, 0x68]) && magic.count > 3 && (0x31...0x39).contains(magic[3]) {
-            return "bzip2"
-        }
-        if magic.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "zstd" }
-        if magic.starts(with: [0x04, 0x22, 0x4D, 0x18]) { return "lz4" }
-        return nil
+        DumpMagic.compression(head).flatMap { $0 == "gzip" ? nil : $0 }
     }
 
     /// More than one byte in ten of the first 4 KiB is NUL or a control byte that text does not
-    /// use (tab, line breaks, form feed and ESC are allowed). Console captures with a few NULs
-    /// still pass.
+    /// use. Console captures with a few NULs still pass.
     static func looksBinary(_ head: UnsafeRawBufferPointer) -> Bool {
-        let sample = min(head.count, 4096)
+        let sample = min(head.count, sniffBytes)
         var odd = 0
-        for index in 0..<sample {
-            let byte = head[index]
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B {
-                odd += 1
-            }
-        }
+        for index in 0..<sample where isForeignControl(head[index]) { odd += 1 }
         return odd * 10 > sample
     }
 
     /// Offset of the first byte that makes `head` look binary, for the error message.
     public static func firstControlByte(_ head: UnsafeRawBufferPointer) -> Int? {
-        for index in 0..<min(head.count, 4096) {
-            let byte = head[index]
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B {
-                return index
-            }
-        }
-        return nil
+        (0..<min(head.count, sniffBytes)).first { isForeignControl(head[$0]) }
+    }
+
+    /// How much of the head is judged.
+    static let sniffBytes = 4096
+    /// Control bytes that logs do hold: tab, line feed, carriage return, form feed, and ESC
+    /// (colour sequences in console captures).
+    static let textControls: Set<UInt8> = [
+        UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0C, 0x1B,
+    ]
+
+    @inline(__always) static func isForeignControl(_ byte: UInt8) -> Bool {
+        byte < UInt8(ascii: " ") && !textControls.contains(byte)
     }
 }

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// The kernel image's run-time minus link-time address (KASLR), and how it was learned.
 ///
 /// Sources, strongest first: VMCOREINFO `KERNELOFFSET=` (hex, as the vmcore reader passes it),
@@ -81,13 +83,12 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
         parseHex(hex).map { KASLROffset(value: $0, evidence: [.given]) }
     }
 
+    /// Hex with or without `0x`, spaces and a line end around it allowed (typed or pasted).
     static func parseHex(_ text: String) -> UInt64? {
         var digits = Substring(text)
         while digits.first == " " { digits = digits.dropFirst() }
         while digits.last == " " || digits.last == "\n" || digits.last == "\r" { digits = digits.dropLast() }
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty, digits.count <= 16 else { return nil }
-        return UInt64(digits, radix: 16)
+        return ByteScanning.hexNumber(digits)
     }
 
     /// The offset on a `Kernel Offset: 0x7800000 from 0xffffffff81000000 (…)` line; 0 for
@@ -98,8 +99,7 @@ public struct KASLROffset: Sendable, Equatable, CustomStringConvertible {
         let rest = text[range.upperBound...]
         if rest.hasPrefix("disabled") { return 0 }
         guard rest.hasPrefix("0x") else { return nil }
-        let hex = rest.dropFirst(2).prefix { $0.isHexDigit }
-        return UInt64(hex, radix: 16)
+        return ByteScanning.hexNumber(rest.dropFirst(2).prefix { $0.isHexDigit })
     }
 }
 

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// What a whole log says about the map before any line is annotated: which boot each line
 /// belongs to, the KASLR offset of each boot and how it was found, and whether the map belongs to
 /// the build that wrote the log.
@@ -74,32 +76,22 @@ public struct LogAnalysis: Sendable {
         return LogSymbolizer(table: shifted, kernelOffsetKnown: known, trusted: segment.isTrusted)
     }
 
+    /// A `Linux version` banner with a release that starts with a digit.
     static func startsBoot(_ line: [UInt8]) -> Bool {
-        guard let range = find(Array("Linux version ".utf8), in: line), range.upperBound < line.count else {
-            return false
+        line.withUnsafeBytes { bytes in
+            guard let location = KernelBanner.locate(in: bytes) else { return false }
+            return ByteScanning.isDigit(bytes[location.release.lowerBound])
         }
-        let next = line[range.upperBound]
-        return next >= 0x30 && next <= 0x39
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        let last = haystack.count - needle.count
-        return haystack.withUnsafeBufferPointer { bytes -> Range<Int>? in
-            needle.withUnsafeBufferPointer { pattern -> Range<Int>? in
-                var start = 0
-                while start <= last {
-                    if bytes[start] == first {
-                        var matched = 1
-                        while matched < pattern.count, bytes[start + matched] == pattern[matched] {
-                            matched += 1
-                        }
-                        if matched == pattern.count { return start..<(start + pattern.count) }
-                    }
-                    start += 1
-                }
-                return nil
-            }
+    static func contains(_ line: [UInt8], _ literal: StaticString) -> Bool {
+        line.withUnsafeBytes { ByteScanning.firstIndex(of: literal, in: $0) != nil }
+    }
+
+    /// Whether `line` may hold a banner or an oops header: a byte check before any decoding.
+    static func mayNameRelease(_ line: [UInt8]) -> Bool {
+        line.withUnsafeBytes { bytes in
+            KernelBanner.locate(in: bytes) != nil || ByteScanning.firstIndex(of: " Comm: ", in: bytes) != nil
         }
     }
 
@@ -116,21 +108,13 @@ public struct LogAnalysis: Sendable {
         var linkTable = table
         linkTable.kernelOffset = 0
         var problems: [String] = []
-        let kernelOffsetMarker = Array("Kernel Offset: ".utf8)
-        let commandLineMarker = Array("Kernel command line:".utf8)
-        let bannerMarker = Array("Linux version ".utf8)
-        let commMarker = Array(" Comm: ".utf8)
         for index in range {
             let line = lines[index]
             let number = index + 1
             // Byte checks first: only banner and oops-header lines are worth decoding.
-            if segment.release == nil, line.count > 20,
-                find(bannerMarker, in: line) != nil || find(commMarker, in: line) != nil
-            {
+            if segment.release == nil, line.count > 20, mayNameRelease(line) {
                 let text = String(decoding: line, as: UTF8.self)
-                if let mapBanner = table.banner, let banner = KernelRelease.bannerText(text),
-                    banner != mapBanner
-                {
+                if let mapBanner = table.banner, let banner = KernelBanner(text)?.text, banner != mapBanner {
                     problems.append(
                         "the map's linux_banner is '\(mapBanner)', the log prints '\(banner)' (line \(number))"
                     )
@@ -144,12 +128,12 @@ public struct LogAnalysis: Sendable {
                     }
                 }
             }
-            if find(kernelOffsetMarker, in: line) != nil,
+            if contains(line, "Kernel Offset: "),
                 let value = KASLROffset.fromPanicLine(String(decoding: line, as: UTF8.self))
             {
                 statements.append((value, .panicLine(line: number)))
             }
-            if find(commandLineMarker, in: line) != nil {
+            if contains(line, "Kernel command line:") {
                 let words = String(decoding: line, as: UTF8.self).split(separator: " ")
                 if words.contains("nokaslr") { statements.append((0, .noKASLRParameter(line: number))) }
             }

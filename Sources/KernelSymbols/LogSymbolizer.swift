@@ -41,7 +41,7 @@ public struct LogSymbolizer: Sendable {
             else { continue }
             var text: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "<")]
             LogSymbolizer.appendHex(address, width: address > 0xffff_ffff ? 16 : 8, to: &text)
-            text += [UInt8(ascii: ">"), UInt8(ascii: "]"), 0x20]
+            text += [UInt8(ascii: ">"), UInt8(ascii: "]"), UInt8(ascii: " ")]
             insertions.append((frame.markerStart ?? frame.range.lowerBound, text))
         }
         for printed in tokens.addresses {
@@ -49,13 +49,13 @@ public struct LogSymbolizer: Sendable {
                 $0.printedAddress == printed.value && $0.range.lowerBound >= printed.range.upperBound
             }
             guard !followedByFrame, let match = name(of: printed.value) else { continue }
-            var text: [UInt8] = [0x20]
+            var text: [UInt8] = [UInt8(ascii: " ")]
             LogSymbolizer.appendDescription(of: match, to: &text)
             insertions.append((printed.range.upperBound, text))
         }
         for register in tokens.registers {
             guard let match = name(of: register.value), match.isText else { continue }
-            var text: [UInt8] = [0x20, UInt8(ascii: "(")]
+            var text: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "(")]
             LogSymbolizer.appendDescription(of: match, to: &text)
             text.append(UInt8(ascii: ")"))
             insertions.append((register.end, text))
@@ -82,7 +82,7 @@ public struct LogSymbolizer: Sendable {
         text += [UInt8(ascii: "/"), UInt8(ascii: "0"), UInt8(ascii: "x")]
         appendHex(match.size, width: 1, to: &text)
         if let module = match.module {
-            text += [0x20, UInt8(ascii: "[")]
+            text += [UInt8(ascii: " "), UInt8(ascii: "[")]
             text += module.utf8
             text.append(UInt8(ascii: "]"))
         }
@@ -94,7 +94,7 @@ public struct LogSymbolizer: Sendable {
         var shift = (digits - 1) * 4
         while shift >= 0 {
             let nibble = UInt8(truncatingIfNeeded: (value >> UInt64(shift)) & 0xf)
-            text.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+            text.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble)
             shift -= 4
         }
     }

@@ -1,8 +1,10 @@
+import KtriageBytes
+
 /// The address-bearing pieces of one log line, found with byte comparisons (no regular
 /// expressions: symbolizing must keep up with log scanning).
 ///
 /// Recognised: `[<ffffffff8154d4f0>]` printed addresses; `name+0x270/0x280` frames with an optional
-/// ` [module]`; register values `RAX: ffffffffc0355620`, `RSP: 0018:ffffcdf640423a78`.
+/// ` [module]` (KernelFacts' ``FrameToken`` rules); register values `RAX: ffffffffc0355620`, `RSP: 0018:ffffcdf640423a78`.
 /// Positions are UTF-8 offsets into the line.
 struct LogTokens {
     /// A `[<hex>]` address.
@@ -43,97 +45,54 @@ struct LogTokens {
         scanRegisters(bytes)
     }
 
+    /// `[<hex>]` addresses of 8 to 16 digits (shorter bracketed hex is a console's own tag).
     private mutating func scanAddresses(_ bytes: [UInt8]) {
         var index = 0
         while index + 3 < bytes.count {
-            if bytes[index] == UInt8(ascii: "["), bytes[index + 1] == UInt8(ascii: "<") {
-                var cursor = index + 2
-                var value: UInt64 = 0
-                var digits = 0
-                while cursor < bytes.count, let digit = NMFormatParser.hexValue(bytes[cursor]), digits < 16 {
-                    value = value << 4 | UInt64(digit)
-                    digits += 1
-                    cursor += 1
-                }
-                if digits >= 8, cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: ">"),
-                    bytes[cursor + 1] == UInt8(ascii: "]")
-                {
-                    addresses.append(PrintedAddress(range: index..<(cursor + 2), value: value))
-                    index = cursor + 2
-                    continue
-                }
+            if bytes[index] == UInt8(ascii: "["), let printed = FrameToken.printedAddress(bytes, at: index),
+                printed.angled, printed.digits >= 8
+            {
+                addresses.append(PrintedAddress(range: index..<printed.end, value: printed.value))
+                index = printed.end
+                continue
             }
             index += 1
         }
     }
 
-    static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-            || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "$")
-    }
-
-    private static func readHex(_ bytes: [UInt8], _ start: Int) -> (value: UInt64, end: Int)? {
-        guard start + 2 < bytes.count, bytes[start] == UInt8(ascii: "0"),
-            bytes[start + 1] == UInt8(ascii: "x")
-        else { return nil }
-        var cursor = start + 2
-        var value: UInt64 = 0
-        var digits = 0
-        while cursor < bytes.count, let digit = NMFormatParser.hexValue(bytes[cursor]) {
-            guard digits < 16 else { return nil }
-            value = value << 4 | UInt64(digit)
-            digits += 1
-            cursor += 1
-        }
-        return digits == 0 ? nil : (value, cursor)
-    }
-
     private mutating func scanFrames(_ bytes: [UInt8]) {
         var index = 1
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "+"), LogTokens.isNameByte(bytes[index - 1]),
-                let (offset, offsetEnd) = LogTokens.readHex(bytes, index + 1), offsetEnd < bytes.count,
-                bytes[offsetEnd] == UInt8(ascii: "/"),
-                let (size, sizeEnd) = LogTokens.readHex(bytes, offsetEnd + 1)
+            guard bytes[index] == UInt8(ascii: "+"), FrameToken.isSymbolByte(bytes[index - 1]),
+                let (offset, size, sizeEnd) = FrameToken.offsetAndSize(bytes, at: index), let size
             else {
                 index += 1
                 continue
             }
-            if sizeEnd < bytes.count, LogTokens.isNameByte(bytes[sizeEnd]) {
+            // `name+0x1/0x2abc_x`: the numbers run into a name, so this is not a frame.
+            if sizeEnd < bytes.count, FrameToken.isSymbolByte(bytes[sizeEnd]) {
                 index = sizeEnd
                 continue
             }
             var nameStart = index - 1
-            while nameStart > 0, LogTokens.isNameByte(bytes[nameStart - 1]) { nameStart -= 1 }
-            let first = bytes[nameStart]
+            while nameStart > 0, FrameToken.isSymbolByte(bytes[nameStart - 1]) { nameStart -= 1 }
             // A name does not start with a digit (that would be `0x1234+0x5/0x6` or similar).
-            guard !(first >= 0x30 && first <= 0x39) else {
+            guard !ByteScanning.isDigit(bytes[nameStart]) else {
                 index = sizeEnd
                 continue
             }
             var end = sizeEnd
             var module: String?
-            if end + 2 < bytes.count, bytes[end] == 0x20, bytes[end + 1] == UInt8(ascii: "[") {
-                var cursor = end + 2
-                while cursor < bytes.count,
-                    LogTokens.isNameByte(bytes[cursor]) || bytes[cursor] == UInt8(ascii: "-")
-                {
-                    cursor += 1
-                }
-                if cursor < bytes.count, cursor > end + 2, bytes[cursor] == UInt8(ascii: "]") {
-                    module = String(decoding: bytes[(end + 2)..<cursor], as: UTF8.self)
-                    end = cursor + 1
-                }
+            if let found = FrameToken.module(bytes, at: sizeEnd) {
+                module = String(decoding: bytes[found.name], as: UTF8.self)
+                end = found.end
             }
-            var marker: Int?
-            if nameStart >= 2, bytes[nameStart - 1] == 0x20, bytes[nameStart - 2] == UInt8(ascii: "?") {
-                marker = nameStart - 2
-            }
+            let marker: Int? = FrameToken.isUnreliableMarker(bytes, at: nameStart - 2) ? nameStart - 2 : nil
             let leadIn = marker ?? nameStart
             let printed = addresses.last { address in
                 guard address.range.upperBound <= leadIn else { return false }
                 return bytes[address.range.upperBound..<leadIn].allSatisfy {
-                    $0 == 0x20 || $0 == UInt8(ascii: "?")
+                    $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "?")
                 }
             }
             frames.append(
@@ -154,36 +113,30 @@ struct LogTokens {
             }
             // Register name: 1–4 letters/digits before ':' (optionally one space: arm64 `pc : `).
             var nameEnd = index
-            if bytes[nameEnd - 1] == 0x20, nameEnd >= 2 { nameEnd -= 1 }
+            if bytes[nameEnd - 1] == UInt8(ascii: " "), nameEnd >= 2 { nameEnd -= 1 }
             var nameStart = nameEnd
             while nameStart > 0, nameEnd - nameStart < 5,
-                LogTokens.isNameByte(bytes[nameStart - 1]), bytes[nameStart - 1] != UInt8(ascii: ".")
+                FrameToken.isSymbolByte(bytes[nameStart - 1]), bytes[nameStart - 1] != UInt8(ascii: ".")
             {
                 nameStart -= 1
             }
             let nameLength = nameEnd - nameStart
-            guard nameLength >= 1, nameLength <= 4, nameStart == 0 || bytes[nameStart - 1] == 0x20 else {
+            guard nameLength >= 1, nameLength <= 4, nameStart == 0 || bytes[nameStart - 1] == UInt8(ascii: " ") else {
                 index += 1
                 continue
             }
             var cursor = index + 1
-            while cursor < bytes.count, bytes[cursor] == 0x20 { cursor += 1 }
+            while cursor < bytes.count, bytes[cursor] == UInt8(ascii: " ") { cursor += 1 }
             // Optional `0018:` segment selector.
             var probe = cursor
-            while probe < bytes.count, NMFormatParser.hexValue(bytes[probe]) != nil { probe += 1 }
+            while probe < bytes.count, ByteScanning.hexValue(bytes[probe]) != nil { probe += 1 }
             if probe - cursor == 4, probe < bytes.count, bytes[probe] == UInt8(ascii: ":") {
                 cursor = probe + 1
             }
-            var value: UInt64 = 0
-            var digits = 0
-            var end = cursor
-            while end < bytes.count, let digit = NMFormatParser.hexValue(bytes[end]), digits <= 16 {
-                value = value << 4 | UInt64(digit)
-                digits += 1
-                end += 1
-            }
-            let terminated = end == bytes.count || bytes[end] == 0x20
-            if (digits == 16 || digits == 8), terminated {
+            let number = bytes.withUnsafeBytes { ByteScanning.hexDigits($0, at: cursor) }
+            if let (value, end, digits) = number, digits == 16 || digits == 8,
+                end == bytes.count || bytes[end] == UInt8(ascii: " ")
+            {
                 registers.append(
                     RegisterValue(
                         register: String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self), end: end,

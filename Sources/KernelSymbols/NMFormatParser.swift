@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Reads `nm`-format symbol lines — System.map and /proc/kallsyms share it:
 /// `ADDRESS TYPE NAME` plus, in kallsyms, a tab and `[module]`.
 ///
@@ -33,11 +35,11 @@ struct NMFormatParser {
                 continue
             }
             var lineEnd = position
-            while lineEnd < end, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            while lineEnd < end, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
             var contentEnd = lineEnd
             while contentEnd > position,
-                bytes[contentEnd - 1] == 0x0D || bytes[contentEnd - 1] == 0x20
-                    || bytes[contentEnd - 1] == 0x09
+                bytes[contentEnd - 1] == UInt8(ascii: "\r") || bytes[contentEnd - 1] == UInt8(ascii: " ")
+                    || bytes[contentEnd - 1] == UInt8(ascii: "\t")
             {
                 contentEnd -= 1
             }
@@ -55,29 +57,26 @@ struct NMFormatParser {
     @inline(__always)
     private func fastLine(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ result: inout Result) -> Int? {
         let end = bytes.count
-        var cursor = start
-        var address: UInt64 = 0
-        var digits = 0
-        while cursor < end, let value = NMFormatParser.hexValue(bytes[cursor]) {
-            if digits == 16 { return nil }
-            address = address << 4 | UInt64(value)
-            digits += 1
-            cursor += 1
-        }
-        guard digits > 0, cursor + 3 < end, bytes[cursor] == 0x20,
+        guard let (address, addressEnd, _) = ByteScanning.hexDigits(bytes, at: start) else { return nil }
+        var cursor = addressEnd
+        guard cursor + 3 < end, bytes[cursor] == UInt8(ascii: " "),
             NMFormatParser.isTypeLetter(bytes[cursor + 1]),
-            bytes[cursor + 2] == 0x20
+            bytes[cursor + 2] == UInt8(ascii: " ")
         else { return nil }
         let type = bytes[cursor + 1]
         cursor += 3
         let nameStart = cursor
         while cursor < end {
             let byte = bytes[cursor]
-            if byte == 0x0A || byte == 0x09 || byte == 0x20 || byte == 0x0D { break }
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: " ")
+                || byte == UInt8(ascii: "\r")
+            {
+                break
+            }
             cursor += 1
         }
         guard cursor > nameStart, cursor - nameStart <= Int(UInt16.max),
-            cursor == end || bytes[cursor] == 0x0A
+            cursor == end || bytes[cursor] == UInt8(ascii: "\n")
         else { return nil }
         record(
             address, type, UnsafeRawBufferPointer(rebasing: bytes[nameStart..<cursor]), module: nil, &result)
@@ -90,7 +89,7 @@ struct NMFormatParser {
         var cursor = start
         var address: UInt64 = 0
         var digits = 0
-        while cursor < end, let value = NMFormatParser.hexValue(bytes[cursor]) {
+        while cursor < end, let value = ByteScanning.hexValue(bytes[cursor]) {
             guard digits < 16 else {
                 throw failure(lineNumber, "address longer than 16 hex digits", bytes, start, end)
             }
@@ -101,29 +100,29 @@ struct NMFormatParser {
         if digits == 0 {
             // `nm` prints undefined symbols with spaces where the address would be.
             var probe = cursor
-            while probe < end, bytes[probe] == 0x20 { probe += 1 }
+            while probe < end, bytes[probe] == UInt8(ascii: " ") { probe += 1 }
             if probe > cursor, probe + 1 < end,
                 bytes[probe] == UInt8(ascii: "U") || bytes[probe] == UInt8(ascii: "w")
-                    || bytes[probe] == UInt8(ascii: "v"), bytes[probe + 1] == 0x20
+                    || bytes[probe] == UInt8(ascii: "v"), bytes[probe + 1] == UInt8(ascii: " ")
             {
                 return
             }
             throw failure(lineNumber, "expected 'ADDRESS TYPE NAME'", bytes, start, end)
         }
-        guard cursor + 2 < end, bytes[cursor] == 0x20, NMFormatParser.isTypeLetter(bytes[cursor + 1]),
-            bytes[cursor + 2] == 0x20
+        guard cursor + 2 < end, bytes[cursor] == UInt8(ascii: " "), NMFormatParser.isTypeLetter(bytes[cursor + 1]),
+            bytes[cursor + 2] == UInt8(ascii: " ")
         else {
             throw failure(lineNumber, "expected 'ADDRESS TYPE NAME'", bytes, start, end)
         }
         let type = bytes[cursor + 1]
         cursor += 3
         let nameStart = cursor
-        while cursor < end, bytes[cursor] != 0x09, bytes[cursor] != 0x20 { cursor += 1 }
+        while cursor < end, bytes[cursor] != UInt8(ascii: "\t"), bytes[cursor] != UInt8(ascii: " ") { cursor += 1 }
         let nameEnd = cursor
         guard nameEnd > nameStart, nameEnd - nameStart <= Int(UInt16.max) else {
             throw failure(lineNumber, "expected 'ADDRESS TYPE NAME'", bytes, start, end)
         }
-        while cursor < end, bytes[cursor] == 0x09 || bytes[cursor] == 0x20 { cursor += 1 }
+        while cursor < end, bytes[cursor] == UInt8(ascii: "\t") || bytes[cursor] == UInt8(ascii: " ") { cursor += 1 }
         var module: String?
         if cursor < end {
             guard bytes[cursor] == UInt8(ascii: "["), bytes[end - 1] == UInt8(ascii: "]"), end - cursor > 2
@@ -176,24 +175,18 @@ struct NMFormatParser {
                     "this is Debian's placeholder System.map; the real one is in the linux-image-<release>-dbg package"
             )
         }
-        let printable = text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F || $0 == "\t" }
+        let printable = text.unicodeScalars.allSatisfy {
+            $0.value >= UInt8(ascii: " ") && $0.value < 0x7F || $0 == "\t"
+        }
         let sample = printable ? "'\(text)\(end - start > shown ? "…" : "")'" : "binary data"
         let what = lineNumber == 1 ? "not a System.map or kallsyms file: " : ""
         return SymbolFileError(path: path, line: lineNumber, message: "\(what)\(message), found \(sample)")
     }
 
     @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x61...0x66: return byte - 0x61 + 10
-        case 0x41...0x46: return byte - 0x41 + 10
-        default: return nil
-        }
-    }
-
     static func isTypeLetter(_ byte: UInt8) -> Bool {
-        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == UInt8(ascii: "?")
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || byte == UInt8(ascii: "?")
             || byte == UInt8(ascii: "-")
     }
 }

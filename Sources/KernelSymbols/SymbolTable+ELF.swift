@@ -39,12 +39,10 @@ extension SymbolTable {
         let (columns, sizes) = builder.build()
         var table = SymbolTable(
             path: path, source: .elf, kernel: columns, kernelElfSizes: sizes, absolute: absolute, modules: [])
-        if let banner = contents.string(atSymbol: "linux_banner"),
-            let release = KernelRelease.fromBanner(banner)
-        {
-            table.release = release
+        if let bannerText = contents.string(atSymbol: "linux_banner"), let banner = KernelBanner(bannerText) {
+            table.release = banner.release
             table.releaseEvidence = "linux_banner"
-            table.banner = KernelRelease.bannerText(banner)
+            table.banner = banner.text
         } else if let release = releaseFromFileName(path, prefixes: ["vmlinux-", "vmlinuz-"]) {
             table.release = release
             table.releaseEvidence = "file name"
@@ -90,7 +88,7 @@ extension SymbolTable {
         }
         let moduleName = name ?? contents.modinfoName() ?? ELFContents.moduleName(fromPath: path)
         let (columns, _) = builder.build(spanLimit: layout.textSize)
-        var module = LoadedModule(name: moduleName, base: base, size: nil, columns: columns, relative: true)
+        var module = ModuleSymbols(name: moduleName, base: base, size: nil, columns: columns, relative: true)
         if let index = modules.firstIndex(where: { $0.name == moduleName }) {
             module.base = base ?? modules[index].base
             module.size = modules[index].size

@@ -7,7 +7,7 @@ extension SymbolTable {
             modules[index].base = base
             if let size { modules[index].size = size }
         } else {
-            modules.append(LoadedModule(name: name, base: base, size: size))
+            modules.append(ModuleSymbols(name: name, base: base, size: size))
         }
     }
 

@@ -80,11 +80,11 @@ extension SymbolTable {
                 "\(parsed.kernel.droppedDuplicates) lines repeat an earlier line exactly (same address, type and name); "
                     + "each kept once")
         }
-        var modules: [LoadedModule] = []
+        var modules: [ModuleSymbols] = []
         for name in parsed.moduleOrder {
             guard var builder = parsed.modules[name] else { continue }
             let (moduleColumns, _) = builder.build()
-            modules.append(LoadedModule(name: name, columns: moduleColumns))
+            modules.append(ModuleSymbols(name: name, columns: moduleColumns))
         }
         var table = SymbolTable(
             path: path, source: source, kernel: columns, kernelElfSizes: nil, absolute: parsed.absolute,

@@ -20,7 +20,7 @@ public struct SymbolTable: Sendable {
     var imageEnd: UInt64
     /// `A` (absolute) symbols: names with values, never matched by address.
     var absolute: [String: UInt64]
-    var modules: [LoadedModule]
+    var modules: [ModuleSymbols]
 
     /// The path the table was loaded from.
     public let path: String
@@ -40,7 +40,7 @@ public struct SymbolTable: Sendable {
 
     init(
         path: String, source: Source, kernel: SymbolColumns, kernelElfSizes: [UInt64]?,
-        absolute: [String: UInt64], modules: [LoadedModule]
+        absolute: [String: UInt64], modules: [ModuleSymbols]
     ) {
         self.path = path
         self.source = source

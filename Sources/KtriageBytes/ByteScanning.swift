@@ -3,16 +3,61 @@
 /// All functions take a buffer and an index and return `nil` rather than trap when the bytes are
 /// not there or not what was expected.
 public enum ByteScanning {
+    /// `0`…`9`.
     @inlinable @inline(__always)
-    public static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+    public static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
+    /// The value of one hex digit (`0`…`9`, `a`…`f`, `A`…`F`).
     @inlinable @inline(__always)
     public static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x61...0x66: return byte - 0x61 + 10
-        case 0x41...0x46: return byte - 0x41 + 10
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
+        }
+    }
+
+    /// The most hex digits a 64-bit value takes.
+    public static let maxHexDigits = 16
+
+    /// Hex digits at `index` (no `0x`): the value, the index after them and how many there were;
+    /// `nil` for none or for more than ``maxHexDigits`` (the value would not fit).
+    @inlinable
+    public static func hexDigits(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (
+        value: UInt64, end: Int, digits: Int
+    )? {
+        guard index >= 0 else { return nil }
+        var position = index
+        var value: UInt64 = 0
+        while position < bytes.count, let digit = hexValue(bytes[position]) {
+            guard position - index < maxHexDigits else { return nil }
+            value = value << 4 | UInt64(digit)
+            position += 1
+        }
+        return position > index ? (value, position, position - index) : nil
+    }
+
+    /// `0x` followed by hex digits at `index`, as ``hexDigits(_:at:)``.
+    @inlinable
+    public static func prefixedHex(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (value: UInt64, end: Int)? {
+        guard hasLiteral(bytes, at: index, "0x"), let (value, end, _) = hexDigits(bytes, at: index + 2) else {
+            return nil
+        }
+        return (value, end)
+    }
+
+    /// A whole text that is a hex number, with or without `0x`/`0X` (VMCOREINFO values, command
+    /// line offsets): 1 to ``maxHexDigits`` digits and nothing else.
+    public static func hexNumber(_ text: some StringProtocol) -> UInt64? {
+        var utf8 = Array(text.utf8)
+        if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), (utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X"))
+        {
+            utf8.removeFirst(2)
+        }
+        return utf8.withUnsafeBytes { bytes in
+            guard let (value, end, _) = hexDigits(bytes, at: 0), end == bytes.count else { return nil }
+            return value
         }
     }
 
@@ -22,7 +67,7 @@ public enum ByteScanning {
         guard index >= 0, count > 0, index + count <= bytes.count else { return nil }
         var value = 0
         for offset in 0..<count {
-            let digit = bytes[index + offset] &- 0x30
+            let digit = bytes[index + offset] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             value = value &* 10 &+ Int(digit)
         }
@@ -35,7 +80,7 @@ public enum ByteScanning {
         var position = index
         var value: Int64 = 0
         while position < bytes.count, position - index < 18 {
-            let digit = bytes[position] &- 0x30
+            let digit = bytes[position] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
             value = value &* 10 &+ Int64(digit)  // at most 18 digits: cannot overflow
             position += 1
@@ -47,7 +92,7 @@ public enum ByteScanning {
     @inlinable @inline(__always)
     public static func skipSpaces(_ bytes: UnsafeRawBufferPointer, from index: Int) -> Int {
         var position = index
-        while position < bytes.count, bytes[position] == 0x20 { position += 1 }
+        while position < bytes.count, bytes[position] == UInt8(ascii: " ") { position += 1 }
         return position
     }
 
@@ -69,6 +114,20 @@ public enum ByteScanning {
         guard index >= 0, index < bytes.count, let base = bytes.baseAddress else { return nil }
         guard let hit = memchr(base + index, Int32(byte), bytes.count - index) else { return nil }
         return base.distance(to: UnsafeRawPointer(hit))
+    }
+
+    /// Index of the first occurrence of `literal` at or after `index`, or `nil`.
+    public static func firstIndex(of literal: StaticString, in bytes: UnsafeRawBufferPointer, from index: Int = 0)
+        -> Int?
+    {
+        guard literal.utf8CodeUnitCount > 0 else { return index }
+        let first = literal.utf8Start.pointee
+        var start = index
+        while let hit = memchrIndex(first, in: bytes, from: start) {
+            if hasLiteral(bytes, at: hit, literal) { return hit }
+            start = hit + 1
+        }
+        return nil
     }
 
     /// Whether `bytes` has `literal` at `index`.

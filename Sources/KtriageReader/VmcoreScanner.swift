@@ -27,11 +27,7 @@ public enum VmcoreScanner {
                     metadata.wallClockMicros = crashTime &* 1_000_000 &- back
                 }
             }
-            if let caller = record.callerID {
-                metadata.caller =
-                    caller & 0x8000_0000 != 0
-                    ? .cpu(Int32(truncatingIfNeeded: caller & 0x7FFF_FFFF)) : .thread(Int32(truncatingIfNeeded: caller))
-            }
+            metadata.caller = record.caller
             metadata.level = record.level
             if record.isDataless {
                 number += 1

@@ -69,7 +69,7 @@ struct SymbolizeCommand: ParsableCommand {
             statements.append(value)
         }
         if let vmcoreinfo {
-            let check = table.check(vmcoreinfo: try readText(vmcoreinfo))
+            let check = table.fit(vmcoreinfo: VMCoreInfo(text: Array(try readText(vmcoreinfo).utf8)))
             if let first = check.mismatches.first {
                 throw SymbolizeFailure("\(table.path) belongs to another build than \(vmcoreinfo): \(first)")
             }

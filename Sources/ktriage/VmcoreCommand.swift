@@ -179,17 +179,12 @@ struct VmcoreInfoCommand: ParsableCommand {
         }
         if let systemMap {
             var table = try SymbolTable.load(systemMap: systemMap)
-            let vmcoreinfoText = summary.vmcoreinfo.map { $0.key + "=" + $0.value }.joined(separator: "\n")
-            let check = table.check(vmcoreinfo: vmcoreinfoText)
-            // `_stext` sits at the same link address in every x86-64 build, so it proves nothing:
-            // another symbol (or the map's own release) must agree too.
-            let releaseAgrees = table.release != nil && table.release == summary.release
-            if !check.isConsistent || (check.confirmedSymbols < 2 && !releaseAgrees) {
+            let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: summary.release)
+            if let reason = fit.rejection {
                 // Never print confident names from another build's map.
-                let reason = check.mismatches.first ?? "no VMCOREINFO symbol could be confirmed in the map"
                 summary.notes.append("System.map \(systemMap) does not fit this dump (\(reason)): not used")
             } else {
-                table.kernelOffset = check.offset?.value ?? dump.vmcoreinfo?.kernelOffset ?? 0
+                table.kernelOffset = fit.offset?.value ?? 0
                 for index in summary.cpus.indices {
                     if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
                         let match = table.lookup(rip), match.isText

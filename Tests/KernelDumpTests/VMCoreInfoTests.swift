@@ -80,10 +80,10 @@ struct VMCoreInfoTests {
     func formatter() {
         #expect(DmesgFormatter.stamp(0) == "[    0.000000] ")
         #expect(DmesgFormatter.stamp(123_456_789_012_345) == "[123456.789012] ")
-        let record = KernelLogRecord(timestampNanoseconds: 1_000, text: Array("a\tb\u{1b}c\nnext".utf8))
+        let record = PrintkRecord(timestampNanoseconds: 1_000, text: Array("a\tb\u{1b}c\nnext".utf8))
         #expect(DmesgFormatter().format([record]) == "[    0.000001] a\tb.c\n               next\n")
         #expect(
-            DmesgFormatter().format([KernelLogRecord(timestampNanoseconds: 5, text: [], isDataless: true)])
+            DmesgFormatter().format([PrintkRecord(timestampNanoseconds: 5, text: [], isDataless: true)])
                 == "\n")
     }
 }

@@ -219,8 +219,9 @@ struct RealVmcoreinfoTests {
     func vmcoreinfoConfirmsTheMapAndGivesTheOffset(_ name: String) throws {
         let map = try RealMapTests.sharedMap.get()
         let text = try String(contentsOfFile: TestData.caseFile(name, "vmcoreinfo.txt"), encoding: .utf8)
-        let check = map.check(vmcoreinfo: text)
+        let check = map.fit(vmcoreinfo: VMCoreInfo(text: Array(text.utf8)), dumpRelease: "6.1.0-56-amd64")
         #expect(check.isConsistent, "\(check.mismatches)")
+        #expect(check.fits)
         #expect(check.release == "6.1.0-56-amd64")
         #expect(check.offset?.value == RealMapTests.kaslrCases[name] ?? 0)
         #expect(check.confirmedSymbols >= 10)
@@ -239,8 +240,10 @@ struct RealVmcoreinfoTests {
         let other = try Array(lines.joined(separator: "\n").utf8).withUnsafeBytes {
             try SymbolTable.parse(systemMap: $0, path: "System.map-6.1.0-56-amd64")
         }
-        let check = other.check(vmcoreinfo: text)
+        let check = other.fit(vmcoreinfo: VMCoreInfo(text: Array(text.utf8)), dumpRelease: "6.1.0-56-amd64")
         #expect(!check.isConsistent)
+        #expect(!check.fits)
+        #expect(check.rejection?.hasPrefix("VMCOREINFO SYMBOL(prb) is 0x") == true)
         #expect(check.mismatches.first?.hasPrefix("VMCOREINFO SYMBOL(prb) is 0x") == true)
     }
 }

@@ -12,7 +12,7 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     _ = VMCoreInfo(text: Array(bytes))
     if let dump = try? Vmcore(path: scratch.path) {
         _ = try? dump.memoryUtsname()
-        _ = try? dump.dmesgText()
+        _ = (try? dump.kernelLog()).map { DmesgFormatter().format($0.records) }
         _ = VmcoreSummary.make(dump)
     }
     return 0

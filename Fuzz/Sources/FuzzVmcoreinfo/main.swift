@@ -4,7 +4,7 @@ import KernelSymbols
 
 /// VMCOREINFO text and what consumes its values: `VMCoreInfo(text:)` with every typed accessor
 /// on the keys the text names (`SYMBOL` hex, `SIZE`/`OFFSET`/`LENGTH` bounded decimals, `NUMBER`
-/// decimal or hex), the map check against a small System.map (`OSRELEASE`, `SYMBOL(_stext)`,
+/// decimal or hex), the map fit against a small System.map (`OSRELEASE`, `SYMBOL(_stext)`,
 /// `KERNELOFFSET`), the KASLR offset, and the printk readers' key lookups and layout checks
 /// (over an empty memory image, so they stop at the first memory read).
 let map = Array(
@@ -39,7 +39,7 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         }
     }
     if let text = info["KERNELOFFSET"] { _ = KASLROffset.fromVmcoreinfo(text)?.description }
-    if let table { _ = table.check(vmcoreinfo: String(decoding: bytes, as: UTF8.self)).mismatches }
+    if let table { _ = table.fit(vmcoreinfo: info, dumpRelease: info.osRelease).rejection }
     _ = try? KernelLogExtract.read(memoryImage: [], vmcoreinfo: info, path: "fuzz")
     return 0
 }

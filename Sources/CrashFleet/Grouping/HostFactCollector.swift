@@ -13,9 +13,9 @@ public struct HostFactCollector: Sendable {
         self.defaultHost = defaultHost
     }
 
-    private static let linuxVersion = Array("Linux version ".utf8)
-    private static let dmi = Array("DMI: ".utf8)
-    private static let hardwareName = Array("Hardware name: ".utf8)
+    private static let linuxVersion = Array(KernelBanner.marker.utf8)
+    private static let dmi = Array(HardwareName.bootPrefix.utf8)
+    private static let hardwareName = Array(HardwareName.oopsPrefix.utf8)
 
     /// Whether `observe` could learn anything from a line with this text (the reader converts
     /// only such lines and the crash parser's).
@@ -35,12 +35,8 @@ public struct HostFactCollector: Sendable {
         guard text.count > 5, let first = text.first else { return }
         switch first {
         case UInt8(ascii: "L"):
-            guard Self.hasPrefix(text, Self.linuxVersion) else { return }
-            let rest = UnsafeRawBufferPointer(rebasing: text[Self.linuxVersion.count...])
-            var end = 0
-            while end < rest.count, rest[end] != UInt8(ascii: " "), end < 128 { end += 1 }
-            guard end > 0 else { return }
-            let release = String(decoding: UnsafeRawBufferPointer(rebasing: rest[0..<end]), as: UTF8.self)
+            guard let banner = KernelBanner.locateAtStart(text) else { return }
+            let release = String(decoding: UnsafeRawBufferPointer(rebasing: text[banner.release]), as: UTF8.self)
             update(line) { $0.add(.kernel, release) }
         case UInt8(ascii: "D"):
             guard Self.hasPrefix(text, Self.dmi) else { return }
@@ -56,11 +52,11 @@ public struct HostFactCollector: Sendable {
     private mutating func addHardware(_ line: LogLine, from start: Int) {
         let rest = line.text[start...].prefix(512)
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: rest), as: UTF8.self)
-        let (hardware, bios) = HardwareText.split(value)
-        guard !hardware.isEmpty else { return }
+        let name = HardwareName(value)
+        guard !name.hardware.isEmpty else { return }
         update(line) { facts in
-            facts.add(.hardware, hardware)
-            if let bios { facts.add(.bios, bios) }
+            facts.add(.hardware, name.hardware)
+            if let bios = name.bios { facts.add(.bios, bios) }
         }
     }
 

@@ -64,9 +64,9 @@ struct RecordAttributes {
     init(_ record: CrashRecord) {
         release = record.kernel?.release
         if let hw = record.hardware {
-            let (name, biosFromLine) = HardwareText.split(hw)
-            hardware = name
-            bios = record.bios ?? biosFromLine
+            let name = HardwareName(hw)
+            hardware = name.hardware
+            bios = record.bios ?? name.bios
         } else {
             bios = record.bios
         }
@@ -114,37 +114,6 @@ struct RecordAttributes {
     func apply(to facts: inout HostFacts) {
         for category in knownCategories { facts.markKnown(category) }
         forEach { facts.add($0, $1) }
-    }
-}
-
-/// Splits a `Hardware name:`/`DMI:` value into hardware and BIOS (`…, BIOS 2.19.1 06/05/2023`).
-enum HardwareText {
-    private static let marker = Array(", BIOS ".utf8)
-
-    static func split(_ text: String) -> (hardware: String, bios: String?) {
-        let bytes = Array(text.utf8)
-        var index = bytes.count - marker.count
-        while index >= 0 {
-            if bytes[index] == marker[0] && Array(bytes[index..<index + marker.count]) == marker {
-                let hardware = String(decoding: bytes[..<index], as: UTF8.self).trimmingSpaces()
-                let bios = String(decoding: bytes[(index + marker.count)...], as: UTF8.self).trimmingSpaces()
-                return (hardware, bios.isEmpty ? nil : bios)
-            }
-            index -= 1
-        }
-        return (text.trimmingSpaces(), nil)
-    }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        var start = startIndex
-        var end = endIndex
-        while start < end, self[start] == " " || self[start] == "\t" { start = index(after: start) }
-        while end > start, self[index(before: end)] == " " || self[index(before: end)] == "\t" {
-            end = index(before: end)
-        }
-        return String(self[start..<end])
     }
 }
 

@@ -30,12 +30,12 @@ public enum TraceText {
     }
 }
 
-/// Plain-language meaning of the taint flags, for reports (words from `TaintExplanation`).
+/// Plain-language meaning of the taint flags, for reports (words from `TaintFlag`).
 public enum TaintText {
     /// `W` → `W (warn): kernel issued a warning earlier`.
     public static func explain(_ letter: String) -> String {
         let name = Taint.table.first { String($0.letter) == letter }?.name ?? "unknown"
-        let meaning = letter.first.flatMap { TaintExplanation.meanings[$0] } ?? "not a known flag"
+        let meaning = letter.first.flatMap { TaintFlag.meaning(ofLetter: $0) } ?? "not a known flag"
         return "\(letter) (\(name)): " + meaning
     }
 }

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// A call-trace line decoded: the frame, and whether it may serve as a title frame.
 struct FrameLine {
     var frame: Frame
@@ -22,83 +24,67 @@ struct FrameLine {
 /// - symbolized syzbot output ` name+0x12/0x34 net/x.c:123` (inline lines `name file.c:12 [inline]`
 ///   carry no offset and are not frames).
 enum FrameParser {
+    /// Bytes of a line that are looked at: a frame line is far shorter.
+    static let maxLineBytes = 512
+
     static func parse(_ line: Substring) -> FrameLine? {
-        let b = Array(line.utf8.prefix(512))
-        var i = 0
-        func skipSpaces() { while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 } }
-        skipSpaces()
+        let bytes = Array(line.utf8.prefix(maxLineBytes))
+        var index = 0
+        func skipBlanks() {
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+                index += 1
+            }
+        }
+        skipBlanks()
         var address: UInt64?
         var reliable = true
-        if i < b.count, b[i] == UInt8(ascii: "(") { i += 1 }
-        var markers = 0
-        while markers < 2, i < b.count, b[i] == UInt8(ascii: "[") {
-            var j = i + 1
-            if j < b.count, b[j] == UInt8(ascii: "<") { j += 1 }
-            let start = j
-            var value: UInt64 = 0
-            while j < b.count, let d = hexValue(b[j]), j - start < 16 {
-                value = value &* 16 &+ UInt64(d)
-                j += 1
-            }
-            guard j > start else { break }
-            if j < b.count, b[j] == UInt8(ascii: ">") { j += 1 }
-            guard j < b.count, b[j] == UInt8(ascii: "]") else { break }
-            address = value
-            i = j + 1
-            markers += 1
-            skipSpaces()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "(") { index += 1 }
+        // ppc64 prints two: the stack pointer, then the return address.
+        var printedAddresses = 0
+        while printedAddresses < 2, let printed = FrameToken.printedAddress(bytes, at: index) {
+            address = printed.value
+            index = printed.end
+            printedAddresses += 1
+            skipBlanks()
         }
-        if i + 1 < b.count, b[i] == UInt8(ascii: "?"), b[i + 1] == 0x20 {
+        if FrameToken.isUnreliableMarker(bytes, at: index) {
             reliable = false
-            i += 2
-            skipSpaces()
+            index += 2
+            skipBlanks()
         }
         // A frame the kernel could not symbolize: ` 0xfdc88c28` or `[<000003ff8012abcd>] 0x3ff8012abcd`.
-        if let bare = bareAddress(b, from: i) {
+        if let bare = bareAddress(bytes, from: index) {
             return FrameLine(frame: Frame(function: "", address: address ?? bare, reliable: reliable), titleName: nil)
         }
         var parenthesised = false
-        if i < b.count, b[i] == UInt8(ascii: "(") {
-            i += 1
+        if index < bytes.count, bytes[index] == UInt8(ascii: "(") {
+            index += 1
             parenthesised = true
         }
-        let nameStart = i
-        while i < b.count, isIdent(b[i]) || b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: "$") { i += 1 }
-        if parenthesised, i > nameStart, i < b.count, b[i] == UInt8(ascii: ")") {
-            return armFrame(b, nameStart: nameStart, nameEnd: i, address: address, line: line)
+        let nameStart = index
+        while index < bytes.count, FrameToken.isSymbolByte(bytes[index]) { index += 1 }
+        if parenthesised, index > nameStart, index < bytes.count, bytes[index] == UInt8(ascii: ")") {
+            return armFrame(bytes, nameStart: nameStart, nameEnd: index, address: address, line: line)
         }
-        guard i > nameStart, i < b.count, b[i] == UInt8(ascii: "+") else { return nil }
-        let nameEnd = i
-        i += 1
-        guard let offset = parseHex(b, &i) else { return nil }
-        var size: UInt64?
-        if i < b.count, b[i] == UInt8(ascii: "/") {
-            i += 1
-            size = parseHex(b, &i)
-        }
-        if i < b.count, b[i] == UInt8(ascii: ")") { i += 1 }
-        var module: String?
-        skipSpaces()
-        if i < b.count, b[i] == UInt8(ascii: "[") {
-            var j = i + 1
-            let start = j
-            while j < b.count, b[j] != UInt8(ascii: "]"), b[j] != 0x20 { j += 1 }
-            if j > start, j < b.count {
-                let name = String(decoding: b[start..<j], as: UTF8.self)
-                if name != "inline" { module = name }
-            }
+        let nameEnd = index
+        guard nameEnd > nameStart, let (offset, size, numbersEnd) = FrameToken.offsetAndSize(bytes, at: nameEnd)
+        else { return nil }
+        index = numbersEnd
+        if index < bytes.count, bytes[index] == UInt8(ascii: ")") { index += 1 }
+        let module = FrameToken.module(bytes, at: index).map {
+            String(decoding: bytes[$0.name], as: UTF8.self)
         }
         if line.hasSuffix("(unreliable)") { reliable = false }
         // ppc64 ELFv1 prints function descriptors' entry points with a leading dot (`.schedule`).
         var symbolStart = nameStart
-        while symbolStart < nameEnd - 1, b[symbolStart] == UInt8(ascii: ".") { symbolStart += 1 }
-        let full = String(decoding: b[symbolStart..<nameEnd], as: UTF8.self)
-        let first = b[symbolStart]
+        while symbolStart < nameEnd - 1, bytes[symbolStart] == UInt8(ascii: ".") { symbolStart += 1 }
+        let full = String(decoding: bytes[symbolStart..<nameEnd], as: UTF8.self)
+        let first = bytes[symbolStart]
         var titleName: String?
-        if reliable, isIdent(first), !(first >= 0x30 && first <= 0x39) {
-            var k = symbolStart
-            while k < nameEnd, isIdent(b[k]) { k += 1 }
-            titleName = Demangler.demangle(String(decoding: b[symbolStart..<k], as: UTF8.self))
+        if reliable, FrameToken.isIdentifierByte(first), !ByteScanning.isDigit(first) {
+            var identifierEnd = symbolStart
+            while identifierEnd < nameEnd, FrameToken.isIdentifierByte(bytes[identifierEnd]) { identifierEnd += 1 }
+            titleName = Demangler.demangle(String(decoding: bytes[symbolStart..<identifierEnd], as: UTF8.self))
         }
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)
@@ -106,20 +92,21 @@ enum FrameParser {
     }
 
     /// `0x…` alone on the rest of the line (trailing spaces allowed).
-    static func bareAddress(_ b: [UInt8], from start: Int) -> UInt64? {
-        guard start + 2 < b.count, b[start] == 0x30, b[start + 1] == UInt8(ascii: "x") else { return nil }
-        var i = start
-        guard let value = parseHex(b, &i) else { return nil }
-        while i < b.count, b[i] == 0x20 { i += 1 }
-        return i == b.count ? value : nil
+    static func bareAddress(_ bytes: [UInt8], from start: Int) -> UInt64? {
+        guard start + 2 < bytes.count, let (value, end) = FrameToken.prefixedHex(bytes, at: start) else { return nil }
+        var index = end
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        return index == bytes.count ? value : nil
     }
 
     /// arm32 `[<pc>] (callee) from [<lr>] (caller+0x30/0x40)`.
-    static func armFrame(_ b: [UInt8], nameStart: Int, nameEnd: Int, address: UInt64?, line: Substring) -> FrameLine? {
-        let name = String(decoding: b[nameStart..<nameEnd], as: UTF8.self)
+    static func armFrame(_ bytes: [UInt8], nameStart: Int, nameEnd: Int, address: UInt64?, line: Substring)
+        -> FrameLine?
+    {
+        let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
         var result = FrameLine(frame: Frame(function: name, address: address), titleName: titleBase(name))
-        if let r = line.range(of: ") from ") {
-            let rest = line[r.upperBound...]
+        if let from = line.range(of: ") from ") {
+            let rest = line[from.upperBound...]
             if let caller = parse(rest) { result.callerName = caller.titleName }
         }
         return result
@@ -128,7 +115,9 @@ enum FrameParser {
     /// The identifier part of a symbol (`foo.isra.0` → `foo`), if it can name a title frame.
     static func titleBase(_ name: String) -> String? {
         let base = name.prefix(while: { $0 != "." })
-        guard let f = base.utf8.first, isIdent(f), !(f >= 0x30 && f <= 0x39) else { return nil }
+        guard let first = base.utf8.first, FrameToken.isIdentifierByte(first), !ByteScanning.isDigit(first) else {
+            return nil
+        }
         return String(base)
     }
 
@@ -141,10 +130,10 @@ enum FrameParser {
             return parse(line[line.index(after: open)...])
         }
         for marker in ipMarkers {
-            guard let r = line.range(of: marker) else { continue }
+            guard let found = line.range(of: marker) else { continue }
             // Only accept the marker at the start of the text (after spaces).
-            if !line[..<r.lowerBound].allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            var rest = line[r.upperBound...].drop(while: { $0 == " " })
+            if !line[..<found.lowerBound].allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            var rest = line[found.upperBound...].drop(while: { $0 == " " })
             // `RIP: 0010:foo+0x..` and 2.6.32 `RIP: 0010:[<ffffffff8104f2a1>]  [<…>] foo+0x..`
             if rest.count > 5, let colon = rest.firstIndex(of: ":"),
                 rest.distance(from: rest.startIndex, to: colon) == 4,
@@ -160,36 +149,12 @@ enum FrameParser {
 
     static let ipMarkers = ["RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP ", "epc :", "ip:"]
 
-    @inline(__always) static func isIdent(_ c: UInt8) -> Bool {
-        (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x5f
-    }
-
-    @inline(__always) static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x61...0x66: return c - 0x61 + 10
-        case 0x41...0x46: return c - 0x41 + 10
-        default: return nil
-        }
-    }
-
-    static func parseHex(_ b: [UInt8], _ i: inout Int) -> UInt64? {
-        if i + 1 < b.count, b[i] == 0x30, b[i + 1] == UInt8(ascii: "x") { i += 2 }
-        let start = i
-        var value: UInt64 = 0
-        while i < b.count, let d = hexValue(b[i]), i - start < 16 {
-            value = value &* 16 &+ UInt64(d)
-            i += 1
-        }
-        return i > start ? value : nil
-    }
-
     /// A stack-context marker line (`<IRQ>`, `</IRQ>`, `<EOI>`, `<NMI>`, `<<EOE>>`, `<TASK>`, `<#DF>`),
     /// and the context that follows it.
     static func contextMarker(_ line: Substring) -> FrameContext? {
-        let t = line.drop(while: { $0 == " " || $0 == "\t" })
-        guard t.first == "<" else { return nil }
-        let word = t.prefix(while: { $0 != " " })
+        let text = line.drop(while: { $0 == " " || $0 == "\t" })
+        guard text.first == "<" else { return nil }
+        let word = text.prefix(while: { $0 != " " })
         switch word {
         case "<IRQ>": return .irq
         case "<SOFTIRQ>": return .softirq

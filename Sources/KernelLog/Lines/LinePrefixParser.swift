@@ -35,23 +35,23 @@ struct LinePrefixParser {
         guard line.count > 0 else { return prefix }
 
         // Syslog PRI / dmesg -r level.
-        if line[0] == 0x3C, let (value, end) = ByteScanning.decimal(line, at: 1), end < line.count,
-            line[end] == 0x3E, end <= 4, value < 192
+        if line[0] == UInt8(ascii: "<"), let (value, end) = ByteScanning.decimal(line, at: 1), end < line.count,
+            line[end] == UInt8(ascii: ">"), end <= 4, value < 192
         {
             index = end + 1
             prefix.level = UInt8(value & 7)
-            if index + 2 < line.count, line[index] == 0x31, line[index + 1] == 0x20 {
+            if index + 2 < line.count, line[index] == UInt8(ascii: "1"), line[index + 1] == UInt8(ascii: " ") {
                 if parseRFC5424(line, from: index + 2, into: &prefix) { return prefix }
             }
         }
 
         if index < line.count {
             let first = line[index]
-            if first == 0x2D, ByteScanning.hasLiteral(line, at: index, "-- ") {
+            if first == UInt8(ascii: "-"), ByteScanning.hasLiteral(line, at: index, "-- ") {
                 if parseJournalMarker(line, into: &prefix) { return prefix }
             } else if ByteScanning.isDigit(first) {
                 if let end = parseISOHeader(line, from: index, into: &prefix) { index = end }
-            } else if first >= 0x41 {
+            } else if first >= UInt8(ascii: "A") {
                 if let end = parseBSDHeader(line, from: index, values: values, into: &prefix) { index = end }
             }
             if prefix.kind == .otherProgram {
@@ -73,11 +73,13 @@ struct LinePrefixParser {
     ) -> Int {
         var index = start
         // An inner `<N>` level (rsyslog may keep it).
-        if index + 2 < line.count, line[index] == 0x3C, ByteScanning.isDigit(line[index + 1]), line[index + 2] == 0x3E {
-            prefix.level = (line[index + 1] - 0x30) & 7
+        if index + 2 < line.count, line[index] == UInt8(ascii: "<"), ByteScanning.isDigit(line[index + 1]),
+            line[index + 2] == UInt8(ascii: ">")
+        {
+            prefix.level = (line[index + 1] - UInt8(ascii: "0")) & 7
             index += 3
         }
-        guard index < line.count, line[index] == 0x5B else { return index }
+        guard index < line.count, line[index] == UInt8(ascii: "[") else { return index }
         if !values, let end = Self.fixedWidthStampEnd(line, at: index) {
             prefix.hasMonotonicStamp = true
             index = end
@@ -93,16 +95,16 @@ struct LinePrefixParser {
             return start
         }
         // Caller id, glued or after one space.
-        if index < line.count, line[index] == 0x5B, let (caller, end) = callerStamp(line, at: index) {
+        if let (caller, end) = CallerID.parse(line, at: index) {
             prefix.caller = caller
             index = end
-        } else if index + 1 < line.count, line[index] == 0x20, line[index + 1] == 0x5B,
-            let (caller, end) = callerStamp(line, at: index + 1)
+        } else if index < line.count, line[index] == UInt8(ascii: " "),
+            let (caller, end) = CallerID.parse(line, at: index + 1)
         {
             prefix.caller = caller
             index = end
         }
-        if index < line.count, line[index] == 0x20 { index += 1 }
+        if index < line.count, line[index] == UInt8(ascii: " ") { index += 1 }
         return index
     }
 
@@ -112,21 +114,21 @@ struct LinePrefixParser {
         if let fast = fixedWidthStamp(line, at: start) { return fast }
         let count = line.count
         var index = start + 1
-        while index < count, line[index] == 0x20 { index += 1 }
+        while index < count, line[index] == UInt8(ascii: " ") { index += 1 }
         var seconds: Int64 = 0
         let secondsStart = index
         while index < count, index - secondsStart < 12 {
-            let digit = line[index] &- 0x30
+            let digit = line[index] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
             seconds = seconds &* 10 &+ Int64(digit)
             index += 1
         }
-        guard index > secondsStart, index < count, line[index] == 0x2E else { return nil }
+        guard index > secondsStart, index < count, line[index] == UInt8(ascii: ".") else { return nil }
         index += 1
         var micros: Int64 = 0
         var digits = 0
         while index < count {
-            let digit = line[index] &- 0x30
+            let digit = line[index] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
             if digits < 6 {
                 micros = micros &* 10 &+ Int64(digit)
@@ -135,7 +137,7 @@ struct LinePrefixParser {
             index += 1
             if index - secondsStart > 40 { return nil }
         }
-        guard digits > 0, index < count, line[index] == 0x5D else { return nil }
+        guard digits > 0, index < count, line[index] == UInt8(ascii: "]") else { return nil }
         while digits < 6 {
             micros = micros &* 10
             digits += 1
@@ -146,16 +148,17 @@ struct LinePrefixParser {
     /// The layout the kernel prints up to 99999 s of uptime, `[%5lu.%06lu]`, read without loops.
     @inline(__always)
     private func fixedWidthStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
-        guard start + 14 <= line.count, line[start + 6] == 0x2E, line[start + 13] == 0x5D else { return nil }
+        guard start + 14 <= line.count, line[start + 6] == UInt8(ascii: "."), line[start + 13] == UInt8(ascii: "]")
+        else { return nil }
         var seconds: Int64 = 0
         var sawDigit = false
         for offset in 1...5 {
             let byte = line[start + offset]
-            if byte == 0x20 {
+            if byte == UInt8(ascii: " ") {
                 guard !sawDigit else { return nil }
                 continue
             }
-            let digit = byte &- 0x30
+            let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             sawDigit = true
             seconds = seconds &* 10 &+ Int64(digit)
@@ -163,7 +166,7 @@ struct LinePrefixParser {
         guard sawDigit else { return nil }
         var micros: Int64 = 0
         for offset in 7...12 {
-            let digit = line[start + offset] &- 0x30
+            let digit = line[start + offset] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             micros = micros &* 10 &+ Int64(digit)
         }
@@ -173,7 +176,7 @@ struct LinePrefixParser {
     /// Where `[%5lu.%06lu]` ends, from its punctuation only (the shape pass).
     @inline(__always)
     private static func fixedWidthStampEnd(_ line: UnsafeRawBufferPointer, at start: Int) -> Int? {
-        guard start + 14 <= line.count, line[start + 6] == 0x2E, line[start + 13] == 0x5D,
+        guard start + 14 <= line.count, line[start + 6] == UInt8(ascii: "."), line[start + 13] == UInt8(ascii: "]"),
             ByteScanning.isDigit(line[start + 5]), ByteScanning.isDigit(line[start + 12])
         else { return nil }
         return start + 14
@@ -182,34 +185,22 @@ struct LinePrefixParser {
     /// `[Sun Nov 12 15:06:31 2017]` (`dmesg -T`, local time taken as UTC).
     private func humanStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
         let index = start + 1
-        guard CivilTime.isWeekday(line, at: index), index + 4 < line.count, line[index + 3] == 0x20,
+        guard CivilTime.isWeekday(line, at: index), index + 4 < line.count, line[index + 3] == UInt8(ascii: " "),
             let month = CivilTime.month(line, at: index + 4)
         else { return nil }
         var position = ByteScanning.skipSpaces(line, from: index + 7)
         guard let (day, afterDay) = ByteScanning.decimal(line, at: position), afterDay < line.count,
-            line[afterDay] == 0x20, let clock = CivilTime.clock(line, at: afterDay + 1),
-            clock.end < line.count, line[clock.end] == 0x20,
+            line[afterDay] == UInt8(ascii: " "), let clock = CivilTime.clock(line, at: afterDay + 1),
+            clock.end < line.count, line[clock.end] == UInt8(ascii: " "),
             let year = ByteScanning.fixedDigits(line, at: clock.end + 1, count: 4)
         else { return nil }
         position = clock.end + 5
-        guard position < line.count, line[position] == 0x5D,
+        guard position < line.count, line[position] == UInt8(ascii: "]"),
             let wall = CivilTime.micros(
                 year: year, month: month, day: Int(day), hour: clock.seconds / 3600,
                 minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
         else { return nil }
         return (wall, position + 1)
-    }
-
-    /// `[T123]`, `[ T3173]`, `[    C0]`.
-    private func callerStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (CallerID, Int)? {
-        let index = ByteScanning.skipSpaces(line, from: start + 1)
-        guard index < line.count else { return nil }
-        let letter = line[index]
-        guard letter == 0x54 || letter == 0x43, let (value, end) = ByteScanning.decimal(line, at: index + 1),
-            end < line.count, line[end] == 0x5D, value <= Int64(Int32.max)
-        else { return nil }
-        let id = Int32(value)
-        return (letter == 0x54 ? .thread(id) : .cpu(id), end + 1)
     }
 
     // MARK: - Syslog and journal headers
@@ -219,7 +210,8 @@ struct LinePrefixParser {
     private mutating func parseBSDHeader(
         _ line: UnsafeRawBufferPointer, from start: Int, values: Bool, into prefix: inout LinePrefix
     ) -> Int? {
-        guard let month = CivilTime.month(line, at: start), start + 4 < line.count, line[start + 3] == 0x20 else {
+        guard let month = CivilTime.month(line, at: start), start + 4 < line.count, line[start + 3] == UInt8(ascii: " ")
+        else {
             return nil
         }
         if !values, let clockEnd = Self.bsdClockEnd(line, from: start + 4) {
@@ -229,8 +221,9 @@ struct LinePrefixParser {
         }
         let dayStart = ByteScanning.skipSpaces(line, from: start + 4)
         guard let (day, afterDay) = ByteScanning.decimal(line, at: dayStart), afterDay < line.count,
-            line[afterDay] == 0x20, day >= 1, day <= 31, let clock = CivilTime.clock(line, at: afterDay + 1),
-            clock.end < line.count, line[clock.end] == 0x20
+            line[afterDay] == UInt8(ascii: " "), day >= 1, day <= 31,
+            let clock = CivilTime.clock(line, at: afterDay + 1),
+            clock.end < line.count, line[clock.end] == UInt8(ascii: " ")
         else { return nil }
         if lastMonth == 12 && month == 1 { referenceYear += 1 }
         lastMonth = month
@@ -250,16 +243,17 @@ struct LinePrefixParser {
     @inline(__always)
     private static func bsdClockEnd(_ line: UnsafeRawBufferPointer, from dayStart: Int) -> Int? {
         // `12 15:06:31 ` or ` 2 15:06:31 `: twelve bytes with fixed punctuation.
-        guard dayStart + 12 <= line.count, line[dayStart + 2] == 0x20, line[dayStart + 5] == 0x3A,
-            line[dayStart + 8] == 0x3A, ByteScanning.isDigit(line[dayStart + 1]),
+        guard dayStart + 12 <= line.count, line[dayStart + 2] == UInt8(ascii: " "),
+            line[dayStart + 5] == UInt8(ascii: ":"),
+            line[dayStart + 8] == UInt8(ascii: ":"), ByteScanning.isDigit(line[dayStart + 1]),
             ByteScanning.isDigit(line[dayStart + 10])
         else { return nil }
         var end = dayStart + 11
-        if line[end] == 0x2E || line[end] == 0x2C {
+        if line[end] == UInt8(ascii: ".") || line[end] == UInt8(ascii: ",") {
             end += 1
             while end < line.count, ByteScanning.isDigit(line[end]) { end += 1 }
         }
-        guard end < line.count, line[end] == 0x20 else { return nil }
+        guard end < line.count, line[end] == UInt8(ascii: " ") else { return nil }
         return end
     }
 
@@ -268,7 +262,7 @@ struct LinePrefixParser {
     private func parseISOHeader(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
         -> Int?
     {
-        guard let (wall, end) = isoTimestamp(line, at: start), end < line.count, line[end] == 0x20 else {
+        guard let (wall, end) = isoTimestamp(line, at: start), end < line.count, line[end] == UInt8(ascii: " ") else {
             return nil
         }
         prefix.wallClockMicros = wall
@@ -278,23 +272,23 @@ struct LinePrefixParser {
     /// RFC 3339 `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM|±HHMM)`, also with a space for `T`.
     private func isoTimestamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
         guard let year = ByteScanning.fixedDigits(line, at: start, count: 4), start + 10 < line.count,
-            line[start + 4] == 0x2D, let month = ByteScanning.fixedDigits(line, at: start + 5, count: 2),
-            line[start + 7] == 0x2D, let day = ByteScanning.fixedDigits(line, at: start + 8, count: 2),
-            line[start + 10] == 0x54 || line[start + 10] == 0x20,
+            line[start + 4] == UInt8(ascii: "-"), let month = ByteScanning.fixedDigits(line, at: start + 5, count: 2),
+            line[start + 7] == UInt8(ascii: "-"), let day = ByteScanning.fixedDigits(line, at: start + 8, count: 2),
+            line[start + 10] == UInt8(ascii: "T") || line[start + 10] == UInt8(ascii: " "),
             let clock = CivilTime.clock(line, at: start + 11)
         else { return nil }
         var index = clock.end
         var offset = 0
         if index < line.count {
             let sign = line[index]
-            if sign == 0x5A || sign == 0x7A {
+            if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
                 index += 1
-            } else if sign == 0x2B || sign == 0x2D {
+            } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
                 guard let hours = ByteScanning.fixedDigits(line, at: index + 1, count: 2) else { return nil }
                 var minutesAt = index + 3
-                if minutesAt < line.count, line[minutesAt] == 0x3A { minutesAt += 1 }
+                if minutesAt < line.count, line[minutesAt] == UInt8(ascii: ":") { minutesAt += 1 }
                 guard let minutes = ByteScanning.fixedDigits(line, at: minutesAt, count: 2) else { return nil }
-                offset = (hours * 3600 + minutes * 60) * (sign == 0x2D ? -1 : 1)
+                offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
                 index = minutesAt + 2
             }
         }
@@ -325,12 +319,12 @@ struct LinePrefixParser {
         var tagEnd = -1
         while index < line.count, index - tagStart < 64 {
             let byte = line[index]
-            if byte == 0x3A { break }
-            if byte == 0x5B, tagEnd < 0 { tagEnd = index }
-            if byte == 0x20 { break }
+            if byte == UInt8(ascii: ":") { break }
+            if byte == UInt8(ascii: "["), tagEnd < 0 { tagEnd = index }
+            if byte == UInt8(ascii: " ") { break }
             index += 1
         }
-        guard index < line.count, line[index] == 0x3A else {
+        guard index < line.count, line[index] == UInt8(ascii: ":") else {
             // No `tag:`: syslog's own notes ("last message repeated 2 times").
             prefix.kind = .otherProgram
             return line.count
@@ -339,7 +333,7 @@ struct LinePrefixParser {
         let isKernel = tagEnd - tagStart == 6 && ByteScanning.hasLiteral(line, at: tagStart, "kernel")
         prefix.kind = isKernel ? .kernel : .otherProgram
         var textStart = index + 1
-        if textStart < line.count, line[textStart] == 0x20 { textStart += 1 }
+        if textStart < line.count, line[textStart] == UInt8(ascii: " ") { textStart += 1 }
         return textStart
     }
 
@@ -358,21 +352,23 @@ struct LinePrefixParser {
             if hits != 0 { return index + hits.trailingZeroBitCount >> 3 }
             index += 8
         }
-        return ByteScanning.find(0x20, in: line, from: index)
+        return ByteScanning.find(UInt8(ascii: " "), in: line, from: index)
     }
 
     /// `<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (RFC 5424).
     private func parseRFC5424(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix) -> Bool {
         var index = start
         func field() -> Range<Int>? {
-            guard index < line.count, let end = ByteScanning.find(0x20, in: line, from: index) else { return nil }
+            guard index < line.count, let end = ByteScanning.find(UInt8(ascii: " "), in: line, from: index) else {
+                return nil
+            }
             defer { index = end + 1 }
             return index..<end
         }
         guard let stamp = field(), let host = field(), let app = field(), field() != nil, field() != nil else {
             return false
         }
-        if line[stamp.lowerBound] != 0x2D {
+        if line[stamp.lowerBound] != UInt8(ascii: "-") {
             guard let (wall, end) = isoTimestamp(line, at: stamp.lowerBound), end == stamp.upperBound else {
                 return false
             }
@@ -380,27 +376,27 @@ struct LinePrefixParser {
         }
         // Structured data: "-" or one or more [id param="value" …] elements.
         guard index < line.count else { return false }
-        if line[index] == 0x2D {
+        if line[index] == UInt8(ascii: "-") {
             index += 1
         } else {
-            while index < line.count, line[index] == 0x5B {
+            while index < line.count, line[index] == UInt8(ascii: "[") {
                 var inQuotes = false
                 index += 1
                 while index < line.count {
                     let byte = line[index]
-                    if byte == 0x5C {
+                    if byte == UInt8(ascii: "\\") {
                         index += 2
                         continue
                     }
-                    if byte == 0x22 { inQuotes.toggle() }
+                    if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
                     index += 1
-                    if byte == 0x5D && !inQuotes { break }
+                    if byte == UInt8(ascii: "]") && !inQuotes { break }
                 }
             }
         }
-        if index < line.count, line[index] == 0x20 { index += 1 }
+        if index < line.count, line[index] == UInt8(ascii: " ") { index += 1 }
         if ByteScanning.hasLiteral(line, at: index, "\u{FEFF}") { index += 3 }
-        if line[host.lowerBound] != 0x2D || host.count > 1 { prefix.host = host }
+        if line[host.lowerBound] != UInt8(ascii: "-") || host.count > 1 { prefix.host = host }
         prefix.hadSyslogWrapper = true
         let isKernel = app.count == 6 && ByteScanning.hasLiteral(line, at: app.lowerBound, "kernel")
         prefix.kind = isKernel ? .kernel : .otherProgram
@@ -410,7 +406,8 @@ struct LinePrefixParser {
 
     /// `-- Boot 0a1b2c… --`, `-- Logs begin at … --`, `-- Journal begins at … --`, `-- Reboot --`.
     private func parseJournalMarker(_ line: UnsafeRawBufferPointer, into prefix: inout LinePrefix) -> Bool {
-        guard line.count >= 6, line[line.count - 1] == 0x2D, line[line.count - 2] == 0x2D else { return false }
+        guard line.count >= 6, line[line.count - 1] == UInt8(ascii: "-"), line[line.count - 2] == UInt8(ascii: "-")
+        else { return false }
         prefix.kind = .journalMarker
         prefix.textStart = line.count
         if ByteScanning.hasLiteral(line, at: 3, "Boot "), line.count > 11 {

@@ -18,19 +18,6 @@ public enum LogSource: String, Sendable, Codable, CaseIterable {
     case vmcore
 }
 
-/// The printk caller id (`[T123]` thread or `[C0]` CPU), from `CONFIG_PRINTK_CALLER` logs.
-public enum CallerID: Sendable, Hashable, Codable, CustomStringConvertible {
-    case thread(Int32)
-    case cpu(Int32)
-
-    public var description: String {
-        switch self {
-        case .thread(let id): return "T\(id)"
-        case .cpu(let id): return "C\(id)"
-        }
-    }
-}
-
 /// What a log wrapper said about one line, kept after the wrapper is removed.
 public struct LineMetadata: Sendable, Equatable {
     public var source: LogSource

@@ -1,149 +1,25 @@
 import Foundation
 
-/// Which title recipe family a header belongs to.
-enum HeaderFamily: Sendable {
-    case bug, warning, info, armUnable, gpf, stackSegment, kernelPanic, doubleFault, rustPanic
-    case kernelBUG, kernelBUGPowerPC, slabObject, divideError, invalidOpcode, int3, ubsan, reboot
-    case netdevUnregister, vfsClose, vfsBusy, armFault, trusty, goFatal, syzFail, oops
-    // Messages that precede (or replace) one of the above on real fleets.
-    case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked,
-        mce, stackProtector
-}
-
-/// How a header line relates to a report already being collected on the same context.
-enum HeaderRole: Sendable {
-    /// Starts a new report; a report in progress ends before it.
-    case start
-    /// Part of a report in progress (`Kernel panic - not syncing` after an oops, `Internal error:`
-    /// after arm64's `Unable to handle`); starts a report only when none is in progress.
-    case continuation
-    /// A message that the kernel prints just before a header of its own (`list_add corruption.`
-    /// before `kernel BUG at lib/list_debug.c`): opens a report that a following header joins.
-    case lead
-}
-
-/// One crash header: a literal found anywhere in a line, and lines that contain it without
-/// being a crash.
-struct CrashHeader: Sendable {
-    let literal: String
-    let family: HeaderFamily
-    var role: HeaderRole
-    var excludes: [String] = []
-    /// The literal must begin the message (after spaces), not appear inside it.
-    var atStart = false
-}
-
-/// The header table, in matching order: a line holding two literals belongs to the first
-/// (arm's `Internal error: Oops - BUG: 0 [#1]` is a `BUG:` report).
-enum CrashHeaders {
-    static let table: [CrashHeader] = [
-        CrashHeader(
-            literal: "BUG:", family: .bug, role: .start,
-            excludes: ["ODEBUG:", "DEBUG:", "xlog_status:", "BUG: no syscalls can create resource", "_BUG:"]),
-        CrashHeader(
-            literal: "WARNING:", family: .warning, role: .start,
-            excludes: [
-                "WARNING: /etc/ssh", "sshd", "glibc", "EXT4-fs", "XFS (", "mand mount option", "hw-vuln",
-                "Speculative Return Stack Overflow", "CPU_SRSO",
-                "Unprivileged eBPF is enabled", "mitigation", "Mitigation", "WARNING: at least",
-                "-WARNING:", "_WARNING:", "WARNING: Kernel version", "WARNING: Spectre", "WARNING: unpatched",
-                "WARNING: TSC", "WARNING: tsc",
-            ]),
-        CrashHeader(
-            literal: "INFO:", family: .info, role: .start,
-            excludes: [
-                "INFO: lockdep is turned off", "INFO: Stall ended before state dump start", "INFO: NMI handler",
-                "_INFO:", "INFO: recovery required", "INFO: task blocked for", "INFO: Slab",
-            ]),
-        CrashHeader(literal: "Unable to handle kernel", family: .armUnable, role: .start),
-        CrashHeader(
-            literal: "general protection fault", family: .gpf, role: .start,
-            excludes: [" error:", "traps: "]),
-        CrashHeader(literal: "stack segment: ", family: .stackSegment, role: .start),
-        CrashHeader(literal: "Kernel panic", family: .kernelPanic, role: .continuation),
-        CrashHeader(literal: "PANIC: double fault", family: .doubleFault, role: .continuation),
-        CrashHeader(literal: "rust_kernel: panicked", family: .rustPanic, role: .start),
-        CrashHeader(literal: "kernel BUG", family: .kernelBUG, role: .start),
-        CrashHeader(literal: "Kernel BUG", family: .kernelBUGPowerPC, role: .start),
-        CrashHeader(literal: "BUG kmalloc-", family: .slabObject, role: .start),
-        // SLUB debug checks on any cache: `BUG ext4_inode_cache (Tainted: G    B  ): Poison overwritten`.
-        CrashHeader(literal: "): Poison overwritten", family: .slabObject, role: .start),
-        CrashHeader(literal: "): Redzone overwritten", family: .slabObject, role: .start),
-        CrashHeader(literal: "): Object padding overwritten", family: .slabObject, role: .start),
-        CrashHeader(literal: "): Freepointer corrupt", family: .slabObject, role: .start),
-        CrashHeader(literal: "): Object already free", family: .slabObject, role: .start),
-        CrashHeader(literal: "): Invalid object pointer", family: .slabObject, role: .start),
-        CrashHeader(literal: "divide error:", family: .divideError, role: .start, excludes: [" in "]),
-        CrashHeader(literal: "divide_error:", family: .divideError, role: .start),
-        CrashHeader(literal: "invalid opcode:", family: .invalidOpcode, role: .continuation, excludes: [" in "]),
-        CrashHeader(literal: "int3:", family: .int3, role: .start),
-        CrashHeader(literal: "UBSAN:", family: .ubsan, role: .start),
-        CrashHeader(
-            literal: "Booting the kernel.", family: .reboot, role: .start,
-            excludes: ["Parsing ELF", "Decompressing Linux", "Unknown parameter '"], atStart: true),
-        CrashHeader(literal: "unregister_netdevice: waiting for", family: .netdevUnregister, role: .continuation),
-        CrashHeader(literal: "VFS: Close: file count is 0", family: .vfsClose, role: .start),
-        CrashHeader(literal: "VFS: Busy inodes after unmount", family: .vfsBusy, role: .start),
-        CrashHeader(literal: "Internal error:", family: .armFault, role: .continuation),
-        CrashHeader(literal: "Unhandled fault:", family: .armFault, role: .start),
-        CrashHeader(literal: "Alignment trap:", family: .armFault, role: .start),
-        CrashHeader(literal: "trusty: panic", family: .trusty, role: .start),
-        CrashHeader(
-            literal: "fatal error:", family: .goFatal, role: .start, excludes: ["fatal error: runtime: out of memory"],
-            atStart: true),
-        CrashHeader(literal: "SYZFAIL:", family: .syzFail, role: .start),
-        CrashHeader(literal: "SYZFATAL:", family: .syzFail, role: .start),
-        CrashHeader(
-            literal: "panic:", family: .syzFail, role: .start, excludes: ["_panic:", " panic: "], atStart: true),
-        // Fleet kinds that syzbot rarely meets.
-        CrashHeader(literal: "list_add corruption", family: .listCorruption, role: .lead),
-        CrashHeader(literal: "list_del corruption", family: .listCorruption, role: .lead),
-        CrashHeader(literal: "refcount_t: ", family: .refcount, role: .lead),
-        CrashHeader(literal: "usercopy: Kernel memory ", family: .usercopy, role: .lead),
-        // ≤6.7 `detected buffer overflow in memcpy`; 6.8+ `memcpy: detected buffer overflow: 9 byte read …`.
-        CrashHeader(literal: "detected buffer overflow", family: .fortify, role: .lead),
-        CrashHeader(literal: "detected field-spanning write", family: .fortify, role: .lead),
-        CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
-        CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .lead),
-        CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
-        CrashHeader(literal: "invoked oom-killer:", family: .oomInvoked, role: .start),
-        CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),
-        CrashHeader(literal: "Out of memory (oom_kill_allocating_task): Kill", family: .oomKill, role: .continuation),
-        CrashHeader(literal: "Memory cgroup out of memory: Kill", family: .oomKill, role: .continuation),
-        CrashHeader(
-            literal: "[Hardware Error]: ", family: .mce, role: .start,
-            excludes: ["[Hardware Error]: Machine check events logged"]),
-        CrashHeader(literal: "Machine check events logged", family: .mce, role: .start),
-        CrashHeader(literal: "Oops: ", family: .oops, role: .continuation, excludes: ["Oops: 0000 [#"], atStart: true),
-        CrashHeader(literal: "Oops: 0000 [#", family: .oops, role: .continuation, atStart: true),
-    ]
-
-    /// The first line of every boot (`init/version.c`): it names the running kernel and ends any
-    /// report in progress.
-    static let bootBanner = "Linux version "
-
+/// Matching a line against the header table (the table itself is kernel data, in KernelFacts).
+extension CrashHeaders {
     /// Finds the header a line starts, if any.
     static func match(_ text: String) -> (header: CrashHeader, range: Range<String.Index>)? {
-        for h in table {
-            guard let r = text.range(of: h.literal) else { continue }
-            if h.atStart, !text[..<r.lowerBound].allSatisfy({ $0 == " " }) { continue }
-            if h.excludes.contains(where: { text.contains($0) }) { continue }
-            let after = text[r.upperBound...]
+        for header in table {
+            guard let range = text.range(of: header.literal) else { continue }
+            if header.atStart, !text[..<range.lowerBound].allSatisfy({ $0 == " " }) { continue }
+            if header.excludes.contains(where: { text.contains($0) }) { continue }
+            let after = text[range.upperBound...]
             // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
             // driver's own tag).
-            let generic = h.family == .bug || h.family == .warning || h.family == .info
-            if generic, let c = after.first, c != " " { continue }
+            let generic = header.family == .bug || header.family == .warning || header.family == .info
+            if generic, let next = after.first, next != " " { continue }
             // Kernel reports always contain lower-case text (paths, functions); a line in capitals
             // is some program shouting, or an upper-cased console.
-            if generic, !after.isEmpty,
-                !after.contains(where: { $0.isLowercase })
-            {
-                continue
-            }
-            var found = h
+            if generic, !after.isEmpty, !after.contains(where: { $0.isLowercase }) { continue }
+            var found = header
             // arm64 `Internal error: Oops - BUG: …` continues the report that `kernel BUG at` began.
-            if h.role == .start, text.contains("Internal error:") { found.role = .continuation }
-            return (found, r)
+            if header.role == .start, text.contains("Internal error:") { found.role = .continuation }
+            return (found, range)
         }
         return nil
     }

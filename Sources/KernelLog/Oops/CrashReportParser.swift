@@ -98,16 +98,17 @@ public struct CrashReportParser {
     ) {
         var target = target
         // A report whose stream went quiet for minutes is over.
-        if let t = target, let now = metadata.monotonicMicros, let last = active[t].lastMonotonic,
+        if let index = target, let now = metadata.monotonicMicros, let last = active[index].lastMonotonic,
             Self.elapsed(from: last, to: now) > Self.maxGapMicros
         {
-            close(t)
+            close(index)
             target = nil
         }
-        if string.hasBytes("** replaying previous printk message **"), let ls = lastStart, ls.number == number - 1,
-            let i = active.firstIndex(where: { $0.context == ls.context && $0.lineNumber == ls.number })
+        if string.hasBytes("** replaying previous printk message **"), let start = lastStart,
+            start.number == number - 1,
+            let cancelled = active.firstIndex(where: { $0.context == start.context && $0.lineNumber == start.number })
         {
-            active.remove(at: i)
+            active.remove(at: cancelled)
             return
         }
         if metadata.monotonicMicros != nil { sawTimestamps = true }
@@ -117,68 +118,67 @@ public struct CrashReportParser {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
             return
         }
-        if mayStart, string.hasPrefix(CrashHeaders.bootBanner) {
+        if mayStart, string.hasPrefix(KernelBanner.marker) {
             // A new boot: reports in progress are over, and later ones without a `CPU:` line
             // (OOM, MCE) still get the running kernel.
             while !active.isEmpty { close(0) }
-            let words = string.split(separator: " ", maxSplits: 3)
-            if words.count >= 3 {
-                bootKernel = KernelInfo(release: String(words[2]), buildInfo: words.count > 3 ? String(words[3]) : nil)
-            }
+            if let banner = KernelBanner(string) { bootKernel = KernelInfo(banner: banner) }
             return
         }
         // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp
         // (printk continuation); keep them with the report whose module line they continue.
-        if target == nil, context == .none, let i = active.firstIndex(where: { $0.continuesModules }),
+        if target == nil, context == .none, let continued = active.firstIndex(where: { $0.continuesModules }),
             FieldExtractor.isModuleContinuation(string.drop(while: { $0 == " " }))
         {
-            active[i].append(string, monotonic: nil, number: number)
+            active[continued].append(string, monotonic: nil, number: number)
             return
         }
-        guard let t = target else { return }
-        if active[t].ended {
+        guard let index = target else { return }
+        if active[index].ended {
             // After the end marker only the panic tail joins; anything else closes the report.
-            if active[t].linesSinceEnd >= Self.trailingLines {
-                close(t)
+            if active[index].linesSinceEnd >= Self.trailingLines {
+                close(index)
                 return
             }
         }
-        active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
-        if active[t].truncated || (active[t].ended && active[t].linesSinceEnd >= Self.trailingLines) { close(t) }
+        active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
+        if active[index].truncated || (active[index].ended && active[index].linesSinceEnd >= Self.trailingLines) {
+            close(index)
+        }
     }
 
     private mutating func startOrJoin(
         _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
         target: Int?
     ) {
-        if let t = target {
-            let current = active[t]
+        if let index = target {
+            let current = active[index]
             switch header.role {
             case .continuation:
-                active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
-                if header.family == .oomKill { active[t].ended = true }
+                active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
+                if header.family == .oomKill { active[index].ended = true }
                 return
             case .start:
                 if current.isLeadOnly && current.lines.count <= 8 {
                     // The message before a header (`list_add corruption.` before `kernel BUG at lib/list_debug.c`).
-                    active[t].headerIndex = current.lines.count
-                    active[t].header = header
-                    active[t].headerRange = range
-                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    active[index].headerIndex = current.lines.count
+                    active[index].header = header
+                    active[index].headerRange = range
+                    active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
                 // Rust's panic handler ends in BUG(): `kernel BUG at rust/helpers/bug.c` belongs to it.
                 if current.header.family == .rustPanic, header.family == .kernelBUG, current.lines.count <= 8 {
-                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
                 // SLUB debug reports continue with `INFO: Allocated in …`, `INFO: Freed in …`, `INFO: Slab …`.
                 if current.header.family == .slabObject, header.family == .info {
-                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
                 if header.family == .mce && current.header.family == .mce {
-                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
             case .lead:
@@ -186,15 +186,18 @@ public struct CrashReportParser {
                 // `NETDEV WATCHDOG:` after its `WARNING: at` line).
                 if (current.isLeadOnly && current.lines.count <= 8) || !current.ended {
                     // Near the header it names the kind (3.x: `WARNING: at …` then `Watchdog detected hard LOCKUP`).
-                    if current.lines.count <= 4, active[t].leadFamily == nil { active[t].leadFamily = header.family }
-                    active[t].append(string, monotonic: metadata.monotonicMicros, number: number)
+                    if current.lines.count <= 4, active[index].leadFamily == nil {
+                        active[index].leadFamily = header.family
+                    }
+                    active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
                     return
                 }
             }
             let within = !current.ended
-            let index = close(t)
+            let closed = close(index)
             start(
-                string, header: header, range: range, metadata: metadata, number: number, linkedTo: within ? index : nil
+                string, header: header, range: range, metadata: metadata, number: number,
+                linkedTo: within ? closed : nil
             )
             return
         }
@@ -213,7 +216,7 @@ public struct CrashReportParser {
         start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: linked)
     }
 
-    private func context(of m: LineMetadata) -> LineContext { LineContext(m) }
+    private func context(of metadata: LineMetadata) -> LineContext { LineContext(metadata) }
 
     /// `now - then` in microseconds, saturated: stamps come from input (a journald
     /// `_SOURCE_MONOTONIC_TIMESTAMP` may be any 64-bit number), and their difference may not fit.
@@ -228,29 +231,29 @@ public struct CrashReportParser {
         linkedTo: Int?
     ) {
         if active.count >= Self.maxConcurrentReports { close(0) }
-        var b = ReportBuilder(line: string, header: header, range: range, metadata: metadata, number: number)
-        b.linkedTo = linkedTo
-        active.append(b)
-        lastStart = (number, b.context)
+        var builder = ReportBuilder(line: string, header: header, range: range, metadata: metadata, number: number)
+        builder.linkedTo = linkedTo
+        active.append(builder)
+        lastStart = (number, builder.context)
     }
 
     /// Ends report `i`; returns the index its record got, if one was kept.
     @discardableResult
-    private mutating func close(_ i: Int) -> Int? {
-        guard active.indices.contains(i) else { return nil }
-        let b = active.remove(at: i)
-        guard b.isConfirmed else { return nil }
+    private mutating func close(_ index: Int) -> Int? {
+        guard active.indices.contains(index) else { return nil }
+        let builder = active.remove(at: index)
+        guard builder.isConfirmed else { return nil }
         guard records.count < Self.maxRecords else {
             droppedRecords += 1
             return nil
         }
-        var record = RecordAssembler.assemble(b, keepText: options.keepText)
+        var record = RecordAssembler.assemble(builder, keepText: options.keepText)
         if record.kernel == nil { record.kernel = bootKernel }
-        if let l = record.linkedTo, l >= taken + records.count { record.linkedTo = nil }
+        if let linked = record.linkedTo, linked >= taken + records.count { record.linkedTo = nil }
         records.append(record)
-        let index = taken + records.count - 1
-        lastClosed = (index, b.context, b.lastMonotonic)
-        return index
+        let recordIndex = taken + records.count - 1
+        lastClosed = (recordIndex, builder.context, builder.lastMonotonic)
+        return recordIndex
     }
 
     /// Hands out the records completed so far (in the order their reports ended), so a long
@@ -271,8 +274,10 @@ public struct CrashReportParser {
         var newIndex = [Int](repeating: 0, count: records.count)
         for (new, old) in order.enumerated() { newIndex[old] = new }
         var out = order.map { records[$0] }
-        for i in out.indices {
-            if let l = out[i].linkedTo, l >= taken { out[i].linkedTo = taken + newIndex[l - taken] }
+        for position in out.indices {
+            if let linked = out[position].linkedTo, linked >= taken {
+                out[position].linkedTo = taken + newIndex[linked - taken]
+            }
         }
         taken += records.count
         records = []

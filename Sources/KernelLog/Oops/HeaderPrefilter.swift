@@ -1,3 +1,5 @@
+import KtriageBytes
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -55,27 +57,32 @@ final class HeaderPrefilter: @unchecked Sendable {
         "ev", "vi", "ss", "ns", "ow", "fa", "au", "lt", "ol", "mo", "ry", "no", "so", "ut", "pe", "la", "ue",
     ]
 
-    static func commonness(_ a: UInt8, _ b: UInt8) -> Int {
-        func letter(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7a }
-        func digit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-        if a == 0x20 || b == 0x20 { return (letter(a) || letter(b) || digit(a) || digit(b)) ? 2 : 3 }
-        if digit(a) || digit(b) { return 2 }
-        guard letter(a), letter(b) else { return 0 }
-        return commonPairs.contains(String(decoding: [a, b], as: UTF8.self)) ? 2 : 1
+    static func commonness(_ first: UInt8, _ second: UInt8) -> Int {
+        func letter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+        let space = UInt8(ascii: " ")
+        if first == space || second == space {
+            return (letter(first) || letter(second) || ByteScanning.isDigit(first) || ByteScanning.isDigit(second))
+                ? 2 : 3
+        }
+        if ByteScanning.isDigit(first) || ByteScanning.isDigit(second) { return 2 }
+        guard letter(first), letter(second) else { return 0 }
+        return commonPairs.contains(String(decoding: [first, second], as: UTF8.self)) ? 2 : 1
     }
 
     init(literals: [String]) {
-        let m = Self.window
+        let window = Self.window
         let all = Set(literals).sorted().map { Array($0.utf8) }
-        let long = all.filter { $0.count >= m }
+        let long = all.filter { $0.count >= window }
         var anchorOffsets: [Int] = []
-        for u in long {
+        for literal in long {
             var best = 0
             var bestScore = Int.max
-            for a in 0...(u.count - m) {
-                let score = (1..<m).reduce(0) { $0 + Self.commonness(u[a + $1 - 1], u[a + $1]) }
+            for start in 0...(literal.count - window) {
+                let score = (1..<window).reduce(0) {
+                    $0 + Self.commonness(literal[start + $1 - 1], literal[start + $1])
+                }
                 if score < bestScore {
-                    best = a
+                    best = start
                     bestScore = score
                 }
             }
@@ -84,40 +91,42 @@ final class HeaderPrefilter: @unchecked Sendable {
         var gramBits = [UInt64](repeating: 0, count: 512)
         var anchors: [UInt64] = []
         var bitmap = [UInt64](repeating: 0, count: 1024)
-        for (u, a) in zip(long, anchorOffsets) {
-            for g in 0...(m - Self.gram) {
+        for (literal, anchorStart) in zip(long, anchorOffsets) {
+            for gramStart in 0...(window - Self.gram) {
                 var gram: UInt32 = 0
-                for k in 0..<Self.gram { gram |= UInt32(u[a + g + k]) << UInt32(8 * k) }
-                let h = Self.gramHash(gram)
-                gramBits[h >> 6] |= 1 << UInt64(h & 63)
+                for byteIndex in 0..<Self.gram {
+                    gram |= UInt32(literal[anchorStart + gramStart + byteIndex]) << UInt32(8 * byteIndex)
+                }
+                let hash = Self.gramHash(gram)
+                gramBits[hash >> 6] |= 1 << UInt64(hash & 63)
             }
             var word: UInt64 = 0
-            for k in 0..<m { word |= UInt64(u[a + k]) << UInt64(8 * k) }
+            for byteIndex in 0..<window { word |= UInt64(literal[anchorStart + byteIndex]) << UInt64(8 * byteIndex) }
             anchors.append(word)
-            let h = Self.hash(word)
-            bitmap[h >> 6] |= 1 << UInt64(h & 63)
+            let hash = Self.hash(word)
+            bitmap[hash >> 6] |= 1 << UInt64(hash & 63)
         }
         var starts: [Int] = []
         var flat: [UInt8] = []
-        for u in long {
+        for literal in long {
             starts.append(flat.count)
-            flat.append(contentsOf: u)
+            flat.append(contentsOf: literal)
         }
         starts.append(flat.count)
         var shortStarts: [Int] = []
         var shortBytes: [UInt8] = []
         var shortNeedsSpace: [Bool] = []
-        for u in all where u.count < m {
+        for literal in all where literal.count < window {
             // Every short literal ends in `:` or `: ` (checked by the header table's tests).
-            guard let colon = u.lastIndex(of: UInt8(ascii: ":")) else { continue }
+            guard let colon = literal.lastIndex(of: UInt8(ascii: ":")) else { continue }
             shortStarts.append(shortBytes.count)
-            shortBytes.append(contentsOf: u[..<colon])
-            shortNeedsSpace.append(colon + 1 < u.count)
+            shortBytes.append(contentsOf: literal[..<colon])
+            shortNeedsSpace.append(colon + 1 < literal.count)
         }
         shortStarts.append(shortBytes.count)
         var last = [Bool](repeating: false, count: 256)
-        for s in 0..<(shortStarts.count - 1) where shortStarts[s + 1] > shortStarts[s] {
-            last[Int(shortBytes[shortStarts[s + 1] - 1])] = true
+        for short in 0..<(shortStarts.count - 1) where shortStarts[short + 1] > shortStarts[short] {
+            last[Int(shortBytes[shortStarts[short + 1] - 1])] = true
         }
         self.shortLastBytes = last
         let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: gramBits.count + bitmap.count)
@@ -134,18 +143,18 @@ final class HeaderPrefilter: @unchecked Sendable {
         self.shortNeedsSpace = shortNeedsSpace
     }
 
-    static let shared = HeaderPrefilter(literals: CrashHeaders.table.map(\.literal) + [CrashHeaders.bootBanner])
+    static let shared = HeaderPrefilter(literals: CrashHeaders.literals)
 
     func mayContainHeader(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count >= 4, let base = line.baseAddress else { return false }
         return hasShortLiteral(base, line.count) || hasLongLiteral(base, line.count)
     }
 
-    private func hasShortLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
+    private func hasShortLiteral(_ base: UnsafeRawPointer, _ count: Int) -> Bool {
         var from = 0
-        while from < n, let hit = memchr(base + from, 0x3a, n - from) {
+        while from < count, let hit = memchr(base + from, Int32(UInt8(ascii: ":")), count - from) {
             let colon = base.distance(to: UnsafeRawPointer(hit))
-            if shortLiteralEnds(at: colon, base, n) { return true }
+            if shortLiteralEnds(at: colon, base, count) { return true }
             from = colon + 1
         }
         return false
@@ -153,23 +162,26 @@ final class HeaderPrefilter: @unchecked Sendable {
 
     /// Whether a short literal ends with the colon at `colon`.
     @inline(__always)
-    private func shortLiteralEnds(at colon: Int, _ base: UnsafeRawPointer, _ n: Int) -> Bool {
+    private func shortLiteralEnds(at colon: Int, _ base: UnsafeRawPointer, _ count: Int) -> Bool {
         guard colon > 0,
             shortLastBytes.withUnsafeBufferPointer({ $0[Int(base.load(fromByteOffset: colon - 1, as: UInt8.self))] })
         else { return false }
-        for s in 0..<(shortStarts.count - 1) {
-            let length = shortStarts[s + 1] - shortStarts[s]
+        for short in 0..<(shortStarts.count - 1) {
+            let length = shortStarts[short + 1] - shortStarts[short]
             guard colon >= length else { continue }
-            if shortNeedsSpace[s], colon + 1 >= n || base.load(fromByteOffset: colon + 1, as: UInt8.self) != 0x20 {
+            if shortNeedsSpace[short],
+                colon + 1 >= count || base.load(fromByteOffset: colon + 1, as: UInt8.self) != UInt8(ascii: " ")
+            {
                 continue
             }
-            var k = 0
-            while k < length,
-                shortBytes[shortStarts[s] + k] == base.load(fromByteOffset: colon - length + k, as: UInt8.self)
+            var matched = 0
+            while matched < length,
+                shortBytes[shortStarts[short] + matched]
+                    == base.load(fromByteOffset: colon - length + matched, as: UInt8.self)
             {
-                k += 1
+                matched += 1
             }
-            if k == length { return true }
+            if matched == length { return true }
         }
         return false
     }
@@ -178,26 +190,26 @@ final class HeaderPrefilter: @unchecked Sendable {
         gramBits.deallocate()
     }
 
-    private func hasLongLiteral(_ base: UnsafeRawPointer, _ n: Int) -> Bool {
+    private func hasLongLiteral(_ base: UnsafeRawPointer, _ count: Int) -> Bool {
         // Window 8, gram 4: grams are looked up every 5 bytes; wrapping arithmetic is safe as
-        // every offset stays within `n`.
-        guard n >= 8 else { return false }
+        // every offset stays within `count`.
+        guard count >= 8 else { return false }
         let grams = gramBits
         @inline(__always) func known(_ end: Int) -> Bool {
             let gram = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: end &- 3, as: UInt32.self))
-            let h = Self.gramHash(gram)
-            return grams[h &>> 6] & (1 &<< UInt64(truncatingIfNeeded: h & 63)) != 0
+            let hash = Self.gramHash(gram)
+            return grams[hash &>> 6] & (1 &<< UInt64(truncatingIfNeeded: hash & 63)) != 0
         }
         var end = 7  // last byte of the gram looked up
-        while end < n {
+        while end < count {
             // Four independent lookups per round; almost every line finds nothing.
-            if end &+ 15 < n {
+            if end &+ 15 < count {
                 if !(known(end) || known(end &+ 5) || known(end &+ 10) || known(end &+ 15)) {
                     end &+= 20
                     continue
                 }
             }
-            if known(end), anchorEndsAround(end, base, n) { return true }
+            if known(end), anchorEndsAround(end, base, count) { return true }
             end &+= 5
         }
         return false
@@ -205,27 +217,32 @@ final class HeaderPrefilter: @unchecked Sendable {
 
     /// Whether an anchor holding the gram that ends at `end` starts 3…7 bytes before it, and
     /// its literal is there in full.
-    private func anchorEndsAround(_ end: Int, _ base: UnsafeRawPointer, _ n: Int) -> Bool {
-        let m = Self.window
-        for back in (Self.gram - 1)..<m {
+    private func anchorEndsAround(_ end: Int, _ base: UnsafeRawPointer, _ count: Int) -> Bool {
+        let window = Self.window
+        for back in (Self.gram - 1)..<window {
             let start = end - back
-            guard start >= 0, start + m <= n else { continue }
+            guard start >= 0, start + window <= count else { continue }
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
-            let h = Self.hash(word)
-            if bitmap[h >> 6] & (1 << UInt64(h & 63)) != 0, matches(base, n, window: start, word) { return true }
+            let hash = Self.hash(word)
+            if bitmap[hash >> 6] & (1 << UInt64(hash & 63)) != 0, matches(base, count, window: start, word) {
+                return true
+            }
         }
         return false
     }
 
-    private func matches(_ base: UnsafeRawPointer, _ n: Int, window: Int, _ word: UInt64) -> Bool {
-        for lit in anchors.indices where anchors[lit] == word {
-            let start = window - anchorOffsets[lit]
-            let length = starts[lit + 1] - starts[lit]
-            guard start >= 0, start + length <= n else { continue }
-            var k = 0
-            let from = starts[lit]
-            while k < length, bytes[from + k] == base.load(fromByteOffset: start + k, as: UInt8.self) { k += 1 }
-            if k == length { return true }
+    private func matches(_ base: UnsafeRawPointer, _ count: Int, window: Int, _ word: UInt64) -> Bool {
+        for literal in anchors.indices where anchors[literal] == word {
+            let start = window - anchorOffsets[literal]
+            let length = starts[literal + 1] - starts[literal]
+            guard start >= 0, start + length <= count else { continue }
+            var matched = 0
+            let from = starts[literal]
+            while matched < length, bytes[from + matched] == base.load(fromByteOffset: start + matched, as: UInt8.self)
+            {
+                matched += 1
+            }
+            if matched == length { return true }
         }
         return false
     }

@@ -29,7 +29,7 @@ struct FieldExtractor {
     static let maxModules = 1000
 
     static let registerNames: Set<String> = {
-        var s: Set<String> = [
+        var names: Set<String> = [
             "RAX", "RBX", "RCX", "RDX", "RSI", "RDI", "RBP", "RSP", "R08", "R09", "R10", "R11", "R12", "R13", "R14",
             "R15",
             "EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP", "DS", "ES", "FS", "GS", "SS", "CS", "CR0", "CR2",
@@ -42,8 +42,8 @@ struct FieldExtractor {
             "s9",
             "s10", "s11", "t3", "t4", "t5", "t6", "status", "badaddr", "cause",
         ]
-        for i in 0...30 { s.insert("x\(i)") }
-        return s
+        for number in 0...30 { names.insert("x\(number)") }
+        return names
     }()
     /// The longest register name (`ORIG_RAX`), which bounds the byte gate in `registerLine`.
     static let maxRegisterName = registerNames.map(\.utf8.count).max() ?? 8
@@ -57,42 +57,41 @@ struct FieldExtractor {
         var context = FrameContext.task
         var nonFrameRun = 0
         for line in lines {
-            let t = line.drop(while: { $0 == " " || $0 == "\t" })
-            if cpu == nil || kernel == nil, t.hasPrefix("CPU: ") || t.hasPrefix("Pid: ") { taskLine(t) }
-            if t.hasPrefix("Hardware name: "), hardware == nil {
-                let hw = t.dropFirst("Hardware name: ".count)
-                if let r = hw.range(of: ", BIOS ") {
-                    hardware = String(hw[..<r.lowerBound])
-                    bios = String(hw[r.upperBound...])
-                } else {
-                    hardware = String(hw)
-                }
+            let text = line.drop(while: { $0 == " " || $0 == "\t" })
+            if cpu == nil || kernel == nil, text.hasPrefix("CPU: ") || text.hasPrefix("Pid: ") { taskLine(text) }
+            if hardware == nil, let name = HardwareName.fromOopsLine(text) {
+                hardware = name.hardware
+                bios = name.bios
             }
-            if t.hasPrefix("Workqueue: "), workqueue == nil { workqueue = String(t.dropFirst("Workqueue: ".count)) }
-            if t.hasPrefix("Modules linked in:"), modules.isEmpty {
-                moduleLine(t.dropFirst("Modules linked in:".count))
+            if text.hasPrefix("Workqueue: "), workqueue == nil {
+                workqueue = String(text.dropFirst("Workqueue: ".count))
+            }
+            if text.hasPrefix("Modules linked in:"), modules.isEmpty {
+                moduleLine(text.dropFirst("Modules linked in:".count))
                 inModules = true
                 continue
             }
             // A long module list wraps onto lines of bare names (printk continuation).
-            if inModules, Self.isModuleContinuation(t) {
-                moduleLine(t)
+            if inModules, Self.isModuleContinuation(text) {
+                moduleLine(text)
                 continue
             }
             inModules = false
-            if taint == nil, t.contains(" Tainted: ") || t.hasSuffix(" Not tainted"), let f = t.first, f.isNumber {
+            if taint == nil, text.contains(" Tainted: ") || text.hasSuffix(" Not tainted"), let first = text.first,
+                first.isNumber
+            {
                 // Lockdep banners: `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`.
-                let words = t.split(separator: " ")
+                let words = text.split(separator: " ")
                 if let release = words.first, kernel == nil { kernel = KernelInfo(release: String(release)) }
-                if let r = t.range(of: " Tainted: ") {
-                    taint = Taint.decode(t[r.upperBound...])
+                if let tainted = text.range(of: " Tainted: ") {
+                    taint = Taint.decode(text[tainted.upperBound...])
                 } else {
                     taint = .untainted
                 }
             }
-            if t.hasPrefix("Code: "), code == nil { code = String(t.dropFirst(6)) }
-            if rip == nil, let ip = FrameParser.parseInstructionPointer(t) { rip = ip.frame }
-            registerLine(t)
+            if text.hasPrefix("Code: "), code == nil { code = String(text.dropFirst(6)) }
+            if rip == nil, let ip = FrameParser.parseInstructionPointer(text) { rip = ip.frame }
+            registerLine(text)
             if StackWalker.isStackMarker(line) {
                 if stackStarted { stackDone = true }
                 stackStarted = true
@@ -101,33 +100,33 @@ struct FieldExtractor {
             }
             guard stackStarted, !stackDone else { continue }
             // s390 follows the trace with the last branch source, which is not a caller.
-            if t.hasPrefix("Last Breaking-Event-Address") {
+            if text.hasPrefix("Last Breaking-Event-Address") {
                 stackDone = true
                 continue
             }
             // 3.x prints markers and the first frame on one line: ` <IRQ>  [<…>] dump_stack+0x19/0x1b`,
             // even two markers: ` <<EOE>> <IRQ>  [<…>] ip_local_deliver+0x47/0x80`.
-            var frameText = t
+            var frameText = text
             var markers = 0
-            while markers < 4, let c = FrameParser.contextMarker(frameText) {
-                context = c
+            while markers < 4, let marker = FrameParser.contextMarker(frameText) {
+                context = marker
                 markers += 1
                 frameText = frameText.drop(while: { $0 == " " }).drop(while: { $0 != ">" }).drop(while: { $0 == ">" })
             }
             if markers > 0, frameText.allSatisfy({ $0 == " " }) { continue }
-            if let f = FrameParser.parse(frameText) {
+            if let parsed = FrameParser.parse(frameText) {
                 guard frames.count < CrashReportParser.maxFramesPerReport else {
                     framesCut = true
                     continue
                 }
-                var frame = f.frame
+                var frame = parsed.frame
                 frame.context = context
                 frames.append(frame)
                 nonFrameRun = 0
             } else if !frames.isEmpty {
                 nonFrameRun += 1
-                if t.hasPrefix("Code:") || t.hasPrefix("RIP:") || t.hasPrefix("---[")
-                    || nonFrameRun > 3 && !t.contains("[inline]")
+                if text.hasPrefix("Code:") || text.hasPrefix("RIP:") || text.hasPrefix("---[")
+                    || nonFrameRun > 3 && !text.contains("[inline]")
                 {
                     stackDone = true
                 }
@@ -140,24 +139,24 @@ struct FieldExtractor {
                 $0.function.hasPrefix("el1h_64_irq") || $0.function.hasPrefix("el1_irq")
             })
         {
-            for k in 0...entry { frames[k].context = .irq }
+            for index in 0...entry { frames[index].context = .irq }
         }
     }
 
     /// A wrapped part of `Modules linked in:`: only `name` or `name(FLAGS)` words, optionally
     /// ending in `[last unloaded: name]`.
-    static func isModuleContinuation(_ t: Substring) -> Bool {
-        var text = t
-        if let r = text.range(of: "[last unloaded:") { text = text[..<r.lowerBound] }
+    static func isModuleContinuation(_ line: Substring) -> Bool {
+        var text = line
+        if let unloaded = text.range(of: "[last unloaded:") { text = text[..<unloaded.lowerBound] }
         let words = text.split(separator: " ")
         guard !words.isEmpty else { return false }
-        return words.allSatisfy { w in
-            var name = w[...]
-            if let open = w.firstIndex(of: "(") {
-                guard w.hasSuffix(")") else { return false }
-                let flags = w[w.index(after: open)..<w.index(before: w.endIndex)]
+        return words.allSatisfy { word in
+            var name = word[...]
+            if let open = word.firstIndex(of: "(") {
+                guard word.hasSuffix(")") else { return false }
+                let flags = word[word.index(after: open)..<word.index(before: word.endIndex)]
                 guard flags.allSatisfy({ $0.isUppercase || $0 == "+" || $0 == "-" }) else { return false }
-                name = w[..<open]
+                name = word[..<open]
             }
             // Module names are ASCII identifiers (`iTCO_wdt`); a capitalised English word
             // (`Disabling lock debugging…`) means prose, not a module list.
@@ -171,63 +170,64 @@ struct FieldExtractor {
         }
     }
 
-    mutating func taskLine(_ t: Substring) {
-        let words = t.split(separator: " ", omittingEmptySubsequences: true)
-        var i = 0
+    mutating func taskLine(_ line: Substring) {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        var index = 0
         var tailStart: Int?
-        while i < words.count {
-            let w = words[i]
-            switch w {
-            case "CPU:": cpu = cpu ?? (i + 1 < words.count ? Int(words[i + 1]) : nil)
+        while index < words.count {
+            let word = words[index]
+            switch word {
+            case "CPU:": cpu = cpu ?? (index + 1 < words.count ? Int(words[index + 1]) : nil)
             case "PID:", "Pid:":
-                if i + 1 < words.count { pid = pid ?? Int(words[i + 1].filter { $0 != "," }) }
+                if index + 1 < words.count { pid = pid ?? Int(words[index + 1].filter { $0 != "," }) }
             case "Comm:", "comm:":
-                if i + 1 < words.count { comm = comm ?? String(words[i + 1]) }
+                if index + 1 < words.count { comm = comm ?? String(words[index + 1]) }
             case "Not":
-                if i + 1 < words.count, words[i + 1] == "tainted" {
+                if index + 1 < words.count, words[index + 1] == "tainted" {
                     taint = taint ?? Taint.untainted
-                    tailStart = i + 2
+                    tailStart = index + 2
                 }
             case "Tainted:":
                 // Letters (words without digits) up to the release. RHEL 7 appends its support
                 // marker to the letters: `Tainted: GF          O--------------   3.10.0-54.0.1.el7.s390x`.
-                var j = i + 1
+                var letterEnd = index + 1
                 var letters = ""
-                while j < words.count, !words[j].contains(where: { $0.isNumber }),
-                    words[j].allSatisfy({ $0.isLetter || $0 == "-" })
+                while letterEnd < words.count, !words[letterEnd].contains(where: { $0.isNumber }),
+                    words[letterEnd].allSatisfy({ $0.isLetter || $0 == "-" })
                 {
-                    letters += words[j].filter { $0.isLetter }
-                    j += 1
+                    letters += words[letterEnd].filter { $0.isLetter }
+                    letterEnd += 1
                 }
                 taint = taint ?? Taint.decode(letters[...])
-                tailStart = j
+                tailStart = letterEnd
             default: break
             }
             if tailStart != nil { break }
-            i += 1
+            index += 1
         }
-        guard let s = tailStart, s < words.count else { return }
+        guard let releaseIndex = tailStart, releaseIndex < words.count else { return }
         // 2.6.2x prints `Not tainted (2.6.27.9-159.fc10.i686 #1)`.
-        let release = String(words[s].drop(while: { $0 == "(" }))
+        let release = String(words[releaseIndex].drop(while: { $0 == "(" }))
         var info: String?
-        if s + 1 < words.count {
-            let tail = words[(s + 1)...].joined(separator: " ")
-            info = tail
+        if releaseIndex + 1 < words.count {
+            info = words[(releaseIndex + 1)...].joined(separator: " ")
             // 2.6.32 puts the hardware name after the build: `#1 Dell Inc. PowerEdge R710/0MD99X`.
-            if t.hasPrefix("Pid:"), words[s + 1].hasPrefix("#"), s + 2 < words.count, hardware == nil {
-                hardware = words[(s + 2)...].joined(separator: " ")
-                info = String(words[s + 1])
+            if line.hasPrefix("Pid:"), words[releaseIndex + 1].hasPrefix("#"), releaseIndex + 2 < words.count,
+                hardware == nil
+            {
+                hardware = words[(releaseIndex + 2)...].joined(separator: " ")
+                info = String(words[releaseIndex + 1])
             }
         }
         if kernel == nil { kernel = KernelInfo(release: release, buildInfo: info) }
     }
 
-    mutating func moduleLine(_ s: Substring) {
-        var text = s
-        if let r = text.range(of: "[last unloaded:") {
-            let name = text[r.upperBound...].drop(while: { $0 == " " }).prefix(while: { $0 != "]" && $0 != " " })
+    mutating func moduleLine(_ list: Substring) {
+        var text = list
+        if let unloaded = text.range(of: "[last unloaded:") {
+            let name = text[unloaded.upperBound...].drop(while: { $0 == " " }).prefix(while: { $0 != "]" && $0 != " " })
             lastUnloaded = name.isEmpty ? nil : String(name)
-            text = text[..<r.lowerBound]
+            text = text[..<unloaded.lowerBound]
         }
         for word in text.split(separator: " ") where modules.count < Self.maxModules {
             var name = word
@@ -241,37 +241,39 @@ struct FieldExtractor {
         }
     }
 
-    mutating func registerLine(_ t: Substring) {
+    mutating func registerLine(_ line: Substring) {
         // Called for every report line: the gate works on bytes (a register name is a few
         // letters before the first colon) before any String is made.
-        let utf8 = t.utf8
+        let utf8 = line.utf8
         guard registers.count < Self.maxRegisters, let firstColon = utf8.firstIndex(of: UInt8(ascii: ":")) else {
             return
         }
         var start = utf8.startIndex
-        while start < firstColon, utf8[start] == 0x20 || utf8[start] == 0x09 { utf8.formIndex(after: &start) }
+        while start < firstColon, utf8[start] == UInt8(ascii: " ") || utf8[start] == UInt8(ascii: "\t") {
+            utf8.formIndex(after: &start)
+        }
         var end = firstColon
-        while end > start, utf8[utf8.index(before: end)] == 0x20 { utf8.formIndex(before: &end) }
+        while end > start, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { utf8.formIndex(before: &end) }
         let length = utf8.distance(from: start, to: end)
         guard length >= 2, length <= Self.maxRegisterName else { return }
-        let firstName = String(t[start..<end])
+        let firstName = String(line[start..<end])
         guard Self.registerNames.contains(firstName) || firstName.hasPrefix("GPR") else { return }
-        let words = t.split(separator: " ", omittingEmptySubsequences: true)
-        var i = 0
-        while i < words.count, registers.count < Self.maxRegisters {
-            var w = words[i]
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        var index = 0
+        while index < words.count, registers.count < Self.maxRegisters {
+            var name = words[index]
             var value: Substring?
-            if w.hasSuffix(":") {
-                w = w.dropLast()
-                if i + 1 < words.count { value = words[i + 1]; i += 1 }
-            } else if let c = w.firstIndex(of: ":"), c != w.startIndex {
-                value = w[w.index(after: c)...]
-                w = w[..<c]
+            if name.hasSuffix(":") {
+                name = name.dropLast()
+                if index + 1 < words.count { value = words[index + 1]; index += 1 }
+            } else if let colon = name.firstIndex(of: ":"), colon != name.startIndex {
+                value = name[name.index(after: colon)...]
+                name = name[..<colon]
             }
-            if let v = value, Self.registerNames.contains(String(w)) || w.hasPrefix("GPR") {
-                registers[String(w)] = String(v)
+            if let registerValue = value, Self.registerNames.contains(String(name)) || name.hasPrefix("GPR") {
+                registers[String(name)] = String(registerValue)
             }
-            i += 1
+            index += 1
         }
     }
 }

@@ -12,7 +12,7 @@ public struct KernelInfo: Sendable, Codable, Equatable {
     public var build: String?
     /// The flavour or architecture suffix (`generic`, `amd64`, `x86_64`).
     public var flavour: String?
-    /// The `#N` build counter or the rest of the version line (`#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2`).
+    /// The `#N` build counter or the rest of the banner (`#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2`).
     public var buildInfo: String?
 
     enum CodingKeys: String, CodingKey {
@@ -20,15 +20,16 @@ public struct KernelInfo: Sendable, Codable, Equatable {
         case buildInfo = "build_info"
     }
 
+    /// The release's parts; `buildInfo` is what the banner or oops header printed after it.
     public init(release: String, buildInfo: String? = nil) {
         self.release = release
         self.buildInfo = buildInfo
         var digits = release.startIndex
         var dots = 0
         while digits < release.endIndex {
-            let c = release[digits]
-            if c.isASCII && c.isNumber {
-            } else if c == "." && dots < 2 {
+            let character = release[digits]
+            if character.isASCII && character.isNumber {
+            } else if character == "." && dots < 2 {
                 dots += 1
             } else {
                 break
@@ -61,10 +62,18 @@ public struct KernelInfo: Sendable, Codable, Equatable {
         }
     }
 
-    /// Flavour and architecture suffixes seen in distribution kernels.
-    static let flavours: Set<String> = [
+    /// Flavour and architecture suffixes seen in distribution kernels (Debian `-amd64`,
+    /// `-cloud-amd64`, `-rt-amd64`; Ubuntu `-generic`, `-aws`; RHEL `.x86_64`; SUSE `-default`).
+    public static let flavours: Set<String> = [
         "generic", "lowlatency", "aws", "azure", "gcp", "oracle", "kvm", "amd64", "arm64", "cloud-amd64",
         "rt-amd64", "x86_64", "aarch64", "ppc64le", "s390x", "i686", "default", "rt", "debug",
         "xen", "pae", "686-pae", "686", "powerpc64le", "riscv64", "raspi",
     ]
+}
+
+extension KernelInfo {
+    /// The running kernel a boot banner names, with the banner's details as `buildInfo`.
+    public init(banner: KernelBanner) {
+        self.init(release: banner.release, buildInfo: banner.details)
+    }
 }

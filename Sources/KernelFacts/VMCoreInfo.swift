@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// The kernel's VMCOREINFO note: `KEY=value` lines describing the crashed kernel.
 ///
 /// Format notes (kernel `Documentation/admin-guide/kdump/vmcoreinfo.rst`; macros in
@@ -46,12 +48,18 @@ public struct VMCoreInfo: Sendable, Equatable {
         entries.first { $0.key == key }?.value
     }
 
+    /// The key the kernel writes first (`crash_save_vmcoreinfo_init()`): a page that starts
+    /// with it is VMCOREINFO.
+    public static let firstKey = "OSRELEASE"
+    /// `PAGESIZE`, which every VMCOREINFO has.
+    public static let pageSizeKey = "PAGESIZE"
+
     /// `OSRELEASE` (`uname -r`).
-    public var osRelease: String? { lookup("OSRELEASE") }
+    public var osRelease: String? { lookup(Self.firstKey) }
     /// `BUILD-ID` (5.9+).
     public var buildID: String? { lookup("BUILD-ID") }
     /// `PAGESIZE`.
-    public var pageSize: Int? { lookup("PAGESIZE").flatMap { Int($0) } }
+    public var pageSize: Int? { lookup(Self.pageSizeKey).flatMap { Int($0) } }
     /// `CRASHTIME`, seconds since the epoch.
     public var crashTime: Int64? { lookup("CRASHTIME").flatMap { Int64($0) } }
     /// `KERNELOFFSET`, the KASLR slide (hex in the note).
@@ -59,6 +67,16 @@ public struct VMCoreInfo: Sendable, Equatable {
 
     /// `SYMBOL(name)`: a virtual address (hex without `0x`).
     public func symbol(_ name: String) -> UInt64? { lookup("SYMBOL(\(name))").flatMap { Self.parseHex($0) } }
+
+    /// Every `SYMBOL(name)=address` in order, with the name; values that are not hex are left out.
+    public var symbols: [(name: String, address: UInt64)] {
+        entries.compactMap { entry in
+            guard entry.key.hasPrefix("SYMBOL("), entry.key.hasSuffix(")"),
+                let address = Self.parseHex(entry.value)
+            else { return nil }
+            return (String(entry.key.dropFirst("SYMBOL(".count).dropLast()), address)
+        }
+    }
     /// `SIZE(name)` (decimal). Values outside 0…`maxLayoutValue` are treated as absent, so that
     /// offset arithmetic on them cannot overflow.
     public func size(_ name: String) -> Int? { layoutValue("SIZE(\(name))") }
@@ -87,13 +105,8 @@ public struct VMCoreInfo: Sendable, Equatable {
     /// x86-64 `NUMBER(pgtable_l5_enabled)` is 1.
     public var fiveLevelPaging: Bool { number("pgtable_l5_enabled") == 1 }
 
-    /// Hex digits with or without `0x`.
-    public static func parseHex(_ text: String) -> UInt64? {
-        var digits = Substring(text)
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty else { return nil }
-        return UInt64(digits, radix: 16)
-    }
+    /// Hex digits with or without `0x` (at most 16).
+    public static func parseHex(_ text: String) -> UInt64? { ByteScanning.hexNumber(text) }
 
     /// Decimal (optionally negative) or `0x` hex (as written by arch code); negative hex is not a thing.
     public static func parseNumber(_ text: String) -> Int64? {

@@ -1,5 +1,5 @@
 /// One record of the crashed kernel's printk buffer.
-public struct KernelLogRecord: Sendable, Equatable {
+public struct PrintkRecord: Sendable, Equatable {
     /// printk sequence number (lockless ring only).
     public var sequence: UInt64?
     /// `ts_nsec`: local clock at the time of the printk, in nanoseconds (`nil` for pre-3.5 lines
@@ -28,6 +28,9 @@ public struct KernelLogRecord: Sendable, Equatable {
         self.isDataless = isDataless
     }
 
+    /// ``callerID`` decoded.
+    public var caller: CallerID? { callerID.map(CallerID.init(printkCallerID:)) }
+
     /// The text as a string (invalid UTF-8 replaced).
     public var string: String { String(decoding: text, as: UTF8.self) }
 }
@@ -47,7 +50,7 @@ public struct KernelLogExtract: Sendable, Equatable {
     /// The buffer layout that was read.
     public var layout: KernelLogLayout
     /// The records, oldest first.
-    public var records: [KernelLogRecord]
+    public var records: [PrintkRecord]
     /// Problems met while walking (corrupt records skipped, walk cut short); empty when clean.
     public var problems: [String]
     /// The walk stopped early: the records are a prefix (or a part) of the log.

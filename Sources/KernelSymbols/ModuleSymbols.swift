@@ -1,6 +1,6 @@
 /// One kernel module: its symbols (from kallsyms or its `.ko`), its load address and size (from a
 /// /proc/modules snapshot or `--module name=addr`), or both.
-struct LoadedModule: Sendable {
+struct ModuleSymbols: Sendable {
     var name: String
     /// Load address of the module's core (the /proc/modules address).
     var base: UInt64?
@@ -13,7 +13,7 @@ struct LoadedModule: Sendable {
 
     /// The run-time range this module is known to cover.
     var range: ClosedRange<UInt64>? {
-        if let base, let size, size > 0 { return LoadedModule.range(base, size - 1) }
+        if let base, let size, size > 0 { return ModuleSymbols.range(base, size - 1) }
         guard let columns, let first = columns.addresses.first, let last = columns.addresses.last else {
             return nil
         }
@@ -22,7 +22,7 @@ struct LoadedModule: Sendable {
         let lastSpan = columns.sizes[columns.count - 1]
         let (start, wrapped) = first.addingReportingOverflow(offset)
         guard !wrapped else { return nil }
-        return LoadedModule.range(start, (last - first) &+ (lastSpan > 0 ? lastSpan - 1 : 0))
+        return ModuleSymbols.range(start, (last - first) &+ (lastSpan > 0 ? lastSpan - 1 : 0))
     }
 
     /// `start...start+extra`, cut at the top of the address space instead of wrapping (input
