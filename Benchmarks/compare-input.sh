@@ -12,8 +12,8 @@ dmesg=/tmp/ktriage-bench-dmesg-${size}m.log
 [ -s "$syslog" ] || python3 Benchmarks/make-syslog.py "$syslog" "$size"
 [ -s "$dmesg" ] || sed -E 's/^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} [^ ]+ kernel: //; /^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} /d' "$syslog" > "$dmesg"
 # The peer: ripgrep counting lines that hold a crash header literal (the literals of
-# Sources/KernelLog/Oops/CrashHeader.swift, as fixed strings).
-literals=$(grep -o 'literal: "[^"]*"' Sources/KernelLog/Oops/CrashHeader.swift | sed 's/literal: "\(.*\)"/\1/' | sort -u)
+# Sources/KernelFacts/CrashHeaders.swift, as fixed strings).
+literals=$(grep -o 'literal: "[^"]*"' Sources/KernelFacts/CrashHeaders.swift | sed 's/literal: "\(.*\)"/\1/' | sort -u)
 rg_args=()
 while IFS= read -r literal; do rg_args+=(-e "$literal"); done <<<"$literals"
 for file in "$syslog" "$dmesg"; do

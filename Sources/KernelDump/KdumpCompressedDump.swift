@@ -44,8 +44,6 @@ final class KdumpCompressedDump: PhysicalMemory {
         var noteSize: UInt64?
     }
 
-    static let signature: [UInt8] = Array("KDUMP   ".utf8)
-    static let oldSignature: [UInt8] = Array("DISKDUMP".utf8)
     static let headerSize = 464
     static let descriptorSize = 24
 
