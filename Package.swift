@@ -75,6 +75,8 @@ let package = Package(
         .testTarget(
             name: "KernelDumpTests", dependencies: ["KernelDump", "KernelFacts", "KtriageTestSupport"]),
         .testTarget(
+            name: "KtriageReaderTests", dependencies: ["KtriageReader", "KernelLog", "KtriageTestSupport"]),
+        .testTarget(
             name: "CrashFleetTests", dependencies: ["CrashFleet", "CrashOutput", "CrashStore", "KtriageReader", "KtriageTestSupport"],
             exclude: ["Snapshots"]),
         .testTarget(

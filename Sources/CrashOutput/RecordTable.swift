@@ -2,7 +2,7 @@ import KtriageReader
 
 /// `scan`: the crash records as a table (where, host, kind, title, kernel) and a count line.
 public enum RecordTable {
-    public static func lines(_ results: [InputScanResult], width: Int) -> [String] {
+    public static func lines(_ results: [InputReport], width: Int) -> [String] {
         let header = ["location", "host", "kind", "title", "kernel"]
         var rows: [[String]] = []
         var total = 0

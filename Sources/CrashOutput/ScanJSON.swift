@@ -13,10 +13,10 @@ public enum ScanJSON {
     public static let documentSchema = 1
 
     /// One NDJSON line per record of `result`, in order.
-    public static func recordLines(_ result: InputScanResult) -> [String] { result.records.map(RecordJSON.encode) }
+    public static func recordLines(_ result: InputReport) -> [String] { result.records.map(RecordJSON.encode) }
 
     /// `{"errors": [...], "inputs": [...], "records": [...], "schema": 1}`, indented.
-    public static func document(_ results: [InputScanResult]) throws -> String {
+    public static func document(_ results: [InputReport]) throws -> String {
         var document = JSONObjectWriter()
         document.strings("errors", results.compactMap(\.error))
         document.raw("inputs", try compact(results.compactMap(\.summary)))
@@ -26,7 +26,7 @@ public enum ScanJSON {
     }
 
     /// `scan --inputs --format json`: `{"errors": [...], "inputs": [...], "schema": 1}`, indented.
-    public static func inputsDocument(_ results: [InputScanResult]) throws -> String {
+    public static func inputsDocument(_ results: [InputReport]) throws -> String {
         var document = JSONObjectWriter()
         document.strings("errors", results.compactMap(\.error))
         document.raw("inputs", try compact(results.compactMap(\.summary)))
@@ -35,7 +35,7 @@ public enum ScanJSON {
     }
 
     /// `scan --inputs --format ndjson`: one summary per line.
-    public static func inputLines(_ results: [InputScanResult]) throws -> [String] {
+    public static func inputLines(_ results: [InputReport]) throws -> [String] {
         try results.compactMap(\.summary).map(compact)
     }
 

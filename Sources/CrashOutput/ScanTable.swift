@@ -2,7 +2,7 @@ import KtriageReader
 
 /// `scan --inputs`: what was read per input, as a table.
 public enum ScanTable {
-    public static func lines(_ results: [InputScanResult], width: Int) -> [String] {
+    public static func lines(_ results: [InputReport], width: Int) -> [String] {
         let header = ["input", "source", "lines", "kernel", "other", "hosts", "notes"]
         var rows: [[String]] = []
         for result in results {

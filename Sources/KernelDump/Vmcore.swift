@@ -47,9 +47,19 @@ public final class Vmcore {
 
     /// Opens and identifies a dump.
     /// - Throws: `VmcoreError` (or `InputError` for I/O) naming the file, offset and field.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(file: try MappedFile(path: path))
+    }
+
+    /// Identifies a dump held in memory; `name` stands for its path in messages.
+    public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
+        try self.init(file: MappedFile(copying: bytes, path: name))
+    }
+
+    /// Identifies a dump already mapped (or copied) into memory.
+    public init(file: MappedFile) throws {
+        let path = file.path
         self.path = path
-        let file = try MappedFile(path: path)
         // No MADV_RANDOM: it disables the kernel's fault-around, and headers, notes and descriptor
         // tables are read sequentially.
         let head = file.bytes

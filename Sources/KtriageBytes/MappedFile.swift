@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// A whole regular file mapped read-only into memory.
+/// A whole regular file mapped read-only into memory, or bytes already in memory standing in for
+/// one (a dump received over the network, a fuzzer's input).
 ///
 /// Used for vmcores and System.map (random access) and for large logs (sequential scan).
 /// An empty file maps to an empty buffer. The corresponding C calls are `open`, `fstat`, `mmap`,
@@ -16,12 +17,15 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     private let mapping: UnsafeMutableRawPointer?
     private let length: Int
+    /// The bytes were copied into memory this object allocated (freed, not unmapped).
+    private let isCopy: Bool
 
     /// Maps `path`.
     /// - Throws: `InputError` with the `errno` text when the file cannot be opened or mapped, or
     ///   is not a regular file.
     public init(path: String) throws(InputError) {
         self.path = path
+        isCopy = false
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputError.system(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -46,15 +50,32 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: pointer, count: length)
     }
 
+    /// Holds a copy of `bytes` under the name `path` (used in messages), so code that reads files
+    /// reads memory the same way.
+    public init(copying bytes: UnsafeRawBufferPointer, path: String) {
+        self.path = path
+        isCopy = true
+        length = bytes.count
+        guard let source = bytes.baseAddress, !bytes.isEmpty else {
+            mapping = nil
+            self.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)
+        copy.copyMemory(from: source, byteCount: bytes.count)
+        mapping = copy
+        self.bytes = UnsafeRawBufferPointer(start: copy, count: bytes.count)
+    }
+
     /// Tells the kernel that access will be random (vmcores), not sequential.
     public func adviseRandomAccess() {
-        if let mapping { _ = madvise(mapping, length, MADV_RANDOM) }
+        if let mapping, !isCopy { _ = madvise(mapping, length, MADV_RANDOM) }
     }
 
     /// Tells the kernel the pages of `range` are no longer needed, so a sequential scan of a huge
     /// file keeps a flat resident size; touching them again re-reads them from the file.
     public func dropPages(_ range: Range<Int>) {
-        guard let mapping, range.lowerBound >= 0, range.upperBound <= length else { return }
+        guard let mapping, !isCopy, range.lowerBound >= 0, range.upperBound <= length else { return }
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = range.lowerBound / pageSize * pageSize
         let end = range.upperBound / pageSize * pageSize
@@ -63,6 +84,7 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
-        if let mapping { munmap(mapping, length) }
+        guard let mapping else { return }
+        if isCopy { mapping.deallocate() } else { munmap(mapping, length) }
     }
 }

@@ -53,36 +53,49 @@ public enum VmcoreScanner {
     }
 
     /// Reads one dump for `scan`/`group`: its records with `source: vmcore`, or the error.
-    public static func scan(path: String, host: String?, parserOptions: ParserOptions = ParserOptions())
-        -> InputScanResult
-    {
-        var result = InputScanResult(path: path)
+    public static func scan(
+        path: String, host: String?, parserOptions: ParserOptions = ParserOptions(),
+        symbolizer: RecordSymbolizer? = nil
+    ) -> InputReport {
         do {
-            let dump = try Vmcore(path: path)
-            let (summary, extract) = VmcoreSummary.make(dump)
-            guard let extract else {
-                result.error =
-                    "\(path): the kernel log could not be read: "
-                    + (summary.logProblems.first ?? "no printk buffer described in VMCOREINFO")
-                return result
-            }
-            // A kernel that never set a host name reports "(none)".
-            let nodename = summary.nodename.flatMap { $0 == "(none)" || $0.isEmpty ? nil : $0 }
-            let parsed = records(
-                from: extract, path: path, host: host ?? nodename, crashTime: summary.crashTime,
-                parserOptions: parserOptions)
-            result.records = parsed.records
-            var logSummary = LogReadSummary(path: path, source: .vmcore)
-            logSummary.lines = parsed.lines
-            logSummary.kernelLines = parsed.lines
-            if let name = host ?? nodename { logSummary.hosts = [name] }
-            for problem in summary.logProblems + summary.missing {
-                logSummary.diagnostics.append(LogDiagnostic(path: path, message: problem))
-            }
-            result.summary = logSummary
+            return scan(try Vmcore(path: path), host: host, parserOptions: parserOptions, symbolizer: symbolizer)
         } catch {
-            result.error = "\(error)"
+            var result = InputReport(path: path)
+            result.failure = ReadError(other: error, path: path)
+            return result
         }
+    }
+
+    /// Reads an opened dump: its records with `source: vmcore`, or why its log could not be read.
+    public static func scan(
+        _ dump: Vmcore, host: String?, parserOptions: ParserOptions = ParserOptions(),
+        symbolizer: RecordSymbolizer? = nil
+    ) -> InputReport {
+        let path = dump.path
+        var result = InputReport(path: path)
+        let (summary, extract) = VmcoreSummary.make(dump)
+        guard let extract else {
+            result.failure = ReadError(
+                kind: .noKernelLog, path: path,
+                message: "the kernel log could not be read: "
+                    + (summary.logProblems.first ?? "no printk buffer described in VMCOREINFO"))
+            return result
+        }
+        // A kernel that never set a host name reports "(none)".
+        let nodename = summary.nodename.flatMap { $0 == "(none)" || $0.isEmpty ? nil : $0 }
+        let parsed = records(
+            from: extract, path: path, host: host ?? nodename, crashTime: summary.crashTime,
+            parserOptions: parserOptions)
+        result.records = parsed.records
+        var logSummary = LogReadSummary(path: path, source: .vmcore)
+        logSummary.lines = parsed.lines
+        logSummary.kernelLines = parsed.lines
+        if let name = host ?? nodename { logSummary.hosts = [name] }
+        for problem in summary.logProblems + summary.missing {
+            logSummary.diagnostics.append(LogDiagnostic(path: path, message: problem))
+        }
+        result.summary = logSummary
+        result.symbolize(with: symbolizer)
         return result
     }
 

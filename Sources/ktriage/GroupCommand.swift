@@ -99,7 +99,7 @@ struct FleetSourceOptions: ParsableArguments {
                 failed = true
             }
             let options = LogReaderOptions(host: host, referenceYear: year)
-            let scanner = FleetScanner(scanner: InputScanner(options: options), context: context, workers: jobs)
+            let scanner = FleetScanner(reader: CrashReader(options: options), context: context, workers: jobs)
             let progress = SharedProgress(total: walker.items.count)
             fleet.merge(scanner.group(walker.items) { done in progress.update(done: done) })
             progress.finish()

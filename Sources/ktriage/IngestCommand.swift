@@ -55,7 +55,7 @@ struct IngestCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let scanner = FleetScanner(
-            scanner: InputScanner(options: LogReaderOptions(host: host, referenceYear: year)), workers: jobs)
+            reader: CrashReader(options: LogReaderOptions(host: host, referenceYear: year)), workers: jobs)
         let stats: IngestStatistics
         do {
             stats = try store.ingest(walker.items, scanner: scanner)

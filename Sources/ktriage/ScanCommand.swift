@@ -70,39 +70,33 @@ struct ScanCommand: ParsableCommand {
             }
         }
         let options = LogReaderOptions(host: host, referenceYear: year, includeOtherPrograms: allPrograms)
-        let scanner = InputScanner(options: options)
         let symbolizer = try systemMap.map { path in
             do { return RecordSymbolizer(table: try SymbolTable.load(systemMap: path)) } catch {
                 throw ValidationError("\(error)")
             }
         }
+        let scanner = CrashReader(options: options, symbolizer: symbolizer)
         let output = Output()
-        var results: [InputScanResult] = []
+        var results: [InputReport] = []
         var progress = Progress(total: walker.items.count)
         for (index, item) in walker.items.enumerated() {
             progress.update(done: index, current: item.path)
-            var result: InputScanResult
+            var result: InputReport
             if lines {
-                result = scanner.scan(item, alsoWants: { _ in true }) { line in
+                result = scanner.read(item, alsoWants: { _ in true }) { line in
                     switch format {
                     case .ndjson, .json: output.line(LineJSON.encode(line, file: item.path))
                     case .table: output.line(TableLine.render(line))
                     }
                 }
             } else {
-                result = scanner.scan(item)
+                result = scanner.read(item)
             }
             if let error = result.error {
                 Output.warn(error)
                 failed = true
             }
-            if let symbolizer {
-                var notes: Set<String> = []
-                for index in result.records.indices {
-                    if let note = symbolizer.symbolize(&result.records[index]) { notes.insert(note) }
-                }
-                for note in notes.sorted() { Output.warn("\(item.path): --system-map: " + note) }
-            }
+            for note in result.symbolizationNotes { Output.warn("\(item.path): --system-map: " + note) }
             if verbose, let summary = result.summary {
                 for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
             }

@@ -44,9 +44,9 @@ struct ShowCommand: ParsableCommand {
     var year: Int?
 
     func run() throws {
-        let scanner = InputScanner(options: LogReaderOptions(host: host, referenceYear: year))
+        let scanner = CrashReader(options: LogReaderOptions(host: host, referenceYear: year))
         let kind = file == "-" ? InputKind.text : (InputWalker.sniff(path: file) ?? .text)
-        let result = scanner.scan(InputWalker.Item(path: file, kind: kind, root: nil))
+        let result = scanner.read(InputWalker.Item(path: file, kind: kind, root: nil))
         if let error = result.error {
             Output.warn(error)
             if result.records.isEmpty { throw ExitCode(1) }

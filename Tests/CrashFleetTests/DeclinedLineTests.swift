@@ -18,13 +18,13 @@ import Testing
     @Test func decliningLinesChangesNoRecordAndNoSummary() {
         let items = Self.allItems()
         #expect(items.count > 60)
-        let scanner = InputScanner()
+        let scanner = CrashReader()
         var linesDeclined = 0
         for item in items {
             var seen = 0
-            let all = scanner.scan(item, alsoWants: { _ in true }) { _ in seen += 1 }
+            let all = scanner.read(item, alsoWants: { _ in true }) { _ in seen += 1 }
             var delivered = 0
-            let lazy = scanner.scan(item, onLine: { _ in delivered += 1 })
+            let lazy = scanner.read(item, onLine: { _ in delivered += 1 })
             #expect(lazy.records == all.records, "\(item.path)")
             #expect(lazy.summary == all.summary, "\(item.path)")
             #expect(lazy.error == all.error, "\(item.path)")
@@ -56,9 +56,9 @@ import Testing
         let path = folder + "/messages"
         #expect(Fixtures.write(Array(text.utf8), to: path))
         let item = InputWalker.Item(path: path, kind: .text, root: nil)
-        let scanner = InputScanner(options: LogReaderOptions(referenceYear: 2025))
-        let all = scanner.scan(item, alsoWants: { _ in true })
-        let lazy = scanner.scan(item)
+        let scanner = CrashReader(options: LogReaderOptions(referenceYear: 2025))
+        let all = scanner.read(item, alsoWants: { _ in true })
+        let lazy = scanner.read(item)
         #expect(lazy.records == all.records)
         #expect(lazy.summary == all.summary)
         #expect(lazy.records.map(\.title) == ["BUG: unable to handle kernel NULL pointer dereference in alpha_fn"])

@@ -15,13 +15,11 @@ struct RecordSchemaTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
     }
 
-    /// Every record of the fixture logs.
+    /// Every record of the fixture logs, read as `ktriage scan` reads them.
     static func fixtureRecords() -> [CrashRecord] {
-        var walker = InputWalker()
-        walker.add(Fixtures.path("logs"))
-        return walker.items.flatMap { item in
-            Fixtures.read(item.path).map { CrashReportParser.parse(bytes: $0) } ?? []
-        }
+        var records: [CrashRecord] = []
+        _ = CrashReader().read(paths: [Fixtures.path("logs")]) { records += $0.records }
+        return records
     }
 
     /// A real record with every optional field set (and every array non-empty).

@@ -13,7 +13,7 @@ import Testing
             line.count > 16 && line[line.startIndex + 3] == UInt8(ascii: " ")
                 && line.dropFirst(9).first == UInt8(ascii: ":")
         }
-        return CrashReportParser.parse(bytes: bytes, source: syslog ? .syslog : .dmesg).filter { $0.linkedTo == nil }
+        return FrontDoor.records(bytes, source: syslog ? .syslog : .dmesg).filter { $0.linkedTo == nil }
     }
 
     @Test(.enabled(if: Paths.exists(Paths.abrt), "shared abrt corpus not present"))
@@ -71,7 +71,7 @@ extension AbrtCorpusTests {
     func abrtDumpOne() throws {
         let name = ProcessInfo.processInfo.environment["KTRIAGE_ABRT_FILE"] ?? ""
         let data = try #require(FileManager.default.contents(atPath: Self.dir.appendingPathComponent(name).path))
-        for r in CrashReportParser.parse(bytes: [UInt8](data), source: .dmesg) {
+        for r in FrontDoor.records([UInt8](data), source: .dmesg) {
             print(r.line, r.kind, r.title, r.linkedTo ?? -1, r.text)
         }
     }

@@ -12,7 +12,7 @@ import Testing
         {
             bytes.replaceSubrange((i * 1000)..<(i * 1000 + h.utf8.count), with: Array(h.utf8))
         }
-        let records = CrashReportParser.parse(bytes: bytes)
+        let records = FrontDoor.records(bytes)
         #expect(records.count <= CrashReportParser.maxRecords)
     }
 
@@ -20,13 +20,13 @@ import Testing
         var bytes = Array("[ 1.0] BUG: unable to handle kernel paging request at ".utf8)
         bytes.append(contentsOf: [UInt8](repeating: UInt8(ascii: "f"), count: 10_000_000))
         bytes.append(contentsOf: Array("\n[ 1.1] RIP: 0010:foo+0x1/0x2\n".utf8))
-        let records = CrashReportParser.parse(bytes: bytes)
+        let records = FrontDoor.records(bytes)
         #expect(records.count == 1)
         #expect((records.first?.message.utf8.count ?? 0) <= CrashReportParser.maxLineBytes)
     }
 
     @Test func headerOnlyIsCorrupted() throws {
-        let r = try #require(CrashReportParser.parse(text: "[ 1.0] WARNING:\n").first)
+        let r = try #require(FrontDoor.records("[ 1.0] WARNING:\n").first)
         #expect(r.corrupted)
         #expect(r.corruptedReason != nil)
     }
@@ -40,7 +40,7 @@ import Testing
             [ 1.4] more garbage
             [ 1.5] and more
             """
-        let r = try #require(CrashReportParser.parse(text: log).first)
+        let r = try #require(FrontDoor.records(log).first)
         #expect(r.corrupted)
         #expect(r.title == "general protection fault in corrupted")
     }
@@ -51,7 +51,7 @@ import Testing
             text +=
                 "[ \(i).0] WARNING: CPU: 0 PID: 1 at a.c:\(i) f\(i % 7)+0x1/0x2\n[ \(i).1] RIP: 0010:f\(i % 7)+0x1/0x2\n"
         }
-        let records = CrashReportParser.parse(text: text)
+        let records = FrontDoor.records(text)
         #expect(records.count == 3000)
         #expect(Set(records.map(\.signature)).count == 7)
     }

@@ -1,4 +1,6 @@
 import Foundation
+import KernelLog
+import KtriageReader
 
 /// Locations of the package and the shared corpora, found from this file (3 levels up is the package).
 enum Paths {
@@ -57,5 +59,18 @@ extension String {
     var titleFrame: String? {
         guard let r = range(of: " in ", options: .backwards) else { return nil }
         return String(self[r.upperBound...])
+    }
+}
+
+/// Crash records of a log held in memory, read through the front door — the path `ktriage scan`
+/// takes (container detection, wrappers removed per line, one parser per host).
+enum FrontDoor {
+    static func records(_ bytes: [UInt8], source: LogSource? = nil, name: String = "test.log") -> [CrashRecord] {
+        let reader = CrashReader(options: LogReaderOptions(referenceYear: 2024, source: source))
+        return reader.read(bytes: bytes, name: name).records
+    }
+
+    static func records(_ text: String, source: LogSource? = nil) -> [CrashRecord] {
+        records(Array(text.utf8), source: source)
     }
 }

@@ -128,7 +128,7 @@ import Testing
              <<EOE>> <IRQ>  [<ffffffff81584ca7>] ip_local_deliver+0x47/0x80
              <EOI>  [<ffffffffa044ff36>] rt2800pci_rxdone_tasklet+0x16/0x90 [rt2800pci]
             """
-        let r = try #require(CrashReportParser.parse(text: log).first)
+        let r = try #require(FrontDoor.records(log).first)
         #expect(
             r.frames.map(\.function) == [
                 "dump_stack", "warn_slowpath_common", "ip_local_deliver", "rt2800pci_rxdone_tasklet",

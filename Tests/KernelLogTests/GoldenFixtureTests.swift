@@ -23,7 +23,7 @@ import Testing
             FileManager.default.contents(atPath: Paths.fixtures.appendingPathComponent(relative).path))
         let c = HeaderedCase(bytes: [UInt8](data))
         let source = c.value("SOURCE").flatMap(LogSource.init(rawValue:)) ?? .dmesg
-        let records = CrashReportParser.parse(bytes: c.log, source: source)
+        let records = FrontDoor.records(c.log, source: source)
         if let n = c.value("RECORDS") { #expect(records.count == Int(n), "\(relative): \(records.map(\.title))") }
         if c.value("TITLE") == "" || c.value("RECORDS") == "0" {
             #expect(records.isEmpty, "\(relative)")

@@ -46,7 +46,7 @@ struct LogLimitTests {
         func message(length: Int) throws -> String {
             let header = "BUG: unable to handle page fault for address: "
             let line = header + String(repeating: "f", count: length - header.utf8.count)
-            return try #require(CrashReportParser.parse(text: line + "\nCall Trace:\n f+0x1/0x2\n").first).message
+            return try #require(FrontDoor.records(line + "\nCall Trace:\n f+0x1/0x2\n").first).message
         }
         #expect(try message(length: limit).utf8.count == limit)
         #expect(try message(length: limit + 1).utf8.count == limit)
@@ -72,10 +72,10 @@ struct LogLimitTests {
     func reportLines() throws {
         let limit = CrashReportParser.maxReportLines
         #expect(limit == 1000)
-        let whole = try #require(CrashReportParser.parse(text: warning(lines: limit)).first)
+        let whole = try #require(FrontDoor.records(warning(lines: limit)).first)
         #expect(whole.text.count == limit)
         #expect(!whole.corrupted, "\(whole.corruptedReason ?? "")")
-        let records = CrashReportParser.parse(text: warning(lines: limit + 1))
+        let records = FrontDoor.records(warning(lines: limit + 1))
         #expect(records.count == 1)
         let cut = try #require(records.first)
         #expect(cut.text.count == limit)
@@ -88,10 +88,10 @@ struct LogLimitTests {
     func framesPerTrace() throws {
         let limit = CrashReportParser.maxFramesPerReport
         #expect(limit == 256)
-        let whole = try #require(CrashReportParser.parse(text: warning(lines: 0, frames: limit)).first)
+        let whole = try #require(FrontDoor.records(warning(lines: 0, frames: limit)).first)
         #expect(whole.frames.count == limit)
         #expect(!whole.corrupted, "\(whole.corruptedReason ?? "")")
-        let cut = try #require(CrashReportParser.parse(text: warning(lines: 0, frames: limit + 1)).first)
+        let cut = try #require(FrontDoor.records(warning(lines: 0, frames: limit + 1)).first)
         #expect(cut.frames.count == limit)
         #expect(cut.frames.last?.function == "frame_\(limit - 1)")
         #expect(cut.corruptedReason == "more than 256 frames: the rest left out (CrashReportParser.maxFramesPerReport)")
@@ -137,7 +137,7 @@ struct LogLimitTests {
                 text += "[    1.000001][ T\(thread)] RIP: 0010:f\(thread)+0x1/0x2\n"
                 text += "[    1.000002][ T\(thread)] Call Trace:\n"
             }
-            return CrashReportParser.parse(text: text)
+            return FrontDoor.records(text)
         }
         let atEdge = records(streams: limit)
         #expect(atEdge.count == limit)

@@ -64,7 +64,7 @@ import Testing
         var records = 0
         for round in 0..<rounds {
             let m = Self.mutate(inputs[round % inputs.count], &rng)
-            for r in CrashReportParser.parse(bytes: m, source: round % 3 == 0 ? .syslog : .dmesg) {
+            for r in FrontDoor.records(m, source: round % 3 == 0 ? .syslog : .dmesg) {
                 records += 1
                 #expect(r.signature.count == 16)
                 #expect(r.title.utf8.count <= TitleNormalizer.maxTitleBytes)

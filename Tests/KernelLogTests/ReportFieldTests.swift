@@ -36,7 +36,7 @@ import Testing
             [  1.5]  do_one_initcall+0x10/0x20
             [  1.6] Modules linked in: a(OE) b [last unloaded: c]
             """
-        var r = try #require(CrashReportParser.parse(text: log).first)
+        var r = try #require(FrontDoor.records(log).first)
         r.file = "/var/log/x"
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         for key in [

@@ -38,7 +38,7 @@ import Testing
                 let data = FileManager.default.contents(atPath: Self.dir.appendingPathComponent(cols[0]).path)
             else { continue }
             files += 1
-            let records = CrashReportParser.parse(bytes: [UInt8](data), source: .dmesg)
+            let records = FrontDoor.records([UInt8](data), source: .dmesg)
             if !records.isEmpty { detected += 1 }
             guard !cols[1].isEmpty, let r = records.first else {
                 if !cols[1].isEmpty {

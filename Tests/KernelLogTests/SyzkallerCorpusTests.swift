@@ -22,7 +22,7 @@ import Testing
                 continue
             }
             let c = HeaderedCase(bytes: [UInt8](data))
-            let records = CrashReportParser.parse(bytes: c.log, source: .console)
+            let records = FrontDoor.records(c.log, source: .console)
             outcomes.append(
                 Outcome(
                     file: name, expected: c.value("TITLE") ?? "", expectedAlts: c.values("ALT").sorted(),
@@ -38,7 +38,7 @@ import Testing
         let data = try #require(
             FileManager.default.contents(atPath: Paths.syzkallerReports.appendingPathComponent(name).path))
         let c = HeaderedCase(bytes: [UInt8](data))
-        let records = CrashReportParser.parse(bytes: c.log, source: .console)
+        let records = FrontDoor.records(c.log, source: .console)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         for r in records {

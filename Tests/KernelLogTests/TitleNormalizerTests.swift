@@ -63,8 +63,8 @@ import Testing
             [ 999.5]  [<ffffffff81234568>] baz_fn+0x12/0x20
             [ 999.6]  [<ffffffff81234569>] kthread+0x13/0x20
             """
-        let a = CrashReportParser.parse(text: logA)
-        let b = CrashReportParser.parse(text: logB)
+        let a = FrontDoor.records(logA)
+        let b = FrontDoor.records(logB)
         #expect(a.first?.title == "WARNING in foo_fn")
         #expect(a.first?.signature == b.first?.signature)
         #expect(a.first?.signatureVersion == CrashSignature.version)

@@ -40,7 +40,7 @@ import Testing
             let path = Paths.vmcores.appendingPathComponent(name).appendingPathComponent("console.log").path
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             total += 1
-            let records = CrashReportParser.parse(bytes: [UInt8](data), source: .console)
+            let records = FrontDoor.records([UInt8](data), source: .console)
             let first = records.first
             let line =
                 "\(name): \(first?.kind.rawValue ?? "-") «\(first?.title ?? "-")» guilty=\(first?.guilty?.function ?? "-") records=\(records.count)"

@@ -9,15 +9,15 @@ import KtriageReader
 /// own partial (records grouped, host facts collected from every line in the same pass), and the
 /// partials are folded in input order, so the result does not depend on which thread read what.
 public struct FleetScanner: Sendable {
-    public var scanner: InputScanner
+    public var reader: CrashReader
     public var context: GroupingContext
     /// Worker threads; 1 reads inputs one after the other on the calling thread.
     public var workers: Int
 
     public init(
-        scanner: InputScanner = InputScanner(), context: GroupingContext = GroupingContext(), workers: Int? = nil
+        reader: CrashReader = CrashReader(), context: GroupingContext = GroupingContext(), workers: Int? = nil
     ) {
-        self.scanner = scanner
+        self.reader = reader
         self.context = context
         self.workers = max(1, workers ?? ProcessInfo.processInfo.activeProcessorCount)
     }
@@ -34,7 +34,7 @@ public struct FleetScanner: Sendable {
     /// Reads one input: its records and the host facts of all its lines.
     public func read(_ item: InputWalker.Item) -> InputPartial {
         var collector = HostFactCollector(defaultHost: HostNaming.host(forPath: item.path))
-        let result = scanner.scan(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
+        let result = reader.read(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
         return InputPartial(
             path: item.path, records: result.records, hostFacts: collector.hosts, summary: result.summary,
             error: result.error)

@@ -27,45 +27,9 @@ public enum KernelLogReader {
         _ input: ByteInput, options: LogReaderOptions = LogReaderOptions(),
         wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        var stripper = LogLineStripper(path: input.path, options: options)
-        var framer = LineFramer(maxLineLength: options.maxLineLength)
-        var sniffed = false
-        try input.forEachChunk { chunk in
-            if !sniffed {
-                sniffed = true
-                let kind = InputKind.sniff(chunk)
-                switch kind {
-                case .elf, .kdumpCompressed, .flattened:
-                    // Dumps are read in place (random access); a compressed one must be unpacked.
-                    let advice =
-                        input.isGzip ? "decompress it first: dumps are read in place" : "use 'ktriage vmcore'"
-                    throw InputError(
-                        path: input.path, offset: 0,
-                        message:
-                            "is a \(input.isGzip ? "gzip-compressed " : "")vmcore (\(kind.rawValue)), not a log: \(advice)"
-                    )
-                case .binary:
-                    let at = InputKind.firstControlByte(chunk).map(Int64.init) ?? 0
-                    throw InputError(
-                        path: input.path, offset: at, message: "binary data, not a kernel log")
-                case .gzip:
-                    throw InputError(
-                        path: input.path, offset: 0, message: "gzip inside gzip is not supported")
-                case .otherCompression:
-                    let name = InputKind.compressionName(chunk) ?? "another format"
-                    throw InputError(
-                        path: input.path, offset: 0, message: "compressed with \(name): decompress it first")
-                case .text, .empty:
-                    break
-                }
-                // Serial console captures end lines with CR: judge that before the first line.
-                if chunk.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
-            }
-            try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
-        }
-        var summary = try finish(&framer, &stripper, path: input.path, wants: wants, body)
-        summary.compressed = input.isGzip
-        return summary
+        var feed = KernelLogFeed(path: input.path, options: options, isGzip: input.isGzip)
+        try input.forEachChunk { chunk in try feed.feed(chunk, wants: wants, body) }
+        return try feed.finish(wants: wants, body)
     }
 
     /// Opens `path` (`-` for stdin) and reads it.
@@ -101,35 +65,13 @@ public enum KernelLogReader {
         return summary
     }
 
-    /// Reads a log held in memory (text extracted from a vmcore, tests).
+    /// Reads a log held in memory that is known to be text (no check of its first bytes).
     public static func read(
         bytes: UnsafeRawBufferPointer, path: String, options: LogReaderOptions = LogReaderOptions(),
         wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        var stripper = LogLineStripper(path: path, options: options)
-        var framer = LineFramer(maxLineLength: options.maxLineLength)
-        if bytes.prefix(64 * 1024).contains(0x0D) { stripper.sawCarriageReturns = true }
-        try framer.feed(bytes) { line in try stripper.process(line, wants: wants, body) }
-        return try finish(&framer, &stripper, path: path, wants: wants, body)
-    }
-
-    /// Flushes the last line and the stripper, and adds the framer's counts to the summary.
-    private static func finish(
-        _ framer: inout LineFramer, _ stripper: inout LogLineStripper, path: String,
-        wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
-    ) throws -> LogReadSummary {
-        try framer.finish { line in try stripper.process(line, wants: wants, body) }
-        if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
-        try stripper.finish(body)
-        var summary = stripper.summary
-        summary.cutLines = framer.cutLineCount
-        summary.nulBytes = framer.nulBytes
-        for cut in framer.cutLines.prefix(10) {
-            summary.note(
-                LogDiagnostic(
-                    path: path, line: cut.number, offset: cut.offset,
-                    message: "line longer than \(framer.maxLineLength) bytes: cut"))
-        }
-        return summary
+        var feed = KernelLogFeed(path: path, options: options, checksFormat: false)
+        try feed.feed(bytes, wants: wants, body)
+        return try feed.finish(wants: wants, body)
     }
 }

@@ -129,8 +129,16 @@ struct LogLineStripper {
     private mutating func processText(
         _ line: FramedLine, wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
     ) throws {
-        let bytes = line.bytes
+        var bytes = line.bytes
         var prefix = prefixParser.parse(bytes, values: false)
+        // A bare line may be a kernel line behind console glue: parse what follows the glue.
+        if prefix.kind == .kernel, !prefix.hasMonotonicStamp, !prefix.hadSyslogWrapper,
+            let glue = ConsoleGlue.strip(bytes)
+        {
+            if let dropped = glue.droppedMessages { addDroppedMessages(Int(clamping: dropped)) }
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[glue.start...])
+            prefix = prefixParser.parse(bytes, values: false)
+        }
         if prefix.kind == .otherProgram, !options.includeOtherPrograms {
             summary.otherProgramLines += 1
             sawSyslog = true
@@ -284,6 +292,10 @@ struct LogLineStripper {
         guard text.count > 20, text[0] == 0x2A, text[1] == 0x2A, let count = LogLineStripper.droppedCount(text) else {
             return
         }
+        addDroppedMessages(count)
+    }
+
+    private mutating func addDroppedMessages(_ count: Int) {
         let (sum, overflow) = summary.droppedMessages.addingReportingOverflow(count)
         summary.droppedMessages = overflow ? .max : sum
     }
