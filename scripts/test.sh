@@ -12,4 +12,8 @@ bash scripts/setup.sh chromium || echo "test.sh: chromium could not be installed
 swift format lint --strict -r Sources Tests Benchmarks/Benchmarks Fuzz/Sources
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build
+# The README's library example, built against this checkout and run on a log and a dump.
+(cd Examples/crash-titles && swift build -q && swift run -q crash-titles \
+    ../../fixtures/wrappers/syslog-bsd.log ../../fixtures/vmcore/synthetic-l5.kdump \
+    | diff -u expected-output.txt -)
 bash Fuzz/run.sh 10

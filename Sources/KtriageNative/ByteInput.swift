@@ -1,5 +1,4 @@
 import KtriageBytes
-import KtriageNative
 
 #if canImport(Glibc)
     @preconcurrency import Glibc

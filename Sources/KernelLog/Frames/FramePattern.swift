@@ -7,10 +7,10 @@ enum FramePattern: Sendable {
 
     func matches(_ name: String) -> Bool {
         switch self {
-        case .contains(let s): return name.contains(s)
-        case .prefix(let s): return name.hasPrefix(s)
-        case .suffix(let s): return name.hasSuffix(s)
-        case .exact(let s): return name == s
+        case .contains(let part): return name.contains(part)
+        case .prefix(let prefix): return name.hasPrefix(prefix)
+        case .suffix(let suffix): return name.hasSuffix(suffix)
+        case .exact(let whole): return name == whole
         }
     }
 }

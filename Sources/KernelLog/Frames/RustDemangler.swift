@@ -1,25 +1,27 @@
+import KtriageBytes
+
 /// Demangling of Rust v0 symbols (`_R…`, RFC 2603) into paths without generic arguments, enough
 /// for titles: `_RNvXs1_Cs…_11ashmem_rustNtB5_6AshmemNtNtCs…_6kernel10miscdevice10MiscDevice4mmap`
 /// becomes `<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap`. Anything it does not
 /// understand returns `nil` (the caller keeps the mangled name); depth and length are bounded.
 struct RustDemangler {
-    private let s: [UInt8]
-    private var pos = 0
+    private let bytes: [UInt8]
+    private var position = 0
     private var depth = 0
 
     static func demangle(_ symbol: String) -> String? {
         guard symbol.hasPrefix("_R"), symbol.utf8.count < 1024 else { return nil }
-        var d = RustDemangler(s: Array(symbol.utf8.dropFirst(2)))
-        return d.path()
+        var demangler = RustDemangler(bytes: Array(symbol.utf8.dropFirst(2)))
+        return demangler.path()
     }
 
-    private init(s: [UInt8]) { self.s = s }
+    private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private var peek: UInt8? { pos < s.count ? s[pos] : nil }
+    private var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private mutating func eat(_ c: Character) -> Bool {
-        guard let p = peek, p == c.asciiValue else { return false }
-        pos += 1
+    private mutating func eat(_ character: Character) -> Bool {
+        guard let byte = peek, byte == character.asciiValue else { return false }
+        position += 1
         return true
     }
 
@@ -27,16 +29,16 @@ struct RustDemangler {
     private mutating func base62() -> Int? {
         if eat("_") { return 0 }
         var value = 0
-        while let c = peek, c != UInt8(ascii: "_") {
+        while let byte = peek, byte != UInt8(ascii: "_") {
             let digit: Int
-            switch c {
-            case 0x30...0x39: digit = Int(c - 0x30)
-            case 0x61...0x7a: digit = Int(c - 0x61) + 10
-            case 0x41...0x5a: digit = Int(c - 0x41) + 36
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = Int(byte - UInt8(ascii: "A")) + 36
             default: return nil
             }
             value = value &* 62 &+ digit
-            pos += 1
+            position += 1
         }
         guard eat("_") else { return nil }
         return value &+ 1
@@ -51,26 +53,26 @@ struct RustDemangler {
         guard disambiguator() else { return nil }
         _ = eat("u")  // punycode flag: name kept as is
         var length = 0
-        let start = pos
-        while let c = peek, c >= 0x30, c <= 0x39 {
-            length = length * 10 + Int(c - 0x30)
-            pos += 1
-            if pos - start > 4 { return nil }
+        let start = position
+        while let byte = peek, ByteScanning.isDigit(byte) {
+            length = length * 10 + Int(byte - UInt8(ascii: "0"))
+            position += 1
+            if position - start > 4 { return nil }
         }
-        guard pos > start else { return nil }
+        guard position > start else { return nil }
         _ = eat("_")
-        guard pos + length <= s.count else { return nil }
-        defer { pos += length }
-        return String(decoding: s[pos..<(pos + length)], as: UTF8.self)
+        guard position + length <= bytes.count else { return nil }
+        defer { position += length }
+        return String(decoding: bytes[position..<(position + length)], as: UTF8.self)
     }
 
     private mutating func backref<T>(_ body: (inout RustDemangler) -> T?) -> T? {
-        guard let target = base62(), target < s.count, depth < 32 else { return nil }
-        let saved = pos
-        pos = target
+        guard let target = base62(), target < bytes.count, depth < 32 else { return nil }
+        let saved = position
+        position = target
         depth += 1
         defer {
-            pos = saved
+            position = saved
             depth -= 1
         }
         return body(&self)
@@ -79,14 +81,14 @@ struct RustDemangler {
     mutating func path() -> String? {
         depth += 1
         defer { depth -= 1 }
-        guard depth < 64, let c = peek else { return nil }
-        pos += 1
-        switch c {
+        guard depth < 64, let tag = peek else { return nil }
+        position += 1
+        switch tag {
         case UInt8(ascii: "C"):
             return identifier()
         case UInt8(ascii: "N"):
             guard peek != nil else { return nil }
-            pos += 1  // namespace
+            position += 1  // namespace
             guard let parent = path(), let name = identifier() else { return nil }
             return name.isEmpty ? parent : parent + "::" + name
         case UInt8(ascii: "M"):
@@ -120,10 +122,10 @@ struct RustDemangler {
     private mutating func skipConst() -> Bool {
         if eat("p") { return true }
         if eat("B") { return base62() != nil }
-        guard let c = peek, c >= 0x61, c <= 0x7a else { return false }
-        pos += 1
+        guard let typeTag = peek, ASCII.isLowercaseLetter(typeTag) else { return false }
+        position += 1
         _ = eat("n")
-        while let h = peek, h != UInt8(ascii: "_") { pos += 1 }
+        while let digit = peek, digit != UInt8(ascii: "_") { position += 1 }
         return eat("_")
     }
 
@@ -139,36 +141,36 @@ struct RustDemangler {
     private mutating func type() -> String? {
         depth += 1
         defer { depth -= 1 }
-        guard depth < 64, let c = peek else { return nil }
-        if let b = Self.basic[c] {
-            pos += 1
-            return b
+        guard depth < 64, let tag = peek else { return nil }
+        if let basicType = Self.basic[tag] {
+            position += 1
+            return basicType
         }
-        switch c {
+        switch tag {
         case UInt8(ascii: "R"), UInt8(ascii: "Q"):
-            pos += 1
+            position += 1
             if eat("L") { guard base62() != nil else { return nil } }
-            return type().map { (c == UInt8(ascii: "Q") ? "&mut " : "&") + $0 }
+            return type().map { (tag == UInt8(ascii: "Q") ? "&mut " : "&") + $0 }
         case UInt8(ascii: "P"), UInt8(ascii: "O"):
-            pos += 1
-            return type().map { (c == UInt8(ascii: "O") ? "*mut " : "*const ") + $0 }
+            position += 1
+            return type().map { (tag == UInt8(ascii: "O") ? "*mut " : "*const ") + $0 }
         case UInt8(ascii: "S"):
-            pos += 1
+            position += 1
             return type().map { "[\($0)]" }
         case UInt8(ascii: "A"):
-            pos += 1
-            guard let t = type(), skipConst() else { return nil }
-            return "[\(t); _]"
+            position += 1
+            guard let element = type(), skipConst() else { return nil }
+            return "[\(element); _]"
         case UInt8(ascii: "T"):
-            pos += 1
+            position += 1
             var items: [String] = []
             while !eat("E") {
-                guard let t = type() else { return nil }
-                items.append(t)
+                guard let item = type() else { return nil }
+                items.append(item)
             }
             return "(" + items.joined(separator: ", ") + ")"
         case UInt8(ascii: "B"):
-            pos += 1
+            position += 1
             return backref { $0.type() }
         default:
             return path()

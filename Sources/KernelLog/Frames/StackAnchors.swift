@@ -48,8 +48,10 @@ enum StackAnchors {
     ]
 
     /// Substrings that disqualify a frame for the hung-task rule: waiting is not the bug.
-    static let hungTaskSkip = [
-        "sched", "_lock", "_slowlock", "down", "rwsem", "completion", "kthread", "wait", "synchronize",
-        "context_switch", "__switch_to", "cancel_delayed_work", "rcu_barrier",
+    static let hungTaskSkip: [FramePattern] = [
+        .contains("sched"), .contains("_lock"), .contains("_slowlock"), .contains("down"), .contains("rwsem"),
+        .contains("completion"), .contains("kthread"), .contains("wait"), .contains("synchronize"),
+        .contains("context_switch"), .contains("__switch_to"), .contains("cancel_delayed_work"),
+        .contains("rcu_barrier"),
     ]
 }

@@ -15,25 +15,25 @@ struct StackWalker {
     /// Lines that start a stack trace.
     static func isStackMarker(_ line: String) -> Bool {
         if line.contains("Call Trace") || line.contains("Call trace") { return true }
-        let t = line.drop(while: { $0 == " " || $0 == "\t" })
-        if t.hasPrefix("Allocated:") || t.hasPrefix("Allocated by task") || t.hasPrefix("Freed:")
-            || t.hasPrefix("Freed by task") || t.hasPrefix("Backtrace:") || t.hasPrefix("backtrace:")
-            || t.hasPrefix("backtrace (crc") || t.hasPrefix("Uninit was stored to memory at")
+        let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+        if trimmed.hasPrefix("Allocated:") || trimmed.hasPrefix("Allocated by task") || trimmed.hasPrefix("Freed:")
+            || trimmed.hasPrefix("Freed by task") || trimmed.hasPrefix("Backtrace:") || trimmed.hasPrefix("backtrace:")
+            || trimmed.hasPrefix("backtrace (crc") || trimmed.hasPrefix("Uninit was stored to memory at")
         {
             return true
         }
         if line.contains(" backtrace:") && !line.contains("stack backtrace:") { return true }
         // RISC-V ends its register dump with `status: … badaddr: … cause: …`.
-        if t.hasPrefix("status: "), line.contains(" badaddr: "), line.contains(" cause: ") { return true }
+        if trimmed.hasPrefix("status: "), line.contains(" badaddr: "), line.contains(" cause: ") { return true }
         return false
     }
 
     /// Index of the first line at or after `start` satisfying `test`.
     func firstIndex(from start: Int, where test: (String) -> Bool) -> Int? {
-        var i = max(0, start)
-        while i < lines.count {
-            if test(lines[i]) { return i }
-            i += 1
+        var index = max(0, start)
+        while index < lines.count {
+            if test(lines[index]) { return index }
+            index += 1
         }
         return nil
     }
@@ -48,12 +48,12 @@ struct StackWalker {
     /// Frames between marker line `marker` and the next marker.
     func framesAfterMarker(_ marker: Int) -> [String] {
         var names: [String] = []
-        var i = marker + 1
-        while i < lines.count, names.count < CrashReportParser.maxFramesPerReport {
-            let line = lines[i]
+        var index = marker + 1
+        while index < lines.count, names.count < CrashReportParser.maxFramesPerReport {
+            let line = lines[index]
             if Self.isStackMarker(line) { break }
-            if let f = FrameParser.parse(line[...]) { names.append(contentsOf: f.titleNames) }
-            i += 1
+            if let frame = FrameParser.parse(line[...]) { names.append(contentsOf: frame.titleNames) }
+            index += 1
         }
         return names
     }
@@ -64,8 +64,8 @@ struct StackWalker {
         var names: [String] = []
         for line in lines.dropFirst(index + 1) {
             if names.count >= CrashReportParser.maxFramesPerReport { break }
-            if let f = FrameParser.parse(line[...]) {
-                names.append(contentsOf: f.titleNames)
+            if let frame = FrameParser.parse(line[...]) {
+                names.append(contentsOf: frame.titleNames)
             } else if !names.isEmpty && !line.contains("[inline]") {
                 break
             } else if Self.isStackMarker(line) {
@@ -78,78 +78,81 @@ struct StackWalker {
     /// All title-eligible frames from `start` on (every stack), in order.
     func allFrames(from start: Int) -> [String] {
         var names: [String] = []
-        var i = max(0, start)
-        while i < lines.count, names.count < CrashReportParser.maxFramesPerReport {
-            if let f = FrameParser.parse(lines[i][...]) { names.append(contentsOf: f.titleNames) }
-            i += 1
+        var index = max(0, start)
+        while index < lines.count, names.count < CrashReportParser.maxFramesPerReport {
+            if let frame = FrameParser.parse(lines[index][...]) { names.append(contentsOf: frame.titleNames) }
+            index += 1
         }
         return names
     }
 
     /// The function of the first instruction-pointer line at or after `start`.
     func ipFrame(from start: Int) -> String? {
-        var i = max(0, start)
-        while i < lines.count {
-            if let f = FrameParser.parseInstructionPointer(lines[i][...]) { return f.titleName }
-            i += 1
+        var index = max(0, start)
+        while index < lines.count {
+            if let frame = FrameParser.parseInstructionPointer(lines[index][...]) { return frame.titleName }
+            index += 1
         }
         return nil
     }
 
     /// The first candidate not on the skip lists.
     static func pick(_ candidates: [String], skip extra: [FramePattern] = []) -> Pick {
-        var p = Pick()
+        var result = Pick()
         for name in candidates {
-            if FrameSkipList.faultInjection.matchesAny(name) { p.faultInjection = true }
+            if FrameSkipList.faultInjection.matchesAny(name) { result.faultInjection = true }
             if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
-            p.name = name
-            return p
+            result.name = name
+            return result
         }
-        return p
+        return result
     }
 
     /// Stall rule: the frame just above the first dispatcher anchor (after skipping generic frames).
     static func pickStall(_ candidates: [String], skip extra: [FramePattern] = []) -> Pick {
-        var p = Pick()
+        var result = Pick()
         var previous: String?
         for name in candidates {
-            if FrameSkipList.faultInjection.matchesAny(name) { p.faultInjection = true }
+            if FrameSkipList.faultInjection.matchesAny(name) { result.faultInjection = true }
             let isAnchor = StackAnchors.stall.matchesAny(name)
             if isAnchor {
                 if name.contains("smp_call_function") {
-                    p.name = "smp_call_function"
-                    p.raw = name
+                    result.name = "smp_call_function"
+                    result.raw = name
                 } else {
-                    p.name = previous ?? name
+                    result.name = previous ?? name
                 }
-                return p
+                return result
             }
             if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
             previous = name
         }
-        return p
+        return result
     }
 
     /// Hung-task rule: RTNL and RCU waits get their own buckets; otherwise the first frame that
     /// is not itself waiting.
     static func pickHung(_ candidates: [String]) -> Pick {
-        var p = Pick()
+        var result = Pick()
         let kept = candidates.filter { !FrameSkipList.global.matchesAny($0) }
         for name in kept {
-            if name.contains("rtnl_lock") { p.name = name; return p }
+            if name.contains("rtnl_lock") {
+                result.name = name
+                return result
+            }
             if name.contains("synchronize_rcu") || name.contains("synchronize_srcu")
                 || name.contains("synchronize_net") || name.contains("synchronize_sched")
             {
-                p.name = "synchronize_rcu"
-                p.raw = name
-                return p
+                result.name = "synchronize_rcu"
+                result.raw = name
+                return result
             }
         }
-        for name in kept where !StackAnchors.hungTaskSkip.contains(where: { name.contains($0) }) {
-            p.name = name
-            return p
+        for name in kept where !StackAnchors.hungTaskSkip.matchesAny(name) {
+            result.name = name
+            return result
         }
-        return p
+        return result
     }
 
     /// Removes one syscall wrapper prefix: the one giving the shortest result.

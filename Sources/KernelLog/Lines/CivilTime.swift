@@ -26,12 +26,19 @@ enum CivilTime {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// Three letters at `index`, lower-cased and packed big-endian into one integer (`Jan` →
+    /// `0x6A616E`, the bytes of `jan`), so that a name is found by one `switch` on a number.
+    /// Bytes that are not letters pack too; they just match no name.
+    static func packedLowercase(_ bytes: UnsafeRawBufferPointer, at index: Int) -> UInt32 {
+        UInt32(bytes[index] | ASCII.lowercaseBit) << 16 | UInt32(bytes[index + 1] | ASCII.lowercaseBit) << 8
+            | UInt32(bytes[index + 2] | ASCII.lowercaseBit)
+    }
+
     /// Month number 1–12 for an English three-letter abbreviation at `index` (`Jan`…`Dec`).
     static func month(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
         guard index + 3 <= bytes.count else { return nil }
-        let key =
-            UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
-        switch key {
+        // The cases are the packed names (see `packedLowercase`), each spelled out beside it.
+        switch packedLowercase(bytes, at: index) {
         case 0x6A616E: return 1  // jan
         case 0x666562: return 2  // feb
         case 0x6D6172: return 3  // mar
@@ -51,9 +58,8 @@ enum CivilTime {
     /// Whether three letters at `index` are an English weekday abbreviation.
     static func isWeekday(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Bool {
         guard index + 3 <= bytes.count else { return false }
-        let key =
-            UInt32(bytes[index] | 0x20) << 16 | UInt32(bytes[index + 1] | 0x20) << 8 | UInt32(bytes[index + 2] | 0x20)
-        switch key {
+        switch packedLowercase(bytes, at: index) {
+        // mon, tue, wed, thu, fri, sat, sun
         case 0x6D6F6E, 0x747565, 0x776564, 0x746875, 0x667269, 0x736174, 0x73756E: return true
         default: return false
         }
@@ -63,18 +69,20 @@ enum CivilTime {
     /// Returns the seconds of day, the microseconds and the index after the time.
     static func clock(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (seconds: Int, micros: Int, end: Int)? {
         guard let hour = ByteScanning.fixedDigits(bytes, at: index, count: 2), index + 8 <= bytes.count,
-            bytes[index + 2] == 0x3A, let minute = ByteScanning.fixedDigits(bytes, at: index + 3, count: 2),
-            bytes[index + 5] == 0x3A, let second = ByteScanning.fixedDigits(bytes, at: index + 6, count: 2),
+            bytes[index + 2] == UInt8(ascii: ":"),
+            let minute = ByteScanning.fixedDigits(bytes, at: index + 3, count: 2),
+            bytes[index + 5] == UInt8(ascii: ":"),
+            let second = ByteScanning.fixedDigits(bytes, at: index + 6, count: 2),
             hour < 24, minute < 60, second <= 60
         else { return nil }
         var end = index + 8
         var micros = 0
-        if end < bytes.count, bytes[end] == 0x2E || bytes[end] == 0x2C {
+        if end < bytes.count, bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: ",") {
             var digits = 0
             var position = end + 1
             while position < bytes.count, ByteScanning.isDigit(bytes[position]) {
                 if digits < 6 {
-                    micros = micros * 10 + Int(bytes[position] - 0x30)
+                    micros = micros * 10 + Int(bytes[position] - UInt8(ascii: "0"))
                     digits += 1
                 }
                 position += 1

@@ -30,9 +30,9 @@ struct JournalJSONEntry {
     static func parse(_ line: UnsafeRawBufferPointer) throws(Malformed) -> JournalJSONEntry {
         var scanner = JSONScanner(bytes: line)
         var entry = JournalJSONEntry()
-        try scanner.expect(0x7B)
+        try scanner.expect(UInt8(ascii: "{"))
         scanner.skipWhitespace()
-        if scanner.peek() == 0x7D { return entry }
+        if scanner.peek() == UInt8(ascii: "}") { return entry }
         var scratch: [UInt8] = []
         while true {
             scanner.skipWhitespace()
@@ -40,7 +40,7 @@ struct JournalJSONEntry {
             try scanner.readString(into: &scratch)
             let key = Key(scratch)
             scanner.skipWhitespace()
-            try scanner.expect(0x3A)
+            try scanner.expect(UInt8(ascii: ":"))
             scanner.skipWhitespace()
             switch key {
             case .message:
@@ -67,8 +67,10 @@ struct JournalJSONEntry {
             }
             scanner.skipWhitespace()
             guard let next = scanner.next() else { throw Malformed(offset: scanner.index, reason: "object not closed") }
-            if next == 0x7D { break }
-            guard next == 0x2C else { throw Malformed(offset: scanner.index - 1, reason: "expected ',' or '}'") }
+            if next == UInt8(ascii: "}") { break }
+            guard next == UInt8(ascii: ",") else {
+                throw Malformed(offset: scanner.index - 1, reason: "expected ',' or '}'")
+            }
         }
         return entry
     }
@@ -109,7 +111,9 @@ private struct JSONScanner {
     }
 
     mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0D {
+        while index < bytes.count,
+            bytes[index] == UInt8(ascii: " ") || bytes[index] == ASCII.tab || bytes[index] == ASCII.carriageReturn
+        {
             index += 1
         }
     }
@@ -124,27 +128,27 @@ private struct JSONScanner {
     /// an array of strings. `false` for `null` and other shapes (skipped).
     mutating func readValueBytes(into output: inout [UInt8]) throws(JournalJSONEntry.Malformed) -> Bool {
         switch peek() {
-        case 0x22:
+        case UInt8(ascii: "\""):
             try readString(into: &output)
             return true
-        case 0x5B:
+        case UInt8(ascii: "["):
             index += 1
             skipWhitespace()
-            if peek() == 0x22 {
+            if peek() == UInt8(ascii: "\"") {
                 try readString(into: &output)
                 skipWhitespace()
-                while peek() == 0x2C {
+                while peek() == UInt8(ascii: ",") {
                     index += 1
                     skipWhitespace()
                     try skipValue(depth: 1)
                     skipWhitespace()
                 }
-                try expect(0x5D)
+                try expect(UInt8(ascii: "]"))
                 return true
             }
             while true {
                 skipWhitespace()
-                if peek() == 0x5D {
+                if peek() == UInt8(ascii: "]") {
                     index += 1
                     return true
                 }
@@ -154,13 +158,13 @@ private struct JSONScanner {
                     index = start
                     try skipValue(depth: 1)
                     skipWhitespace()
-                    if peek() == 0x2C { index += 1 }
+                    if peek() == UInt8(ascii: ",") { index += 1 }
                     continue
                 }
                 output.append(UInt8(value))
                 index = end
                 skipWhitespace()
-                if peek() == 0x2C { index += 1 }
+                if peek() == UInt8(ascii: ",") { index += 1 }
             }
         default:
             try skipValue(depth: 0)
@@ -169,24 +173,25 @@ private struct JSONScanner {
     }
 
     mutating func readString(into output: inout [UInt8]) throws(JournalJSONEntry.Malformed) {
-        try expect(0x22)
+        try expect(UInt8(ascii: "\""))
         while let byte = next() {
-            if byte == 0x22 { return }
-            if byte != 0x5C {
+            if byte == UInt8(ascii: "\"") { return }
+            if byte != UInt8(ascii: "\\") {
                 output.append(byte)
                 continue
             }
             guard let escape = next() else { break }
             switch escape {
-            case 0x6E: output.append(0x0A)
-            case 0x74: output.append(0x09)
-            case 0x72: output.append(0x0D)
-            case 0x62: output.append(0x08)
-            case 0x66: output.append(0x0C)
-            case 0x75:
+            case UInt8(ascii: "n"): output.append(ASCII.lineFeed)
+            case UInt8(ascii: "t"): output.append(ASCII.tab)
+            case UInt8(ascii: "r"): output.append(ASCII.carriageReturn)
+            case UInt8(ascii: "b"): output.append(ASCII.backspace)
+            case UInt8(ascii: "f"): output.append(ASCII.formFeed)
+            case UInt8(ascii: "u"):
                 var scalar = try readHex4()
-                if (0xD800..<0xDC00).contains(scalar), peek() == 0x5C, index + 1 < bytes.count,
-                    bytes[index + 1] == 0x75
+                // JSON escapes a scalar above U+FFFF as a UTF-16 surrogate pair: `\uD83D\uDE00`.
+                if (0xD800..<0xDC00).contains(scalar), peek() == UInt8(ascii: "\\"), index + 1 < bytes.count,
+                    bytes[index + 1] == UInt8(ascii: "u")
                 {
                     index += 2
                     let low = try readHex4()
@@ -218,11 +223,11 @@ private struct JSONScanner {
         skipWhitespace()
         guard let byte = peek() else { throw .init(offset: index, reason: "value missing") }
         switch byte {
-        case 0x22:
+        case UInt8(ascii: "\""):
             var sink: [UInt8] = []
             try readString(into: &sink)
-        case 0x5B, 0x7B:
-            let close: UInt8 = byte == 0x5B ? 0x5D : 0x7D
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            let close: UInt8 = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
             index += 1
             skipWhitespace()
             if peek() == close {
@@ -231,24 +236,28 @@ private struct JSONScanner {
             }
             while true {
                 skipWhitespace()
-                if byte == 0x7B {
+                if byte == UInt8(ascii: "{") {
                     var sink: [UInt8] = []
                     try readString(into: &sink)
                     skipWhitespace()
-                    try expect(0x3A)
+                    try expect(UInt8(ascii: ":"))
                 }
                 try skipValue(depth: depth + 1)
                 skipWhitespace()
                 guard let separator = next() else { throw .init(offset: index, reason: "container not closed") }
                 if separator == close { return }
-                guard separator == 0x2C else { throw .init(offset: index - 1, reason: "expected ','") }
+                guard separator == UInt8(ascii: ",") else { throw .init(offset: index - 1, reason: "expected ','") }
             }
         default:
             // Number, true, false, null.
             let start = index
             while index < bytes.count {
                 let value = bytes[index]
-                if value == 0x2C || value == 0x7D || value == 0x5D || value == 0x20 { break }
+                if value == UInt8(ascii: ",") || value == UInt8(ascii: "}") || value == UInt8(ascii: "]")
+                    || value == UInt8(ascii: " ")
+                {
+                    break
+                }
                 index += 1
             }
             if index == start { throw .init(offset: index, reason: "unexpected byte") }

@@ -45,7 +45,7 @@ public struct KernelLogFeed {
             sniffed = true
             if checksFormat { try KernelLogFeed.refuseNonLog(chunk, path: path, isGzip: isGzip) }
             // Serial console captures end lines with CR: judge that before the first line.
-            if chunk.prefix(64 * 1024).contains(UInt8(ascii: "\r")) { stripper.sawCarriageReturns = true }
+            if chunk.prefix(64 * 1024).contains(ASCII.carriageReturn) { stripper.sawCarriageReturns = true }
         }
         try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
     }

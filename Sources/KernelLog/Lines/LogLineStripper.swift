@@ -65,7 +65,7 @@ struct LogLineStripper {
     ) throws {
         summary.lines += 1
         if mode == .undecided {
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            if line.bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == ASCII.tab }) { return }
             decideMode(line.bytes)
         }
         switch mode {
@@ -113,8 +113,10 @@ struct LogLineStripper {
 
     private mutating func decideMode(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
-        if options.source == .journald || (index < bytes.count && bytes[index] == 0x7B && options.source == nil) {
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == ASCII.tab { index += 1 }
+        if options.source == .journald
+            || (index < bytes.count && bytes[index] == UInt8(ascii: "{") && options.source == nil)
+        {
             mode = .json
         } else if options.source == .pstore
             || (options.source == nil
@@ -221,7 +223,7 @@ struct LogLineStripper {
             var start = 0
             var index = 0
             repeat {
-                if index == message.count || message[index] == 0x0A {
+                if index == message.count || message[index] == ASCII.lineFeed {
                     if !(index == message.count && start == index && start > 0) {
                         let text = UnsafeRawBufferPointer(rebasing: message[start..<index])
                         try deliver(
@@ -289,7 +291,9 @@ struct LogLineStripper {
     /// Adds a `** N printk messages dropped **` marker's count to the summary, saturating: a
     /// damaged marker may claim up to 10^18 messages, and many such lines.
     private mutating func countDroppedMessages(_ text: UnsafeRawBufferPointer) {
-        guard text.count > 20, text[0] == 0x2A, text[1] == 0x2A, let count = LogLineStripper.droppedCount(text) else {
+        guard text.count > 20, text[0] == UInt8(ascii: "*"), text[1] == UInt8(ascii: "*"),
+            let count = LogLineStripper.droppedCount(text)
+        else {
             return
         }
         addDroppedMessages(count)

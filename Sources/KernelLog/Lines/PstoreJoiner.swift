@@ -32,10 +32,10 @@ struct PstoreJoiner {
 
     /// Whether `line` is a pstore part header; returns it.
     static func header(_ line: UnsafeRawBufferPointer) -> Header? {
-        guard line.count >= 10, line.count < 64, line[0] >= 0x41, line[0] <= 0x5A,
-            let hash = ByteScanning.find(0x23, in: line, from: 1)
+        guard line.count >= 10, line.count < 64, ASCII.isUppercaseLetter(line[0]),
+            let hash = ByteScanning.find(UInt8(ascii: "#"), in: line, from: 1)
         else { return nil }
-        for index in 1..<hash where !(line[index] >= 0x61 && line[index] <= 0x7A) { return nil }
+        for index in 1..<hash where !ASCII.isLowercaseLetter(line[index]) { return nil }
         guard let (count, afterCount) = ByteScanning.decimal(line, at: hash + 1),
             ByteScanning.hasLiteral(line, at: afterCount, " Part"),
             let (part, end) = ByteScanning.decimal(line, at: afterCount + 5), end == line.count
@@ -48,7 +48,7 @@ struct PstoreJoiner {
     static func ramoopsHeader(_ line: UnsafeRawBufferPointer) -> Int64? {
         guard ByteScanning.hasLiteral(line, at: 0, "===="),
             let (seconds, afterSeconds) = ByteScanning.decimal(line, at: 4), afterSeconds < line.count,
-            line[afterSeconds] == 0x2E, let (micros, _) = ByteScanning.decimal(line, at: afterSeconds + 1)
+            line[afterSeconds] == UInt8(ascii: "."), let (micros, _) = ByteScanning.decimal(line, at: afterSeconds + 1)
         else { return nil }
         // Up to 18 digits each: a damaged header must not overflow.
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)

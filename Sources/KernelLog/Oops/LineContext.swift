@@ -9,14 +9,14 @@ enum LineContext: Hashable, Sendable {
     case console
     case caller(CallerID)
 
-    init(_ m: LineMetadata) {
-        if let c = m.caller {
-            self = .caller(c)
-        } else if m.source == .syslog || m.source == .journal || m.source == .journald {
+    init(_ metadata: LineMetadata) {
+        if let caller = metadata.caller {
+            self = .caller(caller)
+        } else if metadata.source == .syslog || metadata.source == .journal || metadata.source == .journald {
             // The wrapper already says which lines are the kernel's; the `[seconds]` stamp is
             // optional there (rsyslog templates drop it), so it does not separate streams.
             self = .console
-        } else if m.monotonicMicros != nil {
+        } else if metadata.monotonicMicros != nil {
             self = .console
         } else {
             self = .none

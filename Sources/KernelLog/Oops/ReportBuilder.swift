@@ -40,9 +40,9 @@ struct ReportBuilder {
     /// The last line is a module list (or its continuation) that may wrap onto the next line.
     var continuesModules: Bool {
         guard let last = lines.last else { return false }
-        let t = last.drop(while: { $0 == " " })
-        return t.hasPrefix("Modules linked in:") && !t.contains("[last unloaded:")
-            || (FieldExtractor.isModuleContinuation(t) && !t.contains("[last unloaded:"))
+        let trimmed = last.drop(while: { $0 == " " })
+        return trimmed.hasPrefix("Modules linked in:") && !trimmed.contains("[last unloaded:")
+            || (FieldExtractor.isModuleContinuation(trimmed) && !trimmed.contains("[last unloaded:"))
     }
 
     /// Go's runtime follows `fatal error:` with `goroutine N [running]:` or `runtime stack:`; a
@@ -59,7 +59,7 @@ struct ReportBuilder {
         }
         lines.append(line)
         endLineNumber = number
-        if let m = monotonic, m > (lastMonotonic ?? Int64.min) { lastMonotonic = m }
+        if let monotonic, monotonic > (lastMonotonic ?? Int64.min) { lastMonotonic = monotonic }
         if ended { linesSinceEnd += 1 }
         if line.hasBytes("---[ end trace") || line.hasBytes("---[ end Kernel panic") { ended = true }
         if line.hasBytes("Sending NMI from CPU") || line.hasBytes("NMI backtrace for cpu") { allCPUs = true }

@@ -1,4 +1,4 @@
-/// The fixed vocabulary of crash kinds (design.md, the record's `kind`).
+/// The fixed vocabulary of crash kinds: the record's `kind`.
 ///
 /// The raw values are the stable JSON spelling; add cases, never rename them.
 public enum CrashKind: String, Sendable, Codable, CaseIterable {

@@ -3,17 +3,17 @@ import Foundation
 /// Recipes for the remaining headers: faults, panics, BUG_ON, UBSAN, arm faults, fleet kinds.
 extension TitleEngine {
     func otherTitle() -> TitleResult {
-        let s = afterLiteral
+        let detail = afterLiteral
         switch header.family {
         case .armUnable:
-            for what in ["paging request", "NULL pointer dereference", "access to user memory"] where s.hasPrefix(what)
-            {
+            for what in ["paging request", "NULL pointer dereference", "access to user memory"]
+            where detail.hasPrefix(what) {
                 return titled(
                     "BUG: unable to handle kernel \(what) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
                     alts: ["bad-access in {F}"])
             }
             // s390: `Unable to handle kernel pointer dereference in virtual kernel address space`.
-            if s.hasPrefix("pointer dereference") {
+            if detail.hasPrefix("pointer dereference") {
                 return titled(
                     "BUG: unable to handle kernel paging request in {F}", kind: .oops,
                     pick: StackWalker.pick(ipThenStack()),
@@ -29,10 +29,11 @@ extension TitleEngine {
         case .kernelPanic:
             return panicTitle()
         case .doubleFault:
-            var c: [String] = []
-            if let ip = walker.ipFrame(from: 0) { c.append(ip) }
+            var candidates: [String] = []
+            if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
             return titled(
-                "PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(c), expectsStack: false)
+                "PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(candidates),
+                expectsStack: false)
         case .rustPanic:
             let message = lines.dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "rust panic"
             return titled(
@@ -43,12 +44,12 @@ extension TitleEngine {
                         .contains("panic"), .prefix("core::"), .prefix("rust_"), .prefix("__rustc"), .prefix("<core::"),
                     ]))
         case .kernelBUG:
-            if s.hasPrefix("at mm/usercopy.c") {
+            if detail.hasPrefix("at mm/usercopy.c") {
                 return titled(
                     "BUG: bad usercopy in {F}", kind: .usercopy,
                     pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
             }
-            if s.hasPrefix("at lib/list_debug.c") {
+            if detail.hasPrefix("at lib/list_debug.c") {
                 return titled(
                     "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
                     alts: ["bad-access in {F}"])
@@ -57,17 +58,17 @@ extension TitleEngine {
                 "kernel BUG in {F}", kind: .bug,
                 pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")]))
         case .kernelBUGPowerPC:
-            return TitleResult("kernel BUG " + s, kind: .bug)
+            return TitleResult("kernel BUG " + detail, kind: .bug)
         case .slabObject:
             // `BUG <cache> (Not tainted): <problem>`: the problem names the bug; the cache is an
             // allocation size class, so it stays out of the title.
             let line = lines.first ?? ""
             let problem = line.range(of: "): ").map { line[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
-            var r = TitleResult("BUG: " + (problem ?? String(s)), kind: .slabCorruption, expectsStack: false)
+            var result = TitleResult("BUG: " + (problem ?? String(detail)), kind: .slabCorruption, expectsStack: false)
             if let open = line.range(of: "BUG "), let cacheEnd = line[open.upperBound...].firstIndex(of: " ") {
-                r.alts = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
+                result.altTitles = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
             }
-            return r
+            return result
         case .divideError:
             return ipOnly("divide error in {F}", kind: .divideError)
         case .invalidOpcode:
@@ -75,7 +76,7 @@ extension TitleEngine {
         case .int3:
             return ipOnly("int3 in {F}", kind: .bug)
         case .ubsan:
-            return ubsanTitle(s)
+            return ubsanTitle(detail)
         case .reboot:
             return TitleResult("unexpected kernel reboot", kind: .reboot, expectsStack: false)
         case .netdevUnregister:
@@ -90,23 +91,25 @@ extension TitleEngine {
             let alts = words == "Alignment trap" ? [] : ["bad-access in {F}"]
             return titled("\(words) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()), alts: alts)
         case .trusty:
-            if let r = s.range(of: "ASSERT FAILED at ("), let close = s[r.upperBound...].range(of: "): ") {
+            if let assertRange = detail.range(of: "ASSERT FAILED at ("),
+                let close = detail[assertRange.upperBound...].range(of: "): ")
+            {
                 return TitleResult(
-                    "trusty: ASSERT FAILED: " + s[close.upperBound...], kind: .panic, expectsStack: false)
+                    "trusty: ASSERT FAILED: " + detail[close.upperBound...], kind: .panic, expectsStack: false)
             }
-            if let close = s.range(of: "): ") {
-                return TitleResult("trusty: panic: " + s[close.upperBound...], kind: .panic, expectsStack: false)
+            if let close = detail.range(of: "): ") {
+                return TitleResult("trusty: panic: " + detail[close.upperBound...], kind: .panic, expectsStack: false)
             }
             return TitleResult("trusty: panic", kind: .panic, expectsStack: false)
         case .goFatal:
             return TitleResult("go runtime error", kind: .other, expectsStack: false)
         case .syzFail:
-            if header.literal == "panic:", s.hasPrefix("Sentry detected"), s.contains("stuck task") {
+            if header.literal == "panic:", detail.hasPrefix("Sentry detected"), detail.contains("stuck task") {
                 return TitleResult("panic: Sentry detected stuck tasks", kind: .other, expectsStack: false)
             }
-            var r = TitleResult(header.literal + " " + s, kind: .other, expectsStack: false)
-            if header.literal == "SYZFATAL:" { r.alts = ["SYZFATAL"] }
-            return r
+            var result = TitleResult(header.literal + " " + detail, kind: .other, expectsStack: false)
+            if header.literal == "SYZFATAL:" { result.altTitles = ["SYZFATAL"] }
+            return result
         case .oops:
             return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()))
         case .listCorruption:
@@ -127,9 +130,9 @@ extension TitleEngine {
                 pick: StackWalker.pick(ipThenStack(), skip: [.prefix("fortify_"), .prefix("__fortify")]))
         case .netdevWatchdog:
             // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
-            var r = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
-            r.frame = "dev_watchdog"
-            return r
+            var result = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
+            result.guiltyFunction = "dev_watchdog"
+            return result
         case .hardLockup:
             return titled(
                 "watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pick(ipThenStack()),
@@ -161,15 +164,17 @@ extension TitleEngine {
 
     /// Faults whose function comes only from the instruction pointer.
     func ipOnly(_ template: String, kind: CrashKind) -> TitleResult {
-        var c: [String] = []
-        if let ip = walker.ipFrame(from: 0) { c.append(ip) }
-        return titled(template, kind: kind, pick: StackWalker.pick(c))
+        var candidates: [String] = []
+        if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
+        return titled(template, kind: kind, pick: StackWalker.pick(candidates))
     }
 
     func panicTitle() -> TitleResult {
         // `Kernel panic - not syncing: <reason>`
         var reason = afterLiteral
-        if let r = reason.range(of: "not syncing:") { reason = reason[r.upperBound...].drop(while: { $0 == " " }) }
+        if let labelRange = reason.range(of: "not syncing:") {
+            reason = reason[labelRange.upperBound...].drop(while: { $0 == " " })
+        }
         if reason.hasPrefix("stack-protector: Kernel stack is corrupted in:") {
             let fnText = reason.dropFirst("stack-protector: Kernel stack is corrupted in:".count).drop(while: {
                 $0 == " "
@@ -177,10 +182,10 @@ extension TitleEngine {
             if let fn = Self.identifier(fnText),
                 !(fnText.hasPrefix("0x") || fnText.first?.isHexDigit == true && fnText.allSatisfy({ $0.isHexDigit }))
             {
-                var r = TitleResult(
+                var result = TitleResult(
                     "kernel panic: stack is corrupted in \(fn)", kind: .stackProtector, expectsStack: false)
-                r.frame = fn
-                return r
+                result.guiltyFunction = fn
+                return result
             }
             return titled(
                 "kernel panic: stack is corrupted in {F}", kind: .stackProtector,
@@ -224,25 +229,29 @@ extension TitleEngine {
         return TitleResult("kernel panic: " + reason, kind: .panic, expectsStack: false)
     }
 
-    func ubsanTitle(_ s: Substring) -> TitleResult {
+    func ubsanTitle(_ detail: Substring) -> TitleResult {
         let extra: [FramePattern] = [.contains("ubsan"), .contains("overflow")]
-        let cands = walker.stackFrames(from: 0)
-        if s.hasPrefix("Undefined behaviour in") {
-            return titled("UBSAN: undefined-behaviour in {F}", kind: .ubsan, pick: StackWalker.pick(cands, skip: extra))
+        let candidates = walker.stackFrames(from: 0)
+        if detail.hasPrefix("Undefined behaviour in") {
+            return titled(
+                "UBSAN: undefined-behaviour in {F}", kind: .ubsan, pick: StackWalker.pick(candidates, skip: extra))
         }
-        if let r = s.range(of: " in ") {
-            let what = s[..<r.lowerBound]
+        if let inRange = detail.range(of: " in ") {
+            let what = detail[..<inRange.lowerBound]
             let alts = what == "array-index-out-of-bounds" ? ["bad-access in {F}"] : []
-            return titled("UBSAN: \(what) in {F}", kind: .ubsan, pick: StackWalker.pick(cands, skip: extra), alts: alts)
+            return titled(
+                "UBSAN: \(what) in {F}", kind: .ubsan, pick: StackWalker.pick(candidates, skip: extra), alts: alts)
         }
-        return TitleResult("UBSAN: " + s, kind: .ubsan)
+        return TitleResult("UBSAN: " + detail, kind: .ubsan)
     }
 
     func oomTitle() -> TitleResult {
         for line in lines {
-            guard let r = line.range(of: "Killed process ") ?? line.range(of: "Kill process ") else { continue }
+            guard let processRange = line.range(of: "Killed process ") ?? line.range(of: "Kill process ") else {
+                continue
+            }
             // `Killed process 123 (name) total-vm:…` / 2.6–4.x `Kill process 123 (name) score 1 or sacrifice child`
-            let after = line[r.upperBound...]
+            let after = line[processRange.upperBound...]
             if let open = after.firstIndex(of: "("), let close = after[open...].firstIndex(of: ")") {
                 let comm = after[after.index(after: open)..<close]
                 let scope =

@@ -1,9 +1,10 @@
 import Foundation
+import KtriageBytes
 
 /// Recipes for `WARNING:` and `INFO:` headers (WARN_ON, lockdep, RCU, stalls, hung tasks).
 extension TitleEngine {
-    /// Lockdep banners: the title word and whether it is a deadlock.
-    static let lockdepBanners: [(String, String)] = [
+    /// Lockdep banners and the words their titles start with.
+    static let lockdepBanners: [(banner: String, word: String)] = [
         ("possible circular locking dependency detected", "possible deadlock"),
         ("possible irq lock inversion dependency detected", "possible deadlock"),
         ("possible recursive locking detected", "possible deadlock"),
@@ -29,15 +30,15 @@ extension TitleEngine {
     ]
 
     func warningTitle() -> TitleResult {
-        let s = afterLiteral
-        if s.isEmpty { return TitleResult("WARNING: corrupted", kind: .warning, corrupted: "bare WARNING: line") }
-        for (banner, word) in Self.lockdepBanners where s.hasPrefix(banner) {
+        let detail = afterLiteral
+        if detail.isEmpty { return TitleResult("WARNING: corrupted", kind: .warning, corrupted: "bare WARNING: line") }
+        for (banner, word) in Self.lockdepBanners where detail.hasPrefix(banner) {
             return lockdepTitle(word: word, banner: banner)
         }
-        if s.contains("-safe -> ") && s.contains("-unsafe lock order detected") {
+        if detail.contains("-safe -> ") && detail.contains("-unsafe lock order detected") {
             return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
-        if s.hasPrefix("suspicious RCU usage") {
+        if detail.hasPrefix("suspicious RCU usage") {
             // The splat names the source line (`include/linux/rcupdate.h:301 Illegal context switch…`).
             guard lines.dropFirst().contains(where: { Self.hasSourceLine($0) }) else {
                 return TitleResult(rawTitle, kind: .lockdep, corrupted: "RCU splat cut before its source line")
@@ -47,42 +48,42 @@ extension TitleEngine {
                 pick: StackWalker.pick(
                     walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
         }
-        if s.contains("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
+        if detail.contains("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
         for name in [
             "nested lock was not taken", "lock held when returning to user space", "bad unlock balance",
             "held lock freed",
         ]
-        where s.lowercased().hasPrefix(name) {
+        where detail.lowercased().hasPrefix(name) {
             if name == "lock held when returning to user space" {
                 return atLineTitle("WARNING: \(name) in {F}", kind: .lockdep)
             }
             return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
         }
-        if s.hasPrefix("kernel stack regs at"), let q = s.range(of: " has bad '") {
-            let reg = s[q.upperBound...].prefix(while: { $0 != "'" })
+        if detail.hasPrefix("kernel stack regs at"), let badRange = detail.range(of: " has bad '") {
+            let reg = detail[badRange.upperBound...].prefix(while: { $0 != "'" })
             return TitleResult("WARNING: kernel stack regs has bad '\(reg)' value", kind: .warning, expectsStack: false)
         }
-        if s.hasPrefix("kernel stack frame pointer at") {
+        if detail.hasPrefix("kernel stack frame pointer at") {
             return TitleResult("WARNING: kernel stack frame pointer has bad value", kind: .warning, expectsStack: false)
         }
         // `CPU: 1 PID: 2 at path/file.c:12 fn+0x..`, 2.6–4.x `at path/file.c:12 fn()`, 6.x `path/file.c:12 at 0x…, CPU#1`.
-        guard let (path, fn) = warningLocation(s) else {
+        guard let (path, fn) = warningLocation(detail) else {
             return TitleResult(rawTitle, kind: .warning, expectsStack: false)
         }
-        var cands: [String] = []
-        if let ip = walker.ipFrame(from: 0) { cands.append(ip) }
-        if let ppc = powerpcInterrupt() { cands.append(ppc) }
-        cands.append(contentsOf: walker.stackFrames(from: 0))
+        var candidates: [String] = []
+        if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
+        if let ppc = powerpcInterrupt() { candidates.append(ppc) }
+        candidates.append(contentsOf: walker.stackFrames(from: 0))
         if path.hasSuffix("kernel/locking/lockdep.c"),
             fn.map({ $0.hasPrefix("lock_") || $0.hasPrefix("__lock") || $0.contains("lock") }) ?? false
         {
-            return titled("WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(cands))
+            return titled("WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(candidates))
         }
         for entry in Self.warningFiles where path.hasSuffix(entry.file) {
-            return titled(entry.title, kind: entry.kind, pick: StackWalker.pick(cands, skip: entry.skip))
+            return titled(entry.title, kind: entry.kind, pick: StackWalker.pick(candidates, skip: entry.skip))
         }
         if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
-            return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(cands))
+            return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(candidates))
         }
         if path.contains("mm/"),
             fn.map({
@@ -90,53 +91,57 @@ extension TitleEngine {
                     where: $0.hasPrefix)
             }) ?? false
         {
-            return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(cands))
+            return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(candidates))
         }
         if fn == "usb_submit_urb" {
             let usb: [FramePattern] = [.prefix("usb_"), .prefix("__usb")]
-            return titled("WARNING in {F}/usb_submit_urb", kind: .warning, pick: StackWalker.pick(cands, skip: usb))
+            return titled(
+                "WARNING in {F}/usb_submit_urb", kind: .warning, pick: StackWalker.pick(candidates, skip: usb))
         }
         if path.hasSuffix("net/sched/sch_generic.c"), fn == "dev_watchdog" {
-            return titled("WARNING in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(cands))
+            return titled("WARNING in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(candidates))
         }
-        return titled("WARNING in {F}", kind: .warning, pick: StackWalker.pick(cands))
+        return titled("WARNING in {F}", kind: .warning, pick: StackWalker.pick(candidates))
     }
 
     /// `something.c:123` in a line.
     static func hasSourceLine(_ line: String) -> Bool {
-        let b = Array(line.utf8)
-        for i in b.indices where b[i] == UInt8(ascii: ":") && i + 1 < b.count && b[i + 1] >= 0x30 && b[i + 1] <= 0x39 {
-            var j = i
-            while j > 0, (b[j - 1] >= 0x61 && b[j - 1] <= 0x7a) { j -= 1 }
-            if j < i, j > 0, b[j - 1] == UInt8(ascii: ".") { return true }
+        let bytes = Array(line.utf8)
+        for colon in bytes.indices
+        where bytes[colon] == UInt8(ascii: ":") && colon + 1 < bytes.count && ByteScanning.isDigit(bytes[colon + 1]) {
+            var extensionStart = colon
+            while extensionStart > 0, ASCII.isLowercaseLetter(bytes[extensionStart - 1]) { extensionStart -= 1 }
+            if extensionStart < colon, extensionStart > 0, bytes[extensionStart - 1] == UInt8(ascii: ".") {
+                return true
+            }
         }
         return false
     }
 
     /// The file and function of a WARNING header.
-    func warningLocation(_ s: Substring) -> (String, String?)? {
-        var t = s
+    func warningLocation(_ detail: Substring) -> (String, String?)? {
+        var text = detail
         // 6.x `WARNING: [cond] path/file.c:12 at fn+0x…, CPU#1: comm/pid`
-        if t.hasPrefix("["), let close = t.range(of: "] ") {
-            let candidate = t[close.upperBound...]
+        if text.hasPrefix("["), let close = text.range(of: "] ") {
+            let candidate = text[close.upperBound...]
             if let sp = candidate.firstIndex(of: " "), candidate[..<sp].contains(":"), candidate[..<sp].contains(".") {
-                t = candidate
+                text = candidate
             }
         }
-        if t.hasPrefix("CPU:") || t.hasPrefix("at ") || t.hasPrefix("[") {
-            guard let at = t.range(of: "at ") else { return nil }
-            t = t[at.upperBound...]
+        if text.hasPrefix("CPU:") || text.hasPrefix("at ") || text.hasPrefix("[") {
+            guard let at = text.range(of: "at ") else { return nil }
+            text = text[at.upperBound...]
         }
-        let path = t.prefix(while: { $0 != " " && $0 != "," })
+        let path = text.prefix(while: { $0 != " " && $0 != "," })
         guard let colon = path.lastIndex(of: ":"), path[..<colon].contains(".") else { return nil }
         let file = String(path[..<colon])
-        var after = t.dropFirst(path.count).drop(while: { $0 == " " || $0 == "," })
+        var after = text.dropFirst(path.count).drop(while: { $0 == " " || $0 == "," })
         if after.hasPrefix("at ") {
             let fnText = after.dropFirst(3)
             return (file, fnText.hasPrefix("0x") ? nil : Self.identifier(fnText))
         }
-        if after.hasPrefix("[<"), let e = after.firstIndex(of: "]") {
-            after = after[after.index(after: e)...].drop(while: { $0 == " " })
+        if after.hasPrefix("[<"), let bracket = after.firstIndex(of: "]") {
+            after = after[after.index(after: bracket)...].drop(while: { $0 == " " })
         }
         return (file, Self.identifier(after))
     }
@@ -144,7 +149,9 @@ extension TitleEngine {
     /// PowerPC warnings name the interrupted function as `--- interrupt: 700 at fn+0x..`.
     func powerpcInterrupt() -> String? {
         for line in lines.prefix(60) where line.contains("--- interrupt:") {
-            if let r = line.range(of: " at "), let f = Self.identifier(line[r.upperBound...]) { return f }
+            if let atRange = line.range(of: " at "), let function = Self.identifier(line[atRange.upperBound...]) {
+                return function
+            }
         }
         return nil
     }
@@ -158,70 +165,72 @@ extension TitleEngine {
         // IRQ-safety reports (`…-safe -> …-unsafe lock order`, `irq lock inversion`) blame where
         // the lock became IRQ-safe: the stack right after `… which became HARDIRQ-irq-safe at:`.
         if banner == "lock order" || banner.hasPrefix("possible irq lock inversion"),
-            let i = lines.firstIndex(where: { $0.contains("-irq-safe at:") })
+            let irqSafeIndex = lines.firstIndex(where: { $0.contains("-irq-safe at:") })
         {
             let extra: [FramePattern] = [.prefix("flush_workqueue"), .prefix("process_one_work")]
-            let pick = StackWalker.pick(walker.framesFollowing(i), skip: extra)
+            let pick = StackWalker.pick(walker.framesFollowing(irqSafeIndex), skip: extra)
             if pick.name != nil { return titled("\(word) in {F}", kind: .lockdep, pick: pick) }
         }
         // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
-        var cands: [String] = []
+        var candidates: [String] = []
         for line in lines.dropFirst() where line.contains(", at: ") || line.contains("at: [<") {
-            if let fn = Self.atFunction(line) { cands.append(fn) }
-            if cands.count >= 2 { break }
+            if let fn = Self.atFunction(line) { candidates.append(fn) }
+            if candidates.count >= 2 { break }
         }
         // `inconsistent lock state` blames the current stack, not the one where the state was registered.
-        cands.append(
+        candidates.append(
             contentsOf: word == "inconsistent lock state" ? walker.stackFrames(from: 0) : walker.allFrames(from: 1))
         let extra: [FramePattern] = [
             .prefix("flush_workqueue"), .prefix("__flush_workqueue"), .prefix("flush_work"),
             .prefix("process_one_work"),
             .prefix("worker_thread"), .prefix("start_flush_work"),
         ]
-        return titled("\(word) in {F}", kind: .lockdep, pick: StackWalker.pick(cands, skip: extra))
+        return titled("\(word) in {F}", kind: .lockdep, pick: StackWalker.pick(candidates, skip: extra))
     }
 
     func infoTitle() -> TitleResult {
-        let s = afterLiteral
-        if s.isEmpty { return TitleResult("INFO: corrupted", kind: .bug, corrupted: "bare INFO: line") }
-        for (banner, word) in Self.lockdepBanners where s.hasPrefix(banner) {
+        let detail = afterLiteral
+        if detail.isEmpty { return TitleResult("INFO: corrupted", kind: .bug, corrupted: "bare INFO: line") }
+        for (banner, word) in Self.lockdepBanners where detail.hasPrefix(banner) {
             return lockdepTitle(word: word, banner: banner)
         }
-        if s.contains("-safe -> ") && s.contains("-unsafe lock order detected") {
+        if detail.contains("-safe -> ") && detail.contains("-unsafe lock order detected") {
             return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
-        if s.hasPrefix("rcu_") || s.hasPrefix("rcu ") || s.hasPrefix("rcu_preempt") || s.hasPrefix("rcu_sched") {
-            if s.contains("detected stall") || s.contains("self-detected stall")
-                || s.contains("detected expedited stall")
-                || s.contains("detected stalls")
+        if detail.hasPrefix("rcu_") || detail.hasPrefix("rcu ") || detail.hasPrefix("rcu_preempt")
+            || detail.hasPrefix("rcu_sched")
+        {
+            if detail.contains("detected stall") || detail.contains("self-detected stall")
+                || detail.contains("detected expedited stall")
+                || detail.contains("detected stalls")
             {
                 return rcuStallTitle()
             }
         }
-        if s.hasPrefix("trying to register non-static key") {
+        if detail.hasPrefix("trying to register non-static key") {
             let extra: [FramePattern] = [.contains("stack"), .contains("lock"), .contains("IRQ"), .contains("irq")]
             return titled(
                 "INFO: trying to register non-static key in {F}", kind: .lockdep,
                 pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
         }
-        if s.hasPrefix("suspicious RCU usage") {
+        if detail.hasPrefix("suspicious RCU usage") {
             return titled(
                 "INFO: suspicious RCU usage in {F}", kind: .lockdep,
                 pick: StackWalker.pick(
                     walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
         }
-        if s.hasPrefix("task "), s.contains(" blocked "), s.contains("for more than ") {
+        if detail.hasPrefix("task "), detail.contains(" blocked "), detail.contains("for more than ") {
             return titled(
                 "INFO: task hung in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()),
                 alts: ["hang in {F}"])
         }
-        if s.hasPrefix("task "), s.contains(" can't die for more than ") {
+        if detail.hasPrefix("task "), detail.contains(" can't die for more than ") {
             return titled(
                 "INFO: task can't die in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()),
                 alts: ["hang in {F}"])
         }
-        if s.hasPrefix("Freed in") || s.hasPrefix("Allocated in") {
-            return TitleResult("INFO: " + s, kind: .kasan, corrupted: "a fragment of an old KASAN report")
+        if detail.hasPrefix("Freed in") || detail.hasPrefix("Allocated in") {
+            return TitleResult("INFO: " + detail, kind: .kasan, corrupted: "a fragment of an old KASAN report")
         }
         return TitleResult(rawTitle, kind: .bug, expectsStack: false)
     }
@@ -240,23 +249,24 @@ extension TitleEngine {
         var from = 0
         var tried = 0
         while tried < 16,
-            let i = walker.firstIndex(
+            let interruptIndex = walker.firstIndex(
                 from: from,
                 where: { line in
                     StackAnchors.timerInterrupt.contains(where: { line.contains($0) })
                 })
         {
             tried += 1
-            from = i + 1
-            var cands: [String] = []
+            from = interruptIndex + 1
+            var candidates: [String] = []
             // Only the interrupted stack: the next stack trace belongs to another CPU or task.
-            for line in lines.dropFirst(i + 1) where cands.count < CrashReportParser.maxFramesPerReport {
+            for line in lines.dropFirst(interruptIndex + 1)
+            where candidates.count < CrashReportParser.maxFramesPerReport {
                 if StackWalker.isStackMarker(line) || line.hasBytes("NMI backtrace for cpu") { break }
-                if let f = FrameParser.parse(line[...]) ?? FrameParser.parseInstructionPointer(line[...]) {
-                    cands.append(contentsOf: f.titleNames)
+                if let frame = FrameParser.parse(line[...]) ?? FrameParser.parseInstructionPointer(line[...]) {
+                    candidates.append(contentsOf: frame.titleNames)
                 }
             }
-            let pick = StackWalker.pickStall(cands, skip: extra)
+            let pick = StackWalker.pickStall(candidates, skip: extra)
             if pick.name != nil {
                 return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: pick, alts: ["stall in {F}"])
             }

@@ -1,7 +1,7 @@
 /// Derives a syzbot-style title, alternative titles and the guilty frame from a report's lines.
 ///
 /// `lines[0]` is the header line; later lines are the report in the header's context, cut
-/// before the next crash (see title-rules.md §4–§6).
+/// before the next crash so that a second report cannot lend the first one its frames.
 struct TitleEngine {
     let lines: [String]
     let header: CrashHeader
@@ -9,7 +9,7 @@ struct TitleEngine {
     let rest: Substring
     let walker: StackWalker
 
-    init(lines: [String], header: CrashHeader, literal: Range<String.Index>) {
+    init(lines: [String], header: CrashHeader) {
         var kept = lines
         // A task name with a newline splits `INFO: task <comm>:<pid> blocked for …` over two lines.
         if kept.count > 1, let first = kept.first, first.contains("INFO: task "), !first.contains("for more than"),
@@ -31,8 +31,8 @@ struct TitleEngine {
         }
         // Messages that start an unrelated splat (fault injection, vmalloc failure) end the text
         // used for the title.
-        if let cut = kept.indices.dropFirst().first(where: { i in
-            Self.splatStarts.contains(where: { kept[i].contains($0) })
+        if let cut = kept.indices.dropFirst().first(where: { index in
+            Self.splatStarts.contains(where: { kept[index].contains($0) })
         }) {
             kept.removeSubrange(cut...)
         }
@@ -50,8 +50,7 @@ struct TitleEngine {
 
     /// Text after the header literal, trimmed.
     var afterLiteral: Substring {
-        let lit = header.literal
-        return rest.dropFirst(lit.count).drop(while: { $0 == " " })
+        rest.dropFirst(header.literal.count).drop(while: { $0 == " " })
     }
 
     /// Fills `template` (`{F}` marks the frame) and the alternative templates from a pick.
@@ -60,54 +59,56 @@ struct TitleEngine {
         expectsStack: Bool = true
     ) -> TitleResult {
         guard let raw = pick.name else {
-            var r = TitleResult(
+            var result = TitleResult(
                 template.replacingOccurrences(of: "{F}", with: "corrupted"), kind: kind, expectsStack: expectsStack,
                 corrupted: "no frame to blame in the stack trace")
-            r.alts = alts.map { $0.replacingOccurrences(of: "{F}", with: "corrupted") }
-            return r
+            result.altTitles = alts.map { $0.replacingOccurrences(of: "{F}", with: "corrupted") }
+            return result
         }
         let stripped = StackWalker.stripSyscallPrefix(raw)
-        var r = TitleResult(
+        var result = TitleResult(
             template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
-        r.frame = raw
+        result.guiltyFunction = raw
         var altList = alts.map { $0.replacingOccurrences(of: "{F}", with: stripped) }
         let printed = pick.raw ?? raw
         var names: [String] = []
         if printed != stripped { names.append(printed) }
         names.append(contentsOf: StackWalker.syscallVariants(printed))
-        for n in names {
-            altList.append(template.replacingOccurrences(of: "{F}", with: n))
-            altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: n) })
+        for name in names {
+            altList.append(template.replacingOccurrences(of: "{F}", with: name))
+            altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: name) })
         }
-        var seen = Set<String>([r.title])
-        r.alts = altList.filter { seen.insert($0).inserted }
-        if pick.faultInjection { r.corruptedReason = "fault-injection frames in the stack" }
-        return r
+        var seen = Set<String>([result.title])
+        result.altTitles = altList.filter { seen.insert($0).inserted }
+        if pick.faultInjection { result.corruptedReason = "fault-injection frames in the stack" }
+        return result
     }
 
     /// Frames from the instruction-pointer line then the first stack trace.
     func ipThenStack(from start: Int = 0) -> [String] {
-        var c: [String] = []
-        if let ip = walker.ipFrame(from: start) { c.append(ip) }
-        c.append(contentsOf: walker.stackFrames(from: start))
-        return c
+        var candidates: [String] = []
+        if let ip = walker.ipFrame(from: start) { candidates.append(ip) }
+        candidates.append(contentsOf: walker.stackFrames(from: start))
+        return candidates
     }
 
     /// The raw header line, used as the title when no recipe matches.
     var rawTitle: String { String(rest) }
 
-    /// First identifier in `s` (letters, digits, `_`), stopping before `+`, `.`, `(` or space.
-    static func identifier(_ s: Substring) -> String? {
-        let id = s.drop(while: { $0 == " " }).prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" })
+    /// First identifier in `text` (letters, digits, `_`), stopping before `+`, `.`, `(` or space.
+    static func identifier(_ text: Substring) -> String? {
+        let id = text.drop(while: { $0 == " " }).prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" })
         return id.isEmpty ? nil : String(id)
     }
 
     /// The function after `at:` on a lockdep line (`…, at: foo+0x1/0x2` or `at: [<addr>] foo+…`).
     static func atFunction(_ line: String) -> String? {
-        guard let r = line.range(of: "at: ", options: .backwards) else { return nil }
-        var s = line[r.upperBound...].drop(while: { $0 == " " })
-        if s.hasPrefix("[<"), let e = s.firstIndex(of: "]") { s = s[s.index(after: e)...].drop(while: { $0 == " " }) }
-        return identifier(s).map(Demangler.demangle)
+        guard let atRange = line.range(of: "at: ", options: .backwards) else { return nil }
+        var text = line[atRange.upperBound...].drop(while: { $0 == " " })
+        if text.hasPrefix("[<"), let close = text.firstIndex(of: "]") {
+            text = text[text.index(after: close)...].drop(while: { $0 == " " })
+        }
+        return identifier(text).map(Demangler.demangle)
     }
 
     func make() -> TitleResult {

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Makes titles comparable across builds, hosts and runs: addresses, numbers, line numbers,
 /// offsets and fuzzer process numbers become placeholders.
 ///
@@ -14,225 +16,229 @@ public enum TitleNormalizer {
     public static let maxTitleBytes = 120
 
     public static func normalize(_ title: String) -> String {
-        var b = Array(title.utf8)
-        b = fuzzerNames(b)
-        b = addresses(b)
-        b = ipv4(b)
-        b = lineNumbers(b)
-        b = offsets(b)
-        b = cpuNumbers(b)
-        b = numbers(b)
-        b = longDigitRuns(b)
-        return finish(b)
+        var bytes = Array(title.utf8)
+        bytes = fuzzerNames(bytes)
+        bytes = addresses(bytes)
+        bytes = ipv4(bytes)
+        bytes = lineNumbers(bytes)
+        bytes = offsets(bytes)
+        bytes = cpuNumbers(bytes)
+        bytes = numbers(bytes)
+        bytes = longDigitRuns(bytes)
+        return finish(bytes)
     }
 
-    static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    static func isLowerHex(_ c: UInt8) -> Bool { isDigit(c) || (c >= 0x61 && c <= 0x66) }
-    static func isAlnum(_ c: UInt8) -> Bool {
-        isDigit(c) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
-    }
-    static func isWord(_ c: UInt8) -> Bool { isAlnum(c) || c == 0x5f }
-    static func hasPrefix(_ b: [UInt8], _ i: Int, _ p: String) -> Bool {
-        let u = Array(p.utf8)
-        guard i + u.count <= b.count else { return false }
-        for k in 0..<u.count where b[i + k] != u[k] { return false }
+    /// Whether `bytes` holds `literal` at `index`.
+    static func hasLiteral(_ bytes: [UInt8], at index: Int, _ literal: String) -> Bool {
+        let literalBytes = Array(literal.utf8)
+        guard index + literalBytes.count <= bytes.count else { return false }
+        for offset in 0..<literalBytes.count where bytes[index + offset] != literalBytes[offset] { return false }
         return true
     }
 
-    static func fuzzerNames(_ b: [UInt8]) -> [UInt8] {
+    static func fuzzerNames(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(b.count)
-        var i = 0
-        while i < b.count {
-            for word in ["syz-executor", "syzkaller"] where hasPrefix(b, i, word) {
-                let w = Array(word.utf8)
-                var j = i + w.count
-                guard j < b.count, isDigit(b[j]) else { continue }
-                while j < b.count, isDigit(b[j]) { j += 1 }
-                if word == "syz-executor", j + 1 < b.count, b[j] == 0x2f || b[j] == 0x3a, isDigit(b[j + 1]) {
-                    j += 1
-                    while j < b.count, isDigit(b[j]) { j += 1 }
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            for word in ["syz-executor", "syzkaller"] where hasLiteral(bytes, at: index, word) {
+                let wordBytes = Array(word.utf8)
+                var end = index + wordBytes.count
+                guard end < bytes.count, ByteScanning.isDigit(bytes[end]) else { continue }
+                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
+                // `syz-executor1/4` and `syz-executor1:4`: the second number goes too.
+                if word == "syz-executor", end + 1 < bytes.count,
+                    bytes[end] == UInt8(ascii: "/") || bytes[end] == UInt8(ascii: ":"),
+                    ByteScanning.isDigit(bytes[end + 1])
+                {
+                    end += 1
+                    while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
                 }
-                out.append(contentsOf: w)
-                i = j
+                out.append(contentsOf: wordBytes)
+                index = end
             }
-            if i < b.count {
-                out.append(b[i])
-                i += 1
+            if index < bytes.count {
+                out.append(bytes[index])
+                index += 1
             }
         }
         return out
     }
 
-    static func addresses(_ b: [UInt8]) -> [UInt8] {
+    static func addresses(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if i > 0, !isAlnum(b[i - 1]) {
-                var j = i
-                if hasPrefix(b, j, "0x") { j += 2 }
-                let start = j
-                while j < b.count, isLowerHex(b[j]) { j += 1 }
-                if j - start >= 6 {
+        var index = 0
+        while index < bytes.count {
+            if index > 0, !ASCII.isLetterOrDigit(bytes[index - 1]) {
+                var end = index
+                if hasLiteral(bytes, at: end, "0x") { end += 2 }
+                let digitsStart = end
+                while end < bytes.count, ASCII.isLowercaseHexDigit(bytes[end]) { end += 1 }
+                if end - digitsStart >= 6 {
                     out.append(contentsOf: Array("ADDR".utf8))
-                    i = j
+                    index = end
                     continue
                 }
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    static func ipv4(_ b: [UInt8]) -> [UInt8] {
+    static func ipv4(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if isDigit(b[i]), i == 0 || !isWord(b[i - 1]) {
-                var j = i
+        var index = 0
+        while index < bytes.count {
+            if ByteScanning.isDigit(bytes[index]), index == 0 || !ASCII.isIdentifierByte(bytes[index - 1]) {
+                var end = index
                 var groups = 0
                 while groups < 4 {
-                    let s = j
-                    while j < b.count, isDigit(b[j]), j - s < 3 { j += 1 }
-                    guard j > s else { break }
+                    let groupStart = end
+                    while end < bytes.count, ByteScanning.isDigit(bytes[end]), end - groupStart < 3 { end += 1 }
+                    guard end > groupStart else { break }
                     groups += 1
                     if groups < 4 {
-                        guard j < b.count, b[j] == 0x2e else { break }
-                        j += 1
+                        guard end < bytes.count, bytes[end] == UInt8(ascii: ".") else { break }
+                        end += 1
                     }
                 }
-                if groups == 4, j >= b.count || !isWord(b[j]) {
+                if groups == 4, end >= bytes.count || !ASCII.isIdentifierByte(bytes[end]) {
                     out.append(contentsOf: Array("IP".utf8))
-                    i = j
+                    index = end
                     continue
                 }
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    static func lineNumbers(_ b: [UInt8]) -> [UInt8] {
+    static func lineNumbers(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if b[i] == 0x2e {
-                var j = i + 1
-                let s = j
-                while j < b.count, (b[j] >= 0x61 && b[j] <= 0x7a) || (b[j] >= 0x41 && b[j] <= 0x5a) { j += 1 }
-                if j > s, j + 1 < b.count, b[j] == 0x3a, isDigit(b[j + 1]) {
-                    out.append(contentsOf: b[i..<j])
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: ".") {
+                var end = index + 1
+                let extensionStart = end
+                while end < bytes.count, ASCII.isLetter(bytes[end]) { end += 1 }
+                if end > extensionStart, end + 1 < bytes.count, bytes[end] == UInt8(ascii: ":"),
+                    ByteScanning.isDigit(bytes[end + 1])
+                {
+                    out.append(contentsOf: bytes[index..<end])
                     out.append(contentsOf: Array(":LINE".utf8))
-                    while j + 1 < b.count, b[j] == 0x3a, isDigit(b[j + 1]) {
-                        j += 1
-                        while j < b.count, isDigit(b[j]) { j += 1 }
+                    while end + 1 < bytes.count, bytes[end] == UInt8(ascii: ":"), ByteScanning.isDigit(bytes[end + 1]) {
+                        end += 1
+                        while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
                     }
-                    i = j
+                    index = end
                     continue
                 }
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    /// Parses `0x1f` or `ADDR` at `i`; returns the end or nil.
-    static func offsetToken(_ b: [UInt8], _ i: Int) -> Int? {
-        if hasPrefix(b, i, "ADDR") { return i + 4 }
-        guard hasPrefix(b, i, "0x") else { return nil }
-        var j = i + 2
-        while j < b.count, isLowerHex(b[j]) || (b[j] >= 0x41 && b[j] <= 0x46) { j += 1 }
-        return j > i + 2 ? j : nil
+    /// Parses a hex number (`0x1f`) or an `ADDR` placeholder at `index`; returns its end or nil.
+    static func offsetToken(_ bytes: [UInt8], _ index: Int) -> Int? {
+        if hasLiteral(bytes, at: index, "ADDR") { return index + 4 }
+        guard hasLiteral(bytes, at: index, "0x") else { return nil }
+        var end = index + 2
+        while end < bytes.count, ASCII.isHexDigit(bytes[end]) { end += 1 }
+        return end > index + 2 ? end : nil
     }
 
-    static func offsets(_ b: [UInt8]) -> [UInt8] {
+    static func offsets(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if b[i] == 0x2b, i > 0, isWord(b[i - 1]) || b[i - 1] == 0x2e, let e1 = offsetToken(b, i + 1),
-                e1 < b.count, b[e1] == 0x2f, let e2 = offsetToken(b, e1 + 1)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "+"), index > 0,
+                ASCII.isIdentifierByte(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "."),
+                let offsetEnd = offsetToken(bytes, index + 1),
+                offsetEnd < bytes.count, bytes[offsetEnd] == UInt8(ascii: "/"),
+                let sizeEnd = offsetToken(bytes, offsetEnd + 1)
             {
-                i = e2
+                index = sizeEnd
                 continue
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    static func cpuNumbers(_ b: [UInt8]) -> [UInt8] {
+    static func cpuNumbers(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if hasPrefix(b, i, "CPU#"), i + 4 < b.count, isDigit(b[i + 4]) {
-                var j = i + 4
-                while j < b.count, isDigit(b[j]) { j += 1 }
+        var index = 0
+        while index < bytes.count {
+            if hasLiteral(bytes, at: index, "CPU#"), index + 4 < bytes.count, ByteScanning.isDigit(bytes[index + 4]) {
+                var end = index + 4
+                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
                 out.append(contentsOf: Array("CPU".utf8))
-                i = j
+                index = end
                 continue
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    static func numbers(_ b: [UInt8]) -> [UInt8] {
+    static func numbers(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if isDigit(b[i]), i > 0, !isWord(b[i - 1]) {
-                var j = i
-                while j < b.count, isDigit(b[j]) { j += 1 }
-                if j >= b.count || !isWord(b[j]) {
+        var index = 0
+        while index < bytes.count {
+            if ByteScanning.isDigit(bytes[index]), index > 0, !ASCII.isIdentifierByte(bytes[index - 1]) {
+                var end = index
+                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
+                if end >= bytes.count || !ASCII.isIdentifierByte(bytes[end]) {
                     out.append(contentsOf: Array("NUM".utf8))
-                    i = j
+                    index = end
                     continue
                 }
-                out.append(contentsOf: b[i..<j])
-                i = j
+                out.append(contentsOf: bytes[index..<end])
+                index = end
                 continue
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    static func longDigitRuns(_ b: [UInt8]) -> [UInt8] {
+    static func longDigitRuns(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        var i = 0
-        while i < b.count {
-            if isDigit(b[i]) {
-                var j = i
-                while j < b.count, isDigit(b[j]) { j += 1 }
-                if j - i >= 7 {
+        var index = 0
+        while index < bytes.count {
+            if ByteScanning.isDigit(bytes[index]) {
+                var end = index
+                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
+                if end - index >= 7 {
                     out.append(contentsOf: Array("NUM".utf8))
                 } else {
-                    out.append(contentsOf: b[i..<j])
+                    out.append(contentsOf: bytes[index..<end])
                 }
-                i = j
+                index = end
                 continue
             }
-            out.append(b[i])
-            i += 1
+            out.append(bytes[index])
+            index += 1
         }
         return out
     }
 
-    static func finish(_ b: [UInt8]) -> String {
+    static func finish(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
-        for c in b.prefix(maxTitleBytes) {
-            let c = c == 0x09 ? 0x20 : c
-            if c < 0x20 || c >= 0x7f { continue }
-            if c == 0x20, out.last == 0x20 || out.isEmpty { continue }
-            out.append(c)
+        for original in bytes.prefix(maxTitleBytes) {
+            let byte = original == ASCII.tab ? ASCII.space : original
+            if !ASCII.isPrintable(byte) { continue }
+            if byte == ASCII.space, out.last == ASCII.space || out.isEmpty { continue }
+            out.append(byte)
         }
-        while out.last == 0x20 { out.removeLast() }
+        while out.last == ASCII.space { out.removeLast() }
         return String(decoding: out, as: UTF8.self)
     }
 }

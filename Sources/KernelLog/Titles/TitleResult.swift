@@ -2,9 +2,9 @@
 struct TitleResult {
     /// The title before normalisation.
     var title: String
-    var alts: [String] = []
-    /// The guilty frame as found (before syscall-prefix stripping), if any.
-    var frame: String?
+    var altTitles: [String] = []
+    /// The guilty function as found (before syscall-prefix stripping), if any.
+    var guiltyFunction: String?
     var corruptedReason: String?
     var kind: CrashKind
     /// The report is expected to carry a stack trace (checked for corruption).
