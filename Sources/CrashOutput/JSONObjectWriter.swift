@@ -2,7 +2,8 @@ import KtriageBytes
 
 /// Appends `"key":value` pairs in the order given; `nil` values are left out, as
 /// `encodeIfPresent` does. Callers give keys in sorted order where the output must match
-/// `JSONEncoder`'s `.sortedKeys`.
+/// `JSONEncoder`'s `.sortedKeys`. Keys are written as given (they come from key tables and need
+/// no escaping), except through `string(logKey:_:)`.
 public struct JSONObjectWriter {
     private var text = "{"
     private var first = true
@@ -12,7 +13,14 @@ public struct JSONObjectWriter {
     private mutating func key(_ name: String) {
         if !first { text += "," }
         first = false
-        text += JSONText.quoted(name) + ":"
+        text += "\"" + name + "\":"
+    }
+
+    /// A member whose key comes from a log (a register name) and is escaped like a value.
+    public mutating func string(logKey name: String, _ value: String) {
+        if !first { text += "," }
+        first = false
+        text += JSONText.quoted(name) + ":" + JSONText.quoted(value)
     }
 
     /// A value that is already JSON (an object, an array).

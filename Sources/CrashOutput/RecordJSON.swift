@@ -43,7 +43,7 @@ public enum RecordJSON {
         out.bool(Key.panicked.rawValue, record.panicked)
         out.int(Key.pid.rawValue, record.pid)
         var registers = JSONObjectWriter()
-        for (name, value) in record.registers.sorted(by: { $0.key < $1.key }) { registers.string(name, value) }
+        for (name, value) in record.registers.sorted(by: { $0.key < $1.key }) { registers.string(logKey: name, value) }
         out.raw(Key.registers.rawValue, registers.finish())
         if let rip = record.rip { out.raw(Key.rip.rawValue, frame(rip)) }
         out.int(Key.schema.rawValue, record.schema)

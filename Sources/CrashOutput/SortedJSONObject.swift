@@ -1,7 +1,7 @@
 import KtriageBytes
 
 /// A JSON object whose members may be added in any order and come out sorted by key, as
-/// `JSONEncoder`'s `.sortedKeys` writes them; `nil` values are left out. For small documents:
+/// `JSONEncoder`'s `.sortedKeys` writes them; `nil` values are left out. Keys need no escaping. For small documents:
 /// the record writer, which is hot, gives its keys in order to `JSONObjectWriter` instead.
 public struct SortedJSONObject {
     private var members: [(key: String, json: String)] = []

@@ -26,7 +26,7 @@ struct RecordSchemaTests {
     static func fullRecord() throws -> CrashRecord {
         var record = try #require(fixtureRecords().first)
         record.file = "/var/log/kern.log"
-        record.host = "node\u{2028}1"
+        record.host = "node 1"
         record.boot = "0123456789abcdef"
         record.time = CrashTime(wallMicros: -5, monotonicMicros: 7)
         record.altTitles = ["alt \"title\""]
@@ -69,7 +69,7 @@ struct RecordSchemaTests {
     /// A parsed JSON value that keeps its JSON type (JSONSerialization's NSNumber does not tell
     /// `true` from `1` on every platform).
     indirect enum JSONValue: Decodable {
-        case bool(Bool), integer(Int64), number(Double), string(String)
+        case bool(Bool), integer(Int64), unsigned(UInt64), number(Double), string(String)
         case array([JSONValue]), object([String: JSONValue]), null
 
         init(from decoder: Decoder) throws {
@@ -80,6 +80,8 @@ struct RecordSchemaTests {
                 self = .bool(value)
             } else if let value = try? container.decode(Int64.self) {
                 self = .integer(value)
+            } else if let value = try? container.decode(UInt64.self) {
+                self = .unsigned(value)
             } else if let value = try? container.decode(Double.self) {
                 self = .number(value)
             } else if let value = try? container.decode(String.self) {
@@ -111,7 +113,7 @@ struct RecordSchemaTests {
             }
         }
         switch (node["type"] as? String, value) {
-        case (nil, _), ("string", .string), ("integer", .integer), ("boolean", .bool): break
+        case (nil, _), ("string", .string), ("integer", .integer), ("integer", .unsigned), ("boolean", .bool): break
         case ("array", .array(let items)):
             guard let itemNode = node["items"] as? [String: Any] else { break }
             for (index, item) in items.enumerated() { check(item, against: itemNode, path: "\(path)[\(index)]") }
@@ -144,6 +146,34 @@ struct RecordSchemaTests {
         Self.check(written, against: schema, path: "record")
     }
 
+    @Test("a record with no optional field set writes exactly the schema's required keys")
+    func minimalRecordWritesRequiredKeys() throws {
+        let schema = try Self.schema()
+        var record = try Self.fullRecord()
+        record.file = nil
+        record.host = nil
+        record.boot = nil
+        record.corruptedReason = nil
+        record.linkedTo = nil
+        record.kernel = nil
+        record.taint = nil
+        record.cpu = nil
+        record.pid = nil
+        record.comm = nil
+        record.hardware = nil
+        record.bios = nil
+        record.workqueue = nil
+        record.guilty = nil
+        record.rip = nil
+        record.lastUnloaded = nil
+        record.code = nil
+        guard case .object(let members) = try Self.parse(RecordJSON.encode(record)) else {
+            Issue.record("a record is not a JSON object")
+            return
+        }
+        #expect(Set(members.keys) == Set(schema["required"] as? [String] ?? []))
+    }
+
     @Test("records of every fixture log use the documented keys with their types")
     func fixtureRecordsMatchSchema() throws {
         let schema = try Self.schema()
@@ -164,6 +194,15 @@ struct RecordSchemaTests {
             let back = try JSONDecoder().decode(CrashRecord.self, from: Data(RecordJSON.encode(record).utf8))
             #expect(back == record)
         }
+    }
+
+    @Test("line and paragraph separators are escaped (JSONEncoder writes them raw) and read back the same")
+    func separatorsEscaped() throws {
+        var record = try Self.fullRecord()
+        record.host = "node\u{2028}1\u{2029}"
+        let json = RecordJSON.encode(record)
+        #expect(json.contains(#""host":"node\u20281\u2029""#))
+        #expect(try JSONDecoder().decode(CrashRecord.self, from: Data(json.utf8)) == record)
     }
 
     @Test("JSONPretty indents as JSONEncoder's .prettyPrinted does")
