@@ -162,7 +162,8 @@ struct GroupCommand: ParsableCommand {
             let summary = FleetSummary(fleet)
             let lines =
                 by == .kernel
-                ? FleetTable.pivotLines(summary, width: Terminal.width) : FleetTable.lines(summary, width: Terminal.width)
+                ? FleetTable.pivotLines(summary, width: Terminal.width)
+                : FleetTable.lines(summary, width: Terminal.width)
             for line in lines { out.line(line) }
             out.flush()
             if failed { throw ExitCode(1) }

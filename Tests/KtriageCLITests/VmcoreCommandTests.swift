@@ -110,7 +110,9 @@ struct VmcoreCommandTests {
     /// Every object key in `value`, but not the register names a crash record's `registers` maps.
     static func keys(_ value: Any) -> [String] {
         if let object = value as? [String: Any] {
-            return object.flatMap { key, inner in [key] + (key == "registers" && inner is [String: Any] ? [] : keys(inner)) }
+            return object.flatMap { key, inner in
+                [key] + (key == "registers" && inner is [String: Any] ? [] : keys(inner))
+            }
         }
         if let array = value as? [Any] { return array.flatMap(keys) }
         return []
