@@ -7,7 +7,7 @@ import CrashFleet
 #endif
 
 /// JSON documents of `group`: the grouping (`FleetSummary`, whose representative record has the
-/// keys of `CrashRecord.CodingKeys`) and the signature × release pivot.
+/// keys of `CrashRecord.CodingKeys`), the signature × release pivot and the mergeable partial.
 public enum FleetJSON {
     public static func document(_ summary: FleetSummary) throws -> String {
         String(decoding: try encoder().encode(summary), as: UTF8.self) + "\n"
@@ -32,6 +32,14 @@ public enum FleetJSON {
         }
         return String(decoding: try encoder().encode(Pivot(releases: pivot.releases, rows: rows)), as: UTF8.self)
             + "\n"
+    }
+
+    /// `group --format partial`: the aggregate itself, compact, which `group --merge` reads back
+    /// (`PartialFile.read`).
+    public static func partial(_ fleet: FleetAggregate) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(fleet), as: UTF8.self)
     }
 
     static func encoder() -> JSONEncoder {

@@ -13,7 +13,9 @@ public struct JSONObjectWriter {
     private mutating func key(_ name: String) {
         if !first { text += "," }
         first = false
-        text += "\"" + name + "\":"
+        text += "\""
+        text += name
+        text += "\":"
     }
 
     /// A member whose key comes from a log (a register name) and is escaped like a value.

@@ -1,8 +1,9 @@
 import KtriageBytes
 
 /// A JSON object whose members may be added in any order and come out sorted by key, as
-/// `JSONEncoder`'s `.sortedKeys` writes them; `nil` values are left out. Keys need no escaping. For small documents:
-/// the record writer, which is hot, gives its keys in order to `JSONObjectWriter` instead.
+/// `JSONEncoder`'s `.sortedKeys` writes them; `nil` values are left out; keys need no escaping.
+/// For small documents: the record writer, which is hot, gives its keys in order to
+/// `JSONObjectWriter` instead.
 public struct SortedJSONObject {
     private var members: [(key: String, json: String)] = []
 

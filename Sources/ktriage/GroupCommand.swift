@@ -171,7 +171,7 @@ struct GroupCommand: ParsableCommand {
         }
         let text: String
         if format == .partial {
-            text = try PartialFile.encode(fleet) + "\n"
+            text = try FleetJSON.partial(fleet) + "\n"
         } else {
             let summary = FleetSummary(fleet)
             switch (format, by) {
