@@ -68,7 +68,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     /// kdump pages read for this summary, by how each was stored (`zlib`, `lzo`, `snappy`, `zstd`,
     /// `raw`): a dump mixes compressed and raw pages. `nil` for ELF dumps. Named in snake_case
     /// because the name is the JSON key.
-    public var page_compression: [String: Int]?
+    public var pageCompression: [String: Int]?
     /// makedumpfile dump level (kdump sub-header): 31 excludes zero, cache, user and free pages.
     public var dumpLevel: Int?
     /// ELF `PT_LOAD` count.
@@ -214,7 +214,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             crashRecord: nil,
             vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])
         // Last, so that it counts every page read above (log, utsname, kallsyms).
-        summary.page_compression = dump.pagesReadByCompression
+        summary.pageCompression = dump.pagesReadByCompression
         return (summary, log)
     }
 }
