@@ -96,12 +96,25 @@ struct StackWalker {
         return nil
     }
 
-    /// The first candidate not on the skip lists.
-    static func pick(_ candidates: [String], skip extra: [FramePattern] = []) -> Pick {
+    /// The first candidate not on the skip lists (nor, where `noticer` says so, in the kernel's
+    /// machinery). `crashSite` names the function a header blames (a WARN site), which, like the
+    /// first candidate, is exempt from the machinery.
+    static func pick(
+        _ candidates: [String], skip extra: [FramePattern] = [], noticer: MachinerySkip.Noticer = .other,
+        crashSite: String? = nil
+    ) -> Pick {
         var result = Pick()
-        for name in candidates {
+        let machinery = MachinerySkip.scope(for: noticer)
+        for (position, name) in candidates.enumerated() {
             if FrameSkipList.faultInjection.matchesAny(name) { result.faultInjection = true }
             if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
+            let consultsMachinery =
+                switch machinery {
+                case .none: false
+                case .belowCrashSite: position > 0 && name != crashSite
+                case .everywhere: true
+                }
+            if consultsMachinery, MachinerySkip.contains(name) { continue }
             result.name = name
             return result
         }

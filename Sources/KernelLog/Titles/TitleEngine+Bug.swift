@@ -18,7 +18,7 @@ extension TitleEngine {
         {
             return titled(
                 "BUG: unable to handle kernel paging request in {F}", kind: .oops,
-                pick: StackWalker.pick(ipThenStack()),
+                pick: StackWalker.pick(ipThenStack(), noticer: .hardware),
                 alts: ["bad-access in {F}"])
         }
         if detail.hasPrefix("unable to handle kernel NULL pointer dereference")
@@ -26,7 +26,7 @@ extension TitleEngine {
         {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
-                pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+                pick: StackWalker.pick(ipThenStack(), noticer: .hardware), alts: ["bad-access in {F}"])
         }
         if detail.hasPrefix("unable to handle kernel") {
             return TitleResult("BUG: unable to handle kernel", kind: .oops, corrupted: "fault header cut short")
@@ -132,7 +132,7 @@ extension TitleEngine {
             ]
             return titled(
                 "memory leak in {F}", kind: .memoryLeak,
-                pick: StackWalker.pick(walker.stackFrames(from: start), skip: extra))
+                pick: StackWalker.pick(walker.stackFrames(from: start), skip: extra, noticer: .checker))
         }
         if detail.contains("stack guard page was hit") {
             return titled(
@@ -146,7 +146,7 @@ extension TitleEngine {
         if detail.hasPrefix("kernel NULL pointer") || detail.hasPrefix("unable to handle") {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
-                pick: StackWalker.pick(ipThenStack()))
+                pick: StackWalker.pick(ipThenStack(), noticer: .hardware))
         }
         var result = TitleResult(rawTitle, kind: .bug)
         result.expectsStack = false
@@ -183,7 +183,7 @@ extension TitleEngine {
             let freeHelpers = Self.freeHelpers
             return titled(
                 "KASAN: invalid-free in {F}", kind: .kasan,
-                pick: StackWalker.pick(candidates, skip: freeHelpers + hwTag),
+                pick: StackWalker.pick(candidates, skip: freeHelpers + hwTag, noticer: .checker),
                 alts: ["invalid-free in {F}"])
         }
         guard let rw = accessDirection() else {
@@ -196,7 +196,8 @@ extension TitleEngine {
             return result
         }
         return titled(
-            "KASAN: \(what) \(rw) in {F}", kind: .kasan, pick: StackWalker.pick(candidates, skip: hwTag),
+            "KASAN: \(what) \(rw) in {F}", kind: .kasan,
+            pick: StackWalker.pick(candidates, skip: hwTag, noticer: .checker),
             alts: ["bad-access in {F}"])
     }
 
@@ -227,7 +228,8 @@ extension TitleEngine {
         if let function = Self.identifier(detail[inRange.upperBound...]) { candidates.append(function) }
         candidates.append(contentsOf: first)
         var result = titled(
-            "KMSAN: \(what) in {F}", kind: .kmsan, pick: StackWalker.pick(candidates, skip: extra), expectsStack: false)
+            "KMSAN: \(what) in {F}", kind: .kmsan, pick: StackWalker.pick(candidates, skip: extra, noticer: .checker),
+            expectsStack: false)
         if what == "kernel-usb-infoleak" {
             let originStart = walker.firstIndex(
                 from: 0, where: { $0.contains("Uninit was created at") || $0.contains("created at:") })
@@ -242,7 +244,7 @@ extension TitleEngine {
                     }
                     index += 1
                 }
-                if let originFrame = StackWalker.pick(framesAfter, skip: extra).name {
+                if let originFrame = StackWalker.pick(framesAfter, skip: extra, noticer: .checker).name {
                     result.altTitles.append("KMSAN origin in \(originFrame)")
                 }
             }
@@ -269,7 +271,7 @@ extension TitleEngine {
             let fn = remainder.range(of: " in ").map { remainder[$0.upperBound...] }
             let label = rw.map { "\(kind) \($0)" } ?? kind
             return titled(
-                "KFENCE: \(label) in {F}", kind: .kfence, pick: StackWalker.pick(candidates(fn)),
+                "KFENCE: \(label) in {F}", kind: .kfence, pick: StackWalker.pick(candidates(fn), noticer: .checker),
                 alts: ["bad-access in {F}"]
             )
         }
@@ -277,21 +279,22 @@ extension TitleEngine {
             let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: invalid free in {F}", kind: .kfence,
-                pick: StackWalker.pick(candidates(fn), skip: Self.freeHelpers),
+                pick: StackWalker.pick(candidates(fn), skip: Self.freeHelpers, noticer: .checker),
                 alts: ["invalid-free in {F}"], expectsStack: false)
         }
         if detail.hasPrefix("invalid read") || detail.hasPrefix("invalid write") {
             let rw = detail.hasPrefix("invalid read") ? "read" : "write"
             let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
             return titled(
-                "KFENCE: invalid \(rw) in {F}", kind: .kfence, pick: StackWalker.pick(candidates(fn)),
+                "KFENCE: invalid \(rw) in {F}", kind: .kfence,
+                pick: StackWalker.pick(candidates(fn), noticer: .checker),
                 alts: ["bad-access in {F}"])
         }
         if detail.hasPrefix("memory corruption") {
             let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: memory corruption in {F}", kind: .kfence,
-                pick: StackWalker.pick(candidates(fn), skip: Self.freeHelpers),
+                pick: StackWalker.pick(candidates(fn), skip: Self.freeHelpers, noticer: .checker),
                 expectsStack: false)
         }
         return TitleResult("KFENCE: " + detail, kind: .kfence, corrupted: "unrecognised KFENCE header")

@@ -9,30 +9,34 @@ extension TitleEngine {
             for what in ["paging request", "NULL pointer dereference", "access to user memory"]
             where detail.hasPrefix(what) {
                 return titled(
-                    "BUG: unable to handle kernel \(what) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
+                    "BUG: unable to handle kernel \(what) in {F}", kind: .oops,
+                    pick: StackWalker.pick(ipThenStack(), noticer: .hardware),
                     alts: ["bad-access in {F}"])
             }
             // s390: `Unable to handle kernel pointer dereference in virtual kernel address space`.
             if detail.hasPrefix("pointer dereference") {
                 return titled(
                     "BUG: unable to handle kernel paging request in {F}", kind: .oops,
-                    pick: StackWalker.pick(ipThenStack()),
+                    pick: StackWalker.pick(ipThenStack(), noticer: .hardware),
                     alts: ["bad-access in {F}"])
             }
             return TitleResult(rawTitle, kind: .oops, expectsStack: false)
         case .gpf:
             return titled(
-                "general protection fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()),
+                "general protection fault in {F}", kind: .gpf,
+                pick: StackWalker.pick(ipThenStack(), noticer: .hardware),
                 alts: ["bad-access in {F}"])
         case .stackSegment:
-            return titled("stack segment fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()))
+            return titled(
+                "stack segment fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack(), noticer: .hardware))
         case .kernelPanic:
             return panicTitle()
         case .doubleFault:
             var candidates: [String] = []
             if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
             return titled(
-                "PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(candidates),
+                "PANIC: double fault in {F}", kind: .doubleFault,
+                pick: StackWalker.pick(candidates, noticer: .hardware),
                 expectsStack: false)
         case .rustPanic:
             let message = lines.dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "rust panic"
@@ -47,16 +51,17 @@ extension TitleEngine {
             if detail.hasPrefix("at mm/usercopy.c") {
                 return titled(
                     "BUG: bad usercopy in {F}", kind: .usercopy,
-                    pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+                    pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip, noticer: .checker))
             }
             if detail.hasPrefix("at lib/list_debug.c") {
                 return titled(
-                    "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
+                    "BUG: corrupted list in {F}", kind: .listCorruption,
+                    pick: StackWalker.pick(ipThenStack(), noticer: .checker),
                     alts: ["bad-access in {F}"])
             }
             return titled(
                 "kernel BUG in {F}", kind: .bug,
-                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")]))
+                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")], noticer: .checker))
         case .kernelBUGPowerPC:
             return TitleResult("kernel BUG " + detail, kind: .bug)
         case .slabObject:
@@ -89,7 +94,8 @@ extension TitleEngine {
         case .armFault:
             let words = header.literal.dropLast()
             let alts = words == "Alignment trap" ? [] : ["bad-access in {F}"]
-            return titled("\(words) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()), alts: alts)
+            return titled(
+                "\(words) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack(), noticer: .hardware), alts: alts)
         case .trusty:
             if let assertRange = detail.range(of: "ASSERT FAILED at ("),
                 let close = detail[assertRange.upperBound...].range(of: "): ")
@@ -111,23 +117,25 @@ extension TitleEngine {
             if header.literal == "SYZFATAL:" { result.altTitles = ["SYZFATAL"] }
             return result
         case .oops:
-            return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()))
+            return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack(), noticer: .hardware))
         case .listCorruption:
             return titled(
-                "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
+                "BUG: corrupted list in {F}", kind: .listCorruption,
+                pick: StackWalker.pick(ipThenStack(), noticer: .checker),
                 alts: ["bad-access in {F}"])
         case .refcount:
             return titled(
                 "WARNING: refcount bug in {F}", kind: .refcount,
-                pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")]))
+                pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")], noticer: .checker))
         case .usercopy:
             return titled(
                 "BUG: bad usercopy in {F}", kind: .usercopy,
-                pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+                pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip, noticer: .checker))
         case .fortify:
             return titled(
                 "fortify: buffer overflow in {F}", kind: .fortify,
-                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("fortify_"), .prefix("__fortify")]))
+                pick: StackWalker.pick(
+                    ipThenStack(), skip: [.prefix("fortify_"), .prefix("__fortify")], noticer: .checker))
         case .netdevWatchdog:
             // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
             var result = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
@@ -166,7 +174,7 @@ extension TitleEngine {
     func ipOnly(_ template: String, kind: CrashKind) -> TitleResult {
         var candidates: [String] = []
         if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
-        return titled(template, kind: kind, pick: StackWalker.pick(candidates))
+        return titled(template, kind: kind, pick: StackWalker.pick(candidates, noticer: .hardware))
     }
 
     func panicTitle() -> TitleResult {
@@ -234,13 +242,15 @@ extension TitleEngine {
         let candidates = walker.stackFrames(from: 0)
         if detail.hasPrefix("Undefined behaviour in") {
             return titled(
-                "UBSAN: undefined-behaviour in {F}", kind: .ubsan, pick: StackWalker.pick(candidates, skip: extra))
+                "UBSAN: undefined-behaviour in {F}", kind: .ubsan,
+                pick: StackWalker.pick(candidates, skip: extra, noticer: .checker))
         }
         if let inRange = detail.range(of: " in ") {
             let what = detail[..<inRange.lowerBound]
             let alts = what == "array-index-out-of-bounds" ? ["bad-access in {F}"] : []
             return titled(
-                "UBSAN: \(what) in {F}", kind: .ubsan, pick: StackWalker.pick(candidates, skip: extra), alts: alts)
+                "UBSAN: \(what) in {F}", kind: .ubsan,
+                pick: StackWalker.pick(candidates, skip: extra, noticer: .checker), alts: alts)
         }
         return TitleResult("UBSAN: " + detail, kind: .ubsan)
     }

@@ -80,10 +80,14 @@ extension TitleEngine {
             return titled("WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(candidates))
         }
         for entry in Self.warningFiles where path.hasSuffix(entry.file) {
-            return titled(entry.title, kind: entry.kind, pick: StackWalker.pick(candidates, skip: entry.skip))
+            return titled(
+                entry.title, kind: entry.kind,
+                pick: StackWalker.pick(candidates, skip: entry.skip, noticer: .checker, crashSite: fn))
         }
         if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
-            return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING: zero-size vmalloc in {F}", kind: .warning,
+                pick: StackWalker.pick(candidates, noticer: .checker, crashSite: fn))
         }
         if path.contains("mm/"),
             fn.map({
@@ -91,17 +95,23 @@ extension TitleEngine {
                     where: $0.hasPrefix)
             }) ?? false
         {
-            return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING: kmalloc bug in {F}", kind: .warning,
+                pick: StackWalker.pick(candidates, noticer: .checker, crashSite: fn))
         }
         if fn == "usb_submit_urb" {
             let usb: [FramePattern] = [.prefix("usb_"), .prefix("__usb")]
             return titled(
-                "WARNING in {F}/usb_submit_urb", kind: .warning, pick: StackWalker.pick(candidates, skip: usb))
+                "WARNING in {F}/usb_submit_urb", kind: .warning,
+                pick: StackWalker.pick(candidates, skip: usb, noticer: .checker, crashSite: fn))
         }
         if path.hasSuffix("net/sched/sch_generic.c"), fn == "dev_watchdog" {
-            return titled("WARNING in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING in {F}", kind: .netdevWatchdog,
+                pick: StackWalker.pick(candidates, noticer: .checker, crashSite: fn))
         }
-        return titled("WARNING in {F}", kind: .warning, pick: StackWalker.pick(candidates))
+        return titled(
+            "WARNING in {F}", kind: .warning, pick: StackWalker.pick(candidates, noticer: .checker, crashSite: fn))
     }
 
     /// `something.c:123` in a line.

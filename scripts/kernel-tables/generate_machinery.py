@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""Writes Sources/KernelLog/Frames/GeneratedMachinery.swift from a Linux source tree.
+
+The table lists the functions of the kernel's reporting and infrastructure machinery: the code
+that noticed and reported a bug (printk, panic, KASAN, lockdep, trap handlers) and the generic
+plumbing every caller passes through (string formatting, allocators, locks, wait queues, timers,
+xarray/radix-tree walks, crypto API glue, entry code). A crash's guilty frame is the first frame
+outside this machinery.
+
+Which files are machinery is decided in MACHINERY below, one entry per group of files with its
+reason; the function names come from the C and assembly source of those files. A name that is
+also defined in a file outside the machinery (a `static void release()` in some driver) is left
+out: a stack frame carries only the name, so it could be the driver's.
+
+Usage (Debian's linux-source-6.1 package; any kernel tree works):
+    mkdir -p /tmp/ksrc && tar -xJf /usr/src/linux-source-6.1.tar.xz -C /tmp/ksrc \
+        --exclude='*/Documentation' --exclude='*/tools'
+    python3 scripts/kernel-tables/generate_machinery.py /tmp/ksrc/linux-source-6.1 \
+        > Sources/KernelLog/Frames/GeneratedMachinery.swift
+"""
+
+import fnmatch
+import os
+import re
+import sys
+
+# Each entry: globs (relative to the tree), the reason, and optional globs excluded from it.
+# Test and self-test files never count (see TEST_FILES): they are not in production stacks.
+MACHINERY = [
+    # --- The code that noticed and reported the bug ---
+    (["lib/bug.c", "lib/dump_stack.c", "lib/nmi_backtrace.c", "lib/show_mem.c", "lib/debug_locks.c",
+      "lib/bust_spinlocks.c"],
+     "report helpers: BUG/WARN lookup, stack dumps, NMI backtraces"),
+    (["lib/list_debug.c", "lib/refcount.c", "lib/ref_tracker.c", "lib/debugobjects.c",
+      "lib/smp_processor_id.c", "lib/ubsan.c"],
+     "checkers that detect a caller's misuse (list corruption, refcount, debug objects, UBSAN)"),
+    (["lib/fault-inject.c", "lib/fault-inject-usercopy.c", "mm/failslab.c"],
+     "fault injection: decides a failure on the caller's behalf"),
+    (["kernel/panic.c"], "panic, __warn, taint: the report itself"),
+    (["kernel/printk/*.c", "lib/dynamic_debug.c", "lib/ratelimit.c"], "printk and its rate limits"),
+    (["kernel/stacktrace.c", "arch/*/kernel/stacktrace.c", "arch/x86/kernel/dumpstack*.c",
+      "arch/x86/kernel/unwind_*.c", "arch/*/kernel/return_address.c", "lib/stackdepot.c",
+      "kernel/kallsyms.c"],
+     "stack-trace saving, unwinding and symbol lookup while printing"),
+    (["mm/kasan/*.c", "mm/kfence/*.c", "mm/kmsan/*.c", "kernel/kcsan/*.c", "mm/kmemleak.c",
+      "kernel/kcov.c", "kernel/stackleak.c"],
+     "sanitizers and coverage instrumentation"),
+    (["mm/usercopy.c", "mm/debug.c", "mm/debug_page_ref.c"],
+     "hardened-usercopy checks and page dumps"),
+    (["kernel/locking/lockdep.c", "kernel/locking/lockdep_proc.c"], "lockdep"),
+    (["kernel/hung_task.c", "kernel/watchdog.c", "kernel/watchdog_hld.c"],
+     "hung-task and lockup watchdogs"),
+    (["arch/*/kernel/traps.c", "arch/*/kernel/traps_*.c", "arch/x86/kernel/nmi.c",
+      "arch/*/mm/fault.c", "arch/*/mm/extable.c", "arch/arm64/kernel/debug-monitors.c"],
+     "trap, fault and exception handlers: they receive the fault the interrupted code caused"),
+    (["arch/x86/entry/*.c", "arch/x86/entry/*.S", "arch/arm64/kernel/entry*.c",
+      "arch/arm64/kernel/entry*.S", "arch/arm64/kernel/syscall.c", "kernel/entry/*.c"],
+     "syscall, interrupt and exception entry code"),
+    # --- Generic plumbing every caller passes through ---
+    (["lib/vsprintf.c", "lib/kasprintf.c", "lib/seq_buf.c", "lib/hexdump.c", "fs/seq_file.c"],
+     "string formatting and hex dumping of the caller's data"),
+    (["lib/string.c", "lib/string_helpers.c", "lib/kstrtox.c", "lib/ctype.c", "lib/memcat_p.c",
+      "lib/memweight.c", "lib/parser.c", "lib/argv_split.c"],
+     "string and memory helpers working on the caller's buffer"),
+    (["lib/strncpy_from_user.c", "lib/strnlen_user.c", "lib/usercopy.c", "lib/iov_iter.c",
+      "mm/maccess.c"],
+     "user and kernel copies on the caller's behalf"),
+    (["arch/*/lib/*.c", "arch/*/lib/*.S"],
+     "architecture string, copy, checksum, delay and atomic helpers"),
+    (["lib/xarray.c", "lib/radix-tree.c", "lib/idr.c", "lib/rbtree.c", "lib/plist.c",
+      "lib/llist.c", "lib/list_sort.c", "lib/klist.c", "lib/rhashtable.c", "lib/timerqueue.c",
+      "lib/sort.c", "lib/bsearch.c", "lib/generic-radix-tree.c", "lib/btree.c",
+      "lib/interval_tree.c", "lib/kfifo.c"],
+     "container walks (xarray, radix tree, idr, rbtree, lists, hash tables): the caller owns the data"),
+    (["lib/bitmap.c", "lib/find_bit.c", "lib/hweight.c", "lib/cpumask.c", "lib/atomic64.c",
+      "lib/lockref.c", "lib/dec_and_lock.c", "lib/percpu_counter.c", "lib/percpu-refcount.c"],
+     "bit, atomic and counter helpers"),
+    (["lib/crc*.c", "lib/checksum.c", "lib/siphash.c", "lib/xxhash.c", "lib/libcrc32c.c",
+      "lib/crypto/*.c"],
+     "checksums, hashes and cipher primitives over the caller's buffer"),
+    (["lib/scatterlist.c", "lib/sg_pool.c", "lib/sg_split.c"], "scatterlist walking"),
+    (["lib/kobject.c", "lib/kobject_uevent.c", "lib/devres.c", "lib/iomap.c", "lib/iomap_copy.c",
+      "lib/pci_iomap.c"],
+     "kobject life cycle, device-managed resources, MMIO accessors"),
+    (["mm/slub.c", "mm/slab.c", "mm/slab_common.c", "mm/slob.c", "mm/util.c", "mm/mempool.c",
+      "mm/percpu.c", "mm/percpu-vm.c", "mm/percpu-km.c", "mm/page_alloc.c", "mm/vmalloc.c",
+      "mm/highmem.c"],
+     "allocator entry points and frees: the caller asked for or released the memory"),
+    (["kernel/locking/*.c"], "lock primitives (mutex, rwsem, spinlock, qspinlock, semaphore)",
+     ["kernel/locking/locktorture.c"]),
+    (["kernel/sched/wait.c", "kernel/sched/wait_bit.c", "kernel/sched/swait.c",
+      "kernel/sched/completion.c"],
+     "wait queues and completions"),
+    (["kernel/workqueue.c", "kernel/kthread.c", "kernel/task_work.c", "kernel/irq_work.c",
+      "kernel/softirq.c", "kernel/smp.c"],
+     "deferred-work dispatch (workqueues, kthreads, task work, softirqs, cross-CPU calls)"),
+    (["kernel/time/timer.c", "kernel/time/hrtimer.c", "kernel/time/timekeeping.c",
+      "kernel/time/clockevents.c", "kernel/time/clocksource.c", "kernel/time/tick-*.c",
+      "kernel/time/jiffies.c", "kernel/time/time.c", "kernel/time/sched_clock.c"],
+     "timers, sleeps and clocks"),
+    (["kernel/notifier.c"], "notifier chains: the callback is the code with the bug"),
+    (["kernel/irq/handle.c", "kernel/irq/chip.c", "kernel/irq/irqdesc.c"], "interrupt dispatch"),
+    (["crypto/api.c", "crypto/algapi.c", "crypto/skcipher.c", "crypto/aead.c", "crypto/shash.c",
+      "crypto/ahash.c", "crypto/akcipher.c", "crypto/kpp.c", "crypto/rng.c", "crypto/acompress.c",
+      "crypto/scompress.c", "crypto/cipher.c", "crypto/compress.c", "crypto/scatterwalk.c",
+      "crypto/simd.c"],
+     "crypto API glue: the caller set up the request"),
+    (["crypto/*_generic.c", "crypto/aes_ti.c", "crypto/md4.c", "crypto/md5.c", "crypto/gf128mul.c",
+      "crypto/rmd160.c", "crypto/sm3.c", "crypto/sm4.c"],
+     "generic cipher and hash implementations over the caller's buffer"),
+    (["drivers/base/core.c", "drivers/base/bus.c", "drivers/base/dd.c", "drivers/base/driver.c",
+      "drivers/base/class.c", "drivers/base/devres.c", "fs/sysfs/*.c"],
+     "driver model: dev printers and the generic register/unregister layers"),
+]
+
+# Files that never count, in or out of the machinery.
+TEST_FILES = ["*test*", "*_kunit.c", "*selftest*", "*torture*", "*-inject.c"]
+
+# Trees that are not kernel code running in a crashed kernel.
+NOT_KERNEL = ["tools/*", "scripts/*", "samples/*", "Documentation/*", "usr/*"]
+
+# Definitions that do not make a machinery name ambiguous, with the reason.
+SAME_FUNCTION_ELSEWHERE = [
+    (["arch/*"], "an architecture's own implementation of the same function (memcpy, __delay, dump_stack hooks)"),
+    (["mm/nommu.c", "kernel/up.c", "lib/logic_iomem.c"],
+     "the no-MMU, uniprocessor or UML build's version of the same function"),
+    (["lib/decompress*.c", "lib/inflate.c", "drivers/firmware/efi/libstub/*"],
+     "pre-boot decompressors and the EFI stub: never on a running kernel's stack"),
+    (["drivers/acpi/acpica/utprint.c"],
+     "ACPICA's libc for its user-space tools, not built when the kernel provides vsnprintf"),
+]
+
+# Macros invoked at top level (`define_dev_printk_level(_dev_err, KERN_ERR);`) that define the
+# function named by their first argument.
+INVOKED_DEFINERS = re.compile(r"^\s*(?:define_dev_printk_level|define_netdev_printk_level)\((\w+)", re.M)
+
+# Attributes written as `name(args)` after a parameter list, or before a function name.
+ATTRIBUTES = {
+    "__acquires", "__releases", "__must_hold", "__attribute__", "__printf", "__scanf",
+    "__section", "__aligned", "__cond_lock", "__diag_ignore", "__alias", "__no_sanitize_address",
+    "__nocfi", "__weak", "__malloc", "__alloc_size", "__realloc_size", "__assume_aligned",
+    "__no_kmsan_checks", "__maybe_unused", "__used", "__visible", "__cold", "__latent_entropy",
+    "__must_check", "__init", "__exit", "__noreturn", "__always_inline", "noinline",
+    "__ref", "__init_or_module", "__meminit", "__sched", "__lockfunc", "notrace", "noinstr",
+}
+
+# Macros that define a function named by their first argument, and the names they define.
+DEFINING_MACROS = [
+    (re.compile(r"^DEFINE_IDTENTRY_SYSVEC\w*$"), lambda n: [n, "asm_" + n, "__" + n]),
+    (re.compile(r"^DEFINE_IDTENTRY\w*$"), lambda n: [n, "asm_" + n]),
+]
+
+SYSCALL_MACRO = re.compile(r"^(COMPAT_)?SYSCALL_DEFINE\d$")
+ASM_SYMBOL = re.compile(
+    r"^\s*(?:SYM_(?:FUNC|CODE|INNER_LABEL|TYPED_FUNC)\w*|ENTRY|GLOBAL|ENTRY_CFI|_GLOBAL)\((\w+)",
+    re.M)
+COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+STRING = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'')
+IDENT_CALL = re.compile(r"([A-Za-z_]\w*)\s*$")
+
+
+def matches(path, globs):
+    return any(fnmatch.fnmatch(path, glob) for glob in globs)
+
+
+def c_definitions(text):
+    """Names of functions defined in a C file: (plain functions, syscall names)."""
+    text = STRING.sub('""', COMMENT.sub(" ", text))
+    text = re.sub(r"\\\n", " ", text)
+    text = "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
+    functions, syscalls = set(INVOKED_DEFINERS.findall(text)), set()
+    depth, head = 0, []
+    for char in text:
+        if char == "{":
+            if depth == 0:
+                name = definition_name("".join(head))
+                if name:
+                    (syscalls if name[0] == "syscall" else functions).update(name[1])
+            depth += 1
+            head = []
+        elif char == "}":
+            depth = max(0, depth - 1)
+            head = []
+        elif depth == 0:
+            if char == ";":
+                head = []
+            else:
+                head.append(char)
+    return functions, syscalls
+
+
+def definition_name(head):
+    """The function a top-level `head {` defines, if it is a function definition."""
+    head = head.strip()
+    if not head.endswith(")") and not re.search(r"\)\s*[A-Za-z_]\w*(\s*\([^()]*\))?$", head):
+        return None
+    # Walk the parenthesised groups from the end, skipping trailing attributes.
+    end = len(head)
+    while end > 0:
+        close = head.rfind(")", 0, end)
+        if close < 0:
+            return None
+        level, index = 0, close
+        while index >= 0:
+            if head[index] == ")":
+                level += 1
+            elif head[index] == "(":
+                level -= 1
+                if level == 0:
+                    break
+            index -= 1
+        if index < 0:
+            return None
+        match = IDENT_CALL.search(head[:index])
+        if not match:
+            return None
+        name = match.group(1)
+        before = head[:match.start()]
+        if name in ATTRIBUTES:
+            end = match.start()
+            continue
+        if "=" in before.replace("==", ""):
+            return None
+        args = [part.strip() for part in head[index + 1:close].split(",")]
+        if SYSCALL_MACRO.match(name):
+            return ("syscall", {args[0]})
+        for pattern, names in DEFINING_MACROS:
+            if pattern.match(name):
+                return ("function", set(names(args[0])))
+        if name.isupper() or name in ("if", "while", "for", "switch", "return", "sizeof"):
+            return None
+        return ("function", {name})
+    return None
+
+
+def asm_definitions(text):
+    return set(ASM_SYMBOL.findall(text))
+
+
+def source_files(root):
+    for directory, subdirs, files in os.walk(root):
+        subdirs.sort()
+        for file in sorted(files):
+            if file.endswith((".c", ".S")):
+                path = os.path.relpath(os.path.join(directory, file), root)
+                if not matches(path, NOT_KERNEL) and not matches(os.path.basename(path), TEST_FILES):
+                    yield path
+
+
+def definitions(root, path):
+    with open(os.path.join(root, path), encoding="utf-8", errors="replace") as handle:
+        text = handle.read()
+    if path.endswith(".S"):
+        return asm_definitions(text), set()
+    return c_definitions(text)
+
+
+def kernel_version(root):
+    values = {}
+    with open(os.path.join(root, "Makefile"), encoding="utf-8") as handle:
+        for line in handle:
+            match = re.match(r"^(VERSION|PATCHLEVEL|SUBLEVEL)\s*=\s*(\d+)", line)
+            if match:
+                values[match.group(1)] = match.group(2)
+    return ".".join(values.get(key, "?") for key in ("VERSION", "PATCHLEVEL", "SUBLEVEL"))
+
+
+def group_of(path):
+    for index, entry in enumerate(MACHINERY):
+        globs, excluded = entry[0], entry[2] if len(entry) > 2 else []
+        if matches(path, globs) and not matches(path, excluded):
+            return index
+    return None
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: generate_machinery.py <linux source tree>")
+    root = sys.argv[1]
+    machinery = {index: set() for index in range(len(MACHINERY))}
+    elsewhere = set()
+    syscall_count = 0
+    for path in source_files(root):
+        functions, syscalls = definitions(root, path)
+        index = group_of(path)
+        if index is None:
+            if not any(matches(path, entry[0]) for entry in SAME_FUNCTION_ELSEWHERE):
+                elsewhere |= functions
+        else:
+            machinery[index] |= functions
+            # Syscalls are entry points a user called, never the machinery: left out.
+            syscall_count += len(syscalls)
+    out = sys.stdout
+    version = kernel_version(root)
+    out.write(
+        "// Generated by scripts/kernel-tables/generate_machinery.py from the Linux %s source\n"
+        "// (Debian linux-source-6.1). Do not edit: change the script's MACHINERY list and re-run\n"
+        "// `python3 scripts/kernel-tables/generate_machinery.py <tree> > %s`.\n\n"
+        % (version, "Sources/KernelLog/Frames/GeneratedMachinery.swift"))
+    out.write(
+        "/// Functions of the kernel's reporting and infrastructure machinery, by source file: the\n"
+        "/// guilty frame of a report is the first frame outside them. Names also defined outside\n"
+        "/// these files are left out (a frame carries only the name).\n"
+        "enum GeneratedMachinery {\n"
+        "    /// The kernel release the names were read from.\n"
+        "    static let kernelRelease = \"%s\"\n\n"
+        "    /// (source files, why they are machinery, names separated by spaces).\n"
+        "    static let groups: [(files: String, reason: String, names: String)] = [\n" % version)
+    total = 0
+    for index, entry in enumerate(MACHINERY):
+        names = sorted(machinery[index] - elsewhere)
+        total += len(names)
+        files = " ".join(entry[0])
+        out.write("        (\n")
+        out.write("            %s,\n" % swift_string(files))
+        out.write("            %s,\n" % swift_string(entry[1]))
+        out.write('            """\n')
+        line = ""
+        for name in names:
+            if line and len(line) + 1 + len(name) > 100:
+                out.write("            %s\n" % line)
+                line = name
+            else:
+                line = name if not line else line + " " + name
+        if line:
+            out.write("            %s\n" % line)
+        out.write('            """\n')
+        out.write("        ),\n")
+    out.write("    ]\n\n")
+    out.write(
+        "    /// Every name of every group.\n"
+        "    static let names: Set<Substring> = Set(groups.flatMap { $0.names.split(whereSeparator: \\.isWhitespace) })\n"
+        "}\n")
+    sys.stderr.write("%d names in %d groups (%d syscalls left out)\n" % (total, len(MACHINERY), syscall_count))
+
+
+def swift_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+if __name__ == "__main__":
+    main()
