@@ -10,7 +10,17 @@ import Testing
         "add_taint", "kmem_cache_alloc", "mutex_lock", "__flush_work", "mod_timer", "kobject_put",
     ])
     func namesTheMachinery(_ name: String) {
-        #expect(MachinerySkip.contains(name))
+        #expect(MachinerySkip.role(of: name) != nil)
+    }
+
+    @Test func rolesFollowTheSourceFile() {
+        // lib/vsprintf.c formats the caller's data; kernel/sched/wait.c keeps its own queue.
+        #expect(MachinerySkip.role(of: "vsnprintf") == .reporting)
+        #expect(MachinerySkip.role(of: "remove_wait_queue") == .plumbing)
+        #expect(MachinerySkip.skips("remove_wait_queue", scope: .belowCrashSite, atCrashSite: false))
+        #expect(!MachinerySkip.skips("remove_wait_queue", scope: .belowCrashSite, atCrashSite: true))
+        #expect(MachinerySkip.skips("hex_dump_to_buffer", scope: .belowCrashSite, atCrashSite: true))
+        #expect(!MachinerySkip.skips("hex_dump_to_buffer", scope: .none, atCrashSite: false))
     }
 
     @Test(arguments: [
@@ -20,33 +30,48 @@ import Testing
         "release", "main", "tcp_sendmsg", "ext4_fill_super",
     ])
     func leavesOthersAlone(_ name: String) {
-        #expect(!MachinerySkip.contains(name))
+        #expect(MachinerySkip.role(of: name) == nil)
     }
 
     @Test func tableNamesItsKernel() {
         #expect(GeneratedMachinery.kernelRelease.hasPrefix("6.1."))
         #expect(GeneratedMachinery.groups.allSatisfy { !$0.reason.isEmpty && !$0.names.isEmpty })
-        #expect(GeneratedMachinery.names.count > 5000)
+        #expect(MachinerySkip.reporting.count + MachinerySkip.plumbing.count > 5000)
+        #expect(MachinerySkip.reporting.isDisjoint(with: MachinerySkip.plumbing))
     }
 
     /// A sanitizer report whose access lies in hex dumping: the caller that handed over the buffer.
-    @Test func checkerSkipsFormattingBelowTheAccess() {
+    @Test func checkerSkipsFormattingHelpers() {
         let log = """
             [  10.0] ==================================================================
-            [  10.1] BUG: KASAN: slab-out-of-bounds in memcpy+0x20/0x60
+            [  10.1] BUG: KASAN: slab-out-of-bounds in hex_dump_to_buffer+0x20/0x60
             [  10.2] Read of size 16 at addr ffff888012345678 by task syz/123
             [  10.3] Call Trace:
             [  10.4]  dump_stack_lvl+0x10/0x20
             [  10.5]  print_report+0x10/0x20
             [  10.6]  kasan_report+0x10/0x20
-            [  10.7]  memcpy+0x20/0x60
-            [  10.8]  hex_dump_to_buffer+0x10/0x20
+            [  10.7]  hex_dump_to_buffer+0x20/0x60
             [  10.9]  print_hex_dump+0x10/0x20
             [  11.0]  foo_parse_frame+0x10/0x20
             [  11.1]  foo_rx+0x10/0x20
             """
         let record = FrontDoor.records(log).first
         #expect(record?.title == "KASAN: slab-out-of-bounds Read in foo_parse_frame")
+    }
+
+    /// A sanitizer report inside a service with its own state names the service.
+    @Test func checkerKeepsPlumbingAtTheAccess() {
+        let log = """
+            [  10.0] ==================================================================
+            [  10.1] BUG: KASAN: use-after-free in remove_wait_queue+0x20/0x60
+            [  10.2] Write of size 8 at addr ffff888012345678 by task syz/123
+            [  10.3] Call Trace:
+            [  10.4]  dump_stack_lvl+0x10/0x20
+            [  10.5]  kasan_report+0x10/0x20
+            [  10.6]  remove_wait_queue+0x20/0x60
+            [  10.7]  ep_unregister_pollwait+0x10/0x20
+            """
+        #expect(FrontDoor.records(log).first?.title == "KASAN: use-after-free Write in remove_wait_queue")
     }
 
     /// A driver freeing twice is blamed, not the allocator it called nor its caller's caller.

@@ -24,91 +24,121 @@ import os
 import re
 import sys
 
-# Each entry: globs (relative to the tree), the reason, and optional globs excluded from it.
-# Test and self-test files never count (see TEST_FILES): they are not in production stacks.
+# The two roles a machinery function can have in a stack.
+# - "reporting": the code that noticed or reported the bug, and the leaf helpers that work on a
+#   buffer or structure the caller handed over (string, copy, container, bit and allocator
+#   helpers, lock primitives). Never blamed: a bad access inside them is the caller's bad data.
+# - "plumbing": services that keep their own state (wait queues, timers, workqueues, the driver
+#   model, crypto API glue, unwinders). Skipped on the way from the report to the culprit, but
+#   blamed when the checked access itself happened inside them (a KASAN report in
+#   `remove_wait_queue` or `enqueue_timer` names it).
+REPORTING, PLUMBING = "reporting", "plumbing"
+
+# Each entry: role, globs (relative to the tree), the reason, and optional globs excluded from
+# it. Test and self-test files never count (see TEST_FILES): they are not in production stacks.
 MACHINERY = [
     # --- The code that noticed and reported the bug ---
-    (["lib/bug.c", "lib/dump_stack.c", "lib/nmi_backtrace.c", "lib/show_mem.c", "lib/debug_locks.c",
+    (REPORTING,
+     ["lib/bug.c", "lib/dump_stack.c", "lib/nmi_backtrace.c", "lib/show_mem.c", "lib/debug_locks.c",
       "lib/bust_spinlocks.c"],
      "report helpers: BUG/WARN lookup, stack dumps, NMI backtraces"),
-    (["lib/list_debug.c", "lib/refcount.c", "lib/ref_tracker.c", "lib/debugobjects.c",
+    (REPORTING,
+     ["lib/list_debug.c", "lib/refcount.c", "lib/ref_tracker.c", "lib/debugobjects.c",
       "lib/smp_processor_id.c", "lib/ubsan.c"],
      "checkers that detect a caller's misuse (list corruption, refcount, debug objects, UBSAN)"),
-    (["lib/fault-inject.c", "lib/fault-inject-usercopy.c", "mm/failslab.c"],
+    (REPORTING, ["lib/fault-inject.c", "lib/fault-inject-usercopy.c", "mm/failslab.c"],
      "fault injection: decides a failure on the caller's behalf"),
-    (["kernel/panic.c"], "panic, __warn, taint: the report itself"),
-    (["kernel/printk/*.c", "lib/dynamic_debug.c", "lib/ratelimit.c"], "printk and its rate limits"),
-    (["kernel/stacktrace.c", "arch/*/kernel/stacktrace.c", "arch/x86/kernel/dumpstack*.c",
-      "arch/x86/kernel/unwind_*.c", "arch/*/kernel/return_address.c", "lib/stackdepot.c",
-      "kernel/kallsyms.c"],
-     "stack-trace saving, unwinding and symbol lookup while printing"),
-    (["mm/kasan/*.c", "mm/kfence/*.c", "mm/kmsan/*.c", "kernel/kcsan/*.c", "mm/kmemleak.c",
+    (REPORTING, ["kernel/panic.c"], "panic, __warn, taint: the report itself"),
+    (REPORTING, ["kernel/printk/*.c", "lib/dynamic_debug.c", "lib/ratelimit.c"], "printk and its rate limits"),
+    (REPORTING,
+     ["mm/kasan/*.c", "mm/kfence/*.c", "mm/kmsan/*.c", "kernel/kcsan/*.c", "mm/kmemleak.c",
       "kernel/kcov.c", "kernel/stackleak.c"],
      "sanitizers and coverage instrumentation"),
-    (["mm/usercopy.c", "mm/debug.c", "mm/debug_page_ref.c"],
+    (REPORTING, ["mm/usercopy.c", "mm/debug.c", "mm/debug_page_ref.c"],
      "hardened-usercopy checks and page dumps"),
-    (["kernel/locking/lockdep.c", "kernel/locking/lockdep_proc.c"], "lockdep"),
-    (["kernel/hung_task.c", "kernel/watchdog.c", "kernel/watchdog_hld.c"],
-     "hung-task and lockup watchdogs"),
-    (["arch/*/kernel/traps.c", "arch/*/kernel/traps_*.c", "arch/x86/kernel/nmi.c",
+    (REPORTING, ["kernel/locking/lockdep.c", "kernel/locking/lockdep_proc.c"], "lockdep"),
+    (REPORTING,
+     ["arch/*/kernel/traps.c", "arch/*/kernel/traps_*.c", "arch/x86/kernel/nmi.c",
       "arch/*/mm/fault.c", "arch/*/mm/extable.c", "arch/arm64/kernel/debug-monitors.c"],
      "trap, fault and exception handlers: they receive the fault the interrupted code caused"),
-    (["arch/x86/entry/*.c", "arch/x86/entry/*.S", "arch/arm64/kernel/entry*.c",
+    (REPORTING,
+     ["arch/x86/entry/*.c", "arch/x86/entry/*.S", "arch/arm64/kernel/entry*.c",
       "arch/arm64/kernel/entry*.S", "arch/arm64/kernel/syscall.c", "kernel/entry/*.c"],
      "syscall, interrupt and exception entry code"),
-    # --- Generic plumbing every caller passes through ---
-    (["lib/vsprintf.c", "lib/kasprintf.c", "lib/seq_buf.c", "lib/hexdump.c", "fs/seq_file.c"],
+    # A watchdog's own WARN is how its report is known (`WARNING in watchdog_overflow_callback`).
+    (PLUMBING, ["kernel/hung_task.c", "kernel/watchdog.c", "kernel/watchdog_hld.c"],
+     "hung-task and lockup watchdogs"),
+    # The unwinder also runs outside reports (/proc/<pid>/stack, wchan), where it is the culprit.
+    (PLUMBING,
+     ["kernel/stacktrace.c", "arch/*/kernel/stacktrace.c", "arch/x86/kernel/dumpstack*.c",
+      "arch/x86/kernel/unwind_*.c", "arch/*/kernel/return_address.c", "lib/stackdepot.c",
+      "kernel/kallsyms.c"],
+     "stack-trace saving, unwinding and symbol lookup"),
+    # --- Leaf helpers working on what the caller handed over ---
+    (REPORTING, ["lib/vsprintf.c", "lib/kasprintf.c", "lib/seq_buf.c", "lib/hexdump.c"],
      "string formatting and hex dumping of the caller's data"),
-    (["lib/string.c", "lib/string_helpers.c", "lib/kstrtox.c", "lib/ctype.c", "lib/memcat_p.c",
+    (REPORTING,
+     ["lib/string.c", "lib/string_helpers.c", "lib/kstrtox.c", "lib/ctype.c", "lib/memcat_p.c",
       "lib/memweight.c", "lib/parser.c", "lib/argv_split.c"],
      "string and memory helpers working on the caller's buffer"),
-    (["lib/strncpy_from_user.c", "lib/strnlen_user.c", "lib/usercopy.c", "lib/iov_iter.c",
-      "mm/maccess.c"],
-     "user and kernel copies on the caller's behalf"),
-    (["arch/*/lib/*.c", "arch/*/lib/*.S"],
+    (REPORTING, ["lib/strncpy_from_user.c", "lib/strnlen_user.c", "lib/usercopy.c"],
+     "user copies on the caller's behalf"),
+    (REPORTING, ["arch/*/lib/*.c", "arch/*/lib/*.S"],
      "architecture string, copy, checksum, delay and atomic helpers"),
-    (["lib/xarray.c", "lib/radix-tree.c", "lib/idr.c", "lib/rbtree.c", "lib/plist.c",
+    (REPORTING,
+     ["lib/xarray.c", "lib/radix-tree.c", "lib/idr.c", "lib/rbtree.c", "lib/plist.c",
       "lib/llist.c", "lib/list_sort.c", "lib/klist.c", "lib/rhashtable.c", "lib/timerqueue.c",
       "lib/sort.c", "lib/bsearch.c", "lib/generic-radix-tree.c", "lib/btree.c",
       "lib/interval_tree.c", "lib/kfifo.c"],
      "container walks (xarray, radix tree, idr, rbtree, lists, hash tables): the caller owns the data"),
-    (["lib/bitmap.c", "lib/find_bit.c", "lib/hweight.c", "lib/cpumask.c", "lib/atomic64.c",
+    (REPORTING,
+     ["lib/bitmap.c", "lib/find_bit.c", "lib/hweight.c", "lib/cpumask.c", "lib/atomic64.c",
       "lib/lockref.c", "lib/dec_and_lock.c", "lib/percpu_counter.c", "lib/percpu-refcount.c"],
      "bit, atomic and counter helpers"),
-    (["lib/crc*.c", "lib/checksum.c", "lib/siphash.c", "lib/xxhash.c", "lib/libcrc32c.c",
-      "lib/crypto/*.c"],
+    (REPORTING,
+     ["lib/crc*.c", "lib/checksum.c", "lib/siphash.c", "lib/xxhash.c", "lib/libcrc32c.c",
+      "lib/crypto/*.c", "crypto/*_generic.c", "crypto/aes_ti.c", "crypto/md4.c", "crypto/md5.c",
+      "crypto/gf128mul.c", "crypto/rmd160.c", "crypto/sm3.c", "crypto/sm4.c"],
      "checksums, hashes and cipher primitives over the caller's buffer"),
-    (["lib/scatterlist.c", "lib/sg_pool.c", "lib/sg_split.c"], "scatterlist walking"),
-    (["lib/kobject.c", "lib/kobject_uevent.c", "lib/devres.c", "lib/iomap.c", "lib/iomap_copy.c",
+    (REPORTING,
+     ["mm/slub.c", "mm/slab.c", "mm/slab_common.c", "mm/slob.c", "mm/util.c", "mm/mempool.c",
+      "mm/percpu.c", "mm/percpu-vm.c", "mm/percpu-km.c", "mm/vmalloc.c", "mm/highmem.c"],
+     "allocator entry points and frees: the caller asked for or released the memory"),
+    (REPORTING, ["kernel/locking/*.c"], "lock primitives (mutex, rwsem, spinlock, qspinlock, semaphore)",
+     ["kernel/locking/locktorture.c"]),
+    # --- Services with their own state that every caller passes through ---
+    # The buddy allocator keeps its own free lists: its BUG_ONs check its own state.
+    (PLUMBING, ["mm/page_alloc.c"], "page allocator"),
+    (PLUMBING, ["lib/iov_iter.c", "mm/maccess.c", "fs/seq_file.c"],
+     "iterators and seq_file buffers: the caller set them up"),
+    (PLUMBING, ["lib/scatterlist.c", "lib/sg_pool.c", "lib/sg_split.c"], "scatterlist walking"),
+    (PLUMBING,
+     ["lib/kobject.c", "lib/kobject_uevent.c", "lib/devres.c", "lib/iomap.c", "lib/iomap_copy.c",
       "lib/pci_iomap.c"],
      "kobject life cycle, device-managed resources, MMIO accessors"),
-    (["mm/slub.c", "mm/slab.c", "mm/slab_common.c", "mm/slob.c", "mm/util.c", "mm/mempool.c",
-      "mm/percpu.c", "mm/percpu-vm.c", "mm/percpu-km.c", "mm/page_alloc.c", "mm/vmalloc.c",
-      "mm/highmem.c"],
-     "allocator entry points and frees: the caller asked for or released the memory"),
-    (["kernel/locking/*.c"], "lock primitives (mutex, rwsem, spinlock, qspinlock, semaphore)",
-     ["kernel/locking/locktorture.c"]),
-    (["kernel/sched/wait.c", "kernel/sched/wait_bit.c", "kernel/sched/swait.c",
+    (PLUMBING,
+     ["kernel/sched/wait.c", "kernel/sched/wait_bit.c", "kernel/sched/swait.c",
       "kernel/sched/completion.c"],
      "wait queues and completions"),
-    (["kernel/workqueue.c", "kernel/kthread.c", "kernel/task_work.c", "kernel/irq_work.c",
+    (PLUMBING,
+     ["kernel/workqueue.c", "kernel/kthread.c", "kernel/task_work.c", "kernel/irq_work.c",
       "kernel/softirq.c", "kernel/smp.c"],
      "deferred-work dispatch (workqueues, kthreads, task work, softirqs, cross-CPU calls)"),
-    (["kernel/time/timer.c", "kernel/time/hrtimer.c", "kernel/time/timekeeping.c",
+    (PLUMBING,
+     ["kernel/time/timer.c", "kernel/time/hrtimer.c", "kernel/time/timekeeping.c",
       "kernel/time/clockevents.c", "kernel/time/clocksource.c", "kernel/time/tick-*.c",
       "kernel/time/jiffies.c", "kernel/time/time.c", "kernel/time/sched_clock.c"],
      "timers, sleeps and clocks"),
-    (["kernel/notifier.c"], "notifier chains: the callback is the code with the bug"),
-    (["kernel/irq/handle.c", "kernel/irq/chip.c", "kernel/irq/irqdesc.c"], "interrupt dispatch"),
-    (["crypto/api.c", "crypto/algapi.c", "crypto/skcipher.c", "crypto/aead.c", "crypto/shash.c",
+    (PLUMBING, ["kernel/notifier.c"], "notifier chains: the callback is the code with the bug"),
+    (PLUMBING, ["kernel/irq/handle.c", "kernel/irq/chip.c", "kernel/irq/irqdesc.c"], "interrupt dispatch"),
+    (PLUMBING,
+     ["crypto/api.c", "crypto/algapi.c", "crypto/skcipher.c", "crypto/aead.c", "crypto/shash.c",
       "crypto/ahash.c", "crypto/akcipher.c", "crypto/kpp.c", "crypto/rng.c", "crypto/acompress.c",
       "crypto/scompress.c", "crypto/cipher.c", "crypto/compress.c", "crypto/scatterwalk.c",
       "crypto/simd.c"],
      "crypto API glue: the caller set up the request"),
-    (["crypto/*_generic.c", "crypto/aes_ti.c", "crypto/md4.c", "crypto/md5.c", "crypto/gf128mul.c",
-      "crypto/rmd160.c", "crypto/sm3.c", "crypto/sm4.c"],
-     "generic cipher and hash implementations over the caller's buffer"),
-    (["drivers/base/core.c", "drivers/base/bus.c", "drivers/base/dd.c", "drivers/base/driver.c",
+    (PLUMBING,
+     ["drivers/base/core.c", "drivers/base/bus.c", "drivers/base/dd.c", "drivers/base/driver.c",
       "drivers/base/class.c", "drivers/base/devres.c", "fs/sysfs/*.c"],
      "driver model: dev printers and the generic register/unregister layers"),
 ]
@@ -267,7 +297,7 @@ def kernel_version(root):
 
 def group_of(path):
     for index, entry in enumerate(MACHINERY):
-        globs, excluded = entry[0], entry[2] if len(entry) > 2 else []
+        globs, excluded = entry[1], entry[3] if len(entry) > 3 else []
         if matches(path, globs) and not matches(path, excluded):
             return index
     return None
@@ -290,6 +320,10 @@ def main():
             machinery[index] |= functions
             # Syscalls are entry points a user called, never the machinery: left out.
             syscall_count += len(syscalls)
+    plumbing = set()
+    for index, entry in enumerate(MACHINERY):
+        if entry[0] == PLUMBING:
+            plumbing |= machinery[index] - elsewhere
     out = sys.stdout
     version = kernel_version(root)
     out.write(
@@ -300,20 +334,23 @@ def main():
     out.write(
         "/// Functions of the kernel's reporting and infrastructure machinery, by source file: the\n"
         "/// guilty frame of a report is the first frame outside them. Names also defined outside\n"
-        "/// these files are left out (a frame carries only the name).\n"
+        "/// these files are left out (a frame carries only the name); a name in both roles is plumbing.\n"
         "enum GeneratedMachinery {\n"
         "    /// The kernel release the names were read from.\n"
         "    static let kernelRelease = \"%s\"\n\n"
-        "    /// (source files, why they are machinery, names separated by spaces).\n"
-        "    static let groups: [(files: String, reason: String, names: String)] = [\n" % version)
+        "    /// (role, source files, why they are machinery, names separated by spaces).\n"
+        "    static let groups: [(role: MachineryRole, files: String, reason: String, names: String)] = [\n"
+        % version)
     total = 0
     for index, entry in enumerate(MACHINERY):
         names = sorted(machinery[index] - elsewhere)
+        if entry[0] == REPORTING:
+            names = [name for name in names if name not in plumbing]
         total += len(names)
-        files = " ".join(entry[0])
         out.write("        (\n")
-        out.write("            %s,\n" % swift_string(files))
-        out.write("            %s,\n" % swift_string(entry[1]))
+        out.write("            .%s,\n" % entry[0])
+        out.write("            %s,\n" % swift_string(" ".join(entry[1])))
+        out.write("            %s,\n" % swift_string(entry[2]))
         out.write('            """\n')
         line = ""
         for name in names:
@@ -326,11 +363,8 @@ def main():
             out.write("            %s\n" % line)
         out.write('            """\n')
         out.write("        ),\n")
-    out.write("    ]\n\n")
-    out.write(
-        "    /// Every name of every group.\n"
-        "    static let names: Set<Substring> = Set(groups.flatMap { $0.names.split(whereSeparator: \\.isWhitespace) })\n"
-        "}\n")
+    out.write("    ]\n")
+    out.write("}\n")
     sys.stderr.write("%d names in %d groups (%d syscalls left out)\n" % (total, len(MACHINERY), syscall_count))
 
 

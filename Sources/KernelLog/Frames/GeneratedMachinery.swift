@@ -4,14 +4,15 @@
 
 /// Functions of the kernel's reporting and infrastructure machinery, by source file: the
 /// guilty frame of a report is the first frame outside them. Names also defined outside
-/// these files are left out (a frame carries only the name).
+/// these files are left out (a frame carries only the name); a name in both roles is plumbing.
 enum GeneratedMachinery {
     /// The kernel release the names were read from.
     static let kernelRelease = "6.1.192"
 
-    /// (source files, why they are machinery, names separated by spaces).
-    static let groups: [(files: String, reason: String, names: String)] = [
+    /// (role, source files, why they are machinery, names separated by spaces).
+    static let groups: [(role: MachineryRole, files: String, reason: String, names: String)] = [
         (
+            .reporting,
             "lib/bug.c lib/dump_stack.c lib/nmi_backtrace.c lib/show_mem.c lib/debug_locks.c lib/bust_spinlocks.c",
             "report helpers: BUG/WARN lookup, stack dumps, NMI backtraces",
             """
@@ -22,6 +23,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "lib/list_debug.c lib/refcount.c lib/ref_tracker.c lib/debugobjects.c lib/smp_processor_id.c lib/ubsan.c",
             "checkers that detect a caller's misuse (list corruption, refcount, debug objects, UBSAN)",
             """
@@ -47,6 +49,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "lib/fault-inject.c lib/fault-inject-usercopy.c mm/failslab.c",
             "fault injection: decides a failure on the caller's behalf",
             """
@@ -55,6 +58,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "kernel/panic.c",
             "panic, __warn, taint: the report itself",
             """
@@ -67,6 +71,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "kernel/printk/*.c lib/dynamic_debug.c lib/ratelimit.c",
             "printk and its rate limits",
             """
@@ -115,46 +120,7 @@ enum GeneratedMachinery {
             """
         ),
         (
-            "kernel/stacktrace.c arch/*/kernel/stacktrace.c arch/x86/kernel/dumpstack*.c arch/x86/kernel/unwind_*.c arch/*/kernel/return_address.c lib/stackdepot.c kernel/kallsyms.c",
-            "stack-trace saving, unwinding and symbol lookup while printing",
-            """
-            __collect_all __collect_all_but_sched __die __die_body __die_header __get_first_nonsched __get_wchan
-            __orc_find __print_sym __save_trace __show_trace_log_lvl __sprint_symbol __stack_depot_save
-            __unwind_start arc_unwind_core arch_get_kallsym arch_stack_walk arch_stack_walk_reliable
-            arch_stack_walk_user arch_trigger_cpumask_backtrace bpf_iter_ksym_init bpf_iter_ksym_seq_show
-            bpf_iter_ksym_seq_stop bpf_ksym_iter_register cleanup_symbol_name compare_symbol_name copy_code
-            copy_stack_frame decode_frame_pointer depot_alloc_stack deref_stack_iret_regs deref_stack_reg
-            deref_stack_regs die_addr dump_backtrace dump_backtrace_entry dump_trace filter_irq_stacks
-            find_stack fp_is_valid frame_pointer_check get_ksymbol_arch get_ksymbol_bpf get_ksymbol_core
-            get_ksymbol_ftrace_mod get_ksymbol_kprobe get_ksymbol_mod get_reg get_stack_info
-            get_stack_info_noinstr get_symbol_offset get_symbol_pos get_symbol_seq handle_backtrace_ipi
-            hash_stack ia64_do_save_stack in_doublefault_stack in_entry_code in_entry_stack in_exception_stack
-            in_hardirq_stack in_irq_stack in_irqentry_text in_softirq_stack in_task_stack init_stack_slab
-            is_last_aligned_frame is_last_frame is_last_ftrace_frame is_last_task_frame is_stack_depot_disabled
-            kallsyms_expand_symbol kallsyms_for_perf kallsyms_get_symbol_type kallsyms_init kallsyms_lookup
-            kallsyms_lookup_buildid kallsyms_lookup_name kallsyms_lookup_names kallsyms_lookup_size_offset
-            kallsyms_on_each_match_symbol kallsyms_on_each_symbol kallsyms_open kallsyms_show_value
-            kallsyms_sym_address kdb_walk_kallsyms ksym_prog_seq_show last_aligned_frame last_frame
-            lookup_symbol_attrs lookup_symbol_name oops_begin oops_end orc_find orc_ftrace_find orc_ip
-            orc_module_find orc_sort_cmp orc_sort_swap print_trace_address printk_stack_address
-            raise_backtrace_ipi reset_iter return_address return_address_cb save_addr save_context_stack
-            save_raw_context_stack save_return_addr save_stack_address save_stack_address_nosched
-            save_stack_trace save_stack_trace_regs save_stack_trace_tsk save_trace save_wchan
-            seed_unwind_frame_info show_ip show_iret_regs show_opcodes show_regs show_regs_if_on_stack
-            show_stack show_stack_regs show_stacktrace show_trace_log_lvl sprint_backtrace
-            sprint_backtrace_build_id sprint_symbol sprint_symbol_build_id sprint_symbol_no_offset
-            stack_access_ok stack_depot_early_init stack_depot_fetch stack_depot_get_extra_bits stack_depot_init
-            stack_depot_print stack_depot_save stack_depot_snprint stack_depot_want_early_init stack_trace_cb
-            stack_trace_consume_entry stack_trace_consume_entry_nosched stack_trace_print stack_trace_save
-            stack_trace_save_regs stack_trace_save_tsk stack_trace_save_tsk_reliable stack_trace_save_user
-            stack_trace_snprint stack_type_name stackdepot_memcmp unwind unwind_dump unwind_frame
-            unwind_get_return_address unwind_get_return_address_ptr unwind_init unwind_init_from_caller
-            unwind_init_from_regs unwind_init_from_task unwind_module_init unwind_next unwind_next_frame
-            update_iter update_iter_mod update_stack_state walk_stackframe xtensa_backtrace_kernel
-            xtensa_backtrace_user
-            """
-        ),
-        (
+            .reporting,
             "mm/kasan/*.c mm/kfence/*.c mm/kmsan/*.c kernel/kcsan/*.c mm/kmemleak.c kernel/kcov.c kernel/stackleak.c",
             "sanitizers and coverage instrumentation",
             """
@@ -270,6 +236,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "mm/usercopy.c mm/debug.c mm/debug_page_ref.c",
             "hardened-usercopy checks and page dumps",
             """
@@ -280,6 +247,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "kernel/locking/lockdep.c kernel/locking/lockdep_proc.c",
             "lockdep",
             """
@@ -329,44 +297,21 @@ enum GeneratedMachinery {
             print_shortest_lock_dependencies print_shortest_lock_dependencies_backwards
             print_unlock_imbalance_bug print_usage_bug print_usage_bug_scenario reacquire_held_locks
             read_lock_is_recursive register_lock_class reinit_class remove_class_from_lock_chain
-            remove_class_from_lock_chains save_trace separate_irq_context seq_header seq_line seq_lock_time
-            seq_stats seq_time size_to_bucket snprint_time state_verbose static_obj task_irq_context
-            task_wait_context traces_identical usage_accumulate usage_match usage_skip validate_chain
-            verify_lock_unused very_verbose visit_lock_entry zap_class
+            remove_class_from_lock_chains separate_irq_context seq_header seq_line seq_lock_time seq_stats
+            seq_time size_to_bucket snprint_time state_verbose static_obj task_irq_context task_wait_context
+            traces_identical usage_accumulate usage_match usage_skip validate_chain verify_lock_unused
+            very_verbose visit_lock_entry zap_class
             """
         ),
         (
-            "kernel/hung_task.c kernel/watchdog.c kernel/watchdog_hld.c",
-            "hung-task and lockup watchdogs",
-            """
-            __lockup_detector_cleanup __lockup_detector_reconfigure arch_touch_nmi_watchdog check_hung_task
-            check_hung_uninterruptible_tasks get_softlockup_thresh hardlockup_detector_disable
-            hardlockup_detector_event_create hardlockup_detector_perf_cleanup hardlockup_detector_perf_disable
-            hardlockup_detector_perf_enable hardlockup_detector_perf_init hardlockup_detector_perf_restart
-            hardlockup_detector_perf_stop hardlockup_panic_setup hung_task_init hung_task_panic
-            hung_task_sysctl_init hung_timeout_jiffies hungtask_pm_notify is_hardlockup is_softlockup
-            lockup_detector_cleanup lockup_detector_init lockup_detector_offline_cpu lockup_detector_online_cpu
-            lockup_detector_reconfigure lockup_detector_setup lockup_detector_soft_poweroff
-            lockup_detector_update_enable nosoftlockup_setup nowatchdog_setup proc_dohung_task_timeout_secs
-            proc_nmi_watchdog proc_soft_watchdog proc_watchdog proc_watchdog_common proc_watchdog_cpumask
-            proc_watchdog_thresh proc_watchdog_update rcu_lock_break reset_hung_task_detector set_sample_period
-            softlockup_fn softlockup_panic_setup softlockup_start_all softlockup_start_fn softlockup_stop_all
-            softlockup_stop_fn touch_all_softlockup_watchdogs touch_softlockup_watchdog
-            touch_softlockup_watchdog_sched touch_softlockup_watchdog_sync update_report_ts update_touch_ts
-            watchdog_check_timestamp watchdog_init_timestamp watchdog_interrupt_count watchdog_nmi_disable
-            watchdog_nmi_enable watchdog_nmi_probe watchdog_nmi_start watchdog_nmi_stop
-            watchdog_overflow_callback watchdog_sysctl_init watchdog_thresh_setup watchdog_timer_fn
-            watchdog_update_hrtimer_threshold
-            """
-        ),
-        (
+            .reporting,
             "arch/*/kernel/traps.c arch/*/kernel/traps_*.c arch/x86/kernel/nmi.c arch/*/mm/fault.c arch/*/mm/extable.c arch/arm64/kernel/debug-monitors.c",
             "trap, fault and exception handlers: they receive the fault the interrupted code caused",
             """
             WatchdogHandler ___do_page_fault __arch_sync_kernel_mappings __bad_area __bad_area_nosemaphore
             __bad_page_fault __check_al __check_cc __check_cs __check_eq __check_ge __check_gt __check_hi
             __check_le __check_ls __check_lt __check_mi __check_ne __check_pl __check_vc __check_vs
-            __cheetah_flush_icache __die __die_if_kernel __div0 __do_cache_op __do_kernel_fault __do_page_fault
+            __cheetah_flush_icache __die_if_kernel __div0 __do_cache_op __do_kernel_fault __do_page_fault
             __do_pgm_check __do_user_fault __load_new_mm_context __machine_check_exception __parse_fpscr
             __pgd_error __pmd_error __pte_error __readwrite_bug __register_nmi_handler __show_regs
             __single_step_exception _exception _exception_pkey _send_sig aarch32_break_handler access_error040
@@ -393,24 +338,24 @@ enum GeneratedMachinery {
             cheetah_recheck_errors clear_os_lock clear_user_regs_spsr_ss cmo_account_page_fault
             cntfrq_read_handler cntvct_read_handler compat_cntfrq_read_handler compat_cntvct_read_handler
             compat_get_it_state compat_set_it_state cond_local_irq_disable cond_local_irq_enable
-            configure_exception_vector configure_hwrena configure_status copy_from_kernel_nofault_allowed
-            copy_from_kernel_wrapper copy_from_lma copy_to_kernel_wrapper cp15_cond_valid
-            create_debug_debugfs_entry csky_cmpxchg_fixup ctr_read_handler cu2_notifier_call_chain
-            data_abort_decode data_exception debug_exception_enter debug_exception_exit debug_monitors_arch
-            debug_monitors_init debug_read_clear_dr6 debug_traps_init default_cu2_call default_do_nmi
-            default_trap default_trap_handler die_if_kernel die_if_no_fixup die_kernel_fault die_mce
-            die_will_crash dik_show_code dik_show_regs dik_show_trace disable_debug_monitors disabled_fph_fault
-            do_040writeback1 do_040writebacks do_BUG do_DataAbort do_PrefetchAbort do_address_error do_ade
-            do_ale do_alignment_fault do_bad do_bad_area do_be do_bp do_bus_fault do_cache_op do_cee
-            do_coprocessor do_cp15instr do_cpu do_dat_exception do_debug do_debug_exception do_default_vi
-            do_div0 do_div0_tl1 do_divide_error do_dsp do_el0_bti do_el0_fpac do_el1_bti do_el1_fpac do_entArith
-            do_entDbg do_entIF do_entUna do_entUnaUser do_error_trap do_exception do_exception_error
-            do_fault_error do_fp_trap do_fpd_trap do_fpe do_fpe_common do_fpe_trap do_fpieee do_fpieee_tl1
-            do_fpother do_fpother_tl1 do_fpu do_ftlb do_genex do_getpsr do_gsexc do_hw_interrupt do_ill_tl1
-            do_illegal_instruction do_illegal_slot_inst do_insterror_or_kprobe do_int3 do_int3_user do_interrupt
-            do_irq_tl1 do_kern_addr_fault do_kernel_address_page_fault do_lasx do_lbt do_lddfmna_tl1
-            do_low_address do_lsx do_machcheck do_machine_check_fault do_mcd_err do_mcheck do_mdmx do_mem_abort
-            do_memaccess_unaligned do_misaligned_access do_msa do_msa_fpe do_mt do_multihit do_nmi do_no_context
+            configure_exception_vector configure_hwrena configure_status copy_from_kernel_wrapper copy_from_lma
+            copy_to_kernel_wrapper cp15_cond_valid create_debug_debugfs_entry csky_cmpxchg_fixup
+            ctr_read_handler cu2_notifier_call_chain data_abort_decode data_exception debug_exception_enter
+            debug_exception_exit debug_monitors_arch debug_monitors_init debug_read_clear_dr6 debug_traps_init
+            default_cu2_call default_do_nmi default_trap default_trap_handler die_if_kernel die_if_no_fixup
+            die_kernel_fault die_mce die_will_crash dik_show_code dik_show_regs dik_show_trace
+            disable_debug_monitors disabled_fph_fault do_040writeback1 do_040writebacks do_BUG do_DataAbort
+            do_PrefetchAbort do_address_error do_ade do_ale do_alignment_fault do_bad do_bad_area do_be do_bp
+            do_bus_fault do_cache_op do_cee do_coprocessor do_cp15instr do_cpu do_dat_exception do_debug
+            do_debug_exception do_default_vi do_div0 do_div0_tl1 do_divide_error do_dsp do_el0_bti do_el0_fpac
+            do_el1_bti do_el1_fpac do_entArith do_entDbg do_entIF do_entUna do_entUnaUser do_error_trap
+            do_exception do_exception_error do_fault_error do_fp_trap do_fpd_trap do_fpe do_fpe_common
+            do_fpe_trap do_fpieee do_fpieee_tl1 do_fpother do_fpother_tl1 do_fpu do_ftlb do_genex do_getpsr
+            do_gsexc do_hw_interrupt do_ill_tl1 do_illegal_instruction do_illegal_slot_inst
+            do_insterror_or_kprobe do_int3 do_int3_user do_interrupt do_irq_tl1 do_kern_addr_fault
+            do_kernel_address_page_fault do_lasx do_lbt do_lddfmna_tl1 do_low_address do_lsx do_machcheck
+            do_machine_check_fault do_mcd_err do_mcheck do_mdmx do_mem_abort do_memaccess_unaligned
+            do_misaligned_access do_msa do_msa_fpe do_mt do_multihit do_nmi do_no_context
             do_non_secure_storage_access do_non_swi_trap do_out_of_memory do_ov do_page_fault do_paw do_paw_tl1
             do_per_trap do_priv_instruction do_privact do_privop do_program_check do_protection_exception
             do_report_trap do_reserved do_reserved_inst do_ri do_sea do_sect_fault do_secure_storage_access
@@ -419,28 +364,28 @@ enum GeneratedMachinery {
             do_translation_fault do_trap do_trap0 do_trap_bkpt do_trap_break do_trap_error do_trap_fpe
             do_trap_illinsn do_trap_load_misaligned do_trap_misaligned do_trap_no_signal do_trap_or_bp
             do_trap_priv do_trap_store_misaligned do_unaligned_access do_unaligned_user do_undefinstr
-            do_unhandled do_user_addr_fault do_vaw do_vaw_tl1 do_vint do_watch dummy_emul dump_backtrace
-            dump_backtrace_entry dump_backtrace_stm dump_fault_info dump_instr dump_kernel_instr dump_pagetable
-            dump_tl1_traplog early_abort_handler early_abt_enable early_brk64 early_debug_disable
-            early_fixup_exception early_trap_init ejtag_exception_handler emulate_branch emulate_instruction
-            emulate_isel emulate_math emulate_popcntb_inst emulate_single_step emulate_string_inst
-            enable_debug_monitors enable_restore_fp_context error_get_trap_addr esr_get_class_string
-            esr_to_debug_fault_info esr_to_fault_info ex_fixup_addr ex_get_fixup_type ex_handler_clear_fs
-            ex_handler_copy ex_handler_default ex_handler_fault ex_handler_fixup ex_handler_fprestore
-            ex_handler_imm_reg ex_handler_load_unaligned_zeropad ex_handler_msr ex_handler_sgx
-            ex_handler_ua_load_mem ex_handler_ua_load_reg ex_handler_ua_store ex_handler_uaccess
-            ex_handler_uaccess_err_zero ex_handler_ucopy_len ex_handler_zeropad ex_name exc_alignment_check
-            exc_bounds exc_control_protection exc_coproc_segment_overrun exc_coprocessor_error exc_debug
-            exc_debug_kernel exc_debug_user exc_device_not_available exc_divide_error exc_double_fault
-            exc_general_protection exc_int3 exc_invalid_op exc_invalid_tss exc_nmi exc_nmi_noist exc_overflow
-            exc_page_fault exc_segment_not_present exc_simd_coprocessor_error exc_spurious_interrupt_bug
-            exc_stack_segment exc_virtualization_exception exception_common exceptions_init
-            fault_in_kernel_space fault_init fault_is_write fix_xframe040 fixup_bad_iret fixup_exception
-            fixup_iopl_exception flush_vectors force_fcr31_sig force_fcsr_sig force_sig_info_fault
-            force_signal_inject fp_emulate fpemu_signal fpsp040_die get_break_insn_length get_ex_fixup
-            get_fault_address get_fault_type get_insn get_kernel_gp_address get_mmu_str get_tp_trap get_trap_ip
-            gp_try_fixup_and_notify gp_user_force_sig_segv handle_BUG handle_bad_stack handle_break handle_bug
-            handle_debug handle_delayslot handle_diverror_c handle_fiq_as_nmi handle_fpu_swa handle_gdb_break
+            do_unhandled do_user_addr_fault do_vaw do_vaw_tl1 do_vint do_watch dummy_emul dump_backtrace_stm
+            dump_fault_info dump_instr dump_kernel_instr dump_pagetable dump_tl1_traplog early_abort_handler
+            early_abt_enable early_brk64 early_debug_disable early_fixup_exception early_trap_init
+            ejtag_exception_handler emulate_branch emulate_instruction emulate_isel emulate_math
+            emulate_popcntb_inst emulate_single_step emulate_string_inst enable_debug_monitors
+            enable_restore_fp_context error_get_trap_addr esr_get_class_string esr_to_debug_fault_info
+            esr_to_fault_info ex_fixup_addr ex_get_fixup_type ex_handler_clear_fs ex_handler_copy
+            ex_handler_default ex_handler_fault ex_handler_fixup ex_handler_fprestore ex_handler_imm_reg
+            ex_handler_load_unaligned_zeropad ex_handler_msr ex_handler_sgx ex_handler_ua_load_mem
+            ex_handler_ua_load_reg ex_handler_ua_store ex_handler_uaccess ex_handler_uaccess_err_zero
+            ex_handler_ucopy_len ex_handler_zeropad ex_name exc_alignment_check exc_bounds
+            exc_control_protection exc_coproc_segment_overrun exc_coprocessor_error exc_debug exc_debug_kernel
+            exc_debug_user exc_device_not_available exc_divide_error exc_double_fault exc_general_protection
+            exc_int3 exc_invalid_op exc_invalid_tss exc_nmi exc_nmi_noist exc_overflow exc_page_fault
+            exc_segment_not_present exc_simd_coprocessor_error exc_spurious_interrupt_bug exc_stack_segment
+            exc_virtualization_exception exception_common exceptions_init fault_in_kernel_space fault_init
+            fault_is_write fix_xframe040 fixup_bad_iret fixup_exception fixup_iopl_exception flush_vectors
+            force_fcr31_sig force_fcsr_sig force_sig_info_fault force_signal_inject fp_emulate fpemu_signal
+            fpsp040_die get_break_insn_length get_ex_fixup get_fault_address get_fault_type get_insn
+            get_kernel_gp_address get_mmu_str get_tp_trap get_trap_ip gp_try_fixup_and_notify
+            gp_user_force_sig_segv handle_BUG handle_bad_stack handle_break handle_bug handle_debug
+            handle_delayslot handle_diverror_c handle_fiq_as_nmi handle_fpu_swa handle_gdb_break
             handle_illegal_c handle_interruption handle_invalid_op handle_kernel_vaddr_fault
             handle_loongarch_irq handle_misaligned_load handle_misaligned_store handle_nadtlb_fault
             handle_page_fault handle_stack_overflow handle_supervisor_instr handle_trap_1_c handle_trap_2_c
@@ -461,33 +406,32 @@ enum GeneratedMachinery {
             mem_address_unaligned mips_set_be_handler misaligned_data_load misaligned_data_store
             misaligned_instruction mm_fault_error mm_to_pgd_phys monitor_event_exception mrs_handler
             mt_ase_fp_affinity nmi_check_duration nmi_exception_handler nmi_handle nmi_warning_debugfs
-            no_context nol1parity nol2parity nommu_dump_state nopfault notify_debug oops_begin oops_end
-            opDEC_check p9_hmi_special_emu page_fault_is_bad page_fault_oops panic_bad_stack
-            panic_flush_kmsg_end panic_flush_kmsg_start parisc_acctyp parisc_show_stack parisc_terminate
-            parity_protection_init parse_fpe pci_serr_error per_cpu_trap_init pfault_cpu_dead pfault_fini
-            pfault_init pfault_interrupt pfault_irq_init pgtable_bad pmac_backlight_unblank
-            ppc_warn_emulated_init ppc_warn_emulated_print pre_trap_init precise_bus_error print_data print_fr
-            print_gr print_trace printbinary probe040 process_fpemu_return pt_regs_nr register_cu2_notifier
-            register_debug_hook register_dimm_printer register_kernel_break_hook register_kernel_step_hook
-            register_nmi_notifier register_undef_hook register_user_break_hook register_user_step_hook
-            regs_set_gpr report_tag_fault report_user_fault reserve_exception_space reserved_fault_handler
-            restart_nmi s390_search_extables s_mem_to_reg s_reg_to_mem sanitize_error_code sanity_check_fault
-            search_dbe_tables secondary_trap_init send_fault_sig send_user_sigtrap set_emergency_nmi_handler
-            set_esp0 set_except_vector set_exception_table_vec set_handler set_merr_handler set_raw_show_trace
-            set_rdhwr_noopt set_signal_archinfo set_thread_esr set_uncached_handler set_user_regs_spsr_ss
-            set_vi_handler set_vi_srs_handler setup_unknown_nmi_panic setup_vint_size show_backtrace show_code
-            show_fault_oops show_ldttss show_pte show_raw_backtrace show_registers show_regs show_signal
-            show_signal_msg show_stack show_stacktrace show_trace show_trace_cb sign_extend signame simulate_fp
-            simulate_ll simulate_llsc simulate_loongson3_cpucfg simulate_lwa simulate_rdhwr simulate_rdhwr_mm
-            simulate_rdhwr_normal simulate_sc simulate_swa simulate_sync single_step_handler
-            space_switch_exception spectre_bhb_update_vectors spitfire_access_error spitfire_cee_log
-            spitfire_clean_and_reenable_l1_caches spitfire_data_access_exception
-            spitfire_data_access_exception_tl1 spitfire_enable_estate_errors spitfire_insn_access_exception
-            spitfire_insn_access_exception_tl1 spitfire_log_udb_syndrome spitfire_ue_log sprintf_dimm
-            spurious_kernel_fault spurious_kernel_fault_check stop_nmi store_u64 store_updates_sp
-            sun4v_data_access_exception sun4v_data_access_exception_tl1 sun4v_do_mna sun4v_dtlb_error_report
-            sun4v_emit_err_attr_strings sun4v_err_type_to_str sun4v_get_vaddr sun4v_insn_access_exception
-            sun4v_insn_access_exception_tl1 sun4v_itlb_error_report sun4v_log_error
+            no_context nol1parity nol2parity nommu_dump_state nopfault notify_debug opDEC_check
+            p9_hmi_special_emu page_fault_is_bad page_fault_oops panic_bad_stack panic_flush_kmsg_end
+            panic_flush_kmsg_start parisc_acctyp parisc_show_stack parisc_terminate parity_protection_init
+            parse_fpe pci_serr_error per_cpu_trap_init pfault_cpu_dead pfault_fini pfault_init pfault_interrupt
+            pfault_irq_init pgtable_bad pmac_backlight_unblank ppc_warn_emulated_init ppc_warn_emulated_print
+            pre_trap_init precise_bus_error print_data print_fr print_gr print_trace printbinary probe040
+            process_fpemu_return pt_regs_nr register_cu2_notifier register_debug_hook register_dimm_printer
+            register_kernel_break_hook register_kernel_step_hook register_nmi_notifier register_undef_hook
+            register_user_break_hook register_user_step_hook regs_set_gpr report_tag_fault report_user_fault
+            reserve_exception_space reserved_fault_handler restart_nmi s390_search_extables s_mem_to_reg
+            s_reg_to_mem sanitize_error_code sanity_check_fault search_dbe_tables secondary_trap_init
+            send_fault_sig send_user_sigtrap set_emergency_nmi_handler set_esp0 set_except_vector
+            set_exception_table_vec set_handler set_merr_handler set_raw_show_trace set_rdhwr_noopt
+            set_signal_archinfo set_thread_esr set_uncached_handler set_user_regs_spsr_ss set_vi_handler
+            set_vi_srs_handler setup_unknown_nmi_panic setup_vint_size show_backtrace show_code show_fault_oops
+            show_ldttss show_pte show_raw_backtrace show_registers show_signal show_signal_msg show_trace
+            show_trace_cb sign_extend signame simulate_fp simulate_ll simulate_llsc simulate_loongson3_cpucfg
+            simulate_lwa simulate_rdhwr simulate_rdhwr_mm simulate_rdhwr_normal simulate_sc simulate_swa
+            simulate_sync single_step_handler space_switch_exception spectre_bhb_update_vectors
+            spitfire_access_error spitfire_cee_log spitfire_clean_and_reenable_l1_caches
+            spitfire_data_access_exception spitfire_data_access_exception_tl1 spitfire_enable_estate_errors
+            spitfire_insn_access_exception spitfire_insn_access_exception_tl1 spitfire_log_udb_syndrome
+            spitfire_ue_log sprintf_dimm spurious_kernel_fault spurious_kernel_fault_check stop_nmi store_u64
+            store_updates_sp sun4v_data_access_exception sun4v_data_access_exception_tl1 sun4v_do_mna
+            sun4v_dtlb_error_report sun4v_emit_err_attr_strings sun4v_err_type_to_str sun4v_get_vaddr
+            sun4v_insn_access_exception sun4v_insn_access_exception_tl1 sun4v_itlb_error_report sun4v_log_error
             sun4v_mem_corrupt_detect_precise sun4v_nonresum_error sun4v_nonresum_error_user_handled
             sun4v_nonresum_overflow sun4v_report_real_raddr sun4v_resum_error sun4v_resum_overflow
             sun4v_tlb_error sync_regs sys_syscall tag_clear_highpage test_monitor_call tm_abort_check
@@ -504,6 +448,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "arch/x86/entry/*.c arch/x86/entry/*.S arch/arm64/kernel/entry*.c arch/arm64/kernel/entry*.S arch/arm64/kernel/syscall.c kernel/entry/*.c",
             "syscall, interrupt and exception entry code",
             """
@@ -560,36 +505,95 @@ enum GeneratedMachinery {
             """
         ),
         (
-            "lib/vsprintf.c lib/kasprintf.c lib/seq_buf.c lib/hexdump.c fs/seq_file.c",
-            "string formatting and hex dumping of the caller's data",
+            .plumbing,
+            "kernel/hung_task.c kernel/watchdog.c kernel/watchdog_hld.c",
+            "hung-task and lockup watchdogs",
             """
-            __ptr_to_hashval __seq_open_private address_val bdev_name bin2hex bitmap_list_string bitmap_string
-            bprintf bstr_printf check_pointer check_pointer_msg clock date_str debug_boot_weak_hash_enable
-            default_pointer device_node_string err_ptr error_string escaped_string file_dentry_name
-            fill_ptr_key_workfn flags_string format_decode format_flags format_page_flags fourcc_string
-            fwnode_full_name_string fwnode_string hex2bin hex_dump_to_buffer hex_string hex_to_bin
-            ip4_addr_string ip4_addr_string_sa ip4_string ip6_addr_string ip6_addr_string_sa
-            ip6_compressed_string ip6_string ip_addr_string kasprintf kvasprintf kvasprintf_const
-            mac_address_string mangle_path move_right netdev_bits no_hash_pointers_enable num_to_str number
-            pointer pointer_string print_hex_dump ptr_to_hashval ptr_to_id put_dec put_dec_full4 put_dec_full8
-            put_dec_helper4 put_dec_trunc8 resource_string restricted_pointer rtc_str scnprintf seq_bprintf
-            seq_buf_alloc seq_buf_bprintf seq_buf_can_fit seq_buf_do_printk seq_buf_print_seq seq_buf_printf
-            seq_buf_putc seq_buf_putmem seq_buf_putmem_hex seq_buf_puts seq_buf_vprintf seq_dentry
-            seq_escape_mem seq_file_init seq_file_path seq_hex_dump seq_hlist_next seq_hlist_next_percpu
-            seq_hlist_next_rcu seq_hlist_start seq_hlist_start_head seq_hlist_start_head_rcu
-            seq_hlist_start_percpu seq_hlist_start_rcu seq_list_next seq_list_next_rcu seq_list_start
-            seq_list_start_head seq_list_start_head_rcu seq_list_start_rcu seq_lseek seq_open seq_open_private
-            seq_pad seq_path seq_path_root seq_printf seq_put_decimal_ll seq_put_decimal_ull
-            seq_put_decimal_ull_width seq_put_hex_ll seq_putc seq_puts seq_read seq_read_iter seq_release
-            seq_release_private seq_set_overflow seq_vprintf seq_write set_field_width set_precision
-            simple_strntoll simple_strntoull simple_strtol simple_strtoll simple_strtoul simple_strtoull
-            single_next single_open single_open_size single_release single_start single_stop skip_atoi snprintf
-            special_hex_number sprintf sscanf string string_nocheck symbol_string time64_str time_and_date
-            time_str traverse uuid_string va_format vbin_printf vscnprintf vsnprintf vsprintf
-            vsprintf_init_hashval vsscanf widen_string
+            __lockup_detector_cleanup __lockup_detector_reconfigure arch_touch_nmi_watchdog check_hung_task
+            check_hung_uninterruptible_tasks get_softlockup_thresh hardlockup_detector_disable
+            hardlockup_detector_event_create hardlockup_detector_perf_cleanup hardlockup_detector_perf_disable
+            hardlockup_detector_perf_enable hardlockup_detector_perf_init hardlockup_detector_perf_restart
+            hardlockup_detector_perf_stop hardlockup_panic_setup hung_task_init hung_task_panic
+            hung_task_sysctl_init hung_timeout_jiffies hungtask_pm_notify is_hardlockup is_softlockup
+            lockup_detector_cleanup lockup_detector_init lockup_detector_offline_cpu lockup_detector_online_cpu
+            lockup_detector_reconfigure lockup_detector_setup lockup_detector_soft_poweroff
+            lockup_detector_update_enable nosoftlockup_setup nowatchdog_setup proc_dohung_task_timeout_secs
+            proc_nmi_watchdog proc_soft_watchdog proc_watchdog proc_watchdog_common proc_watchdog_cpumask
+            proc_watchdog_thresh proc_watchdog_update rcu_lock_break reset_hung_task_detector set_sample_period
+            softlockup_fn softlockup_panic_setup softlockup_start_all softlockup_start_fn softlockup_stop_all
+            softlockup_stop_fn touch_all_softlockup_watchdogs touch_softlockup_watchdog
+            touch_softlockup_watchdog_sched touch_softlockup_watchdog_sync update_report_ts update_touch_ts
+            watchdog_check_timestamp watchdog_init_timestamp watchdog_interrupt_count watchdog_nmi_disable
+            watchdog_nmi_enable watchdog_nmi_probe watchdog_nmi_start watchdog_nmi_stop
+            watchdog_overflow_callback watchdog_sysctl_init watchdog_thresh_setup watchdog_timer_fn
+            watchdog_update_hrtimer_threshold
             """
         ),
         (
+            .plumbing,
+            "kernel/stacktrace.c arch/*/kernel/stacktrace.c arch/x86/kernel/dumpstack*.c arch/x86/kernel/unwind_*.c arch/*/kernel/return_address.c lib/stackdepot.c kernel/kallsyms.c",
+            "stack-trace saving, unwinding and symbol lookup",
+            """
+            __collect_all __collect_all_but_sched __die __die_body __die_header __get_first_nonsched __get_wchan
+            __orc_find __print_sym __save_trace __show_trace_log_lvl __sprint_symbol __stack_depot_save
+            __unwind_start arc_unwind_core arch_get_kallsym arch_stack_walk arch_stack_walk_reliable
+            arch_stack_walk_user arch_trigger_cpumask_backtrace bpf_iter_ksym_init bpf_iter_ksym_seq_show
+            bpf_iter_ksym_seq_stop bpf_ksym_iter_register cleanup_symbol_name compare_symbol_name copy_code
+            copy_stack_frame decode_frame_pointer depot_alloc_stack deref_stack_iret_regs deref_stack_reg
+            deref_stack_regs die_addr dump_backtrace dump_backtrace_entry dump_trace filter_irq_stacks
+            find_stack fp_is_valid frame_pointer_check get_ksymbol_arch get_ksymbol_bpf get_ksymbol_core
+            get_ksymbol_ftrace_mod get_ksymbol_kprobe get_ksymbol_mod get_reg get_stack_info
+            get_stack_info_noinstr get_symbol_offset get_symbol_pos get_symbol_seq handle_backtrace_ipi
+            hash_stack ia64_do_save_stack in_doublefault_stack in_entry_code in_entry_stack in_exception_stack
+            in_hardirq_stack in_irq_stack in_irqentry_text in_softirq_stack in_task_stack init_stack_slab
+            is_last_aligned_frame is_last_frame is_last_ftrace_frame is_last_task_frame is_stack_depot_disabled
+            kallsyms_expand_symbol kallsyms_for_perf kallsyms_get_symbol_type kallsyms_init kallsyms_lookup
+            kallsyms_lookup_buildid kallsyms_lookup_name kallsyms_lookup_names kallsyms_lookup_size_offset
+            kallsyms_on_each_match_symbol kallsyms_on_each_symbol kallsyms_open kallsyms_show_value
+            kallsyms_sym_address kdb_walk_kallsyms ksym_prog_seq_show last_aligned_frame last_frame
+            lookup_symbol_attrs lookup_symbol_name oops_begin oops_end orc_find orc_ftrace_find orc_ip
+            orc_module_find orc_sort_cmp orc_sort_swap print_trace_address printk_stack_address
+            raise_backtrace_ipi reset_iter return_address return_address_cb save_addr save_context_stack
+            save_raw_context_stack save_return_addr save_stack_address save_stack_address_nosched
+            save_stack_trace save_stack_trace_regs save_stack_trace_tsk save_trace save_wchan
+            seed_unwind_frame_info show_ip show_iret_regs show_opcodes show_regs show_regs_if_on_stack
+            show_stack show_stack_regs show_stacktrace show_trace_log_lvl sprint_backtrace
+            sprint_backtrace_build_id sprint_symbol sprint_symbol_build_id sprint_symbol_no_offset
+            stack_access_ok stack_depot_early_init stack_depot_fetch stack_depot_get_extra_bits stack_depot_init
+            stack_depot_print stack_depot_save stack_depot_snprint stack_depot_want_early_init stack_trace_cb
+            stack_trace_consume_entry stack_trace_consume_entry_nosched stack_trace_print stack_trace_save
+            stack_trace_save_regs stack_trace_save_tsk stack_trace_save_tsk_reliable stack_trace_save_user
+            stack_trace_snprint stack_type_name stackdepot_memcmp unwind unwind_dump unwind_frame
+            unwind_get_return_address unwind_get_return_address_ptr unwind_init unwind_init_from_caller
+            unwind_init_from_regs unwind_init_from_task unwind_module_init unwind_next unwind_next_frame
+            update_iter update_iter_mod update_stack_state walk_stackframe xtensa_backtrace_kernel
+            xtensa_backtrace_user
+            """
+        ),
+        (
+            .reporting,
+            "lib/vsprintf.c lib/kasprintf.c lib/seq_buf.c lib/hexdump.c",
+            "string formatting and hex dumping of the caller's data",
+            """
+            __ptr_to_hashval address_val bdev_name bin2hex bitmap_list_string bitmap_string bprintf bstr_printf
+            check_pointer check_pointer_msg clock date_str debug_boot_weak_hash_enable default_pointer
+            device_node_string err_ptr error_string escaped_string file_dentry_name fill_ptr_key_workfn
+            flags_string format_decode format_flags format_page_flags fourcc_string fwnode_full_name_string
+            fwnode_string hex2bin hex_dump_to_buffer hex_string hex_to_bin ip4_addr_string ip4_addr_string_sa
+            ip4_string ip6_addr_string ip6_addr_string_sa ip6_compressed_string ip6_string ip_addr_string
+            kasprintf kvasprintf kvasprintf_const mac_address_string move_right netdev_bits
+            no_hash_pointers_enable num_to_str number pointer pointer_string print_hex_dump ptr_to_hashval
+            ptr_to_id put_dec put_dec_full4 put_dec_full8 put_dec_helper4 put_dec_trunc8 resource_string
+            restricted_pointer rtc_str scnprintf seq_buf_bprintf seq_buf_can_fit seq_buf_do_printk
+            seq_buf_print_seq seq_buf_printf seq_buf_putc seq_buf_putmem seq_buf_putmem_hex seq_buf_puts
+            seq_buf_vprintf set_field_width set_precision simple_strntoll simple_strntoull simple_strtol
+            simple_strtoll simple_strtoul simple_strtoull skip_atoi snprintf special_hex_number sprintf sscanf
+            string string_nocheck symbol_string time64_str time_and_date time_str uuid_string va_format
+            vbin_printf vscnprintf vsnprintf vsprintf vsprintf_init_hashval vsscanf widen_string
+            """
+        ),
+        (
+            .reporting,
             "lib/string.c lib/string_helpers.c lib/kstrtox.c lib/ctype.c lib/memcat_p.c lib/memweight.c lib/parser.c lib/argv_split.c",
             "string and memory helpers working on the caller's buffer",
             """
@@ -609,29 +613,16 @@ enum GeneratedMachinery {
             """
         ),
         (
-            "lib/strncpy_from_user.c lib/strnlen_user.c lib/usercopy.c lib/iov_iter.c mm/maccess.c",
-            "user and kernel copies on the caller's behalf",
+            .reporting,
+            "lib/strncpy_from_user.c lib/strnlen_user.c lib/usercopy.c",
+            "user copies on the caller's behalf",
             """
-            __copy_overflow __import_iovec __iov_iter_get_pages_alloc _copy_from_iter _copy_from_iter_flushcache
-            _copy_from_iter_nocache _copy_from_user _copy_mc_to_iter _copy_to_iter _copy_to_user append_pipe
-            bvec_npages check_zeroed_user copy_compat_iovec_from_user copy_from_kernel_nofault
-            copy_from_kernel_nofault_allowed copy_from_user_nofault copy_iovec_from_user copy_mc_pipe_to_iter
-            copy_page_from_iter copy_page_from_iter_atomic copy_page_to_iter copy_page_to_iter_pipe
-            copy_pipe_to_iter copy_to_kernel_nofault copy_to_user_nofault copyout_mc csum_and_copy_from_iter
-            csum_and_copy_to_iter csum_and_copy_to_pipe_iter csum_and_memcpy do_strncpy_from_user
-            do_strnlen_user dup_iter fault_in_iov_iter_readable fault_in_iov_iter_writeable first_bvec_segment
-            first_iovec_segment hash_and_copy_to_iter import_iovec import_single_range iov_iter_advance
-            iov_iter_aligned_bvec iov_iter_aligned_iovec iov_iter_alignment iov_iter_alignment_bvec
-            iov_iter_alignment_iovec iov_iter_bvec iov_iter_bvec_advance iov_iter_discard iov_iter_gap_alignment
-            iov_iter_get_pages2 iov_iter_get_pages_alloc2 iov_iter_init iov_iter_iovec_advance
-            iov_iter_is_aligned iov_iter_kvec iov_iter_npages iov_iter_pipe iov_iter_restore iov_iter_revert
-            iov_iter_single_seg_count iov_iter_xarray iov_iter_zero iov_npages iovec_from_user
-            iter_xarray_get_pages iter_xarray_populate_pages last_offset page_copy_sane pipe_advance pipe_buf
-            pipe_get_pages pipe_npages pipe_zero push_anon push_page sanity strncpy_from_kernel_nofault
-            strncpy_from_user strncpy_from_user_nofault strnlen_user strnlen_user_nofault want_pages_array
+            _copy_from_user _copy_to_user check_zeroed_user do_strncpy_from_user do_strnlen_user
+            strncpy_from_user strnlen_user
             """
         ),
         (
+            .reporting,
             "arch/*/lib/*.c arch/*/lib/*.S",
             "architecture string, copy, checksum, delay and atomic helpers",
             """
@@ -670,7 +661,7 @@ enum GeneratedMachinery {
             __get_user_4 __get_user_64t_1 __get_user_64t_2 __get_user_64t_4 __get_user_8 __get_user_nocheck_1
             __get_user_nocheck_2 __get_user_nocheck_4 __get_user_nocheck_8 __hexagon_divsi3
             __hexagon_memcpy_likely_aligned_min32bytes_mult8bytes __hexagon_modsi3 __hexagon_udivsi3
-            __hexagon_umodsi3 __hwasan_tag_mismatch __insn_get_emulate_prefix __ioread64_copy __iowrite32_copy
+            __hexagon_umodsi3 __hwasan_tag_mismatch __insn_get_emulate_prefix __ioread64_copy
             __loop_const_udelay __loop_delay __loop_udelay __lshrti3 __memcpy __memcpy_aligned_dn
             __memcpy_aligned_up __memcpy_flushcache __memcpy_unaligned_dn __memcpy_unaligned_up __memmove
             __memset __memset16 __memset32 __memset64 __mips_change_bit __mips_clear_bit __mips_set_bit
@@ -741,91 +732,89 @@ enum GeneratedMachinery {
             clcle clean_cache_range clean_pmem_range clear_bit clear_page clear_page_erms clear_page_orig
             clear_page_rep clear_user clear_user_erms clear_user_original clear_user_rep_good
             cmdline_find_option cmdline_find_option_bool cmpxchg8b_emu conv_dp_to_sp conv_sp_to_dp
-            copy_from_kernel_nofault_allowed copy_from_user_nmi copy_mc_enhanced_fast_string copy_mc_fragile
-            copy_mc_fragile_handle_tail copy_mc_generic copy_mc_to_kernel copy_mc_to_user copy_mem_in
-            copy_mem_out copy_page copy_page_regs copy_user_enhanced_fast_string copy_user_generic_string
-            copy_user_generic_unrolled copy_user_short_string copypage_power7 crc32_be crc32_le
-            create_cond_branch csum_and_copy_from_user csum_and_copy_to_user csum_partial
-            csum_partial_cfu_aligned csum_partial_cfu_dest_aligned csum_partial_cfu_src_aligned
-            csum_partial_cfu_unaligned csum_partial_copy_generic csum_partial_copy_nocheck csum_tcpudp_magic
-            csum_tcpudp_nofold cyc_to_ns debug_user_asce delay_halt delay_halt_mwaitx delay_halt_tpause
-            delay_loop delay_tsc dform_ea display_stored_regs dmuhu dmulu do_barrier_nospec_fixups
-            do_barrier_nospec_fixups_range do_bpermd do_btb_flush_fixups do_byte_reverse do_byterev
-            do_cmp_signed do_cmp_unsigned do_cmpb do_csum do_csum_c do_entry_flush_fixups do_feature_fixups
-            do_final_fixups do_fp_load do_fp_store do_lq do_lqarx do_lwsync_fixups do_patch_instruction
-            do_popcnt do_prty do_rfi_flush_fixups do_signext do_stf_barrier_fixups do_stf_entry_barrier_fixups
-            do_stf_exit_barrier_fixups do_stq do_stqcx do_trace_rdpmc do_trace_read_msr do_trace_write_msr
-            do_uaccess_flush_fixups do_vec_load do_vec_store do_vsx_load do_vsx_store dqform_ea dsform_ea
-            dump_tlb dump_tlb_all dump_tlb_regs emulate_dcbz emulate_loadstore emulate_lq emulate_step
-            emulate_stq emulate_update_regs emulate_vsx_load emulate_vsx_store enable_copy_mc_fragile
-            enter_vmx_ops enter_vmx_usercopy entry_untrain_ret eor3 exit exit_vmx_ops exit_vmx_usercopy ffs
-            find_first_bit_inv find_next_bit_inv fixup fls flush_pmem_range from32to16 from64to16
-            ftrace_graph_caller fw_getcmdline fw_getenv fw_getenvl fw_init_cmdline get_addr_ref_16
-            get_addr_ref_32 get_addr_ref_64 get_eff_addr_modrm get_eff_addr_modrm_16 get_eff_addr_reg
-            get_eff_addr_sib get_fpr get_patch_pfn get_reg_offset get_reg_offset_16 get_regno get_seg_base_limit
-            get_seg_limit get_seg_reg_override_idx get_segment_selector get_vr get_vsr gunzip
-            handle_stack_update i8254 inat_get_avx_attribute inat_get_escape_attribute inat_get_group_attribute
-            inat_get_last_prefix_id inat_get_opcode_attribute insb insl insn_complete insn_decode
-            insn_decode_from_regs insn_decode_mmio insn_fetch_from_user insn_fetch_from_user_inatomic
-            insn_get_addr_ref insn_get_code_seg_params insn_get_displacement insn_get_effective_ip
-            insn_get_emulate_prefix insn_get_immediate insn_get_length insn_get_modrm insn_get_modrm_reg_off
-            insn_get_modrm_reg_ptr insn_get_modrm_rm_off insn_get_opcode insn_get_prefixes insn_get_seg_base
-            insn_get_sib insn_has_rep_prefix insn_init insn_rip_relative instr_is_relative_branch
-            instr_is_relative_link_branch insw iomem_read16 iomem_read16be iomem_read16r iomem_read32
-            iomem_read32be iomem_read32r iomem_read64 iomem_read64be iomem_read8 iomem_read8r iomem_write16
-            iomem_write16be iomem_write16r iomem_write32 iomem_write32be iomem_write32r iomem_write64
-            iomem_write64be iomem_write8 iomem_write8r ioport_map ioport_read16 ioport_read16r ioport_read32
-            ioport_read32r ioport_read8 ioport_read8r ioport_unmap ioport_write16 ioport_write16r ioport_write32
-            ioport_write32r ioport_write8 ioport_write8r ioread16 ioread16_rep ioread16be ioread32 ioread32_rep
-            ioread32be ioread64 ioread64be ioread8 ioread8_rep iowrite16 iowrite16_rep iowrite16be iowrite32
-            iowrite32_rep iowrite32be iowrite64 iowrite64be iowrite8 iowrite8_rep ip_compute_csum ip_fast_csum
-            is_conditional_branch is_string_insn its_return_thunk kaslr_get_random_long label_imm_common
-            lclear_user load_vsrn m7_patch_bzero m7_patch_copyops m7_patch_pageops map_patch_area max_align
-            memchr memcmp memcpy memcpy_erms memcpy_flushcache memcpy_fromio memcpy_orig memcpy_page_flushcache
-            memcpy_power7 memcpy_retl_o2 memcpy_retl_o2_plus_1 memcpy_retl_o2_plus_15 memcpy_retl_o2_plus_15_8
-            memcpy_retl_o2_plus_16 memcpy_retl_o2_plus_24 memcpy_retl_o2_plus_3 memcpy_retl_o2_plus_31
-            memcpy_retl_o2_plus_31_16 memcpy_retl_o2_plus_31_24 memcpy_retl_o2_plus_31_32
-            memcpy_retl_o2_plus_31_8 memcpy_retl_o2_plus_32 memcpy_retl_o2_plus_4 memcpy_retl_o2_plus_5
-            memcpy_retl_o2_plus_6 memcpy_retl_o2_plus_63 memcpy_retl_o2_plus_63_16 memcpy_retl_o2_plus_63_24
-            memcpy_retl_o2_plus_63_32 memcpy_retl_o2_plus_63_40 memcpy_retl_o2_plus_63_48
-            memcpy_retl_o2_plus_63_56 memcpy_retl_o2_plus_63_64 memcpy_retl_o2_plus_63_8 memcpy_retl_o2_plus_7
-            memcpy_retl_o2_plus_8 memcpy_retl_o2_plus_g1 memcpy_retl_o2_plus_g1_plus_1
-            memcpy_retl_o2_plus_g1_plus_8 memcpy_retl_o2_plus_o3 memcpy_retl_o2_plus_o3_fp
-            memcpy_retl_o2_plus_o3_plus_1 memcpy_retl_o2_plus_o3_plus_1_fp memcpy_retl_o2_plus_o3_plus_4_fp
-            memcpy_retl_o2_plus_o4 memcpy_retl_o2_plus_o4_fp memcpy_retl_o2_plus_o4_plus_16
-            memcpy_retl_o2_plus_o4_plus_16_fp memcpy_retl_o2_plus_o4_plus_24 memcpy_retl_o2_plus_o4_plus_24_fp
-            memcpy_retl_o2_plus_o4_plus_32 memcpy_retl_o2_plus_o4_plus_32_fp memcpy_retl_o2_plus_o4_plus_40
-            memcpy_retl_o2_plus_o4_plus_40_fp memcpy_retl_o2_plus_o4_plus_48 memcpy_retl_o2_plus_o4_plus_48_fp
-            memcpy_retl_o2_plus_o4_plus_56 memcpy_retl_o2_plus_o4_plus_56_fp memcpy_retl_o2_plus_o4_plus_64
-            memcpy_retl_o2_plus_o4_plus_64_fp memcpy_retl_o2_plus_o4_plus_8 memcpy_retl_o2_plus_o4_plus_8_fp
-            memcpy_retl_o2_plus_o5 memcpy_retl_o2_plus_o5_64 memcpy_retl_o2_plus_o5_fp
-            memcpy_retl_o2_plus_o5_plus_1 memcpy_retl_o2_plus_o5_plus_16 memcpy_retl_o2_plus_o5_plus_16_fp
-            memcpy_retl_o2_plus_o5_plus_24 memcpy_retl_o2_plus_o5_plus_24_fp memcpy_retl_o2_plus_o5_plus_32
-            memcpy_retl_o2_plus_o5_plus_32_fp memcpy_retl_o2_plus_o5_plus_4 memcpy_retl_o2_plus_o5_plus_40_fp
-            memcpy_retl_o2_plus_o5_plus_48_fp memcpy_retl_o2_plus_o5_plus_56_fp memcpy_retl_o2_plus_o5_plus_64
-            memcpy_retl_o2_plus_o5_plus_64_fp memcpy_retl_o2_plus_o5_plus_8 memcpy_retl_o2_plus_o5_plus_8_fp
-            memcpy_toio memcpyb memmove memscan memset memset16 memset_erms memset_io memset_orig memzero
-            mlsd_8lsd_ea mmiocpy mmioset msk2str msr_clear_bit msr_read msr_set_bit msr_write msrs_alloc
-            msrs_free mte_clear_page_tags mte_copy_page_tags mte_copy_tags_from_user mte_copy_tags_to_user
-            mte_restore_page_tags mte_save_page_tags mte_zero_clear_page_tags myisspace ndelay
-            niagara4_patch_fls num_digits outsb outsl outsw pa_memcpy patch_alt_instruction patch_branch
-            patch_btb_flush_section patch_feature_section patch_instruction pci_iounmap pciauto_bus_scan
-            pciauto_postscan_setup_bridge pciauto_prescan_setup_bridge pciauto_setup_bars pciauto_setup_irq
-            pin_page_for_write probe_get_fixup_type probe_is_insn_relative_long probe_is_prohibited_opcode
-            pt_regs_offset put_fpr put_vr put_vsr range_of_ones raw_copy_from_user raw_copy_from_user_key
-            raw_copy_in_user raw_copy_to_user raw_copy_to_user_key raw_patch_instruction rdmsr_on_cpu
-            rdmsr_on_cpus rdmsr_safe_on_cpu rdmsr_safe_regs_on_cpu rdmsrl_on_cpu rdmsrl_safe_on_cpu
-            read_current_timer read_mem_aligned read_mem_unaligned register_current_timer_delay rep_movs
-            resolve_default_seg resolve_seg_reg retbleed_return_thunk retbleed_untrain_ret return_to_handler
-            rh_alloc rh_alloc_align rh_alloc_fixed rh_attach_region rh_create rh_destroy rh_detach_region
-            rh_dump rh_dump_blk rh_free rh_get_stats rh_init rh_set_owner run_uncached
-            search_kernel_restart_table search_kernel_soft_mask_table seek_prologue set_bit set_ca32 set_cr0
-            setup_feature_keys sp32___change_bit sp32___clear_bit sp32___set_bit spin_retry_init
-            spin_retry_setup splpar_rw_yield splpar_spin_yield srm_printk srm_puts srso_alias_return_thunk
-            srso_alias_safe_ret srso_alias_untrain_ret srso_return_thunk srso_safe_ret srso_untrain_ret
-            stack_increment stacktrace store_vsrn strcat strchr strcmp strcpy string_memcpy_fromio
-            string_memcpy_toio strlcat strlen strncat strncmp strncpy strnlen strrchr strstr
-            test_alternative_case_too_big test_alternative_case_too_small test_alternative_case_with_branch
+            copy_from_user_nmi copy_mc_enhanced_fast_string copy_mc_fragile copy_mc_fragile_handle_tail
+            copy_mc_generic copy_mc_to_kernel copy_mc_to_user copy_mem_in copy_mem_out copy_page copy_page_regs
+            copy_user_enhanced_fast_string copy_user_generic_string copy_user_generic_unrolled
+            copy_user_short_string copypage_power7 crc32_be crc32_le create_cond_branch csum_and_copy_from_user
+            csum_and_copy_to_user csum_partial csum_partial_cfu_aligned csum_partial_cfu_dest_aligned
+            csum_partial_cfu_src_aligned csum_partial_cfu_unaligned csum_partial_copy_generic
+            csum_partial_copy_nocheck csum_tcpudp_magic csum_tcpudp_nofold debug_user_asce delay_halt
+            delay_halt_mwaitx delay_halt_tpause delay_loop delay_tsc dform_ea display_stored_regs dmuhu dmulu
+            do_barrier_nospec_fixups do_barrier_nospec_fixups_range do_bpermd do_btb_flush_fixups
+            do_byte_reverse do_byterev do_cmp_signed do_cmp_unsigned do_cmpb do_csum do_csum_c
+            do_entry_flush_fixups do_feature_fixups do_final_fixups do_fp_load do_fp_store do_lq do_lqarx
+            do_lwsync_fixups do_patch_instruction do_popcnt do_prty do_rfi_flush_fixups do_signext
+            do_stf_barrier_fixups do_stf_entry_barrier_fixups do_stf_exit_barrier_fixups do_stq do_stqcx
+            do_trace_rdpmc do_trace_read_msr do_trace_write_msr do_uaccess_flush_fixups do_vec_load do_vec_store
+            do_vsx_load do_vsx_store dqform_ea dsform_ea dump_tlb dump_tlb_all dump_tlb_regs emulate_dcbz
+            emulate_loadstore emulate_lq emulate_step emulate_stq emulate_update_regs emulate_vsx_load
+            emulate_vsx_store enable_copy_mc_fragile enter_vmx_ops enter_vmx_usercopy entry_untrain_ret eor3
+            exit exit_vmx_ops exit_vmx_usercopy ffs find_first_bit_inv find_next_bit_inv fixup fls
+            flush_pmem_range from32to16 from64to16 ftrace_graph_caller fw_getcmdline fw_getenv fw_getenvl
+            fw_init_cmdline get_addr_ref_16 get_addr_ref_32 get_addr_ref_64 get_eff_addr_modrm
+            get_eff_addr_modrm_16 get_eff_addr_reg get_eff_addr_sib get_fpr get_patch_pfn get_reg_offset
+            get_reg_offset_16 get_regno get_seg_base_limit get_seg_limit get_seg_reg_override_idx
+            get_segment_selector get_vr get_vsr gunzip handle_stack_update i8254 inat_get_avx_attribute
+            inat_get_escape_attribute inat_get_group_attribute inat_get_last_prefix_id inat_get_opcode_attribute
+            insb insl insn_complete insn_decode insn_decode_from_regs insn_decode_mmio insn_fetch_from_user
+            insn_fetch_from_user_inatomic insn_get_addr_ref insn_get_code_seg_params insn_get_displacement
+            insn_get_effective_ip insn_get_emulate_prefix insn_get_immediate insn_get_length insn_get_modrm
+            insn_get_modrm_reg_off insn_get_modrm_reg_ptr insn_get_modrm_rm_off insn_get_opcode
+            insn_get_prefixes insn_get_seg_base insn_get_sib insn_has_rep_prefix insn_init insn_rip_relative
+            instr_is_relative_branch instr_is_relative_link_branch insw iomem_read16 iomem_read16be
+            iomem_read16r iomem_read32 iomem_read32be iomem_read32r iomem_read64 iomem_read64be iomem_read8
+            iomem_read8r iomem_write16 iomem_write16be iomem_write16r iomem_write32 iomem_write32be
+            iomem_write32r iomem_write64 iomem_write64be iomem_write8 iomem_write8r ioport_read16 ioport_read16r
+            ioport_read32 ioport_read32r ioport_read8 ioport_read8r ioport_write16 ioport_write16r
+            ioport_write32 ioport_write32r ioport_write8 ioport_write8r ioread64 ioread64be iowrite64
+            iowrite64be ip_compute_csum ip_fast_csum is_conditional_branch is_string_insn its_return_thunk
+            kaslr_get_random_long label_imm_common lclear_user load_vsrn m7_patch_bzero m7_patch_copyops
+            m7_patch_pageops map_patch_area max_align memchr memcmp memcpy memcpy_erms memcpy_flushcache
+            memcpy_fromio memcpy_orig memcpy_page_flushcache memcpy_power7 memcpy_retl_o2 memcpy_retl_o2_plus_1
+            memcpy_retl_o2_plus_15 memcpy_retl_o2_plus_15_8 memcpy_retl_o2_plus_16 memcpy_retl_o2_plus_24
+            memcpy_retl_o2_plus_3 memcpy_retl_o2_plus_31 memcpy_retl_o2_plus_31_16 memcpy_retl_o2_plus_31_24
+            memcpy_retl_o2_plus_31_32 memcpy_retl_o2_plus_31_8 memcpy_retl_o2_plus_32 memcpy_retl_o2_plus_4
+            memcpy_retl_o2_plus_5 memcpy_retl_o2_plus_6 memcpy_retl_o2_plus_63 memcpy_retl_o2_plus_63_16
+            memcpy_retl_o2_plus_63_24 memcpy_retl_o2_plus_63_32 memcpy_retl_o2_plus_63_40
+            memcpy_retl_o2_plus_63_48 memcpy_retl_o2_plus_63_56 memcpy_retl_o2_plus_63_64
+            memcpy_retl_o2_plus_63_8 memcpy_retl_o2_plus_7 memcpy_retl_o2_plus_8 memcpy_retl_o2_plus_g1
+            memcpy_retl_o2_plus_g1_plus_1 memcpy_retl_o2_plus_g1_plus_8 memcpy_retl_o2_plus_o3
+            memcpy_retl_o2_plus_o3_fp memcpy_retl_o2_plus_o3_plus_1 memcpy_retl_o2_plus_o3_plus_1_fp
+            memcpy_retl_o2_plus_o3_plus_4_fp memcpy_retl_o2_plus_o4 memcpy_retl_o2_plus_o4_fp
+            memcpy_retl_o2_plus_o4_plus_16 memcpy_retl_o2_plus_o4_plus_16_fp memcpy_retl_o2_plus_o4_plus_24
+            memcpy_retl_o2_plus_o4_plus_24_fp memcpy_retl_o2_plus_o4_plus_32 memcpy_retl_o2_plus_o4_plus_32_fp
+            memcpy_retl_o2_plus_o4_plus_40 memcpy_retl_o2_plus_o4_plus_40_fp memcpy_retl_o2_plus_o4_plus_48
+            memcpy_retl_o2_plus_o4_plus_48_fp memcpy_retl_o2_plus_o4_plus_56 memcpy_retl_o2_plus_o4_plus_56_fp
+            memcpy_retl_o2_plus_o4_plus_64 memcpy_retl_o2_plus_o4_plus_64_fp memcpy_retl_o2_plus_o4_plus_8
+            memcpy_retl_o2_plus_o4_plus_8_fp memcpy_retl_o2_plus_o5 memcpy_retl_o2_plus_o5_64
+            memcpy_retl_o2_plus_o5_fp memcpy_retl_o2_plus_o5_plus_1 memcpy_retl_o2_plus_o5_plus_16
+            memcpy_retl_o2_plus_o5_plus_16_fp memcpy_retl_o2_plus_o5_plus_24 memcpy_retl_o2_plus_o5_plus_24_fp
+            memcpy_retl_o2_plus_o5_plus_32 memcpy_retl_o2_plus_o5_plus_32_fp memcpy_retl_o2_plus_o5_plus_4
+            memcpy_retl_o2_plus_o5_plus_40_fp memcpy_retl_o2_plus_o5_plus_48_fp
+            memcpy_retl_o2_plus_o5_plus_56_fp memcpy_retl_o2_plus_o5_plus_64 memcpy_retl_o2_plus_o5_plus_64_fp
+            memcpy_retl_o2_plus_o5_plus_8 memcpy_retl_o2_plus_o5_plus_8_fp memcpy_toio memcpyb memmove memscan
+            memset memset16 memset_erms memset_io memset_orig memzero mlsd_8lsd_ea mmiocpy mmioset msk2str
+            msr_clear_bit msr_read msr_set_bit msr_write msrs_alloc msrs_free mte_clear_page_tags
+            mte_copy_page_tags mte_copy_tags_from_user mte_copy_tags_to_user mte_restore_page_tags
+            mte_save_page_tags mte_zero_clear_page_tags myisspace ndelay niagara4_patch_fls num_digits outsb
+            outsl outsw pa_memcpy patch_alt_instruction patch_branch patch_btb_flush_section
+            patch_feature_section patch_instruction pciauto_bus_scan pciauto_postscan_setup_bridge
+            pciauto_prescan_setup_bridge pciauto_setup_bars pciauto_setup_irq pin_page_for_write
+            probe_get_fixup_type probe_is_insn_relative_long probe_is_prohibited_opcode pt_regs_offset put_fpr
+            put_vr put_vsr range_of_ones raw_copy_from_user raw_copy_from_user_key raw_copy_in_user
+            raw_copy_to_user raw_copy_to_user_key raw_patch_instruction rdmsr_on_cpu rdmsr_on_cpus
+            rdmsr_safe_on_cpu rdmsr_safe_regs_on_cpu rdmsrl_on_cpu rdmsrl_safe_on_cpu read_current_timer
+            read_mem_aligned read_mem_unaligned register_current_timer_delay rep_movs resolve_default_seg
+            resolve_seg_reg retbleed_return_thunk retbleed_untrain_ret return_to_handler rh_alloc rh_alloc_align
+            rh_alloc_fixed rh_attach_region rh_create rh_destroy rh_detach_region rh_dump rh_dump_blk rh_free
+            rh_get_stats rh_init rh_set_owner run_uncached search_kernel_restart_table
+            search_kernel_soft_mask_table seek_prologue set_bit set_ca32 set_cr0 setup_feature_keys
+            sp32___change_bit sp32___clear_bit sp32___set_bit spin_retry_init spin_retry_setup splpar_rw_yield
+            splpar_spin_yield srm_printk srm_puts srso_alias_return_thunk srso_alias_safe_ret
+            srso_alias_untrain_ret srso_return_thunk srso_safe_ret srso_untrain_ret stack_increment stacktrace
+            store_vsrn strcat strchr strcmp strcpy string_memcpy_fromio string_memcpy_toio strlcat strlen
+            strncat strncmp strncpy strnlen strrchr strstr test_alternative_case_too_big
+            test_alternative_case_too_small test_alternative_case_with_branch
             test_alternative_case_with_branch_to_end test_alternative_case_with_external_branch
             test_alternative_patching test_and_change_bit test_and_clear_bit test_and_set_bit
             test_basic_patching test_cpu_macros test_feature_fixups test_fw_macros test_lwsync_macros
@@ -843,6 +832,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "lib/xarray.c lib/radix-tree.c lib/idr.c lib/rbtree.c lib/plist.c lib/llist.c lib/list_sort.c lib/klist.c lib/rhashtable.c lib/timerqueue.c lib/sort.c lib/bsearch.c lib/generic-radix-tree.c lib/btree.c lib/interval_tree.c lib/kfifo.c",
             "container walks (xarray, radix tree, idr, rbtree, lists, hash tables): the caller owns the data",
             """
@@ -910,6 +900,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .reporting,
             "lib/bitmap.c lib/find_bit.c lib/hweight.c lib/cpumask.c lib/atomic64.c lib/lockref.c lib/dec_and_lock.c lib/percpu_counter.c lib/percpu-refcount.c",
             "bit, atomic and counter helpers",
             """
@@ -945,288 +936,219 @@ enum GeneratedMachinery {
             """
         ),
         (
-            "lib/crc*.c lib/checksum.c lib/siphash.c lib/xxhash.c lib/libcrc32c.c lib/crypto/*.c",
+            .reporting,
+            "lib/crc*.c lib/checksum.c lib/siphash.c lib/xxhash.c lib/libcrc32c.c lib/crypto/*.c crypto/*_generic.c crypto/aes_ti.c crypto/md4.c crypto/md5.c crypto/gf128mul.c crypto/rmd160.c crypto/sm3.c crypto/sm4.c",
             "checksums, hashes and cipher primitives over the caller's buffer",
             """
-            Ch Maj __chacha20poly1305_decrypt __chacha20poly1305_encrypt __crypto_memneq __crypto_memneq_16
-            __crypto_memneq_generic __crypto_xor __hsiphash_aligned __hsiphash_unaligned __sha256_final
-            __siphash_aligned __siphash_unaligned addanddouble_fmonty addcarryx_u25 addcarryx_u26 aes_decrypt
-            aes_encrypt aes_expandkey arc4_crypt arc4_setkey blake2s_compress_generic blake2s_final
-            blake2s_increment_counter blake2s_mod_init blake2s_set_lastblock blake2s_update
-            chacha20poly1305_crypt_sg_inplace chacha20poly1305_decrypt chacha20poly1305_decrypt_sg_inplace
-            chacha20poly1305_encrypt chacha20poly1305_encrypt_sg_inplace chacha20poly1305_exit
-            chacha20poly1305_init chacha_block_generic chacha_crypt_generic chacha_load_key chacha_permute
-            cmovznz32 crc32_body crc32c crc32c_impl crc4 crc64_be crc64_rocksoft crc64_rocksoft_generic
-            crc64_rocksoft_mod_fini crc64_rocksoft_mod_init crc64_rocksoft_notify crc64_rocksoft_rehash
-            crc64_rocksoft_transform_show crc64_rocksoft_update crc7_be crc8_populate_lsb crc8_populate_msb
-            crc_ccitt crc_ccitt_false crc_itu_t crc_t10dif crc_t10dif_mod_fini crc_t10dif_mod_init
-            crc_t10dif_notify crc_t10dif_rehash crc_t10dif_transform_show crc_t10dif_update crecip crecip_crecip
-            csum_partial csum_tcpudp_nofold curve25519_generic des3_ede_decrypt des3_ede_encrypt
-            des3_ede_expand_key des_decrypt des_ekey des_encrypt des_expand_key dkey do_csum fdifference fe_0
-            fe_1 fe_add fe_add_impl fe_copy fe_copy_lt fe_cswap fe_freeze fe_frombytes fe_frombytes_impl
-            fe_invert fe_loose_invert fe_mul121666 fe_mul_121666_impl fe_mul_impl fe_mul_tll fe_mul_tlt
-            fe_mul_ttt fe_sq_tl fe_sq_tt fe_sqr_impl fe_sub fe_sub_impl fe_tobytes fmul fmul_fmul
-            fmul_mul_shift_reduce_ fmul_shift_reduce format_fcontract format_fcontract_first_carry_full
-            format_fcontract_first_carry_pass format_fcontract_second_carry_full
-            format_fcontract_second_carry_pass format_fcontract_store format_fcontract_trim format_fexpand
-            format_scalar_of_point fproduct_carry_wide_ fproduct_copy_from_wide_
-            fproduct_sum_scalar_multiplication_ from32to16 from64to32 fscalar fsquare_fsquare_ fsquare_fsquare__
-            fsquare_fsquare_times fsquare_fsquare_times_ fsquare_fsquare_times_inplace fsum
-            hchacha_block_generic hsiphash_1u32 hsiphash_2u32 hsiphash_3u32 hsiphash_4u32 inv_mix_columns
-            inv_subshift ip_compute_csum ip_fast_csum ladder_bigloop_cmult_big_loop ladder_cmult
+            Ch Maj __aria_crypt __aria_decrypt __aria_encrypt __cast5_decrypt __cast5_encrypt __cast6_decrypt
+            __cast6_encrypt __cast6_setkey __chacha20poly1305_decrypt __chacha20poly1305_encrypt __chksum_finup
+            __crc32_finup __crypto_memneq __crypto_memneq_16 __crypto_memneq_generic __crypto_xor
+            __hsiphash_aligned __hsiphash_unaligned __serpent_decrypt __serpent_encrypt __serpent_setkey
+            __serpent_setkey_sbox __sha256_final __siphash_aligned __siphash_unaligned addanddouble_fmonty
+            addcarryx_u25 addcarryx_u26 aes_decrypt aes_encrypt aes_expandkey aes_fini aes_init aesti_decrypt
+            aesti_encrypt aesti_set_key arc4_crypt arc4_setkey aria_decrypt aria_encrypt aria_fini aria_init
+            aria_set_decrypt_key aria_set_encrypt_key aria_set_key bf_decrypt bf_encrypt
+            blake2b_compress_generic blake2b_compress_one_generic blake2b_increment_counter blake2b_mod_fini
+            blake2b_mod_init blake2s_compress_generic blake2s_final blake2s_increment_counter blake2s_mod_init
+            blake2s_set_lastblock blake2s_update blowfish_mod_fini blowfish_mod_init camellia_decrypt
+            camellia_do_decrypt camellia_do_encrypt camellia_encrypt camellia_fini camellia_init
+            camellia_set_key camellia_setup128 camellia_setup192 camellia_setup256 camellia_setup_tail
+            cast5_decrypt cast5_encrypt cast5_mod_fini cast5_mod_init cast5_setkey cast6_decrypt cast6_encrypt
+            cast6_mod_fini cast6_mod_init cast6_setkey chacha20poly1305_crypt_sg_inplace
+            chacha20poly1305_decrypt chacha20poly1305_decrypt_sg_inplace chacha20poly1305_encrypt
+            chacha20poly1305_encrypt_sg_inplace chacha20poly1305_exit chacha20poly1305_init chacha_block_generic
+            chacha_crypt_generic chacha_generic_mod_fini chacha_generic_mod_init chacha_load_key chacha_permute
+            chacha_stream_xor chksum_digest chksum_final chksum_finup chksum_init chksum_setkey chksum_update
+            cmovznz32 crc32_body crc32_cra_init crc32_digest crc32_final crc32_finup crc32_init crc32_mod_fini
+            crc32_mod_init crc32_setkey crc32_update crc32c crc32c_cra_init crc32c_impl crc32c_mod_fini
+            crc32c_mod_init crc4 crc64_be crc64_rocksoft crc64_rocksoft_exit crc64_rocksoft_generic
+            crc64_rocksoft_init crc64_rocksoft_mod_fini crc64_rocksoft_mod_init crc64_rocksoft_notify
+            crc64_rocksoft_rehash crc64_rocksoft_transform_show crc64_rocksoft_update crc7_be crc8_populate_lsb
+            crc8_populate_msb crc_ccitt crc_ccitt_false crc_itu_t crc_t10dif crc_t10dif_mod_fini
+            crc_t10dif_mod_init crc_t10dif_notify crc_t10dif_rehash crc_t10dif_transform_show crc_t10dif_update
+            crct10dif_mod_fini crct10dif_mod_init crecip crecip_crecip crypto_aes_decrypt crypto_aes_encrypt
+            crypto_aes_set_key crypto_blake2b_final_generic crypto_blake2b_update_generic crypto_chacha_crypt
+            crypto_des3_ede_decrypt crypto_des3_ede_encrypt crypto_des_decrypt crypto_des_encrypt
+            crypto_poly1305_final crypto_poly1305_init crypto_poly1305_setdesckey crypto_poly1305_update
+            crypto_sha1_finup crypto_sha1_update crypto_sha256_final crypto_sha256_finup crypto_sha256_update
+            crypto_sha3_final crypto_sha3_init crypto_sha3_update crypto_sha512_finup crypto_sha512_update
+            crypto_sm3_final crypto_sm3_finup crypto_sm3_update crypto_xchacha_crypt csum_partial
+            csum_tcpudp_nofold curve25519_generic des3_ede_decrypt des3_ede_encrypt des3_ede_expand_key
+            des3_ede_setkey des_decrypt des_ekey des_encrypt des_expand_key des_generic_mod_fini
+            des_generic_mod_init dkey do_csum fdifference fe_0 fe_1 fe_add fe_add_impl fe_copy fe_copy_lt
+            fe_cswap fe_freeze fe_frombytes fe_frombytes_impl fe_invert fe_loose_invert fe_mul121666
+            fe_mul_121666_impl fe_mul_impl fe_mul_tll fe_mul_tlt fe_mul_ttt fe_sq_tl fe_sq_tt fe_sqr_impl fe_sub
+            fe_sub_impl fe_tobytes fmul fmul_fmul fmul_mul_shift_reduce_ fmul_shift_reduce format_fcontract
+            format_fcontract_first_carry_full format_fcontract_first_carry_pass
+            format_fcontract_second_carry_full format_fcontract_second_carry_pass format_fcontract_store
+            format_fcontract_trim format_fexpand format_scalar_of_point fproduct_carry_wide_
+            fproduct_copy_from_wide_ fproduct_sum_scalar_multiplication_ from32to16 from64to32 fscalar
+            fsquare_fsquare_ fsquare_fsquare__ fsquare_fsquare_times fsquare_fsquare_times_
+            fsquare_fsquare_times_inplace fsum gf128mul_4k_bbe gf128mul_4k_lle gf128mul_64k_bbe gf128mul_bbe
+            gf128mul_free_64k gf128mul_init_4k_bbe gf128mul_init_4k_lle gf128mul_init_64k_bbe gf128mul_lle
+            gf128mul_x8_bbe gf128mul_x8_ble gf128mul_x8_lle hchacha_block_generic hsiphash_1u32 hsiphash_2u32
+            hsiphash_3u32 hsiphash_4u32 inv_mix_columns inv_subshift ip_compute_csum ip_fast_csum keccakf
+            keccakf_round key_schedule ladder_bigloop_cmult_big_loop ladder_cmult
             ladder_smallloop_cmult_small_loop ladder_smallloop_cmult_small_loop_double_step
-            ladder_smallloop_cmult_small_loop_step libcrc32c_mod_fini libcrc32c_mod_init mix_columns
-            modulo_carry_top mul_by_x mul_by_x2 point_copy point_swap_conditional point_swap_conditional5
-            point_swap_conditional_step poly1305_core_blocks poly1305_core_emit poly1305_core_setkey
-            poly1305_final_generic poly1305_init_generic poly1305_update_generic sha1_init sha1_transform
-            sha224_final sha224_update sha256 sha256_final sha256_transform sha256_update siphash_1u32
-            siphash_1u64 siphash_2u64 siphash_3u32 siphash_3u64 siphash_4u64 subborrow_u25 subborrow_u26
-            subshift subw u64_eq_mask u64_gte_mask xchacha20poly1305_decrypt xchacha20poly1305_encrypt
-            xchacha_init xxh32 xxh32_copy_state xxh32_digest xxh32_reset xxh32_round xxh32_update xxh64
-            xxh64_copy_state xxh64_digest xxh64_merge_round xxh64_reset xxh64_round xxh64_update
+            ladder_smallloop_cmult_small_loop_step libcrc32c_mod_fini libcrc32c_mod_init md4_final md4_init
+            md4_mod_fini md4_mod_init md4_update md5_export md5_final md5_import md5_init md5_mod_fini
+            md5_mod_init md5_transform md5_transform_helper md5_update mix_columns modulo_carry_top mul_by_x
+            mul_by_x2 point_copy point_swap_conditional point_swap_conditional5 point_swap_conditional_step
+            poly1305_blocks poly1305_core_blocks poly1305_core_emit poly1305_core_setkey poly1305_final_generic
+            poly1305_init_generic poly1305_mod_exit poly1305_mod_init poly1305_update_generic rmd160_final
+            rmd160_init rmd160_mod_fini rmd160_mod_init rmd160_transform rmd160_update serpent_decrypt
+            serpent_encrypt serpent_mod_fini serpent_mod_init serpent_setkey sha1_final sha1_generic_block_fn
+            sha1_generic_mod_fini sha1_generic_mod_init sha1_init sha1_transform sha224_final sha224_update
+            sha256 sha256_final sha256_generic_mod_fini sha256_generic_mod_init sha256_transform sha256_update
+            sha3_generic_mod_fini sha3_generic_mod_init sha512_final sha512_generic_block_fn
+            sha512_generic_mod_fini sha512_generic_mod_init sha512_transform siphash_1u32 siphash_1u64
+            siphash_2u64 siphash_3u32 siphash_3u64 siphash_4u64 sm3_block sm3_final sm3_generic_mod_fini
+            sm3_generic_mod_init sm3_transform sm3_update sm4_crypt_block sm4_decrypt sm4_enc_lin_sub
+            sm4_enc_sub sm4_encrypt sm4_expandkey sm4_fini sm4_init sm4_key_lin_sub sm4_key_sub sm4_round
+            sm4_setkey sm4_t_non_lin_sub streebog_add512 streebog_final streebog_g streebog_init
+            streebog_mod_fini streebog_mod_init streebog_pad streebog_round streebog_stage2 streebog_stage3
+            streebog_update streebog_xlps streebog_xor subborrow_u25 subborrow_u26 subshift subw twofish_decrypt
+            twofish_encrypt twofish_mod_fini twofish_mod_init u64_eq_mask u64_gte_mask xchacha20poly1305_decrypt
+            xchacha20poly1305_encrypt xchacha_init xxh32 xxh32_copy_state xxh32_digest xxh32_reset xxh32_round
+            xxh32_update xxh64 xxh64_copy_state xxh64_digest xxh64_merge_round xxh64_reset xxh64_round
+            xxh64_update xxhash64_digest xxhash64_final xxhash64_init xxhash64_setkey xxhash64_update
+            xxhash_mod_fini xxhash_mod_init
             """
         ),
         (
-            "lib/scatterlist.c lib/sg_pool.c lib/sg_split.c",
-            "scatterlist walking",
-            """
-            __sg_alloc_table __sg_free_table __sg_page_iter_dma_next __sg_page_iter_next __sg_page_iter_start
-            get_next_sg sg_alloc_append_table_from_pages sg_alloc_table sg_alloc_table_chained
-            sg_alloc_table_from_pages_segment sg_calculate_split sg_copy_buffer sg_copy_from_buffer
-            sg_copy_to_buffer sg_dma_page_count sg_free_append_table sg_free_table sg_free_table_chained
-            sg_init_one sg_init_table sg_kfree sg_kmalloc sg_last sg_miter_get_next_page sg_miter_next
-            sg_miter_skip sg_miter_start sg_miter_stop sg_nents sg_nents_for_len sg_next sg_page_count
-            sg_pcopy_from_buffer sg_pcopy_to_buffer sg_pool_alloc sg_pool_free sg_pool_index sg_pool_init
-            sg_split sg_split_mapped sg_split_phys sg_zero_buffer sgl_alloc sgl_alloc_order sgl_free
-            sgl_free_n_order sgl_free_order
-            """
-        ),
-        (
-            "lib/kobject.c lib/kobject_uevent.c lib/devres.c lib/iomap.c lib/iomap_copy.c lib/pci_iomap.c",
-            "kobject life cycle, device-managed resources, MMIO accessors",
-            """
-            __devm_ioremap __devm_ioremap_resource __ioread32_copy __iowrite32_copy __iowrite64_copy
-            __kobject_del action_arg_word_end add_uevent_var alloc_uevent_skb bad_io_access cleanup_uevent_env
-            create_dir devm_arch_io_free_memtype_wc_release devm_arch_io_reserve_memtype_wc
-            devm_arch_phys_ac_add_release devm_arch_phys_wc_add devm_ioport_map devm_ioport_map_match
-            devm_ioport_map_release devm_ioport_unmap devm_ioremap devm_ioremap_match devm_ioremap_release
-            devm_ioremap_resource devm_ioremap_resource_wc devm_ioremap_uc devm_ioremap_wc devm_iounmap
-            devm_of_iomap dynamic_kobj_release fill_kobj_path get_kobj_path_length init_uevent_argv ioport_map
-            ioport_unmap ioread16 ioread16_rep ioread16be ioread32 ioread32_rep ioread32be ioread64_hi_lo
-            ioread64_lo_hi ioread64be_hi_lo ioread64be_lo_hi ioread8 ioread8_rep iowrite16 iowrite16_rep
-            iowrite16be iowrite32 iowrite32_rep iowrite32be iowrite64_hi_lo iowrite64_lo_hi iowrite64be_hi_lo
-            iowrite64be_lo_hi iowrite8 iowrite8_rep kobj_attr_show kobj_attr_store kobj_child_ns_ops
-            kobj_kset_join kobj_kset_leave kobj_ns_current_may_mount kobj_ns_drop kobj_ns_grab_current
-            kobj_ns_initial kobj_ns_netlink kobj_ns_ops kobj_ns_type_register kobj_ns_type_registered
-            kobj_usermode_filter kobject_action_args kobject_action_type kobject_add kobject_add_internal
-            kobject_add_varg kobject_cleanup kobject_create kobject_create_and_add kobject_del
-            kobject_delayed_cleanup kobject_get kobject_get_ownership kobject_get_path kobject_get_unless_zero
-            kobject_init kobject_init_and_add kobject_init_internal kobject_move kobject_namespace kobject_put
-            kobject_release kobject_rename kobject_set_name kobject_set_name_vargs kobject_synth_uevent
-            kobject_uevent kobject_uevent_env kobject_uevent_init kobject_uevent_net_broadcast kset_create
-            kset_create_and_add kset_find_obj kset_get_ownership kset_init kset_register kset_release
-            kset_unregister mmio_insb mmio_insl mmio_insw mmio_outsb mmio_outsl mmio_outsw pci_iomap
-            pci_iomap_range pci_iomap_wc pci_iomap_wc_range pci_iounmap pcim_iomap pcim_iomap_regions
-            pcim_iomap_regions_request_all pcim_iomap_release pcim_iomap_table pcim_iounmap pcim_iounmap_regions
-            pio_read64_hi_lo pio_read64_lo_hi pio_read64be_hi_lo pio_read64be_lo_hi pio_write64_hi_lo
-            pio_write64_lo_hi pio_write64be_hi_lo pio_write64be_lo_hi uevent_net_broadcast
-            uevent_net_broadcast_tagged uevent_net_broadcast_untagged uevent_net_exit uevent_net_init
-            uevent_net_rcv uevent_net_rcv_skb zap_modalias_env
-            """
-        ),
-        (
-            "mm/slub.c mm/slab.c mm/slab_common.c mm/slob.c mm/util.c mm/mempool.c mm/percpu.c mm/percpu-vm.c mm/percpu-km.c mm/page_alloc.c mm/vmalloc.c mm/highmem.c",
+            .reporting,
+            "mm/slub.c mm/slab.c mm/slab_common.c mm/slob.c mm/util.c mm/mempool.c mm/percpu.c mm/percpu-vm.c mm/percpu-km.c mm/vmalloc.c mm/highmem.c",
             "allocator entry points and frees: the caller asked for or released the memory",
             """
-            ____cache_alloc ____cache_alloc_node ___cache_free ___slab_alloc __absent_pages_in_range
-            __account_locked_vm __add_partial __alloc_alien_cache __alloc_contig_migrate_range
-            __alloc_contig_pages __alloc_pages __alloc_pages_bulk __alloc_pages_cpuset_fallback
-            __alloc_pages_direct_compact __alloc_pages_direct_reclaim __alloc_pages_may_oom
-            __alloc_pages_slowpath __alloc_percpu __alloc_percpu_gfp __alloc_reserved_percpu __alloc_vmap_area
-            __build_all_zonelists __cache_free __cache_free_alien __check_element __check_heap_object
-            __cmpxchg_double_slab __do_cache_alloc __do_kmalloc_node __do_kmem_cache_free __do_krealloc
-            __drain_alien_cache __drain_all_pages __early_pfn_to_nid __fill_map __find_vmap_area __flags_noop
-            __flush_cpu_slab __folio_alloc __free_one __free_one_page __free_pages __free_pages_core
-            __free_pages_ok __free_slab __fs_reclaim_acquire __fs_reclaim_release __get_free_pages
-            __get_pfnblock_flags_mask __get_vm_area_caller __get_vm_area_node __gfp_pfmemalloc_flags
-            __init_single_page __is_kernel_percpu_address __isolate_free_page __kmalloc __kmalloc_large_node
-            __kmalloc_node __kmalloc_node_track_caller __kmap_flush_unused __kmap_local_page_prot
-            __kmap_local_pfn_prot __kmap_local_sched_in __kmap_local_sched_out __kmap_to_page __kmem_cache_alias
-            __kmem_cache_alloc_lru __kmem_cache_alloc_node __kmem_cache_create __kmem_cache_do_shrink
-            __kmem_cache_empty __kmem_cache_free __kmem_cache_release __kmem_cache_shrink __kmem_cache_shutdown
-            __kmem_obj_info __ksize __link_va __merge_or_add_vmap_area __need_reclaim __nr_free_highpages
-            __offline_isolated_pages __page_frag_cache_drain __page_frag_cache_refill __page_mapcount
-            __pageblock_pfn_to_page __parse_numa_zonelist_order __pcpu_chunk_move __pcpu_map_pages
-            __pcpu_size_to_slot __pcpu_unmap_pages __perform_reclaim __poison_element __purge_vmap_area_lazy
-            __putback_isolated_page __rmqueue __rmqueue_cma_fallback __rmqueue_fallback __rmqueue_pcplist
-            __rmqueue_smallest __setup_per_zone_wmarks __should_fail_alloc_page __show_free_areas __slab_alloc
-            __slab_error __slab_free __unfreeze_partials __unlink_va __vcalloc __vfree __vfree_deferred
-            __vm_enough_memory __vmalloc __vmalloc_area_node __vmalloc_array __vmalloc_node __vmalloc_node_range
-            __vmap_pages_range_noflush __vunmap __vunmap_range_noflush __zone_set_pageset_high_and_batch
-            __zone_watermark_ok __zone_watermark_unusable_free _deferred_grow_zone _vm_unmap_aliases
-            absent_pages_in_range account_locked_vm acquire_slab add_element add_full add_location add_partial
-            add_to_free_list add_to_free_list_tail addr_to_vb_idx adjust_managed_page_count
-            adjust_va_to_fit_type adjust_zone_range_for_zone_movable aliases_show aligned_vread
-            alloc_alien_cache alloc_arraycache alloc_block alloc_consistency_checks alloc_contig_dump_pages
-            alloc_contig_pages alloc_contig_range alloc_debug_processing alloc_flags_nofragment
-            alloc_kmem_cache_cpus alloc_large_system_hash alloc_loc_track alloc_node_mem_map alloc_pages_exact
-            alloc_pages_exact_nid alloc_single_from_new_slab alloc_single_from_partial alloc_slab_page
-            alloc_slabmgmt alloc_vmap_area allocate_slab alternate_node_alloc arch_has_descending_max_zone_pfns
-            arch_kmap_local_high_get arch_mmap_rnd arch_pick_mmap_layout arch_randomize_brk
-            arch_reserved_kernel_pages augment_tree_propagate_check augment_tree_propagate_from bad_page
-            bad_range boost_watermark bootstrap break_down_buddy_pages buddy_merge_likely build_all_zonelists
-            build_all_zonelists_init build_detached_freelist build_thisnode_zonelists build_zonelists
-            build_zonelists_in_node_order build_zonerefs_node bulkfree_pcp_prepare cache_alloc_debugcheck_after
-            cache_alloc_debugcheck_after_bulk cache_alloc_pfmemalloc cache_alloc_refill cache_dma_show
-            cache_estimate cache_flusharray cache_free_alien cache_free_debugcheck cache_free_pfmemalloc
-            cache_grow_begin cache_grow_end cache_init_objs cache_init_objs_debug cache_kset
-            cache_random_seq_create cache_random_seq_destroy cache_reap cache_show calc_memmap_size
-            calc_slab_order calculate_alignment calculate_min_free_kbytes calculate_node_totalpages
-            calculate_order calculate_sizes calculate_slab_order calculate_totalreserve_pages can_steal_fallback
-            change_pageblock_range check_bytes_and_report check_element check_for_memory check_irq_off
-            check_irq_on check_mutex_acquired check_new_page check_new_page_bad check_new_pages check_new_pcp
-            check_object check_pad_bytes check_pcp_refill check_poison_obj check_retry_cpuset
-            check_retry_zonelist check_slab check_spinlock_acquired check_spinlock_acquired_node
-            check_valid_pointer classify_va_fit_type clear_page_guard clear_slob_page_free clear_stat
-            clear_vm_uninitialized_flag clear_zone_contiguous cmdline_parse_core cmdline_parse_kernelcore
-            cmdline_parse_movablecore cmp_loc_by_count cmpxchg_double_slab compaction_capture
+            ____cache_alloc ____cache_alloc_node ___cache_free ___slab_alloc __account_locked_vm __add_partial
+            __alloc_alien_cache __alloc_percpu __alloc_percpu_gfp __alloc_reserved_percpu __alloc_vmap_area
+            __cache_free __cache_free_alien __check_element __check_heap_object __cmpxchg_double_slab
+            __do_cache_alloc __do_kmalloc_node __do_kmem_cache_free __do_krealloc __drain_alien_cache __fill_map
+            __find_vmap_area __flush_cpu_slab __free_one __free_slab __get_vm_area_caller __get_vm_area_node
+            __is_kernel_percpu_address __kmalloc __kmalloc_large_node __kmalloc_node __kmalloc_node_track_caller
+            __kmap_flush_unused __kmap_local_page_prot __kmap_local_pfn_prot __kmap_local_sched_in
+            __kmap_local_sched_out __kmap_to_page __kmem_cache_alias __kmem_cache_alloc_lru
+            __kmem_cache_alloc_node __kmem_cache_create __kmem_cache_do_shrink __kmem_cache_empty
+            __kmem_cache_free __kmem_cache_release __kmem_cache_shrink __kmem_cache_shutdown __kmem_obj_info
+            __ksize __link_va __merge_or_add_vmap_area __nr_free_highpages __page_mapcount __pcpu_chunk_move
+            __pcpu_map_pages __pcpu_size_to_slot __pcpu_unmap_pages __poison_element __purge_vmap_area_lazy
+            __slab_alloc __slab_error __slab_free __unfreeze_partials __unlink_va __vcalloc __vfree
+            __vfree_deferred __vm_enough_memory __vmalloc __vmalloc_area_node __vmalloc_array __vmalloc_node
+            __vmalloc_node_range __vmap_pages_range_noflush __vunmap __vunmap_range_noflush _vm_unmap_aliases
+            account_locked_vm acquire_slab add_element add_full add_location add_partial addr_to_vb_idx
+            adjust_va_to_fit_type aliases_show aligned_vread alloc_alien_cache alloc_arraycache alloc_block
+            alloc_consistency_checks alloc_debug_processing alloc_kmem_cache_cpus alloc_loc_track
+            alloc_single_from_new_slab alloc_single_from_partial alloc_slab_page alloc_slabmgmt alloc_vmap_area
+            allocate_slab alternate_node_alloc arch_kmap_local_high_get arch_mmap_rnd arch_pick_mmap_layout
+            arch_randomize_brk augment_tree_propagate_check augment_tree_propagate_from bootstrap
+            build_detached_freelist cache_alloc_debugcheck_after cache_alloc_debugcheck_after_bulk
+            cache_alloc_pfmemalloc cache_alloc_refill cache_dma_show cache_estimate cache_flusharray
+            cache_free_alien cache_free_debugcheck cache_free_pfmemalloc cache_grow_begin cache_grow_end
+            cache_init_objs cache_init_objs_debug cache_kset cache_random_seq_create cache_random_seq_destroy
+            cache_reap cache_show calc_slab_order calculate_alignment calculate_order calculate_sizes
+            calculate_slab_order check_bytes_and_report check_element check_irq_off check_irq_on
+            check_mutex_acquired check_object check_pad_bytes check_poison_obj check_slab
+            check_spinlock_acquired check_spinlock_acquired_node check_valid_pointer classify_va_fit_type
+            clear_slob_page_free clear_stat clear_vm_uninitialized_flag cmp_loc_by_count cmpxchg_double_slab
             compute_subtree_max_size count_inuse count_partial count_total cpu_cache_get cpu_partial_show
             cpu_partial_store cpu_slabs_show cpucache_init cpuup_canceled cpuup_prepare create_boot_cache
             create_kmalloc_cache create_kmalloc_caches create_unique_id ctor_show dbg_redzone1 dbg_redzone2
-            dbg_userword deactivate_slab debug_guardpage_minorder_setup debugfs_slab_add debugfs_slab_release
-            dec_slabs_node defer_init deferred_free_pages deferred_free_range deferred_grow_zone
-            deferred_init_maxorder deferred_init_mem_pfn_range_in_zone deferred_init_memmap
-            deferred_init_memmap_chunk deferred_init_pages deferred_page_init_max_threads deferred_pages_enabled
-            deferred_pfn_valid del_page_from_free_list destroy_by_rcu_show destroy_large_folio discard_slab
-            do_drain do_slab_free do_tune_cpucache drain_alien_cache drain_all_pages drain_array
-            drain_array_locked drain_cache_node_node drain_cpu_caches drain_freelist drain_local_pages
-            drain_pages drain_pages_zone drain_vmap_area_work drain_zone_pages dump_line dump_unreclaimable_slab
-            early_calculate_totalpages early_debug_pagealloc early_init_on_alloc early_init_on_free
-            early_kmem_cache_node_alloc early_page_uninitialised early_pfn_to_nid enable_cpucache expand
-            fail_page_alloc_debugfs failslab_show fallback_alloc find_mergeable find_next_best_node
-            find_suitable_fallback find_usable_zone_for_movable find_va_links find_vm_area find_vmap_area
+            dbg_userword deactivate_slab debugfs_slab_add debugfs_slab_release dec_slabs_node
+            destroy_by_rcu_show discard_slab do_drain do_slab_free do_tune_cpucache drain_alien_cache
+            drain_array drain_array_locked drain_cache_node_node drain_cpu_caches drain_freelist
+            drain_vmap_area_work dump_line dump_unreclaimable_slab early_kmem_cache_node_alloc enable_cpucache
+            failslab_show fallback_alloc find_mergeable find_va_links find_vm_area find_vmap_area
             find_vmap_area_exceed_addr find_vmap_lowest_linear_match find_vmap_lowest_match
-            find_vmap_lowest_match_check find_zone_movable_pfns_for_nodes fixup_objfreelist_debug fixup_red_left
-            fixup_slab_list flush_all flush_all_cpus_locked flush_all_zero_pkmaps flush_cpu_slab
-            flush_dcache_folio flush_slab folio_anon_vma folio_copy folio_mapcount folio_mapped folio_mapping
-            free_alien_cache free_area_init free_area_init_core free_area_init_core_hotplug
-            free_area_init_memoryless_node free_area_init_node free_block free_compound_page
-            free_consistency_checks free_contig_range free_debug_processing free_kmem_cache_nodes
-            free_large_kmalloc free_loc_track free_one_page free_page_is_bad free_page_is_bad_report free_pages
-            free_pages_exact free_pages_prepare free_partial free_pcp_prepare free_pcppages_bulk free_percpu
-            free_reserved_area free_slab free_tail_pages_check free_the_page free_to_partial_list
-            free_unmap_vmap_area free_unref_page free_unref_page_commit free_unref_page_list
-            free_unref_page_prepare free_vm_area free_vmap_area free_vmap_area_noflush free_vmap_block free_work
-            freelist_corrupted freelist_dereference freelist_ptr freelist_randomize freelist_state_initialize
-            freeptr_outside_object fs_reclaim_acquire fs_reclaim_release get_any_partial get_cmdline
-            get_first_slab get_free_obj get_freelist get_freepointer get_freepointer_safe get_info_end
-            get_next_pkmap_nr get_orig_size get_page_from_freelist get_pageblock_bitmap get_partial
-            get_partial_node get_pcppage_migratetype get_pfn_range_for_nid get_pfnblock_flags_mask
-            get_pfnblock_migratetype get_pkmap_color get_pkmap_entries_count get_pkmap_wait_queue_head
-            get_slabinfo get_subtree_max_size get_va_next_sibling get_valid_first_slab get_vm_area
-            get_vm_area_caller get_zeroed_page gfp_exact_node gfp_pfmemalloc_allowed gfp_to_alloc_flags
-            gfp_to_alloc_flags_cma has_cpu_slab has_managed_dma hwcache_align_show inc_slabs_node index_to_obj
-            init_arraycache init_cache_node init_cache_node_node init_cache_random_seq
-            init_cma_reserved_pageblock init_currently_empty_zone init_freelist_randomization
-            init_kmem_cache_cpus init_kmem_cache_node init_kmem_cache_nodes init_mem_debugging_and_hardening
-            init_object init_per_zone_wmark_min init_reap_node init_reserved_page init_tid init_tracking
-            init_unavailable_range insert_vmap_area insert_vmap_area_augment ioremap_page_range
-            is_debug_pagealloc_cache is_free_buddy_page is_kernel_percpu_address is_vmalloc_addr
-            is_vmalloc_or_module_addr is_within_this_va kasan_poison_element kasan_unpoison_element
-            kernel_init_pages kfree kfree_const kfree_debugcheck kfree_sensitive kmalloc_fix_flags kmalloc_large
-            kmalloc_large_node kmalloc_node_trace kmalloc_size_roundup kmalloc_slab kmalloc_trace kmap_get_pte
-            kmap_high kmap_high_get kmap_high_unmap_local kmap_local_calc_idx kmap_local_fork kmap_local_idx
-            kmap_local_idx_pop kmap_local_idx_push kmem_cache_alloc kmem_cache_alloc_bulk kmem_cache_alloc_lru
-            kmem_cache_alloc_node kmem_cache_create kmem_cache_create_usercopy kmem_cache_debug
-            kmem_cache_destroy kmem_cache_flags kmem_cache_free kmem_cache_free_bulk kmem_cache_has_cpu_partial
-            kmem_cache_init kmem_cache_init_late kmem_cache_node_init kmem_cache_open kmem_cache_release
-            kmem_cache_sanity_check kmem_cache_shrink kmem_cache_size kmem_dump_obj kmem_freepages kmem_getpages
-            kmem_obj_info kmem_rcu_free kmemdup kmemdup_nul krealloc ksize kstrdup kstrdup_const kstrndup
-            kunmap_high kunmap_local_indexed kvfree kvfree_sensitive kvmalloc_node kvrealloc lazy_max_pages
-            link_va link_va_augment list_slab_objects local_memory_node lowmem_reserve_ratio_sysctl_handler
-            make_alloc_exact map_new_virtual mark_free_pages maybe_wipe_obj_freeptr mem_dump_obj
-            mem_init_print_info memblock_free_pages memcmp_pages memdup_user memdup_user_nul memmap_alloc
-            memmap_init memmap_init_range memmap_init_zone_range mempool_alloc mempool_alloc_pages
-            mempool_alloc_slab mempool_create mempool_create_node mempool_destroy mempool_exit mempool_free
-            mempool_free_pages mempool_free_slab mempool_init mempool_init_node mempool_kfree mempool_kmalloc
-            mempool_resize merge_or_add_vmap_area merge_or_add_vmap_area_augment metadata_access_disable
-            metadata_access_enable min_free_kbytes_sysctl_handler min_partial_show min_partial_store mmap_base
-            mmap_file mmap_is_legacy move_freepages move_freepages_block move_to_free_list new_kmalloc_cache
-            new_slab new_vmap_block next_freelist_entry next_random_slot next_reap_node no_more_pkmaps
-            noaliencache_setup node_has_managed_zones node_map_pfn_alignment node_match node_nr_objs
-            node_nr_slabs node_to_va note_cmpxchg_failure nr_free_buffer_pages nr_free_zone_pages nr_pcp_free
-            nr_pcp_high numa_zonelist_order_handler obj_offset object_err object_size_show objects_partial_show
-            objects_show objs_per_slab_show on_freelist oo_make oo_objects oo_order oom_reserves_allowed
-            order_objects order_show order_to_pindex overcommit_kbytes_handler overcommit_policy_handler
-            overcommit_ratio_handler overlap_memmap_init page_address page_address_init page_alloc_cpu_dead
-            page_alloc_cpu_online page_alloc_init page_alloc_init_late page_bad_reason page_expected_state
-            page_frag_alloc_align page_frag_free page_is_consistent page_offline_begin page_offline_end
-            page_offline_freeze page_offline_thaw page_outside_zone_boundaries page_rmapping page_slot
-            pageset_update parse_slub_debug_flags partial_show pcp_allowed_order pcpu_addr_in_chunk
-            pcpu_addr_to_page pcpu_alloc pcpu_alloc_alloc_info pcpu_alloc_area pcpu_alloc_chunk
-            pcpu_alloc_first_chunk pcpu_alloc_pages pcpu_balance_free pcpu_balance_populated pcpu_balance_workfn
-            pcpu_block_off_to_off pcpu_block_refresh_hint pcpu_block_update pcpu_block_update_hint_alloc
-            pcpu_block_update_hint_free pcpu_block_update_scan pcpu_build_alloc_info pcpu_check_block_hint
-            pcpu_chunk_addr pcpu_chunk_addr_search pcpu_chunk_depopulated pcpu_chunk_move pcpu_chunk_page
-            pcpu_chunk_populated pcpu_chunk_refresh_hint pcpu_chunk_relocate pcpu_chunk_slot pcpu_create_chunk
-            pcpu_depopulate_chunk pcpu_destroy_chunk pcpu_dump_alloc_info pcpu_embed_first_chunk pcpu_fc_alloc
-            pcpu_fc_free pcpu_find_block_fit pcpu_find_zero_area pcpu_free_alloc_info pcpu_free_area
-            pcpu_free_chunk pcpu_free_pages pcpu_free_vm_areas pcpu_get_page_chunk pcpu_get_pages
-            pcpu_get_vm_areas pcpu_index_alloc_map pcpu_init_md_block pcpu_init_md_blocks pcpu_is_populated
-            pcpu_isolate_chunk pcpu_map_pages pcpu_mem_free pcpu_mem_zalloc pcpu_memcg_free_hook
-            pcpu_memcg_post_alloc_hook pcpu_memcg_pre_alloc_hook pcpu_next_fit_region pcpu_next_hint
-            pcpu_next_md_free_region pcpu_nr_pages pcpu_off_to_block_index pcpu_off_to_block_off
-            pcpu_page_first_chunk pcpu_page_idx pcpu_populate_chunk pcpu_populate_pte pcpu_post_map_flush
-            pcpu_post_unmap_tlb_flush pcpu_pre_unmap_flush pcpu_reclaim_populated pcpu_region_overlap
-            pcpu_reintegrate_chunk pcpu_schedule_balance_work pcpu_set_page_chunk pcpu_setup_first_chunk
-            pcpu_should_reclaim_chunk pcpu_size_to_slot pcpu_unit_page_offset pcpu_unmap_pages
-            pcpu_update_empty_pages pcpu_verify_alloc_info per_cpu_pages_init per_cpu_ptr_to_phys
-            percpu_alloc_setup percpu_enable_async percpu_pagelist_high_fraction_sysctl_handler pfmemalloc_match
-            pfn_range_valid_contig pfn_to_bitidx pgdat_init_internals pgdat_init_kcompactd
-            pgdat_init_report_one_done pgdat_init_split_queue pgdat_set_deferred_range pindex_to_order
-            pm_restore_gfp_mask pm_restrict_gfp_mask pm_suspended_storage poison_element poison_error poison_obj
-            poison_show post_alloc_hook prefetch_freepointer preload_this_cpu_lock prep_compound_head
-            prep_compound_page prep_compound_tail prep_new_page prepare_alloc_pages print_objinfo print_section
-            print_slab_info print_slabinfo_header print_track print_tracking print_trailer proc_vmalloc_init
-            process_slab purge_fragmented_blocks purge_fragmented_blocks_allcpus purge_vmap_area_lazy
-            put_cpu_partial put_page_back_buddy pvm_determine_end_from_reverse pvm_find_va_enclose_addr
+            find_vmap_lowest_match_check fixup_objfreelist_debug fixup_red_left fixup_slab_list flush_all
+            flush_all_cpus_locked flush_all_zero_pkmaps flush_cpu_slab flush_dcache_folio flush_slab
+            folio_anon_vma folio_copy folio_mapcount folio_mapped folio_mapping free_alien_cache free_block
+            free_consistency_checks free_debug_processing free_kmem_cache_nodes free_large_kmalloc
+            free_loc_track free_partial free_percpu free_slab free_to_partial_list free_unmap_vmap_area
+            free_vm_area free_vmap_area free_vmap_area_noflush free_vmap_block free_work freelist_corrupted
+            freelist_dereference freelist_ptr freelist_randomize freelist_state_initialize
+            freeptr_outside_object get_any_partial get_cmdline get_first_slab get_free_obj get_freelist
+            get_freepointer get_freepointer_safe get_info_end get_next_pkmap_nr get_orig_size get_partial
+            get_partial_node get_pkmap_color get_pkmap_entries_count get_pkmap_wait_queue_head get_slabinfo
+            get_subtree_max_size get_va_next_sibling get_valid_first_slab get_vm_area get_vm_area_caller
+            gfp_exact_node has_cpu_slab hwcache_align_show inc_slabs_node index_to_obj init_arraycache
+            init_cache_node init_cache_node_node init_cache_random_seq init_freelist_randomization
+            init_kmem_cache_cpus init_kmem_cache_node init_kmem_cache_nodes init_object init_reap_node init_tid
+            init_tracking insert_vmap_area insert_vmap_area_augment ioremap_page_range is_debug_pagealloc_cache
+            is_kernel_percpu_address is_vmalloc_addr is_vmalloc_or_module_addr is_within_this_va
+            kasan_poison_element kasan_unpoison_element kfree kfree_const kfree_debugcheck kfree_sensitive
+            kmalloc_fix_flags kmalloc_large kmalloc_large_node kmalloc_node_trace kmalloc_size_roundup
+            kmalloc_slab kmalloc_trace kmap_get_pte kmap_high kmap_high_get kmap_high_unmap_local
+            kmap_local_calc_idx kmap_local_fork kmap_local_idx kmap_local_idx_pop kmap_local_idx_push
+            kmem_cache_alloc kmem_cache_alloc_bulk kmem_cache_alloc_lru kmem_cache_alloc_node kmem_cache_create
+            kmem_cache_create_usercopy kmem_cache_debug kmem_cache_destroy kmem_cache_flags kmem_cache_free
+            kmem_cache_free_bulk kmem_cache_has_cpu_partial kmem_cache_init kmem_cache_init_late
+            kmem_cache_node_init kmem_cache_open kmem_cache_release kmem_cache_sanity_check kmem_cache_shrink
+            kmem_cache_size kmem_dump_obj kmem_freepages kmem_getpages kmem_obj_info kmem_rcu_free kmemdup
+            kmemdup_nul krealloc ksize kstrdup kstrdup_const kstrndup kunmap_high kunmap_local_indexed kvfree
+            kvfree_sensitive kvmalloc_node kvrealloc lazy_max_pages link_va link_va_augment list_slab_objects
+            map_new_virtual maybe_wipe_obj_freeptr mem_dump_obj memcmp_pages memdup_user memdup_user_nul
+            mempool_alloc mempool_alloc_pages mempool_alloc_slab mempool_create mempool_create_node
+            mempool_destroy mempool_exit mempool_free mempool_free_pages mempool_free_slab mempool_init
+            mempool_init_node mempool_kfree mempool_kmalloc mempool_resize merge_or_add_vmap_area
+            merge_or_add_vmap_area_augment metadata_access_disable metadata_access_enable min_partial_show
+            min_partial_store mmap_base mmap_file mmap_is_legacy new_kmalloc_cache new_slab new_vmap_block
+            next_freelist_entry next_random_slot next_reap_node no_more_pkmaps noaliencache_setup node_match
+            node_nr_objs node_nr_slabs node_to_va note_cmpxchg_failure obj_offset object_err object_size_show
+            objects_partial_show objects_show objs_per_slab_show on_freelist oo_make oo_objects oo_order
+            order_objects order_show overcommit_kbytes_handler overcommit_policy_handler
+            overcommit_ratio_handler page_address page_address_init page_offline_begin page_offline_end
+            page_offline_freeze page_offline_thaw page_rmapping page_slot parse_slub_debug_flags partial_show
+            pcpu_addr_in_chunk pcpu_addr_to_page pcpu_alloc pcpu_alloc_alloc_info pcpu_alloc_area
+            pcpu_alloc_chunk pcpu_alloc_first_chunk pcpu_alloc_pages pcpu_balance_free pcpu_balance_populated
+            pcpu_balance_workfn pcpu_block_off_to_off pcpu_block_refresh_hint pcpu_block_update
+            pcpu_block_update_hint_alloc pcpu_block_update_hint_free pcpu_block_update_scan
+            pcpu_build_alloc_info pcpu_check_block_hint pcpu_chunk_addr pcpu_chunk_addr_search
+            pcpu_chunk_depopulated pcpu_chunk_move pcpu_chunk_page pcpu_chunk_populated pcpu_chunk_refresh_hint
+            pcpu_chunk_relocate pcpu_chunk_slot pcpu_create_chunk pcpu_depopulate_chunk pcpu_destroy_chunk
+            pcpu_dump_alloc_info pcpu_embed_first_chunk pcpu_fc_alloc pcpu_fc_free pcpu_find_block_fit
+            pcpu_find_zero_area pcpu_free_alloc_info pcpu_free_area pcpu_free_chunk pcpu_free_pages
+            pcpu_free_vm_areas pcpu_get_page_chunk pcpu_get_pages pcpu_get_vm_areas pcpu_index_alloc_map
+            pcpu_init_md_block pcpu_init_md_blocks pcpu_is_populated pcpu_isolate_chunk pcpu_map_pages
+            pcpu_mem_free pcpu_mem_zalloc pcpu_memcg_free_hook pcpu_memcg_post_alloc_hook
+            pcpu_memcg_pre_alloc_hook pcpu_next_fit_region pcpu_next_hint pcpu_next_md_free_region pcpu_nr_pages
+            pcpu_off_to_block_index pcpu_off_to_block_off pcpu_page_first_chunk pcpu_page_idx
+            pcpu_populate_chunk pcpu_populate_pte pcpu_post_map_flush pcpu_post_unmap_tlb_flush
+            pcpu_pre_unmap_flush pcpu_reclaim_populated pcpu_region_overlap pcpu_reintegrate_chunk
+            pcpu_schedule_balance_work pcpu_set_page_chunk pcpu_setup_first_chunk pcpu_should_reclaim_chunk
+            pcpu_size_to_slot pcpu_unit_page_offset pcpu_unmap_pages pcpu_update_empty_pages
+            pcpu_verify_alloc_info per_cpu_ptr_to_phys percpu_alloc_setup percpu_enable_async pfmemalloc_match
+            poison_element poison_error poison_obj poison_show prefetch_freepointer preload_this_cpu_lock
+            print_objinfo print_section print_slab_info print_slabinfo_header print_track print_tracking
+            print_trailer proc_vmalloc_init process_slab purge_fragmented_blocks purge_fragmented_blocks_allcpus
+            purge_vmap_area_lazy put_cpu_partial pvm_determine_end_from_reverse pvm_find_va_enclose_addr
             randomize_page randomize_stack_top rcu_free_slab reap_alien reclaim_account_show red_zone_show
             register_vmap_purge_notifier remap_vmalloc_range remap_vmalloc_range_partial
             remote_node_defrag_ratio_show remote_node_defrag_ratio_store remove_element remove_full
-            remove_partial remove_vm_area reserve_bootmem_region reserve_highatomic_pageblock restore_bytes
-            restore_red_left rmqueue rmqueue_buddy rmqueue_bulk rmqueue_pcplist sanity_checks_show
-            set_area_direct_map set_buddy_order set_cpu_partial set_dma_reserve set_free_obj set_freepointer
-            set_hashdist set_nohugeiomap set_nohugevmalloc set_objfreelist_slab_cache set_off_slab_cache
-            set_on_slab_cache set_orig_size set_page_address set_page_guard set_pageblock_migratetype
-            set_pageblock_order set_pcppage_migratetype set_pfnblock_flags_mask set_slob set_slob_page_free
-            set_track set_track_prepare set_track_update set_up_node set_vm_area_page_order set_zone_contiguous
-            setup_cpu_cache setup_fail_page_alloc setup_kmalloc_cache_index_table setup_kmem_cache_node
-            setup_kmem_cache_nodes setup_min_slab_ratio setup_min_unmapped_ratio setup_nr_node_ids setup_object
-            setup_object_debug setup_per_cpu_pageset setup_per_zone_lowmem_reserve setup_per_zone_wmarks
-            setup_slab_debug setup_slab_merge setup_slab_nomerge setup_slub_debug setup_slub_max_order
-            setup_slub_min_objects setup_slub_min_order setup_usemap setup_vmalloc_vm setup_vmalloc_vm_locked
-            setup_zone_pageset should_compact_retry should_fail_alloc_page should_failslab should_reclaim_retry
-            should_skip_init should_skip_kasan_poison should_skip_kasan_unpoison show_mem_node_skip
-            show_migration_types show_node show_numa_info show_purge_info show_slab_objects shrink_show
-            shrink_store shuffle_freelist shutdown_cache si_mem_available si_meminfo si_meminfo_node
-            size_from_object size_index_elem skip_kfence_show skip_kfence_store slab_add_kunit_errors slab_alloc
-            slab_alloc_node slab_attr_show slab_attr_store slab_bug slab_caches_to_rcu_destroy_workfn
-            slab_dead_cpu slab_debug_trace_open slab_debug_trace_release slab_debugfs_init slab_debugfs_next
-            slab_debugfs_show slab_debugfs_start slab_debugfs_stop slab_destroy slab_destroy_debugcheck slab_err
-            slab_fix slab_free slab_free_freelist_hook slab_free_hook slab_get_obj slab_is_available
-            slab_kernel_map slab_kmem_cache_release slab_lock slab_max_order_setup
-            slab_mem_going_offline_callback slab_mem_going_online_callback slab_mem_offline_callback
-            slab_memory_callback slab_next slab_offline_cpu slab_online_cpu slab_out_of_memory slab_pad_check
-            slab_prepare_cpu slab_proc_init slab_put_obj slab_show slab_size_show slab_start slab_stop
-            slab_sysfs_init slab_unlock slab_unmergeable slabinfo_open slabinfo_show_stats slabinfo_write
-            slabs_cpu_partial_show slabs_destroy slabs_node slabs_show slob_alloc slob_alloc_node slob_free
-            slob_free_pages slob_last slob_new_pages slob_next slob_page_alloc slob_page_free slob_units
-            slub_cpu_dead slub_debug_orig_size slub_set_cpu_partial split_free_page split_page start_cpu_timer
-            stat steal_suitable_fallback store_user_show strndup_user swap_free_obj sync_overcommit_as
-            sysctl_min_slab_ratio_sysctl_handler sysctl_min_unmapped_ratio_sysctl_handler sysfs_slab_add
-            sysfs_slab_alias sysfs_slab_release sysfs_slab_unlink take_page_off_buddy task_capc tid_to_cpu
-            tid_to_event total_objects_show transfer_objects unfreeze_partials unfreeze_partials_cpu unlink_va
-            unlink_va_augment unregister_vmap_purge_notifier unreserve_highatomic_pageblock usersize_show
+            remove_partial remove_vm_area restore_bytes restore_red_left sanity_checks_show set_area_direct_map
+            set_cpu_partial set_free_obj set_freepointer set_nohugeiomap set_nohugevmalloc
+            set_objfreelist_slab_cache set_off_slab_cache set_on_slab_cache set_orig_size set_page_address
+            set_slob set_slob_page_free set_track set_track_prepare set_track_update set_up_node
+            set_vm_area_page_order setup_cpu_cache setup_kmalloc_cache_index_table setup_kmem_cache_node
+            setup_kmem_cache_nodes setup_object setup_object_debug setup_slab_debug setup_slab_merge
+            setup_slab_nomerge setup_slub_debug setup_slub_max_order setup_slub_min_objects setup_slub_min_order
+            setup_vmalloc_vm setup_vmalloc_vm_locked should_failslab show_numa_info show_purge_info
+            show_slab_objects shrink_show shrink_store shuffle_freelist shutdown_cache size_from_object
+            size_index_elem skip_kfence_show skip_kfence_store slab_add_kunit_errors slab_alloc slab_alloc_node
+            slab_attr_show slab_attr_store slab_bug slab_caches_to_rcu_destroy_workfn slab_dead_cpu
+            slab_debug_trace_open slab_debug_trace_release slab_debugfs_init slab_debugfs_next slab_debugfs_show
+            slab_debugfs_start slab_debugfs_stop slab_destroy slab_destroy_debugcheck slab_err slab_fix
+            slab_free slab_free_freelist_hook slab_free_hook slab_get_obj slab_is_available slab_kernel_map
+            slab_kmem_cache_release slab_lock slab_max_order_setup slab_mem_going_offline_callback
+            slab_mem_going_online_callback slab_mem_offline_callback slab_memory_callback slab_next
+            slab_offline_cpu slab_online_cpu slab_out_of_memory slab_pad_check slab_prepare_cpu slab_proc_init
+            slab_put_obj slab_show slab_size_show slab_start slab_stop slab_sysfs_init slab_unlock
+            slab_unmergeable slabinfo_open slabinfo_show_stats slabinfo_write slabs_cpu_partial_show
+            slabs_destroy slabs_node slabs_show slob_alloc slob_alloc_node slob_free slob_free_pages slob_last
+            slob_new_pages slob_next slob_page_alloc slob_page_free slob_units slub_cpu_dead
+            slub_debug_orig_size slub_set_cpu_partial start_cpu_timer stat store_user_show strndup_user
+            swap_free_obj sync_overcommit_as sysfs_slab_add sysfs_slab_alias sysfs_slab_release
+            sysfs_slab_unlink tid_to_cpu tid_to_event total_objects_show transfer_objects unfreeze_partials
+            unfreeze_partials_cpu unlink_va unlink_va_augment unregister_vmap_purge_notifier usersize_show
             va_size validate_show validate_slab validate_slab_cache validate_slab_node validate_store vb_alloc
             vb_free vcalloc verify_redzone_free vfree vfree_atomic vm_area_add_early vm_area_alloc_pages
             vm_area_page_order vm_area_register_early vm_commit_limit vm_map_ram vm_memory_committed vm_mmap
@@ -1238,15 +1160,11 @@ enum GeneratedMachinery {
             vmap_pfn_apply vmap_pmd_range vmap_pte_range vmap_pud_range vmap_range_noflush
             vmap_small_pages_range_noflush vmap_try_huge_p4d vmap_try_huge_pmd vmap_try_huge_pud vmemdup_user
             vread vunmap vunmap_p4d_range vunmap_pmd_range vunmap_pte_range vunmap_pud_range vunmap_range
-            vunmap_range_noflush vzalloc vzalloc_node wake_all_kswapds warn_alloc warn_alloc_show_mem
-            watermark_scale_factor_sysctl_handler zero_user_segments zone_absent_pages_in_node
-            zone_allows_reclaim zone_batchsize zone_highsize zone_init_free_lists zone_init_internals
-            zone_pcp_disable zone_pcp_enable zone_pcp_init zone_pcp_reset zone_pcp_update
-            zone_set_pageset_high_and_batch zone_spanned_pages_in_node zone_spans_last_pfn zone_statistics
-            zone_watermark_fast zone_watermark_ok zone_watermark_ok_safe zonelist_iter_begin zoneref_set_zone
+            vunmap_range_noflush vzalloc vzalloc_node zero_user_segments
             """
         ),
         (
+            .reporting,
             "kernel/locking/*.c",
             "lock primitives (mutex, rwsem, spinlock, qspinlock, semaphore)",
             """
@@ -1324,6 +1242,164 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .plumbing,
+            "mm/page_alloc.c",
+            "page allocator",
+            """
+            __absent_pages_in_range __alloc_contig_migrate_range __alloc_contig_pages __alloc_pages
+            __alloc_pages_bulk __alloc_pages_cpuset_fallback __alloc_pages_direct_compact
+            __alloc_pages_direct_reclaim __alloc_pages_may_oom __alloc_pages_slowpath __build_all_zonelists
+            __drain_all_pages __early_pfn_to_nid __flags_noop __folio_alloc __free_one_page __free_pages
+            __free_pages_core __free_pages_ok __fs_reclaim_acquire __fs_reclaim_release __get_free_pages
+            __get_pfnblock_flags_mask __gfp_pfmemalloc_flags __init_single_page __isolate_free_page
+            __need_reclaim __offline_isolated_pages __page_frag_cache_drain __page_frag_cache_refill
+            __pageblock_pfn_to_page __parse_numa_zonelist_order __perform_reclaim __putback_isolated_page
+            __rmqueue __rmqueue_cma_fallback __rmqueue_fallback __rmqueue_pcplist __rmqueue_smallest
+            __setup_per_zone_wmarks __should_fail_alloc_page __show_free_areas __zone_set_pageset_high_and_batch
+            __zone_watermark_ok __zone_watermark_unusable_free _deferred_grow_zone absent_pages_in_range
+            add_to_free_list add_to_free_list_tail adjust_managed_page_count adjust_zone_range_for_zone_movable
+            alloc_contig_dump_pages alloc_contig_pages alloc_contig_range alloc_flags_nofragment
+            alloc_large_system_hash alloc_node_mem_map alloc_pages_exact alloc_pages_exact_nid
+            arch_has_descending_max_zone_pfns arch_reserved_kernel_pages bad_page bad_range boost_watermark
+            break_down_buddy_pages buddy_merge_likely build_all_zonelists build_all_zonelists_init
+            build_thisnode_zonelists build_zonelists build_zonelists_in_node_order build_zonerefs_node
+            bulkfree_pcp_prepare calc_memmap_size calculate_min_free_kbytes calculate_node_totalpages
+            calculate_totalreserve_pages can_steal_fallback change_pageblock_range check_for_memory
+            check_new_page check_new_page_bad check_new_pages check_new_pcp check_pcp_refill check_retry_cpuset
+            check_retry_zonelist clear_page_guard clear_zone_contiguous cmdline_parse_core
+            cmdline_parse_kernelcore cmdline_parse_movablecore compaction_capture debug_guardpage_minorder_setup
+            defer_init deferred_free_pages deferred_free_range deferred_grow_zone deferred_init_maxorder
+            deferred_init_mem_pfn_range_in_zone deferred_init_memmap deferred_init_memmap_chunk
+            deferred_init_pages deferred_page_init_max_threads deferred_pages_enabled deferred_pfn_valid
+            del_page_from_free_list destroy_large_folio drain_all_pages drain_local_pages drain_pages
+            drain_pages_zone drain_zone_pages early_calculate_totalpages early_debug_pagealloc
+            early_init_on_alloc early_init_on_free early_page_uninitialised early_pfn_to_nid expand
+            fail_page_alloc_debugfs find_next_best_node find_suitable_fallback find_usable_zone_for_movable
+            find_zone_movable_pfns_for_nodes free_area_init free_area_init_core free_area_init_core_hotplug
+            free_area_init_memoryless_node free_area_init_node free_compound_page free_contig_range
+            free_one_page free_page_is_bad free_page_is_bad_report free_pages free_pages_exact
+            free_pages_prepare free_pcp_prepare free_pcppages_bulk free_reserved_area free_tail_pages_check
+            free_the_page free_unref_page free_unref_page_commit free_unref_page_list free_unref_page_prepare
+            fs_reclaim_acquire fs_reclaim_release get_page_from_freelist get_pageblock_bitmap
+            get_pcppage_migratetype get_pfn_range_for_nid get_pfnblock_flags_mask get_pfnblock_migratetype
+            get_zeroed_page gfp_pfmemalloc_allowed gfp_to_alloc_flags gfp_to_alloc_flags_cma has_managed_dma
+            init_cma_reserved_pageblock init_currently_empty_zone init_mem_debugging_and_hardening
+            init_per_zone_wmark_min init_reserved_page init_unavailable_range is_free_buddy_page
+            kernel_init_pages local_memory_node lowmem_reserve_ratio_sysctl_handler make_alloc_exact
+            mark_free_pages mem_init_print_info memblock_free_pages memmap_alloc memmap_init memmap_init_range
+            memmap_init_zone_range min_free_kbytes_sysctl_handler move_freepages move_freepages_block
+            move_to_free_list node_has_managed_zones node_map_pfn_alignment nr_free_buffer_pages
+            nr_free_zone_pages nr_pcp_free nr_pcp_high numa_zonelist_order_handler oom_reserves_allowed
+            order_to_pindex overlap_memmap_init page_alloc_cpu_dead page_alloc_cpu_online page_alloc_init
+            page_alloc_init_late page_bad_reason page_expected_state page_frag_alloc_align page_frag_free
+            page_is_consistent page_outside_zone_boundaries pageset_update pcp_allowed_order per_cpu_pages_init
+            percpu_pagelist_high_fraction_sysctl_handler pfn_range_valid_contig pfn_to_bitidx
+            pgdat_init_internals pgdat_init_kcompactd pgdat_init_report_one_done pgdat_init_split_queue
+            pgdat_set_deferred_range pindex_to_order pm_restore_gfp_mask pm_restrict_gfp_mask
+            pm_suspended_storage post_alloc_hook prep_compound_head prep_compound_page prep_compound_tail
+            prep_new_page prepare_alloc_pages put_page_back_buddy reserve_bootmem_region
+            reserve_highatomic_pageblock rmqueue rmqueue_buddy rmqueue_bulk rmqueue_pcplist set_buddy_order
+            set_dma_reserve set_hashdist set_page_guard set_pageblock_migratetype set_pageblock_order
+            set_pcppage_migratetype set_pfnblock_flags_mask set_zone_contiguous setup_fail_page_alloc
+            setup_min_slab_ratio setup_min_unmapped_ratio setup_nr_node_ids setup_per_cpu_pageset
+            setup_per_zone_lowmem_reserve setup_per_zone_wmarks setup_usemap setup_zone_pageset
+            should_compact_retry should_fail_alloc_page should_reclaim_retry should_skip_init
+            should_skip_kasan_poison should_skip_kasan_unpoison show_mem_node_skip show_migration_types
+            show_node si_mem_available si_meminfo si_meminfo_node split_free_page split_page
+            steal_suitable_fallback sysctl_min_slab_ratio_sysctl_handler
+            sysctl_min_unmapped_ratio_sysctl_handler take_page_off_buddy task_capc
+            unreserve_highatomic_pageblock wake_all_kswapds warn_alloc warn_alloc_show_mem
+            watermark_scale_factor_sysctl_handler zone_absent_pages_in_node zone_allows_reclaim zone_batchsize
+            zone_highsize zone_init_free_lists zone_init_internals zone_pcp_disable zone_pcp_enable
+            zone_pcp_init zone_pcp_reset zone_pcp_update zone_set_pageset_high_and_batch
+            zone_spanned_pages_in_node zone_spans_last_pfn zone_statistics zone_watermark_fast zone_watermark_ok
+            zone_watermark_ok_safe zonelist_iter_begin zoneref_set_zone
+            """
+        ),
+        (
+            .plumbing,
+            "lib/iov_iter.c mm/maccess.c fs/seq_file.c",
+            "iterators and seq_file buffers: the caller set them up",
+            """
+            __copy_overflow __import_iovec __iov_iter_get_pages_alloc __seq_open_private _copy_from_iter
+            _copy_from_iter_flushcache _copy_from_iter_nocache _copy_mc_to_iter _copy_to_iter append_pipe
+            bvec_npages copy_compat_iovec_from_user copy_from_kernel_nofault copy_from_kernel_nofault_allowed
+            copy_from_user_nofault copy_iovec_from_user copy_mc_pipe_to_iter copy_page_from_iter
+            copy_page_from_iter_atomic copy_page_to_iter copy_page_to_iter_pipe copy_pipe_to_iter
+            copy_to_kernel_nofault copy_to_user_nofault copyout_mc csum_and_copy_from_iter csum_and_copy_to_iter
+            csum_and_copy_to_pipe_iter csum_and_memcpy dup_iter fault_in_iov_iter_readable
+            fault_in_iov_iter_writeable first_bvec_segment first_iovec_segment hash_and_copy_to_iter
+            import_iovec import_single_range iov_iter_advance iov_iter_aligned_bvec iov_iter_aligned_iovec
+            iov_iter_alignment iov_iter_alignment_bvec iov_iter_alignment_iovec iov_iter_bvec
+            iov_iter_bvec_advance iov_iter_discard iov_iter_gap_alignment iov_iter_get_pages2
+            iov_iter_get_pages_alloc2 iov_iter_init iov_iter_iovec_advance iov_iter_is_aligned iov_iter_kvec
+            iov_iter_npages iov_iter_pipe iov_iter_restore iov_iter_revert iov_iter_single_seg_count
+            iov_iter_xarray iov_iter_zero iov_npages iovec_from_user iter_xarray_get_pages
+            iter_xarray_populate_pages last_offset mangle_path page_copy_sane pipe_advance pipe_buf
+            pipe_get_pages pipe_npages pipe_zero push_anon push_page sanity seq_bprintf seq_buf_alloc seq_dentry
+            seq_escape_mem seq_file_init seq_file_path seq_hex_dump seq_hlist_next seq_hlist_next_percpu
+            seq_hlist_next_rcu seq_hlist_start seq_hlist_start_head seq_hlist_start_head_rcu
+            seq_hlist_start_percpu seq_hlist_start_rcu seq_list_next seq_list_next_rcu seq_list_start
+            seq_list_start_head seq_list_start_head_rcu seq_list_start_rcu seq_lseek seq_open seq_open_private
+            seq_pad seq_path seq_path_root seq_printf seq_put_decimal_ll seq_put_decimal_ull
+            seq_put_decimal_ull_width seq_put_hex_ll seq_putc seq_puts seq_read seq_read_iter seq_release
+            seq_release_private seq_set_overflow seq_vprintf seq_write single_next single_open single_open_size
+            single_release single_start single_stop strncpy_from_kernel_nofault strncpy_from_user_nofault
+            strnlen_user_nofault traverse want_pages_array
+            """
+        ),
+        (
+            .plumbing,
+            "lib/scatterlist.c lib/sg_pool.c lib/sg_split.c",
+            "scatterlist walking",
+            """
+            __sg_alloc_table __sg_free_table __sg_page_iter_dma_next __sg_page_iter_next __sg_page_iter_start
+            get_next_sg sg_alloc_append_table_from_pages sg_alloc_table sg_alloc_table_chained
+            sg_alloc_table_from_pages_segment sg_calculate_split sg_copy_buffer sg_copy_from_buffer
+            sg_copy_to_buffer sg_dma_page_count sg_free_append_table sg_free_table sg_free_table_chained
+            sg_init_one sg_init_table sg_kfree sg_kmalloc sg_last sg_miter_get_next_page sg_miter_next
+            sg_miter_skip sg_miter_start sg_miter_stop sg_nents sg_nents_for_len sg_next sg_page_count
+            sg_pcopy_from_buffer sg_pcopy_to_buffer sg_pool_alloc sg_pool_free sg_pool_index sg_pool_init
+            sg_split sg_split_mapped sg_split_phys sg_zero_buffer sgl_alloc sgl_alloc_order sgl_free
+            sgl_free_n_order sgl_free_order
+            """
+        ),
+        (
+            .plumbing,
+            "lib/kobject.c lib/kobject_uevent.c lib/devres.c lib/iomap.c lib/iomap_copy.c lib/pci_iomap.c",
+            "kobject life cycle, device-managed resources, MMIO accessors",
+            """
+            __devm_ioremap __devm_ioremap_resource __ioread32_copy __iowrite32_copy __iowrite64_copy
+            __kobject_del action_arg_word_end add_uevent_var alloc_uevent_skb bad_io_access cleanup_uevent_env
+            create_dir devm_arch_io_free_memtype_wc_release devm_arch_io_reserve_memtype_wc
+            devm_arch_phys_ac_add_release devm_arch_phys_wc_add devm_ioport_map devm_ioport_map_match
+            devm_ioport_map_release devm_ioport_unmap devm_ioremap devm_ioremap_match devm_ioremap_release
+            devm_ioremap_resource devm_ioremap_resource_wc devm_ioremap_uc devm_ioremap_wc devm_iounmap
+            devm_of_iomap dynamic_kobj_release fill_kobj_path get_kobj_path_length init_uevent_argv ioport_map
+            ioport_unmap ioread16 ioread16_rep ioread16be ioread32 ioread32_rep ioread32be ioread64_hi_lo
+            ioread64_lo_hi ioread64be_hi_lo ioread64be_lo_hi ioread8 ioread8_rep iowrite16 iowrite16_rep
+            iowrite16be iowrite32 iowrite32_rep iowrite32be iowrite64_hi_lo iowrite64_lo_hi iowrite64be_hi_lo
+            iowrite64be_lo_hi iowrite8 iowrite8_rep kobj_attr_show kobj_attr_store kobj_child_ns_ops
+            kobj_kset_join kobj_kset_leave kobj_ns_current_may_mount kobj_ns_drop kobj_ns_grab_current
+            kobj_ns_initial kobj_ns_netlink kobj_ns_ops kobj_ns_type_register kobj_ns_type_registered
+            kobj_usermode_filter kobject_action_args kobject_action_type kobject_add kobject_add_internal
+            kobject_add_varg kobject_cleanup kobject_create kobject_create_and_add kobject_del
+            kobject_delayed_cleanup kobject_get kobject_get_ownership kobject_get_path kobject_get_unless_zero
+            kobject_init kobject_init_and_add kobject_init_internal kobject_move kobject_namespace kobject_put
+            kobject_release kobject_rename kobject_set_name kobject_set_name_vargs kobject_synth_uevent
+            kobject_uevent kobject_uevent_env kobject_uevent_init kobject_uevent_net_broadcast kset_create
+            kset_create_and_add kset_find_obj kset_get_ownership kset_init kset_register kset_release
+            kset_unregister mmio_insb mmio_insl mmio_insw mmio_outsb mmio_outsl mmio_outsw pci_iomap
+            pci_iomap_range pci_iomap_wc pci_iomap_wc_range pci_iounmap pcim_iomap pcim_iomap_regions
+            pcim_iomap_regions_request_all pcim_iomap_release pcim_iomap_table pcim_iounmap pcim_iounmap_regions
+            pio_read64_hi_lo pio_read64_lo_hi pio_read64be_hi_lo pio_read64be_lo_hi pio_write64_hi_lo
+            pio_write64_lo_hi pio_write64be_hi_lo pio_write64be_lo_hi uevent_net_broadcast
+            uevent_net_broadcast_tagged uevent_net_broadcast_untagged uevent_net_exit uevent_net_init
+            uevent_net_rcv uevent_net_rcv_skb zap_modalias_env
+            """
+        ),
+        (
+            .plumbing,
             "kernel/sched/wait.c kernel/sched/wait_bit.c kernel/sched/swait.c kernel/sched/completion.c",
             "wait queues and completions",
             """
@@ -1345,6 +1421,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .plumbing,
             "kernel/workqueue.c kernel/kthread.c kernel/task_work.c kernel/irq_work.c kernel/softirq.c kernel/smp.c",
             "deferred-work dispatch (workqueues, kthreads, task work, softirqs, cross-CPU calls)",
             """
@@ -1425,6 +1502,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .plumbing,
             "kernel/time/timer.c kernel/time/hrtimer.c kernel/time/timekeeping.c kernel/time/clockevents.c kernel/time/clocksource.c kernel/time/tick-*.c kernel/time/jiffies.c kernel/time/time.c kernel/time/sched_clock.c",
             "timers, sleeps and clocks",
             """
@@ -1562,6 +1640,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .plumbing,
             "kernel/notifier.c",
             "notifier chains: the callback is the code with the bug",
             """
@@ -1577,6 +1656,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .plumbing,
             "kernel/irq/handle.c kernel/irq/chip.c kernel/irq/irqdesc.c",
             "interrupt dispatch",
             """
@@ -1609,6 +1689,7 @@ enum GeneratedMachinery {
             """
         ),
         (
+            .plumbing,
             "crypto/api.c crypto/algapi.c crypto/skcipher.c crypto/aead.c crypto/shash.c crypto/ahash.c crypto/akcipher.c crypto/kpp.c crypto/rng.c crypto/acompress.c crypto/scompress.c crypto/cipher.c crypto/compress.c crypto/scatterwalk.c crypto/simd.c",
             "crypto API glue: the caller set up the request",
             """
@@ -1697,50 +1778,7 @@ enum GeneratedMachinery {
             """
         ),
         (
-            "crypto/*_generic.c crypto/aes_ti.c crypto/md4.c crypto/md5.c crypto/gf128mul.c crypto/rmd160.c crypto/sm3.c crypto/sm4.c",
-            "generic cipher and hash implementations over the caller's buffer",
-            """
-            Ch Maj __aria_crypt __aria_decrypt __aria_encrypt __cast5_decrypt __cast5_encrypt __cast6_decrypt
-            __cast6_encrypt __cast6_setkey __chksum_finup __crc32_finup __serpent_decrypt __serpent_encrypt
-            __serpent_setkey __serpent_setkey_sbox aes_fini aes_init aesti_decrypt aesti_encrypt aesti_set_key
-            aria_decrypt aria_encrypt aria_fini aria_init aria_set_decrypt_key aria_set_encrypt_key aria_set_key
-            bf_decrypt bf_encrypt blake2b_compress_generic blake2b_compress_one_generic
-            blake2b_increment_counter blake2b_mod_fini blake2b_mod_init blowfish_mod_fini blowfish_mod_init
-            camellia_decrypt camellia_do_decrypt camellia_do_encrypt camellia_encrypt camellia_fini
-            camellia_init camellia_set_key camellia_setup128 camellia_setup192 camellia_setup256
-            camellia_setup_tail cast5_decrypt cast5_encrypt cast5_mod_fini cast5_mod_init cast5_setkey
-            cast6_decrypt cast6_encrypt cast6_mod_fini cast6_mod_init cast6_setkey chacha_generic_mod_fini
-            chacha_generic_mod_init chacha_stream_xor chksum_digest chksum_final chksum_finup chksum_init
-            chksum_setkey chksum_update crc32_cra_init crc32_digest crc32_final crc32_finup crc32_init
-            crc32_mod_fini crc32_mod_init crc32_setkey crc32_update crc32c_cra_init crc32c_mod_fini
-            crc32c_mod_init crc64_rocksoft_exit crc64_rocksoft_init crct10dif_mod_fini crct10dif_mod_init
-            crypto_aes_decrypt crypto_aes_encrypt crypto_aes_set_key crypto_blake2b_final_generic
-            crypto_blake2b_update_generic crypto_chacha_crypt crypto_des3_ede_decrypt crypto_des3_ede_encrypt
-            crypto_des_decrypt crypto_des_encrypt crypto_poly1305_final crypto_poly1305_init
-            crypto_poly1305_setdesckey crypto_poly1305_update crypto_sha1_finup crypto_sha1_update
-            crypto_sha256_final crypto_sha256_finup crypto_sha256_update crypto_sha3_final crypto_sha3_init
-            crypto_sha3_update crypto_sha512_finup crypto_sha512_update crypto_sm3_final crypto_sm3_finup
-            crypto_sm3_update crypto_xchacha_crypt des3_ede_setkey des_generic_mod_fini des_generic_mod_init
-            gf128mul_4k_bbe gf128mul_4k_lle gf128mul_64k_bbe gf128mul_bbe gf128mul_free_64k gf128mul_init_4k_bbe
-            gf128mul_init_4k_lle gf128mul_init_64k_bbe gf128mul_lle gf128mul_x8_bbe gf128mul_x8_ble
-            gf128mul_x8_lle keccakf keccakf_round key_schedule md4_final md4_init md4_mod_fini md4_mod_init
-            md4_update md5_export md5_final md5_import md5_init md5_mod_fini md5_mod_init md5_transform
-            md5_transform_helper md5_update poly1305_blocks poly1305_mod_exit poly1305_mod_init rmd160_final
-            rmd160_init rmd160_mod_fini rmd160_mod_init rmd160_transform rmd160_update serpent_decrypt
-            serpent_encrypt serpent_mod_fini serpent_mod_init serpent_setkey sha1_final sha1_generic_block_fn
-            sha1_generic_mod_fini sha1_generic_mod_init sha256_generic_mod_fini sha256_generic_mod_init
-            sha3_generic_mod_fini sha3_generic_mod_init sha512_final sha512_generic_block_fn
-            sha512_generic_mod_fini sha512_generic_mod_init sha512_transform sm3_block sm3_final
-            sm3_generic_mod_fini sm3_generic_mod_init sm3_transform sm3_update sm4_crypt_block sm4_decrypt
-            sm4_enc_lin_sub sm4_enc_sub sm4_encrypt sm4_expandkey sm4_fini sm4_init sm4_key_lin_sub sm4_key_sub
-            sm4_round sm4_setkey sm4_t_non_lin_sub streebog_add512 streebog_final streebog_g streebog_init
-            streebog_mod_fini streebog_mod_init streebog_pad streebog_round streebog_stage2 streebog_stage3
-            streebog_update streebog_xlps streebog_xor twofish_decrypt twofish_encrypt twofish_mod_fini
-            twofish_mod_init xxhash64_digest xxhash64_final xxhash64_init xxhash64_setkey xxhash64_update
-            xxhash_mod_fini xxhash_mod_init
-            """
-        ),
-        (
+            .plumbing,
             "drivers/base/core.c drivers/base/bus.c drivers/base/dd.c drivers/base/driver.c drivers/base/class.c drivers/base/devres.c fs/sysfs/*.c",
             "driver model: dev printers and the generic register/unregister layers",
             """
@@ -1849,7 +1887,4 @@ enum GeneratedMachinery {
             """
         ),
     ]
-
-    /// Every name of every group.
-    static let names: Set<Substring> = Set(groups.flatMap { $0.names.split(whereSeparator: \.isWhitespace) })
 }

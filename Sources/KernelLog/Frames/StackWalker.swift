@@ -97,8 +97,8 @@ struct StackWalker {
     }
 
     /// The first candidate not on the skip lists (nor, where `noticer` says so, in the kernel's
-    /// machinery). `crashSite` names the function a header blames (a WARN site), which, like the
-    /// first candidate, is exempt from the machinery.
+    /// machinery). The crash site — `crashSite`, the function a header blames (a WARN site), or
+    /// else the first candidate — keeps its blame when it is plumbing.
     static func pick(
         _ candidates: [String], skip extra: [FramePattern] = [], noticer: MachinerySkip.Noticer = .other,
         crashSite: String? = nil
@@ -108,13 +108,8 @@ struct StackWalker {
         for (position, name) in candidates.enumerated() {
             if FrameSkipList.faultInjection.matchesAny(name) { result.faultInjection = true }
             if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
-            let consultsMachinery =
-                switch machinery {
-                case .none: false
-                case .belowCrashSite: position > 0 && name != crashSite
-                case .everywhere: true
-                }
-            if consultsMachinery, MachinerySkip.contains(name) { continue }
+            let atCrashSite = crashSite.map { name == $0 } ?? (position == 0)
+            if MachinerySkip.skips(name, scope: machinery, atCrashSite: atCrashSite) { continue }
             result.name = name
             return result
         }

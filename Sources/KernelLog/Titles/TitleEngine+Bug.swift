@@ -39,7 +39,7 @@ extension TitleEngine {
             let extra: [FramePattern] = [.contains("spin"), .contains("_lock"), .contains("_unlock")]
             return titled(
                 "BUG: \(lockWord) \(what.trimmingCharacters(in: .whitespaces)) in {F}", kind: .lockdep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra, noticer: .checker))
         }
         if detail.hasPrefix("soft lockup") {
             return titled(
@@ -97,7 +97,8 @@ extension TitleEngine {
             }
             if candidates.isEmpty { candidates = walker.stackFrames(from: 0) }
             return titled(
-                "BUG: Bad page \(what) in {F}", kind: .badPage, pick: StackWalker.pick(candidates, skip: extra))
+                "BUG: Bad page \(what) in {F}", kind: .badPage,
+                pick: StackWalker.pick(candidates, skip: extra, noticer: .checker))
         }
         if detail.hasPrefix("sleeping function called from invalid context") {
             return titled(

@@ -149,7 +149,7 @@ extension TitleEngine {
             let extra: [FramePattern] = [.contains("alloc"), .contains("page"), .contains("folio")]
             return titled(
                 "page allocation failure in {F}", kind: .allocationFailure,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra, noticer: .checker))
         case .oomInvoked, .oomKill:
             return oomTitle()
         case .mce:
