@@ -34,8 +34,11 @@ import sys
 #   `remove_wait_queue` or `enqueue_timer` names it).
 REPORTING, PLUMBING = "reporting", "plumbing"
 
-# Each entry: role, globs (relative to the tree), the reason, and optional globs excluded from
-# it. Test and self-test files never count (see TEST_FILES): they are not in production stacks.
+# Each entry: role, globs (relative to the tree), the reason, and options: `exclude` (globs left
+# out) and `only` (a pattern: the entry takes only the names it matches, for files that mix
+# machinery with other code; the file's other names then count as defined outside the machinery
+# unless a later entry takes them). Test and self-test files never count (see TEST_FILES): they
+# are not in production stacks.
 MACHINERY = [
     # --- The code that noticed and reported the bug ---
     (REPORTING,
@@ -105,7 +108,13 @@ MACHINERY = [
       "mm/percpu.c", "mm/percpu-vm.c", "mm/percpu-km.c", "mm/vmalloc.c", "mm/highmem.c"],
      "allocator entry points and frees: the caller asked for or released the memory"),
     (REPORTING, ["kernel/locking/*.c"], "lock primitives (mutex, rwsem, spinlock, qspinlock, semaphore)",
-     ["kernel/locking/locktorture.c"]),
+     {"exclude": ["kernel/locking/locktorture.c"]}),
+    (REPORTING, ["drivers/base/core.c"], "device printers (dev_err, dev_printk, dev_err_probe)",
+     {"only": r"^(_?dev_(emerg|alert|crit|err|warn|notice|info|printk\w*|vprintk_emit|err_probe)|__dev_printk)$"}),
+    (REPORTING, ["net/core/dev.c"], "network device printers (netdev_err, netdev_printk)",
+     {"only": r"^(netdev_(emerg|alert|crit|err|warn|notice|info|printk)|__netdev_printk)$"}),
+    (REPORTING, ["arch/*/mm/physaddr.c"],
+     "virtual-to-physical translation with CONFIG_DEBUG_VIRTUAL checks of the caller's address"),
     # --- Services with their own state that every caller passes through ---
     # The buddy allocator keeps its own free lists: its BUG_ONs check its own state.
     (PLUMBING, ["mm/page_alloc.c"], "page allocator"),
@@ -130,6 +139,8 @@ MACHINERY = [
       "kernel/time/jiffies.c", "kernel/time/time.c", "kernel/time/sched_clock.c"],
      "timers, sleeps and clocks"),
     (PLUMBING, ["kernel/notifier.c"], "notifier chains: the callback is the code with the bug"),
+    (PLUMBING, ["drivers/usb/core/urb.c", "drivers/usb/core/message.c"],
+     "USB request submission and synchronous messages: the driver built the request"),
     (PLUMBING, ["kernel/irq/handle.c", "kernel/irq/chip.c", "kernel/irq/irqdesc.c"], "interrupt dispatch"),
     (PLUMBING,
      ["crypto/api.c", "crypto/algapi.c", "crypto/skcipher.c", "crypto/aead.c", "crypto/shash.c",
@@ -137,6 +148,13 @@ MACHINERY = [
       "crypto/scompress.c", "crypto/cipher.c", "crypto/compress.c", "crypto/scatterwalk.c",
       "crypto/simd.c"],
      "crypto API glue: the caller set up the request"),
+    (PLUMBING,
+     ["crypto/cbc.c", "crypto/ctr.c", "crypto/ecb.c", "crypto/xts.c", "crypto/lrw.c", "crypto/cts.c",
+      "crypto/pcbc.c", "crypto/cfb.c", "crypto/ofb.c", "crypto/xctr.c", "crypto/hctr2.c",
+      "crypto/gcm.c", "crypto/ccm.c", "crypto/chacha20poly1305.c", "crypto/authenc.c",
+      "crypto/authencesn.c", "crypto/essiv.c", "crypto/seqiv.c", "crypto/echainiv.c",
+      "crypto/geniv.c", "crypto/cmac.c", "crypto/hmac.c", "crypto/xcbc.c", "crypto/vmac.c"],
+     "crypto mode templates: they run a cipher over the caller's request"),
     (PLUMBING,
      ["drivers/base/core.c", "drivers/base/bus.c", "drivers/base/dd.c", "drivers/base/driver.c",
       "drivers/base/class.c", "drivers/base/devres.c", "fs/sysfs/*.c"],
@@ -198,7 +216,7 @@ def c_definitions(text):
     text = STRING.sub('""', COMMENT.sub(" ", text))
     text = re.sub(r"\\\n", " ", text)
     text = "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
-    functions, syscalls = set(INVOKED_DEFINERS.findall(text)), set()
+    functions, syscalls = set(INVOKED_DEFINERS.findall(text)) | set(ALIAS.findall(text)), set()
     depth, head = 0, []
     for char in text:
         if char == "{":
@@ -263,8 +281,16 @@ def definition_name(head):
     return None
 
 
+# arm64 exception vectors are named by a macro: `kernel_ventry 1, h, 64, sync` is `el1h_64_sync`.
+ARM64_VECTOR = re.compile(r"^\s*kernel_ventry\s+(\d),\s*(\w),\s*(\d+),\s*(\w+)", re.M)
+# `u32 crc32_le_base(...) __alias(crc32_le);` defines a second name for a function.
+ALIAS = re.compile(r"\b([A-Za-z_]\w*)\s*\([^;{()]*(?:\([^()]*\)[^;{()]*)*\)\s*__alias\(")
+
+
 def asm_definitions(text):
-    return set(ASM_SYMBOL.findall(text))
+    names = set(ASM_SYMBOL.findall(text))
+    names |= {"el%s%s_%s_%s" % match for match in ARM64_VECTOR.findall(text)}
+    return names
 
 
 def source_files(root):
@@ -295,12 +321,14 @@ def kernel_version(root):
     return ".".join(values.get(key, "?") for key in ("VERSION", "PATCHLEVEL", "SUBLEVEL"))
 
 
-def group_of(path):
+def entries_of(path):
+    """Indices of the MACHINERY entries that take names from `path`, in order."""
+    found = []
     for index, entry in enumerate(MACHINERY):
-        globs, excluded = entry[1], entry[3] if len(entry) > 3 else []
-        if matches(path, globs) and not matches(path, excluded):
-            return index
-    return None
+        options = entry[3] if len(entry) > 3 else {}
+        if matches(path, entry[1]) and not matches(path, options.get("exclude", [])):
+            found.append(index)
+    return found
 
 
 def main():
@@ -312,14 +340,17 @@ def main():
     syscall_count = 0
     for path in source_files(root):
         functions, syscalls = definitions(root, path)
-        index = group_of(path)
-        if index is None:
-            if not any(matches(path, entry[0]) for entry in SAME_FUNCTION_ELSEWHERE):
-                elsewhere |= functions
-        else:
-            machinery[index] |= functions
+        remaining = set(functions)
+        for index in entries_of(path):
+            only = MACHINERY[index][3].get("only") if len(MACHINERY[index]) > 3 else None
+            taken = {name for name in remaining if only is None or re.match(only, name)}
+            machinery[index] |= taken
+            remaining -= taken
+        if entries_of(path):
             # Syscalls are entry points a user called, never the machinery: left out.
             syscall_count += len(syscalls)
+        if remaining and not any(matches(path, entry[0]) for entry in SAME_FUNCTION_ELSEWHERE):
+            elsewhere |= remaining
     plumbing = set()
     for index, entry in enumerate(MACHINERY):
         if entry[0] == PLUMBING:

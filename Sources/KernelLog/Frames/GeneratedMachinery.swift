@@ -470,10 +470,12 @@ enum GeneratedMachinery {
             do_syscall_32_irqs_on do_syscall_64 do_syscall_x32 do_syscall_x64 dynamic_irqentry_exit_cond_resched
             early_xen_iret_patch el el0_bti el0_cp15 el0_da el0_dbg el0_fpac el0_fpsimd_acc el0_fpsimd_exc
             el0_ia el0_interrupt el0_inv el0_pc el0_sme_acc el0_sp el0_svc el0_svc_common el0_svc_compat
-            el0_sve_acc el0_sys el0_undef el0t_32_error_handler el0t_32_fiq_handler el0t_32_irq_handler
-            el0t_32_sync_handler el0t_64_error_handler el0t_64_fiq_handler el0t_64_irq_handler
-            el0t_64_sync_handler el1_abort el1_bti el1_dbg el1_fpac el1_interrupt el1_pc el1_undef
-            el1h_64_error_handler el1h_64_fiq_handler el1h_64_irq_handler el1h_64_sync_handler emulate_vsyscall
+            el0_sve_acc el0_sys el0_undef el0t_32_error el0t_32_error_handler el0t_32_fiq el0t_32_fiq_handler
+            el0t_32_irq el0t_32_irq_handler el0t_32_sync el0t_32_sync_handler el0t_64_error
+            el0t_64_error_handler el0t_64_fiq el0t_64_fiq_handler el0t_64_irq el0t_64_irq_handler el0t_64_sync
+            el0t_64_sync_handler el1_abort el1_bti el1_dbg el1_fpac el1_interrupt el1_pc el1_undef el1h_64_error
+            el1h_64_error_handler el1h_64_fiq el1h_64_fiq_handler el1h_64_irq el1h_64_irq_handler el1h_64_sync
+            el1h_64_sync_handler el1t_64_error el1t_64_fiq el1t_64_irq el1t_64_sync emulate_vsyscall
             enter_from_kernel_mode enter_from_user_mode entry_INT80_32 entry_SYSCALL_64
             entry_SYSCALL_64_after_hwframe entry_SYSCALL_64_safe_stack entry_SYSCALL_compat
             entry_SYSCALL_compat_after_hwframe entry_SYSCALL_compat_safe_stack entry_SYSENTER_32
@@ -942,12 +944,12 @@ enum GeneratedMachinery {
             """
             Ch Maj __aria_crypt __aria_decrypt __aria_encrypt __cast5_decrypt __cast5_encrypt __cast6_decrypt
             __cast6_encrypt __cast6_setkey __chacha20poly1305_decrypt __chacha20poly1305_encrypt __chksum_finup
-            __crc32_finup __crypto_memneq __crypto_memneq_16 __crypto_memneq_generic __crypto_xor
-            __hsiphash_aligned __hsiphash_unaligned __serpent_decrypt __serpent_encrypt __serpent_setkey
-            __serpent_setkey_sbox __sha256_final __siphash_aligned __siphash_unaligned addanddouble_fmonty
-            addcarryx_u25 addcarryx_u26 aes_decrypt aes_encrypt aes_expandkey aes_fini aes_init aesti_decrypt
-            aesti_encrypt aesti_set_key arc4_crypt arc4_setkey aria_decrypt aria_encrypt aria_fini aria_init
-            aria_set_decrypt_key aria_set_encrypt_key aria_set_key bf_decrypt bf_encrypt
+            __crc32_finup __crc32c_le_base __crypto_memneq __crypto_memneq_16 __crypto_memneq_generic
+            __crypto_xor __hsiphash_aligned __hsiphash_unaligned __serpent_decrypt __serpent_encrypt
+            __serpent_setkey __serpent_setkey_sbox __sha256_final __siphash_aligned __siphash_unaligned
+            addanddouble_fmonty addcarryx_u25 addcarryx_u26 aes_decrypt aes_encrypt aes_expandkey aes_fini
+            aes_init aesti_decrypt aesti_encrypt aesti_set_key arc4_crypt arc4_setkey aria_decrypt aria_encrypt
+            aria_fini aria_init aria_set_decrypt_key aria_set_encrypt_key aria_set_key bf_decrypt bf_encrypt
             blake2b_compress_generic blake2b_compress_one_generic blake2b_increment_counter blake2b_mod_fini
             blake2b_mod_init blake2s_compress_generic blake2s_final blake2s_increment_counter blake2s_mod_init
             blake2s_set_lastblock blake2s_update blowfish_mod_fini blowfish_mod_init camellia_decrypt
@@ -959,42 +961,43 @@ enum GeneratedMachinery {
             chacha20poly1305_encrypt_sg_inplace chacha20poly1305_exit chacha20poly1305_init chacha_block_generic
             chacha_crypt_generic chacha_generic_mod_fini chacha_generic_mod_init chacha_load_key chacha_permute
             chacha_stream_xor chksum_digest chksum_final chksum_finup chksum_init chksum_setkey chksum_update
-            cmovznz32 crc32_body crc32_cra_init crc32_digest crc32_final crc32_finup crc32_init crc32_mod_fini
-            crc32_mod_init crc32_setkey crc32_update crc32c crc32c_cra_init crc32c_impl crc32c_mod_fini
-            crc32c_mod_init crc4 crc64_be crc64_rocksoft crc64_rocksoft_exit crc64_rocksoft_generic
-            crc64_rocksoft_init crc64_rocksoft_mod_fini crc64_rocksoft_mod_init crc64_rocksoft_notify
-            crc64_rocksoft_rehash crc64_rocksoft_transform_show crc64_rocksoft_update crc7_be crc8_populate_lsb
-            crc8_populate_msb crc_ccitt crc_ccitt_false crc_itu_t crc_t10dif crc_t10dif_mod_fini
-            crc_t10dif_mod_init crc_t10dif_notify crc_t10dif_rehash crc_t10dif_transform_show crc_t10dif_update
-            crct10dif_mod_fini crct10dif_mod_init crecip crecip_crecip crypto_aes_decrypt crypto_aes_encrypt
-            crypto_aes_set_key crypto_blake2b_final_generic crypto_blake2b_update_generic crypto_chacha_crypt
-            crypto_des3_ede_decrypt crypto_des3_ede_encrypt crypto_des_decrypt crypto_des_encrypt
-            crypto_poly1305_final crypto_poly1305_init crypto_poly1305_setdesckey crypto_poly1305_update
-            crypto_sha1_finup crypto_sha1_update crypto_sha256_final crypto_sha256_finup crypto_sha256_update
-            crypto_sha3_final crypto_sha3_init crypto_sha3_update crypto_sha512_finup crypto_sha512_update
-            crypto_sm3_final crypto_sm3_finup crypto_sm3_update crypto_xchacha_crypt csum_partial
-            csum_tcpudp_nofold curve25519_generic des3_ede_decrypt des3_ede_encrypt des3_ede_expand_key
-            des3_ede_setkey des_decrypt des_ekey des_encrypt des_expand_key des_generic_mod_fini
-            des_generic_mod_init dkey do_csum fdifference fe_0 fe_1 fe_add fe_add_impl fe_copy fe_copy_lt
-            fe_cswap fe_freeze fe_frombytes fe_frombytes_impl fe_invert fe_loose_invert fe_mul121666
-            fe_mul_121666_impl fe_mul_impl fe_mul_tll fe_mul_tlt fe_mul_ttt fe_sq_tl fe_sq_tt fe_sqr_impl fe_sub
-            fe_sub_impl fe_tobytes fmul fmul_fmul fmul_mul_shift_reduce_ fmul_shift_reduce format_fcontract
-            format_fcontract_first_carry_full format_fcontract_first_carry_pass
-            format_fcontract_second_carry_full format_fcontract_second_carry_pass format_fcontract_store
-            format_fcontract_trim format_fexpand format_scalar_of_point fproduct_carry_wide_
-            fproduct_copy_from_wide_ fproduct_sum_scalar_multiplication_ from32to16 from64to32 fscalar
-            fsquare_fsquare_ fsquare_fsquare__ fsquare_fsquare_times fsquare_fsquare_times_
-            fsquare_fsquare_times_inplace fsum gf128mul_4k_bbe gf128mul_4k_lle gf128mul_64k_bbe gf128mul_bbe
-            gf128mul_free_64k gf128mul_init_4k_bbe gf128mul_init_4k_lle gf128mul_init_64k_bbe gf128mul_lle
-            gf128mul_x8_bbe gf128mul_x8_ble gf128mul_x8_lle hchacha_block_generic hsiphash_1u32 hsiphash_2u32
-            hsiphash_3u32 hsiphash_4u32 inv_mix_columns inv_subshift ip_compute_csum ip_fast_csum keccakf
-            keccakf_round key_schedule ladder_bigloop_cmult_big_loop ladder_cmult
-            ladder_smallloop_cmult_small_loop ladder_smallloop_cmult_small_loop_double_step
-            ladder_smallloop_cmult_small_loop_step libcrc32c_mod_fini libcrc32c_mod_init md4_final md4_init
-            md4_mod_fini md4_mod_init md4_update md5_export md5_final md5_import md5_init md5_mod_fini
-            md5_mod_init md5_transform md5_transform_helper md5_update mix_columns modulo_carry_top mul_by_x
-            mul_by_x2 point_copy point_swap_conditional point_swap_conditional5 point_swap_conditional_step
-            poly1305_blocks poly1305_core_blocks poly1305_core_emit poly1305_core_setkey poly1305_final_generic
+            cmovznz32 crc32_be_base crc32_body crc32_cra_init crc32_digest crc32_final crc32_finup crc32_init
+            crc32_le_base crc32_mod_fini crc32_mod_init crc32_setkey crc32_update crc32c crc32c_cra_init
+            crc32c_impl crc32c_mod_fini crc32c_mod_init crc4 crc64_be crc64_rocksoft crc64_rocksoft_exit
+            crc64_rocksoft_generic crc64_rocksoft_init crc64_rocksoft_mod_fini crc64_rocksoft_mod_init
+            crc64_rocksoft_notify crc64_rocksoft_rehash crc64_rocksoft_transform_show crc64_rocksoft_update
+            crc7_be crc8_populate_lsb crc8_populate_msb crc_ccitt crc_ccitt_false crc_itu_t crc_t10dif
+            crc_t10dif_mod_fini crc_t10dif_mod_init crc_t10dif_notify crc_t10dif_rehash
+            crc_t10dif_transform_show crc_t10dif_update crct10dif_mod_fini crct10dif_mod_init crecip
+            crecip_crecip crypto_aes_decrypt crypto_aes_encrypt crypto_aes_set_key crypto_blake2b_final_generic
+            crypto_blake2b_update_generic crypto_chacha_crypt crypto_des3_ede_decrypt crypto_des3_ede_encrypt
+            crypto_des_decrypt crypto_des_encrypt crypto_poly1305_final crypto_poly1305_init
+            crypto_poly1305_setdesckey crypto_poly1305_update crypto_sha1_finup crypto_sha1_update
+            crypto_sha256_final crypto_sha256_finup crypto_sha256_update crypto_sha3_final crypto_sha3_init
+            crypto_sha3_update crypto_sha512_finup crypto_sha512_update crypto_sm3_final crypto_sm3_finup
+            crypto_sm3_update crypto_xchacha_crypt csum_partial csum_tcpudp_nofold curve25519_generic
+            des3_ede_decrypt des3_ede_encrypt des3_ede_expand_key des3_ede_setkey des_decrypt des_ekey
+            des_encrypt des_expand_key des_generic_mod_fini des_generic_mod_init dkey do_csum fdifference fe_0
+            fe_1 fe_add fe_add_impl fe_copy fe_copy_lt fe_cswap fe_freeze fe_frombytes fe_frombytes_impl
+            fe_invert fe_loose_invert fe_mul121666 fe_mul_121666_impl fe_mul_impl fe_mul_tll fe_mul_tlt
+            fe_mul_ttt fe_sq_tl fe_sq_tt fe_sqr_impl fe_sub fe_sub_impl fe_tobytes fmul fmul_fmul
+            fmul_mul_shift_reduce_ fmul_shift_reduce format_fcontract format_fcontract_first_carry_full
+            format_fcontract_first_carry_pass format_fcontract_second_carry_full
+            format_fcontract_second_carry_pass format_fcontract_store format_fcontract_trim format_fexpand
+            format_scalar_of_point fproduct_carry_wide_ fproduct_copy_from_wide_
+            fproduct_sum_scalar_multiplication_ from32to16 from64to32 fscalar fsquare_fsquare_ fsquare_fsquare__
+            fsquare_fsquare_times fsquare_fsquare_times_ fsquare_fsquare_times_inplace fsum gf128mul_4k_bbe
+            gf128mul_4k_lle gf128mul_64k_bbe gf128mul_bbe gf128mul_free_64k gf128mul_init_4k_bbe
+            gf128mul_init_4k_lle gf128mul_init_64k_bbe gf128mul_lle gf128mul_x8_bbe gf128mul_x8_ble
+            gf128mul_x8_lle hchacha_block_generic hsiphash_1u32 hsiphash_2u32 hsiphash_3u32 hsiphash_4u32
+            inv_mix_columns inv_subshift ip_compute_csum ip_fast_csum keccakf keccakf_round key_schedule
+            ladder_bigloop_cmult_big_loop ladder_cmult ladder_smallloop_cmult_small_loop
+            ladder_smallloop_cmult_small_loop_double_step ladder_smallloop_cmult_small_loop_step
+            libcrc32c_mod_fini libcrc32c_mod_init md4_final md4_init md4_mod_fini md4_mod_init md4_update
+            md5_export md5_final md5_import md5_init md5_mod_fini md5_mod_init md5_transform
+            md5_transform_helper md5_update mix_columns modulo_carry_top mul_by_x mul_by_x2 point_copy
+            point_swap_conditional point_swap_conditional5 point_swap_conditional_step poly1305_blocks
+            poly1305_core_blocks poly1305_core_emit poly1305_core_setkey poly1305_final_generic
             poly1305_init_generic poly1305_mod_exit poly1305_mod_init poly1305_update_generic rmd160_final
             rmd160_init rmd160_mod_fini rmd160_mod_init rmd160_transform rmd160_update serpent_decrypt
             serpent_encrypt serpent_mod_fini serpent_mod_init serpent_setkey sha1_final sha1_generic_block_fn
@@ -1239,6 +1242,32 @@ enum GeneratedMachinery {
             up_write waiter_clone_prio waiter_update_prio warn_bogus_irq_restore ww_mutex_deadlock_injection
             ww_mutex_lock ww_mutex_lock_acquired ww_mutex_lock_interruptible ww_mutex_spin_on_owner
             ww_mutex_trylock ww_mutex_unlock xchg_tail
+            """
+        ),
+        (
+            .reporting,
+            "drivers/base/core.c",
+            "device printers (dev_err, dev_printk, dev_err_probe)",
+            """
+            __dev_printk _dev_alert _dev_crit _dev_emerg _dev_err _dev_info _dev_notice _dev_printk _dev_warn
+            dev_err_probe dev_printk_emit dev_vprintk_emit
+            """
+        ),
+        (
+            .reporting,
+            "net/core/dev.c",
+            "network device printers (netdev_err, netdev_printk)",
+            """
+            __netdev_printk netdev_alert netdev_crit netdev_emerg netdev_err netdev_info netdev_notice
+            netdev_printk netdev_warn
+            """
+        ),
+        (
+            .reporting,
+            "arch/*/mm/physaddr.c",
+            "virtual-to-physical translation with CONFIG_DEBUG_VIRTUAL checks of the caller's address",
+            """
+            __debug_virt_addr_valid __phys_addr __phys_addr_symbol __virt_addr_valid __virt_to_phys
             """
         ),
         (
@@ -1657,6 +1686,29 @@ enum GeneratedMachinery {
         ),
         (
             .plumbing,
+            "drivers/usb/core/urb.c drivers/usb/core/message.c",
+            "USB request submission and synchronous messages: the driver built the request",
+            """
+            __usb_queue_reset_device __usb_unanchor_urb cancel_async_set_config cdc_parse_cdc_header
+            create_intf_ep_devs driver_set_config_work find_iad remove_intf_ep_devs sg_clean sg_complete
+            urb_destroy usb_alloc_urb usb_anchor_check_wakeup usb_anchor_empty usb_anchor_resume_wakeups
+            usb_anchor_suspend_wakeups usb_anchor_urb usb_api_blocking_completion usb_authorize_interface
+            usb_block_urb usb_bulk_msg usb_bulk_msg_killable usb_cache_string usb_clear_halt usb_control_msg
+            usb_control_msg_recv usb_control_msg_send usb_deauthorize_interface usb_disable_device
+            usb_disable_device_endpoints usb_disable_endpoint usb_disable_interface usb_driver_set_configuration
+            usb_enable_endpoint usb_enable_interface usb_free_urb usb_get_descriptor usb_get_device_descriptor
+            usb_get_from_anchor usb_get_langid usb_get_status usb_get_string usb_get_urb usb_if_uevent
+            usb_init_urb usb_internal_control_msg usb_interrupt_msg usb_kill_anchored_urbs usb_kill_urb
+            usb_pipe_type_check usb_poison_anchored_urbs usb_poison_urb usb_release_interface
+            usb_reset_configuration usb_reset_endpoint usb_scuttle_anchored_urbs usb_set_configuration
+            usb_set_interface usb_set_isoch_delay usb_sg_cancel usb_sg_init usb_sg_wait usb_start_wait_urb
+            usb_string usb_string_sub usb_submit_urb usb_try_string_workarounds usb_unanchor_urb
+            usb_unlink_anchored_urbs usb_unlink_urb usb_unpoison_anchored_urbs usb_unpoison_urb
+            usb_urb_ep_type_check usb_wait_anchor_empty_timeout
+            """
+        ),
+        (
+            .plumbing,
             "kernel/irq/handle.c kernel/irq/chip.c kernel/irq/irqdesc.c",
             "interrupt dispatch",
             """
@@ -1779,45 +1831,132 @@ enum GeneratedMachinery {
         ),
         (
             .plumbing,
+            "crypto/cbc.c crypto/ctr.c crypto/ecb.c crypto/xts.c crypto/lrw.c crypto/cts.c crypto/pcbc.c crypto/cfb.c crypto/ofb.c crypto/xctr.c crypto/hctr2.c crypto/gcm.c crypto/ccm.c crypto/chacha20poly1305.c crypto/authenc.c crypto/authencesn.c crypto/essiv.c crypto/seqiv.c crypto/echainiv.c crypto/geniv.c crypto/cmac.c crypto/hmac.c crypto/xcbc.c crypto/vmac.c",
+            "crypto mode templates: they run a cipher over the caller's request",
+            """
+            aead_exit_geniv aead_geniv_alloc aead_geniv_free aead_geniv_setauthsize aead_geniv_setkey
+            aead_init_geniv async_done_continue authenc_esn_geniv_ahash_done authenc_esn_request_complete
+            authenc_esn_verify_ahash_done authenc_geniv_ahash_done authenc_request_complete
+            authenc_verify_ahash_done cbcmac_create cbcmac_exit_tfm cbcmac_init_tfm chacha20poly1305_module_exit
+            chacha20poly1305_module_init chacha_decrypt chacha_decrypt_done chacha_encrypt chacha_encrypt_done
+            chacha_iv chachapoly_create chachapoly_exit chachapoly_free chachapoly_init cmac_create
+            cmac_exit_tfm cmac_init_tfm crypto_authenc_create crypto_authenc_decrypt crypto_authenc_decrypt_tail
+            crypto_authenc_encrypt crypto_authenc_encrypt_done crypto_authenc_esn_create
+            crypto_authenc_esn_decrypt crypto_authenc_esn_decrypt_tail crypto_authenc_esn_encrypt
+            crypto_authenc_esn_encrypt_done crypto_authenc_esn_exit_tfm crypto_authenc_esn_free
+            crypto_authenc_esn_genicv crypto_authenc_esn_genicv_tail crypto_authenc_esn_init_tfm
+            crypto_authenc_esn_module_exit crypto_authenc_esn_module_init crypto_authenc_esn_setauthsize
+            crypto_authenc_esn_setkey crypto_authenc_exit_tfm crypto_authenc_extractkeys crypto_authenc_free
+            crypto_authenc_genicv crypto_authenc_init_tfm crypto_authenc_module_exit crypto_authenc_module_init
+            crypto_authenc_setkey crypto_cbc_create crypto_cbc_decrypt crypto_cbc_decrypt_inplace
+            crypto_cbc_decrypt_segment crypto_cbc_encrypt crypto_cbc_encrypt_inplace crypto_cbc_encrypt_segment
+            crypto_cbc_module_exit crypto_cbc_module_init crypto_cbcmac_digest_final crypto_cbcmac_digest_init
+            crypto_cbcmac_digest_setkey crypto_cbcmac_digest_update crypto_ccm_auth crypto_ccm_base_create
+            crypto_ccm_create crypto_ccm_create_common crypto_ccm_decrypt crypto_ccm_decrypt_done
+            crypto_ccm_encrypt crypto_ccm_encrypt_done crypto_ccm_exit_tfm crypto_ccm_free crypto_ccm_init_crypt
+            crypto_ccm_init_tfm crypto_ccm_module_exit crypto_ccm_module_init crypto_ccm_reqctx
+            crypto_ccm_setauthsize crypto_ccm_setkey crypto_cfb_bsize crypto_cfb_create crypto_cfb_decrypt
+            crypto_cfb_decrypt_blocks crypto_cfb_decrypt_inplace crypto_cfb_decrypt_segment crypto_cfb_encrypt
+            crypto_cfb_encrypt_inplace crypto_cfb_encrypt_one crypto_cfb_encrypt_segment crypto_cfb_final
+            crypto_cfb_module_exit crypto_cfb_module_init crypto_cmac_digest_final crypto_cmac_digest_init
+            crypto_cmac_digest_setkey crypto_cmac_digest_update crypto_cmac_module_exit crypto_cmac_module_init
+            crypto_ctr_create crypto_ctr_crypt crypto_ctr_crypt_final crypto_ctr_crypt_inplace
+            crypto_ctr_crypt_segment crypto_ctr_module_exit crypto_ctr_module_init crypto_cts_create
+            crypto_cts_decrypt crypto_cts_decrypt_done crypto_cts_encrypt crypto_cts_encrypt_done
+            crypto_cts_exit_tfm crypto_cts_free crypto_cts_init_tfm crypto_cts_module_exit
+            crypto_cts_module_init crypto_cts_reqctx_space crypto_cts_setkey crypto_ecb_create crypto_ecb_crypt
+            crypto_ecb_decrypt crypto_ecb_encrypt crypto_ecb_module_exit crypto_ecb_module_init
+            crypto_gcm_base_create crypto_gcm_create crypto_gcm_create_common crypto_gcm_decrypt
+            crypto_gcm_encrypt crypto_gcm_exit_tfm crypto_gcm_free crypto_gcm_init_common crypto_gcm_init_crypt
+            crypto_gcm_init_tfm crypto_gcm_module_exit crypto_gcm_module_init crypto_gcm_reqctx
+            crypto_gcm_setauthsize crypto_gcm_setkey crypto_gcm_verify crypto_ofb_create crypto_ofb_crypt
+            crypto_ofb_module_exit crypto_ofb_module_init crypto_pcbc_create crypto_pcbc_decrypt
+            crypto_pcbc_decrypt_inplace crypto_pcbc_decrypt_segment crypto_pcbc_encrypt
+            crypto_pcbc_encrypt_inplace crypto_pcbc_encrypt_segment crypto_pcbc_module_exit
+            crypto_pcbc_module_init crypto_rfc3686_create crypto_rfc3686_crypt crypto_rfc3686_exit_tfm
+            crypto_rfc3686_free crypto_rfc3686_init_tfm crypto_rfc3686_setkey crypto_rfc4106_create
+            crypto_rfc4106_crypt crypto_rfc4106_decrypt crypto_rfc4106_encrypt crypto_rfc4106_exit_tfm
+            crypto_rfc4106_free crypto_rfc4106_init_tfm crypto_rfc4106_setauthsize crypto_rfc4106_setkey
+            crypto_rfc4309_create crypto_rfc4309_crypt crypto_rfc4309_decrypt crypto_rfc4309_encrypt
+            crypto_rfc4309_exit_tfm crypto_rfc4309_free crypto_rfc4309_init_tfm crypto_rfc4309_setauthsize
+            crypto_rfc4309_setkey crypto_rfc4543_copy_src_to_dst crypto_rfc4543_create crypto_rfc4543_crypt
+            crypto_rfc4543_decrypt crypto_rfc4543_encrypt crypto_rfc4543_exit_tfm crypto_rfc4543_free
+            crypto_rfc4543_init_tfm crypto_rfc4543_setauthsize crypto_rfc4543_setkey crypto_xcbc_digest_final
+            crypto_xcbc_digest_init crypto_xcbc_digest_setkey crypto_xcbc_digest_update crypto_xcbc_module_exit
+            crypto_xcbc_module_init crypto_xctr_create crypto_xctr_crypt crypto_xctr_crypt_final
+            crypto_xctr_crypt_inplace crypto_xctr_crypt_segment crypto_xctr_module_exit crypto_xctr_module_init
+            cts_cbc_crypt_done cts_cbc_decrypt cts_cbc_encrypt echainiv_aead_create echainiv_decrypt
+            echainiv_encrypt echainiv_module_exit echainiv_module_init essiv_aead_crypt essiv_aead_decrypt
+            essiv_aead_done essiv_aead_encrypt essiv_aead_exit_tfm essiv_aead_free_instance essiv_aead_init_tfm
+            essiv_aead_setauthsize essiv_aead_setkey essiv_create essiv_init_tfm essiv_module_exit
+            essiv_module_init essiv_skcipher_crypt essiv_skcipher_decrypt essiv_skcipher_done
+            essiv_skcipher_encrypt essiv_skcipher_exit_tfm essiv_skcipher_free_instance essiv_skcipher_init_tfm
+            essiv_skcipher_setkey essiv_supported_algorithms format_adata format_input gcm_dec_hash_continue
+            gcm_decrypt_done gcm_enc_copy_hash gcm_encrypt_continue gcm_encrypt_done gcm_hash
+            gcm_hash_assoc_continue gcm_hash_assoc_done gcm_hash_assoc_remain_continue
+            gcm_hash_assoc_remain_done gcm_hash_crypt_continue gcm_hash_crypt_done
+            gcm_hash_crypt_remain_continue gcm_hash_crypt_remain_done gcm_hash_init_continue gcm_hash_init_done
+            gcm_hash_len gcm_hash_len_continue gcm_hash_len_done gcm_hash_remain gcm_hash_update gcm_remain
+            hctr2_create hctr2_create_base hctr2_create_common hctr2_crypt hctr2_decrypt hctr2_encrypt
+            hctr2_exit_tfm hctr2_finish hctr2_free_instance hctr2_hash_message hctr2_hash_tweak
+            hctr2_hash_tweaklen hctr2_hashed_tweak hctr2_hashed_tweaklen hctr2_init_tfm hctr2_module_exit
+            hctr2_module_init hctr2_setkey hctr2_xctr_done hmac_create hmac_ctx hmac_exit_tfm hmac_export
+            hmac_final hmac_finup hmac_import hmac_init hmac_init_tfm hmac_module_exit hmac_module_init
+            hmac_update l3hash lrw_create lrw_crypt_done lrw_decrypt lrw_encrypt lrw_exit_tfm lrw_free_instance
+            lrw_init_crypt lrw_init_tfm lrw_module_exit lrw_module_init lrw_next_index lrw_setbit128_bbe
+            lrw_setkey lrw_xor_tweak lrw_xor_tweak_post lrw_xor_tweak_pre parse_cipher_name poly_ad poly_ad_done
+            poly_adpad poly_adpad_done poly_cipher poly_cipher_done poly_cipherpad poly_cipherpad_done
+            poly_copy_tag poly_genkey poly_genkey_done poly_init poly_init_done poly_setkey poly_setkey_done
+            poly_step_func poly_tail poly_tail_continue poly_tail_done poly_verify_tag rfc7539_create
+            rfc7539esp_create seqiv_aead_create seqiv_aead_decrypt seqiv_aead_encrypt
+            seqiv_aead_encrypt_complete seqiv_aead_encrypt_complete2 seqiv_module_exit seqiv_module_init
+            vhash_blocks vhash_final vmac_create vmac_exit_tfm vmac_final vmac_init vmac_init_tfm
+            vmac_module_exit vmac_module_init vmac_setkey vmac_update xcbc_create xcbc_exit_tfm xcbc_init_tfm
+            xts_create xts_cts_done xts_cts_final xts_decrypt xts_decrypt_done xts_encrypt xts_encrypt_done
+            xts_exit_tfm xts_free_instance xts_init_crypt xts_init_tfm xts_module_exit xts_module_init
+            xts_setkey xts_xor_tweak xts_xor_tweak_post xts_xor_tweak_pre
+            """
+        ),
+        (
+            .plumbing,
             "drivers/base/core.c drivers/base/bus.c drivers/base/dd.c drivers/base/driver.c drivers/base/class.c drivers/base/devres.c fs/sysfs/*.c",
             "driver model: dev printers and the generic register/unregister layers",
             """
-            __class_create __class_register __dev_printk __dev_probe_failed __device_attach
-            __device_attach_async_helper __device_attach_driver __device_driver_lock __device_driver_unlock
-            __device_link_del __device_links_no_driver __device_links_queue_sync_state
-            __device_links_supplier_defer_sync __device_release_driver __device_set_deferred_probe_reason
-            __devm_alloc_percpu __devres_alloc_node __driver_attach __driver_attach_async_helper
-            __driver_probe_device __fw_devlink_link_to_consumers __fw_devlink_link_to_suppliers
-            __fw_devlink_pickup_dangling_consumers __fw_devlink_relax_cycles __fwnode_link_add
-            __fwnode_link_cycle __fwnode_link_del __fwnode_links_move_consumers __root_device_register
-            _dev_alert _dev_crit _dev_emerg _dev_err _dev_info _dev_notice _dev_printk _dev_warn add_bind_files
-            add_probe_files auto_remove_on_show bus_add_device bus_add_driver bus_add_groups bus_attr_show
-            bus_attr_store bus_create_file bus_find_device bus_for_each_dev bus_for_each_drv bus_get
-            bus_get_device_klist bus_get_kset bus_probe_device bus_put bus_register bus_register_notifier
-            bus_release bus_remove_device bus_remove_driver bus_remove_file bus_remove_groups bus_rescan_devices
-            bus_rescan_devices_helper bus_sort_breadthfirst bus_uevent_filter bus_uevent_store bus_unregister
-            bus_unregister_notifier buses_init call_driver_probe check_dr_size class_add_groups class_attr_show
-            class_attr_store class_child_ns_type class_compat_create_link class_compat_register
-            class_compat_remove_link class_compat_unregister class_create_file_ns class_create_release
-            class_destroy class_dev_iter_exit class_dev_iter_init class_dev_iter_next class_dir_child_ns_type
-            class_dir_create_and_add class_dir_release class_find_device class_for_each_device class_get
-            class_interface_register class_interface_unregister class_put class_release class_remove_file_ns
-            class_remove_groups class_unregister classes_init cleanup_glue_dir cmdline_requested_async_probing
+            __class_create __class_register __dev_probe_failed __device_attach __device_attach_async_helper
+            __device_attach_driver __device_driver_lock __device_driver_unlock __device_link_del
+            __device_links_no_driver __device_links_queue_sync_state __device_links_supplier_defer_sync
+            __device_release_driver __device_set_deferred_probe_reason __devm_alloc_percpu __devres_alloc_node
+            __driver_attach __driver_attach_async_helper __driver_probe_device __fw_devlink_link_to_consumers
+            __fw_devlink_link_to_suppliers __fw_devlink_pickup_dangling_consumers __fw_devlink_relax_cycles
+            __fwnode_link_add __fwnode_link_cycle __fwnode_link_del __fwnode_links_move_consumers
+            __root_device_register add_bind_files add_probe_files auto_remove_on_show bus_add_device
+            bus_add_driver bus_add_groups bus_attr_show bus_attr_store bus_create_file bus_find_device
+            bus_for_each_dev bus_for_each_drv bus_get bus_get_device_klist bus_get_kset bus_probe_device bus_put
+            bus_register bus_register_notifier bus_release bus_remove_device bus_remove_driver bus_remove_file
+            bus_remove_groups bus_rescan_devices bus_rescan_devices_helper bus_sort_breadthfirst
+            bus_uevent_filter bus_uevent_store bus_unregister bus_unregister_notifier buses_init
+            call_driver_probe check_dr_size class_add_groups class_attr_show class_attr_store
+            class_child_ns_type class_compat_create_link class_compat_register class_compat_remove_link
+            class_compat_unregister class_create_file_ns class_create_release class_destroy class_dev_iter_exit
+            class_dev_iter_init class_dev_iter_next class_dir_child_ns_type class_dir_create_and_add
+            class_dir_release class_find_device class_for_each_device class_get class_interface_register
+            class_interface_unregister class_put class_release class_remove_file_ns class_remove_groups
+            class_unregister classes_init cleanup_glue_dir cmdline_requested_async_probing
             compat_only_sysfs_link_entry_to_kobj create_files deferred_devs_show deferred_probe_exit
             deferred_probe_extend_timeout deferred_probe_initcall deferred_probe_timeout_setup
             deferred_probe_timeout_work_func deferred_probe_work_func dev_attr_show dev_attr_store
-            dev_driver_string dev_err_probe dev_is_best_effort dev_printk_emit dev_set_name dev_show dev_uevent
-            dev_uevent_filter dev_uevent_name dev_vprintk_emit dev_warn_probe device_add device_add_attrs
-            device_add_class_symlinks device_add_groups device_attach device_attrs_change_owner
-            device_bind_driver device_block_probing device_change_owner device_check_offline device_create
-            device_create_bin_file device_create_file device_create_groups_vargs device_create_sys_dev_entry
-            device_create_with_groups device_del device_destroy device_driver_attach device_driver_detach
-            device_find_any_child device_find_child device_find_child_by_name device_for_each_child
-            device_for_each_child_reverse device_for_each_child_reverse_from device_get_devnode
-            device_get_ownership device_initial_probe device_initialize device_insertion_sort_klist
-            device_is_ancestor device_is_bound device_is_dependent device_is_not_partition device_link_add
-            device_link_del device_link_drop_managed device_link_flag_is_sync_state_only device_link_init_status
-            device_link_put_kref device_link_release_fn device_link_remove device_link_remove_from_lists
+            dev_driver_string dev_is_best_effort dev_set_name dev_show dev_uevent dev_uevent_filter
+            dev_uevent_name dev_warn_probe device_add device_add_attrs device_add_class_symlinks
+            device_add_groups device_attach device_attrs_change_owner device_bind_driver device_block_probing
+            device_change_owner device_check_offline device_create device_create_bin_file device_create_file
+            device_create_groups_vargs device_create_sys_dev_entry device_create_with_groups device_del
+            device_destroy device_driver_attach device_driver_detach device_find_any_child device_find_child
+            device_find_child_by_name device_for_each_child device_for_each_child_reverse
+            device_for_each_child_reverse_from device_get_devnode device_get_ownership device_initial_probe
+            device_initialize device_insertion_sort_klist device_is_ancestor device_is_bound device_is_dependent
+            device_is_not_partition device_link_add device_link_del device_link_drop_managed
+            device_link_flag_is_sync_state_only device_link_init_status device_link_put_kref
+            device_link_release_fn device_link_remove device_link_remove_from_lists
             device_link_synchronize_removal device_link_wait_removal device_links_busy
             device_links_check_suppliers device_links_driver_bound device_links_driver_cleanup
             device_links_flush_sync_list device_links_force_bind device_links_missing_supplier
