@@ -835,7 +835,7 @@ enum GeneratedMachinery {
         ),
         (
             .reporting,
-            "lib/xarray.c lib/radix-tree.c lib/idr.c lib/rbtree.c lib/plist.c lib/llist.c lib/list_sort.c lib/klist.c lib/rhashtable.c lib/timerqueue.c lib/sort.c lib/bsearch.c lib/generic-radix-tree.c lib/btree.c lib/interval_tree.c lib/kfifo.c",
+            "lib/xarray.c lib/radix-tree.c lib/idr.c lib/rbtree.c lib/plist.c lib/llist.c lib/list_sort.c lib/klist.c lib/timerqueue.c lib/sort.c lib/bsearch.c lib/generic-radix-tree.c lib/btree.c lib/interval_tree.c lib/kfifo.c",
             "container walks (xarray, radix tree, idr, rbtree, lists, hash tables): the caller owns the data",
             """
             ____rb_erase_color __btree_for_each __btree_init __genradix_free __genradix_iter_peek
@@ -846,27 +846,24 @@ enum GeneratedMachinery {
             __kfifo_out_r __kfifo_peek_n __kfifo_poke_n __kfifo_skip_r __kfifo_to_user __kfifo_to_user_r
             __radix_tree_create __radix_tree_delete __radix_tree_lookup __radix_tree_preload
             __radix_tree_replace __rb_erase_color __rb_insert __rb_insert_augmented __rb_rotate_set_parents
-            __rhashtable_walk_find_next __rht_bucket_nested __timerqueue_less __xa_alloc __xa_alloc_cyclic
-            __xa_clear_mark __xa_cmpxchg __xa_erase __xa_insert __xa_set_mark __xa_store __xas_next __xas_nomem
-            __xas_prev add_head add_tail all_tag_set any_tag_set bkey btree_alloc btree_destroy btree_free
-            btree_get_prev btree_grim_visitor btree_grow btree_init btree_init_mempool btree_insert
-            btree_insert_level btree_last btree_lookup btree_lookup_node btree_merge btree_module_exit
-            btree_module_init btree_node_alloc btree_remove btree_remove_level btree_shrink btree_update
-            btree_visitor bucket_table_alloc bucket_table_free bucket_table_free_rcu bval calculate_count
-            clearpair dec_key delete_node do_cmp do_swap dummy_copy dummy_propagate dummy_rotate entry_to_node
-            find_level genradix_alloc_node genradix_depth_shift genradix_depth_size genradix_free_node
-            genradix_free_recurse genradix_root_to_depth genradix_root_to_node get_slot_offset getfill getpos
-            head_hashfn ida_alloc_range ida_destroy ida_dump ida_dump_entry ida_free idr_alloc idr_alloc_cyclic
-            idr_alloc_u32 idr_destroy idr_find idr_for_each idr_get_free idr_get_next idr_get_next_ul
-            idr_preload idr_remove idr_replace insert_entries is_aligned is_idr iter_offset keycmp keyzero
-            kfifo_copy_from_user kfifo_copy_in kfifo_copy_out kfifo_copy_to_user kfifo_out_copy_r kfifo_unused
-            klist_add_before klist_add_behind klist_add_head klist_add_tail klist_dec_and_del klist_del
-            klist_init klist_iter_exit klist_iter_init klist_iter_init_node klist_next klist_node_attached
-            klist_node_init klist_prev klist_put klist_release klist_remove knode_dead knode_kill knode_klist
-            knode_set_klist list_sort llist_add_batch llist_del_first llist_reverse_order
-            lockdep_rht_bucket_is_held lockdep_rht_mutex_is_held longcmp longcpy longset max_index merge
-            merge_final nested_bucket_table_alloc nested_bucket_table_free nested_table_alloc nested_table_free
-            nested_table_top next_index node_any_mark node_clear_mark node_get_mark node_get_marks node_mark_all
+            __timerqueue_less __xa_alloc __xa_alloc_cyclic __xa_clear_mark __xa_cmpxchg __xa_erase __xa_insert
+            __xa_set_mark __xa_store __xas_next __xas_nomem __xas_prev add_head add_tail all_tag_set any_tag_set
+            bkey btree_alloc btree_destroy btree_free btree_get_prev btree_grim_visitor btree_grow btree_init
+            btree_init_mempool btree_insert btree_insert_level btree_last btree_lookup btree_lookup_node
+            btree_merge btree_module_exit btree_module_init btree_node_alloc btree_remove btree_remove_level
+            btree_shrink btree_update btree_visitor bval calculate_count clearpair dec_key delete_node do_cmp
+            do_swap dummy_copy dummy_propagate dummy_rotate entry_to_node find_level genradix_alloc_node
+            genradix_depth_shift genradix_depth_size genradix_free_node genradix_free_recurse
+            genradix_root_to_depth genradix_root_to_node get_slot_offset getfill getpos ida_alloc_range
+            ida_destroy ida_dump ida_dump_entry ida_free idr_alloc idr_alloc_cyclic idr_alloc_u32 idr_destroy
+            idr_find idr_for_each idr_get_free idr_get_next idr_get_next_ul idr_preload idr_remove idr_replace
+            insert_entries is_aligned is_idr iter_offset keycmp keyzero kfifo_copy_from_user kfifo_copy_in
+            kfifo_copy_out kfifo_copy_to_user kfifo_out_copy_r kfifo_unused klist_add_before klist_add_behind
+            klist_add_head klist_add_tail klist_dec_and_del klist_del klist_init klist_iter_exit klist_iter_init
+            klist_iter_init_node klist_next klist_node_attached klist_node_init klist_prev klist_put
+            klist_release klist_remove knode_dead knode_kill knode_klist knode_set_klist list_sort
+            llist_add_batch llist_del_first llist_reverse_order longcmp longcpy longset max_index merge
+            merge_final next_index node_any_mark node_clear_mark node_get_mark node_get_marks node_mark_all
             node_marks node_maxindex node_set_mark node_set_marks node_tag_clear node_tag_get node_tag_set
             node_to_entry plist_add plist_check_head plist_check_list plist_check_prev_next plist_del
             plist_requeue plist_test plist_test_check plist_test_requeue radix_tree_cpu_dead radix_tree_delete
@@ -879,22 +876,15 @@ enum GeneratedMachinery {
             radix_tree_preload radix_tree_replace_slot radix_tree_shrink radix_tree_tag_clear radix_tree_tag_get
             radix_tree_tag_set radix_tree_tagged rb_erase rb_first rb_first_postorder rb_insert_color rb_last
             rb_left_deepest_node rb_next rb_next_postorder rb_prev rb_red_parent rb_replace_node
-            rb_replace_node_rcu rb_set_black rebalance replace_slot rhashtable_destroy
-            rhashtable_free_and_destroy rhashtable_free_one rhashtable_init rhashtable_insert_one
-            rhashtable_insert_rehash rhashtable_insert_slow rhashtable_jhash2 rhashtable_last_table
-            rhashtable_lookup_one rhashtable_rehash_alloc rhashtable_rehash_attach rhashtable_rehash_chain
-            rhashtable_rehash_one rhashtable_rehash_table rhashtable_shrink rhashtable_try_insert
-            rhashtable_walk_enter rhashtable_walk_exit rhashtable_walk_next rhashtable_walk_peek
-            rhashtable_walk_start_check rhashtable_walk_stop rhltable_init rht_bucket_nested
-            rht_bucket_nested_insert rht_deferred_worker root_gfp_mask root_tag_clear root_tag_clear_all
-            root_tag_get root_tag_set root_tags_get rounded_hashtable_size set_bounds set_iter_tags setkey
-            setup_sgl setup_sgl_buf setval shift_maxindex sort sort_r swap_words_32 swap_words_64 tag_clear
-            tag_get tag_set timerqueue_add timerqueue_del timerqueue_iterate_next to_klist_node visitor128
-            visitor32 visitor64 visitorl xa_clear_mark xa_delete_node xa_destroy xa_dump xa_dump_entry
-            xa_dump_index xa_dump_node xa_erase xa_extract xa_find xa_find_after xa_get_mark xa_get_order
-            xa_load xa_lock_type xa_mark_clear xa_mark_set xa_node_free xa_set_mark xa_store xa_store_range
-            xa_track_free xa_zero_busy xas_alloc xas_clear_mark xas_create xas_create_range xas_delete_node
-            xas_descend xas_destroy xas_expand xas_extract_marked xas_extract_present xas_find xas_find_conflict
+            rb_replace_node_rcu rb_set_black rebalance replace_slot root_gfp_mask root_tag_clear
+            root_tag_clear_all root_tag_get root_tag_set root_tags_get set_bounds set_iter_tags setkey setup_sgl
+            setup_sgl_buf setval shift_maxindex sort sort_r swap_words_32 swap_words_64 tag_clear tag_get
+            tag_set timerqueue_add timerqueue_del timerqueue_iterate_next to_klist_node visitor128 visitor32
+            visitor64 visitorl xa_clear_mark xa_delete_node xa_destroy xa_dump xa_dump_entry xa_dump_index
+            xa_dump_node xa_erase xa_extract xa_find xa_find_after xa_get_mark xa_get_order xa_load xa_lock_type
+            xa_mark_clear xa_mark_set xa_node_free xa_set_mark xa_store xa_store_range xa_track_free
+            xa_zero_busy xas_alloc xas_clear_mark xas_create xas_create_range xas_delete_node xas_descend
+            xas_destroy xas_expand xas_extract_marked xas_extract_present xas_find xas_find_conflict
             xas_find_marked xas_free_nodes xas_get_mark xas_get_order xas_init_marks xas_load xas_lock_type
             xas_max xas_move_index xas_next_offset xas_nomem xas_pause xas_result xas_set_mark xas_set_offset
             xas_set_range xas_shrink xas_sibling xas_size xas_split xas_split_alloc xas_squash_marks xas_start
@@ -903,15 +893,14 @@ enum GeneratedMachinery {
         ),
         (
             .reporting,
-            "lib/bitmap.c lib/find_bit.c lib/hweight.c lib/cpumask.c lib/atomic64.c lib/lockref.c lib/dec_and_lock.c lib/percpu_counter.c lib/percpu-refcount.c",
+            "lib/bitmap.c lib/find_bit.c lib/hweight.c lib/cpumask.c lib/atomic64.c lib/lockref.c lib/dec_and_lock.c lib/percpu_counter.c",
             "bit, atomic and counter helpers",
             """
             __bitmap_and __bitmap_andnot __bitmap_clear __bitmap_complement __bitmap_equal __bitmap_intersects
             __bitmap_or __bitmap_or_equal __bitmap_replace __bitmap_set __bitmap_shift_left __bitmap_shift_right
             __bitmap_subset __bitmap_weight __bitmap_weight_and __bitmap_xor __end_of_region __find_nth_and_bit
             __find_nth_andnot_bit __find_nth_bit __percpu_counter_compare __percpu_counter_init
-            __percpu_counter_sum __percpu_ref_exit __percpu_ref_switch_mode __percpu_ref_switch_to_atomic
-            __percpu_ref_switch_to_percpu __reg_op __sw_hweight16 __sw_hweight32 __sw_hweight64 __sw_hweight8
+            __percpu_counter_sum __reg_op __sw_hweight16 __sw_hweight32 __sw_hweight64 __sw_hweight8
             _atomic_dec_and_lock _atomic_dec_and_lock_irqsave _find_first_and_bit _find_first_bit
             _find_first_zero_bit _find_first_zero_bit_le _find_last_bit _find_next_and_bit _find_next_andnot_bit
             _find_next_bit _find_next_bit_le _find_next_zero_bit _find_next_zero_bit_le
@@ -929,12 +918,8 @@ enum GeneratedMachinery {
             free_cpumask_var generic_atomic64_cmpxchg generic_atomic64_fetch_add_unless generic_atomic64_read
             generic_atomic64_set generic_atomic64_xchg lock_addr lockref_get lockref_get_not_dead
             lockref_get_not_zero lockref_mark_dead lockref_put_not_zero lockref_put_or_lock lockref_put_return
-            percpu_count_ptr percpu_counter_add_batch percpu_counter_cpu_dead percpu_counter_destroy
-            percpu_counter_fixup_free percpu_counter_set percpu_counter_startup percpu_counter_sync
-            percpu_ref_call_confirm_rcu percpu_ref_exit percpu_ref_init percpu_ref_is_zero
-            percpu_ref_kill_and_confirm percpu_ref_noop_confirm_switch percpu_ref_reinit percpu_ref_resurrect
-            percpu_ref_switch_to_atomic percpu_ref_switch_to_atomic_rcu percpu_ref_switch_to_atomic_sync
-            percpu_ref_switch_to_percpu
+            percpu_counter_add_batch percpu_counter_cpu_dead percpu_counter_destroy percpu_counter_fixup_free
+            percpu_counter_set percpu_counter_startup percpu_counter_sync
             """
         ),
         (
@@ -1020,127 +1005,76 @@ enum GeneratedMachinery {
         ),
         (
             .reporting,
-            "mm/slub.c mm/slab.c mm/slab_common.c mm/slob.c mm/util.c mm/mempool.c mm/percpu.c mm/percpu-vm.c mm/percpu-km.c mm/vmalloc.c mm/highmem.c",
-            "allocator entry points and frees: the caller asked for or released the memory",
+            "mm/slub.c mm/slab.c mm/slab_common.c mm/slob.c mm/mempool.c",
+            "slab allocator entry points and frees: the caller asked for or released the memory",
             """
-            ____cache_alloc ____cache_alloc_node ___cache_free ___slab_alloc __account_locked_vm __add_partial
-            __alloc_alien_cache __alloc_percpu __alloc_percpu_gfp __alloc_reserved_percpu __alloc_vmap_area
+            ____cache_alloc ____cache_alloc_node ___cache_free ___slab_alloc __add_partial __alloc_alien_cache
             __cache_free __cache_free_alien __check_element __check_heap_object __cmpxchg_double_slab
             __do_cache_alloc __do_kmalloc_node __do_kmem_cache_free __do_krealloc __drain_alien_cache __fill_map
-            __find_vmap_area __flush_cpu_slab __free_one __free_slab __get_vm_area_caller __get_vm_area_node
-            __is_kernel_percpu_address __kmalloc __kmalloc_large_node __kmalloc_node __kmalloc_node_track_caller
-            __kmap_flush_unused __kmap_local_page_prot __kmap_local_pfn_prot __kmap_local_sched_in
-            __kmap_local_sched_out __kmap_to_page __kmem_cache_alias __kmem_cache_alloc_lru
-            __kmem_cache_alloc_node __kmem_cache_create __kmem_cache_do_shrink __kmem_cache_empty
-            __kmem_cache_free __kmem_cache_release __kmem_cache_shrink __kmem_cache_shutdown __kmem_obj_info
-            __ksize __link_va __merge_or_add_vmap_area __nr_free_highpages __page_mapcount __pcpu_chunk_move
-            __pcpu_map_pages __pcpu_size_to_slot __pcpu_unmap_pages __poison_element __purge_vmap_area_lazy
-            __slab_alloc __slab_error __slab_free __unfreeze_partials __unlink_va __vcalloc __vfree
-            __vfree_deferred __vm_enough_memory __vmalloc __vmalloc_area_node __vmalloc_array __vmalloc_node
-            __vmalloc_node_range __vmap_pages_range_noflush __vunmap __vunmap_range_noflush _vm_unmap_aliases
-            account_locked_vm acquire_slab add_element add_full add_location add_partial addr_to_vb_idx
-            adjust_va_to_fit_type aliases_show aligned_vread alloc_alien_cache alloc_arraycache alloc_block
-            alloc_consistency_checks alloc_debug_processing alloc_kmem_cache_cpus alloc_loc_track
-            alloc_single_from_new_slab alloc_single_from_partial alloc_slab_page alloc_slabmgmt alloc_vmap_area
-            allocate_slab alternate_node_alloc arch_kmap_local_high_get arch_mmap_rnd arch_pick_mmap_layout
-            arch_randomize_brk augment_tree_propagate_check augment_tree_propagate_from bootstrap
-            build_detached_freelist cache_alloc_debugcheck_after cache_alloc_debugcheck_after_bulk
+            __flush_cpu_slab __free_one __free_slab __kmalloc __kmalloc_large_node __kmalloc_node
+            __kmalloc_node_track_caller __kmem_cache_alias __kmem_cache_alloc_lru __kmem_cache_alloc_node
+            __kmem_cache_create __kmem_cache_do_shrink __kmem_cache_empty __kmem_cache_free __kmem_cache_release
+            __kmem_cache_shrink __kmem_cache_shutdown __kmem_obj_info __ksize __poison_element __slab_alloc
+            __slab_error __slab_free __unfreeze_partials acquire_slab add_element add_full add_location
+            add_partial aliases_show alloc_alien_cache alloc_arraycache alloc_block alloc_consistency_checks
+            alloc_debug_processing alloc_kmem_cache_cpus alloc_loc_track alloc_single_from_new_slab
+            alloc_single_from_partial alloc_slab_page alloc_slabmgmt allocate_slab alternate_node_alloc
+            bootstrap build_detached_freelist cache_alloc_debugcheck_after cache_alloc_debugcheck_after_bulk
             cache_alloc_pfmemalloc cache_alloc_refill cache_dma_show cache_estimate cache_flusharray
             cache_free_alien cache_free_debugcheck cache_free_pfmemalloc cache_grow_begin cache_grow_end
             cache_init_objs cache_init_objs_debug cache_kset cache_random_seq_create cache_random_seq_destroy
             cache_reap cache_show calc_slab_order calculate_alignment calculate_order calculate_sizes
             calculate_slab_order check_bytes_and_report check_element check_irq_off check_irq_on
             check_mutex_acquired check_object check_pad_bytes check_poison_obj check_slab
-            check_spinlock_acquired check_spinlock_acquired_node check_valid_pointer classify_va_fit_type
-            clear_slob_page_free clear_stat clear_vm_uninitialized_flag cmp_loc_by_count cmpxchg_double_slab
-            compute_subtree_max_size count_inuse count_partial count_total cpu_cache_get cpu_partial_show
-            cpu_partial_store cpu_slabs_show cpucache_init cpuup_canceled cpuup_prepare create_boot_cache
-            create_kmalloc_cache create_kmalloc_caches create_unique_id ctor_show dbg_redzone1 dbg_redzone2
-            dbg_userword deactivate_slab debugfs_slab_add debugfs_slab_release dec_slabs_node
+            check_spinlock_acquired check_spinlock_acquired_node check_valid_pointer clear_slob_page_free
+            clear_stat cmp_loc_by_count cmpxchg_double_slab count_inuse count_partial count_total cpu_cache_get
+            cpu_partial_show cpu_partial_store cpu_slabs_show cpucache_init cpuup_canceled cpuup_prepare
+            create_boot_cache create_kmalloc_cache create_kmalloc_caches create_unique_id ctor_show dbg_redzone1
+            dbg_redzone2 dbg_userword deactivate_slab debugfs_slab_add debugfs_slab_release dec_slabs_node
             destroy_by_rcu_show discard_slab do_drain do_slab_free do_tune_cpucache drain_alien_cache
-            drain_array drain_array_locked drain_cache_node_node drain_cpu_caches drain_freelist
-            drain_vmap_area_work dump_line dump_unreclaimable_slab early_kmem_cache_node_alloc enable_cpucache
-            failslab_show fallback_alloc find_mergeable find_va_links find_vm_area find_vmap_area
-            find_vmap_area_exceed_addr find_vmap_lowest_linear_match find_vmap_lowest_match
-            find_vmap_lowest_match_check fixup_objfreelist_debug fixup_red_left fixup_slab_list flush_all
-            flush_all_cpus_locked flush_all_zero_pkmaps flush_cpu_slab flush_dcache_folio flush_slab
-            folio_anon_vma folio_copy folio_mapcount folio_mapped folio_mapping free_alien_cache free_block
-            free_consistency_checks free_debug_processing free_kmem_cache_nodes free_large_kmalloc
-            free_loc_track free_partial free_percpu free_slab free_to_partial_list free_unmap_vmap_area
-            free_vm_area free_vmap_area free_vmap_area_noflush free_vmap_block free_work freelist_corrupted
-            freelist_dereference freelist_ptr freelist_randomize freelist_state_initialize
-            freeptr_outside_object get_any_partial get_cmdline get_first_slab get_free_obj get_freelist
-            get_freepointer get_freepointer_safe get_info_end get_next_pkmap_nr get_orig_size get_partial
-            get_partial_node get_pkmap_color get_pkmap_entries_count get_pkmap_wait_queue_head get_slabinfo
-            get_subtree_max_size get_va_next_sibling get_valid_first_slab get_vm_area get_vm_area_caller
-            gfp_exact_node has_cpu_slab hwcache_align_show inc_slabs_node index_to_obj init_arraycache
-            init_cache_node init_cache_node_node init_cache_random_seq init_freelist_randomization
-            init_kmem_cache_cpus init_kmem_cache_node init_kmem_cache_nodes init_object init_reap_node init_tid
-            init_tracking insert_vmap_area insert_vmap_area_augment ioremap_page_range is_debug_pagealloc_cache
-            is_kernel_percpu_address is_vmalloc_addr is_vmalloc_or_module_addr is_within_this_va
-            kasan_poison_element kasan_unpoison_element kfree kfree_const kfree_debugcheck kfree_sensitive
-            kmalloc_fix_flags kmalloc_large kmalloc_large_node kmalloc_node_trace kmalloc_size_roundup
-            kmalloc_slab kmalloc_trace kmap_get_pte kmap_high kmap_high_get kmap_high_unmap_local
-            kmap_local_calc_idx kmap_local_fork kmap_local_idx kmap_local_idx_pop kmap_local_idx_push
+            drain_array drain_array_locked drain_cache_node_node drain_cpu_caches drain_freelist dump_line
+            dump_unreclaimable_slab early_kmem_cache_node_alloc enable_cpucache failslab_show fallback_alloc
+            find_mergeable fixup_objfreelist_debug fixup_red_left fixup_slab_list flush_all
+            flush_all_cpus_locked flush_cpu_slab flush_slab free_alien_cache free_block free_consistency_checks
+            free_debug_processing free_kmem_cache_nodes free_large_kmalloc free_loc_track free_partial free_slab
+            free_to_partial_list freelist_corrupted freelist_dereference freelist_ptr freelist_randomize
+            freelist_state_initialize freeptr_outside_object get_any_partial get_first_slab get_free_obj
+            get_freelist get_freepointer get_freepointer_safe get_info_end get_orig_size get_partial
+            get_partial_node get_slabinfo get_valid_first_slab gfp_exact_node has_cpu_slab hwcache_align_show
+            inc_slabs_node index_to_obj init_arraycache init_cache_node init_cache_node_node
+            init_cache_random_seq init_freelist_randomization init_kmem_cache_cpus init_kmem_cache_node
+            init_kmem_cache_nodes init_object init_reap_node init_tid init_tracking is_debug_pagealloc_cache
+            kasan_poison_element kasan_unpoison_element kfree kfree_debugcheck kfree_sensitive kmalloc_fix_flags
+            kmalloc_large kmalloc_large_node kmalloc_node_trace kmalloc_size_roundup kmalloc_slab kmalloc_trace
             kmem_cache_alloc kmem_cache_alloc_bulk kmem_cache_alloc_lru kmem_cache_alloc_node kmem_cache_create
             kmem_cache_create_usercopy kmem_cache_debug kmem_cache_destroy kmem_cache_flags kmem_cache_free
             kmem_cache_free_bulk kmem_cache_has_cpu_partial kmem_cache_init kmem_cache_init_late
             kmem_cache_node_init kmem_cache_open kmem_cache_release kmem_cache_sanity_check kmem_cache_shrink
-            kmem_cache_size kmem_dump_obj kmem_freepages kmem_getpages kmem_obj_info kmem_rcu_free kmemdup
-            kmemdup_nul krealloc ksize kstrdup kstrdup_const kstrndup kunmap_high kunmap_local_indexed kvfree
-            kvfree_sensitive kvmalloc_node kvrealloc lazy_max_pages link_va link_va_augment list_slab_objects
-            map_new_virtual maybe_wipe_obj_freeptr mem_dump_obj memcmp_pages memdup_user memdup_user_nul
-            mempool_alloc mempool_alloc_pages mempool_alloc_slab mempool_create mempool_create_node
-            mempool_destroy mempool_exit mempool_free mempool_free_pages mempool_free_slab mempool_init
-            mempool_init_node mempool_kfree mempool_kmalloc mempool_resize merge_or_add_vmap_area
-            merge_or_add_vmap_area_augment metadata_access_disable metadata_access_enable min_partial_show
-            min_partial_store mmap_base mmap_file mmap_is_legacy new_kmalloc_cache new_slab new_vmap_block
-            next_freelist_entry next_random_slot next_reap_node no_more_pkmaps noaliencache_setup node_match
-            node_nr_objs node_nr_slabs node_to_va note_cmpxchg_failure obj_offset object_err object_size_show
+            kmem_cache_size kmem_dump_obj kmem_freepages kmem_getpages kmem_obj_info kmem_rcu_free krealloc
+            ksize list_slab_objects maybe_wipe_obj_freeptr mempool_alloc mempool_alloc_pages mempool_alloc_slab
+            mempool_create mempool_create_node mempool_destroy mempool_exit mempool_free mempool_free_pages
+            mempool_free_slab mempool_init mempool_init_node mempool_kfree mempool_kmalloc mempool_resize
+            metadata_access_disable metadata_access_enable min_partial_show min_partial_store new_kmalloc_cache
+            new_slab next_freelist_entry next_random_slot next_reap_node noaliencache_setup node_match
+            node_nr_objs node_nr_slabs note_cmpxchg_failure obj_offset object_err object_size_show
             objects_partial_show objects_show objs_per_slab_show on_freelist oo_make oo_objects oo_order
-            order_objects order_show overcommit_kbytes_handler overcommit_policy_handler
-            overcommit_ratio_handler page_address page_address_init page_offline_begin page_offline_end
-            page_offline_freeze page_offline_thaw page_rmapping page_slot parse_slub_debug_flags partial_show
-            pcpu_addr_in_chunk pcpu_addr_to_page pcpu_alloc pcpu_alloc_alloc_info pcpu_alloc_area
-            pcpu_alloc_chunk pcpu_alloc_first_chunk pcpu_alloc_pages pcpu_balance_free pcpu_balance_populated
-            pcpu_balance_workfn pcpu_block_off_to_off pcpu_block_refresh_hint pcpu_block_update
-            pcpu_block_update_hint_alloc pcpu_block_update_hint_free pcpu_block_update_scan
-            pcpu_build_alloc_info pcpu_check_block_hint pcpu_chunk_addr pcpu_chunk_addr_search
-            pcpu_chunk_depopulated pcpu_chunk_move pcpu_chunk_page pcpu_chunk_populated pcpu_chunk_refresh_hint
-            pcpu_chunk_relocate pcpu_chunk_slot pcpu_create_chunk pcpu_depopulate_chunk pcpu_destroy_chunk
-            pcpu_dump_alloc_info pcpu_embed_first_chunk pcpu_fc_alloc pcpu_fc_free pcpu_find_block_fit
-            pcpu_find_zero_area pcpu_free_alloc_info pcpu_free_area pcpu_free_chunk pcpu_free_pages
-            pcpu_free_vm_areas pcpu_get_page_chunk pcpu_get_pages pcpu_get_vm_areas pcpu_index_alloc_map
-            pcpu_init_md_block pcpu_init_md_blocks pcpu_is_populated pcpu_isolate_chunk pcpu_map_pages
-            pcpu_mem_free pcpu_mem_zalloc pcpu_memcg_free_hook pcpu_memcg_post_alloc_hook
-            pcpu_memcg_pre_alloc_hook pcpu_next_fit_region pcpu_next_hint pcpu_next_md_free_region pcpu_nr_pages
-            pcpu_off_to_block_index pcpu_off_to_block_off pcpu_page_first_chunk pcpu_page_idx
-            pcpu_populate_chunk pcpu_populate_pte pcpu_post_map_flush pcpu_post_unmap_tlb_flush
-            pcpu_pre_unmap_flush pcpu_reclaim_populated pcpu_region_overlap pcpu_reintegrate_chunk
-            pcpu_schedule_balance_work pcpu_set_page_chunk pcpu_setup_first_chunk pcpu_should_reclaim_chunk
-            pcpu_size_to_slot pcpu_unit_page_offset pcpu_unmap_pages pcpu_update_empty_pages
-            pcpu_verify_alloc_info per_cpu_ptr_to_phys percpu_alloc_setup percpu_enable_async pfmemalloc_match
-            poison_element poison_error poison_obj poison_show prefetch_freepointer preload_this_cpu_lock
-            print_objinfo print_section print_slab_info print_slabinfo_header print_track print_tracking
-            print_trailer proc_vmalloc_init process_slab purge_fragmented_blocks purge_fragmented_blocks_allcpus
-            purge_vmap_area_lazy put_cpu_partial pvm_determine_end_from_reverse pvm_find_va_enclose_addr
-            randomize_page randomize_stack_top rcu_free_slab reap_alien reclaim_account_show red_zone_show
-            register_vmap_purge_notifier remap_vmalloc_range remap_vmalloc_range_partial
-            remote_node_defrag_ratio_show remote_node_defrag_ratio_store remove_element remove_full
-            remove_partial remove_vm_area restore_bytes restore_red_left sanity_checks_show set_area_direct_map
-            set_cpu_partial set_free_obj set_freepointer set_nohugeiomap set_nohugevmalloc
-            set_objfreelist_slab_cache set_off_slab_cache set_on_slab_cache set_orig_size set_page_address
-            set_slob set_slob_page_free set_track set_track_prepare set_track_update set_up_node
-            set_vm_area_page_order setup_cpu_cache setup_kmalloc_cache_index_table setup_kmem_cache_node
-            setup_kmem_cache_nodes setup_object setup_object_debug setup_slab_debug setup_slab_merge
-            setup_slab_nomerge setup_slub_debug setup_slub_max_order setup_slub_min_objects setup_slub_min_order
-            setup_vmalloc_vm setup_vmalloc_vm_locked should_failslab show_numa_info show_purge_info
-            show_slab_objects shrink_show shrink_store shuffle_freelist shutdown_cache size_from_object
-            size_index_elem skip_kfence_show skip_kfence_store slab_add_kunit_errors slab_alloc slab_alloc_node
-            slab_attr_show slab_attr_store slab_bug slab_caches_to_rcu_destroy_workfn slab_dead_cpu
-            slab_debug_trace_open slab_debug_trace_release slab_debugfs_init slab_debugfs_next slab_debugfs_show
-            slab_debugfs_start slab_debugfs_stop slab_destroy slab_destroy_debugcheck slab_err slab_fix
-            slab_free slab_free_freelist_hook slab_free_hook slab_get_obj slab_is_available slab_kernel_map
+            order_objects order_show parse_slub_debug_flags partial_show pfmemalloc_match poison_element
+            poison_error poison_obj poison_show prefetch_freepointer print_objinfo print_section print_slab_info
+            print_slabinfo_header print_track print_tracking print_trailer process_slab put_cpu_partial
+            rcu_free_slab reap_alien reclaim_account_show red_zone_show remote_node_defrag_ratio_show
+            remote_node_defrag_ratio_store remove_element remove_full remove_partial restore_bytes
+            restore_red_left sanity_checks_show set_cpu_partial set_free_obj set_freepointer
+            set_objfreelist_slab_cache set_off_slab_cache set_on_slab_cache set_orig_size set_slob
+            set_slob_page_free set_track set_track_prepare set_track_update set_up_node setup_cpu_cache
+            setup_kmalloc_cache_index_table setup_kmem_cache_node setup_kmem_cache_nodes setup_object
+            setup_object_debug setup_slab_debug setup_slab_merge setup_slab_nomerge setup_slub_debug
+            setup_slub_max_order setup_slub_min_objects setup_slub_min_order should_failslab show_slab_objects
+            shrink_show shrink_store shuffle_freelist shutdown_cache size_from_object size_index_elem
+            skip_kfence_show skip_kfence_store slab_add_kunit_errors slab_alloc slab_alloc_node slab_attr_show
+            slab_attr_store slab_bug slab_caches_to_rcu_destroy_workfn slab_dead_cpu slab_debug_trace_open
+            slab_debug_trace_release slab_debugfs_init slab_debugfs_next slab_debugfs_show slab_debugfs_start
+            slab_debugfs_stop slab_destroy slab_destroy_debugcheck slab_err slab_fix slab_free
+            slab_free_freelist_hook slab_free_hook slab_get_obj slab_is_available slab_kernel_map
             slab_kmem_cache_release slab_lock slab_max_order_setup slab_mem_going_offline_callback
             slab_mem_going_online_callback slab_mem_offline_callback slab_memory_callback slab_next
             slab_offline_cpu slab_online_cpu slab_out_of_memory slab_pad_check slab_prepare_cpu slab_proc_init
@@ -1148,22 +1082,21 @@ enum GeneratedMachinery {
             slab_unmergeable slabinfo_open slabinfo_show_stats slabinfo_write slabs_cpu_partial_show
             slabs_destroy slabs_node slabs_show slob_alloc slob_alloc_node slob_free slob_free_pages slob_last
             slob_new_pages slob_next slob_page_alloc slob_page_free slob_units slub_cpu_dead
-            slub_debug_orig_size slub_set_cpu_partial start_cpu_timer stat store_user_show strndup_user
-            swap_free_obj sync_overcommit_as sysfs_slab_add sysfs_slab_alias sysfs_slab_release
-            sysfs_slab_unlink tid_to_cpu tid_to_event total_objects_show transfer_objects unfreeze_partials
-            unfreeze_partials_cpu unlink_va unlink_va_augment unregister_vmap_purge_notifier usersize_show
-            va_size validate_show validate_slab validate_slab_cache validate_slab_node validate_store vb_alloc
-            vb_free vcalloc verify_redzone_free vfree vfree_atomic vm_area_add_early vm_area_alloc_pages
-            vm_area_page_order vm_area_register_early vm_commit_limit vm_map_ram vm_memory_committed vm_mmap
-            vm_mmap_pgoff vm_remove_mappings vm_unmap_aliases vm_unmap_ram vma_close vma_is_stack_for_current
-            vma_set_file vmalloc vmalloc_32 vmalloc_32_user vmalloc_array vmalloc_dump_obj vmalloc_huge
-            vmalloc_init vmalloc_node vmalloc_nr_pages vmalloc_to_page vmalloc_to_pfn vmalloc_user vmap
-            vmap_block_vaddr vmap_init_free_space vmap_p4d_range vmap_pages_p4d_range vmap_pages_pmd_range
-            vmap_pages_pte_range vmap_pages_pud_range vmap_pages_range vmap_pages_range_noflush vmap_pfn
-            vmap_pfn_apply vmap_pmd_range vmap_pte_range vmap_pud_range vmap_range_noflush
-            vmap_small_pages_range_noflush vmap_try_huge_p4d vmap_try_huge_pmd vmap_try_huge_pud vmemdup_user
-            vread vunmap vunmap_p4d_range vunmap_pmd_range vunmap_pte_range vunmap_pud_range vunmap_range
-            vunmap_range_noflush vzalloc vzalloc_node zero_user_segments
+            slub_debug_orig_size slub_set_cpu_partial start_cpu_timer stat store_user_show swap_free_obj
+            sysfs_slab_add sysfs_slab_alias sysfs_slab_release sysfs_slab_unlink tid_to_cpu tid_to_event
+            total_objects_show transfer_objects unfreeze_partials unfreeze_partials_cpu usersize_show
+            validate_show validate_slab validate_slab_cache validate_slab_node validate_store
+            verify_redzone_free
+            """
+        ),
+        (
+            .reporting,
+            "mm/util.c",
+            "allocation helpers (kstrdup, kmemdup, memdup_user, kvmalloc, kvfree)",
+            """
+            __vcalloc __vmalloc_array kfree_const kmemdup kmemdup_nul kstrdup kstrdup_const kstrndup kvfree
+            kvfree_sensitive kvmalloc_node kvrealloc memdup_user memdup_user_nul strndup_user vcalloc
+            vmalloc_array vmemdup_user
             """
         ),
         (
@@ -1272,77 +1205,129 @@ enum GeneratedMachinery {
         ),
         (
             .plumbing,
-            "mm/page_alloc.c",
-            "page allocator",
+            "mm/page_alloc.c mm/vmalloc.c mm/percpu.c mm/percpu-vm.c mm/percpu-km.c mm/highmem.c",
+            "page, vmalloc, per-CPU and highmem allocators",
             """
             __absent_pages_in_range __alloc_contig_migrate_range __alloc_contig_pages __alloc_pages
             __alloc_pages_bulk __alloc_pages_cpuset_fallback __alloc_pages_direct_compact
-            __alloc_pages_direct_reclaim __alloc_pages_may_oom __alloc_pages_slowpath __build_all_zonelists
-            __drain_all_pages __early_pfn_to_nid __flags_noop __folio_alloc __free_one_page __free_pages
+            __alloc_pages_direct_reclaim __alloc_pages_may_oom __alloc_pages_slowpath __alloc_percpu
+            __alloc_percpu_gfp __alloc_reserved_percpu __alloc_vmap_area __build_all_zonelists __drain_all_pages
+            __early_pfn_to_nid __find_vmap_area __flags_noop __folio_alloc __free_one_page __free_pages
             __free_pages_core __free_pages_ok __fs_reclaim_acquire __fs_reclaim_release __get_free_pages
-            __get_pfnblock_flags_mask __gfp_pfmemalloc_flags __init_single_page __isolate_free_page
-            __need_reclaim __offline_isolated_pages __page_frag_cache_drain __page_frag_cache_refill
-            __pageblock_pfn_to_page __parse_numa_zonelist_order __perform_reclaim __putback_isolated_page
-            __rmqueue __rmqueue_cma_fallback __rmqueue_fallback __rmqueue_pcplist __rmqueue_smallest
-            __setup_per_zone_wmarks __should_fail_alloc_page __show_free_areas __zone_set_pageset_high_and_batch
-            __zone_watermark_ok __zone_watermark_unusable_free _deferred_grow_zone absent_pages_in_range
-            add_to_free_list add_to_free_list_tail adjust_managed_page_count adjust_zone_range_for_zone_movable
+            __get_pfnblock_flags_mask __get_vm_area_caller __get_vm_area_node __gfp_pfmemalloc_flags
+            __init_single_page __is_kernel_percpu_address __isolate_free_page __kmap_flush_unused
+            __kmap_local_page_prot __kmap_local_pfn_prot __kmap_local_sched_in __kmap_local_sched_out
+            __kmap_to_page __link_va __merge_or_add_vmap_area __need_reclaim __nr_free_highpages
+            __offline_isolated_pages __page_frag_cache_drain __page_frag_cache_refill __pageblock_pfn_to_page
+            __parse_numa_zonelist_order __pcpu_chunk_move __pcpu_map_pages __pcpu_size_to_slot
+            __pcpu_unmap_pages __perform_reclaim __purge_vmap_area_lazy __putback_isolated_page __rmqueue
+            __rmqueue_cma_fallback __rmqueue_fallback __rmqueue_pcplist __rmqueue_smallest
+            __setup_per_zone_wmarks __should_fail_alloc_page __show_free_areas __unlink_va __vfree
+            __vfree_deferred __vmalloc __vmalloc_area_node __vmalloc_node __vmalloc_node_range
+            __vmap_pages_range_noflush __vunmap __vunmap_range_noflush __zone_set_pageset_high_and_batch
+            __zone_watermark_ok __zone_watermark_unusable_free _deferred_grow_zone _vm_unmap_aliases
+            absent_pages_in_range add_to_free_list add_to_free_list_tail addr_to_vb_idx
+            adjust_managed_page_count adjust_va_to_fit_type adjust_zone_range_for_zone_movable aligned_vread
             alloc_contig_dump_pages alloc_contig_pages alloc_contig_range alloc_flags_nofragment
-            alloc_large_system_hash alloc_node_mem_map alloc_pages_exact alloc_pages_exact_nid
-            arch_has_descending_max_zone_pfns arch_reserved_kernel_pages bad_page bad_range boost_watermark
+            alloc_large_system_hash alloc_node_mem_map alloc_pages_exact alloc_pages_exact_nid alloc_vmap_area
+            arch_has_descending_max_zone_pfns arch_kmap_local_high_get arch_reserved_kernel_pages
+            augment_tree_propagate_check augment_tree_propagate_from bad_page bad_range boost_watermark
             break_down_buddy_pages buddy_merge_likely build_all_zonelists build_all_zonelists_init
             build_thisnode_zonelists build_zonelists build_zonelists_in_node_order build_zonerefs_node
             bulkfree_pcp_prepare calc_memmap_size calculate_min_free_kbytes calculate_node_totalpages
             calculate_totalreserve_pages can_steal_fallback change_pageblock_range check_for_memory
             check_new_page check_new_page_bad check_new_pages check_new_pcp check_pcp_refill check_retry_cpuset
-            check_retry_zonelist clear_page_guard clear_zone_contiguous cmdline_parse_core
-            cmdline_parse_kernelcore cmdline_parse_movablecore compaction_capture debug_guardpage_minorder_setup
-            defer_init deferred_free_pages deferred_free_range deferred_grow_zone deferred_init_maxorder
+            check_retry_zonelist classify_va_fit_type clear_page_guard clear_vm_uninitialized_flag
+            clear_zone_contiguous cmdline_parse_core cmdline_parse_kernelcore cmdline_parse_movablecore
+            compaction_capture compute_subtree_max_size debug_guardpage_minorder_setup defer_init
+            deferred_free_pages deferred_free_range deferred_grow_zone deferred_init_maxorder
             deferred_init_mem_pfn_range_in_zone deferred_init_memmap deferred_init_memmap_chunk
             deferred_init_pages deferred_page_init_max_threads deferred_pages_enabled deferred_pfn_valid
             del_page_from_free_list destroy_large_folio drain_all_pages drain_local_pages drain_pages
-            drain_pages_zone drain_zone_pages early_calculate_totalpages early_debug_pagealloc
-            early_init_on_alloc early_init_on_free early_page_uninitialised early_pfn_to_nid expand
-            fail_page_alloc_debugfs find_next_best_node find_suitable_fallback find_usable_zone_for_movable
-            find_zone_movable_pfns_for_nodes free_area_init free_area_init_core free_area_init_core_hotplug
-            free_area_init_memoryless_node free_area_init_node free_compound_page free_contig_range
-            free_one_page free_page_is_bad free_page_is_bad_report free_pages free_pages_exact
-            free_pages_prepare free_pcp_prepare free_pcppages_bulk free_reserved_area free_tail_pages_check
-            free_the_page free_unref_page free_unref_page_commit free_unref_page_list free_unref_page_prepare
-            fs_reclaim_acquire fs_reclaim_release get_page_from_freelist get_pageblock_bitmap
-            get_pcppage_migratetype get_pfn_range_for_nid get_pfnblock_flags_mask get_pfnblock_migratetype
+            drain_pages_zone drain_vmap_area_work drain_zone_pages early_calculate_totalpages
+            early_debug_pagealloc early_init_on_alloc early_init_on_free early_page_uninitialised
+            early_pfn_to_nid expand fail_page_alloc_debugfs find_next_best_node find_suitable_fallback
+            find_usable_zone_for_movable find_va_links find_vm_area find_vmap_area find_vmap_area_exceed_addr
+            find_vmap_lowest_linear_match find_vmap_lowest_match find_vmap_lowest_match_check
+            find_zone_movable_pfns_for_nodes flush_all_zero_pkmaps free_area_init free_area_init_core
+            free_area_init_core_hotplug free_area_init_memoryless_node free_area_init_node free_compound_page
+            free_contig_range free_one_page free_page_is_bad free_page_is_bad_report free_pages free_pages_exact
+            free_pages_prepare free_pcp_prepare free_pcppages_bulk free_percpu free_reserved_area
+            free_tail_pages_check free_the_page free_unmap_vmap_area free_unref_page free_unref_page_commit
+            free_unref_page_list free_unref_page_prepare free_vm_area free_vmap_area free_vmap_area_noflush
+            free_vmap_block free_work fs_reclaim_acquire fs_reclaim_release get_next_pkmap_nr
+            get_page_from_freelist get_pageblock_bitmap get_pcppage_migratetype get_pfn_range_for_nid
+            get_pfnblock_flags_mask get_pfnblock_migratetype get_pkmap_color get_pkmap_entries_count
+            get_pkmap_wait_queue_head get_subtree_max_size get_va_next_sibling get_vm_area get_vm_area_caller
             get_zeroed_page gfp_pfmemalloc_allowed gfp_to_alloc_flags gfp_to_alloc_flags_cma has_managed_dma
             init_cma_reserved_pageblock init_currently_empty_zone init_mem_debugging_and_hardening
-            init_per_zone_wmark_min init_reserved_page init_unavailable_range is_free_buddy_page
-            kernel_init_pages local_memory_node lowmem_reserve_ratio_sysctl_handler make_alloc_exact
-            mark_free_pages mem_init_print_info memblock_free_pages memmap_alloc memmap_init memmap_init_range
-            memmap_init_zone_range min_free_kbytes_sysctl_handler move_freepages move_freepages_block
-            move_to_free_list node_has_managed_zones node_map_pfn_alignment nr_free_buffer_pages
+            init_per_zone_wmark_min init_reserved_page init_unavailable_range insert_vmap_area
+            insert_vmap_area_augment ioremap_page_range is_free_buddy_page is_kernel_percpu_address
+            is_vmalloc_addr is_vmalloc_or_module_addr is_within_this_va kernel_init_pages kmap_get_pte kmap_high
+            kmap_high_get kmap_high_unmap_local kmap_local_calc_idx kmap_local_fork kmap_local_idx
+            kmap_local_idx_pop kmap_local_idx_push kunmap_high kunmap_local_indexed lazy_max_pages link_va
+            link_va_augment local_memory_node lowmem_reserve_ratio_sysctl_handler make_alloc_exact
+            map_new_virtual mark_free_pages mem_init_print_info memblock_free_pages memmap_alloc memmap_init
+            memmap_init_range memmap_init_zone_range merge_or_add_vmap_area merge_or_add_vmap_area_augment
+            min_free_kbytes_sysctl_handler move_freepages move_freepages_block move_to_free_list new_vmap_block
+            no_more_pkmaps node_has_managed_zones node_map_pfn_alignment node_to_va nr_free_buffer_pages
             nr_free_zone_pages nr_pcp_free nr_pcp_high numa_zonelist_order_handler oom_reserves_allowed
-            order_to_pindex overlap_memmap_init page_alloc_cpu_dead page_alloc_cpu_online page_alloc_init
-            page_alloc_init_late page_bad_reason page_expected_state page_frag_alloc_align page_frag_free
-            page_is_consistent page_outside_zone_boundaries pageset_update pcp_allowed_order per_cpu_pages_init
+            order_to_pindex overlap_memmap_init page_address page_address_init page_alloc_cpu_dead
+            page_alloc_cpu_online page_alloc_init page_alloc_init_late page_bad_reason page_expected_state
+            page_frag_alloc_align page_frag_free page_is_consistent page_outside_zone_boundaries page_slot
+            pageset_update pcp_allowed_order pcpu_addr_in_chunk pcpu_addr_to_page pcpu_alloc
+            pcpu_alloc_alloc_info pcpu_alloc_area pcpu_alloc_chunk pcpu_alloc_first_chunk pcpu_alloc_pages
+            pcpu_balance_free pcpu_balance_populated pcpu_balance_workfn pcpu_block_off_to_off
+            pcpu_block_refresh_hint pcpu_block_update pcpu_block_update_hint_alloc pcpu_block_update_hint_free
+            pcpu_block_update_scan pcpu_build_alloc_info pcpu_check_block_hint pcpu_chunk_addr
+            pcpu_chunk_addr_search pcpu_chunk_depopulated pcpu_chunk_move pcpu_chunk_page pcpu_chunk_populated
+            pcpu_chunk_refresh_hint pcpu_chunk_relocate pcpu_chunk_slot pcpu_create_chunk pcpu_depopulate_chunk
+            pcpu_destroy_chunk pcpu_dump_alloc_info pcpu_embed_first_chunk pcpu_fc_alloc pcpu_fc_free
+            pcpu_find_block_fit pcpu_find_zero_area pcpu_free_alloc_info pcpu_free_area pcpu_free_chunk
+            pcpu_free_pages pcpu_free_vm_areas pcpu_get_page_chunk pcpu_get_pages pcpu_get_vm_areas
+            pcpu_index_alloc_map pcpu_init_md_block pcpu_init_md_blocks pcpu_is_populated pcpu_isolate_chunk
+            pcpu_map_pages pcpu_mem_free pcpu_mem_zalloc pcpu_memcg_free_hook pcpu_memcg_post_alloc_hook
+            pcpu_memcg_pre_alloc_hook pcpu_next_fit_region pcpu_next_hint pcpu_next_md_free_region pcpu_nr_pages
+            pcpu_off_to_block_index pcpu_off_to_block_off pcpu_page_first_chunk pcpu_page_idx
+            pcpu_populate_chunk pcpu_populate_pte pcpu_post_map_flush pcpu_post_unmap_tlb_flush
+            pcpu_pre_unmap_flush pcpu_reclaim_populated pcpu_region_overlap pcpu_reintegrate_chunk
+            pcpu_schedule_balance_work pcpu_set_page_chunk pcpu_setup_first_chunk pcpu_should_reclaim_chunk
+            pcpu_size_to_slot pcpu_unit_page_offset pcpu_unmap_pages pcpu_update_empty_pages
+            pcpu_verify_alloc_info per_cpu_pages_init per_cpu_ptr_to_phys percpu_alloc_setup percpu_enable_async
             percpu_pagelist_high_fraction_sysctl_handler pfn_range_valid_contig pfn_to_bitidx
             pgdat_init_internals pgdat_init_kcompactd pgdat_init_report_one_done pgdat_init_split_queue
             pgdat_set_deferred_range pindex_to_order pm_restore_gfp_mask pm_restrict_gfp_mask
-            pm_suspended_storage post_alloc_hook prep_compound_head prep_compound_page prep_compound_tail
-            prep_new_page prepare_alloc_pages put_page_back_buddy reserve_bootmem_region
-            reserve_highatomic_pageblock rmqueue rmqueue_buddy rmqueue_bulk rmqueue_pcplist set_buddy_order
-            set_dma_reserve set_hashdist set_page_guard set_pageblock_migratetype set_pageblock_order
-            set_pcppage_migratetype set_pfnblock_flags_mask set_zone_contiguous setup_fail_page_alloc
+            pm_suspended_storage post_alloc_hook preload_this_cpu_lock prep_compound_head prep_compound_page
+            prep_compound_tail prep_new_page prepare_alloc_pages proc_vmalloc_init purge_fragmented_blocks
+            purge_fragmented_blocks_allcpus purge_vmap_area_lazy put_page_back_buddy
+            pvm_determine_end_from_reverse pvm_find_va_enclose_addr register_vmap_purge_notifier
+            remap_vmalloc_range remap_vmalloc_range_partial remove_vm_area reserve_bootmem_region
+            reserve_highatomic_pageblock rmqueue rmqueue_buddy rmqueue_bulk rmqueue_pcplist set_area_direct_map
+            set_buddy_order set_dma_reserve set_hashdist set_nohugeiomap set_nohugevmalloc set_page_address
+            set_page_guard set_pageblock_migratetype set_pageblock_order set_pcppage_migratetype
+            set_pfnblock_flags_mask set_vm_area_page_order set_zone_contiguous setup_fail_page_alloc
             setup_min_slab_ratio setup_min_unmapped_ratio setup_nr_node_ids setup_per_cpu_pageset
-            setup_per_zone_lowmem_reserve setup_per_zone_wmarks setup_usemap setup_zone_pageset
-            should_compact_retry should_fail_alloc_page should_reclaim_retry should_skip_init
-            should_skip_kasan_poison should_skip_kasan_unpoison show_mem_node_skip show_migration_types
-            show_node si_mem_available si_meminfo si_meminfo_node split_free_page split_page
-            steal_suitable_fallback sysctl_min_slab_ratio_sysctl_handler
-            sysctl_min_unmapped_ratio_sysctl_handler take_page_off_buddy task_capc
-            unreserve_highatomic_pageblock wake_all_kswapds warn_alloc warn_alloc_show_mem
-            watermark_scale_factor_sysctl_handler zone_absent_pages_in_node zone_allows_reclaim zone_batchsize
-            zone_highsize zone_init_free_lists zone_init_internals zone_pcp_disable zone_pcp_enable
-            zone_pcp_init zone_pcp_reset zone_pcp_update zone_set_pageset_high_and_batch
-            zone_spanned_pages_in_node zone_spans_last_pfn zone_statistics zone_watermark_fast zone_watermark_ok
-            zone_watermark_ok_safe zonelist_iter_begin zoneref_set_zone
+            setup_per_zone_lowmem_reserve setup_per_zone_wmarks setup_usemap setup_vmalloc_vm
+            setup_vmalloc_vm_locked setup_zone_pageset should_compact_retry should_fail_alloc_page
+            should_reclaim_retry should_skip_init should_skip_kasan_poison should_skip_kasan_unpoison
+            show_mem_node_skip show_migration_types show_node show_numa_info show_purge_info si_mem_available
+            si_meminfo si_meminfo_node split_free_page split_page steal_suitable_fallback
+            sysctl_min_slab_ratio_sysctl_handler sysctl_min_unmapped_ratio_sysctl_handler take_page_off_buddy
+            task_capc unlink_va unlink_va_augment unregister_vmap_purge_notifier unreserve_highatomic_pageblock
+            va_size vb_alloc vb_free vfree vfree_atomic vm_area_add_early vm_area_alloc_pages vm_area_page_order
+            vm_area_register_early vm_map_ram vm_remove_mappings vm_unmap_aliases vm_unmap_ram vmalloc
+            vmalloc_32 vmalloc_32_user vmalloc_dump_obj vmalloc_huge vmalloc_init vmalloc_node vmalloc_nr_pages
+            vmalloc_to_page vmalloc_to_pfn vmalloc_user vmap vmap_block_vaddr vmap_init_free_space
+            vmap_p4d_range vmap_pages_p4d_range vmap_pages_pmd_range vmap_pages_pte_range vmap_pages_pud_range
+            vmap_pages_range vmap_pages_range_noflush vmap_pfn vmap_pfn_apply vmap_pmd_range vmap_pte_range
+            vmap_pud_range vmap_range_noflush vmap_small_pages_range_noflush vmap_try_huge_p4d vmap_try_huge_pmd
+            vmap_try_huge_pud vread vunmap vunmap_p4d_range vunmap_pmd_range vunmap_pte_range vunmap_pud_range
+            vunmap_range vunmap_range_noflush vzalloc vzalloc_node wake_all_kswapds warn_alloc
+            warn_alloc_show_mem watermark_scale_factor_sysctl_handler zero_user_segments
+            zone_absent_pages_in_node zone_allows_reclaim zone_batchsize zone_highsize zone_init_free_lists
+            zone_init_internals zone_pcp_disable zone_pcp_enable zone_pcp_init zone_pcp_reset zone_pcp_update
+            zone_set_pageset_high_and_batch zone_spanned_pages_in_node zone_spans_last_pfn zone_statistics
+            zone_watermark_fast zone_watermark_ok zone_watermark_ok_safe zonelist_iter_begin zoneref_set_zone
             """
         ),
         (
@@ -1391,6 +1376,28 @@ enum GeneratedMachinery {
             sg_pcopy_from_buffer sg_pcopy_to_buffer sg_pool_alloc sg_pool_free sg_pool_index sg_pool_init
             sg_split sg_split_mapped sg_split_phys sg_zero_buffer sgl_alloc sgl_alloc_order sgl_free
             sgl_free_n_order sgl_free_order
+            """
+        ),
+        (
+            .plumbing,
+            "lib/rhashtable.c lib/percpu-refcount.c",
+            "resizable hash tables and per-CPU refcounts",
+            """
+            __percpu_ref_exit __percpu_ref_switch_mode __percpu_ref_switch_to_atomic
+            __percpu_ref_switch_to_percpu __rhashtable_walk_find_next __rht_bucket_nested bucket_table_alloc
+            bucket_table_free bucket_table_free_rcu head_hashfn lockdep_rht_bucket_is_held
+            lockdep_rht_mutex_is_held nested_bucket_table_alloc nested_bucket_table_free nested_table_alloc
+            nested_table_free nested_table_top percpu_count_ptr percpu_ref_call_confirm_rcu percpu_ref_exit
+            percpu_ref_init percpu_ref_is_zero percpu_ref_kill_and_confirm percpu_ref_noop_confirm_switch
+            percpu_ref_reinit percpu_ref_resurrect percpu_ref_switch_to_atomic percpu_ref_switch_to_atomic_rcu
+            percpu_ref_switch_to_atomic_sync percpu_ref_switch_to_percpu rhashtable_destroy
+            rhashtable_free_and_destroy rhashtable_free_one rhashtable_init rhashtable_insert_one
+            rhashtable_insert_rehash rhashtable_insert_slow rhashtable_jhash2 rhashtable_last_table
+            rhashtable_lookup_one rhashtable_rehash_alloc rhashtable_rehash_attach rhashtable_rehash_chain
+            rhashtable_rehash_one rhashtable_rehash_table rhashtable_shrink rhashtable_try_insert
+            rhashtable_walk_enter rhashtable_walk_exit rhashtable_walk_next rhashtable_walk_peek
+            rhashtable_walk_start_check rhashtable_walk_stop rhltable_init rht_bucket_nested
+            rht_bucket_nested_insert rht_deferred_worker rounded_hashtable_size
             """
         ),
         (
