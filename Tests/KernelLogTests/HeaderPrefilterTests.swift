@@ -54,21 +54,21 @@ import Testing
         #expect(!"".hasBytes("x"))
     }
 
-    /// The module's byte overloads of `contains`, `range(of:)` and `hasPrefix` (they shadow
-    /// Foundation's): indices must stay valid after multi-byte text, and substrings must work.
+    /// The byte searches `containsBytes`, `byteRange(of:)` and `hasBytePrefix` answer as the
+    /// standard ones would: indices stay valid after multi-byte text, and substrings work.
     @Test func byteOverloadsMatchStringSemanticsOnKernelText() {
         let line = "comm: \u{00E9}t\u{00E9} \u{1F600} Tainted: G W 6.1.0"
-        let range = line.range(of: " Tainted: ")
+        let range = line.byteRange(of: " Tainted: ")
         #expect(range.map { String(line[$0]) } == " Tainted: ")
         #expect(range.map { String(line[$0.upperBound...]) } == "G W 6.1.0")
-        #expect(line.range(of: "absent") == nil)
-        #expect(line.contains("\u{1F600} Taint"))
-        #expect(!line.contains("tainted:"))
+        #expect(line.byteRange(of: "absent") == nil)
+        #expect(line.containsBytes("\u{1F600} Taint"))
+        #expect(!line.containsBytes("tainted:"))
         let tail = line.dropFirst(6)
-        #expect(tail.hasPrefix("\u{00E9}t\u{00E9}"))
-        #expect(!tail.hasPrefix("comm"))
-        #expect(tail.range(of: "G W").map { String(tail[$0]) } == "G W")
-        #expect("".hasPrefix(""))
-        #expect("abc".contains(""))
+        #expect(tail.hasBytePrefix("\u{00E9}t\u{00E9}"))
+        #expect(!tail.hasBytePrefix("comm"))
+        #expect(tail.byteRange(of: "G W").map { String(tail[$0]) } == "G W")
+        #expect("".hasBytePrefix(""))
+        #expect("abc".containsBytes(""))
     }
 }

@@ -105,7 +105,7 @@ enum FrameParser {
     {
         let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
         var result = FrameLine(frame: Frame(function: name, address: address), titleName: titleBase(name))
-        if let from = line.range(of: ") from ") {
+        if let from = line.byteRange(of: ") from ") {
             let rest = line[from.upperBound...]
             if let caller = parse(rest) { result.callerName = caller.titleName }
         }
@@ -126,11 +126,11 @@ enum FrameParser {
     /// (user-space `RIP: 0033:0x7f…`, `NIP:  c000… LR: …`).
     static func parseInstructionPointer(_ line: Substring) -> FrameLine? {
         // s390: `Krnl PSW : 0704c00180000000 000000000012abcd (foo+0x24/0x80 [mod])`
-        if line.hasPrefix("Krnl PSW"), let open = line.firstIndex(of: "(") {
+        if line.hasBytePrefix("Krnl PSW"), let open = line.firstIndex(of: "(") {
             return parse(line[line.index(after: open)...])
         }
         for marker in ipMarkers {
-            guard let found = line.range(of: marker) else { continue }
+            guard let found = line.byteRange(of: marker) else { continue }
             // Only accept the marker at the start of the text (after spaces).
             if !line[..<found.lowerBound].allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             var rest = line[found.upperBound...].drop(while: { $0 == " " })
@@ -141,7 +141,7 @@ enum FrameParser {
             {
                 rest = rest[rest.index(after: colon)...]
             }
-            if rest.hasPrefix("0x") { return nil }
+            if rest.hasBytePrefix("0x") { return nil }
             return parse(rest)
         }
         return nil
@@ -161,8 +161,8 @@ enum FrameParser {
         case "<NMI>": return .nmi
         case "</IRQ>", "</SOFTIRQ>", "<EOI>", "</NMI>", "<<EOE>>", "<TASK>", "</TASK>": return .task
         default:
-            if word.hasPrefix("<#") { return .exception }
-            if word.hasPrefix("</#") { return .task }
+            if word.hasBytePrefix("<#") { return .exception }
+            if word.hasBytePrefix("</#") { return .task }
             return nil
         }
     }

@@ -7,7 +7,7 @@ enum FramePattern: Sendable {
 
     func matches(_ name: String) -> Bool {
         switch self {
-        case .contains(let part): return name.contains(part)
+        case .contains(let part): return name.containsBytes(part)
         case .prefix(let prefix): return name.hasPrefix(prefix)
         case .suffix(let suffix): return name.hasSuffix(suffix)
         case .exact(let whole): return name == whole

@@ -14,17 +14,21 @@ struct StackWalker {
 
     /// Lines that start a stack trace.
     static func isStackMarker(_ line: String) -> Bool {
-        if line.contains("Call Trace") || line.contains("Call trace") { return true }
+        if line.containsBytes("Call Trace") || line.containsBytes("Call trace") { return true }
         let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-        if trimmed.hasPrefix("Allocated:") || trimmed.hasPrefix("Allocated by task") || trimmed.hasPrefix("Freed:")
-            || trimmed.hasPrefix("Freed by task") || trimmed.hasPrefix("Backtrace:") || trimmed.hasPrefix("backtrace:")
-            || trimmed.hasPrefix("backtrace (crc") || trimmed.hasPrefix("Uninit was stored to memory at")
+        if trimmed.hasBytePrefix("Allocated:") || trimmed.hasBytePrefix("Allocated by task")
+            || trimmed.hasBytePrefix("Freed:")
+            || trimmed.hasBytePrefix("Freed by task") || trimmed.hasBytePrefix("Backtrace:")
+            || trimmed.hasBytePrefix("backtrace:")
+            || trimmed.hasBytePrefix("backtrace (crc") || trimmed.hasBytePrefix("Uninit was stored to memory at")
         {
             return true
         }
-        if line.contains(" backtrace:") && !line.contains("stack backtrace:") { return true }
+        if line.containsBytes(" backtrace:") && !line.containsBytes("stack backtrace:") { return true }
         // RISC-V ends its register dump with `status: … badaddr: … cause: …`.
-        if trimmed.hasPrefix("status: "), line.contains(" badaddr: "), line.contains(" cause: ") { return true }
+        if trimmed.hasBytePrefix("status: "), line.containsBytes(" badaddr: "), line.containsBytes(" cause: ") {
+            return true
+        }
         return false
     }
 
@@ -66,7 +70,7 @@ struct StackWalker {
             if names.count >= CrashReportParser.maxFramesPerReport { break }
             if let frame = FrameParser.parse(line[...]) {
                 names.append(contentsOf: frame.titleNames)
-            } else if !names.isEmpty && !line.contains("[inline]") {
+            } else if !names.isEmpty && !line.containsBytes("[inline]") {
                 break
             } else if Self.isStackMarker(line) {
                 break
@@ -124,7 +128,7 @@ struct StackWalker {
             if FrameSkipList.faultInjection.matchesAny(name) { result.faultInjection = true }
             let isAnchor = StackAnchors.stall.matchesAny(name)
             if isAnchor {
-                if name.contains("smp_call_function") {
+                if name.containsBytes("smp_call_function") {
                     result.name = "smp_call_function"
                     result.raw = name
                 } else {
@@ -144,12 +148,12 @@ struct StackWalker {
         var result = Pick()
         let kept = candidates.filter { !FrameSkipList.global.matchesAny($0) }
         for name in kept {
-            if name.contains("rtnl_lock") {
+            if name.containsBytes("rtnl_lock") {
                 result.name = name
                 return result
             }
-            if name.contains("synchronize_rcu") || name.contains("synchronize_srcu")
-                || name.contains("synchronize_net") || name.contains("synchronize_sched")
+            if name.containsBytes("synchronize_rcu") || name.containsBytes("synchronize_srcu")
+                || name.containsBytes("synchronize_net") || name.containsBytes("synchronize_sched")
             {
                 result.name = "synchronize_rcu"
                 result.raw = name

@@ -44,13 +44,15 @@ struct LogLineStripper {
     /// kdump and console names; everything else is judged by content.
     static func sourceFromName(_ path: String) -> LogSource {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        if name.hasPrefix("vmcore-dmesg") || name.contains("kdump") { return .kdump }
+        if name.hasPrefix("vmcore-dmesg") || name.containsBytes("kdump") { return .kdump }
         if name.hasPrefix("dmesg."), name.dropFirst(6).prefix(12).allSatisfy(\.isNumber),
             name.dropFirst(6).prefix(12).count == 12
         {
             return .kdump
         }
-        if name.contains("console") || name.contains("ttyS") || name.contains("serial") { return .console }
+        if name.containsBytes("console") || name.containsBytes("ttyS") || name.containsBytes("serial") {
+            return .console
+        }
         return .dmesg
     }
 

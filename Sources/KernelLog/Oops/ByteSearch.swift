@@ -28,17 +28,17 @@ extension StringProtocol {
     }
 }
 
-/// The report code asks `contains`, `range(of:)` and `hasPrefix` of every line of a report;
-/// through Foundation each `contains` crossed into CFString, and `Substring.hasPrefix` compared
-/// Character by Character (about 10 million instructions to assemble one 30-line oops). These
-/// non-generic overloads win over the generic ones inside this module and compare UTF-8 bytes.
-/// Kernel text is compared byte for byte, as printk wrote it, with no Unicode normalisation.
+/// The report code asks these of every line of a report. Foundation's `contains` and
+/// `range(of:)` cross into CFString, and `Substring.hasPrefix` compares Character by Character
+/// (about 10 million instructions to assemble one 30-line oops); these compare UTF-8 bytes, as
+/// printk wrote them, with no Unicode normalisation. They have names of their own, so a reader
+/// sees which search runs.
 extension StringProtocol {
-    func contains(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
+    func containsBytes(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
 
-    func hasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+    func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
 
-    func range(of needle: String) -> Range<String.Index>? {
+    func byteRange(of needle: String) -> Range<String.Index>? {
         guard let found = utf8Range(of: needle) else { return nil }
         let lower = utf8.index(utf8.startIndex, offsetBy: found.lowerBound)
         let upper = utf8.index(lower, offsetBy: found.count)

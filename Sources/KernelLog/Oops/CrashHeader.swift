@@ -5,9 +5,9 @@ extension CrashHeaders {
     /// Finds the header a line starts, if any.
     static func match(_ text: String) -> (header: CrashHeader, range: Range<String.Index>)? {
         for header in table {
-            guard let range = text.range(of: header.literal) else { continue }
+            guard let range = text.byteRange(of: header.literal) else { continue }
             if header.atStart, !text[..<range.lowerBound].allSatisfy({ $0 == " " }) { continue }
-            if header.excludes.contains(where: { text.contains($0) }) { continue }
+            if header.excludes.contains(where: { text.containsBytes($0) }) { continue }
             let after = text[range.upperBound...]
             // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
             // driver's own tag).
@@ -18,7 +18,7 @@ extension CrashHeaders {
             if generic, !after.isEmpty, !after.contains(where: { $0.isLowercase }) { continue }
             var found = header
             // arm64 `Internal error: Oops - BUG: …` continues the report that `kernel BUG at` began.
-            if header.role == .start, text.contains("Internal error:") { found.role = .continuation }
+            if header.role == .start, text.containsBytes("Internal error:") { found.role = .continuation }
             return (found, range)
         }
         return nil

@@ -30,7 +30,7 @@ enum RecordAssembler {
         }
         if corrupted == nil, containsTimestamp(title) { corrupted = "two lines merged into the title" }
         if corrupted == nil, result.expectsStack, let why = stackProblem(titleLines) { corrupted = why }
-        if corrupted == nil, report.lines.contains(where: { $0.contains("serialport: VM disconnected.") }) {
+        if corrupted == nil, report.lines.contains(where: { $0.containsBytes("serialport: VM disconnected.") }) {
             corrupted = "console disconnected"
         }
 
@@ -113,7 +113,7 @@ enum RecordAssembler {
             while index < lines.count, counted < 15 {
                 if StackWalker.isStackMarker(lines[index]) { break }
                 let frame = FrameParser.parse(lines[index][...])
-                if !(frame?.titleNames.isEmpty ?? true) || lines[index].contains("(stack is not available)") {
+                if !(frame?.titleNames.isEmpty ?? true) || lines[index].containsBytes("(stack is not available)") {
                     found = true
                     break
                 }

@@ -41,8 +41,8 @@ struct ReportBuilder {
     var continuesModules: Bool {
         guard let last = lines.last else { return false }
         let trimmed = last.drop(while: { $0 == " " })
-        return trimmed.hasPrefix("Modules linked in:") && !trimmed.contains("[last unloaded:")
-            || (FieldExtractor.isModuleContinuation(trimmed) && !trimmed.contains("[last unloaded:"))
+        return trimmed.hasBytePrefix("Modules linked in:") && !trimmed.containsBytes("[last unloaded:")
+            || (FieldExtractor.isModuleContinuation(trimmed) && !trimmed.containsBytes("[last unloaded:"))
     }
 
     /// Go's runtime follows `fatal error:` with `goroutine N [running]:` or `runtime stack:`; a

@@ -58,15 +58,17 @@ struct FieldExtractor {
         var nonFrameRun = 0
         for line in lines {
             let text = line.drop(while: { $0 == " " || $0 == "\t" })
-            if cpu == nil || kernel == nil, text.hasPrefix("CPU: ") || text.hasPrefix("Pid: ") { taskLine(text) }
+            if cpu == nil || kernel == nil, text.hasBytePrefix("CPU: ") || text.hasBytePrefix("Pid: ") {
+                taskLine(text)
+            }
             if hardware == nil, let name = HardwareName.fromOopsLine(text) {
                 hardware = name.hardware
                 bios = name.bios
             }
-            if text.hasPrefix("Workqueue: "), workqueue == nil {
+            if text.hasBytePrefix("Workqueue: "), workqueue == nil {
                 workqueue = String(text.dropFirst("Workqueue: ".count))
             }
-            if text.hasPrefix("Modules linked in:"), modules.isEmpty {
+            if text.hasBytePrefix("Modules linked in:"), modules.isEmpty {
                 moduleLine(text.dropFirst("Modules linked in:".count))
                 inModules = true
                 continue
@@ -77,19 +79,19 @@ struct FieldExtractor {
                 continue
             }
             inModules = false
-            if taint == nil, text.contains(" Tainted: ") || text.hasSuffix(" Not tainted"), let first = text.first,
+            if taint == nil, text.containsBytes(" Tainted: ") || text.hasSuffix(" Not tainted"), let first = text.first,
                 first.isNumber
             {
                 // Lockdep banners: `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`.
                 let words = text.split(separator: " ")
                 if let release = words.first, kernel == nil { kernel = KernelInfo(release: String(release)) }
-                if let tainted = text.range(of: " Tainted: ") {
+                if let tainted = text.byteRange(of: " Tainted: ") {
                     taint = Taint.decode(text[tainted.upperBound...])
                 } else {
                     taint = .untainted
                 }
             }
-            if text.hasPrefix("Code: "), code == nil { code = String(text.dropFirst(6)) }
+            if text.hasBytePrefix("Code: "), code == nil { code = String(text.dropFirst(6)) }
             if rip == nil, let ip = FrameParser.parseInstructionPointer(text) { rip = ip.frame }
             registerLine(text)
             if StackWalker.isStackMarker(line) {
@@ -100,7 +102,7 @@ struct FieldExtractor {
             }
             guard stackStarted, !stackDone else { continue }
             // s390 follows the trace with the last branch source, which is not a caller.
-            if text.hasPrefix("Last Breaking-Event-Address") {
+            if text.hasBytePrefix("Last Breaking-Event-Address") {
                 stackDone = true
                 continue
             }
@@ -125,8 +127,8 @@ struct FieldExtractor {
                 nonFrameRun = 0
             } else if !frames.isEmpty {
                 nonFrameRun += 1
-                if text.hasPrefix("Code:") || text.hasPrefix("RIP:") || text.hasPrefix("---[")
-                    || nonFrameRun > 3 && !text.contains("[inline]")
+                if text.hasBytePrefix("Code:") || text.hasBytePrefix("RIP:") || text.hasBytePrefix("---[")
+                    || nonFrameRun > 3 && !text.containsBytes("[inline]")
                 {
                     stackDone = true
                 }
@@ -147,7 +149,7 @@ struct FieldExtractor {
     /// ending in `[last unloaded: name]`.
     static func isModuleContinuation(_ line: Substring) -> Bool {
         var text = line
-        if let unloaded = text.range(of: "[last unloaded:") { text = text[..<unloaded.lowerBound] }
+        if let unloaded = text.byteRange(of: "[last unloaded:") { text = text[..<unloaded.lowerBound] }
         let words = text.split(separator: " ")
         guard !words.isEmpty else { return false }
         return words.allSatisfy { word in
@@ -212,7 +214,7 @@ struct FieldExtractor {
         if releaseIndex + 1 < words.count {
             info = words[(releaseIndex + 1)...].joined(separator: " ")
             // 2.6.32 puts the hardware name after the build: `#1 Dell Inc. PowerEdge R710/0MD99X`.
-            if line.hasPrefix("Pid:"), words[releaseIndex + 1].hasPrefix("#"), releaseIndex + 2 < words.count,
+            if line.hasBytePrefix("Pid:"), words[releaseIndex + 1].hasBytePrefix("#"), releaseIndex + 2 < words.count,
                 hardware == nil
             {
                 hardware = words[(releaseIndex + 2)...].joined(separator: " ")
@@ -224,7 +226,7 @@ struct FieldExtractor {
 
     mutating func moduleLine(_ list: Substring) {
         var text = list
-        if let unloaded = text.range(of: "[last unloaded:") {
+        if let unloaded = text.byteRange(of: "[last unloaded:") {
             let name = text[unloaded.upperBound...].drop(while: { $0 == " " }).prefix(while: { $0 != "]" && $0 != " " })
             lastUnloaded = name.isEmpty ? nil : String(name)
             text = text[..<unloaded.lowerBound]
@@ -270,7 +272,7 @@ struct FieldExtractor {
                 value = name[name.index(after: colon)...]
                 name = name[..<colon]
             }
-            if let registerValue = value, Self.registerNames.contains(String(name)) || name.hasPrefix("GPR") {
+            if let registerValue = value, Self.registerNames.contains(String(name)) || name.hasBytePrefix("GPR") {
                 registers[String(name)] = String(registerValue)
             }
             index += 1

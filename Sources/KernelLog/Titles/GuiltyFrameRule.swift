@@ -46,7 +46,7 @@ extension TitleEngine {
         case .instructionOnly: names = walker.ipFrame(from: 0).map { [$0] } ?? []
         case .firstStack: names = walker.stackFrames(from: 0)
         case .stackAfter(let text):
-            names = walker.stackFrames(from: walker.firstIndex(from: 0, where: { $0.contains(text) }) ?? 0)
+            names = walker.stackFrames(from: walker.firstIndex(from: 0, where: { $0.containsBytes(text) }) ?? 0)
         case .allFrames: names = walker.allFrames(from: 0)
         case .lockSitesAndFrames: names = atOrFrames()
         case .ruleSupplied: names = supplied

@@ -5,86 +5,86 @@ extension TitleEngine {
     func bugTitle() -> TitleResult {
         let detail = afterLiteral
         if detail.isEmpty { return TitleResult("BUG: corrupted", kind: .bug, corrupted: "bare BUG: line") }
-        if detail.hasPrefix("KASAN:") { return kasanTitle(detail.dropFirst(6).drop(while: { $0 == " " })) }
-        if detail.hasPrefix("KMSAN:") { return kmsanTitle(detail.dropFirst(6).drop(while: { $0 == " " })) }
-        if detail.hasPrefix("KCSAN:") {
+        if detail.hasBytePrefix("KASAN:") { return kasanTitle(detail.dropFirst(6).drop(while: { $0 == " " })) }
+        if detail.hasBytePrefix("KMSAN:") { return kmsanTitle(detail.dropFirst(6).drop(while: { $0 == " " })) }
+        if detail.hasBytePrefix("KCSAN:") {
             return TitleResult(
                 "KCSAN: " + detail.dropFirst(6).drop(while: { $0 == " " }), kind: .kcsan, expectsStack: false)
         }
-        if detail.hasPrefix("KFENCE:") { return kfenceTitle(detail.dropFirst(7).drop(while: { $0 == " " })) }
-        if detail.hasPrefix("unable to handle kernel paging request")
-            || detail.hasPrefix("unable to handle page fault for address")
-            || detail.hasPrefix("Unable to handle kernel data access")
+        if detail.hasBytePrefix("KFENCE:") { return kfenceTitle(detail.dropFirst(7).drop(while: { $0 == " " })) }
+        if detail.hasBytePrefix("unable to handle kernel paging request")
+            || detail.hasBytePrefix("unable to handle page fault for address")
+            || detail.hasBytePrefix("Unable to handle kernel data access")
         {
             return titled(
                 "BUG: unable to handle kernel paging request in {F}", kind: .oops,
                 pick: guilty(GuiltyFrameRules.fault),
                 alts: ["bad-access in {F}"])
         }
-        if detail.hasPrefix("unable to handle kernel NULL pointer dereference")
-            || detail.hasPrefix("kernel NULL pointer dereference")
+        if detail.hasBytePrefix("unable to handle kernel NULL pointer dereference")
+            || detail.hasBytePrefix("kernel NULL pointer dereference")
         {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
                 pick: guilty(GuiltyFrameRules.fault), alts: ["bad-access in {F}"])
         }
-        if detail.hasPrefix("unable to handle kernel") {
+        if detail.hasBytePrefix("unable to handle kernel") {
             return TitleResult("BUG: unable to handle kernel", kind: .oops, corrupted: "fault header cut short")
         }
-        if detail.hasPrefix("spinlock ") || detail.hasPrefix("rwlock ") {
-            let lockWord = detail.hasPrefix("spinlock ") ? "spinlock" : "rwlock"
+        if detail.hasBytePrefix("spinlock ") || detail.hasBytePrefix("rwlock ") {
+            let lockWord = detail.hasBytePrefix("spinlock ") ? "spinlock" : "rwlock"
             var what = detail.dropFirst(lockWord.count + 1)
-            if let cpuRange = what.range(of: " on CPU") { what = what[..<cpuRange.lowerBound] }
+            if let cpuRange = what.byteRange(of: " on CPU") { what = what[..<cpuRange.lowerBound] }
             if let comma = what.firstIndex(of: ",") { what = what[..<comma] }
             return titled(
                 "BUG: \(lockWord) \(what.trimmingCharacters(in: .whitespaces)) in {F}", kind: .lockdep,
                 pick: guilty(GuiltyFrameRules.spinlockDebug))
         }
-        if detail.hasPrefix("soft lockup") {
+        if detail.hasBytePrefix("soft lockup") {
             return titled(
                 "BUG: soft lockup in {F}", kind: .softLockup, pick: guilty(GuiltyFrameRules.stall),
                 alts: ["stall in {F}"])
         }
-        if detail.contains("still has locks held!") {
+        if detail.containsBytes("still has locks held!") {
             return locksHeldTitle(prefix: "BUG")
         }
-        if detail.hasPrefix("scheduling while atomic") {
+        if detail.hasBytePrefix("scheduling while atomic") {
             return titled(
                 "BUG: scheduling while atomic in {F}", kind: .atomicSleep,
                 pick: guilty(GuiltyFrameRules.schedulingWhileAtomic))
         }
-        if detail.hasPrefix("lock held when returning to user space") {
+        if detail.hasBytePrefix("lock held when returning to user space") {
             return atLineTitle("BUG: lock held when returning to user space in {F}", kind: .lockdep)
         }
-        if detail.hasPrefix("bad unlock balance detected") {
+        if detail.hasBytePrefix("bad unlock balance detected") {
             return titled("BUG: bad unlock balance in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
         }
-        if detail.hasPrefix("held lock freed") {
+        if detail.hasBytePrefix("held lock freed") {
             return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
         }
         for fixed in [
             "Bad rss-counter state", "non-zero nr_ptes on freeing mm", "non-zero nr_pmds on freeing mm",
             "workqueue lockup",
         ]
-        where detail.hasPrefix(fixed) {
+        where detail.hasBytePrefix(fixed) {
             return TitleResult("BUG: " + fixed, kind: .bug, expectsStack: false)
         }
-        if detail.hasPrefix("Bad page map") { return TitleResult("BUG: Bad page map", kind: .badPage) }
-        if detail.hasPrefix("Dentry ") && detail.contains("still in use") {
+        if detail.hasBytePrefix("Bad page map") { return TitleResult("BUG: Bad page map", kind: .badPage) }
+        if detail.hasBytePrefix("Dentry ") && detail.containsBytes("still in use") {
             var alt = "BUG: Dentry still in use"
-            if let open = detail.range(of: "[unmount of ") { alt += " " + detail[open.lowerBound...] }
+            if let open = detail.byteRange(of: "[unmount of ") { alt += " " + detail[open.lowerBound...] }
             var result = TitleResult("BUG: Dentry still in use in unmount", kind: .bug)
             result.altTitles = [alt]
             return result
         }
-        if detail.hasPrefix("Bad page state") || detail.hasPrefix("Bad page cache") {
-            let what = detail.hasPrefix("Bad page state") ? "state" : "cache"
+        if detail.hasBytePrefix("Bad page state") || detail.hasBytePrefix("Bad page cache") {
+            let what = detail.hasBytePrefix("Bad page state") ? "state" : "cache"
             // The allocation stack follows `page last allocated via order …` directly, without a marker.
             var candidates: [String] = []
-            if let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) {
+            if let start = walker.firstIndex(from: 0, where: { $0.containsBytes("page last allocated") }) {
                 for line in lines.dropFirst(start + 1) {
                     guard let frame = FrameParser.parse(line[...]) else {
-                        if candidates.isEmpty || line.contains("[inline]") { continue }
+                        if candidates.isEmpty || line.containsBytes("[inline]") { continue }
                         break
                     }
                     candidates.append(contentsOf: frame.titleNames)
@@ -95,20 +95,20 @@ extension TitleEngine {
                 "BUG: Bad page \(what) in {F}", kind: .badPage,
                 pick: guilty(GuiltyFrameRules.badPage, candidates: candidates))
         }
-        if detail.hasPrefix("sleeping function called from invalid context") {
+        if detail.hasBytePrefix("sleeping function called from invalid context") {
             return titled(
                 "BUG: sleeping function called from invalid context in {F}", kind: .atomicSleep,
                 pick: guilty(GuiltyFrameRules.contextCheck))
         }
-        if detail.hasPrefix("using "), let preemptibleRange = detail.range(of: " in preemptible") {
+        if detail.hasBytePrefix("using "), let preemptibleRange = detail.byteRange(of: " in preemptible") {
             let fn = detail[detail.index(detail.startIndex, offsetBy: 6)..<preemptibleRange.lowerBound]
             return titled(
                 "BUG: using \(fn) in preemptible code in {F}", kind: .lockdep,
                 pick: guilty(GuiltyFrameRules.preemptibleAccess))
         }
-        if detail.hasPrefix("workqueue leaked lock or atomic") {
-            if let lineIndex = walker.firstIndex(from: 0, where: { $0.contains("last function:") }),
-                let labelRange = lines[lineIndex].range(of: "last function:"),
+        if detail.hasBytePrefix("workqueue leaked lock or atomic") {
+            if let lineIndex = walker.firstIndex(from: 0, where: { $0.containsBytes("last function:") }),
+                let labelRange = lines[lineIndex].byteRange(of: "last function:"),
                 let fn = Self.identifier(lines[lineIndex][labelRange.upperBound...])
             {
                 var result = TitleResult(
@@ -118,19 +118,19 @@ extension TitleEngine {
             }
             return TitleResult("BUG: workqueue leaked lock or atomic", kind: .lockdep, expectsStack: false)
         }
-        if detail.hasPrefix("memory leak") {
+        if detail.hasBytePrefix("memory leak") {
             return titled("memory leak in {F}", kind: .memoryLeak, pick: guilty(GuiltyFrameRules.memoryLeak))
         }
-        if detail.contains("stack guard page was hit") {
+        if detail.containsBytes("stack guard page was hit") {
             return titled(
                 "BUG: stack guard page was hit in {F}", kind: .stackOverflow,
                 pick: guilty(GuiltyFrameRules.stall), alts: ["stack-overflow in {F}"])
         }
-        if detail.hasPrefix("Invalid wait context") {
+        if detail.hasBytePrefix("Invalid wait context") {
             return titled(
                 "WARNING: locking bug in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.contextCheck))
         }
-        if detail.hasPrefix("kernel NULL pointer") || detail.hasPrefix("unable to handle") {
+        if detail.hasBytePrefix("kernel NULL pointer") || detail.hasBytePrefix("unable to handle") {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
                 pick: guilty(GuiltyFrameRules.fault))
@@ -142,8 +142,8 @@ extension TitleEngine {
 
     func kasanTitle(_ detail: Substring) -> TitleResult {
         // `use-after-free in foo+0x1/0x2`, `double-free or invalid-free in foo`, old `… on address ffff…`.
-        guard let inRange = detail.range(of: " in ") else {
-            if let on = detail.range(of: " on address") {
+        guard let inRange = detail.byteRange(of: " in ") else {
+            if let on = detail.byteRange(of: " on address") {
                 let what = detail[..<on.lowerBound]
                 if let rw = accessDirection() {
                     return TitleResult("KASAN: \(what) \(rw)", kind: .kasan, expectsStack: true)
@@ -164,7 +164,7 @@ extension TitleEngine {
         }
         guard let rw = accessDirection() else {
             var result = TitleResult("KASAN: " + detail, kind: .kasan)
-            if detail.contains(" at addr") {
+            if detail.containsBytes(" at addr") {
                 result.expectsStack = true
             } else {
                 result.corruptedReason = "KASAN access line missing"
@@ -180,14 +180,14 @@ extension TitleEngine {
     /// `Read`/`Write` from the line describing the access.
     func accessDirection() -> String? {
         for line in lines.prefix(12) {
-            if line.contains("Read of size") || line.contains("Read at addr") { return "Read" }
-            if line.contains("Write of size") || line.contains("Write at addr") { return "Write" }
+            if line.containsBytes("Read of size") || line.containsBytes("Read at addr") { return "Read" }
+            if line.containsBytes("Write of size") || line.containsBytes("Write at addr") { return "Write" }
         }
         return nil
     }
 
     func kmsanTitle(_ detail: Substring) -> TitleResult {
-        guard let inRange = detail.range(of: " in ") else {
+        guard let inRange = detail.byteRange(of: " in ") else {
             return TitleResult("KMSAN: " + detail, kind: .kmsan, expectsStack: false)
         }
         let what = detail[..<inRange.lowerBound]
@@ -202,7 +202,7 @@ extension TitleEngine {
             expectsStack: false)
         if what == "kernel-usb-infoleak" {
             let originStart = walker.firstIndex(
-                from: 0, where: { $0.contains("Uninit was created at") || $0.contains("created at:") })
+                from: 0, where: { $0.containsBytes("Uninit was created at") || $0.containsBytes("created at:") })
             if let originStart {
                 var framesAfter: [String] = []
                 var index = originStart + 1
@@ -234,11 +234,11 @@ extension TitleEngine {
             names.append(contentsOf: self.walker.allFrames(from: 1))
             return names
         }
-        for kind in ["use-after-free", "out-of-bounds"] where detail.hasPrefix(kind) {
+        for kind in ["use-after-free", "out-of-bounds"] where detail.hasBytePrefix(kind) {
             var remainder = detail.dropFirst(kind.count).drop(while: { $0 == " " })
-            let rw = remainder.hasPrefix("read") ? "read" : remainder.hasPrefix("write") ? "write" : nil
+            let rw = remainder.hasBytePrefix("read") ? "read" : remainder.hasBytePrefix("write") ? "write" : nil
             if let rw { remainder = remainder.dropFirst(rw.count) }
-            let fn = remainder.range(of: " in ").map { remainder[$0.upperBound...] }
+            let fn = remainder.byteRange(of: " in ").map { remainder[$0.upperBound...] }
             let label = rw.map { "\(kind) \($0)" } ?? kind
             return titled(
                 "KFENCE: \(label) in {F}", kind: .kfence,
@@ -246,23 +246,23 @@ extension TitleEngine {
                 alts: ["bad-access in {F}"]
             )
         }
-        if detail.hasPrefix("invalid free") {
-            let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
+        if detail.hasBytePrefix("invalid free") {
+            let fn = detail.byteRange(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: invalid free in {F}", kind: .kfence,
                 pick: guilty(GuiltyFrameRules.kfenceFree, candidates: candidates(fn)),
                 alts: ["invalid-free in {F}"], expectsStack: false)
         }
-        if detail.hasPrefix("invalid read") || detail.hasPrefix("invalid write") {
-            let rw = detail.hasPrefix("invalid read") ? "read" : "write"
-            let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
+        if detail.hasBytePrefix("invalid read") || detail.hasBytePrefix("invalid write") {
+            let rw = detail.hasBytePrefix("invalid read") ? "read" : "write"
+            let fn = detail.byteRange(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: invalid \(rw) in {F}", kind: .kfence,
                 pick: guilty(GuiltyFrameRules.kfenceAccess, candidates: candidates(fn)),
                 alts: ["bad-access in {F}"])
         }
-        if detail.hasPrefix("memory corruption") {
-            let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
+        if detail.hasBytePrefix("memory corruption") {
+            let fn = detail.byteRange(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: memory corruption in {F}", kind: .kfence,
                 pick: guilty(GuiltyFrameRules.kfenceFree, candidates: candidates(fn)),
@@ -283,7 +283,7 @@ extension TitleEngine {
         for line in lines.dropFirst() where names.count < CrashReportParser.maxFramesPerReport {
             if let frame = FrameParser.parse(line[...]) {
                 names.append(contentsOf: frame.titleNames)
-            } else if line.contains("at: "), let fn = Self.atFunction(line) {
+            } else if line.containsBytes("at: "), let fn = Self.atFunction(line) {
                 names.append(fn)
             }
         }
@@ -292,7 +292,7 @@ extension TitleEngine {
 
     /// Titles naming the function of the first `at:` line.
     func atLineTitle(_ template: String, kind: CrashKind) -> TitleResult {
-        for line in lines.dropFirst() where line.contains("at: ") {
+        for line in lines.dropFirst() where line.containsBytes("at: ") {
             if let fn = Self.atFunction(line) {
                 var result = TitleResult(
                     template.replacingOccurrences(of: "{F}", with: fn), kind: kind, expectsStack: false)

@@ -7,14 +7,14 @@ extension TitleEngine {
         switch header.family {
         case .armUnable:
             for what in ["paging request", "NULL pointer dereference", "access to user memory"]
-            where detail.hasPrefix(what) {
+            where detail.hasBytePrefix(what) {
                 return titled(
                     "BUG: unable to handle kernel \(what) in {F}", kind: .oops,
                     pick: guilty(GuiltyFrameRules.fault),
                     alts: ["bad-access in {F}"])
             }
             // s390: `Unable to handle kernel pointer dereference in virtual kernel address space`.
-            if detail.hasPrefix("pointer dereference") {
+            if detail.hasBytePrefix("pointer dereference") {
                 return titled(
                     "BUG: unable to handle kernel paging request in {F}", kind: .oops,
                     pick: guilty(GuiltyFrameRules.fault),
@@ -41,12 +41,12 @@ extension TitleEngine {
                 "\(message) in {F}", kind: .panic,
                 pick: guilty(GuiltyFrameRules.rustPanic))
         case .kernelBUG:
-            if detail.hasPrefix("at mm/usercopy.c") {
+            if detail.hasBytePrefix("at mm/usercopy.c") {
                 return titled(
                     "BUG: bad usercopy in {F}", kind: .usercopy,
                     pick: guilty(GuiltyFrameRules.usercopy))
             }
-            if detail.hasPrefix("at lib/list_debug.c") {
+            if detail.hasBytePrefix("at lib/list_debug.c") {
                 return titled(
                     "BUG: corrupted list in {F}", kind: .listCorruption,
                     pick: guilty(GuiltyFrameRules.listCorruption),
@@ -61,9 +61,9 @@ extension TitleEngine {
             // `BUG <cache> (Not tainted): <problem>`: the problem names the bug; the cache is an
             // allocation size class, so it stays out of the title.
             let line = lines.first ?? ""
-            let problem = line.range(of: "): ").map { line[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
+            let problem = line.byteRange(of: "): ").map { line[$0.upperBound...].trimmingCharacters(in: .whitespaces) }
             var result = TitleResult("BUG: " + (problem ?? String(detail)), kind: .slabCorruption, expectsStack: false)
-            if let open = line.range(of: "BUG "), let cacheEnd = line[open.upperBound...].firstIndex(of: " ") {
+            if let open = line.byteRange(of: "BUG "), let cacheEnd = line[open.upperBound...].firstIndex(of: " ") {
                 result.altTitles = ["BUG: \(problem ?? "") in \(line[open.upperBound..<cacheEnd])"]
             }
             return result
@@ -90,20 +90,20 @@ extension TitleEngine {
             return titled(
                 "\(words) in {F}", kind: .oops, pick: guilty(GuiltyFrameRules.fault), alts: alts)
         case .trusty:
-            if let assertRange = detail.range(of: "ASSERT FAILED at ("),
-                let close = detail[assertRange.upperBound...].range(of: "): ")
+            if let assertRange = detail.byteRange(of: "ASSERT FAILED at ("),
+                let close = detail[assertRange.upperBound...].byteRange(of: "): ")
             {
                 return TitleResult(
                     "trusty: ASSERT FAILED: " + detail[close.upperBound...], kind: .panic, expectsStack: false)
             }
-            if let close = detail.range(of: "): ") {
+            if let close = detail.byteRange(of: "): ") {
                 return TitleResult("trusty: panic: " + detail[close.upperBound...], kind: .panic, expectsStack: false)
             }
             return TitleResult("trusty: panic", kind: .panic, expectsStack: false)
         case .goFatal:
             return TitleResult("go runtime error", kind: .other, expectsStack: false)
         case .syzFail:
-            if header.literal == "panic:", detail.hasPrefix("Sentry detected"), detail.contains("stuck task") {
+            if header.literal == "panic:", detail.hasBytePrefix("Sentry detected"), detail.containsBytes("stuck task") {
                 return TitleResult("panic: Sentry detected stuck tasks", kind: .other, expectsStack: false)
             }
             var result = TitleResult(header.literal + " " + detail, kind: .other, expectsStack: false)
@@ -144,10 +144,10 @@ extension TitleEngine {
         case .oomInvoked, .oomKill:
             return oomTitle()
         case .mce:
-            if lines.contains(where: { $0.contains("Machine Check Exception") }) {
+            if lines.contains(where: { $0.containsBytes("Machine Check Exception") }) {
                 return TitleResult("mce: Machine Check Exception", kind: .mce, expectsStack: false)
             }
-            if lines.contains(where: { $0.contains("Machine check events logged") }) {
+            if lines.contains(where: { $0.containsBytes("Machine check events logged") }) {
                 return TitleResult("mce: machine check events logged", kind: .mce, expectsStack: false)
             }
             return TitleResult("mce: hardware error", kind: .mce, expectsStack: false)
@@ -164,15 +164,16 @@ extension TitleEngine {
     func panicTitle() -> TitleResult {
         // `Kernel panic - not syncing: <reason>`
         var reason = afterLiteral
-        if let labelRange = reason.range(of: "not syncing:") {
+        if let labelRange = reason.byteRange(of: "not syncing:") {
             reason = reason[labelRange.upperBound...].drop(while: { $0 == " " })
         }
-        if reason.hasPrefix("stack-protector: Kernel stack is corrupted in:") {
+        if reason.hasBytePrefix("stack-protector: Kernel stack is corrupted in:") {
             let fnText = reason.dropFirst("stack-protector: Kernel stack is corrupted in:".count).drop(while: {
                 $0 == " "
             })
             if let fn = Self.identifier(fnText),
-                !(fnText.hasPrefix("0x") || fnText.first?.isHexDigit == true && fnText.allSatisfy({ $0.isHexDigit }))
+                !(fnText.hasBytePrefix("0x")
+                    || fnText.first?.isHexDigit == true && fnText.allSatisfy({ $0.isHexDigit }))
             {
                 var result = TitleResult(
                     "kernel panic: stack is corrupted in \(fn)", kind: .stackProtector, expectsStack: false)
@@ -183,37 +184,37 @@ extension TitleEngine {
                 "kernel panic: stack is corrupted in {F}", kind: .stackProtector,
                 pick: guilty(GuiltyFrameRules.stackProtector))
         }
-        if reason.hasPrefix("corrupted stack end detected inside scheduler") {
+        if reason.hasBytePrefix("corrupted stack end detected inside scheduler") {
             return titled(
                 "kernel panic: corrupted stack end in {F}", kind: .stackOverflow,
                 pick: guilty(GuiltyFrameRules.stall), alts: ["stack-overflow in {F}"])
         }
-        if reason.hasPrefix("kernel stack overflow") {
+        if reason.hasBytePrefix("kernel stack overflow") {
             return titled(
                 "kernel stack overflow in {F}", kind: .stackOverflow,
                 pick: guilty(GuiltyFrameRules.stall),
                 alts: ["stack-overflow in {F}"])
         }
-        if reason.hasPrefix("Attempted to kill init!") {
+        if reason.hasBytePrefix("Attempted to kill init!") {
             return TitleResult("kernel panic: Attempted to kill init!", kind: .panic, expectsStack: false)
         }
-        if reason.hasPrefix("Couldn't open N_TTY ldisc") {
+        if reason.hasBytePrefix("Couldn't open N_TTY ldisc") {
             return TitleResult("kernel panic: Couldn't open N_TTY ldisc", kind: .panic, expectsStack: false)
         }
         for generic in ["Fatal exception", "panic_on_warn set", "hung_task: blocked tasks"]
-        where reason.hasPrefix(generic) {
+        where reason.hasBytePrefix(generic) {
             return TitleResult(
                 "kernel panic: \(generic)", kind: .panic, corrupted: "panic after a report whose header was lost")
         }
-        if reason.hasPrefix("Fatal machine check") || reason.hasPrefix("Machine check") {
+        if reason.hasBytePrefix("Fatal machine check") || reason.hasBytePrefix("Machine check") {
             return TitleResult("kernel panic: \(reason)", kind: .mce, expectsStack: false)
         }
-        if reason.contains("Watchdog detected hard LOCKUP") || reason.contains("hard LOCKUP") {
+        if reason.containsBytes("Watchdog detected hard LOCKUP") || reason.containsBytes("hard LOCKUP") {
             return titled(
                 "watchdog: hard lockup in {F}", kind: .hardLockup,
                 pick: guilty(GuiltyFrameRules.hardLockupPanic), alts: ["stall in {F}"], expectsStack: false)
         }
-        if reason.hasPrefix("softlockup: hung tasks") {
+        if reason.hasBytePrefix("softlockup: hung tasks") {
             return TitleResult(
                 "kernel panic: softlockup: hung tasks", kind: .softLockup,
                 corrupted: "panic after a report whose header was lost")
@@ -222,12 +223,12 @@ extension TitleEngine {
     }
 
     func ubsanTitle(_ detail: Substring) -> TitleResult {
-        if detail.hasPrefix("Undefined behaviour in") {
+        if detail.hasBytePrefix("Undefined behaviour in") {
             return titled(
                 "UBSAN: undefined-behaviour in {F}", kind: .ubsan,
                 pick: guilty(GuiltyFrameRules.ubsan))
         }
-        if let inRange = detail.range(of: " in ") {
+        if let inRange = detail.byteRange(of: " in ") {
             let what = detail[..<inRange.lowerBound]
             let alts = what == "array-index-out-of-bounds" ? ["bad-access in {F}"] : []
             return titled(
@@ -239,7 +240,7 @@ extension TitleEngine {
 
     func oomTitle() -> TitleResult {
         for line in lines {
-            guard let processRange = line.range(of: "Killed process ") ?? line.range(of: "Kill process ") else {
+            guard let processRange = line.byteRange(of: "Killed process ") ?? line.byteRange(of: "Kill process ") else {
                 continue
             }
             // `Killed process 123 (name) total-vm:…` / 2.6–4.x `Kill process 123 (name) score 1 or sacrifice child`
@@ -247,7 +248,7 @@ extension TitleEngine {
             if let open = after.firstIndex(of: "("), let close = after[open...].firstIndex(of: ")") {
                 let comm = after[after.index(after: open)..<close]
                 let scope =
-                    line.contains("Memory cgroup out of memory") ? "memory cgroup out of memory" : "out of memory"
+                    line.containsBytes("Memory cgroup out of memory") ? "memory cgroup out of memory" : "out of memory"
                 return TitleResult("\(scope): killed \(comm)", kind: .oom, expectsStack: false)
             }
         }

@@ -32,13 +32,13 @@ extension TitleEngine {
     func warningTitle() -> TitleResult {
         let detail = afterLiteral
         if detail.isEmpty { return TitleResult("WARNING: corrupted", kind: .warning, corrupted: "bare WARNING: line") }
-        for (banner, word) in Self.lockdepBanners where detail.hasPrefix(banner) {
+        for (banner, word) in Self.lockdepBanners where detail.hasBytePrefix(banner) {
             return lockdepTitle(word: word, banner: banner)
         }
-        if detail.contains("-safe -> ") && detail.contains("-unsafe lock order detected") {
+        if detail.containsBytes("-safe -> ") && detail.containsBytes("-unsafe lock order detected") {
             return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
-        if detail.hasPrefix("suspicious RCU usage") {
+        if detail.hasBytePrefix("suspicious RCU usage") {
             // The splat names the source line (`include/linux/rcupdate.h:301 Illegal context switch…`).
             guard lines.dropFirst().contains(where: { Self.hasSourceLine($0) }) else {
                 return TitleResult(rawTitle, kind: .lockdep, corrupted: "RCU splat cut before its source line")
@@ -47,7 +47,7 @@ extension TitleEngine {
                 "WARNING: suspicious RCU usage in {F}", kind: .lockdep,
                 pick: guilty(GuiltyFrameRules.suspiciousRCU))
         }
-        if detail.contains("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
+        if detail.containsBytes("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
         for name in [
             "nested lock was not taken", "lock held when returning to user space", "bad unlock balance",
             "held lock freed",
@@ -58,11 +58,11 @@ extension TitleEngine {
             }
             return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
         }
-        if detail.hasPrefix("kernel stack regs at"), let badRange = detail.range(of: " has bad '") {
+        if detail.hasBytePrefix("kernel stack regs at"), let badRange = detail.byteRange(of: " has bad '") {
             let reg = detail[badRange.upperBound...].prefix(while: { $0 != "'" })
             return TitleResult("WARNING: kernel stack regs has bad '\(reg)' value", kind: .warning, expectsStack: false)
         }
-        if detail.hasPrefix("kernel stack frame pointer at") {
+        if detail.hasBytePrefix("kernel stack frame pointer at") {
             return TitleResult("WARNING: kernel stack frame pointer has bad value", kind: .warning, expectsStack: false)
         }
         // `CPU: 1 PID: 2 at path/file.c:12 fn+0x..`, 2.6–4.x `at path/file.c:12 fn()`, 6.x `path/file.c:12 at 0x…, CPU#1`.
@@ -74,7 +74,7 @@ extension TitleEngine {
         if let ppc = powerpcInterrupt() { candidates.append(ppc) }
         candidates.append(contentsOf: walker.stackFrames(from: 0))
         if path.hasSuffix("kernel/locking/lockdep.c"),
-            fn.map({ $0.hasPrefix("lock_") || $0.hasPrefix("__lock") || $0.contains("lock") }) ?? false
+            fn.map({ $0.hasPrefix("lock_") || $0.hasPrefix("__lock") || $0.containsBytes("lock") }) ?? false
         {
             return titled(
                 "WARNING: locking bug in {F}", kind: .lockdep,
@@ -85,12 +85,12 @@ extension TitleEngine {
                 entry.title, kind: entry.kind,
                 pick: guilty(GuiltyFrameRules.warning(skip: entry.skip), candidates: candidates, crashSite: fn))
         }
-        if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
+        if path.hasSuffix("mm/vmalloc.c"), fn?.containsBytes("vmalloc_node") ?? false {
             return titled(
                 "WARNING: zero-size vmalloc in {F}", kind: .warning,
                 pick: guilty(GuiltyFrameRules.warning(), candidates: candidates, crashSite: fn))
         }
-        if path.contains("mm/"),
+        if path.containsBytes("mm/"),
             fn.map({
                 ["kmalloc", "__kmalloc", "kvmalloc", "__kvmalloc", "krealloc", "__krealloc"].contains(
                     where: $0.hasPrefix)
@@ -133,25 +133,27 @@ extension TitleEngine {
     func warningLocation(_ detail: Substring) -> (String, String?)? {
         var text = detail
         // 6.x `WARNING: [cond] path/file.c:12 at fn+0x…, CPU#1: comm/pid`
-        if text.hasPrefix("["), let close = text.range(of: "] ") {
+        if text.hasBytePrefix("["), let close = text.byteRange(of: "] ") {
             let candidate = text[close.upperBound...]
-            if let sp = candidate.firstIndex(of: " "), candidate[..<sp].contains(":"), candidate[..<sp].contains(".") {
+            if let sp = candidate.firstIndex(of: " "), candidate[..<sp].containsBytes(":"),
+                candidate[..<sp].containsBytes(".")
+            {
                 text = candidate
             }
         }
-        if text.hasPrefix("CPU:") || text.hasPrefix("at ") || text.hasPrefix("[") {
-            guard let at = text.range(of: "at ") else { return nil }
+        if text.hasBytePrefix("CPU:") || text.hasBytePrefix("at ") || text.hasBytePrefix("[") {
+            guard let at = text.byteRange(of: "at ") else { return nil }
             text = text[at.upperBound...]
         }
         let path = text.prefix(while: { $0 != " " && $0 != "," })
-        guard let colon = path.lastIndex(of: ":"), path[..<colon].contains(".") else { return nil }
+        guard let colon = path.lastIndex(of: ":"), path[..<colon].containsBytes(".") else { return nil }
         let file = String(path[..<colon])
         var after = text.dropFirst(path.count).drop(while: { $0 == " " || $0 == "," })
-        if after.hasPrefix("at ") {
+        if after.hasBytePrefix("at ") {
             let fnText = after.dropFirst(3)
-            return (file, fnText.hasPrefix("0x") ? nil : Self.identifier(fnText))
+            return (file, fnText.hasBytePrefix("0x") ? nil : Self.identifier(fnText))
         }
-        if after.hasPrefix("[<"), let bracket = after.firstIndex(of: "]") {
+        if after.hasBytePrefix("[<"), let bracket = after.firstIndex(of: "]") {
             after = after[after.index(after: bracket)...].drop(while: { $0 == " " })
         }
         return (file, Self.identifier(after))
@@ -159,8 +161,8 @@ extension TitleEngine {
 
     /// PowerPC warnings name the interrupted function as `--- interrupt: 700 at fn+0x..`.
     func powerpcInterrupt() -> String? {
-        for line in lines.prefix(60) where line.contains("--- interrupt:") {
-            if let atRange = line.range(of: " at "), let function = Self.identifier(line[atRange.upperBound...]) {
+        for line in lines.prefix(60) where line.containsBytes("--- interrupt:") {
+            if let atRange = line.byteRange(of: " at "), let function = Self.identifier(line[atRange.upperBound...]) {
                 return function
             }
         }
@@ -169,21 +171,23 @@ extension TitleEngine {
 
     func lockdepTitle(word: String, banner: String) -> TitleResult {
         if word == "possible deadlock", banner.hasPrefix("possible circular"),
-            !lines.contains(where: { $0.contains("is trying to acquire lock") || $0.contains("is trying to acquire") })
+            !lines.contains(where: {
+                $0.containsBytes("is trying to acquire lock") || $0.containsBytes("is trying to acquire")
+            })
         {
             return TitleResult(rawTitle, kind: .lockdep, corrupted: "lockdep report cut before the lock it waits for")
         }
         // IRQ-safety reports (`…-safe -> …-unsafe lock order`, `irq lock inversion`) blame where
         // the lock became IRQ-safe: the stack right after `… which became HARDIRQ-irq-safe at:`.
         if banner == "lock order" || banner.hasPrefix("possible irq lock inversion"),
-            let irqSafeIndex = lines.firstIndex(where: { $0.contains("-irq-safe at:") })
+            let irqSafeIndex = lines.firstIndex(where: { $0.containsBytes("-irq-safe at:") })
         {
             let pick = guilty(GuiltyFrameRules.lockdepIrqSafe, candidates: walker.framesFollowing(irqSafeIndex))
             if pick.name != nil { return titled("\(word) in {F}", kind: .lockdep, pick: pick) }
         }
         // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
         var candidates: [String] = []
-        for line in lines.dropFirst() where line.contains(", at: ") || line.contains("at: [<") {
+        for line in lines.dropFirst() where line.containsBytes(", at: ") || line.containsBytes("at: [<") {
             if let fn = Self.atFunction(line) { candidates.append(fn) }
             if candidates.count >= 2 { break }
         }
@@ -197,43 +201,43 @@ extension TitleEngine {
     func infoTitle() -> TitleResult {
         let detail = afterLiteral
         if detail.isEmpty { return TitleResult("INFO: corrupted", kind: .bug, corrupted: "bare INFO: line") }
-        for (banner, word) in Self.lockdepBanners where detail.hasPrefix(banner) {
+        for (banner, word) in Self.lockdepBanners where detail.hasBytePrefix(banner) {
             return lockdepTitle(word: word, banner: banner)
         }
-        if detail.contains("-safe -> ") && detail.contains("-unsafe lock order detected") {
+        if detail.containsBytes("-safe -> ") && detail.containsBytes("-unsafe lock order detected") {
             return lockdepTitle(word: "possible deadlock", banner: "lock order")
         }
-        if detail.hasPrefix("rcu_") || detail.hasPrefix("rcu ") || detail.hasPrefix("rcu_preempt")
-            || detail.hasPrefix("rcu_sched")
+        if detail.hasBytePrefix("rcu_") || detail.hasBytePrefix("rcu ") || detail.hasBytePrefix("rcu_preempt")
+            || detail.hasBytePrefix("rcu_sched")
         {
-            if detail.contains("detected stall") || detail.contains("self-detected stall")
-                || detail.contains("detected expedited stall")
-                || detail.contains("detected stalls")
+            if detail.containsBytes("detected stall") || detail.containsBytes("self-detected stall")
+                || detail.containsBytes("detected expedited stall")
+                || detail.containsBytes("detected stalls")
             {
                 return rcuStallTitle()
             }
         }
-        if detail.hasPrefix("trying to register non-static key") {
+        if detail.hasBytePrefix("trying to register non-static key") {
             return titled(
                 "INFO: trying to register non-static key in {F}", kind: .lockdep,
                 pick: guilty(GuiltyFrameRules.nonStaticKey))
         }
-        if detail.hasPrefix("suspicious RCU usage") {
+        if detail.hasBytePrefix("suspicious RCU usage") {
             return titled(
                 "INFO: suspicious RCU usage in {F}", kind: .lockdep,
                 pick: guilty(GuiltyFrameRules.suspiciousRCU))
         }
-        if detail.hasPrefix("task "), detail.contains(" blocked "), detail.contains("for more than ") {
+        if detail.hasBytePrefix("task "), detail.containsBytes(" blocked "), detail.containsBytes("for more than ") {
             return titled(
                 "INFO: task hung in {F}", kind: .hungTask, pick: guilty(GuiltyFrameRules.hungTask),
                 alts: ["hang in {F}"])
         }
-        if detail.hasPrefix("task "), detail.contains(" can't die for more than ") {
+        if detail.hasBytePrefix("task "), detail.containsBytes(" can't die for more than ") {
             return titled(
                 "INFO: task can't die in {F}", kind: .hungTask, pick: guilty(GuiltyFrameRules.hungTask),
                 alts: ["hang in {F}"])
         }
-        if detail.hasPrefix("Freed in") || detail.hasPrefix("Allocated in") {
+        if detail.hasBytePrefix("Freed in") || detail.hasBytePrefix("Allocated in") {
             return TitleResult("INFO: " + detail, kind: .kasan, corrupted: "a fragment of an old KASAN report")
         }
         return TitleResult(rawTitle, kind: .bug, expectsStack: false)
@@ -248,7 +252,7 @@ extension TitleEngine {
             let interruptIndex = walker.firstIndex(
                 from: from,
                 where: { line in
-                    StackAnchors.timerInterrupt.contains(where: { line.contains($0) })
+                    StackAnchors.timerInterrupt.contains(where: { line.containsBytes($0) })
                 })
         {
             tried += 1

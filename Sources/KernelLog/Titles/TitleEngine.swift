@@ -12,19 +12,20 @@ struct TitleEngine {
     init(lines: [String], header: CrashHeader) {
         var kept = lines
         // A task name with a newline splits `INFO: task <comm>:<pid> blocked for …` over two lines.
-        if kept.count > 1, let first = kept.first, first.contains("INFO: task "), !first.contains("for more than"),
-            kept[1].contains("for more than")
+        if kept.count > 1, let first = kept.first, first.containsBytes("INFO: task "),
+            !first.containsBytes("for more than"),
+            kept[1].containsBytes("for more than")
         {
             kept[0] = first + kept[1]
             kept.remove(at: 1)
         }
         // A panic or lockdep splat far into a report is caused by the report itself (panic_on_warn);
         // it only helps when the report is short and its own stack is missing.
-        let limit = (lines.first?.contains("KMSAN:") ?? false) ? 16 : 22
+        let limit = (lines.first?.containsBytes("KMSAN:") ?? false) ? 16 : 22
         if kept.count > limit + 1 {
             if let cut = kept.indices.dropFirst(limit + 1).first(where: {
-                kept[$0].contains("Kernel panic - not syncing")
-                    || kept[$0].contains("WARNING: possible circular locking dependency detected")
+                kept[$0].containsBytes("Kernel panic - not syncing")
+                    || kept[$0].containsBytes("WARNING: possible circular locking dependency detected")
             }) {
                 kept.removeSubrange(cut...)
             }
@@ -32,14 +33,14 @@ struct TitleEngine {
         // Messages that start an unrelated splat (fault injection, vmalloc failure) end the text
         // used for the title.
         if let cut = kept.indices.dropFirst().first(where: { index in
-            Self.splatStarts.contains(where: { kept[index].contains($0) })
+            Self.splatStarts.contains(where: { kept[index].containsBytes($0) })
         }) {
             kept.removeSubrange(cut...)
         }
         self.lines = kept
         self.header = header
         let first = kept.first ?? ""
-        let start = first.range(of: header.literal)?.lowerBound ?? first.startIndex
+        let start = first.byteRange(of: header.literal)?.lowerBound ?? first.startIndex
         self.rest = first[start...]
         self.walker = StackWalker(lines: kept)
     }
@@ -105,7 +106,7 @@ struct TitleEngine {
     static func atFunction(_ line: String) -> String? {
         guard let atRange = line.range(of: "at: ", options: .backwards) else { return nil }
         var text = line[atRange.upperBound...].drop(while: { $0 == " " })
-        if text.hasPrefix("[<"), let close = text.firstIndex(of: "]") {
+        if text.hasBytePrefix("[<"), let close = text.firstIndex(of: "]") {
             text = text[text.index(after: close)...].drop(while: { $0 == " " })
         }
         return identifier(text).map(Demangler.demangle)
