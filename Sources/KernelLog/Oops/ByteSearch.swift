@@ -10,18 +10,9 @@
 /// compare is enough for these short needles.)
 extension StringProtocol {
     func hasBytes(_ needle: StaticString) -> Bool {
-        let n = needle.utf8CodeUnitCount
-        let found = utf8.withContiguousStorageIfAvailable { hay -> Bool in
-            guard n > 0, let h = hay.baseAddress, hay.count >= n else { return n == 0 }
-            let first = Int32(needle.utf8Start.pointee)
-            var from = 0
-            let lastStart = hay.count - n
-            while from <= lastStart, let hit = memchr(h + from, first, lastStart - from + 1) {
-                let at = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
-                if memcmp(hit, needle.utf8Start, n) == 0 { return true }
-                from = at + 1
-            }
-            return false
+        let needleBytes = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        let found = utf8.withContiguousStorageIfAvailable { haystack in
+            utf8FirstRange(of: needleBytes, in: haystack) != nil
         }
         if let found { return found }
         return String(self).hasBytes(needle)
@@ -49,23 +40,26 @@ extension StringProtocol {
     func utf8Range(of needle: String) -> Range<Int>? {
         // Native strings are contiguous UTF-8; the copies are for bridged or foreign ones.
         let found = utf8.withContiguousStorageIfAvailable { hay in
-            needle.utf8.withContiguousStorageIfAvailable { n in utf8FirstRange(of: n, in: hay) }
+            needle.utf8.withContiguousStorageIfAvailable { needleBytes in utf8FirstRange(of: needleBytes, in: hay) }
         }
         if let found, let result = found { return result }
         return Array(utf8).withUnsafeBufferPointer { hay in utf8FirstRange(of: Array(needle.utf8)[...], in: hay) }
     }
 }
 
-private func utf8FirstRange(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-    guard let nb = needle.baseAddress, needle.count > 0 else { return 0..<0 }
-    guard let h = hay.baseAddress, hay.count >= needle.count else { return nil }
-    let first = Int32(nb.pointee)
-    let lastStart = hay.count - needle.count
+/// Byte offsets of the first `needle` in `haystack`: `memchr` for its first byte, then a compare.
+private func utf8FirstRange(
+    of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>
+) -> Range<Int>? {
+    guard let needleStart = needle.baseAddress, needle.count > 0 else { return 0..<0 }
+    guard let haystackStart = haystack.baseAddress, haystack.count >= needle.count else { return nil }
+    let firstByte = Int32(needleStart.pointee)
+    let lastStart = haystack.count - needle.count
     var from = 0
-    while from <= lastStart, let hit = memchr(h + from, first, lastStart - from + 1) {
-        let at = UnsafeRawPointer(h).distance(to: UnsafeRawPointer(hit))
-        if memcmp(hit, nb, needle.count) == 0 { return at..<(at + needle.count) }
-        from = at + 1
+    while from <= lastStart, let hit = memchr(haystackStart + from, firstByte, lastStart - from + 1) {
+        let position = UnsafeRawPointer(haystackStart).distance(to: UnsafeRawPointer(hit))
+        if memcmp(hit, needleStart, needle.count) == 0 { return position..<(position + needle.count) }
+        from = position + 1
     }
     return nil
 }
