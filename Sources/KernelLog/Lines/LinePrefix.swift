@@ -25,4 +25,9 @@ struct LinePrefix {
     var hadHumanTime = false
     /// Boot id bytes from a `-- Boot <id> --` journal marker.
     var bootID: Range<Int>?
+    /// The layout of the outermost wrapper.
+    var format: LogFormat = .bare
+    /// `wallClockMicros` was read from a local time without a zone (BSD syslog, `dmesg -T`),
+    /// taken as UTC unless a zone is given.
+    var zoneless = false
 }
