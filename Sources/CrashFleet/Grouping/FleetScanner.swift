@@ -33,8 +33,14 @@ public struct FleetScanner: Sendable {
 
     /// Reads one input: its records and the host facts of all its lines.
     public func read(_ item: InputWalker.Item) -> InputPartial {
-        var collector = HostFactCollector(defaultHost: HostNaming.host(forPath: item.path))
-        let result = reader.read(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
+        let naming = context.hostNaming
+        var collector = HostFactCollector(defaultHost: naming.host(forPath: item.path))
+        var result = reader.read(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
+        // Records whose input names no host are named after their path here, once, so that
+        // `--host-from` reaches every later step.
+        for index in result.records.indices where result.records[index].host == nil {
+            result.records[index].host = naming.host(forPath: result.records[index].file ?? item.path)
+        }
         return InputPartial(
             path: item.path, records: result.records, hostFacts: collector.hosts, summary: result.summary,
             error: result.error)

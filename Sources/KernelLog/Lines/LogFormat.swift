@@ -36,4 +36,10 @@ public enum LogFormat: String, Sendable, Codable, CaseIterable {
     case journalJSON = "journal-json"
     /// A pstore record (`Panic#1 Part1` headers).
     case pstore
+    /// An apport report (`/var/crash/*.crash`): the `VmCoreDmesg` and `OopsText` fields are read.
+    case apport
+    /// crash(8)'s saved session output: only its stamped kernel log lines are read.
+    case crashSession = "crash-session"
+    /// makedumpfile's messages: no kernel text.
+    case makedumpfileMessages = "makedumpfile-messages"
 }

@@ -4,7 +4,7 @@ import KtriageBytes
 /// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
 /// interns host names, joins pstore parts and keeps the summary.
 struct LogLineStripper {
-    private enum Mode { case undecided, text, json, pstore, journalVerbose, journalExport }
+    private enum Mode { case undecided, text, json, pstore, journalVerbose, journalExport, apport }
 
     private let path: String
     private let options: LogReaderOptions
@@ -29,6 +29,11 @@ struct LogLineStripper {
     private(set) var summary: LogReadSummary
     /// The journal entry being gathered (`-o verbose`, `-o export`) and where it started.
     private var entry: JournalEntryGatherer?
+    /// The input is another crash tool's saved output: only lines with a kernel stamp are kernel
+    /// text, the rest is the tool's own (counted with other programs' lines).
+    var peerOutput: PeerToolOutput?
+    /// In an apport report: the current field holds kernel text.
+    private var apportKernelField = false
     /// The framer saw a CR line break: a serial console capture.
     var sawCarriageReturns = false {
         didSet { if sawCarriageReturns && fileSource == .dmesg { fileSource = .console } }
@@ -79,8 +84,29 @@ struct LogLineStripper {
         case .json: try processJSON(line, body)
         case .pstore: pstore.add(line)
         case .journalVerbose, .journalExport: try processJournalText(line, body)
+        case .apport: try processApport(line, wants: wants, body)
         case .text, .undecided: try processText(line, wants: wants, body)
         }
+    }
+
+    /// One line of an apport report (`/var/crash/*.crash`): `Field: value` lines, a value of
+    /// several lines continued on lines that start with one space. Only the kernel's own fields
+    /// (``ApportReport/kernelFields``) are kernel text; the rest is apport's.
+    private mutating func processApport(
+        _ line: FramedLine, wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
+    ) throws {
+        guard line.bytes.first == UInt8(ascii: " ") else {
+            apportKernelField = ApportReport.isKernelField(line.bytes)
+            summary.otherProgramLines += 1
+            return
+        }
+        guard apportKernelField else {
+            summary.otherProgramLines += 1
+            return
+        }
+        var continued = line
+        continued.bytes = UnsafeRawBufferPointer(rebasing: line.bytes[1...])
+        try processText(continued, wants: wants, body)
     }
 
     mutating func finish(_ body: (LogLine) throws -> Void) throws {
@@ -115,7 +141,13 @@ struct LogLineStripper {
         case .pstore: summary.format = .pstore
         case .journalVerbose: summary.format = .journalVerbose
         case .journalExport: summary.format = .journalExport
+        case .apport: summary.format = .apport
         default: break
+        }
+        switch peerOutput {
+        case .crashSession: summary.format = .crashSession
+        case .makedumpfileMessages: summary.format = .makedumpfileMessages
+        case nil: break
         }
         noteUnexpectedContent()
     }
@@ -166,6 +198,8 @@ struct LogLineStripper {
             mode = .journalExport
         } else if options.source == nil, JournalEntryGatherer.isVerboseHeader(rest) {
             mode = .journalVerbose
+        } else if options.source == nil, ByteScanning.hasLiteral(rest, at: 0, "ProblemType: ") {
+            mode = .apport
         } else if options.source == .pstore
             || (options.source == nil
                 && (PstoreJoiner.header(bytes) != nil || PstoreJoiner.ramoopsHeader(bytes) != nil))
@@ -190,6 +224,10 @@ struct LogLineStripper {
             prefix = prefixParser.parse(bytes, values: false)
         }
         if summary.format == nil, prefix.format != .bare { summary.format = prefix.format }
+        if peerOutput != nil, prefix.format == .bare {
+            summary.otherProgramLines += 1
+            return
+        }
         if prefix.kind == .otherProgram, !options.includeOtherPrograms {
             summary.otherProgramLines += 1
             sawSyslog = true
