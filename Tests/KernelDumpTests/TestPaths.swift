@@ -1,15 +1,13 @@
 import Foundation
 import KernelDump
+import KtriageTestSupport
 
 /// Locations and helpers shared by the KernelDump tests.
 enum TestPaths {
-    /// The package root, from this file's path (Tests/KernelDumpTests/TestPaths.swift).
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-    /// `../shared/vmcores` next to the package (the lab's real dumps), if present.
-    static let sharedVmcores: URL = packageRoot.deletingLastPathComponent().appendingPathComponent(
-        "shared/vmcores")
+    /// The package root and `../shared/vmcores`, as `Fixtures` (the one test-support path
+    /// helper) finds them.
+    static let packageRoot = URL(fileURLWithPath: Fixtures.packageRoot)
+    static let sharedVmcores = URL(fileURLWithPath: Fixtures.shared("vmcores"))
     static var hasSharedVmcores: Bool {
         FileManager.default.fileExists(atPath: sharedVmcores.appendingPathComponent("README.md").path)
     }
@@ -38,9 +36,9 @@ enum TestPaths {
         return url.path
     }
 
-    /// Opens synthesised dump bytes.
+    /// Opens synthesised dump bytes from memory (no file: parallel tests may share a name).
     static func open(_ bytes: [UInt8], name: String) throws -> Vmcore {
-        try Vmcore(path: write(bytes, name: name))
+        try bytes.withUnsafeBytes { try Vmcore(bytes: $0, name: name) }
     }
 }
 

@@ -1,12 +1,13 @@
 import Foundation
 import KernelLog
 import KtriageReader
+import KtriageTestSupport
 
-/// Locations of the package and the shared corpora, found from this file (3 levels up is the package).
+/// The corpora these tests read, named once; the package and `../shared` are found by
+/// `Fixtures`, the one test-support path helper.
 enum Paths {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let packageRoot = URL(fileURLWithPath: Fixtures.packageRoot)
+    static let shared = URL(fileURLWithPath: Fixtures.sharedRoot)
     static let syzkallerReports = shared.appendingPathComponent("corpus/syzkaller/report")
     static let abrt = shared.appendingPathComponent("corpus/abrt")
     static let satyr = shared.appendingPathComponent("corpus/satyr")

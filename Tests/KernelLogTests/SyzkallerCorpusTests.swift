@@ -11,6 +11,8 @@ import Testing
         var expectedAlts: [String]
         var expectedCorrupted: Bool
         var got: CrashRecord?
+        /// Identifiers of the log, for the leave-one-out subset.
+        var identifiers: Set<String> = []
     }
 
     static func run() throws -> [Outcome] {
@@ -26,7 +28,8 @@ import Testing
             outcomes.append(
                 Outcome(
                     file: name, expected: c.value("TITLE") ?? "", expectedAlts: c.values("ALT").sorted(),
-                    expectedCorrupted: c.value("CORRUPTED") == "Y", got: records.first))
+                    expectedCorrupted: c.value("CORRUPTED") == "Y", got: records.first,
+                    identifiers: Self.identifiers(c.log)))
         }
         return outcomes
     }
@@ -61,6 +64,9 @@ import Testing
         let corruptOK = withCrash.filter { ($0.got?.corrupted ?? false) == $0.expectedCorrupted }.count
         let altsOK = withCrash.filter { $0.got?.title == $0.expected && ($0.got?.altTitles ?? []) == $0.expectedAlts }
             .count
+        let unseen = Self.leaveOneOut(withCrash)
+        let unseenExact = unseen.filter { $0.got?.title == $0.expected }.count
+        let unseenFrames = unseen.filter { $0.got?.title.titleFrame == $0.expected.titleFrame }.count
         let f1 = Self.bcubedF1(withCrash.compactMap { o in o.got.map { (o.expected, $0.signature) } })
         func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", b == 0 ? 0 : 100 * Double(a) / Double(b)) }
         print(
@@ -72,10 +78,19 @@ import Testing
               corrupted flag \(corruptOK)/\(withCrash.count) (\(pct(corruptOK, withCrash.count)))
               title+alts \(altsOK)/\(withCrash.count) (\(pct(altsOK, withCrash.count)))
               signature B-cubed F1 \(String(format: "%.4f", f1))
+              leave-one-out (\(unseen.count) files whose guilty function no other file names):
+                exact title \(unseenExact)/\(unseen.count) (\(pct(unseenExact, unseen.count))), \
+            guilty frame \(unseenFrames)/\(unseen.count) (\(pct(unseenFrames, unseen.count)))
             """)
         if ProcessInfo.processInfo.environment["KTRIAGE_CORPUS_DIFF"] != nil {
             for o in withCrash where o.got?.title != o.expected {
                 print("MISS \(o.file): want «\(o.expected)» got «\(o.got?.title ?? "-")»")
+            }
+            for o in unseen where o.got?.title.titleFrame != o.expected.titleFrame {
+                print("UNSEEN \(o.file): want «\(o.expected)» got «\(o.got?.title ?? "-")»")
+            }
+            for o in unseen where o.got?.title.titleFrame != o.expected.titleFrame {
+                print("UNSEEN \(o.file): want «\(o.expected)» got «\(o.got?.title ?? "-")»")
             }
             for o in without where o.got != nil { print("FP \(o.file): «\(o.got?.title ?? "")»") }
             for o in withCrash where o.got?.title == o.expected && (o.got?.corrupted ?? false) != o.expectedCorrupted {
@@ -93,6 +108,42 @@ import Testing
         #expect(Double(frames) >= 0.97 * Double(frameCases.count))
         #expect(Double(corruptOK) >= 0.945 * Double(withCrash.count))
         #expect(f1 >= 0.98)
+    }
+
+    /// Cases whose expected guilty function appears in no other file of the corpus: rules grown
+    /// from the other files cannot have memorised them, so their accuracy estimates unseen logs.
+    static func leaveOneOut(_ outcomes: [Outcome]) -> [Outcome] {
+        var fileCount: [String: Int] = [:]
+        for outcome in outcomes {
+            for identifier in outcome.identifiers { fileCount[identifier, default: 0] += 1 }
+        }
+        return outcomes.filter { outcome in
+            guard let frame = outcome.expected.titleFrame, frame != "corrupted" else { return false }
+            let elsewhere = (fileCount[frame] ?? 0) - (outcome.identifiers.contains(frame) ? 1 : 0)
+            return elsewhere == 0
+        }
+    }
+
+    /// The C identifiers (letters, digits, `_`, not starting with a digit) of a log.
+    static func identifiers(_ bytes: [UInt8]) -> Set<String> {
+        var result = Set<String>()
+        var start: Int?
+        for index in 0...bytes.count {
+            let byte = index < bytes.count ? bytes[index] : UInt8(ascii: " ")
+            let isWordByte =
+                byte == UInt8(ascii: "_") || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            if isWordByte {
+                if start == nil { start = index }
+            } else if let first = start {
+                if !(bytes[first] >= UInt8(ascii: "0") && bytes[first] <= UInt8(ascii: "9")) {
+                    result.insert(String(decoding: bytes[first..<index], as: UTF8.self))
+                }
+                start = nil
+            }
+        }
+        return result
     }
 
     /// B-cubed F1 of a clustering (signatures) against the truth (expected titles).

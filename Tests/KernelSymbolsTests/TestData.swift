@@ -1,16 +1,16 @@
 import Foundation
+import KtriageTestSupport
 
 /// Where test inputs live: `fixtures/symbols/` (ours) and `../shared/vmcores/` (the lab's real
-/// dumps, absent on some machines). Found from this file's path: three levels up is the package.
+/// dumps, absent on some machines), as `Fixtures` finds them.
 enum TestData {
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: Fixtures.packageRoot)
 
     static func fixture(_ name: String) -> String {
         packageRoot.appendingPathComponent("fixtures/symbols/\(name)").path
     }
 
-    static let vmcores: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/vmcores")
+    static let vmcores = URL(fileURLWithPath: Fixtures.shared("vmcores"))
     static let realMapPath = vmcores.appendingPathComponent("System.map-6.1.0-56-amd64").path
     static var hasRealData: Bool { FileManager.default.fileExists(atPath: realMapPath) }
 

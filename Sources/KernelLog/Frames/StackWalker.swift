@@ -96,12 +96,20 @@ struct StackWalker {
         return nil
     }
 
-    /// The first candidate not on the skip lists.
-    static func pick(_ candidates: [String], skip extra: [FramePattern] = []) -> Pick {
+    /// The first candidate not on the skip lists (nor, where `noticer` says so, in the kernel's
+    /// machinery). The crash site — `crashSite`, the function a header blames (a WARN site), or
+    /// else the first candidate — keeps its blame when it is plumbing.
+    static func pick(
+        _ candidates: [String], skip extra: [FramePattern] = [], noticer: MachinerySkip.Noticer = .other,
+        crashSite: String? = nil
+    ) -> Pick {
         var result = Pick()
-        for name in candidates {
+        let machinery = MachinerySkip.scope(for: noticer)
+        for (position, name) in candidates.enumerated() {
             if FrameSkipList.faultInjection.matchesAny(name) { result.faultInjection = true }
             if FrameSkipList.global.matchesAny(name) || extra.matchesAny(name) { continue }
+            let atCrashSite = crashSite.map { name == $0 } ?? (position == 0)
+            if MachinerySkip.skips(name, scope: machinery, atCrashSite: atCrashSite) { continue }
             result.name = name
             return result
         }

@@ -18,7 +18,7 @@ extension TitleEngine {
         {
             return titled(
                 "BUG: unable to handle kernel paging request in {F}", kind: .oops,
-                pick: StackWalker.pick(ipThenStack()),
+                pick: guilty(GuiltyFrameRules.fault),
                 alts: ["bad-access in {F}"])
         }
         if detail.hasPrefix("unable to handle kernel NULL pointer dereference")
@@ -26,7 +26,7 @@ extension TitleEngine {
         {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
-                pick: StackWalker.pick(ipThenStack()), alts: ["bad-access in {F}"])
+                pick: guilty(GuiltyFrameRules.fault), alts: ["bad-access in {F}"])
         }
         if detail.hasPrefix("unable to handle kernel") {
             return TitleResult("BUG: unable to handle kernel", kind: .oops, corrupted: "fault header cut short")
@@ -36,14 +36,13 @@ extension TitleEngine {
             var what = detail.dropFirst(lockWord.count + 1)
             if let cpuRange = what.range(of: " on CPU") { what = what[..<cpuRange.lowerBound] }
             if let comma = what.firstIndex(of: ",") { what = what[..<comma] }
-            let extra: [FramePattern] = [.contains("spin"), .contains("_lock"), .contains("_unlock")]
             return titled(
                 "BUG: \(lockWord) \(what.trimmingCharacters(in: .whitespaces)) in {F}", kind: .lockdep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+                pick: guilty(GuiltyFrameRules.spinlockDebug))
         }
         if detail.hasPrefix("soft lockup") {
             return titled(
-                "BUG: soft lockup in {F}", kind: .softLockup, pick: StackWalker.pickStall(walker.stackFrames(from: 0)),
+                "BUG: soft lockup in {F}", kind: .softLockup, pick: guilty(GuiltyFrameRules.stall),
                 alts: ["stall in {F}"])
         }
         if detail.contains("still has locks held!") {
@@ -52,16 +51,16 @@ extension TitleEngine {
         if detail.hasPrefix("scheduling while atomic") {
             return titled(
                 "BUG: scheduling while atomic in {F}", kind: .atomicSleep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.prefix("schedule"), .prefix("__schedule")]))
+                pick: guilty(GuiltyFrameRules.schedulingWhileAtomic))
         }
         if detail.hasPrefix("lock held when returning to user space") {
             return atLineTitle("BUG: lock held when returning to user space in {F}", kind: .lockdep)
         }
         if detail.hasPrefix("bad unlock balance detected") {
-            return titled("BUG: bad unlock balance in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
+            return titled("BUG: bad unlock balance in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
         }
         if detail.hasPrefix("held lock freed") {
-            return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
+            return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
         }
         for fixed in [
             "Bad rss-counter state", "non-zero nr_ptes on freeing mm", "non-zero nr_pmds on freeing mm",
@@ -81,10 +80,6 @@ extension TitleEngine {
         if detail.hasPrefix("Bad page state") || detail.hasPrefix("Bad page cache") {
             let what = detail.hasPrefix("Bad page state") ? "state" : "cache"
             // The allocation stack follows `page last allocated via order …` directly, without a marker.
-            let extra: [FramePattern] = [
-                .contains("_page"), .prefix("page"), .contains("folio"), .prefix("free_"), .prefix("__free_"),
-                .contains("alloc_hook"),
-            ]
             var candidates: [String] = []
             if let start = walker.firstIndex(from: 0, where: { $0.contains("page last allocated") }) {
                 for line in lines.dropFirst(start + 1) {
@@ -97,19 +92,19 @@ extension TitleEngine {
             }
             if candidates.isEmpty { candidates = walker.stackFrames(from: 0) }
             return titled(
-                "BUG: Bad page \(what) in {F}", kind: .badPage, pick: StackWalker.pick(candidates, skip: extra))
+                "BUG: Bad page \(what) in {F}", kind: .badPage,
+                pick: guilty(GuiltyFrameRules.badPage, candidates: candidates))
         }
         if detail.hasPrefix("sleeping function called from invalid context") {
             return titled(
                 "BUG: sleeping function called from invalid context in {F}", kind: .atomicSleep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0)))
+                pick: guilty(GuiltyFrameRules.contextCheck))
         }
         if detail.hasPrefix("using "), let preemptibleRange = detail.range(of: " in preemptible") {
             let fn = detail[detail.index(detail.startIndex, offsetBy: 6)..<preemptibleRange.lowerBound]
             return titled(
                 "BUG: using \(fn) in preemptible code in {F}", kind: .lockdep,
-                pick: StackWalker.pick(
-                    walker.stackFrames(from: 0), skip: [.contains("preempt"), .contains("this_cpu")]))
+                pick: guilty(GuiltyFrameRules.preemptibleAccess))
         }
         if detail.hasPrefix("workqueue leaked lock or atomic") {
             if let lineIndex = walker.firstIndex(from: 0, where: { $0.contains("last function:") }),
@@ -124,43 +119,26 @@ extension TitleEngine {
             return TitleResult("BUG: workqueue leaked lock or atomic", kind: .lockdep, expectsStack: false)
         }
         if detail.hasPrefix("memory leak") {
-            let start = walker.firstIndex(from: 0, where: { $0.contains("backtrace") }) ?? 0
-            let extra: [FramePattern] = [
-                .contains("alloc"), .contains("kmemleak"), .contains("kmalloc"), .contains("slab"), .contains("kmem"),
-                .contains("strdup"), .contains("strndup"), .contains("memdup"), .contains("kasprintf"),
-                .contains("vmalloc"), .prefix("__kmalloc"), .prefix("__do_kmalloc"), .prefix("kvasprintf"),
-            ]
-            return titled(
-                "memory leak in {F}", kind: .memoryLeak,
-                pick: StackWalker.pick(walker.stackFrames(from: start), skip: extra))
+            return titled("memory leak in {F}", kind: .memoryLeak, pick: guilty(GuiltyFrameRules.memoryLeak))
         }
         if detail.contains("stack guard page was hit") {
             return titled(
                 "BUG: stack guard page was hit in {F}", kind: .stackOverflow,
-                pick: StackWalker.pickStall(walker.stackFrames(from: 0)), alts: ["stack-overflow in {F}"])
+                pick: guilty(GuiltyFrameRules.stall), alts: ["stack-overflow in {F}"])
         }
         if detail.hasPrefix("Invalid wait context") {
             return titled(
-                "WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(walker.stackFrames(from: 0)))
+                "WARNING: locking bug in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.contextCheck))
         }
         if detail.hasPrefix("kernel NULL pointer") || detail.hasPrefix("unable to handle") {
             return titled(
                 "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
-                pick: StackWalker.pick(ipThenStack()))
+                pick: guilty(GuiltyFrameRules.fault))
         }
         var result = TitleResult(rawTitle, kind: .bug)
         result.expectsStack = false
         return result
     }
-
-    /// Functions that free on someone else's behalf.
-    static let freeHelpers: [FramePattern] = [
-        .prefix("kfree"), .prefix("__kfree"), .prefix("kvfree"), .prefix("kmem_cache_free"),
-        .prefix("__kmem_cache_free"),
-        .prefix("slab_free"), .prefix("__slab_free"), .prefix("do_slab_free"), .prefix("vfree"), .prefix("__vfree"),
-        .prefix("free_pages"), .prefix("__free_pages"), .prefix("free_percpu"), .prefix("kfree_skb"), .contains("rcu"),
-        .prefix("slab_"), .prefix("kmem_cache"),
-    ]
 
     func kasanTitle(_ detail: Substring) -> TitleResult {
         // `use-after-free in foo+0x1/0x2`, `double-free or invalid-free in foo`, old `… on address ffff…`.
@@ -178,12 +156,10 @@ extension TitleEngine {
         var candidates: [String] = []
         if let headerFunction { candidates.append(headerFunction) }
         candidates.append(contentsOf: walker.stackFrames(from: 0))
-        let hwTag: [FramePattern] = [.prefix("el1_"), .prefix("el1h_"), .contains("fault"), .prefix("do_mem_abort")]
         if what == "double-free or invalid-free" || what == "double-free" || what == "invalid-free" {
-            let freeHelpers = Self.freeHelpers
             return titled(
                 "KASAN: invalid-free in {F}", kind: .kasan,
-                pick: StackWalker.pick(candidates, skip: freeHelpers + hwTag),
+                pick: guilty(GuiltyFrameRules.kasanInvalidFree, candidates: candidates),
                 alts: ["invalid-free in {F}"])
         }
         guard let rw = accessDirection() else {
@@ -196,7 +172,8 @@ extension TitleEngine {
             return result
         }
         return titled(
-            "KASAN: \(what) \(rw) in {F}", kind: .kasan, pick: StackWalker.pick(candidates, skip: hwTag),
+            "KASAN: \(what) \(rw) in {F}", kind: .kasan,
+            pick: guilty(GuiltyFrameRules.kasanAccess, candidates: candidates),
             alts: ["bad-access in {F}"])
     }
 
@@ -214,12 +191,6 @@ extension TitleEngine {
             return TitleResult("KMSAN: " + detail, kind: .kmsan, expectsStack: false)
         }
         let what = detail[..<inRange.lowerBound]
-        let extra: [FramePattern] = [
-            .prefix("skb_"), .prefix("__skb"), .prefix("netlink_ack"), .contains("crypto"), .prefix("alloc_skb"),
-            .prefix("chacha"), .prefix("aes_"), .prefix("sha1"), .prefix("sha256"), .prefix("sha512"),
-            .prefix("blake2"),
-            .prefix("__alloc_skb"), .prefix("consume_skb"), .prefix("kmsan"),
-        ]
         // KMSAN prints the first stack right after the header, without `Call Trace:`.
         var first = walker.framesFollowing(0)
         if first.isEmpty { first = walker.stackFrames(from: 0) }
@@ -227,7 +198,8 @@ extension TitleEngine {
         if let function = Self.identifier(detail[inRange.upperBound...]) { candidates.append(function) }
         candidates.append(contentsOf: first)
         var result = titled(
-            "KMSAN: \(what) in {F}", kind: .kmsan, pick: StackWalker.pick(candidates, skip: extra), expectsStack: false)
+            "KMSAN: \(what) in {F}", kind: .kmsan, pick: guilty(GuiltyFrameRules.kmsan, candidates: candidates),
+            expectsStack: false)
         if what == "kernel-usb-infoleak" {
             let originStart = walker.firstIndex(
                 from: 0, where: { $0.contains("Uninit was created at") || $0.contains("created at:") })
@@ -242,7 +214,7 @@ extension TitleEngine {
                     }
                     index += 1
                 }
-                if let originFrame = StackWalker.pick(framesAfter, skip: extra).name {
+                if let originFrame = guilty(GuiltyFrameRules.kmsan, candidates: framesAfter).name {
                     result.altTitles.append("KMSAN origin in \(originFrame)")
                 }
             }
@@ -269,7 +241,8 @@ extension TitleEngine {
             let fn = remainder.range(of: " in ").map { remainder[$0.upperBound...] }
             let label = rw.map { "\(kind) \($0)" } ?? kind
             return titled(
-                "KFENCE: \(label) in {F}", kind: .kfence, pick: StackWalker.pick(candidates(fn)),
+                "KFENCE: \(label) in {F}", kind: .kfence,
+                pick: guilty(GuiltyFrameRules.kfenceAccess, candidates: candidates(fn)),
                 alts: ["bad-access in {F}"]
             )
         }
@@ -277,21 +250,22 @@ extension TitleEngine {
             let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: invalid free in {F}", kind: .kfence,
-                pick: StackWalker.pick(candidates(fn), skip: Self.freeHelpers),
+                pick: guilty(GuiltyFrameRules.kfenceFree, candidates: candidates(fn)),
                 alts: ["invalid-free in {F}"], expectsStack: false)
         }
         if detail.hasPrefix("invalid read") || detail.hasPrefix("invalid write") {
             let rw = detail.hasPrefix("invalid read") ? "read" : "write"
             let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
             return titled(
-                "KFENCE: invalid \(rw) in {F}", kind: .kfence, pick: StackWalker.pick(candidates(fn)),
+                "KFENCE: invalid \(rw) in {F}", kind: .kfence,
+                pick: guilty(GuiltyFrameRules.kfenceAccess, candidates: candidates(fn)),
                 alts: ["bad-access in {F}"])
         }
         if detail.hasPrefix("memory corruption") {
             let fn = detail.range(of: " in ").map { detail[$0.upperBound...] }
             return titled(
                 "KFENCE: memory corruption in {F}", kind: .kfence,
-                pick: StackWalker.pick(candidates(fn), skip: Self.freeHelpers),
+                pick: guilty(GuiltyFrameRules.kfenceFree, candidates: candidates(fn)),
                 expectsStack: false)
         }
         return TitleResult("KFENCE: " + detail, kind: .kfence, corrupted: "unrecognised KFENCE header")
@@ -299,7 +273,7 @@ extension TitleEngine {
 
     /// `… still has locks held!` / `… nested lock was not taken`: the function of the first frame line after it.
     func locksHeldTitle(prefix: String) -> TitleResult {
-        titled("\(prefix): still has locks held in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
+        titled("\(prefix): still has locks held in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
     }
 
     /// Functions of `at:` lines and frame lines after the header, in order (lockdep reports name
@@ -326,6 +300,6 @@ extension TitleEngine {
                 return result
             }
         }
-        return titled(template, kind: kind, pick: StackWalker.pick(walker.stackFrames(from: 0)), expectsStack: false)
+        return titled(template, kind: kind, pick: guilty(GuiltyFrameRules.contextCheck), expectsStack: false)
     }
 }

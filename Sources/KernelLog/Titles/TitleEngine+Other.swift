@@ -9,54 +9,52 @@ extension TitleEngine {
             for what in ["paging request", "NULL pointer dereference", "access to user memory"]
             where detail.hasPrefix(what) {
                 return titled(
-                    "BUG: unable to handle kernel \(what) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()),
+                    "BUG: unable to handle kernel \(what) in {F}", kind: .oops,
+                    pick: guilty(GuiltyFrameRules.fault),
                     alts: ["bad-access in {F}"])
             }
             // s390: `Unable to handle kernel pointer dereference in virtual kernel address space`.
             if detail.hasPrefix("pointer dereference") {
                 return titled(
                     "BUG: unable to handle kernel paging request in {F}", kind: .oops,
-                    pick: StackWalker.pick(ipThenStack()),
+                    pick: guilty(GuiltyFrameRules.fault),
                     alts: ["bad-access in {F}"])
             }
             return TitleResult(rawTitle, kind: .oops, expectsStack: false)
         case .gpf:
             return titled(
-                "general protection fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()),
+                "general protection fault in {F}", kind: .gpf,
+                pick: guilty(GuiltyFrameRules.fault),
                 alts: ["bad-access in {F}"])
         case .stackSegment:
-            return titled("stack segment fault in {F}", kind: .gpf, pick: StackWalker.pick(ipThenStack()))
+            return titled(
+                "stack segment fault in {F}", kind: .gpf, pick: guilty(GuiltyFrameRules.fault))
         case .kernelPanic:
             return panicTitle()
         case .doubleFault:
-            var candidates: [String] = []
-            if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
             return titled(
-                "PANIC: double fault in {F}", kind: .doubleFault, pick: StackWalker.pick(candidates),
+                "PANIC: double fault in {F}", kind: .doubleFault, pick: guilty(GuiltyFrameRules.faultInstructionOnly),
                 expectsStack: false)
         case .rustPanic:
             let message = lines.dropFirst().first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "rust panic"
             return titled(
                 "\(message) in {F}", kind: .panic,
-                pick: StackWalker.pick(
-                    walker.stackFrames(from: 0),
-                    skip: [
-                        .contains("panic"), .prefix("core::"), .prefix("rust_"), .prefix("__rustc"), .prefix("<core::"),
-                    ]))
+                pick: guilty(GuiltyFrameRules.rustPanic))
         case .kernelBUG:
             if detail.hasPrefix("at mm/usercopy.c") {
                 return titled(
                     "BUG: bad usercopy in {F}", kind: .usercopy,
-                    pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+                    pick: guilty(GuiltyFrameRules.usercopy))
             }
             if detail.hasPrefix("at lib/list_debug.c") {
                 return titled(
-                    "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
+                    "BUG: corrupted list in {F}", kind: .listCorruption,
+                    pick: guilty(GuiltyFrameRules.listCorruption),
                     alts: ["bad-access in {F}"])
             }
             return titled(
                 "kernel BUG in {F}", kind: .bug,
-                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("skb_"), .prefix("__skb")]))
+                pick: guilty(GuiltyFrameRules.kernelBUG))
         case .kernelBUGPowerPC:
             return TitleResult("kernel BUG " + detail, kind: .bug)
         case .slabObject:
@@ -89,7 +87,8 @@ extension TitleEngine {
         case .armFault:
             let words = header.literal.dropLast()
             let alts = words == "Alignment trap" ? [] : ["bad-access in {F}"]
-            return titled("\(words) in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()), alts: alts)
+            return titled(
+                "\(words) in {F}", kind: .oops, pick: guilty(GuiltyFrameRules.fault), alts: alts)
         case .trusty:
             if let assertRange = detail.range(of: "ASSERT FAILED at ("),
                 let close = detail[assertRange.upperBound...].range(of: "): ")
@@ -111,23 +110,24 @@ extension TitleEngine {
             if header.literal == "SYZFATAL:" { result.altTitles = ["SYZFATAL"] }
             return result
         case .oops:
-            return titled("Oops in {F}", kind: .oops, pick: StackWalker.pick(ipThenStack()))
+            return titled("Oops in {F}", kind: .oops, pick: guilty(GuiltyFrameRules.fault))
         case .listCorruption:
             return titled(
-                "BUG: corrupted list in {F}", kind: .listCorruption, pick: StackWalker.pick(ipThenStack()),
+                "BUG: corrupted list in {F}", kind: .listCorruption,
+                pick: guilty(GuiltyFrameRules.listCorruption),
                 alts: ["bad-access in {F}"])
         case .refcount:
             return titled(
                 "WARNING: refcount bug in {F}", kind: .refcount,
-                pick: StackWalker.pick(ipThenStack(), skip: [.contains("refcount")]))
+                pick: guilty(GuiltyFrameRules.refcount))
         case .usercopy:
             return titled(
                 "BUG: bad usercopy in {F}", kind: .usercopy,
-                pick: StackWalker.pick(ipThenStack(), skip: Self.usercopySkip))
+                pick: guilty(GuiltyFrameRules.usercopy))
         case .fortify:
             return titled(
                 "fortify: buffer overflow in {F}", kind: .fortify,
-                pick: StackWalker.pick(ipThenStack(), skip: [.prefix("fortify_"), .prefix("__fortify")]))
+                pick: guilty(GuiltyFrameRules.fortify))
         case .netdevWatchdog:
             // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
             var result = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
@@ -135,13 +135,12 @@ extension TitleEngine {
             return result
         case .hardLockup:
             return titled(
-                "watchdog: hard lockup in {F}", kind: .hardLockup, pick: StackWalker.pick(ipThenStack()),
+                "watchdog: hard lockup in {F}", kind: .hardLockup, pick: guilty(GuiltyFrameRules.hardLockup),
                 alts: ["stall in {F}"])
         case .allocFailure:
-            let extra: [FramePattern] = [.contains("alloc"), .contains("page"), .contains("folio")]
             return titled(
                 "page allocation failure in {F}", kind: .allocationFailure,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+                pick: guilty(GuiltyFrameRules.allocationFailure))
         case .oomInvoked, .oomKill:
             return oomTitle()
         case .mce:
@@ -157,16 +156,9 @@ extension TitleEngine {
         }
     }
 
-    /// The hardened-usercopy checker itself.
-    static let usercopySkip: [FramePattern] = [
-        .prefix("usercopy_"), .prefix("__check_"), .prefix("check_"), .contains("usercopy_abort"),
-    ]
-
     /// Faults whose function comes only from the instruction pointer.
     func ipOnly(_ template: String, kind: CrashKind) -> TitleResult {
-        var candidates: [String] = []
-        if let ip = walker.ipFrame(from: 0) { candidates.append(ip) }
-        return titled(template, kind: kind, pick: StackWalker.pick(candidates))
+        titled(template, kind: kind, pick: guilty(GuiltyFrameRules.faultInstructionOnly))
     }
 
     func panicTitle() -> TitleResult {
@@ -189,17 +181,17 @@ extension TitleEngine {
             }
             return titled(
                 "kernel panic: stack is corrupted in {F}", kind: .stackProtector,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: [.contains("stack_chk")]))
+                pick: guilty(GuiltyFrameRules.stackProtector))
         }
         if reason.hasPrefix("corrupted stack end detected inside scheduler") {
             return titled(
                 "kernel panic: corrupted stack end in {F}", kind: .stackOverflow,
-                pick: StackWalker.pickStall(walker.stackFrames(from: 0)), alts: ["stack-overflow in {F}"])
+                pick: guilty(GuiltyFrameRules.stall), alts: ["stack-overflow in {F}"])
         }
         if reason.hasPrefix("kernel stack overflow") {
             return titled(
                 "kernel stack overflow in {F}", kind: .stackOverflow,
-                pick: StackWalker.pickStall(walker.stackFrames(from: 0)),
+                pick: guilty(GuiltyFrameRules.stall),
                 alts: ["stack-overflow in {F}"])
         }
         if reason.hasPrefix("Attempted to kill init!") {
@@ -219,7 +211,7 @@ extension TitleEngine {
         if reason.contains("Watchdog detected hard LOCKUP") || reason.contains("hard LOCKUP") {
             return titled(
                 "watchdog: hard lockup in {F}", kind: .hardLockup,
-                pick: StackWalker.pickStall(walker.allFrames(from: 0)), alts: ["stall in {F}"], expectsStack: false)
+                pick: guilty(GuiltyFrameRules.hardLockupPanic), alts: ["stall in {F}"], expectsStack: false)
         }
         if reason.hasPrefix("softlockup: hung tasks") {
             return TitleResult(
@@ -230,17 +222,17 @@ extension TitleEngine {
     }
 
     func ubsanTitle(_ detail: Substring) -> TitleResult {
-        let extra: [FramePattern] = [.contains("ubsan"), .contains("overflow")]
-        let candidates = walker.stackFrames(from: 0)
         if detail.hasPrefix("Undefined behaviour in") {
             return titled(
-                "UBSAN: undefined-behaviour in {F}", kind: .ubsan, pick: StackWalker.pick(candidates, skip: extra))
+                "UBSAN: undefined-behaviour in {F}", kind: .ubsan,
+                pick: guilty(GuiltyFrameRules.ubsan))
         }
         if let inRange = detail.range(of: " in ") {
             let what = detail[..<inRange.lowerBound]
             let alts = what == "array-index-out-of-bounds" ? ["bad-access in {F}"] : []
             return titled(
-                "UBSAN: \(what) in {F}", kind: .ubsan, pick: StackWalker.pick(candidates, skip: extra), alts: alts)
+                "UBSAN: \(what) in {F}", kind: .ubsan,
+                pick: guilty(GuiltyFrameRules.ubsan), alts: alts)
         }
         return TitleResult("UBSAN: " + detail, kind: .ubsan)
     }

@@ -45,8 +45,7 @@ extension TitleEngine {
             }
             return titled(
                 "WARNING: suspicious RCU usage in {F}", kind: .lockdep,
-                pick: StackWalker.pick(
-                    walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
+                pick: guilty(GuiltyFrameRules.suspiciousRCU))
         }
         if detail.contains("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
         for name in [
@@ -57,7 +56,7 @@ extension TitleEngine {
             if name == "lock held when returning to user space" {
                 return atLineTitle("WARNING: \(name) in {F}", kind: .lockdep)
             }
-            return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: StackWalker.pick(atOrFrames()))
+            return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
         }
         if detail.hasPrefix("kernel stack regs at"), let badRange = detail.range(of: " has bad '") {
             let reg = detail[badRange.upperBound...].prefix(while: { $0 != "'" })
@@ -77,13 +76,19 @@ extension TitleEngine {
         if path.hasSuffix("kernel/locking/lockdep.c"),
             fn.map({ $0.hasPrefix("lock_") || $0.hasPrefix("__lock") || $0.contains("lock") }) ?? false
         {
-            return titled("WARNING: locking bug in {F}", kind: .lockdep, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING: locking bug in {F}", kind: .lockdep,
+                pick: guilty(GuiltyFrameRules.lockingBugWarning, candidates: candidates))
         }
         for entry in Self.warningFiles where path.hasSuffix(entry.file) {
-            return titled(entry.title, kind: entry.kind, pick: StackWalker.pick(candidates, skip: entry.skip))
+            return titled(
+                entry.title, kind: entry.kind,
+                pick: guilty(GuiltyFrameRules.warning(skip: entry.skip), candidates: candidates, crashSite: fn))
         }
         if path.hasSuffix("mm/vmalloc.c"), fn?.contains("vmalloc_node") ?? false {
-            return titled("WARNING: zero-size vmalloc in {F}", kind: .warning, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING: zero-size vmalloc in {F}", kind: .warning,
+                pick: guilty(GuiltyFrameRules.warning(), candidates: candidates, crashSite: fn))
         }
         if path.contains("mm/"),
             fn.map({
@@ -91,17 +96,23 @@ extension TitleEngine {
                     where: $0.hasPrefix)
             }) ?? false
         {
-            return titled("WARNING: kmalloc bug in {F}", kind: .warning, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING: kmalloc bug in {F}", kind: .warning,
+                pick: guilty(GuiltyFrameRules.warning(), candidates: candidates, crashSite: fn))
         }
         if fn == "usb_submit_urb" {
-            let usb: [FramePattern] = [.prefix("usb_"), .prefix("__usb")]
             return titled(
-                "WARNING in {F}/usb_submit_urb", kind: .warning, pick: StackWalker.pick(candidates, skip: usb))
+                "WARNING in {F}/usb_submit_urb", kind: .warning,
+                pick: guilty(GuiltyFrameRules.usbSubmitWarning, candidates: candidates, crashSite: fn))
         }
         if path.hasSuffix("net/sched/sch_generic.c"), fn == "dev_watchdog" {
-            return titled("WARNING in {F}", kind: .netdevWatchdog, pick: StackWalker.pick(candidates))
+            return titled(
+                "WARNING in {F}", kind: .netdevWatchdog,
+                pick: guilty(GuiltyFrameRules.warning(), candidates: candidates, crashSite: fn))
         }
-        return titled("WARNING in {F}", kind: .warning, pick: StackWalker.pick(candidates))
+        return titled(
+            "WARNING in {F}", kind: .warning,
+            pick: guilty(GuiltyFrameRules.warning(), candidates: candidates, crashSite: fn))
     }
 
     /// `something.c:123` in a line.
@@ -167,8 +178,7 @@ extension TitleEngine {
         if banner == "lock order" || banner.hasPrefix("possible irq lock inversion"),
             let irqSafeIndex = lines.firstIndex(where: { $0.contains("-irq-safe at:") })
         {
-            let extra: [FramePattern] = [.prefix("flush_workqueue"), .prefix("process_one_work")]
-            let pick = StackWalker.pick(walker.framesFollowing(irqSafeIndex), skip: extra)
+            let pick = guilty(GuiltyFrameRules.lockdepIrqSafe, candidates: walker.framesFollowing(irqSafeIndex))
             if pick.name != nil { return titled("\(word) in {F}", kind: .lockdep, pick: pick) }
         }
         // The lock sites on the first `at:` lines, then the dependency chain's frames in order.
@@ -180,12 +190,8 @@ extension TitleEngine {
         // `inconsistent lock state` blames the current stack, not the one where the state was registered.
         candidates.append(
             contentsOf: word == "inconsistent lock state" ? walker.stackFrames(from: 0) : walker.allFrames(from: 1))
-        let extra: [FramePattern] = [
-            .prefix("flush_workqueue"), .prefix("__flush_workqueue"), .prefix("flush_work"),
-            .prefix("process_one_work"),
-            .prefix("worker_thread"), .prefix("start_flush_work"),
-        ]
-        return titled("\(word) in {F}", kind: .lockdep, pick: StackWalker.pick(candidates, skip: extra))
+        return titled(
+            "\(word) in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockdepDependency, candidates: candidates))
     }
 
     func infoTitle() -> TitleResult {
@@ -208,25 +214,23 @@ extension TitleEngine {
             }
         }
         if detail.hasPrefix("trying to register non-static key") {
-            let extra: [FramePattern] = [.contains("stack"), .contains("lock"), .contains("IRQ"), .contains("irq")]
             return titled(
                 "INFO: trying to register non-static key in {F}", kind: .lockdep,
-                pick: StackWalker.pick(walker.stackFrames(from: 0), skip: extra))
+                pick: guilty(GuiltyFrameRules.nonStaticKey))
         }
         if detail.hasPrefix("suspicious RCU usage") {
             return titled(
                 "INFO: suspicious RCU usage in {F}", kind: .lockdep,
-                pick: StackWalker.pick(
-                    walker.stackFrames(from: 0), skip: [.contains("rcu"), .contains("kmem"), .contains("slab")]))
+                pick: guilty(GuiltyFrameRules.suspiciousRCU))
         }
         if detail.hasPrefix("task "), detail.contains(" blocked "), detail.contains("for more than ") {
             return titled(
-                "INFO: task hung in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()),
+                "INFO: task hung in {F}", kind: .hungTask, pick: guilty(GuiltyFrameRules.hungTask),
                 alts: ["hang in {F}"])
         }
         if detail.hasPrefix("task "), detail.contains(" can't die for more than ") {
             return titled(
-                "INFO: task can't die in {F}", kind: .hungTask, pick: StackWalker.pickHung(hungFrames()),
+                "INFO: task can't die in {F}", kind: .hungTask, pick: guilty(GuiltyFrameRules.hungTask),
                 alts: ["hang in {F}"])
         }
         if detail.hasPrefix("Freed in") || detail.hasPrefix("Allocated in") {
@@ -235,15 +239,7 @@ extension TitleEngine {
         return TitleResult(rawTitle, kind: .bug, expectsStack: false)
     }
 
-    /// The hung task's own stack: the frames after `Call Trace`, ignoring unrelated stacks later.
-    func hungFrames() -> [String] {
-        walker.stackFrames(from: 0)
-    }
-
     func rcuStallTitle() -> TitleResult {
-        let extra: [FramePattern] = [
-            .contains("rcu"), .contains("apic_timer_interrupt"), .contains("sysvec_"), .prefix("asm_"),
-        ]
         // The frames below a timer interrupt are what the stalled CPU was doing. Several CPUs may
         // be dumped: try each timer-interrupt entry until one stack reaches a dispatcher.
         var from = 0
@@ -266,7 +262,7 @@ extension TitleEngine {
                     candidates.append(contentsOf: frame.titleNames)
                 }
             }
-            let pick = StackWalker.pickStall(candidates, skip: extra)
+            let pick = guilty(GuiltyFrameRules.rcuStall, candidates: candidates)
             if pick.name != nil {
                 return titled("INFO: rcu detected stall in {F}", kind: .rcuStall, pick: pick, alts: ["stall in {F}"])
             }
