@@ -279,14 +279,17 @@ struct LinePrefixParser {
         return (wall, position + 1)
     }
 
-    /// `<    0.000101>]` from after the `<`: where the `]` ends, or `nil`.
+    /// `<    0.000101>]` from after the `<`: where the `]` ends, or `nil`. The seconds must have
+    /// their six decimals (`%12.06f`): an old trace frame `[<80100168>]` has none.
     private static func deltaEnd(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var index = ByteScanning.skipSpaces(line, from: start)
-        while index < line.count, ByteScanning.isDigit(line[index]) || line[index] == UInt8(ascii: ".") {
-            index += 1
-        }
-        guard ByteScanning.hasLiteral(line, at: index, ">]") else { return nil }
-        return index + 1
+        let digitsStart = index
+        while index < line.count, ByteScanning.isDigit(line[index]) { index += 1 }
+        guard index > digitsStart, index + 7 < line.count, line[index] == UInt8(ascii: "."),
+            ByteScanning.fixedDigits(line, at: index + 1, count: 6) != nil,
+            ByteScanning.hasLiteral(line, at: index + 7, ">]")
+        else { return nil }
+        return index + 8
     }
 
     /// dmesg's relative stamps: `[<    0.000101>]` (`--time-format delta`), `[Nov12 15:06]` and
@@ -325,10 +328,11 @@ struct LinePrefixParser {
         else { return nil }
         position += 1
         let digitsStart = position
-        while position < line.count, ByteScanning.isDigit(line[position]) || line[position] == UInt8(ascii: ".") {
-            position += 1
-        }
-        guard position > digitsStart, position < line.count, line[position] == UInt8(ascii: "]") else { return nil }
+        while position < line.count, ByteScanning.isDigit(line[position]) { position += 1 }
+        guard position > digitsStart, position + 7 < line.count, line[position] == UInt8(ascii: "."),
+            ByteScanning.fixedDigits(line, at: position + 1, count: 6) != nil, line[position + 7] == UInt8(ascii: "]")
+        else { return nil }
+        position += 7
         prefix.wallClockMicros = reltimeMinute
         prefix.zoneless = true
         prefix.format = .dmesgReltime
