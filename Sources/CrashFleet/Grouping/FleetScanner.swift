@@ -56,10 +56,16 @@ public struct FleetScanner: Sendable {
     ///
     /// Partials are folded in input order as soon as their predecessors are done, so memory
     /// holds only the inputs read ahead of a slow one, not every record of the run.
-    public func group(_ items: [InputWalker.Item], progress: (@Sendable (Int) -> Void)? = nil) -> FleetAggregate {
+    /// `onWarning` hears, in input order, each input's `LogReadSummary.warnings` (no kernel lines,
+    /// mostly other programs' lines).
+    public func group(
+        _ items: [InputWalker.Item], progress: (@Sendable (Int) -> Void)? = nil,
+        onWarning: (@Sendable (String) -> Void)? = nil
+    ) -> FleetAggregate {
         let context = self.context
         let box = ResultBox(count: items.count, initial: FleetAggregate(idLimit: context.idLimit)) {
             fleet, seen, partial in
+            for warning in partial.summary?.warnings ?? [] { onWarning?(warning.description) }
             fleet.inputs += 1
             if let error = partial.error { fleet.addError(error, unreadable: partial.summary == nil) }
             fleet.add(hostFacts: partial.hostFacts)
