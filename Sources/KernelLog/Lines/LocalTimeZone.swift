@@ -13,7 +13,15 @@ import KernelFacts
 ///
 /// Local times that happen twice (the hour the clocks go back) are read as the earlier one;
 /// local times that never happen (the hour the clocks skip) with the offset before the change.
-public struct LocalTimeZone: Sendable, Equatable {
+///
+/// A class: the line parser holds one, and a reference keeps the parser small (a large struct
+/// there cost a copy per line).
+public final class LocalTimeZone: Sendable, Equatable {
+    public static func == (lhs: LocalTimeZone, rhs: LocalTimeZone) -> Bool {
+        lhs.name == rhs.name && lhs.transitions == rhs.transitions && lhs.offsets == rhs.offsets
+            && lhs.initialOffset == rhs.initialOffset && lhs.rule == rhs.rule
+    }
+
     /// What the zone was given as (`America/New_York`, `+05:30`).
     public let name: String
     /// UTC seconds at which the offset changes, ascending.

@@ -71,6 +71,11 @@ struct LogLineStripper {
         _ line: FramedLine, wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws {
         summary.lines += 1
+        // The common case first, so it stays one inlined call.
+        if mode == .text {
+            try processText(line, wants: wants, body)
+            return
+        }
         if mode == .undecided {
             if line.bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == ASCII.tab }) { return }
             // journalctl's `-- Journal begins at … --` may come before any format's first line.
