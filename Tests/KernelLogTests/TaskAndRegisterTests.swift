@@ -114,3 +114,37 @@ struct TaskAndRegisterTests {
         #expect(record.registers["ESR"] == "0x0000000096000045")
     }
 }
+
+@Suite("Records: ppc64, s390 and riscv register rows")
+struct OtherArchRegisterTests {
+    func record(_ file: String) throws -> CrashRecord {
+        // The fixtures hold a cut-short report first; the complete one carries the registers.
+        try #require(
+            try CrashReader().records(path: Fixtures.path("logs/arch/" + file)).first { !$0.registers.isEmpty })
+    }
+
+    @Test("ppc64: NIP, LR, CTR, REGS, TRAP in the order printed")
+    func ppc64() throws {
+        let record = try record("ppc64-oops.log")
+        #expect(Array((record.registerOrder ?? []).prefix(5)) == ["NIP", "LR", "CTR", "REGS", "TRAP"])
+        #expect(record.registers["NIP"] == "d000000003a41234")
+        #expect(record.registers["TRAP"] == "0300")
+    }
+
+    @Test("s390: the PSW (mask and address) and the first GPRS row")
+    func s390() throws {
+        let record = try record("s390-oops.log")
+        #expect(record.registers["PSW"] == "0704c00180000000 000003ff8012abcd")
+        #expect(record.registers["r0"] == "0000000000000000")
+        #expect(record.registerOrder?.first == "PSW")
+    }
+
+    @Test("riscv: epc, ra, sp with a space before the colon; the numeric row wins over the symbolic one")
+    func riscv() throws {
+        let record = try record("riscv-null.log")
+        #expect(record.registers["epc"] == "ffffffff01234567")
+        #expect(record.registers["ra"] == "ffffffff80067890")
+        #expect(record.registers["sp"] == "ffffffc800003e70")
+        #expect(Array((record.registerOrder ?? []).prefix(3)) == ["epc", "ra", "sp"])
+    }
+}

@@ -51,6 +51,8 @@ struct FieldExtractor {
             "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
             "s9",
             "s10", "s11", "t3", "t4", "t5", "t6", "status", "badaddr", "cause",
+            // riscv's program counter; ppc64's instruction pointer, register block and trap number.
+            "epc", "NIP", "REGS", "TRAP",
         ]
         for number in 0...30 { names.insert("x\(number)") }
         return names
@@ -279,6 +281,11 @@ struct FieldExtractor {
     }
 
     mutating func registerLine(_ line: Substring) {
+        // s390 names its rows `Krnl PSW : <mask> <address> (…)` and `Krnl GPRS: r0 r1 r2 r3`.
+        if line.hasPrefix("Krnl ") {
+            s390RegisterLine(line)
+            return
+        }
         // Called for every report line: the gate works on bytes (a register name is a few
         // letters before the first colon) before any String is made.
         let utf8 = line.utf8
@@ -318,6 +325,19 @@ struct FieldExtractor {
                 addRegister(String(name), String(registerValue))
             }
             index += 1
+        }
+    }
+
+    /// `Krnl PSW : 0704c00180000000 000003ff8012abcd (…)` → `PSW`; `Krnl GPRS: …` → `r0`…`r3`
+    /// (the rows after it carry no names and are left out).
+    private mutating func s390RegisterLine(_ line: Substring) {
+        if line.hasPrefix("Krnl PSW : ") {
+            let words = line.dropFirst("Krnl PSW : ".count).split(separator: " ").prefix(2)
+            if words.count == 2 { addRegister("PSW", words.joined(separator: " ")) }
+        } else if line.hasPrefix("Krnl GPRS: ") {
+            for (number, value) in line.dropFirst("Krnl GPRS: ".count).split(separator: " ").prefix(4).enumerated() {
+                addRegister("r\(number)", String(value))
+            }
         }
     }
 
