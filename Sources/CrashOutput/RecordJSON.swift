@@ -42,9 +42,18 @@ public enum RecordJSON {
         out.raw(Key.modules.rawValue, array(record.modules.map(module)))
         out.bool(Key.panicked.rawValue, record.panicked)
         out.int(Key.pid.rawValue, record.pid)
+        if let order = record.registerOrder {
+            out.raw(Key.registerOrder.rawValue, array(order.map { JSONText.quoted($0) }))
+        }
         var registers = JSONObjectWriter()
         for (name, value) in record.registers.sorted(by: { $0.key < $1.key }) { registers.string(logKey: name, value) }
         out.raw(Key.registers.rawValue, registers.finish())
+        if let reporter = record.reporter {
+            var object = JSONObjectWriter()
+            object.string("comm", reporter.comm)
+            object.int("pid", reporter.pid)
+            out.raw(Key.reporter.rawValue, object.finish())
+        }
         if let rip = record.rip { out.raw(Key.rip.rawValue, frame(rip)) }
         out.int(Key.schema.rawValue, record.schema)
         out.string(Key.signature.rawValue, record.signature)
@@ -57,6 +66,7 @@ public enum RecordJSON {
             object.string("letters", taint.letters)
             out.raw(Key.taint.rawValue, object.finish())
         }
+        out.string(Key.taskState.rawValue, record.taskState)
         out.raw(Key.text.rawValue, array(record.text.map { JSONText.quoted($0) }))
         var time = JSONObjectWriter()
         time.int64(CrashTime.CodingKeys.monotonicMicros.rawValue, record.time.monotonicMicros)

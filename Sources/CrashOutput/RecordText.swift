@@ -85,7 +85,8 @@ public enum RecordText {
         if !record.registers.isEmpty {
             out.append("")
             out.append(style.bold("Registers"))
-            let names = record.registers.keys.sorted()
+            // In the order printed (RIP, RSP … / pc, lr, sp, x29 …); records stored without it sorted.
+            let names = record.registerOrder ?? record.registers.keys.sorted()
             var line = ""
             for name in names {
                 let cell = clean(name) + ": " + clean(record.registers[name] ?? "")

@@ -110,8 +110,10 @@ public struct CrashReader: Sendable {
         onLine: (LogLine) throws -> Void = { _ in }
     ) -> InputReport {
         if item.kind.isDump {
-            return VmcoreScanner.scan(
+            let report = VmcoreScanner.scan(
                 path: item.path, host: options.host, parserOptions: parserOptions, symbolizer: symbolizer)
+            guard report.records.isEmpty, !item.companions.isEmpty else { return report }
+            return readCompanions(of: item, dumpReport: report, alsoWants: alsoWants, onLine: onLine)
         }
         var result = InputReport(path: item.path)
         var streams = StreamParsers(options: parserOptions)
@@ -141,6 +143,24 @@ public struct CrashReader: Sendable {
         result.records = streams.finish(file: item.path)
         result.symbolize(with: symbolizer)
         return result
+    }
+}
+
+extension CrashReader {
+    /// The log files beside a dump that gave no report (no log in it, or a damaged one): the
+    /// first of them with a report stands for the crash, named after the dump's host.
+    func readCompanions(
+        of item: InputWalker.Item, dumpReport: InputReport, alsoWants: (LineSketch) -> Bool,
+        onLine: (LogLine) throws -> Void
+    ) -> InputReport {
+        var companionReader = self
+        if companionReader.options.host == nil { companionReader.options.host = dumpReport.summary?.hosts.first }
+        for companion in item.companions {
+            let report = companionReader.read(
+                InputWalker.Item(path: companion, kind: .text, root: item.root), alsoWants: alsoWants, onLine: onLine)
+            if !report.records.isEmpty { return report }
+        }
+        return dumpReport
     }
 }
 

@@ -23,12 +23,19 @@ public struct InputWalker {
         /// Further files that hold parts of the same pstore record (`Panic#1 Part2` …); they are
         /// read together with `path` so the parts can be joined in order.
         public var pstoreParts: [String] = []
+        /// For a dump in a crash folder (kdump-tools, RHEL kdump): the text files of the same
+        /// crash beside it (`dmesg.<stamp>`, `vmcore-dmesg.txt`, other tools' saved output). They
+        /// are read only when the dump gives no crash report, so the crash counts once.
+        public var companions: [String] = []
 
-        public init(path: String, kind: InputKind, root: String? = nil, pstoreParts: [String] = []) {
+        public init(
+            path: String, kind: InputKind, root: String? = nil, pstoreParts: [String] = [], companions: [String] = []
+        ) {
             self.path = path
             self.kind = kind
             self.root = root
             self.pstoreParts = pstoreParts
+            self.companions = companions
         }
     }
 
@@ -49,6 +56,8 @@ public struct InputWalker {
     /// The pstore record (`Panic#1`) each text file found in a folder starts with, read with its
     /// first bytes so grouping the parts opens no file twice.
     private var pstoreKeys: [String: String] = [:]
+    /// Text files found in folders that are another crash tool's saved output.
+    private var peerOutputs: Set<String> = []
 
     public init() {}
 
@@ -71,6 +80,7 @@ public struct InputWalker {
             let before = items.count
             walk(path, root: path, depth: 0)
             groupPstoreParts(from: before)
+            groupCrashFolders(from: before)
             if items.count == before {
                 notes.append(Note(path: path, message: "no logs or dumps found in this folder", isError: true))
             }
@@ -140,12 +150,23 @@ public struct InputWalker {
             notes.append(Note(path: path, message: "not a log (by its name): skipped", isError: false))
             return
         }
+        if let reason = CrashFolder.skippedFiles[String(name)] {
+            notes.append(Note(path: path, message: reason + ": skipped", isError: false))
+            return
+        }
         guard let head = InputWalker.readHead(path: path) else {
             notes.append(Note(path: path, message: "cannot be read: skipped", isError: false))
             return
         }
         let kind = head.withUnsafeBytes { InputKind.sniff($0) }
         if kind == .text, let key = InputWalker.pstoreRecordKey(head: head) { pstoreKeys[path] = key }
+        if kind == .text, let peer = head.withUnsafeBytes({ PeerToolOutput.recognise($0) }) {
+            if peer == .makedumpfileMessages {
+                notes.append(Note(path: path, message: peer.rawValue + ", not a kernel log: skipped", isError: false))
+                return
+            }
+            peerOutputs.insert(path)
+        }
         switch kind {
         case .binary:
             notes.append(Note(path: path, message: "binary data, not a log: skipped", isError: false))
@@ -182,6 +203,31 @@ public struct InputWalker {
             }
         }
         items.replaceSubrange(start..., with: merged)
+    }
+
+    /// Attaches the text files of a crash folder to the one dump in it (see ``Item/companions``):
+    /// a folder with exactly one dump whose name is a kdump one (`202611221745`,
+    /// `127.0.0.1-2026-11-22-17:45:34`), or text files named as kdump names them
+    /// (`dmesg.<stamp>`, `vmcore-dmesg.txt`), or another tool's saved output.
+    private mutating func groupCrashFolders(from start: Int) {
+        var byFolder: [String: [Int]] = [:]
+        for index in start..<items.count {
+            byFolder[CrashFolder.folder(of: items[index].path), default: []].append(index)
+        }
+        var absorbed: Set<Int> = []
+        for (folder, indices) in byFolder {
+            let dumps = indices.filter { items[$0].kind.isDump }
+            guard dumps.count == 1, let dump = dumps.first else { continue }
+            let folderIsCrash = CrashFolder.isCrashFolderName(folder)
+            for index in indices where index != dump && !items[index].kind.isDump {
+                let path = items[index].path
+                guard folderIsCrash || CrashFolder.isKdumpLogName(path) || peerOutputs.contains(path) else { continue }
+                items[dump].companions.append(path)
+                absorbed.insert(index)
+            }
+        }
+        guard !absorbed.isEmpty else { return }
+        items = items.enumerated().filter { !absorbed.contains($0.offset) }.map(\.element)
     }
 
     /// `Panic#1` for a file whose first line is `Panic#1 Part2`; `nil` otherwise.

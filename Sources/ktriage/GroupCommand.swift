@@ -51,6 +51,8 @@ struct FleetSourceOptions: ParsableArguments {
     @Option(help: "Record ids listed per group.")
     var maxIds = 10_000
 
+    @OptionGroup var logInput: LogInputFlags
+
     func validate() throws {
         if inputs.isEmpty && db == nil && fromNDJSON.isEmpty && merge.isEmpty {
             throw ValidationError("give inputs, --db FILE, --from-ndjson FILE or --merge FILE")
@@ -62,7 +64,8 @@ struct FleetSourceOptions: ParsableArguments {
 
     var context: GroupingContext {
         GroupingContext(
-            idLimit: max(0, maxIds), since: since.flatMap(FleetTime.parse), until: until.flatMap(FleetTime.parse))
+            idLimit: max(0, maxIds), since: since.flatMap(FleetTime.parse), until: until.flatMap(FleetTime.parse),
+            hostNaming: logInput.hostNaming)
     }
 
     /// Reads every source into one aggregate; `failed` is set when an input could not be read.
@@ -70,6 +73,11 @@ struct FleetSourceOptions: ParsableArguments {
         let context = self.context
         var fleet = FleetAggregate(idLimit: context.idLimit)
         if let db {
+            // Reading commands never create a database: a mistyped path must not read as "0 crashes".
+            guard FileManager.default.fileExists(atPath: db) else {
+                Output.warn("\(db): no such database (only 'ktriage ingest' creates one)")
+                throw ExitCode(1)
+            }
             do {
                 fleet.merge(try CrashStore(path: db).aggregate(context: context))
             } catch {
@@ -98,10 +106,13 @@ struct FleetSourceOptions: ParsableArguments {
                 fleet.addError(note.description, unreadable: true)
                 failed = true
             }
-            let options = LogReaderOptions(host: host, referenceYear: year)
+            let options = LogReaderOptions(host: host, referenceYear: year, timeZone: try logInput.timeZone())
             let scanner = FleetScanner(reader: CrashReader(options: options), context: context, workers: jobs)
             let progress = SharedProgress(total: walker.items.count)
-            fleet.merge(scanner.group(walker.items) { done in progress.update(done: done) })
+            fleet.merge(
+                scanner.group(
+                    walker.items, progress: { done in progress.update(done: done) },
+                    onWarning: { warning in Output.warn(warning) }))
             progress.finish()
         }
         for error in fleet.errors {

@@ -39,6 +39,8 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Worker threads for reading inputs (default: all cores).")
     var jobs: Int?
 
+    @OptionGroup var logInput: LogInputFlags
+
     func run() throws {
         var walker = InputWalker()
         walker.add(inputs)
@@ -55,7 +57,9 @@ struct IngestCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let scanner = FleetScanner(
-            reader: CrashReader(options: LogReaderOptions(host: host, referenceYear: year)), workers: jobs)
+            reader: CrashReader(
+                options: LogReaderOptions(host: host, referenceYear: year, timeZone: try logInput.timeZone())),
+            context: GroupingContext(hostNaming: logInput.hostNaming), workers: jobs)
         let stats: IngestStatistics
         do {
             stats = try store.ingest(walker.items, scanner: scanner)

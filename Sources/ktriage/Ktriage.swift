@@ -1,7 +1,12 @@
 import ArgumentParser
+import Foundation
+import KernelLog
 
 @main
 struct Ktriage: ParsableCommand {
+    /// The release; `--version` prints it with the record schema version.
+    static let release = "0.1.0-dev"
+
     static let configuration = CommandConfiguration(
         commandName: "ktriage",
         abstract: "Find, decode and group Linux kernel crashes in logs and vmcores.",
@@ -16,6 +21,7 @@ struct Ktriage: ParsableCommand {
               ktriage group fixtures/fleet --format html > fleet.html
               ktriage vmcore info /var/crash/vmcore
             """,
+        version: "ktriage \(release) (record schema \(CrashRecord.schemaVersion))",
         subcommands: [
             ScanCommand.self, ShowCommand.self, VmcoreCommand.self, SymbolizeCommand.self,
             GroupCommand.self, ReportCommand.self, IngestCommand.self,
@@ -31,10 +37,29 @@ struct Ktriage: ParsableCommand {
                 try VmcoreDmesgCommand.printLog(
                     vmcore: plain.vmcore, callerID: plain.callerID, wallClock: plain.wallClock)
             } catch {
-                exit(withError: error)
+                exitReporting(error)
             }
             return
         }
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exitReporting(error)
+        }
+    }
+
+    /// Exits for `error` as ArgumentParser would, but every message on stderr starts with
+    /// `ktriage: ` like the commands' own (ArgumentParser writes `Error: `); help and `--version`
+    /// go to stdout unchanged.
+    static func exitReporting(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success { exit(withError: error) }
+        if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+        var text = fullMessage(for: error)
+        if text.hasPrefix("Error: ") { text = "ktriage: " + text.dropFirst("Error: ".count) }
+        if !text.hasPrefix("ktriage: ") { text = "ktriage: " + text }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Foundation.exit(code.rawValue)
     }
 }

@@ -57,6 +57,9 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A System.map of the crashed kernel: frames gain their run-time addresses when it fits.")
     var systemMap: String?
 
+    @Option(help: "Zone of log times written without one: an IANA name or an offset such as +05:30 (default: UTC).")
+    var tz: String?
+
     func run() throws {
         var walker = InputWalker()
         walker.add(inputs)
@@ -69,7 +72,9 @@ struct ScanCommand: ParsableCommand {
                 Output.warn("note: " + note.description)
             }
         }
-        let options = LogReaderOptions(host: host, referenceYear: year, includeOtherPrograms: allPrograms)
+        let options = LogReaderOptions(
+            host: host, referenceYear: year, includeOtherPrograms: allPrograms,
+            timeZone: try LogInputFlags.timeZone(tz))
         let symbolizer = try systemMap.map { path in
             do { return RecordSymbolizer(table: try SymbolTable.load(systemMap: path)) } catch {
                 throw ValidationError("\(error)")
@@ -97,6 +102,8 @@ struct ScanCommand: ParsableCommand {
                 failed = true
             }
             for note in result.symbolizationNotes { Output.warn("\(item.path): --system-map: " + note) }
+            // No kernel lines, or mostly other programs': said even without --verbose.
+            for warning in result.summary?.warnings ?? [] { Output.warn(warning.description) }
             if verbose, let summary = result.summary {
                 for diagnostic in summary.diagnostics { Output.warn("note: " + diagnostic.description) }
             }

@@ -43,8 +43,12 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Year for syslog timestamps, which carry none (default: this year).")
     var year: Int?
 
+    @Option(help: "Zone of log times written without one: an IANA name or an offset such as +05:30 (default: UTC).")
+    var tz: String?
+
     func run() throws {
-        let scanner = CrashReader(options: LogReaderOptions(host: host, referenceYear: year))
+        let scanner = CrashReader(
+            options: LogReaderOptions(host: host, referenceYear: year, timeZone: try LogInputFlags.timeZone(tz)))
         let kind = file == "-" ? InputKind.text : (InputWalker.sniff(path: file) ?? .text)
         let result = scanner.read(InputWalker.Item(path: file, kind: kind, root: nil))
         if let error = result.error {

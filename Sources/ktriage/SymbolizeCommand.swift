@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KernelFacts
 import KernelSymbols
 import KtriageBytes
 
@@ -98,7 +99,8 @@ struct SymbolizeCommand: ParsableCommand {
         }
         var output: [UInt8] = []
         output.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 } + 4096)
-        for segment in analysis.segments {
+        for original in analysis.segments {
+            let segment = assumingNoOffset(original, lines: lines, table: table, logName: logName)
             report(segment, table: table, logName: logName)
             let symbolizer = analysis.symbolizer(for: segment)
             for index in segment.lines {
@@ -111,6 +113,56 @@ struct SymbolizeCommand: ParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data(output))
+    }
+
+    /// A boot with bare `[<address>]`s and no KASLR evidence (no `Kernel Offset:` line, no frame
+    /// names the map can confirm) is said to be so; when every address falls inside the map with
+    /// offset 0 the kernel is taken as not relocated, and that is said too.
+    private func assumingNoOffset(
+        _ segment: LogAnalysis.Segment, lines: [[UInt8]], table: SymbolTable, logName: String
+    ) -> LogAnalysis.Segment {
+        guard segment.offset == nil, segment.isTrusted, table.source != .kallsyms, segment.addressTokens > 0,
+            segment.confirmedFrames == 0
+        else { return segment }
+        let boot = "\(logName): boot at line \(segment.lines.lowerBound + 1)"
+        let addresses = segment.lines.flatMap { Self.bracketedAddresses(lines[$0]) }
+        guard !addresses.isEmpty, addresses.allSatisfy({ table.lookup($0) != nil }) else {
+            warn(
+                "\(boot): KASLR offset unknown (no 'Kernel Offset:' line, no frame names to check against the "
+                    + "map, and not every address falls inside it unrelocated): addresses left as printed; give "
+                    + "--kaslr-offset (VMCOREINFO KERNELOFFSET)")
+            return segment
+        }
+        warn(
+            "\(boot): no KASLR evidence; all \(addresses.count) addresses fall inside the map with offset 0, "
+                + "so the kernel is taken as not relocated (give --kaslr-offset if it was)")
+        var assumed = segment
+        assumed.offset = KASLROffset(value: 0, evidence: [.given])
+        return assumed
+    }
+
+    /// The `[<ffffffff8154d4f0>]` addresses of a line (8 to 16 hex digits).
+    static func bracketedAddresses(_ line: [UInt8]) -> [UInt64] {
+        var found: [UInt64] = []
+        var index = 0
+        while index + 1 < line.count {
+            guard line[index] == UInt8(ascii: "["), line[index + 1] == UInt8(ascii: "<") else {
+                index += 1
+                continue
+            }
+            var end = index + 2
+            var value: UInt64 = 0
+            while end < line.count, end - index - 2 < 16, let digit = ByteScanning.hexValue(line[end]) {
+                value = value << 4 | UInt64(digit)
+                end += 1
+            }
+            let digits = end - index - 2
+            if digits >= 8, end + 1 < line.count, line[end] == UInt8(ascii: ">"), line[end + 1] == UInt8(ascii: "]") {
+                found.append(value)
+            }
+            index = end
+        }
+        return found
     }
 
     private func report(_ segment: LogAnalysis.Segment, table: SymbolTable, logName: String) {
@@ -181,6 +233,17 @@ struct SymbolizeCommand: ParsableCommand {
             }
         } else {
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        // A dump or binary data would be written back to the terminal unchanged: refuse it, as scan does.
+        let kind = bytes.withUnsafeBytes { InputKind.sniff(UnsafeRawBufferPointer(rebasing: $0.prefix(4096))) }
+        let name = log.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
+        if kind.isDump {
+            throw SymbolizeFailure(
+                "\(name): is a vmcore (\(kind.rawValue)), not a log: use 'ktriage vmcore dmesg' first")
+        }
+        if kind != .text && kind != .empty {
+            throw SymbolizeFailure(
+                "\(name): \(kind == .binary ? "binary data" : kind.rawValue + " data"), not a kernel log")
         }
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         let endsWithNewline = bytes.last == 0x0A

@@ -16,12 +16,19 @@ enum Terminal {
         return stdoutIsTTY
     }
 
-    /// Columns of the terminal on stdout, or 120 when it is not one.
+    /// Columns for tables: `COLUMNS` when set, else the terminal's on stdout; piped output keeps
+    /// whole cells (the file:line that `show --line` needs must not be cut).
     static var width: Int {
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let columns = Int(text), columns > 20 {
+            return columns
+        }
         var size = winsize()
-        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
-        return 120
+        if stdoutIsTTY, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return unlimitedWidth
     }
+
+    /// The width of a table nobody reads on a terminal: no cell is cut.
+    static let unlimitedWidth = Int.max / 4
 }
 
 /// Buffered writing to stdout and one-line messages to stderr.

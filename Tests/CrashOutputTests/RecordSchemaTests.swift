@@ -55,6 +55,9 @@ struct RecordSchemaTests {
         record.modules = [LoadedModule(name: "mydrv", taint: "OE")]
         record.lastUnloaded = "olddrv"
         record.registers = ["RAX": "0000", "RIP": "0010:foo+0x1/0x2", "R10": "1", "R8": "2"]
+        record.registerOrder = ["RIP", "RAX", "R8", "R10"]
+        record.taskState = "D"
+        record.reporter = ReportingTask(comm: "khungtaskd", pid: 23)
         record.code = "48 8b <0f> 0b"
         record.text = ["line \u{1B}[31m", "tab\there"]
         for child in Mirror(reflecting: record).children {
@@ -167,6 +170,9 @@ struct RecordSchemaTests {
         record.rip = nil
         record.lastUnloaded = nil
         record.code = nil
+        record.registerOrder = nil
+        record.taskState = nil
+        record.reporter = nil
         guard case .object(let members) = try Self.parse(RecordJSON.encode(record)) else {
             Issue.record("a record is not a JSON object")
             return

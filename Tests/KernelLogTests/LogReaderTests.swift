@@ -71,6 +71,29 @@ struct LogReaderTests {
         Variant(
             file: "journal-short-iso.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .seconds),
         Variant(file: "journal.json", source: .journald, host: "web01", hasMonotonic: true, wallClock: .seconds),
+        Variant(file: "dmesg-iso.log", source: .dmesg, hasMonotonic: false, wallClock: .secondsAndMicros),
+        Variant(file: "dmesg-notime.log", source: .dmesg, hasMonotonic: false, wallClock: .none),
+        Variant(file: "dmesg-delta.log", source: .dmesg, hasMonotonic: false, wallClock: .none),
+        Variant(file: "dmesg-time-delta.log", source: .dmesg, hasMonotonic: true, wallClock: .none),
+        Variant(file: "dmesg-decoded.log", source: .dmesg, hasMonotonic: true, wallClock: .none),
+        Variant(
+            file: "journal-short-iso-precise.log", source: .syslog, host: "web01", hasMonotonic: false,
+            wallClock: .secondsAndMicros),
+        Variant(
+            file: "journal-short-full.log", source: .syslog, host: "web01", hasMonotonic: false, wallClock: .seconds),
+        Variant(
+            file: "journal-short-unix.log", source: .syslog, host: "web01", hasMonotonic: false,
+            wallClock: .secondsAndMicros),
+        Variant(
+            file: "journal-short-monotonic.log", source: .syslog, host: "web01", hasMonotonic: true, wallClock: .none
+        ),
+        Variant(file: "journal-cat.log", source: .dmesg, hasMonotonic: false, wallClock: .none),
+        Variant(file: "journal-verbose.log", source: .journald, host: "web01", hasMonotonic: true, wallClock: .seconds),
+        Variant(file: "journal.export", source: .journald, host: "web01", hasMonotonic: true, wallClock: .seconds),
+        Variant(
+            file: "journal-json-seq.log", source: .journald, host: "web01", hasMonotonic: true, wallClock: .seconds),
+        Variant(
+            file: "journal-json-sse.log", source: .journald, host: "web01", hasMonotonic: true, wallClock: .seconds),
         Variant(file: "pstore/dmesg-ramoops-0", source: .pstore, hasMonotonic: true, wallClock: .none),
         Variant(file: "compressed/dmesg.log.gz", source: .dmesg, hasMonotonic: true, wallClock: .none),
         Variant(file: "compressed/dmesg-without-suffix", source: .dmesg, hasMonotonic: true, wallClock: .none),

@@ -33,8 +33,14 @@ public struct FleetScanner: Sendable {
 
     /// Reads one input: its records and the host facts of all its lines.
     public func read(_ item: InputWalker.Item) -> InputPartial {
-        var collector = HostFactCollector(defaultHost: HostNaming.host(forPath: item.path))
-        let result = reader.read(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
+        let naming = context.hostNaming
+        var collector = HostFactCollector(defaultHost: naming.host(forPath: item.path))
+        var result = reader.read(item, alsoWants: HostFactCollector.mayObserve) { line in collector.observe(line) }
+        // Records whose input names no host are named after their path here, once, so that
+        // `--host-from` reaches every later step.
+        for index in result.records.indices where result.records[index].host == nil {
+            result.records[index].host = naming.host(forPath: result.records[index].file ?? item.path)
+        }
         return InputPartial(
             path: item.path, records: result.records, hostFacts: collector.hosts, summary: result.summary,
             error: result.error)
@@ -50,10 +56,16 @@ public struct FleetScanner: Sendable {
     ///
     /// Partials are folded in input order as soon as their predecessors are done, so memory
     /// holds only the inputs read ahead of a slow one, not every record of the run.
-    public func group(_ items: [InputWalker.Item], progress: (@Sendable (Int) -> Void)? = nil) -> FleetAggregate {
+    /// `onWarning` hears, in input order, each input's `LogReadSummary.warnings` (no kernel lines,
+    /// mostly other programs' lines).
+    public func group(
+        _ items: [InputWalker.Item], progress: (@Sendable (Int) -> Void)? = nil,
+        onWarning: (@Sendable (String) -> Void)? = nil
+    ) -> FleetAggregate {
         let context = self.context
         let box = ResultBox(count: items.count, initial: FleetAggregate(idLimit: context.idLimit)) {
             fleet, seen, partial in
+            for warning in partial.summary?.warnings ?? [] { onWarning?(warning.description) }
             fleet.inputs += 1
             if let error = partial.error { fleet.addError(error, unreadable: partial.summary == nil) }
             fleet.add(hostFacts: partial.hostFacts)

@@ -269,11 +269,14 @@ public struct GroupingContext: Sendable {
     /// clock are then left out too, and counted).
     public var since: Int64?
     public var until: Int64?
+    /// How records whose input names no host get one (`--host-from`).
+    public var hostNaming: HostNaming
 
     public init(
         nowMicros: Int64 = GroupingContext.currentMicros() + 86_400_000_000, idLimit: Int = 10_000,
-        since: Int64? = nil, until: Int64? = nil
+        since: Int64? = nil, until: Int64? = nil, hostNaming: HostNaming = HostNaming()
     ) {
+        self.hostNaming = hostNaming
         self.nowMicros = nowMicros
         self.idLimit = idLimit
         self.since = since

@@ -54,16 +54,7 @@ struct JournalJSONEntry {
             default:
                 var bytes: [UInt8] = []
                 guard try scanner.readValueBytes(into: &bytes) else { break }
-                let text = String(decoding: bytes, as: UTF8.self)
-                switch key {
-                case .transport: entry.transport = text
-                case .hostname: entry.hostname = text
-                case .bootID: entry.bootID = text
-                case .realtime: entry.realtimeMicros = Int64(text)
-                case .monotonic: entry.monotonicMicros = Int64(text)
-                case .priority: entry.priority = UInt8(text).map { $0 & 7 }
-                case .message, .other: break
-                }
+                entry.assign(key, text: String(decoding: bytes, as: UTF8.self))
             }
             scanner.skipWhitespace()
             guard let next = scanner.next() else { throw Malformed(offset: scanner.index, reason: "object not closed") }
@@ -75,10 +66,48 @@ struct JournalJSONEntry {
         return entry
     }
 
+    /// Sets a field read from `journalctl -o export` or `-o verbose` (`NAME=value`).
+    mutating func assign(field name: some Collection<UInt8>, value: [UInt8]) {
+        let key = Key(name)
+        if key == .message {
+            message = value
+            hasMessage = true
+            return
+        }
+        assign(key, text: String(decoding: value, as: UTF8.self))
+    }
+
+    private mutating func assign(_ key: Key, text: String) {
+        switch key {
+        case .transport: transport = text
+        case .hostname: hostname = text
+        case .bootID: bootID = text
+        case .realtime: realtimeMicros = Int64(text)
+        case .monotonic: monotonicMicros = Int64(text)
+        case .priority: priority = UInt8(text).map { $0 & 7 }
+        case .message, .other: break
+        }
+    }
+
+    /// The times and boot of a journal cursor, `s=…;i=…;b=<boot>;m=<hex>;t=<hex>;x=…`, as
+    /// `journalctl -o verbose` prints it after the entry's date: `t` is the wall clock in
+    /// microseconds (hexadecimal), `b` the boot id.
+    mutating func assign(cursor: some Collection<UInt8>) {
+        for part in cursor.split(separator: UInt8(ascii: ";")) {
+            guard part.count > 2, part[part.index(after: part.startIndex)] == UInt8(ascii: "=") else { continue }
+            let value = String(decoding: part.dropFirst(2), as: UTF8.self)
+            switch part.first {
+            case UInt8(ascii: "b"): if bootID == nil { bootID = value }
+            case UInt8(ascii: "t"): if realtimeMicros == nil { realtimeMicros = Int64(value, radix: 16) }
+            default: break
+            }
+        }
+    }
+
     private enum Key {
         case message, transport, hostname, bootID, realtime, monotonic, priority, other
 
-        init(_ name: [UInt8]) {
+        init(_ name: some Collection<UInt8>) {
             switch String(decoding: name, as: UTF8.self) {
             case "MESSAGE": self = .message
             case "_TRANSPORT": self = .transport

@@ -44,6 +44,7 @@ public struct KernelLogFeed {
         if !sniffed, !chunk.isEmpty {
             sniffed = true
             if checksFormat { try KernelLogFeed.refuseNonLog(chunk, path: path, isGzip: isGzip) }
+            stripper.peerOutput = PeerToolOutput.recognise(UnsafeRawBufferPointer(rebasing: chunk.prefix(8192)))
             // Serial console captures end lines with CR: judge that before the first line.
             if chunk.prefix(64 * 1024).contains(ASCII.carriageReturn) { stripper.sawCarriageReturns = true }
         }

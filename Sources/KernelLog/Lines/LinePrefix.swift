@@ -10,6 +10,12 @@ struct LinePrefix {
     }
 
     var kind: Kind = .kernel
+    /// The layout of the outermost wrapper. (The one-byte fields sit next to `kind`, in the
+    /// padding before `textStart`: the struct is copied per line and must not grow.)
+    var format: LogFormat = .bare
+    /// `wallClockMicros` was read from a local time without a zone (BSD syslog, `dmesg -T`),
+    /// taken as UTC unless a zone is given.
+    var zoneless = false
     var textStart = 0
     /// Host name bytes in the line, from a syslog or journal wrapper.
     var host: Range<Int>?

@@ -13,16 +13,40 @@ import KtriageBytes
 ///    spaced (`[    0.000000] [    T0] `, util-linux dmesg and makedumpfile).
 /// Exactly one space after the last wrapper is removed: a trace frame's own leading space stays.
 ///
-/// Format notes: BSD syslog has no year and no zone; times are taken as UTC in `referenceYear`,
-/// moving to the next year when the month goes back (a December → January rollover).
+/// Also read (see ``LogFormat``): `dmesg --time-format iso` (`2017-11-12T15:06:31,000000+00:00 `,
+/// told from RFC 3339 syslog by its comma), `reltime` (`[Nov12 15:06] `, `[  +0.000101] `),
+/// `delta` (`[<    0.000101>] `, `[    1.234567 <    0.000101>] `), `dmesg -x`
+/// (`kern  :err   : `), and journalctl `short-full` (`Sun 2017-11-12 15:06:31 UTC host kernel: `),
+/// `short-unix` (`1510499191.000000 host kernel: `) and `short-monotonic`
+/// (`[   12.345678] host kernel: `, recognised by the input's first stamped lines).
+///
+/// Format notes: BSD syslog has no year and no zone; times are taken as local time in `zone` (UTC
+/// when none is given) in `referenceYear`, moving to the next year when the month goes back (a
+/// December → January rollover). The same holds for the other zone-less clocks (`dmesg -T`,
+/// reltime minutes, ISO times without an offset, short-full with a zone abbreviation other than
+/// UTC).
 struct LinePrefixParser {
     var referenceYear: Int
+    /// The zone of local times that carry none; `nil` is UTC.
+    var zone: LocalTimeZone?
+    /// `journalctl -o short-monotonic`: a host and a tag follow the kernel stamp.
+    private(set) var monotonicJournal = false
+    /// Stamped lines looked at so far for a short-monotonic host and tag.
+    private var monotonicProbes = 0
+    /// Lines at the start of an input that may show short-monotonic's `host kernel: `; later
+    /// lines are not looked at, so a dmesg line's own `word kernel: ` text cannot switch a long
+    /// log to that format.
+    private static let monotonicProbeLines = 32
+    /// The wall clock of the last `[Nov12 15:06]` reltime line: the minute of the delta lines
+    /// that follow it.
+    private var reltimeMinute: Int64?
     private var lastMonth = 0
     /// The last civil day computed (syslog lines come in date order): (year, month, day, micros).
     private var lastDay: (year: Int, month: Int, day: Int, micros: Int64) = (0, 0, 0, 0)
 
-    init(referenceYear: Int) {
+    init(referenceYear: Int, zone: LocalTimeZone? = nil) {
         self.referenceYear = referenceYear
+        self.zone = zone
     }
 
     /// Measures the wrappers of `line`. With `values: false` only the shape is read (where the
@@ -50,25 +74,63 @@ struct LinePrefixParser {
             if first == UInt8(ascii: "-"), ByteScanning.hasLiteral(line, at: index, "-- ") {
                 if parseJournalMarker(line, into: &prefix) { return prefix }
             } else if ByteScanning.isDigit(first) {
-                if let end = parseISOHeader(line, from: index, into: &prefix) { index = end }
+                if let end = parseISOHeader(line, from: index, into: &prefix) {
+                    index = end
+                } else if let end = parseUnixHeader(line, from: index, into: &prefix) {
+                    index = end
+                }
             } else if first >= UInt8(ascii: "A") {
-                if let end = parseBSDHeader(line, from: index, values: values, into: &prefix) { index = end }
+                if let end = parseBSDHeader(line, from: index, values: values, into: &prefix) {
+                    index = end
+                } else if let end = parseLetterPrefix(line, from: index, into: &prefix) {
+                    index = end
+                }
             }
             if prefix.kind == .otherProgram {
                 prefix.textStart = min(index, line.count)
+                applyZone(&prefix)
                 return prefix
             }
         }
 
+        let stampStart = index
         index = parseKernelStamp(line, from: index, values: values, into: &prefix)
-        prefix.textStart = index
+        if prefix.hasMonotonicStamp, stampStart == 0, monotonicJournal || monotonicProbes < Self.monotonicProbeLines {
+            index = parseMonotonicJournal(line, from: index, into: &prefix)
+        }
+        prefix.textStart = min(index, line.count)
+        applyZone(&prefix)
         return prefix
+    }
+
+    /// A zone-less wall clock in `zone`'s local time, turned into UTC.
+    @inline(__always)
+    private func applyZone(_ prefix: inout LinePrefix) {
+        guard prefix.zoneless, let zone, let local = prefix.wallClockMicros else { return }
+        prefix.wallClockMicros = zone.utcMicros(fromLocal: local)
+    }
+
+    /// `host kernel: ` after a kernel stamp at the line start (`journalctl -o short-monotonic`).
+    private mutating func parseMonotonicJournal(
+        _ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix
+    ) -> Int {
+        if !monotonicJournal {
+            monotonicProbes += 1
+            guard let hostEnd = Self.firstSpace(line, from: start), hostEnd > start, hostEnd + 9 <= line.count,
+                UInt64(littleEndian: line.loadUnaligned(fromByteOffset: hostEnd + 1, as: UInt64.self))
+                    == Self.kernelTag
+            else { return start }
+            monotonicJournal = true
+        }
+        guard let end = parseHostAndTag(line, from: start, into: &prefix) else { return start }
+        prefix.format = .journalShortMonotonic
+        return end
     }
 
     // MARK: - Kernel stamps
 
     /// `[    1.234567]` or `[Sun Nov 12 15:06:31 2017]`, optional caller id, one space.
-    private func parseKernelStamp(
+    private mutating func parseKernelStamp(
         _ line: UnsafeRawBufferPointer, from start: Int, values: Bool = true, into prefix: inout LinePrefix
     ) -> Int {
         var index = start
@@ -83,17 +145,22 @@ struct LinePrefixParser {
         if !values, let end = Self.fixedWidthStampEnd(line, at: index) {
             prefix.hasMonotonicStamp = true
             index = end
-        } else if let (micros, end) = monotonicStamp(line, at: index) {
+        } else if let (micros, end) = monotonicStamp(line, at: index, into: &prefix) {
             prefix.hasMonotonicStamp = true
             prefix.monotonicMicros = micros
             index = end
         } else if let (wall, end) = humanStamp(line, at: index) {
             prefix.wallClockMicros = wall
             prefix.hadHumanTime = true
+            prefix.zoneless = true
+            if prefix.format == .bare { prefix.format = .dmesgCtime }
+            index = end
+        } else if let end = relativeStamp(line, at: index, into: &prefix) {
             index = end
         } else {
             return start
         }
+        if prefix.format == .bare { prefix.format = .dmesg }
         // Caller id, glued or after one space.
         if let (caller, end) = CallerID.parse(line, at: index) {
             prefix.caller = caller
@@ -109,8 +176,11 @@ struct LinePrefixParser {
     }
 
     /// `[ seconds.fraction]` → microseconds. The kernel pads seconds to five columns and prints
-    /// six fraction digits; other widths (nanoseconds in some tools) are accepted too.
-    private func monotonicStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+    /// six fraction digits; other widths (nanoseconds in some tools) are accepted too, and so is
+    /// `dmesg -d`'s delta after the stamp (`[    1.234567 <    0.000101>]`).
+    private func monotonicStamp(_ line: UnsafeRawBufferPointer, at start: Int, into prefix: inout LinePrefix)
+        -> (Int64, Int)?
+    {
         if let fast = fixedWidthStamp(line, at: start) { return fast }
         let count = line.count
         var index = start + 1
@@ -137,7 +207,13 @@ struct LinePrefixParser {
             index += 1
             if index - secondsStart > 40 { return nil }
         }
-        guard digits > 0, index < count, line[index] == UInt8(ascii: "]") else { return nil }
+        guard digits > 0, index < count else { return nil }
+        if line[index] != UInt8(ascii: "]") {
+            guard ByteScanning.hasLiteral(line, at: index, " <"), let close = Self.deltaEnd(line, from: index + 2)
+            else { return nil }
+            prefix.format = .dmesgDelta
+            index = close
+        }
         while digits < 6 {
             micros = micros &* 10
             digits += 1
@@ -203,6 +279,66 @@ struct LinePrefixParser {
         return (wall, position + 1)
     }
 
+    /// `<    0.000101>]` from after the `<`: where the `]` ends, or `nil`. The seconds must have
+    /// their six decimals (`%12.06f`): an old trace frame `[<80100168>]` has none.
+    private static func deltaEnd(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = ByteScanning.skipSpaces(line, from: start)
+        let digitsStart = index
+        while index < line.count, ByteScanning.isDigit(line[index]) { index += 1 }
+        guard index > digitsStart, index + 7 < line.count, line[index] == UInt8(ascii: "."),
+            ByteScanning.fixedDigits(line, at: index + 1, count: 6) != nil,
+            ByteScanning.hasLiteral(line, at: index + 7, ">]")
+        else { return nil }
+        return index + 8
+    }
+
+    /// dmesg's relative stamps: `[<    0.000101>]` (`--time-format delta`), `[Nov12 15:06]` and
+    /// `[  +0.000101]` (`reltime`, `dmesg -H`). A reltime minute line gives the wall clock to the
+    /// minute, in local time, also to the delta lines after it. Returns the index after the `]`.
+    private mutating func relativeStamp(
+        _ line: UnsafeRawBufferPointer, at start: Int, into prefix: inout LinePrefix
+    ) -> Int? {
+        let index = start + 1
+        guard index < line.count else { return nil }
+        if line[index] == UInt8(ascii: "<") {
+            guard let end = Self.deltaEnd(line, from: index + 1) else { return nil }
+            prefix.format = .dmesgDelta
+            return end + 1
+        }
+        if let month = CivilTime.month(line, at: index) {
+            // `[Nov12 15:06]`: strftime `%b%d %H:%M`.
+            guard let day = ByteScanning.fixedDigits(line, at: index + 3, count: 2),
+                ByteScanning.hasLiteral(line, at: index + 5, " "),
+                let hour = ByteScanning.fixedDigits(line, at: index + 6, count: 2),
+                ByteScanning.hasLiteral(line, at: index + 8, ":"),
+                let minute = ByteScanning.fixedDigits(line, at: index + 9, count: 2),
+                ByteScanning.hasLiteral(line, at: index + 11, "]")
+            else { return nil }
+            reltimeMinute = CivilTime.micros(
+                year: referenceYear, month: month, day: day, hour: hour, minute: minute, second: 0)
+            prefix.wallClockMicros = reltimeMinute
+            prefix.zoneless = true
+            prefix.format = .dmesgReltime
+            return index + 12
+        }
+        // `[  +0.000101]` or `[ +12.345678]`: `%+8.06f` / `%+9.06f` of the seconds since the
+        // previous line.
+        var position = ByteScanning.skipSpaces(line, from: index)
+        guard position < line.count, line[position] == UInt8(ascii: "+") || line[position] == UInt8(ascii: "-")
+        else { return nil }
+        position += 1
+        let digitsStart = position
+        while position < line.count, ByteScanning.isDigit(line[position]) { position += 1 }
+        guard position > digitsStart, position + 7 < line.count, line[position] == UInt8(ascii: "."),
+            ByteScanning.fixedDigits(line, at: position + 1, count: 6) != nil, line[position + 7] == UInt8(ascii: "]")
+        else { return nil }
+        position += 7
+        prefix.wallClockMicros = reltimeMinute
+        prefix.zoneless = true
+        prefix.format = .dmesgReltime
+        return position + 1
+    }
+
     // MARK: - Syslog and journal headers
 
     /// `Nov 12 15:06:31 host tag: ` or `Nov 12 15:06:31.123456 host tag: ` (journalctl
@@ -217,6 +353,7 @@ struct LinePrefixParser {
         if !values, let clockEnd = Self.bsdClockEnd(line, from: start + 4) {
             if lastMonth == 12 && month == 1 { referenceYear += 1 }
             lastMonth = month
+            prefix.format = .syslogBSD
             return parseHostAndTag(line, from: clockEnd + 1, into: &prefix)
         }
         let dayStart = ByteScanning.skipSpaces(line, from: start + 4)
@@ -234,7 +371,9 @@ struct LinePrefixParser {
         }
         if lastDay.micros != Int64.min {
             prefix.wallClockMicros = lastDay.micros &+ Int64(clock.seconds) &* 1_000_000 &+ Int64(clock.micros)
+            prefix.zoneless = true
         }
+        prefix.format = .syslogBSD
         return parseHostAndTag(line, from: clock.end + 1, into: &prefix)
     }
 
@@ -259,18 +398,111 @@ struct LinePrefixParser {
 
     /// `2017-09-15T06:52:37.820783+00:00 host tag: ` (RFC 3339 syslog) or
     /// `2017-09-15T06:52:37+0000 host tag: ` (journalctl short-iso).
+    /// `2017-11-12T15:06:31,000000+00:00 ` (`dmesg --time-format iso`: a comma before the
+    /// fraction and no host) is kernel text with a wall clock.
     private func parseISOHeader(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
         -> Int?
     {
-        guard let (wall, end) = isoTimestamp(line, at: start), end < line.count, line[end] == UInt8(ascii: " ") else {
+        guard let (wall, end, zoneless) = isoTimestamp(line, at: start), end < line.count,
+            line[end] == UInt8(ascii: " ")
+        else {
             return nil
         }
         prefix.wallClockMicros = wall
+        prefix.zoneless = zoneless
+        if start + 19 < line.count, line[start + 19] == UInt8(ascii: ",") {
+            prefix.format = .dmesgISO
+            return end + 1
+        }
+        prefix.format = .syslogISO
         return parseHostAndTag(line, from: end + 1, into: &prefix)
     }
 
-    /// RFC 3339 `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM|±HHMM)`, also with a space for `T`.
-    private func isoTimestamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+    /// `1510499191.000000 host tag: ` (`journalctl -o short-unix`: seconds since the epoch).
+    private func parseUnixHeader(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Int?
+    {
+        guard let (seconds, dot) = ByteScanning.decimal(line, at: start), dot - start >= 9, dot - start <= 11,
+            dot < line.count, line[dot] == UInt8(ascii: "."),
+            let (fraction, end) = ByteScanning.decimal(line, at: dot + 1), end - dot == 7, end < line.count,
+            line[end] == UInt8(ascii: " ")
+        else { return nil }
+        guard let textStart = parseHostAndTag(line, from: end + 1, into: &prefix) else { return nil }
+        prefix.wallClockMicros = seconds &* 1_000_000 &+ fraction
+        prefix.format = .journalShortUnix
+        return textStart
+    }
+
+    /// A line that starts with a letter but not a month: `journalctl -o short-full`
+    /// (`Sun 2017-11-12 15:06:31 UTC host kernel: `) or `dmesg -x` (`kern  :err   : `).
+    private func parseLetterPrefix(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Int?
+    {
+        if CivilTime.isWeekday(line, at: start), start + 5 < line.count, line[start + 3] == UInt8(ascii: " "),
+            ByteScanning.isDigit(line[start + 4])
+        {
+            return parseShortFull(line, from: start + 4, into: &prefix)
+        }
+        guard let (level, end) = DmesgDecodedPrefix.parse(line, at: start) else { return nil }
+        prefix.level = level
+        prefix.format = .dmesgDecoded
+        // `dmesg -x --time-format iso`: the ISO stamp follows the decoded prefix.
+        if end < line.count, ByteScanning.isDigit(line[end]), let (wall, stampEnd, _) = isoTimestamp(line, at: end),
+            stampEnd < line.count, line[stampEnd] == UInt8(ascii: " ")
+        {
+            prefix.wallClockMicros = wall
+            return stampEnd + 1
+        }
+        return end
+    }
+
+    /// `2017-11-12 15:06:31 UTC host tag: ` after the weekday. The zone is an abbreviation:
+    /// UTC and GMT are known, a numeric one (`+0530`, `-03`, which strftime prints for zones
+    /// without a name) is read; any other name leaves the time zone-less.
+    private func parseShortFull(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Int?
+    {
+        guard let (wall, end, _) = isoTimestamp(line, at: start), end < line.count, line[end] == UInt8(ascii: " ")
+        else { return nil }
+        let zoneStart = end + 1
+        guard let zoneEnd = ByteScanning.find(UInt8(ascii: " "), in: line, from: zoneStart), zoneEnd > zoneStart
+        else { return nil }
+        let zoneName = UnsafeRawBufferPointer(rebasing: line[zoneStart..<zoneEnd])
+        if let offset = Self.numericZone(zoneName) {
+            prefix.wallClockMicros = wall &- Int64(offset) &* 1_000_000
+        } else {
+            prefix.wallClockMicros = wall
+            prefix.zoneless = !(Self.isUTCName(zoneName))
+        }
+        prefix.format = .journalShortFull
+        return parseHostAndTag(line, from: zoneEnd + 1, into: &prefix)
+    }
+
+    /// `UTC`, `GMT`, `Z`, `UCT`: names that mean offset zero.
+    static func isUTCName(_ name: UnsafeRawBufferPointer) -> Bool {
+        name.elementsEqual("UTC".utf8) || name.elementsEqual("GMT".utf8) || name.elementsEqual("Z".utf8)
+            || name.elementsEqual("UCT".utf8)
+    }
+
+    /// `+05`, `-03`, `+0530`, `+05:30` → seconds east of UTC.
+    static func numericZone(_ name: UnsafeRawBufferPointer) -> Int? {
+        guard name.count >= 3, name[0] == UInt8(ascii: "+") || name[0] == UInt8(ascii: "-"),
+            let hours = ByteScanning.fixedDigits(name, at: 1, count: 2)
+        else { return nil }
+        var minutes = 0
+        if name.count > 3 {
+            let minutesAt = name[3] == UInt8(ascii: ":") ? 4 : 3
+            guard name.count == minutesAt + 2, let value = ByteScanning.fixedDigits(name, at: minutesAt, count: 2)
+            else { return nil }
+            minutes = value
+        }
+        let seconds = hours * 3600 + minutes * 60
+        return name[0] == UInt8(ascii: "-") ? -seconds : seconds
+    }
+
+    /// RFC 3339 `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM|±HHMM)`, also with a space for `T`; a time
+    /// without a zone is returned as if it were UTC, and said to be zone-less.
+    private func isoTimestamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int, zoneless: Bool)? {
         guard let year = ByteScanning.fixedDigits(line, at: start, count: 4), start + 10 < line.count,
             line[start + 4] == UInt8(ascii: "-"), let month = ByteScanning.fixedDigits(line, at: start + 5, count: 2),
             line[start + 7] == UInt8(ascii: "-"), let day = ByteScanning.fixedDigits(line, at: start + 8, count: 2),
@@ -279,10 +511,12 @@ struct LinePrefixParser {
         else { return nil }
         var index = clock.end
         var offset = 0
+        var zoneless = true
         if index < line.count {
             let sign = line[index]
             if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
                 index += 1
+                zoneless = false
             } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
                 guard let hours = ByteScanning.fixedDigits(line, at: index + 1, count: 2) else { return nil }
                 var minutesAt = index + 3
@@ -290,6 +524,7 @@ struct LinePrefixParser {
                 guard let minutes = ByteScanning.fixedDigits(line, at: minutesAt, count: 2) else { return nil }
                 offset = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
                 index = minutesAt + 2
+                zoneless = false
             }
         }
         guard
@@ -297,7 +532,7 @@ struct LinePrefixParser {
                 year: year, month: month, day: day, hour: clock.seconds / 3600, minute: clock.seconds / 60 % 60,
                 second: clock.seconds % 60, micros: clock.micros, offsetSeconds: offset)
         else { return nil }
-        return (wall, index)
+        return (wall, index, zoneless)
     }
 
     /// `host tag: ` or `host tag[pid]: `; marks other programs' lines.
@@ -356,7 +591,9 @@ struct LinePrefixParser {
     }
 
     /// `<PRI>1 TIMESTAMP HOST APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (RFC 5424).
-    private func parseRFC5424(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix) -> Bool {
+    private mutating func parseRFC5424(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+        -> Bool
+    {
         var index = start
         func field() -> Range<Int>? {
             guard index < line.count, let end = ByteScanning.find(UInt8(ascii: " "), in: line, from: index) else {
@@ -369,11 +606,13 @@ struct LinePrefixParser {
             return false
         }
         if line[stamp.lowerBound] != UInt8(ascii: "-") {
-            guard let (wall, end) = isoTimestamp(line, at: stamp.lowerBound), end == stamp.upperBound else {
+            guard let (wall, end, zoneless) = isoTimestamp(line, at: stamp.lowerBound), end == stamp.upperBound else {
                 return false
             }
             prefix.wallClockMicros = wall
+            prefix.zoneless = zoneless
         }
+        prefix.format = .syslogRFC5424
         // Structured data: "-" or one or more [id param="value" …] elements.
         guard index < line.count else { return false }
         if line[index] == UInt8(ascii: "-") {

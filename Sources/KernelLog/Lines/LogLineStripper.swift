@@ -4,7 +4,7 @@ import KtriageBytes
 /// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
 /// interns host names, joins pstore parts and keeps the summary.
 struct LogLineStripper {
-    private enum Mode { case undecided, text, json, pstore }
+    private enum Mode { case undecided, text, json, pstore, journalVerbose, journalExport, apport }
 
     private let path: String
     private let options: LogReaderOptions
@@ -27,6 +27,13 @@ struct LogLineStripper {
     private var lastDeclinedPrefix = [UInt8](repeating: 0, count: 256)
     private var lastDeclinedLength = 0
     private(set) var summary: LogReadSummary
+    /// The journal entry being gathered (`-o verbose`, `-o export`) and where it started.
+    private var entry: JournalEntryGatherer?
+    /// The input is another crash tool's saved output: only lines with a kernel stamp are kernel
+    /// text, the rest is the tool's own (counted with other programs' lines).
+    var peerOutput: PeerToolOutput?
+    /// In an apport report: the current field holds kernel text.
+    private var apportKernelField = false
     /// The framer saw a CR line break: a serial console capture.
     var sawCarriageReturns = false {
         didSet { if sawCarriageReturns && fileSource == .dmesg { fileSource = .console } }
@@ -36,7 +43,7 @@ struct LogLineStripper {
         self.path = path
         self.options = options
         let year = options.referenceYear ?? LogLineStripper.currentYear()
-        prefixParser = LinePrefixParser(referenceYear: year)
+        prefixParser = LinePrefixParser(referenceYear: year, zone: options.timeZone)
         fileSource = options.source ?? LogLineStripper.sourceFromName(path)
         summary = LogReadSummary(path: path, source: fileSource)
     }
@@ -66,18 +73,55 @@ struct LogLineStripper {
         _ line: FramedLine, wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws {
         summary.lines += 1
+        // The common case first, so it stays one inlined call.
+        if mode == .text {
+            try processText(line, wants: wants, body)
+            return
+        }
         if mode == .undecided {
             if line.bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == ASCII.tab }) { return }
+            // journalctl's `-- Journal begins at … --` may come before any format's first line.
+            if ByteScanning.hasLiteral(line.bytes, at: 0, "-- ") {
+                try processText(line, wants: wants, body)
+                return
+            }
             decideMode(line.bytes)
         }
         switch mode {
         case .json: try processJSON(line, body)
         case .pstore: pstore.add(line)
+        case .journalVerbose, .journalExport: try processJournalText(line, body)
+        case .apport: try processApport(line, wants: wants, body)
         case .text, .undecided: try processText(line, wants: wants, body)
         }
     }
 
+    /// One line of an apport report (`/var/crash/*.crash`): `Field: value` lines, a value of
+    /// several lines continued on lines that start with one space. Only the kernel's own fields
+    /// (``ApportReport/kernelFields``) are kernel text; the rest is apport's.
+    private mutating func processApport(
+        _ line: FramedLine, wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
+    ) throws {
+        guard line.bytes.first == UInt8(ascii: " ") else {
+            apportKernelField = ApportReport.isKernelField(line.bytes)
+            summary.otherProgramLines += 1
+            return
+        }
+        guard apportKernelField else {
+            summary.otherProgramLines += 1
+            return
+        }
+        var continued = line
+        continued.bytes = UnsafeRawBufferPointer(rebasing: line.bytes[1...])
+        try processText(continued, wants: wants, body)
+    }
+
     mutating func finish(_ body: (LogLine) throws -> Void) throws {
+        if var gathered = entry {
+            entry = nil
+            gathered.finish()
+            try deliverEntry(gathered, body)
+        }
         settleLastDeclined()
         if mode == .pstore {
             if pstore.overflowed {
@@ -99,12 +143,50 @@ struct LogLineStripper {
             }
         }
         summary.source = finalSource()
+        switch mode {
+        case .json: summary.format = .journalJSON
+        case .pstore: summary.format = .pstore
+        case .journalVerbose: summary.format = .journalVerbose
+        case .journalExport: summary.format = .journalExport
+        case .apport: summary.format = .apport
+        default: break
+        }
+        switch peerOutput {
+        case .crashSession: summary.format = .crashSession
+        case .makedumpfileMessages: summary.format = .makedumpfileMessages
+        case nil: break
+        }
+        noteUnexpectedContent()
+    }
+
+    /// A share of other programs' lines at or above which an input is said to be mostly not kernel text.
+    static let otherProgramWarningShare = 0.9
+
+    /// Says so when an input gave no kernel lines, or mostly other programs' lines: a wrong
+    /// guess of the format, or the wrong file, must not read as "no crashes".
+    private mutating func noteUnexpectedContent() {
+        let looked = summary.format.map { "looked like \($0.rawValue)" } ?? "no known wrapper"
+        if summary.kernelLines == 0, summary.lines > 0 {
+            var message = "no kernel lines in \(summary.lines) lines (\(looked)"
+            if summary.otherProgramLines > 0 { message += "; \(summary.otherProgramLines) lines of other programs" }
+            summary.warnings.append(LogDiagnostic(path: path, message: message + ")"))
+        } else if summary.otherProgramLines > 0,
+            Double(summary.otherProgramLines)
+                >= Self.otherProgramWarningShare * Double(summary.otherProgramLines + summary.kernelLines)
+        {
+            summary.warnings.append(
+                LogDiagnostic(
+                    path: path,
+                    message:
+                        "mostly other programs' lines: \(summary.otherProgramLines) of them, \(summary.kernelLines) "
+                        + "kernel lines (\(looked))"))
+        }
     }
 
     private func finalSource() -> LogSource {
         if let forced = options.source { return forced }
         switch mode {
-        case .json: return .journald
+        case .json, .journalVerbose, .journalExport: return .journald
         case .pstore: return .pstore
         default: break
         }
@@ -116,10 +198,15 @@ struct LogLineStripper {
     private mutating func decideMode(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
         while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == ASCII.tab { index += 1 }
-        if options.source == .journald
-            || (index < bytes.count && bytes[index] == UInt8(ascii: "{") && options.source == nil)
-        {
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
+        if options.source == .journald || (options.source == nil && JournalEntryGatherer.isJSON(rest)) {
             mode = .json
+        } else if options.source == nil, ByteScanning.hasLiteral(rest, at: 0, "__CURSOR=") {
+            mode = .journalExport
+        } else if options.source == nil, JournalEntryGatherer.isVerboseHeader(rest) {
+            mode = .journalVerbose
+        } else if options.source == nil, ByteScanning.hasLiteral(rest, at: 0, "ProblemType: ") {
+            mode = .apport
         } else if options.source == .pstore
             || (options.source == nil
                 && (PstoreJoiner.header(bytes) != nil || PstoreJoiner.ramoopsHeader(bytes) != nil))
@@ -136,12 +223,17 @@ struct LogLineStripper {
         var bytes = line.bytes
         var prefix = prefixParser.parse(bytes, values: false)
         // A bare line may be a kernel line behind console glue: parse what follows the glue.
-        if prefix.kind == .kernel, !prefix.hasMonotonicStamp, !prefix.hadSyslogWrapper,
+        if prefix.kind == .kernel, !prefix.hasMonotonicStamp, !prefix.hadSyslogWrapper, prefix.textStart == 0,
             let glue = ConsoleGlue.strip(bytes)
         {
             if let dropped = glue.droppedMessages { addDroppedMessages(Int(clamping: dropped)) }
             bytes = UnsafeRawBufferPointer(rebasing: bytes[glue.start...])
             prefix = prefixParser.parse(bytes, values: false)
+        }
+        if summary.format == nil, prefix.format != .bare { summary.format = prefix.format }
+        if peerOutput != nil, prefix.format == .bare {
+            summary.otherProgramLines += 1
+            return
         }
         if prefix.kind == .otherProgram, !options.includeOtherPrograms {
             summary.otherProgramLines += 1
@@ -201,7 +293,9 @@ struct LogLineStripper {
 
     private mutating func processJSON(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
         let entry: JournalJSONEntry
-        do { entry = try JournalJSONEntry.parse(line.bytes) } catch {
+        // `-o json-seq` puts RS before each object, `-o json-sse` `data: ` and an empty line after.
+        guard let object = JournalEntryGatherer.jsonObject(line.bytes) else { return }
+        do { entry = try JournalJSONEntry.parse(object) } catch {
             summary.malformedLines += 1
             summary.note(
                 LogDiagnostic(
@@ -209,6 +303,33 @@ struct LogLineStripper {
                     message: "not a journald JSON object: \(error.reason)"))
             return
         }
+        try deliver(entry, number: line.number, offset: line.offset, truncated: line.truncated, body)
+    }
+
+    /// One line of `journalctl -o verbose` or `-o export`: a field of the entry being gathered,
+    /// or the start or end of an entry.
+    private mutating func processJournalText(_ line: FramedLine, _ body: (LogLine) throws -> Void) throws {
+        if entry == nil {
+            entry = JournalEntryGatherer(verbose: mode == .journalVerbose, number: line.number, offset: line.offset)
+        }
+        guard let done = entry?.add(line) else { return }
+        entry = done.next
+        try deliverEntry(done.finished, body)
+    }
+
+    private mutating func deliverEntry(_ gathered: JournalEntryGatherer, _ body: (LogLine) throws -> Void) throws {
+        if let problem = gathered.problem {
+            summary.malformedLines += 1
+            summary.note(LogDiagnostic(path: path, line: gathered.number, offset: gathered.offset, message: problem))
+        }
+        guard gathered.hasFields else { return }
+        try deliver(gathered.entry, number: gathered.number, offset: gathered.offset, truncated: false, body)
+    }
+
+    /// Hands out a journal entry's message, one line per line of it, if it is kernel text.
+    private mutating func deliver(
+        _ entry: JournalJSONEntry, number: Int, offset: Int64, truncated: Bool, _ body: (LogLine) throws -> Void
+    ) throws {
         guard entry.isKernel, entry.hasMessage else {
             summary.otherProgramLines += 1
             return
@@ -230,8 +351,8 @@ struct LogLineStripper {
                         let text = UnsafeRawBufferPointer(rebasing: message[start..<index])
                         try deliver(
                             LogLine(
-                                text: text, number: line.number, offset: line.offset, metadata: metadata,
-                                truncated: line.truncated), body)
+                                text: text, number: number, offset: offset, metadata: metadata, truncated: truncated),
+                            body)
                     }
                     start = index + 1
                 }

@@ -47,6 +47,11 @@ public struct LogReadSummary: Sendable, Codable, Equatable {
     public var nulBytes = 0
     /// At most `LogReadSummary.maxDiagnostics` problems, in order.
     public var diagnostics: [LogDiagnostic] = []
+    /// The layout of the input's first wrapped line (`nil` when no line had a wrapper).
+    public var format: LogFormat?
+    /// Problems a user must hear of even without `--verbose`: an input with no kernel lines, or
+    /// mostly other programs' lines, instead of a silent zero.
+    public var warnings: [LogDiagnostic] = []
 
     enum CodingKeys: String, CodingKey {
         case path, source, compressed, lines, hosts, diagnostics

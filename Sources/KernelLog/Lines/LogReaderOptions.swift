@@ -10,11 +10,15 @@ public struct LogReaderOptions: Sendable {
     public var includeOtherPrograms: Bool
     /// Treat the input as this container instead of detecting it.
     public var source: LogSource?
+    /// The zone of wall-clock times written without one (BSD syslog, `journalctl -o short`,
+    /// `dmesg -T`); `nil` reads them as UTC.
+    public var timeZone: LocalTimeZone?
 
     public init(
         maxLineLength: Int = 1 << 20, host: String? = nil, referenceYear: Int? = nil,
-        includeOtherPrograms: Bool = false, source: LogSource? = nil
+        includeOtherPrograms: Bool = false, source: LogSource? = nil, timeZone: LocalTimeZone? = nil
     ) {
+        self.timeZone = timeZone
         self.maxLineLength = maxLineLength
         self.host = host
         self.referenceYear = referenceYear

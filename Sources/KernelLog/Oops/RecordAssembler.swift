@@ -41,7 +41,14 @@ enum RecordAssembler {
             guilty = GuiltyFrame(function: StackWalker.stripSyscallPrefix(frameName), module: module)
         }
         let metadata = report.metadata
-        return CrashRecord(
+        // A hung-task report is about the blocked task; the CPU line names khungtaskd, its reporter.
+        var task: (comm: String?, pid: Int?) = (fields.comm, fields.pid)
+        var reporter: ReportingTask?
+        if let blocked = fields.blockedTask {
+            task = (blocked.comm, blocked.pid)
+            if fields.comm != nil || fields.pid != nil { reporter = ReportingTask(comm: fields.comm, pid: fields.pid) }
+        }
+        var record = CrashRecord(
             file: nil, line: report.lineNumber, endLine: report.endLineNumber, source: metadata.source,
             host: metadata.host, boot: metadata.bootID,
             time: CrashTime(wallMicros: metadata.wallClockMicros, monotonicMicros: metadata.monotonicMicros),
@@ -49,11 +56,15 @@ enum RecordAssembler {
             signatureVersion: CrashSignature.version, corrupted: corrupted != nil, corruptedReason: corrupted,
             panicked: report.panicked, linkedTo: report.linkedTo, kernel: fields.kernel, taint: fields.taint,
             cpu: fields.cpu,
-            pid: fields.pid, comm: fields.comm, hardware: fields.hardware, bios: fields.bios,
+            pid: task.pid, comm: task.comm, hardware: fields.hardware, bios: fields.bios,
             workqueue: fields.workqueue,
             guilty: guilty, rip: fields.rip, frames: frames, modules: fields.modules, lastUnloaded: fields.lastUnloaded,
             registers: fields.registers, code: fields.code, message: headerLine,
             text: keepText ? report.lines : [])
+        record.registerOrder = fields.registerOrder.isEmpty ? nil : fields.registerOrder
+        record.taskState = fields.blockedTask?.state
+        record.reporter = reporter
+        return record
     }
 
     static func frameBase(_ name: String) -> String {

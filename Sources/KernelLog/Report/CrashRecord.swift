@@ -45,6 +45,14 @@ public struct CrashRecord: Codable, Sendable, Equatable {
     public var message: String
     /// The report's lines with log prefixes removed (capped).
     public var text: [String]
+    /// Register names in the order printed (`registers` is keyed by name); `nil` in records
+    /// stored before this field existed.
+    public var registerOrder: [String]? = nil
+    /// For a report about another task than the one printing it (hung-task reports): the
+    /// blocked task's state letter (`D`); `comm` and `pid` name that task.
+    public var taskState: String? = nil
+    /// The task that printed such a report (`khungtaskd`), from its `CPU: … Comm:` line.
+    public var reporter: ReportingTask? = nil
 
     /// The JSON key of every field: the one table of record keys. `CrashOutput.RecordJSON` writes
     /// with it, the decoders (`group --from-ndjson`, the store's read-back) read with it, and a
@@ -63,6 +71,20 @@ public struct CrashRecord: Codable, Sendable, Equatable {
         case kernel, taint, cpu, pid, comm, hardware, bios, workqueue, guilty, rip, frames, modules
         case lastUnloaded = "last_unloaded"
         case registers, code, message, text
+        case registerOrder = "register_order"
+        case taskState = "task_state"
+        case reporter
+    }
+}
+
+/// The task that printed a report about another one.
+public struct ReportingTask: Codable, Sendable, Equatable {
+    public var comm: String?
+    public var pid: Int?
+
+    public init(comm: String?, pid: Int?) {
+        self.comm = comm
+        self.pid = pid
     }
 }
 

@@ -5,8 +5,14 @@ import Foundation
 ///
 /// Format notes: 2.6.32 prints `Pid: 1, comm: swapper Not tainted 2.6.32-19.el6.x86_64 #1 <hw>`;
 /// 3.x–6.x `CPU: 0 PID: 1 Comm: swapper/0 Tainted: G        W  5.15.0 #1`; 6.13+ inserts
-/// `UID: 0` after the CPU. Registers are `NAME: value` pairs (x86 `RAX: …`, arm64 `x29: …`,
-/// ppc `GPR00:` rows are kept by row name).
+/// `UID: 0` after the CPU. Registers are `NAME: value` pairs (x86 `RAX: …`, arm64 `x29: …` and
+/// `x9 : …` with a space before the colon, `pc : …`, riscv ` ra : …`, ppc `GPR00:` rows kept by
+/// row name), kept in the order printed; arm64's `ESR = 0x96000045` (in `Mem abort info:`) too.
+///
+/// Hung-task reports are printed by `khungtaskd` about another task: `INFO: task init:100 blocked
+/// for more than 5 seconds.`, then (5.14+) `task:init state:D stack:0 pid:100 ppid:1 flags:…` or
+/// (earlier) `init            D    0   100      1 0x00000000`. The blocked task is the report's
+/// task; the `CPU: … Comm: khungtaskd` line names the reporter.
 struct FieldExtractor {
     var kernel: KernelInfo?
     var taint: Taint?
@@ -19,6 +25,10 @@ struct FieldExtractor {
     var modules: [LoadedModule] = []
     var lastUnloaded: String?
     var registers: [String: String] = [:]
+    /// Register names in the order printed.
+    var registerOrder: [String] = []
+    /// A hung-task report's blocked task.
+    var blockedTask: (comm: String, pid: Int?, state: String?)?
     var code: String?
     var rip: Frame?
     var frames: [Frame] = []
@@ -41,6 +51,8 @@ struct FieldExtractor {
             "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
             "s9",
             "s10", "s11", "t3", "t4", "t5", "t6", "status", "badaddr", "cause",
+            // riscv's program counter; ppc64's instruction pointer, register block and trap number.
+            "epc", "NIP", "REGS", "TRAP",
         ]
         for number in 0...30 { names.insert("x\(number)") }
         return names
@@ -92,6 +104,9 @@ struct FieldExtractor {
                 }
             }
             if text.hasBytePrefix("Code: "), code == nil { code = String(text.dropFirst(6)) }
+            if text.hasBytePrefix("INFO: task ") || blockedTask != nil && blockedTask?.state == nil {
+                hungTaskLine(text)
+            }
             if rip == nil, let ip = FrameParser.parseInstructionPointer(text) { rip = ip.frame }
             registerLine(text)
             if StackWalker.isStackMarker(line) {
@@ -243,11 +258,47 @@ struct FieldExtractor {
         }
     }
 
+    /// `INFO: task init:100 blocked for more than …`, `task:init state:D … pid:100 …`, or the
+    /// pre-5.14 `init            D    0   100      1 0x00000000`.
+    mutating func hungTaskLine(_ text: Substring) {
+        if text.hasBytePrefix("INFO: task "), blockedTask == nil,
+            let blocked = text.byteRange(of: " blocked for more than ")
+        {
+            let task = text[text.index(text.startIndex, offsetBy: "INFO: task ".count)..<blocked.lowerBound]
+            guard let colon = task.lastIndex(of: ":") else { return }
+            blockedTask = (String(task[..<colon]), Int(task[task.index(after: colon)...]), nil)
+        } else if text.hasBytePrefix("task:"), blockedTask != nil, let stateRange = text.byteRange(of: " state:") {
+            // Only after the `INFO: task` line: RCU stall reports print `task:` lines of their own.
+            let comm = text.dropFirst("task:".count)[..<stateRange.lowerBound].trimmingCharacters(in: .whitespaces)
+            let state = text[stateRange.upperBound...].prefix { $0 != " " }
+            var pid: Int?
+            if let pidRange = text.byteRange(of: " pid:") {
+                pid = Int(text[pidRange.upperBound...].drop { $0 == " " }.prefix { $0.isNumber })
+            }
+            guard let known = blockedTask, known.comm == comm else { return }
+            blockedTask = (comm, pid ?? known.pid, String(state))
+        } else if let known = blockedTask, known.state == nil, text.hasBytePrefix(known.comm) {
+            // `init            D    0   100      1 0x00000000`: comm padded to 15, then the state letter.
+            let words = text.dropFirst(known.comm.count).split(separator: " ")
+            if let state = words.first, state.count == 1, let letter = state.first, letter.isUppercase {
+                blockedTask?.state = String(state)
+            }
+        }
+    }
+
     mutating func registerLine(_ line: Substring) {
+        // s390 names its rows `Krnl PSW : <mask> <address> (…)` and `Krnl GPRS: r0 r1 r2 r3`.
+        if line.hasBytePrefix("Krnl ") {
+            s390RegisterLine(line)
+            return
+        }
         // Called for every report line: the gate works on bytes (a register name is a few
         // letters before the first colon) before any String is made.
         let utf8 = line.utf8
         guard registers.count < Self.maxRegisters, let firstColon = utf8.firstIndex(of: UInt8(ascii: ":")) else {
+            if line.hasBytePrefix("ESR = "), registers["ESR"] == nil {
+                addRegister("ESR", String(line.dropFirst("ESR = ".count).prefix { $0 != " " }))
+            }
             return
         }
         var start = utf8.startIndex
@@ -260,6 +311,7 @@ struct FieldExtractor {
         guard length >= 2, length <= Self.maxRegisterName else { return }
         let firstName = String(line[start..<end])
         guard Self.registerNames.contains(firstName) || firstName.hasPrefix("GPR") else { return }
+        // `NAME: value` pairs; arm64 and riscv pad short names before the colon (`x9 : 0…`, `pc : …`).
         let words = line.split(separator: " ", omittingEmptySubsequences: true)
         var index = 0
         while index < words.count, registers.count < Self.maxRegisters {
@@ -271,11 +323,31 @@ struct FieldExtractor {
             } else if let colon = name.firstIndex(of: ":"), colon != name.startIndex {
                 value = name[name.index(after: colon)...]
                 name = name[..<colon]
+            } else if index + 2 < words.count, words[index + 1] == ":" {
+                value = words[index + 2]
+                index += 2
             }
             if let registerValue = value, Self.registerNames.contains(String(name)) || name.hasBytePrefix("GPR") {
-                registers[String(name)] = String(registerValue)
+                addRegister(String(name), String(registerValue))
             }
             index += 1
         }
+    }
+
+    /// `Krnl PSW : 0704c00180000000 000003ff8012abcd (…)` → `PSW`; `Krnl GPRS: …` → `r0`…`r3`
+    /// (the rows after it carry no names and are left out).
+    private mutating func s390RegisterLine(_ line: Substring) {
+        if line.hasBytePrefix("Krnl PSW : ") {
+            let words = line.dropFirst("Krnl PSW : ".count).split(separator: " ").prefix(2)
+            if words.count == 2 { addRegister("PSW", words.joined(separator: " ")) }
+        } else if line.hasBytePrefix("Krnl GPRS: ") {
+            for (number, value) in line.dropFirst("Krnl GPRS: ".count).split(separator: " ").prefix(4).enumerated() {
+                addRegister("r\(number)", String(value))
+            }
+        }
+    }
+
+    private mutating func addRegister(_ name: String, _ value: String) {
+        if registers.updateValue(value, forKey: name) == nil { registerOrder.append(name) }
     }
 }
