@@ -4,10 +4,14 @@ import CrashOutput
 import KernelSymbols
 import KtriageReader
 
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case markdown, text
+}
+
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write a Markdown bug report for one crash group or one input file.",
+        abstract: "Write a bug report (Markdown or plain text) for one crash group or one input file.",
         discussion: """
             With --group SIGNATURE (a signature or a unique prefix of one, or a title substring) \
             the report covers that group across all sources given (logs, --db, --from-ndjson, \
@@ -15,12 +19,15 @@ struct ReportCommand: ParsableCommand {
             file, most hosts first, separated by `---`.
 
             The report holds the title, kernel release(s), taint letters explained, hardware, the \
-            decoded trace of the representative report, modules, hosts affected, first/last seen \
-            and the attributes over-represented in the group compared with all hosts seen.
+            decoded trace of the representative report, its registers and Code: line, modules, \
+            hosts affected, first/last seen and the attributes over-represented in the group \
+            compared with all hosts seen. --format text writes plain text for a mailing list: no \
+            Markdown escapes, every trace line as the kernel printed it.
 
             Examples:
               ktriage report --group 5cd10486 fixtures/fleet
               ktriage report /var/log/kern.log
+              ktriage report --format text --group 5cd10486 fixtures/fleet
               ktriage report --db crashes.sqlite --group "NULL pointer dereference in nf_tables_commit"
             """)
 
@@ -28,6 +35,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "The group: signature, signature prefix, or a piece of the title.")
     var group: String?
+
+    @Option(help: "markdown (a tracker) or text (a mailing list).")
+    var format: ReportFormat = .markdown
 
     @Option(
         name: .customLong("system-map"),
@@ -80,7 +90,10 @@ struct ReportCommand: ParsableCommand {
         let out = Output()
         for (index, item) in chosen.enumerated() {
             if index > 0 { out.line("\n---\n") }
-            out.write(BugReport.markdown(item, totals: summary.totals))
+            switch format {
+            case .markdown: out.write(BugReport.markdown(item, totals: summary.totals))
+            case .text: out.write(BugReport.plainText(item, totals: summary.totals))
+            }
         }
         out.flush()
         if failed { throw ExitCode(1) }

@@ -51,4 +51,24 @@ struct OutputTests {
             #expect(report == nil, "\(report ?? "")")
         }
     }
+
+    @Test("the plain-text bug report keeps the kernel's lines: no Markdown escapes, registers and Code: line")
+    func plainTextReport() throws {
+        let summary = FleetSummary(FleetSupport.group(FleetSupport.items()))
+        let top = try #require(summary.groups.first)
+        let record = try #require(top.representative)
+        let text = BugReport.plainText(top, totals: summary.totals)
+        let markdown = BugReport.markdown(top, totals: summary.totals)
+        #expect(text.hasPrefix(top.title + "\n" + String(repeating: "=", count: top.title.count)))
+        #expect(!text.contains("\\_") && !text.contains("```") && !text.contains("**"))
+        #expect(markdown.contains("nf\\_tables"))
+        #expect(text.contains("Linked in: nf_tables"))
+        // Every trace line as printed, at the start of a line.
+        for line in [record.message] + TraceText.lines(record) { #expect(text.contains("\n" + line + "\n")) }
+        let code = try #require(record.code)
+        #expect(text.contains("\nCode: " + code + "\n"))
+        #expect(text.contains("\nRegisters\n---------\n"))
+        #expect(text.contains("hosts in this group"))
+        #expect(!text.contains("|"))
+    }
 }
