@@ -123,6 +123,33 @@ struct KallsymsTable {
         return String(decoding: expanded.dropFirst(), as: UTF8.self)
     }
 
+    /// The addresses of the symbols called `names` (any type), in one pass over the table; a name
+    /// that occurs more than once (a `static` in several files) keeps its first address.
+    func addresses(of names: Set<String>) -> [String: UInt64] {
+        let wanted = Set(names.map { Array($0.utf8) })
+        var found: [String: UInt64] = [:]
+        var expanded: [UInt8] = []
+        expanded.reserveCapacity(256)
+        for index in entries.indices {
+            var position = Int(entries[index])
+            var length = Int(stream[position])
+            position += 1
+            if length & 0x80 != 0 {
+                length = (length & 0x7f) | Int(stream[position]) << 7
+                position += 1
+            }
+            expanded.removeAll(keepingCapacity: true)
+            for offset in 0..<length { expanded += tokens[Int(stream[position + offset])] }
+            guard expanded.count > 1 else { continue }
+            let name = Array(expanded.dropFirst())
+            guard wanted.contains(name) else { continue }
+            let text = String(decoding: name, as: UTF8.self)
+            if found[text] == nil { found[text] = addresses[index] }
+            if found.count == wanted.count { break }
+        }
+        return found
+    }
+
     /// `name+0xoffset` for a text address (`T`, `t`, `W`, `w` symbols), or `nil`.
     func symbolize(_ address: UInt64) -> String? {
         var low = 0
