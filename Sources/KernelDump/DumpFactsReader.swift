@@ -228,6 +228,7 @@ enum DumpFactsReader {
                 return (modules, true, "stopped at module 0x\(String(module, radix: 16)): \(error)")
             }
         }
-        return (modules, false, "")
+        // crash's `mod` lists modules by the address of their `struct module`.
+        return (modules.sorted { $0.address < $1.address }, false, "")
     }
 }

@@ -85,6 +85,11 @@ enum BTFParser {
             }
             let recordStart = cursor.position
             let id = types.count
+            guard end - recordStart >= 12 else {
+                throw BTFError(
+                    offset: recordStart, field: "type \(id)",
+                    message: "a type record needs 12 bytes, the type section has \(end - recordStart) left")
+            }
             let nameOffset = try cursor.expectInteger("type \(id) name_off", as: UInt32.self)
             let info = try cursor.expectInteger("type \(id) info", as: UInt32.self)
             let sizeOrType = try cursor.expectInteger("type \(id) size_type", as: UInt32.self)
