@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "KernelSymbols", targets: ["KernelSymbols"]),
         .library(name: "KernelDump", targets: ["KernelDump"]),
         .library(name: "CrashFleet", targets: ["CrashFleet"]),
+        .library(name: "CrashOutput", targets: ["CrashOutput"]),
         .library(name: "CrashStore", targets: ["CrashStore"]),
     ],
     dependencies: [
@@ -53,19 +54,21 @@ let package = Package(
             name: "KtriageReader",
             dependencies: ["KtriageBytes", "KtriageNative", "KernelFacts", "KernelLog", "KernelDump", "KernelSymbols"]),
         .target(name: "CrashFleet", dependencies: ["KtriageReader", "KernelLog", "KernelFacts", "KtriageBytes"]),
+        .target(
+            name: "CrashOutput",
+            dependencies: ["CrashFleet", "KtriageReader", "KernelLog", "KernelDump", "KernelFacts", "KtriageBytes"]),
         // The SQLite crash history: the only module that pays GRDB's build cost.
         .target(
             name: "CrashStore",
             dependencies: [
-                "CrashFleet", "KtriageReader", "KernelLog", "KtriageBytes",
+                "CrashFleet", "CrashOutput", "KtriageReader", "KernelLog", "KtriageBytes",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .executableTarget(
             name: "ktriage",
             dependencies: [
-                "KtriageBytes", "KernelFacts", "KernelLog", "KernelSymbols", "KernelDump", "KtriageReader",
-                "CrashFleet",
-                "CrashStore",
+                "KtriageBytes", "KernelFacts", "KernelLog", "KernelSymbols", "KernelDump", "KtriageReader", "CrashFleet",
+                "CrashOutput", "CrashStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
@@ -85,8 +88,11 @@ let package = Package(
         .testTarget(
             name: "KtriageReaderTests", dependencies: ["KtriageReader", "KernelLog", "KtriageTestSupport"]),
         .testTarget(
-            name: "CrashFleetTests", dependencies: ["CrashFleet", "CrashStore", "KtriageReader", "KtriageTestSupport"],
+            name: "CrashFleetTests", dependencies: ["CrashFleet", "CrashOutput", "CrashStore", "KtriageReader", "KtriageTestSupport"],
             exclude: ["Snapshots"]),
+        .testTarget(
+            name: "CrashOutputTests",
+            dependencies: ["CrashOutput", "KernelLog", "KtriageReader", "KtriageTestSupport"]),
         .testTarget(
             name: "KtriageCLITests", dependencies: ["ktriage", "KtriageTestSupport"], exclude: ["Snapshots"]),
     ]

@@ -1,4 +1,5 @@
 import CrashFleet
+import CrashOutput
 import Foundation
 import GRDB
 import KernelLog
@@ -209,7 +210,6 @@ public final class CrashStore {
         var prepared = PreparedInput()
         prepared.facts = hostFacts
         var ids: [String?] = []
-        var fast: Bool?
         for record in records {
             let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
             if let link = record.linkedTo {
@@ -222,8 +222,7 @@ public final class CrashStore {
             }
             let id = RecordIdentity.id(of: record, host: host)
             ids.append(id)
-            if fast == nil { fast = RecordJSON.agrees(on: record) }
-            let json = RecordJSON.encode(record, fast: fast ?? false)
+            let json = RecordJSON.encode(record)
             prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: json))
             FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
         }
@@ -403,12 +402,4 @@ private final class PreparedSlots: @unchecked Sendable {
         defer { lock.unlock() }
         return slots.compactMap { $0 }
     }
-}
-
-extension CrashStore {
-    /// The JSON the store writes for a record (tests check it reads back equal).
-    public static func encodeForTesting(_ record: CrashRecord) -> String { RecordJSON.encode(record) }
-
-    /// Whether the fast record writer knows every property of the record types (tests).
-    public static var recordWriterIsCurrent: Bool { RecordJSON.shapeIsKnown }
 }

@@ -1,8 +1,8 @@
 /// What `ktriage vmcore info` reports about a dump: container, kernel identity, CPUs, the panic
-/// message, and every VMCOREINFO key. Codable, for `--format json`.
-public struct VmcoreSummary: Sendable, Codable, Equatable {
+/// message, and every VMCOREINFO key (rendered by CrashOutput's VmcoreInfoText and VmcoreInfoJSON).
+public struct VmcoreSummary: Sendable, Equatable {
     /// One CPU's state from its `NT_PRSTATUS` note.
-    public struct CPU: Sendable, Codable, Equatable {
+    public struct CPU: Sendable, Equatable {
         /// CPU number (note order).
         public var cpu: Int
         /// `pr_pid` as stored (QEMU stores the vCPU number + 1 here).
@@ -22,7 +22,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     }
 
     /// One register: `user_regs_struct` name and value.
-    public struct Register: Sendable, Codable, Equatable {
+    public struct Register: Sendable, Equatable {
         /// `rip`, `rsp`, `r15`, … (`eip`, … for i386).
         public var name: String
         /// `0x…` hex.
@@ -33,7 +33,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     public static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
     /// One VMCOREINFO line, as written.
-    public struct Entry: Sendable, Codable, Equatable {
+    public struct Entry: Sendable, Equatable {
         /// `OSRELEASE`, `SYMBOL(prb)`, `NUMBER(phys_base)`, …
         public var key: String
         /// The value text, unparsed (hex for SYMBOL, decimal or hex for NUMBER).
@@ -42,7 +42,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
 
     /// The main crash of the extracted log (kind, title, guilty frame): a summary of the log
     /// parser's record, which KernelDump does not run (`KtriageReader.VmcoreScanner` fills it).
-    public struct DumpCrashRecord: Sendable, Codable, Equatable {
+    public struct DumpCrashRecord: Sendable, Equatable {
         /// Crash kind (BUG, WARNING, PANIC, …).
         public var kind: String?
         /// syzbot-style title.
@@ -68,7 +68,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
     /// kdump pages read for this summary, by how each was stored (`zlib`, `lzo`, `snappy`, `zstd`,
     /// `raw`): a dump mixes compressed and raw pages. `nil` for ELF dumps. Named in snake_case
     /// because the name is the JSON key.
-    public var page_compression: [String: Int]?
+    public var pageCompression: [String: Int]?
     /// makedumpfile dump level (kdump sub-header): 31 excludes zero, cache, user and free pages.
     public var dumpLevel: Int?
     /// ELF `PT_LOAD` count.
@@ -214,7 +214,7 @@ public struct VmcoreSummary: Sendable, Codable, Equatable {
             crashRecord: nil,
             vmcoreinfo: info?.entries.map { Entry(key: $0.key, value: $0.value) } ?? [])
         // Last, so that it counts every page read above (log, utsname, kallsyms).
-        summary.page_compression = dump.pagesReadByCompression
+        summary.pageCompression = dump.pagesReadByCompression
         return (summary, log)
     }
 }

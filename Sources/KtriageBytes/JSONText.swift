@@ -2,6 +2,8 @@
 public enum JSONText {
     /// `"…"` with JSON escapes; `string` is already valid Unicode.
     public static func quoted(_ string: String) -> String {
+        // Most log text needs no escape: one pass over the bytes, then one copy.
+        if !string.utf8.contains(where: mayNeedEscape) { return "\"" + string + "\"" }
         var result = "\""
         result.reserveCapacity(string.utf8.count + 2)
         for scalar in string.unicodeScalars {
@@ -22,6 +24,17 @@ public enum JSONText {
         result += "\""
         return result
     }
+
+    /// A byte that may begin an escape below: a control byte, `"`, `\\`, DEL, or the lead byte of
+    /// U+2028 and U+2029 (`E2 80 A8`, `E2 80 A9`).
+    @inline(__always)
+    static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < ASCII.space || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == ASCII.delete
+            || byte == separatorLeadByte
+    }
+
+    /// The first UTF-8 byte of U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR.
+    @inline(__always) static var separatorLeadByte: UInt8 { 0xE2 }
 
     /// Raw log bytes as a JSON string: invalid UTF-8 and control bytes appear as `\xNN` text.
     public static func quoted(bytes: UnsafeRawBufferPointer) -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrashFleet
+import CrashOutput
 import CrashStore
 import Foundation
 import KernelLog
@@ -159,18 +160,18 @@ struct GroupCommand: ParsableCommand {
             }
             let out = Output()
             let summary = FleetSummary(fleet)
-            if by == .kernel {
-                FleetTable.renderPivot(summary, width: Terminal.width, into: out)
-            } else {
-                FleetTable.render(summary, width: Terminal.width, into: out)
-            }
+            let lines =
+                by == .kernel
+                ? FleetTable.pivotLines(summary, width: Terminal.width)
+                : FleetTable.lines(summary, width: Terminal.width)
+            for line in lines { out.line(line) }
             out.flush()
             if failed { throw ExitCode(1) }
             return
         }
         let text: String
         if format == .partial {
-            text = try PartialFile.encode(fleet) + "\n"
+            text = try FleetJSON.partial(fleet) + "\n"
         } else {
             let summary = FleetSummary(fleet)
             switch (format, by) {
@@ -212,87 +213,5 @@ final class SharedProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         progress.finish()
-    }
-}
-
-/// JSON documents of `group`.
-enum FleetJSON {
-    static func document(_ summary: FleetSummary) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"
-    }
-
-    static func pivot(_ summary: FleetSummary) throws -> String {
-        struct Row: Encodable {
-            var signature: String
-            var title: String
-            var crashes: [String: Int]
-        }
-        struct Pivot: Encodable {
-            var schema = 1
-            var releases: [String]
-            var rows: [Row]
-        }
-        let pivot = summary.releasePivot
-        let rows = pivot.rows.map { row in
-            Row(
-                signature: row.group.signature, title: row.group.title,
-                crashes: Dictionary(uniqueKeysWithValues: zip(pivot.releases, row.counts).filter { $0.1 > 0 }))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Pivot(releases: pivot.releases, rows: rows)), as: UTF8.self) + "\n"
-    }
-}
-
-/// The terminal table of `group`: presentation only.
-enum FleetTable {
-    static func render(_ summary: FleetSummary, width: Int, into out: Output) {
-        let header = ["hosts", "crashes", "title", "kernel", "stands out (hosts: group vs fleet)", "last seen"]
-        let rows = summary.groups.map { group in
-            var kernel = group.kernelReleases.first?.name ?? "-"
-            if group.kernelReleases.count > 1 { kernel += " +\(group.kernelReleases.count - 1)" }
-            let standsOut = group.overRepresented.first.map { finding in
-                let label =
-                    ["kernel": "", "hardware": "", "bios": "BIOS ", "taint": "taint ", "module": "module "][
-                        finding.category] ?? ""
-                return
-                    "\(label)\(finding.value) \(FleetMarkdown.percent(finding.groupShare)) vs \(FleetMarkdown.percent(finding.fleetShare))"
-            }
-            return [
-                String(group.hostsAffected), String(group.crashes), TerminalText.clean(group.title),
-                TerminalText.clean(kernel), TerminalText.clean(standsOut ?? "-"),
-                group.lastSeen.map { String($0.prefix(10)) } ?? "-",
-            ]
-        }
-        TextTable.render(header: header, rows: rows, width: width, into: out)
-        out.line(FleetMarkdown.totalsLine(summary.totals))
-    }
-
-    static func renderPivot(_ summary: FleetSummary, width: Int, into out: Output) {
-        let pivot = summary.releasePivot
-        let header = ["title"] + pivot.releases.map(TerminalText.clean)
-        let rows = pivot.rows.map { row in
-            [TerminalText.clean(row.group.title)] + row.counts.map { $0 == 0 ? "." : String($0) }
-        }
-        TextTable.render(header: header, rows: rows, width: width, into: out)
-        out.line(FleetMarkdown.totalsLine(summary.totals))
-    }
-}
-
-/// Log-derived text for a terminal: control characters (ANSI escapes) shown as `\xNN`.
-enum TerminalText {
-    static func clean(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) {
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrashFleet
+import CrashOutput
 import KernelSymbols
 import KtriageReader
 

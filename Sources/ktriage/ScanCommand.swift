@@ -1,10 +1,7 @@
 import ArgumentParser
-import CrashFleet
-import Foundation
-import KernelFacts
+import CrashOutput
 import KernelLog
 import KernelSymbols
-import KtriageBytes
 import KtriageReader
 
 struct ScanCommand: ParsableCommand {
@@ -106,7 +103,7 @@ struct ScanCommand: ParsableCommand {
             // NDJSON streams: each input's records are written and dropped, so memory stays flat
             // however many inputs there are.
             if format == .ndjson && !summary && !lines {
-                try ScanJSON.renderRecords([result], into: output)
+                for line in ScanJSON.recordLines(result) { output.line(line) }
                 result.records = []
             }
             results.append(result)
@@ -114,133 +111,18 @@ struct ScanCommand: ParsableCommand {
         progress.finish()
         if summary {
             switch format {
-            case .table: ScanTable.render(results, into: output)
-            case .json, .ndjson: try ScanJSON.render(results, format: format, into: output)
+            case .table: for line in ScanTable.lines(results, width: Terminal.width) { output.line(line) }
+            case .json: output.line(try ScanJSON.inputsDocument(results))
+            case .ndjson: for line in try ScanJSON.inputLines(results) { output.line(line) }
             }
         } else if !lines {
             switch format {
-            case .table: RecordTable.render(results, into: output)
-            case .json: try ScanJSON.renderDocument(results, into: output)
+            case .table: for line in RecordTable.lines(results, width: Terminal.width) { output.line(line) }
+            case .json: output.line(try ScanJSON.document(results))
             case .ndjson: break  // written per input above
             }
         }
         output.flush()
         if failed { throw ExitCode(1) }
-    }
-}
-
-/// `--lines --format table`: the text with a short metadata column.
-enum TableLine {
-    static func render(_ line: LogLine) -> String {
-        var prefix = ""
-        if let host = line.metadata.host { prefix += host + " " }
-        if let mono = line.metadata.monotonicMicros { prefix += "[" + TimeText.seconds(micros: mono) + "] " }
-        return prefix + ByteEscaping.displayString(line.text)
-    }
-}
-
-/// The per-input summary table.
-enum ScanTable {
-    static func render(_ results: [InputReport], into output: Output) {
-        let header = ["input", "source", "lines", "kernel", "other", "hosts", "notes"]
-        var rows: [[String]] = []
-        for result in results {
-            guard let summary = result.summary else {
-                rows.append([result.path, "-", "-", "-", "-", "-", "unreadable"])
-                continue
-            }
-            var notes: [String] = []
-            if summary.compressed { notes.append("gzip") }
-            if summary.cutLines > 0 { notes.append("\(summary.cutLines) long lines cut") }
-            if summary.droppedMessages > 0 { notes.append("\(summary.droppedMessages) messages dropped") }
-            if summary.malformedLines > 0 { notes.append("\(summary.malformedLines) malformed") }
-            rows.append([
-                summary.path, summary.source.rawValue, String(summary.lines), String(summary.kernelLines),
-                String(summary.otherProgramLines),
-                summary.hosts.prefix(3).joined(separator: ",")
-                    + (summary.hosts.count > 3 ? ",…" : ""), notes.joined(separator: "; "),
-            ])
-        }
-        TextTable.render(header: header, rows: rows, width: Terminal.width, into: output)
-    }
-}
-
-/// The crash records as a table: where, host, kind, title, kernel.
-enum RecordTable {
-    static func render(_ results: [InputReport], into output: Output) {
-        let header = ["location", "host", "kind", "title", "kernel"]
-        var rows: [[String]] = []
-        var total = 0
-        for result in results {
-            for record in result.records {
-                total += 1
-                var title = record.title
-                if record.corrupted { title += " (corrupted)" }
-                if record.linkedTo != nil { title += " (follow-up)" }
-                rows.append([
-                    "\(result.path):\(record.line)", record.host ?? "-", record.kind.rawValue, title,
-                    record.kernel?.release ?? "-",
-                ])
-            }
-        }
-        if !rows.isEmpty { TextTable.render(header: header, rows: rows, width: Terminal.width, into: output) }
-        let lines = results.compactMap(\.summary).reduce(0) { $0 + $1.lines }
-        output.line(
-            "\(total) crash report\(total == 1 ? "" : "s") in \(results.count) input\(results.count == 1 ? "" : "s") (\(lines) lines)"
-        )
-    }
-}
-
-/// `--format json|ndjson` for records and per-input summaries.
-enum ScanJSON {
-    static func makeEncoder(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    /// One record per line.
-    static func renderRecords(_ results: [InputReport], into output: Output) throws {
-        let encoder = makeEncoder(pretty: false)
-        for result in results {
-            for record in result.records { output.line(String(decoding: try encoder.encode(record), as: UTF8.self)) }
-        }
-    }
-
-    /// `{"schema": 1, "records": [...], "inputs": [...], "errors": [...]}`.
-    static func renderDocument(_ results: [InputReport], into output: Output) throws {
-        struct Document: Encodable {
-            var schema: Int
-            var records: [CrashRecord]
-            var inputs: [LogReadSummary]
-            var errors: [String]
-        }
-        let document = Document(
-            schema: CrashRecord.schemaVersion, records: results.flatMap(\.records),
-            inputs: results.compactMap(\.summary), errors: results.compactMap(\.error))
-        output.line(String(decoding: try makeEncoder(pretty: true).encode(document), as: UTF8.self))
-    }
-
-    static func render(_ results: [InputReport], format: ScanFormat, into output: Output) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            format == .json
-            ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        let summaries = results.compactMap(\.summary)
-        if format == .json {
-            let document = ScanDocument(schema: 1, inputs: summaries, errors: results.compactMap(\.error))
-            output.line(String(decoding: try encoder.encode(document), as: UTF8.self))
-        } else {
-            for summary in summaries {
-                output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
-            }
-        }
-    }
-
-    struct ScanDocument: Encodable {
-        var schema: Int
-        var inputs: [LogReadSummary]
-        var errors: [String]
     }
 }

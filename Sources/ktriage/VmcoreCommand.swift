@@ -1,15 +1,10 @@
 import ArgumentParser
-import CrashFleet
+import CrashOutput
 import KernelDump
+import KernelLog
 import KernelSymbols
-import KtriageBytes
 import KtriageReader
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials  // JSONEncoder only; full Foundation (ICU) would slow every start
-#else
-    import Foundation
-#endif
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)
@@ -35,11 +30,6 @@ private func writeAll(_ array: [UInt8], to descriptor: Int32) {
             offset += written
         }
     }
-}
-
-/// Pads `text` with spaces to `width` characters.
-private func padded(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }
 
 /// `ktriage vmcore info|dmesg`: metadata, registers and the kernel log of a vmcore, without vmlinux.
@@ -168,11 +158,13 @@ struct VmcoreInfoCommand: ParsableCommand {
     func run() throws {
         let dump = try Vmcore(path: vmcore)
         var (summary, extract) = VmcoreSummary.make(dump)
+        var crashRecord: CrashRecord?
         if let extract {
             let nodename = summary.nodename.flatMap { $0 == "(none)" ? nil : $0 }
             let parsed = VmcoreScanner.records(
                 from: extract, path: vmcore, host: nodename, crashTime: summary.crashTime)
             if let main = VmcoreScanner.mainRecord(parsed.records) {
+                crashRecord = main
                 summary.crashRecord = .init(
                     kind: main.kind.rawValue, title: main.title, guiltyFrame: main.guilty?.function)
             }
@@ -195,84 +187,12 @@ struct VmcoreInfoCommand: ParsableCommand {
             }
         }
         switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(summary)
-            writeAll(Array(data) + [UInt8(ascii: "\n")], to: 1)
-        case .table:
-            writeAll(Self.table(summary).utf8, to: 1)
+        case .json: writeAll(VmcoreInfoJSON.render(summary, crashRecord: crashRecord).utf8, to: 1)
+        case .table: writeAll(VmcoreInfoText.render(summary).utf8, to: 1)
         }
         // A partial result: printed above, and said once more on standard error with a non-zero exit.
         if !summary.missing.isEmpty || !summary.logProblems.isEmpty {
             throw VmcoreIncomplete(path: vmcore, problems: summary.missing + summary.logProblems)
         }
-    }
-
-    /// `812 lzo, 3 raw`: codecs in the kdump bit order, then raw pages.
-    static func pagesReadText(_ pages: [String: Int]) -> String {
-        let order = ["zlib", "lzo", "snappy", "zstd", "raw"]
-        let known = order.compactMap { name in pages[name].map { "\($0) \(name)" } }
-        let others = pages.keys.filter { !order.contains($0) }.sorted().map { "\(pages[$0] ?? 0) \($0)" }
-        let parts = known + others
-        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
-    }
-
-    static func table(_ s: VmcoreSummary) -> String {
-        var out = ""
-        func row(_ label: String, _ value: String?) {
-            out += padded(label, 14) + (value ?? "unknown") + "\n"
-        }
-        var format = s.format
-        if let version = s.kdumpHeaderVersion { format += ", header v\(version)" }
-        if !s.compression.isEmpty { format += ", " + s.compression.joined(separator: "+") }
-        if let level = s.dumpLevel { format += ", dump level \(level)" }
-        if let loads = s.elfLoadSegments { format += ", \(loads) PT_LOAD" }
-        if s.incomplete { format += ", INCOMPLETE" }
-        row("File:", s.path)
-        row("Format:", format)
-        if let pages = s.page_compression {
-            row("Pages read:", pagesReadText(pages))
-        }
-        row("Release:", s.release)
-        row("Version:", s.version)
-        row("Machine:", s.machine)
-        row("Node:", s.nodename)
-        row("Build ID:", s.buildID)
-        if let time = s.crashTime {
-            row("Crash time:", "\(DmesgFormatter.utcTime(seconds: time)) (\(s.crashTimeSource ?? ""))")
-        } else {
-            row("Crash time:", "not recorded (no CRASHTIME: the dump did not come through kexec)")
-        }
-        row("KASLR:", s.kernelOffset.map { $0 == "0x0" ? "off (KERNELOFFSET=0)" : "KERNELOFFSET=\($0)" })
-        row("phys_base:", "\(s.physBase) (\(s.physBaseSource))")
-        row("Paging:", "\(s.pagingLevels)-level, page size \(s.pageSize)")
-        var cpuLine = "\(s.cpuCount)"
-        if let crashed = s.crashingCPU {
-            cpuLine += ", crashed on CPU \(crashed) (\(s.crashingCPUReason ?? ""))"
-        }
-        row("CPUs:", cpuLine)
-        for cpu in s.cpus {
-            let mark = cpu.crashed ? "*" : " "
-            let pid = cpu.logPID.map { "pid \($0)" } ?? (s.prstatusPIDsAreTasks ? "pid \(cpu.pid)" : "pid ?")
-            var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
-            line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
-            if let symbol = cpu.ripSymbol { line += "  \(symbol)" }
-            out += line + "\n"
-        }
-        row("Panic:", s.panicMessage ?? "not found in the log")
-        if let layout = s.logLayout {
-            row("Log:", "\(layout), \(s.logRecords ?? 0) records")
-        }
-        for problem in s.logProblems { row("Log problem:", problem) }
-        if let record = s.crashRecord {
-            row(
-                "Crash:",
-                [record.kind, record.title, record.guiltyFrame].compactMap { $0 }.joined(separator: " | "))
-        }
-        for missing in s.missing { row("Missing:", missing) }
-        for note in s.notes { row("Note:", note) }
-        row("VMCOREINFO:", "\(s.vmcoreinfo.count) keys (see --format json)")
-        return out
     }
 }

@@ -1,4 +1,5 @@
 import CrashFleet
+import CrashOutput
 import Foundation
 import KtriageBytes
 import KtriageTestSupport
@@ -40,7 +41,7 @@ struct MergeTests {
         var merged = FleetAggregate()
         for (index, partial) in [first, second].enumerated() {
             let path = folder + "/shard\(index).json"
-            #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: path))
+            #expect(Fixtures.write(Array(try FleetJSON.partial(partial).utf8), to: path))
             merged.merge(try PartialFile.read(path: path))
         }
         #expect(
@@ -56,20 +57,20 @@ struct MergeTests {
         var partial = FleetSupport.group(Array(FleetSupport.items().prefix(4)))
         partial.records = FleetAggregate.maxPartialCount
         let edge = folder + "/edge.json"
-        #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: edge))
+        #expect(Fixtures.write(Array(try FleetJSON.partial(partial).utf8), to: edge))
         var merged = try PartialFile.read(path: edge)
         merged.merge(try PartialFile.read(path: edge))
         #expect(merged.records == 2 * FleetAggregate.maxPartialCount)
 
         partial.records = FleetAggregate.maxPartialCount + 1
         let past = folder + "/past.json"
-        #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: past))
+        #expect(Fixtures.write(Array(try FleetJSON.partial(partial).utf8), to: past))
         #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: past) }
         partial.records = 0
         var group = GroupAggregate(signature: "s", signatureVersion: 1)
         group.days = [Int.max: 1]
         partial.groups[GroupKey(signature: "s", version: 1)] = group
-        #expect(Fixtures.write(Array(try PartialFile.encode(partial).utf8), to: past))
+        #expect(Fixtures.write(Array(try FleetJSON.partial(partial).utf8), to: past))
         do {
             _ = try PartialFile.read(path: past)
             Issue.record("a day number past Int64 microseconds was accepted")

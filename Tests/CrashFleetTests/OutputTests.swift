@@ -1,4 +1,5 @@
 import CrashFleet
+import CrashOutput
 import Foundation
 import KtriageTestSupport
 import Testing

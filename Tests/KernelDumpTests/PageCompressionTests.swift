@@ -37,7 +37,7 @@ struct PageCompressionTests {
         let rawBytes = rawWriter.write(kernel)
         let raw = try TestPaths.open(rawBytes, name: "codec-raw.kdump")
         let (rawSummary, _) = VmcoreSummary.make(raw)
-        let rawPagesRead = rawSummary.page_compression?["raw"] ?? 0
+        let rawPagesRead = rawSummary.pageCompression?["raw"] ?? 0
         #expect(rawPagesRead > 0)
         for flattened in [false, true] {
             let bytes = codecDump(codec, kernel, flattened: flattened)
@@ -49,7 +49,7 @@ struct PageCompressionTests {
             #expect(DmesgFormatter().format(log?.records ?? []) == sampleDmesg)
             #expect(summary.panicMessage == "Kernel panic - not syncing: Fatal exception")
             // Every page read was stored compressed, and the same pages as from the raw dump.
-            #expect(summary.page_compression == [codec.rawValue: rawPagesRead])
+            #expect(summary.pageCompression == [codec.rawValue: rawPagesRead])
         }
     }
 
@@ -60,7 +60,7 @@ struct PageCompressionTests {
         let vmcore = try TestPaths.open(codecDump(codec, kernel, rawPages: everyOther), name: "mixed-\(codec).kdump")
         let (summary, log) = VmcoreSummary.make(vmcore)
         #expect(DmesgFormatter().format(log?.records ?? []) == sampleDmesg)
-        let pages = summary.page_compression ?? [:]
+        let pages = summary.pageCompression ?? [:]
         #expect((pages["raw"] ?? 0) > 0)
         #expect((pages[codec.rawValue] ?? 0) > 0)
         #expect(Set(pages.keys) == ["raw", codec.rawValue])
@@ -154,8 +154,8 @@ struct PageCompressionTests {
         let everyOther = Set(stride(from: UInt64(0), to: 1024, by: 2))
         let path = try TestPaths.write(codecDump(.lzo, makeKernel(), rawPages: everyOther), name: "info-lzo.kdump")
         let (summary, _) = VmcoreSummary.make(try Vmcore(path: path))
-        let lzo = try #require(summary.page_compression?["lzo"])
-        let raw = try #require(summary.page_compression?["raw"])
+        let lzo = try #require(summary.pageCompression?["lzo"])
+        let raw = try #require(summary.pageCompression?["raw"])
         let table = try CommandRunner.run(["vmcore", "info", path])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("\nFormat:       kdump-compressed, header v6, lzo, dump level 1\n"))

@@ -63,7 +63,7 @@ struct SharedCompressionTests {
         #expect(summary.crashTime == 1_795_369_534)
         #expect(summary.logProblems.isEmpty)
         #expect(summary.incomplete == false)
-        let pages = summary.page_compression ?? [:]
+        let pages = summary.pageCompression ?? [:]
         #expect((pages[dump.codec] ?? 0) > 100)
         #expect(Set(pages.keys).isSubset(of: [dump.codec, "raw"]))
         // Both dumps hold the same memory, so the same pages are read from each.

@@ -79,7 +79,7 @@ public struct NDJSONGrouper {
     }
 }
 
-/// Reading and writing partial aggregates (`group --format partial`, `group --merge`).
+/// Reading partial aggregates (`group --merge`); `CrashOutput.FleetJSON.partial` writes them.
 public enum PartialFile {
     public enum Failure: Error, CustomStringConvertible {
         case unreadable(path: String, reason: String)
@@ -90,12 +90,6 @@ public enum PartialFile {
             case .notPartial(let path, let reason): return "\(path): not a ktriage partial grouping (\(reason))"
             }
         }
-    }
-
-    public static func encode(_ fleet: FleetAggregate) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(fleet), as: UTF8.self)
     }
 
     public static func read(path: String) throws(Failure) -> FleetAggregate {

@@ -46,7 +46,10 @@ public struct CrashRecord: Codable, Sendable, Equatable {
     /// The report's lines with log prefixes removed (capped).
     public var text: [String]
 
-    enum CodingKeys: String, CodingKey {
+    /// The JSON key of every field: the one table of record keys. `CrashOutput.RecordJSON` writes
+    /// with it, the decoders (`group --from-ndjson`, the store's read-back) read with it, and a
+    /// test holds docs/record.schema.json to what the writer emits.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, file, line
         case endLine = "end_line"
         case source, host, boot, time, kind, title
@@ -75,7 +78,8 @@ public struct CrashTime: Codable, Sendable, Equatable {
         self.monotonicMicros = monotonicMicros
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The JSON keys of `time` (see `CrashRecord.CodingKeys`).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case wallMicros = "wall_us"
         case monotonicMicros = "monotonic_us"
     }
@@ -90,6 +94,11 @@ public struct GuiltyFrame: Codable, Sendable, Equatable {
         self.function = function
         self.module = module
     }
+
+    /// The JSON keys of `guilty` (see `CrashRecord.CodingKeys`).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case function, module
+    }
 }
 
 /// One entry of `Modules linked in:`.
@@ -101,5 +110,10 @@ public struct LoadedModule: Codable, Sendable, Equatable {
     public init(name: String, taint: String? = nil) {
         self.name = name
         self.taint = taint
+    }
+
+    /// The JSON keys of each `modules` entry (see `CrashRecord.CodingKeys`).
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, taint
     }
 }

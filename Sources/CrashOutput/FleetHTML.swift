@@ -1,3 +1,6 @@
+import CrashFleet
+import KernelLog
+
 /// `group --format html`: one self-contained page — styles, charts (inline SVG) and a few lines
 /// of script for sortable columns are inline, nothing is fetched. Every log-derived string is
 /// escaped with `MarkupText.html`, so a `comm` or device name can never become markup.

@@ -148,7 +148,8 @@ public struct FleetSummary: Codable, Sendable {
             signatureVersions: versions.sorted())
     }
 
-    static func counts(_ table: [String: Int]) -> [Count] {
+    /// Names with their crash counts, most crashes first, then by name.
+    public static func counts(_ table: [String: Int]) -> [Count] {
         table.map { Count(name: $0.key, crashes: $0.value) }.sorted {
             $0.crashes != $1.crashes ? $0.crashes > $1.crashes : $0.name < $1.name
         }

@@ -1,3 +1,4 @@
+import CrashFleet
 import KernelFacts
 import KernelLog
 import KtriageBytes

@@ -1,3 +1,6 @@
+import CrashFleet
+import KernelLog
+
 /// `group --format markdown`: the group table and one section per group, for a wiki or a
 /// ticket. Every log-derived string is escaped (`MarkupText.markdown`).
 public enum FleetMarkdown {

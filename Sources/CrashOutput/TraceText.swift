@@ -1,3 +1,4 @@
+import CrashFleet
 import KernelLog
 
 /// The decoded call trace of a record as plain lines (`function+0x4a3/0x1b90 [module]`),

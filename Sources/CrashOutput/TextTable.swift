@@ -1,6 +1,7 @@
 /// A plain-text table whose columns fit the terminal: the widest column is cut first.
-enum TextTable {
-    static func render(header: [String], rows: [[String]], width: Int, into output: Output) {
+public enum TextTable {
+    /// The header line and one line per row, each at most `width` characters.
+    public static func lines(header: [String], rows: [[String]], width: Int) -> [String] {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -23,7 +24,6 @@ enum TextTable {
             }
             return line
         }
-        output.line(format(header))
-        for row in rows { output.line(format(row)) }
+        return [format(header)] + rows.map(format)
     }
 }

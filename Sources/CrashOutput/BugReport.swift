@@ -1,3 +1,6 @@
+import CrashFleet
+import KernelLog
+
 /// `ktriage report`: a Markdown bug report for one group, for a tracker or a mailing list.
 ///
 /// Says what a kernel developer asks first — which kernels, tainted or not, which hardware, the

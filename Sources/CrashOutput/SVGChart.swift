@@ -1,3 +1,5 @@
+import CrashFleet
+
 /// Small inline SVG bar charts for the HTML page (no scripts, no fetches). Labels are escaped.
 enum SVGChart {
     /// Horizontal bars, one per label: kernel releases and the like.

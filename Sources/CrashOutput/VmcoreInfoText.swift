@@ -1,0 +1,74 @@
+import KernelDump
+
+/// `vmcore info`: the summary as labelled lines for a person.
+public enum VmcoreInfoText {
+    public static func render(_ summary: VmcoreSummary) -> String {
+        var out = ""
+        func row(_ label: String, _ value: String?) {
+            out += padded(label, 14) + (value ?? "unknown") + "\n"
+        }
+        var format = summary.format
+        if let version = summary.kdumpHeaderVersion { format += ", header v\(version)" }
+        if !summary.compression.isEmpty { format += ", " + summary.compression.joined(separator: "+") }
+        if let level = summary.dumpLevel { format += ", dump level \(level)" }
+        if let loads = summary.elfLoadSegments { format += ", \(loads) PT_LOAD" }
+        if summary.incomplete { format += ", INCOMPLETE" }
+        row("File:", summary.path)
+        row("Format:", format)
+        if let pages = summary.pageCompression { row("Pages read:", pagesRead(pages)) }
+        row("Release:", summary.release)
+        row("Version:", summary.version)
+        row("Machine:", summary.machine)
+        row("Node:", summary.nodename)
+        row("Build ID:", summary.buildID)
+        if let time = summary.crashTime {
+            row("Crash time:", "\(DmesgFormatter.utcTime(seconds: time)) (\(summary.crashTimeSource ?? ""))")
+        } else {
+            row("Crash time:", "not recorded (no CRASHTIME: the dump did not come through kexec)")
+        }
+        row("KASLR:", summary.kernelOffset.map { $0 == "0x0" ? "off (KERNELOFFSET=0)" : "KERNELOFFSET=\($0)" })
+        row("phys_base:", "\(summary.physBase) (\(summary.physBaseSource))")
+        row("Paging:", "\(summary.pagingLevels)-level, page size \(summary.pageSize)")
+        var cpuLine = "\(summary.cpuCount)"
+        if let crashed = summary.crashingCPU {
+            cpuLine += ", crashed on CPU \(crashed) (\(summary.crashingCPUReason ?? ""))"
+        }
+        row("CPUs:", cpuLine)
+        for cpu in summary.cpus {
+            let mark = cpu.crashed ? "*" : " "
+            let pid = cpu.logPID.map { "pid \($0)" } ?? (summary.prstatusPIDsAreTasks ? "pid \(cpu.pid)" : "pid ?")
+            var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
+            line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
+            if let symbol = cpu.ripSymbol { line += "  \(symbol)" }
+            out += line + "\n"
+        }
+        row("Panic:", summary.panicMessage ?? "not found in the log")
+        if let layout = summary.logLayout {
+            row("Log:", "\(layout), \(summary.logRecords ?? 0) records")
+        }
+        for problem in summary.logProblems { row("Log problem:", problem) }
+        if let record = summary.crashRecord {
+            row(
+                "Crash:",
+                [record.kind, record.title, record.guiltyFrame].compactMap { $0 }.joined(separator: " | "))
+        }
+        for missing in summary.missing { row("Missing:", missing) }
+        for note in summary.notes { row("Note:", note) }
+        row("VMCOREINFO:", "\(summary.vmcoreinfo.count) keys (see --format json)")
+        return out
+    }
+
+    /// Pads `text` with spaces to `width` characters.
+    static func padded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    /// `812 lzo, 3 raw`: codecs in the order of their kdump flag bits, then raw pages.
+    static func pagesRead(_ pages: [String: Int]) -> String {
+        let order = ["zlib", "lzo", "snappy", "zstd", "raw"]
+        let known = order.compactMap { name in pages[name].map { "\($0) \(name)" } }
+        let others = pages.keys.filter { !order.contains($0) }.sorted().map { "\(pages[$0] ?? 0) \($0)" }
+        let parts = known + others
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+}
