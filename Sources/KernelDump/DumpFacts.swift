@@ -1,9 +1,9 @@
 /// What crash's `sys`, `sys -t`, `mod` and `ps` show about a dump, read from the dump's memory
 /// with layouts from its own BTF (`DumpFactsReader`). Every fact is optional: a fact that could
-/// not be read is `nil` and `problems` says why. JSON keys are snake_case.
-public struct DumpFacts: Sendable, Codable, Equatable {
+/// not be read is `nil` and `problems` says why. `CrashOutput` owns the JSON keys.
+public struct DumpFacts: Sendable, Equatable {
     /// One loaded module (crash `mod`).
-    public struct Module: Sendable, Codable, Equatable {
+    public struct Module: Sendable, Equatable {
         public var name: String
         /// Start of the core text: `mem[MOD_TEXT].base` (6.4+), `core_layout.base` (4.5–6.3).
         public var base: UInt64
@@ -19,7 +19,7 @@ public struct DumpFacts: Sendable, Codable, Equatable {
     }
 
     /// `tainted_mask` decoded.
-    public struct Taint: Sendable, Codable, Equatable {
+    public struct Taint: Sendable, Equatable {
         public var mask: UInt64
         /// Letters of the set bits, in bit order, as crash's `TAINTED_MASK:` line (`DOE`).
         public var letters: String
@@ -28,7 +28,7 @@ public struct DumpFacts: Sendable, Codable, Equatable {
     }
 
     /// The BTF the layouts came from.
-    public struct TypeSource: Sendable, Codable, Equatable {
+    public struct TypeSource: Sendable, Equatable {
         /// `__start_BTF` address.
         public var address: UInt64
         public var bytes: Int
@@ -60,22 +60,6 @@ public struct DumpFacts: Sendable, Codable, Equatable {
     /// Why facts are missing or partial, in words.
     public var problems: [String]
 
-    enum CodingKeys: String, CodingKey {
-        case uptimeSeconds = "uptime_seconds"
-        case hz
-        case loadAverage = "load_average"
-        case taskCount = "tasks"
-        case nodename
-        case memoryBytes = "memory_bytes"
-        case taint
-        case commandLine = "command_line"
-        case modules
-        case tasks = "task_list"
-        case btf
-        case partial
-        case problems
-    }
-
     public init() {
         partial = false
         problems = []
@@ -83,7 +67,7 @@ public struct DumpFacts: Sendable, Codable, Equatable {
 }
 
 /// One task as crash's `ps` lists it.
-public struct DumpTask: Sendable, Codable, Equatable {
+public struct DumpTask: Sendable, Equatable {
     public var pid: Int32
     /// `real_parent->pid`.
     public var ppid: Int32
@@ -101,10 +85,4 @@ public struct DumpTask: Sendable, Codable, Equatable {
     /// No user address space (`mm == NULL`): crash shows the name in brackets.
     public var kernelThread: Bool
 
-    enum CodingKeys: String, CodingKey {
-        case pid, ppid, cpu, task, state
-        case stateBits = "state_bits"
-        case comm, active
-        case kernelThread = "kernel_thread"
-    }
 }

@@ -9,7 +9,7 @@ import KernelFacts
 /// everything `VmcoreSummary` reads through VMCOREINFO (release, CPUs and registers, the log and
 /// panic message, symbols through kallsyms).
 enum DumpFactsReader {
-    /// Symbols the facts need.
+    /// Symbols the facts need (`Vmcore.factSymbolNames`).
     static let symbolNames: Set<String> = [
         "__start_BTF", "__stop_BTF", "init_task", "runqueues", "__per_cpu_offset", "nr_cpu_ids",
         "jiffies_64", "tick_nsec", "avenrun", "init_uts_ns", "tainted_mask", "saved_command_line",

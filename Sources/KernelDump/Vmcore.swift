@@ -240,6 +240,9 @@ public final class Vmcore {
         return facts
     }
 
+    /// The kernel symbols `facts(systemMap:)` looks up (what a System.map must supply before 6.0).
+    public static var factSymbolNames: Set<String> { DumpFactsReader.symbolNames }
+
     /// Reads `count` bytes of kernel virtual memory at `address`.
     public func readKernel(_ address: UInt64, count: Int) throws -> [UInt8] {
         try memory.read(address, count: count, what: "kernel memory")
