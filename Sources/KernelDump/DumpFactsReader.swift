@@ -38,9 +38,15 @@ enum DumpFactsReader {
             }
         }
         guard !symbols.isEmpty else {
-            facts.problems.append(
-                "no kernel symbols: the dump has no kallsyms entries in VMCOREINFO (kernels before 6.0) and no System.map was given"
-            )
+            if dump.vmcoreinfo?.symbol("kallsyms_names") != nil {
+                facts.problems.append(
+                    "no kernel symbols: VMCOREINFO locates kallsyms but the table could not be read from the dump's memory, and no System.map was given"
+                )
+            } else {
+                facts.problems.append(
+                    "no kernel symbols: the dump has no kallsyms entries in VMCOREINFO (kernels before 6.0) and no System.map was given"
+                )
+            }
             return facts
         }
         let btf: BTF
