@@ -65,6 +65,7 @@ struct TaskListReader {
             node = head
         }
         var visited: Set<UInt64> = [head]
+        var previous = initTask
         while node != head {
             guard visited.count <= Self.maxTasks else {
                 problems.append("more than \(Self.maxTasks) processes: walk stopped")
@@ -74,13 +75,19 @@ struct TaskListReader {
                 problems.append("the task list loops back to 0x\(String(node, radix: 16))")
                 break
             }
+            // A node whose own next pointer cannot be read is no task: the walk ends before it.
+            let following: UInt64
+            do { following = try reader.word(node, what: "task_struct.tasks.next") } catch {
+                problems.append(
+                    "task list cut after task 0x\(String(previous, radix: 16)): its next pointer 0x\(String(node, radix: 16)) cannot be read (\(error))"
+                )
+                break
+            }
             let task = node &- tasksOffset
             leaders.append(task)
             if seen.insert(task).inserted { addresses.append(task) }
-            do { node = try reader.word(node, what: "task_struct.tasks.next") } catch {
-                problems.append("task list cut at task 0x\(String(task, radix: 16)): \(error)")
-                break
-            }
+            previous = task
+            node = following
         }
         // Threads of each process.
         for leader in leaders {
