@@ -127,6 +127,10 @@ struct KallsymsTable {
     /// that occurs more than once (a `static` in several files) keeps its first address.
     func addresses(of names: Set<String>) -> [String: UInt64] {
         let wanted = Set(names.map { Array($0.utf8) })
+        // Entry lengths (type character included) worth expanding: most symbols are skipped unread.
+        var lengths = [Bool](repeating: false, count: 1 << 15)
+        for name in wanted where name.count + 1 < lengths.count { lengths[name.count + 1] = true }
+        let longest = wanted.map(\.count).max() ?? 0
         var found: [String: UInt64] = [:]
         var expanded: [UInt8] = []
         expanded.reserveCapacity(256)
@@ -138,9 +142,12 @@ struct KallsymsTable {
                 length = (length & 0x7f) | Int(stream[position]) << 7
                 position += 1
             }
+            // Each token expands to at least one byte: more tokens than the longest wanted name
+            // (plus its type character) has bytes cannot match.
+            guard length >= 1, length <= longest + 1 else { continue }
             expanded.removeAll(keepingCapacity: true)
             for offset in 0..<length { expanded += tokens[Int(stream[position + offset])] }
-            guard expanded.count > 1 else { continue }
+            guard expanded.count > 1, expanded.count < lengths.count, lengths[expanded.count] else { continue }
             let name = Array(expanded.dropFirst())
             guard wanted.contains(name) else { continue }
             let text = String(decoding: name, as: UTF8.self)

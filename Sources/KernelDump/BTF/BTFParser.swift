@@ -70,13 +70,17 @@ enum BTFParser {
         var cursor = cursor
         cursor.position = start
         var types = [BTFType(kind: .unknown, nameOffset: 0, kindFlag: false, vlen: 0, sizeOrType: 0)]
-        func checkName(_ offset: UInt32, _ field: String, at position: Int) throws {
+        func checkName(_ offset: UInt32, _ field: @autoclosure () -> String, at position: Int) throws {
             guard Int(offset) < max(stringLength, 1) else {
                 throw BTFError(
-                    offset: position, field: field,
+                    offset: position, field: field(),
                     message: "name offset \(offset) is past the \(stringLength)-byte string section")
             }
         }
+        // Every read below is inside a record whose length was checked against `end` first, so
+        // it cannot run short; field names are built only for errors (building them for each of
+        // a kernel's half a million fields cost more than the parse).
+        func next32() -> UInt32 { cursor.readInteger(as: UInt32.self) ?? 0 }
         while cursor.position < end {
             guard types.count <= BTFLimits.maxTypes else {
                 throw BTFError(
@@ -90,9 +94,9 @@ enum BTFParser {
                     offset: recordStart, field: "type \(id)",
                     message: "a type record needs 12 bytes, the type section has \(end - recordStart) left")
             }
-            let nameOffset = try cursor.expectInteger("type \(id) name_off", as: UInt32.self)
-            let info = try cursor.expectInteger("type \(id) info", as: UInt32.self)
-            let sizeOrType = try cursor.expectInteger("type \(id) size_type", as: UInt32.self)
+            let nameOffset = next32()
+            let info = next32()
+            let sizeOrType = next32()
             try checkName(nameOffset, "type \(id) name_off", at: recordStart)
             let rawKind = UInt8((info >> 24) & 0x1f)
             guard let kind = BTFKind(rawValue: rawKind), kind != .unknown else {
@@ -112,21 +116,21 @@ enum BTFParser {
             }
             switch kind {
             case .int:
-                let encoding = try cursor.expectInteger("type \(id) int encoding", as: UInt32.self)
+                let encoding = next32()
                 type.intEncoding = UInt8((encoding >> 24) & 0x0f)
                 type.intBitOffset = UInt8((encoding >> 16) & 0xff)
                 type.intBits = UInt8(encoding & 0xff)
             case .array:
-                type.arrayElement = try cursor.expectInteger("type \(id) array type", as: UInt32.self)
-                type.arrayIndex = try cursor.expectInteger("type \(id) array index_type", as: UInt32.self)
-                type.arrayCount = try cursor.expectInteger("type \(id) array nelems", as: UInt32.self)
+                type.arrayElement = next32()
+                type.arrayIndex = next32()
+                type.arrayCount = next32()
             case .structure, .union:
                 type.members.reserveCapacity(vlen)
                 for index in 0..<vlen {
                     let memberStart = cursor.position
-                    let name = try cursor.expectInteger("type \(id) member \(index) name_off", as: UInt32.self)
-                    let memberType = try cursor.expectInteger("type \(id) member \(index) type", as: UInt32.self)
-                    let offset = try cursor.expectInteger("type \(id) member \(index) offset", as: UInt32.self)
+                    let name = next32()
+                    let memberType = next32()
+                    let offset = next32()
                     try checkName(name, "type \(id) member \(index) name_off", at: memberStart)
                     type.members.append(
                         BTFType.Member(
@@ -136,8 +140,8 @@ enum BTFParser {
                 }
             case .enumeration:
                 for index in 0..<vlen {
-                    let name = try cursor.expectInteger("type \(id) enum \(index) name_off", as: UInt32.self)
-                    let value = try cursor.expectInteger("type \(id) enum \(index) val", as: UInt32.self)
+                    let name = next32()
+                    let value = next32()
                     // kind_flag set: the enum is signed (6.0+); before, values were always signed.
                     let signed = Int64(Int32(bitPattern: value))
                     type.enumerators.append(
@@ -146,30 +150,30 @@ enum BTFParser {
                 }
             case .enumeration64:
                 for index in 0..<vlen {
-                    let name = try cursor.expectInteger("type \(id) enum64 \(index) name_off", as: UInt32.self)
-                    let low = try cursor.expectInteger("type \(id) enum64 \(index) val_lo32", as: UInt32.self)
-                    let high = try cursor.expectInteger("type \(id) enum64 \(index) val_hi32", as: UInt32.self)
+                    let name = next32()
+                    let low = next32()
+                    let high = next32()
                     type.enumerators.append(
                         BTFType.Enumerator(
                             nameOffset: name, value: Int64(bitPattern: UInt64(high) << 32 | UInt64(low))))
                 }
             case .functionPrototype:
                 for index in 0..<vlen {
-                    let name = try cursor.expectInteger("type \(id) param \(index) name_off", as: UInt32.self)
-                    let paramType = try cursor.expectInteger("type \(id) param \(index) type", as: UInt32.self)
+                    let name = next32()
+                    let paramType = next32()
                     type.parameters.append(BTFType.Parameter(nameOffset: name, type: paramType))
                 }
             case .variable:
-                type.linkage = try cursor.expectInteger("type \(id) var linkage", as: UInt32.self)
+                type.linkage = next32()
             case .dataSection:
                 for index in 0..<vlen {
-                    let varType = try cursor.expectInteger("type \(id) secinfo \(index) type", as: UInt32.self)
-                    let offset = try cursor.expectInteger("type \(id) secinfo \(index) offset", as: UInt32.self)
-                    let size = try cursor.expectInteger("type \(id) secinfo \(index) size", as: UInt32.self)
+                    let varType = next32()
+                    let offset = next32()
+                    let size = next32()
                     type.sectionVariables.append(BTFType.SectionVariable(type: varType, offset: offset, size: size))
                 }
             case .declarationTag:
-                type.componentIndex = try cursor.expectInteger("type \(id) decl_tag component_idx", as: Int32.self)
+                type.componentIndex = Int32(bitPattern: next32())
             case .function:
                 type.linkage = UInt32(vlen)
             case .unknown, .pointer, .forward, .typedef, .volatile, .const, .restrict, .float, .typeTag:
