@@ -26,9 +26,10 @@ enum DumpFactsReader {
     /// Most modules walked.
     static let maxModules = 65_536
 
-    static func read(_ dump: Vmcore, systemMap: [String: UInt64]?) -> DumpFacts {
+    /// - Parameter useKallsyms: `false` takes every symbol from `systemMap` (tests of that path).
+    static func read(_ dump: Vmcore, systemMap: [String: UInt64]?, useKallsyms: Bool = true) -> DumpFacts {
         var facts = DumpFacts()
-        var symbols = dump.symbolAddresses(symbolNames)
+        var symbols = useKallsyms ? dump.symbolAddresses(symbolNames) : [:]
         if let systemMap {
             let slide = dump.vmcoreinfo?.kernelOffset ?? 0
             for name in symbolNames where symbols[name] == nil {

@@ -1,6 +1,7 @@
 import Foundation
-import KernelDump
 import Testing
+
+@testable import KernelDump
 
 extension SharedDump {
     /// crash's `sys`/`mod`/`ps` transcript for this case, when the case has one (one dump per case
@@ -63,5 +64,37 @@ struct DumpFactsSharedTests {
             if crashTask.ppid >= 0 { #expect(ours?.ppid == crashTask.ppid) }
         }
         #expect(tasks.filter(\.active).count == vmcore.cpus.count)
+    }
+}
+
+@Suite(
+    "Dump facts through a System.map",
+    .enabled(if: TestPaths.hasSharedVmcores, "../shared/vmcores is absent: skipped"))
+struct DumpFactsSystemMapTests {
+    /// `address type name` lines of the shared System.map, for the names the facts need.
+    static func mapSymbols() throws -> [String: UInt64] {
+        let text = try String(
+            contentsOf: TestPaths.sharedVmcores.appendingPathComponent("System.map-6.1.0-56-amd64"), encoding: .utf8)
+        var symbols: [String: UInt64] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, Vmcore.factSymbolNames.contains(String(fields[2])),
+                let address = UInt64(fields[0], radix: 16)
+            else { continue }
+            symbols[String(fields[2])] = address
+        }
+        return symbols
+    }
+
+    @Test(
+        "System.map symbols (KASLR slide from VMCOREINFO, per-CPU offsets unslid) give kallsyms' facts",
+        arguments: ["lkdtm-bug-smp2/vmcore.kdump-zlib", "lkdtm-panic/vmcore.kdump-zlib"])
+    func systemMapEqualsKallsyms(_ name: String) throws {
+        let path = TestPaths.sharedVmcores.appendingPathComponent(name).path
+        let fromKallsyms = try Vmcore(path: path).facts()
+        let fromMap = DumpFactsReader.read(try Vmcore(path: path), systemMap: try Self.mapSymbols(), useKallsyms: false)
+        #expect(fromMap.problems.isEmpty, "\(fromMap.problems)")
+        #expect(fromMap == fromKallsyms)
+        #expect(fromMap.taskCount ?? 0 > 40)
     }
 }
