@@ -139,7 +139,7 @@ enum BTFParser {
                             bitfieldSize: type.kindFlag ? offset >> 24 : 0))
                 }
             case .enumeration:
-                for index in 0..<vlen {
+                for _ in 0..<vlen {
                     let name = next32()
                     let value = next32()
                     // kind_flag set: the enum is signed (6.0+); before, values were always signed.
@@ -149,7 +149,7 @@ enum BTFParser {
                             nameOffset: name, value: type.kindFlag || signed >= 0 ? signed : Int64(value)))
                 }
             case .enumeration64:
-                for index in 0..<vlen {
+                for _ in 0..<vlen {
                     let name = next32()
                     let low = next32()
                     let high = next32()
@@ -158,7 +158,7 @@ enum BTFParser {
                             nameOffset: name, value: Int64(bitPattern: UInt64(high) << 32 | UInt64(low))))
                 }
             case .functionPrototype:
-                for index in 0..<vlen {
+                for _ in 0..<vlen {
                     let name = next32()
                     let paramType = next32()
                     type.parameters.append(BTFType.Parameter(nameOffset: name, type: paramType))
@@ -166,7 +166,7 @@ enum BTFParser {
             case .variable:
                 type.linkage = next32()
             case .dataSection:
-                for index in 0..<vlen {
+                for _ in 0..<vlen {
                     let varType = next32()
                     let offset = next32()
                     let size = next32()
