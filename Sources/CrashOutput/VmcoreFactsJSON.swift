@@ -81,3 +81,37 @@ public enum VmcoreFactsJSON {
         return "\(scaled / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
+
+/// `vmcore bt --format json`: `{"problems": [...], "tasks": [{"pid", "comm", "cpu", "frames":
+/// [{"function", "offset", "module", "address"}]}]}`.
+public enum VmcoreBacktraceJSON {
+    public static func render(_ traces: [DumpBacktrace], problems: [String]) -> String {
+        var object = SortedJSONObject()
+        object.strings("problems", problems)
+        object.raw("tasks", "[" + traces.map(trace).joined(separator: ",") + "]")
+        return JSONPretty.format(object.finish()) + "\n"
+    }
+
+    static func trace(_ trace: DumpBacktrace) -> String {
+        var object = SortedJSONObject()
+        object.bool("active", trace.active)
+        object.string("comm", trace.comm)
+        object.int("cpu", trace.cpu)
+        object.raw("frames", "[" + trace.frames.map(frame).joined(separator: ",") + "]")
+        object.int("pid", Int(trace.pid))
+        object.string("problem", trace.problem)
+        object.string("task", VmcoreSummary.hex(trace.task))
+        return object.finish()
+    }
+
+    static func frame(_ frame: DumpFrame) -> String {
+        var object = SortedJSONObject()
+        object.string("address", VmcoreSummary.hex(frame.address))
+        object.bool("exception", frame.exception)
+        object.string("function", frame.function)
+        object.string("module", frame.module)
+        if let offset = frame.offset { object.string("offset", VmcoreSummary.hex(offset)) }
+        object.string("stack_pointer", VmcoreSummary.hex(frame.stackPointer))
+        return object.finish()
+    }
+}

@@ -14,6 +14,8 @@ enum DumpFactsReader {
         "__start_BTF", "__stop_BTF", "init_task", "runqueues", "__per_cpu_offset", "nr_cpu_ids",
         "jiffies_64", "tick_nsec", "avenrun", "init_uts_ns", "tainted_mask", "saved_command_line",
         "modules", "node_data", "nr_node_ids", "contig_page_data",
+        // For `ORCUnwinder`.
+        "__start_orc_unwind_ip", "__stop_orc_unwind_ip", "__start_orc_unwind", "ret_from_fork",
     ]
     /// The kernel's `HZ` choices (`kernel/Kconfig.hz`), to round the `tick_nsec` estimate to.
     static let knownHZ = [100, 250, 300, 1000]
@@ -28,6 +30,14 @@ enum DumpFactsReader {
 
     /// - Parameter useKallsyms: `false` takes every symbol from `systemMap` (tests of that path).
     static func read(_ dump: Vmcore, systemMap: [String: UInt64]?, useKallsyms: Bool = true) -> DumpFacts {
+        readWithReader(dump, systemMap: systemMap, useKallsyms: useKallsyms).facts
+    }
+
+    /// The facts and the object reader they were read with (`nil` without symbols or BTF), for
+    /// the stack unwinder.
+    static func readWithReader(_ dump: Vmcore, systemMap: [String: UInt64]?, useKallsyms: Bool = true) -> (
+        facts: DumpFacts, reader: KernelObjectReader?
+    ) {
         var facts = DumpFacts()
         var symbols = useKallsyms ? dump.symbolAddresses(symbolNames) : [:]
         if let systemMap {
@@ -48,7 +58,7 @@ enum DumpFactsReader {
                     "no kernel symbols: the dump has no kallsyms entries in VMCOREINFO (kernels before 6.0) and no System.map was given"
                 )
             }
-            return facts
+            return (facts, nil)
         }
         let btf: BTF
         do {
@@ -59,7 +69,7 @@ enum DumpFactsReader {
             facts.problems.append(
                 "\(error); without BTF the dump's structures cannot be read (uptime, load, tasks, modules, taint, command line): release, CPUs, registers, log and panic message still come from VMCOREINFO"
             )
-            return facts
+            return (facts, nil)
         }
         let reader = KernelObjectReader(memory: dump.memory, btf: btf, symbols: symbols)
         func attempt<T>(_ what: String, _ body: () throws -> T) -> T? {
@@ -100,7 +110,7 @@ enum DumpFactsReader {
                 facts.problems += walk.problems.map { "tasks: \($0)" }
             }
         }
-        return facts
+        return (facts, reader)
     }
 
     /// Reads and parses the BTF blob.

@@ -159,6 +159,11 @@ struct KallsymsTable {
 
     /// `name+0xoffset` for a text address (`T`, `t`, `W`, `w` symbols), or `nil`.
     func symbolize(_ address: UInt64) -> String? {
+        textSymbol(containing: address).map { "\($0.name)+0x\(String($0.offset, radix: 16))" }
+    }
+
+    /// The text symbol (`T`, `t`, `W`, `w`) an address lies in and the offset into it, or `nil`.
+    func textSymbol(containing address: UInt64) -> (name: String, offset: UInt64)? {
         var low = 0
         var high = addresses.count
         while low < high {
@@ -174,6 +179,6 @@ struct KallsymsTable {
         guard index >= 0 else { return nil }
         let offset = address &- addresses[index]
         guard offset < 0x10_0000 else { return nil }
-        return "\(name(index))+0x\(String(offset, radix: 16))"
+        return (name(index), offset)
     }
 }

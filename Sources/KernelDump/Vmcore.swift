@@ -45,6 +45,7 @@ public final class Vmcore {
     private var memoryStorage: KernelMemory?
     private var kallsymsStorage: KallsymsTable??
     private var factsStorage: DumpFacts?
+    private var readerStorage: KernelObjectReader?
 
     /// Opens and identifies a dump.
     /// - Throws: `VmcoreError` (or `InputError` for I/O) naming the file, offset and field.
@@ -234,10 +235,24 @@ public final class Vmcore {
     /// dump's own BTF; `systemMap` (name → address as in the file, before KASLR) supplies symbols
     /// when the kernel predates the kallsyms entries in VMCOREINFO (6.0). Read once per map.
     public func facts(systemMap: [String: UInt64]? = nil) -> DumpFacts {
-        if systemMap == nil, let factsStorage { return factsStorage }
-        let facts = DumpFactsReader.read(self, systemMap: systemMap)
-        if systemMap == nil { factsStorage = facts }
-        return facts
+        factsAndReader(systemMap: systemMap).facts
+    }
+
+    private func factsAndReader(systemMap: [String: UInt64]?) -> (facts: DumpFacts, reader: KernelObjectReader?) {
+        if systemMap == nil, let factsStorage { return (factsStorage, readerStorage) }
+        let (facts, reader) = DumpFactsReader.readWithReader(self, systemMap: systemMap)
+        if systemMap == nil {
+            factsStorage = facts
+            readerStorage = reader
+        }
+        return (facts, reader)
+    }
+
+    /// Every task's kernel stack unwound with the kernel's ORC tables (x86-64, 4.14-6.2): running
+    /// tasks from their CPU's registers, sleeping ones from `thread.sp`.
+    public func backtraces(systemMap: [String: UInt64]? = nil) -> DumpBacktraces {
+        let (facts, reader) = factsAndReader(systemMap: systemMap)
+        return DumpBacktraceReader.read(self, facts: facts, reader: reader)
     }
 
     /// The kernel symbols `facts(systemMap:)` looks up (what a System.map must supply before 6.0).

@@ -48,7 +48,7 @@ struct VmcoreCommand: ParsableCommand {
               ktriage vmcore dmesg /var/crash/vmcore > vmcore-dmesg.txt
               ktriage vmcore ps /var/crash/vmcore --state UN
             """,
-        subcommands: [VmcoreInfoCommand.self, VmcoreDmesgCommand.self, VmcorePsCommand.self])
+        subcommands: [VmcoreInfoCommand.self, VmcoreDmesgCommand.self, VmcorePsCommand.self, VmcoreBtCommand.self])
 }
 
 /// A partial result was printed; the reason went to standard error.
@@ -261,5 +261,47 @@ struct VmcorePsCommand: ParsableCommand {
             if let address = table.linkAddress(of: name) { symbols[name] = address }
         }
         return symbols
+    }
+}
+
+struct VmcoreBtCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bt",
+        abstract: "Unwind kernel stacks of a vmcore with the kernel's ORC tables, without vmlinux.",
+        discussion: """
+            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2): \
+            tasks running at crash time from their CPU's saved registers (NT_PRSTATUS), sleeping tasks \
+            from their saved stack pointer; exception frames are shown as [exception RIP: …]. Names \
+            come from the dump's kallsyms (6.0+); module frames show the module and the address. By \
+            default the tasks running on a CPU are shown.
+
+            Examples:
+              ktriage vmcore bt /var/crash/vmcore
+              ktriage vmcore bt vmcore 1 107 --format json
+              ktriage vmcore bt vmcore --all
+            """)
+
+    @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
+    @Argument(help: "Only these pids.") var pids: [Int32] = []
+    @Option(help: "Only the task running on this CPU.") var cpu: Int?
+    @Flag(help: "Every task.") var all = false
+    @Option(help: "Output format: table or json.") var format: VmcoreInfoCommand.OutputFormat = .table
+
+    func run() throws {
+        let dump = try Vmcore(path: vmcore)
+        let result = dump.backtraces()
+        var traces = result.traces
+        if !pids.isEmpty {
+            traces = traces.filter { pids.contains($0.pid) }
+        } else if let cpu {
+            traces = traces.filter { $0.active && $0.cpu == cpu }
+        } else if !all {
+            traces = traces.filter(\.active)
+        }
+        switch format {
+        case .json: writeAll(VmcoreBacktraceJSON.render(traces, problems: result.problems).utf8, to: 1)
+        case .table: writeAll(VmcoreBacktraceText.render(traces, problems: result.problems).utf8, to: 1)
+        }
+        if result.traces.isEmpty { throw VmcoreIncomplete(path: vmcore, problems: result.problems) }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// A pretend kernel with BTF, `init_task`, two more processes and a run queue, for the task walk:
 /// symbols come through the System.map path, layouts from a BTF blob placed in its memory.
-private struct TaskKernel {
+struct TaskKernel {
     /// `struct task_struct` as this BTF lays it out.
     enum Offset {
         static let state: UInt64 = 0, pid: UInt64 = 4, cpu: UInt64 = 8, exitState: UInt64 = 12
@@ -128,5 +128,18 @@ struct TaskWalkTests {
             facts.problems.contains {
                 $0.contains("task list cut after task 0x\(address): its next pointer 0xffffdead00000000 cannot be read")
             }, "\(facts.problems)")
+    }
+}
+
+@Suite("Backtraces without ORC tables")
+struct NoORCTests {
+    @Test("a kernel without ORC symbols: no traces, the reason says why")
+    func noTables() throws {
+        let setup = TaskKernel()
+        let dump = try TestPaths.open(ELFCoreWriter().write(setup.kernel), name: "no-orc.elf")
+        _ = dump.facts(systemMap: setup.symbols)
+        let result = dump.backtraces(systemMap: setup.symbols)
+        #expect(result.traces.isEmpty)
+        #expect(result.problems.contains { $0.contains("no ORC tables") }, "\(result.problems)")
     }
 }

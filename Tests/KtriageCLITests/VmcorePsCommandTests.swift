@@ -93,3 +93,26 @@ struct VmcorePsCommandTests {
         #expect(ps.stderr.split(separator: "\n").count == 1)
     }
 }
+
+@Suite("ktriage vmcore bt")
+struct VmcoreBtCommandTests {
+    @Test(
+        "active tasks by default, crash's layout; JSON frames with function, offset, module, address",
+        .enabled(if: Fixtures.sharedAvailable("vmcores"), "../shared/vmcores is absent"))
+    func bt() throws {
+        let table = try ktriage(["vmcore", "bt", VmcorePsCommandTests.dump])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("PID: 107  TASK: ffff8a7f06012100  CPU: 0  COMMAND: \"init\"  (active)\n"))
+        #expect(table.stdout.contains("    [exception RIP: lkdtm_BUG+0x5]\n"))
+        #expect(table.stdout.contains("] direct_entry.cold+0x18 at ffffffffc0356900 [lkdtm]\n"))
+        #expect(!table.stdout.contains("COMMAND: \"kthreadd\""))
+        let json = try ktriage(["vmcore", "bt", VmcorePsCommandTests.dump, "2", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let tasks = object?["tasks"] as? [[String: Any]] ?? []
+        #expect(tasks.map { $0["comm"] as? String } == ["kthreadd"])
+        let frames = tasks.first?["frames"] as? [[String: Any]] ?? []
+        #expect(frames.map { $0["function"] as? String } == ["__schedule", "schedule", "kthreadd", "ret_from_fork"])
+        #expect(frames.first?["offset"] as? String == "0x34d")
+        #expect(frames.first?["address"] as? String == "0xffffffff8925271d")
+    }
+}
