@@ -50,6 +50,7 @@ public enum VmcoreInfoJSON {
         object.int("schema", schemaVersion)
         object.string("version", summary.version)
         object.raw("vmcoreinfo", "[" + summary.vmcoreinfo.map(entry).joined(separator: ",") + "]")
+        if let facts = summary.facts { VmcoreFactsJSON.add(facts, to: &object) }
         return JSONPretty.format(object.finish()) + "\n"
     }
 

@@ -43,6 +43,7 @@ public enum VmcoreInfoText {
             out += line + "\n"
         }
         row("Panic:", summary.panicMessage ?? "not found in the log")
+        if let facts = summary.facts { out += factRows(facts) }
         if let layout = summary.logLayout {
             row("Log:", "\(layout), \(summary.logRecords ?? 0) records")
         }
@@ -56,6 +57,62 @@ public enum VmcoreInfoText {
         for note in summary.notes { row("Note:", note) }
         row("VMCOREINFO:", "\(summary.vmcoreinfo.count) keys (see --format json)")
         return out
+    }
+
+    /// What crash's `sys`, `sys -t` and `mod` add, read with the dump's BTF.
+    static func factRows(_ facts: DumpFacts) -> String {
+        var out = ""
+        func row(_ label: String, _ value: String?) {
+            guard let value else { return }
+            out += padded(label, 14) + value + "\n"
+        }
+        row(
+            "Uptime:",
+            facts.uptimeSeconds.map { uptime($0) + " (\(VmcoreFactsJSON.format3($0)) s, HZ \(facts.hz ?? 0))" })
+        row("Load average:", facts.loadAverage?.map { VmcoreFactsJSON.hundredths($0) }.joined(separator: ", "))
+        row(
+            "Tasks:",
+            facts.taskCount.map { count in
+                let blocked = facts.tasks?.filter { $0.state == "UN" }.count ?? 0
+                return "\(count)" + (blocked > 0 ? " (\(blocked) in UN / D state: see vmcore ps)" : "")
+            })
+        row("Memory:", facts.memoryBytes.map { megabytes($0) })
+        row(
+            "Taint:",
+            facts.taint.map { taint in
+                taint.mask == 0
+                    ? "none"
+                    : "\(taint.letters) (0x\(String(taint.mask, radix: 16)): \(taint.flags.joined(separator: ", ")))"
+            })
+        row("Command line:", facts.commandLine)
+        if let modules = facts.modules {
+            row("Modules:", "\(modules.count)")
+            for module in modules {
+                var line = "  " + padded(module.name, 20) + "0x" + String(module.base, radix: 16) + "  "
+                line += "\(module.size)  \(module.state)"
+                if !module.taint.isEmpty { line += "  \(module.taint)" }
+                out += line + "\n"
+            }
+        }
+        if let btf = facts.btf {
+            row("BTF:", "\(btf.types) types, \(btf.bytes) bytes at 0x\(String(btf.address, radix: 16))")
+        }
+        for problem in facts.problems { row("Facts:", problem) }
+        return out
+    }
+
+    /// `00:00:06` (whole seconds, as crash's `UPTIME`), with days when there are any.
+    static func uptime(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        let days = total / 86_400
+        let clock = [total % 86_400 / 3600, total % 3600 / 60, total % 60].map { $0 < 10 ? "0\($0)" : "\($0)" }
+        return (days > 0 ? "\(days) days, " : "") + clock.joined(separator: ":")
+    }
+
+    /// `127.5 MB`, one decimal, as crash's `MEMORY`.
+    static func megabytes(_ bytes: UInt64) -> String {
+        let tenths = Int((Double(bytes) / 1_048_576 * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) MB"
     }
 
     /// Pads `text` with spaces to `width` characters.

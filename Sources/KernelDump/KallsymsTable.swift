@@ -123,8 +123,47 @@ struct KallsymsTable {
         return String(decoding: expanded.dropFirst(), as: UTF8.self)
     }
 
+    /// The addresses of the symbols called `names` (any type), in one pass over the table; a name
+    /// that occurs more than once (a `static` in several files) keeps its first address.
+    func addresses(of names: Set<String>) -> [String: UInt64] {
+        let wanted = Set(names.map { Array($0.utf8) })
+        // Entry lengths (type character included) worth expanding: most symbols are skipped unread.
+        var lengths = [Bool](repeating: false, count: 1 << 15)
+        for name in wanted where name.count + 1 < lengths.count { lengths[name.count + 1] = true }
+        let longest = wanted.map(\.count).max() ?? 0
+        var found: [String: UInt64] = [:]
+        var expanded: [UInt8] = []
+        expanded.reserveCapacity(256)
+        for index in entries.indices {
+            var position = Int(entries[index])
+            var length = Int(stream[position])
+            position += 1
+            if length & 0x80 != 0 {
+                length = (length & 0x7f) | Int(stream[position]) << 7
+                position += 1
+            }
+            // Each token expands to at least one byte: more tokens than the longest wanted name
+            // (plus its type character) has bytes cannot match.
+            guard length >= 1, length <= longest + 1 else { continue }
+            expanded.removeAll(keepingCapacity: true)
+            for offset in 0..<length { expanded += tokens[Int(stream[position + offset])] }
+            guard expanded.count > 1, expanded.count < lengths.count, lengths[expanded.count] else { continue }
+            let name = Array(expanded.dropFirst())
+            guard wanted.contains(name) else { continue }
+            let text = String(decoding: name, as: UTF8.self)
+            if found[text] == nil { found[text] = addresses[index] }
+            if found.count == wanted.count { break }
+        }
+        return found
+    }
+
     /// `name+0xoffset` for a text address (`T`, `t`, `W`, `w` symbols), or `nil`.
     func symbolize(_ address: UInt64) -> String? {
+        textSymbol(containing: address).map { "\($0.name)+0x\(String($0.offset, radix: 16))" }
+    }
+
+    /// The text symbol (`T`, `t`, `W`, `w`) an address lies in and the offset into it, or `nil`.
+    func textSymbol(containing address: UInt64) -> (name: String, offset: UInt64)? {
         var low = 0
         var high = addresses.count
         while low < high {
@@ -140,6 +179,6 @@ struct KallsymsTable {
         guard index >= 0 else { return nil }
         let offset = address &- addresses[index]
         guard offset < 0x10_0000 else { return nil }
-        return "\(name(index))+0x\(String(offset, radix: 16))"
+        return (name(index), offset)
     }
 }

@@ -4,28 +4,29 @@ import KtriageBytes
 /// `PANIC:` — without the crash-report parser (that richer record is a separate seam, see
 /// `VmcoreSummary.crashRecord`).
 ///
-/// Passes, in crash's order (crash `task.c` `get_panicmsg`; each pass scans all lines and the first
-/// line holding one of the pass's markers wins; the message runs from the marker to the line end):
+/// Passes, in crash 8.0.2's order (`task.c` `get_panicmsg`, confirmed by the order of its marker
+/// strings in the binary and by its `PANIC:` lines on the lab dumps; each pass scans all lines
+/// and the first line holding one of the pass's markers wins; the message runs from the marker to
+/// the line end):
 /// 1. `general protection fault: `, `double fault: `, `divide error: `, `stack segment: `;
 /// 2. `SysRq : Netdump`, `SysRq : Crash`, `SysRq : Trigger a crash` (the pre-5.x spelling);
-/// 3. `Kernel panic: `, `Kernel panic - `, `Kernel BUG at`, `kernel BUG at`,
-///    `Unable to handle kernel paging request`, `Unable to handle kernel NULL pointer dereference`,
-///    `BUG: unable to handle kernel `, `[Hardware Error]: `, `Bad mode in ` — so an oops's
-///    `kernel BUG at …` line wins over the later `Kernel panic - not syncing: Fatal exception`;
-/// 4. `Oops: `;
-/// 5. (ktriage's fallback where crash shows nothing) the first `BUG: ` or `WARNING: ` line.
+/// 3. `Oops: `, `Kernel BUG at`, `kernel BUG at`, `BUG: unable to handle kernel ` — so an
+///    oops's `kernel BUG at …` or `Oops: 0002 [#1] PREEMPT SMP NOPTI` line wins over the later
+///    `Kernel panic - not syncing: Fatal exception` (5.x+ page faults print
+///    `BUG: unable to handle page fault`, which no pass matches, then the `Oops:` line);
+/// 4. (crash: a line holding `sysrq` when the kernel's `sysrq_pressed` is set — a keyboard
+///    SysRq; not applied here, the flag is not read);
+/// 5. `Kernel panic: `, `Kernel panic - `;
+/// 6. `[Hardware Error]: `; 7. `Bad mode in `;
+/// 8. (ktriage's fallback where crash shows nothing) the first `BUG: ` or `WARNING: ` line.
 public enum PanicMessage {
     static let passes: [[String]] = [
         ["general protection fault: ", "double fault: ", "divide error: ", "stack segment: "],
         ["SysRq : Netdump", "SysRq : Crash", "SysRq : Trigger a crash"],
-        [
-            "Kernel panic: ", "Kernel panic - ", "Kernel BUG at", "kernel BUG at",
-            "Unable to handle kernel paging request",
-            "Unable to handle kernel NULL pointer dereference", "BUG: unable to handle kernel ",
-            "[Hardware Error]: ",
-            "Bad mode in ",
-        ],
-        ["Oops: "],
+        ["Oops: ", "Kernel BUG at", "kernel BUG at", "BUG: unable to handle kernel "],
+        ["Kernel panic: ", "Kernel panic - "],
+        ["[Hardware Error]: "],
+        ["Bad mode in "],
         ["BUG: ", "WARNING: "],
     ]
 

@@ -44,6 +44,8 @@ public final class Vmcore {
     public let physBaseSource: String
     private var memoryStorage: KernelMemory?
     private var kallsymsStorage: KallsymsTable??
+    private var factsStorage: DumpFacts?
+    private var readerStorage: KernelObjectReader?
 
     /// Opens and identifies a dump.
     /// - Throws: `VmcoreError` (or `InputError` for I/O) naming the file, offset and field.
@@ -212,11 +214,49 @@ public final class Vmcore {
     /// `name+0xoffset` for a kernel text address, from the dump's own kallsyms table (6.0+
     /// kernels export its location in VMCOREINFO); `nil` when unavailable. The table is read once.
     public func symbolize(_ address: UInt64) -> String? {
+        kallsyms?.symbolize(address)
+    }
+
+    /// The dump's own kallsyms table, read once; `nil` before 6.0 or when unreadable.
+    var kallsyms: KallsymsTable? {
         if kallsymsStorage == nil {
             kallsymsStorage = .some(vmcoreinfo.flatMap { KallsymsTable(memory: memory, info: $0) })
         }
-        return kallsymsStorage??.symbolize(address)
+        return kallsymsStorage ?? nil
     }
+
+    /// Addresses of kernel symbols by name from the dump's kallsyms (6.0+ kernels); names not
+    /// found are absent.
+    public func symbolAddresses(_ names: Set<String>) -> [String: UInt64] {
+        kallsyms?.addresses(of: names) ?? [:]
+    }
+
+    /// System facts, modules and tasks (crash's `sys`, `mod`, `ps`) read from memory with the
+    /// dump's own BTF; `systemMap` (name → address as in the file, before KASLR) supplies symbols
+    /// when the kernel predates the kallsyms entries in VMCOREINFO (6.0). Read once per map.
+    public func facts(systemMap: [String: UInt64]? = nil) -> DumpFacts {
+        factsAndReader(systemMap: systemMap).facts
+    }
+
+    private func factsAndReader(systemMap: [String: UInt64]?) -> (facts: DumpFacts, reader: KernelObjectReader?) {
+        if systemMap == nil, let factsStorage { return (factsStorage, readerStorage) }
+        let (facts, reader) = DumpFactsReader.readWithReader(self, systemMap: systemMap)
+        if systemMap == nil {
+            factsStorage = facts
+            readerStorage = reader
+        }
+        return (facts, reader)
+    }
+
+    /// Every task's kernel stack unwound with the kernel's ORC tables (x86-64, 4.14-6.2): running
+    /// tasks from their CPU's registers, sleeping ones from `thread.sp`.
+    public func backtraces(systemMap: [String: UInt64]? = nil) -> DumpBacktraces {
+        let (facts, reader) = factsAndReader(systemMap: systemMap)
+        return DumpBacktraceReader.read(self, facts: facts, reader: reader)
+    }
+
+    /// The kernel symbols `facts(systemMap:)` looks up (what a System.map must supply before 6.0).
+    public static var factSymbolNames: Set<String> { DumpFactsReader.symbolNames }
 
     /// Reads `count` bytes of kernel virtual memory at `address`.
     public func readKernel(_ address: UInt64, count: Int) throws -> [UInt8] {

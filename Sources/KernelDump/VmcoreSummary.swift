@@ -126,6 +126,9 @@ public struct VmcoreSummary: Sendable, Equatable {
     public var logProblems: [String]
     /// The main crash of the log, when the caller parsed it (``DumpCrashRecord``).
     public var crashRecord: DumpCrashRecord?
+    /// System facts, modules and tasks read with the dump's BTF (`Vmcore.facts`): `nil` until
+    /// the caller asks for them (reading the BTF costs more than the rest of the summary).
+    public var facts: DumpFacts?
 
     /// Every VMCOREINFO key and value, in order.
     public var vmcoreinfo: [Entry]

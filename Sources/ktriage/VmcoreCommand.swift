@@ -46,8 +46,9 @@ struct VmcoreCommand: ParsableCommand {
               ktriage vmcore info /var/crash/vmcore
               ktriage vmcore info vmcore.kdump --format json --system-map System.map-6.1.0-56-amd64
               ktriage vmcore dmesg /var/crash/vmcore > vmcore-dmesg.txt
+              ktriage vmcore ps /var/crash/vmcore --state UN
             """,
-        subcommands: [VmcoreInfoCommand.self, VmcoreDmesgCommand.self])
+        subcommands: [VmcoreInfoCommand.self, VmcoreDmesgCommand.self, VmcorePsCommand.self, VmcoreBtCommand.self])
 }
 
 /// A partial result was printed; the reason went to standard error.
@@ -133,7 +134,10 @@ struct VmcoreInfoCommand: ParsableCommand {
             Reports the container (format, compression, dump level, completeness), the kernel \
             (release, version, machine, build id, KASLR offset, phys_base, paging levels), crash \
             time, each CPU's pid and RIP/RSP with the crashing CPU marked, the panic message from \
-            the log, and every VMCOREINFO key (JSON). Each RIP in the kernel image is symbolized from \
+            the log, and every VMCOREINFO key (JSON). With the kernel's own type information (BTF, \
+            CONFIG_DEBUG_INFO_BTF) and symbols (kallsyms, 6.0+, or --system-map) it adds what \
+            crash's sys and mod show: uptime, load average, tasks, memory, taint, the command line \
+            and the loaded modules. Each RIP in the kernel image is symbolized from \
             the dump's own kallsyms table when VMCOREINFO locates it (6.0+ kernels), or from \
             --system-map when given (module addresses are not symbolized). When part of the dump is missing (truncated, \
             incomplete) or the log cannot be read, what is there is printed, the reason goes to \
@@ -169,6 +173,7 @@ struct VmcoreInfoCommand: ParsableCommand {
                     kind: main.kind.rawValue, title: main.title, guiltyFrame: main.guilty?.function)
             }
         }
+        var mapSymbols: [String: UInt64]?
         if let systemMap {
             var table = try SymbolTable.load(systemMap: systemMap)
             let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: summary.release)
@@ -176,6 +181,7 @@ struct VmcoreInfoCommand: ParsableCommand {
                 // Never print confident names from another build's map.
                 summary.notes.append("System.map \(systemMap) does not fit this dump (\(reason)): not used")
             } else {
+                mapSymbols = VmcorePsCommand.factSymbols(from: table)
                 table.kernelOffset = fit.offset?.value ?? 0
                 for index in summary.cpus.indices {
                     if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
@@ -186,6 +192,7 @@ struct VmcoreInfoCommand: ParsableCommand {
                 }
             }
         }
+        summary.facts = dump.facts(systemMap: mapSymbols)
         switch format {
         case .json: writeAll(VmcoreInfoJSON.render(summary, crashRecord: crashRecord).utf8, to: 1)
         case .table: writeAll(VmcoreInfoText.render(summary).utf8, to: 1)
@@ -194,5 +201,107 @@ struct VmcoreInfoCommand: ParsableCommand {
         if !summary.missing.isEmpty || !summary.logProblems.isEmpty {
             throw VmcoreIncomplete(path: vmcore, problems: summary.missing + summary.logProblems)
         }
+    }
+}
+
+struct VmcorePsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ps",
+        abstract: "List every task of a vmcore as crash's ps does, without vmlinux.",
+        discussion: """
+            Lists each CPU's idle task and every process and thread: pid, parent pid, CPU, \
+            task_struct address, crash's two-letter state (RU running, IN interruptible, UN \
+            uninterruptible = D, ID idle kernel thread, ZO zombie, ST stopped, TR traced, DE dead, \
+            WA waking, PA parked, NE new) and command; '>' marks the task running on its CPU at \
+            crash time, kernel threads are in brackets. Tasks in UN state are counted and listed \
+            again at the end. Layouts come from the kernel's own BTF (CONFIG_DEBUG_INFO_BTF), symbols \
+            from its kallsyms (6.0+) or --system-map. A task list that loops or a damaged pointer \
+            ends the walk: what was read is printed, the reason goes to standard error and the exit \
+            status is non-zero.
+
+            Examples:
+              ktriage vmcore ps /var/crash/vmcore
+              ktriage vmcore ps vmcore.kdump --state UN
+              ktriage vmcore ps vmcore --format json | jq '.tasks[] | select(.state == "UN")'
+            """)
+
+    @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
+    @Option(help: "Output format: table or json.") var format: VmcoreInfoCommand.OutputFormat = .table
+    @Option(help: "Only tasks in this state (RU, IN, UN, ID, ZO, ST, TR, DE, WA, PA, NE).") var state: String?
+    @Option(help: "A System.map of the crashed kernel, for kernels before 6.0 (no kallsyms in VMCOREINFO).")
+    var systemMap: String?
+
+    func run() throws {
+        let dump = try Vmcore(path: vmcore)
+        var mapSymbols: [String: UInt64]?
+        if let systemMap {
+            let table = try SymbolTable.load(systemMap: systemMap)
+            let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: dump.vmcoreinfo?.osRelease)
+            if let reason = fit.rejection {
+                throw ValidationError("System.map \(systemMap) does not fit this dump (\(reason))")
+            }
+            mapSymbols = Self.factSymbols(from: table)
+        }
+        var facts = dump.facts(systemMap: mapSymbols)
+        guard facts.tasks != nil else {
+            throw VmcoreIncomplete(path: vmcore, problems: facts.problems.isEmpty ? ["no task list"] : facts.problems)
+        }
+        if let state { facts.tasks = facts.tasks?.filter { $0.state == state.uppercased() } }
+        switch format {
+        case .json: writeAll(VmcoreFactsJSON.renderTasks(facts).utf8, to: 1)
+        case .table: writeAll(VmcorePsText.render(facts).utf8, to: 1)
+        }
+        if facts.partial { throw VmcoreIncomplete(path: vmcore, problems: facts.problems) }
+    }
+
+    /// The link-time addresses of the symbols `Vmcore.facts` needs, from a System.map.
+    static func factSymbols(from table: SymbolTable) -> [String: UInt64] {
+        var symbols: [String: UInt64] = [:]
+        for name in Vmcore.factSymbolNames {
+            if let address = table.linkAddress(of: name) { symbols[name] = address }
+        }
+        return symbols
+    }
+}
+
+struct VmcoreBtCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bt",
+        abstract: "Unwind kernel stacks of a vmcore with the kernel's ORC tables, without vmlinux.",
+        discussion: """
+            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2): \
+            tasks running at crash time from their CPU's saved registers (NT_PRSTATUS), sleeping tasks \
+            from their saved stack pointer; exception frames are shown as [exception RIP: …]. Names \
+            come from the dump's kallsyms (6.0+); module frames show the module and the address. By \
+            default the tasks running on a CPU are shown.
+
+            Examples:
+              ktriage vmcore bt /var/crash/vmcore
+              ktriage vmcore bt vmcore 1 107 --format json
+              ktriage vmcore bt vmcore --all
+            """)
+
+    @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
+    @Argument(help: "Only these pids.") var pids: [Int32] = []
+    @Option(help: "Only the task running on this CPU.") var cpu: Int?
+    @Flag(help: "Every task.") var all = false
+    @Option(help: "Output format: table or json.") var format: VmcoreInfoCommand.OutputFormat = .table
+
+    func run() throws {
+        let dump = try Vmcore(path: vmcore)
+        let result = dump.backtraces()
+        var traces = result.traces
+        if !pids.isEmpty {
+            traces = traces.filter { pids.contains($0.pid) }
+        } else if let cpu {
+            traces = traces.filter { $0.active && $0.cpu == cpu }
+        } else if !all {
+            traces = traces.filter(\.active)
+        }
+        switch format {
+        case .json: writeAll(VmcoreBacktraceJSON.render(traces, problems: result.problems).utf8, to: 1)
+        case .table: writeAll(VmcoreBacktraceText.render(traces, problems: result.problems).utf8, to: 1)
+        }
+        if result.traces.isEmpty { throw VmcoreIncomplete(path: vmcore, problems: result.problems) }
     }
 }

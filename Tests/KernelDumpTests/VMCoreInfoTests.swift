@@ -90,7 +90,7 @@ struct VMCoreInfoTests {
 
 @Suite("Panic message passes")
 struct PanicMessagePassTests {
-    @Test("general protection fault beats a later panic; sysrq (old spelling) beats panic; Oops is late")
+    @Test("general protection fault beats a later panic; sysrq (old spelling) beats panic; Oops beats panic")
     func order() {
         #expect(
             PanicMessage.find(in: [
@@ -102,9 +102,20 @@ struct PanicMessagePassTests {
                 == "SysRq : Trigger a crash")
         #expect(
             PanicMessage.find(in: [
-                "Oops: 0002 [#1] PREEMPT SMP", "Kernel panic - not syncing: Fatal exception",
+                "BUG: unable to handle page fault for address: ffffffffc020b140",
+                "Oops: 0002 [#1] PREEMPT SMP NOPTI", "Kernel panic - not syncing: Fatal exception",
             ])?.message
-                == "Kernel panic - not syncing: Fatal exception")
+                == "Oops: 0002 [#1] PREEMPT SMP NOPTI")
+        // The first line of the pass wins: a BUG line before the oops line.
+        #expect(
+            PanicMessage.find(in: ["kernel BUG at lib/list_debug.c:27!", "Oops: 0000 [#1]"])?.message
+                == "kernel BUG at lib/list_debug.c:27!")
+        // Old x86 wording (before 5.x) still matches its own marker.
+        #expect(
+            PanicMessage.find(in: [
+                "BUG: unable to handle kernel NULL pointer dereference at 0000000000000008",
+                "Kernel panic - not syncing: Fatal exception",
+            ])?.message == "BUG: unable to handle kernel NULL pointer dereference at 0000000000000008")
         #expect(PanicMessage.find(in: ["x", "Oops: 0002 [#1]"])?.message == "Oops: 0002 [#1]")
         let newer = ["Kernel panic - not syncing: x", "CPU: 3 UID: 0 PID: 77 Comm: sh Not tainted 6.12.0 #1"]
         #expect(PanicMessage.contextCPU(in: newer, near: 0)?.cpu == 3)

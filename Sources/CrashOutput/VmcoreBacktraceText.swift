@@ -1,0 +1,34 @@
+import KernelDump
+
+/// `vmcore bt`: crash's `bt` layout — a `PID: … TASK: … CPU: … COMMAND: "…"` line per task, then
+/// one `#n [stack pointer] function+offset at address [module]` line per frame; exception frames
+/// as `[exception RIP: function+offset]`; why an unwind stopped early, when it did.
+public enum VmcoreBacktraceText {
+    public static func render(_ traces: [DumpBacktrace], problems: [String]) -> String {
+        var out = ""
+        for (index, trace) in traces.enumerated() {
+            if index > 0 { out += "\n" }
+            out +=
+                "PID: \(trace.pid)  TASK: \(String(trace.task, radix: 16))  CPU: \(trace.cpu)  COMMAND: \"\(trace.comm)\""
+            out += trace.active ? "  (active)\n" : "\n"
+            for (number, frame) in trace.frames.enumerated() {
+                let name = frameName(frame)
+                if frame.exception { out += "    [exception RIP: \(name)]\n" }
+                let label = number < 10 ? " #\(number)" : "#\(number)"
+                out +=
+                    "\(label) [\(String(frame.stackPointer, radix: 16))] \(name) at \(String(frame.address, radix: 16))"
+                out += frame.module.map { " [\($0)]" } ?? ""
+                out += "\n"
+            }
+            if let problem = trace.problem { out += "    (unwind stopped: \(problem))\n" }
+        }
+        for problem in problems { out += "Problem: \(problem)\n" }
+        return out
+    }
+
+    /// `function+0x1f`, or the hex address when the function is unknown (module text).
+    static func frameName(_ frame: DumpFrame) -> String {
+        guard let function = frame.function else { return String(frame.address, radix: 16) }
+        return function + "+0x" + String(frame.offset ?? 0, radix: 16)
+    }
+}

@@ -1,0 +1,63 @@
+/// Every task's kernel stack, unwound with the dump's ORC tables (`ORCUnwinder`): tasks running
+/// at crash time from their CPU's saved registers, the others from `thread.sp`.
+enum DumpBacktraceReader {
+    /// Kernels whose ORC entry layout this reader knows: 4.14 through 6.2.
+    static let lastKnownLayout = (major: 6, minor: 2)
+
+    static func read(_ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader?) -> DumpBacktraces {
+        var result = DumpBacktraces(traces: [], problems: [])
+        guard let reader, let tasks = facts.tasks else {
+            result.problems = ["no task list: " + facts.problems.joined(separator: "; ")]
+            return result
+        }
+        if let release = dump.vmcoreinfo?.osRelease {
+            let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+            if parts.count == 2, (parts[0], parts[1]) > lastKnownLayout {
+                result.problems = [
+                    "kernel \(release): the ORC entry layout changed in 6.3 (3-bit type, signal bit); only 4.14-6.2 is read"
+                ]
+                return result
+            }
+        }
+        let kallsyms = dump.kallsyms
+        let unwinder: ORCUnwinder
+        do {
+            unwinder = try ORCUnwinder(
+                reader: reader, kernelSymbols: reader.symbols, modules: facts.modules ?? [],
+                symbolize: { kallsyms?.textSymbol(containing: $0) })
+        } catch {
+            result.problems = ["\(error)"]
+            return result
+        }
+        for task in tasks {
+            var trace = DumpBacktrace(
+                pid: task.pid, comm: task.comm, cpu: task.cpu, task: task.task, active: task.active, frames: [],
+                problem: nil)
+            if task.active {
+                guard task.cpu < dump.cpus.count, let ip = dump.cpus[task.cpu].instructionPointer,
+                    let sp = dump.cpus[task.cpu].stackPointer
+                else {
+                    trace.problem = "no NT_PRSTATUS registers for CPU \(task.cpu)"
+                    result.traces.append(trace)
+                    continue
+                }
+                let bp = dump.cpus[task.cpu].register("rbp") ?? 0
+                (trace.frames, trace.problem) = unwinder.unwindRunning(ip: ip, sp: sp, bp: bp)
+            } else {
+                do {
+                    (trace.frames, trace.problem) = try unwinder.unwindSleeping(task: task.task)
+                } catch {
+                    trace.problem = "\(error)"
+                }
+            }
+            result.traces.append(trace)
+        }
+        return result
+    }
+}
+
+/// The stacks of every task, and why some could not be unwound.
+public struct DumpBacktraces: Sendable, Equatable {
+    public var traces: [DumpBacktrace]
+    public var problems: [String]
+}
