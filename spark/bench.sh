@@ -24,12 +24,19 @@ cd "$work"
 hyperfine --runs "$runs" --export-markdown "$work/table.md" \
     "$bin group fleet --jobs 1 --format json -o plain.json" \
     "$bin group fleet --jobs 2 --format json -o plain.json" \
-    "$submit --master 'local[1]' $job --ktriage $bin --output out1 fleet 2>/dev/null" \
-    "$submit --master 'local[2]' $job --ktriage $bin --output out2 fleet 2>/dev/null" \
-    "$submit --master 'local[2]' $job --ktriage $bin --output out3 --no-records fleet 2>/dev/null"
+    "$submit --master 'local[1]' $job --ktriage $bin --output out1 fleet 2>err1.txt" \
+    "$submit --master 'local[2]' $job --ktriage $bin --output out2 fleet 2>err2.txt" \
+    "$submit --master 'local[2]' $job --ktriage $bin --output out3 --no-records fleet 2>err3.txt"
 cat "$work/table.md"
+# The phases of each job's last run, as the job prints them.
+grep -h "^ktriage_job:" err1.txt err2.txt err3.txt || true
 for out in out1 out2 out3; do
-    cmp plain.json "$out/groups.json" && echo "$out/groups.json: the same as ktriage group"
+    if cmp -s plain.json "$out/groups.json"; then
+        echo "$out/groups.json: the same as ktriage group"
+    else
+        echo "$out/groups.json: DIFFERS from ktriage group" && status=1
+    fi
 done
 python3 -c "import pyarrow.dataset as d; print('records:', d.dataset('out2/records', format='parquet', partitioning='hive').count_rows())"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+exit "${status:-0}"

@@ -26,6 +26,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -87,6 +88,7 @@ class TaskResult:
     records: list = field(default_factory=list)
     roots_read: list = field(default_factory=list)
     roots_without_logs: list = field(default_factory=list)
+    ktriage_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,17 @@ class KtriageFlags:
     group: tuple
     scan: tuple
     max_ids: int
+
+
+@dataclass(frozen=True)
+class TaskSettings:
+    """What every map task needs besides its files: the shipped binary's name, the flags, the
+    folder arguments spread over several tasks, and whether to scan for records."""
+
+    ktriage_name: str
+    flags: KtriageFlags
+    split_roots: frozenset
+    with_records: bool
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +177,12 @@ def run_ktriage(executable, arguments, cwd=None):
         message = completed.stderr.decode("utf-8", "replace")[-4000:]
         raise RuntimeError(f"ktriage {' '.join(arguments[:3])} exited {completed.returncode}: {message}")
     return output
+
+
+def children_cpu_seconds():
+    """CPU time of the finished child processes (in a task: its ktriage runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def shipped_ktriage(name):
@@ -344,7 +363,8 @@ def group_partial(ktriage, arguments, flags, scratch, split_roots):
     the folder had nothing to read in every task)."""
     base = ["group", "--format", "partial", "--jobs", "1", "--max-ids", str(flags.max_ids), *flags.group]
     partial = run_ktriage(ktriage, [*base, *arguments], cwd=scratch)
-    empty = [root for root in split_roots if root in arguments and f"{root}: {NO_LOGS_MESSAGE}" in partial]
+    errors = set(json.loads(partial).get("errors", []))
+    empty = [root for root in split_roots if root in arguments and f"{root}: {NO_LOGS_MESSAGE}" in errors]
     if empty:
         kept = [argument for argument in arguments if argument not in empty]
         partial = run_ktriage(ktriage, [*base, *kept], cwd=scratch) if kept else None
@@ -357,21 +377,29 @@ def scan_records(ktriage, arguments, flags, scratch):
     return [line for line in output.split("\n") if line]
 
 
-def run_task(staged_files, ktriage_name, flags, split_roots, with_records):
+def run_task(staged_files, settings):
     """One map task: stages its files, groups them and scans them. `staged_files` holds
     (InputFile, bytes or None for a local file) pairs."""
-    ktriage = shipped_ktriage(ktriage_name)
+    flags = settings.flags
+    ktriage = shipped_ktriage(settings.ktriage_name)
     scratch = scratch_folder()
+    cpu_before = children_cpu_seconds()
     try:
         for item, content in staged_files:
             stage_file(scratch, item, content)
         arguments = task_arguments([item for item, _ in staged_files])
-        partial, empty = group_partial(ktriage, arguments, flags, scratch, split_roots)
+        partial, empty = group_partial(ktriage, arguments, flags, scratch, settings.split_roots)
         kept = [argument for argument in arguments if argument not in empty]
-        records = scan_records(ktriage, kept, flags, scratch) if with_records and kept else []
+        records = scan_records(ktriage, kept, flags, scratch) if settings.with_records and kept else []
         folders = {item.root for item, _ in staged_files if item.root is not None}
         roots_read = [argument for argument in kept if argument in folders]
-        return TaskResult(partial=partial, records=records, roots_read=roots_read, roots_without_logs=empty)
+        return TaskResult(
+            partial=partial,
+            records=records,
+            roots_read=roots_read,
+            roots_without_logs=empty,
+            ktriage_seconds=children_cpu_seconds() - cpu_before,
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -531,35 +559,48 @@ def expand_inputs(spark, inputs, stage_local):
 
 def map_results(spark, options, flags, ktriage_name):
     """The RDD of TaskResults and its length."""
-    context = spark.sparkContext
     in_place, through_spark = expand_inputs(spark, options.inputs, options.stage_local)
     files = sorted((item for root in in_place for item in list_local_files(root)), key=lambda item: item.shown)
     task_count = options.tasks or default_task_count(spark, sum(item.size for item in files), max(1, len(files)))
     tasks = plan_tasks(files, task_count) if files else []
     split_roots = roots_over_tasks(tasks) | {root.shown for root in through_spark if root.is_folder}
-    with_records = not options.no_records
+    settings = TaskSettings(ktriage_name, flags, frozenset(split_roots), not options.no_records)
+    parts = []
+    if tasks:
+        parts.append((local_results(spark.sparkContext, tasks, settings), len(tasks)))
+    if through_spark:
+        remote_tasks = options.tasks or 2 * spark.sparkContext.defaultParallelism
+        parts.append(remote_results(spark.sparkContext, through_spark, remote_tasks, settings))
+    if not parts:
+        raise SystemExit("ktriage_job: no input files found")
+    results = parts[0][0] if len(parts) == 1 else parts[0][0].union(parts[1][0])
+    return results, sum(count for _, count in parts)
+
+
+def local_results(context, tasks, settings):
+    """Map tasks over local files, read in place (linked into the task's scratch folder)."""
 
     def local_task(task):
-        return run_task([(item, None) for item in task], ktriage_name, flags, split_roots, with_records)
+        return run_task([(item, None) for item in task], settings)
 
-    results = context.parallelize(tasks, max(1, len(tasks))).map(local_task) if tasks else None
-    count = len(tasks)
-    if through_spark:
-        roots = sorted(through_spark, key=lambda root: len(root.uri), reverse=True)
-        context._jsc.hadoopConfiguration().set("mapreduce.input.fileinputformat.input.dir.recursive", "true")
-        remote_tasks = options.tasks or 2 * context.defaultParallelism
-        read = context.binaryFiles(",".join(root.uri for root in through_spark), minPartitions=remote_tasks)
+    return context.parallelize(tasks, len(tasks)).map(local_task)
 
-        def remote_task(pairs):
-            staged = sorted(((file_for_uri(uri, roots), content) for uri, content in pairs), key=lambda pair: pair[0].shown)
-            return [run_task(staged, ktriage_name, flags, split_roots, with_records)] if staged else []
 
-        remote = read.mapPartitions(remote_task)
-        count += read.getNumPartitions()
-        results = remote if results is None else results.union(remote)
-    if results is None:
-        raise SystemExit("ktriage_job: no input files found")
-    return results, count
+def remote_results(context, roots, task_count, settings):
+    """Map tasks over files Spark reads (`binaryFiles`, recursive), copied into the task's
+    scratch folder; returns the RDD and its number of tasks."""
+    longest_first = sorted(roots, key=lambda root: len(root.uri), reverse=True)
+    context._jsc.hadoopConfiguration().set("mapreduce.input.fileinputformat.input.dir.recursive", "true")
+    read = context.binaryFiles(",".join(root.uri for root in roots), minPartitions=task_count)
+
+    def remote_task(pairs):
+        staged = [(file_for_uri(uri, longest_first), content) for uri, content in pairs]
+        staged.sort(key=lambda pair: pair[0].shown)
+        if not staged:
+            return []
+        return [run_task(staged, settings)]
+
+    return read.mapPartitions(remote_task), read.getNumPartitions()
 
 
 def roots_over_tasks(tasks):
@@ -623,7 +664,7 @@ def run_job(spark, options):
     results = results.persist(StorageLevel.MEMORY_AND_DISK)
     clock.done("listing")
     extra = restore_empty_roots(results, ktriage_path, flags)
-    clock.done(f"map ({count} tasks)")
+    clock.done(f"map ({count} tasks, ktriage {results.map(lambda result: result.ktriage_seconds).sum():.1f} CPU s)")
     partials = results.map(lambda result: result.partial).filter(lambda partial: partial is not None)
     if extra:
         partials = partials.union(context.parallelize(extra, 1))
