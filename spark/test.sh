@@ -14,7 +14,8 @@ if [ -z "${KTRIAGE:-}" ]; then
     [ -x "$KTRIAGE" ] || swift build --product ktriage
 fi
 export KTRIAGE
-# Spark's Python workers run the same interpreter as the test.
+# Spark's Python workers run the same interpreter as the test; no __pycache__ in the checkout.
+export PYTHONDONTWRITEBYTECODE=1
 PYSPARK_PYTHON=$(command -v python3)
 export PYSPARK_PYTHON
 python3 -m pytest -q -p no:cacheprovider spark/test_ktriage_job.py

@@ -136,6 +136,17 @@ def test_copied_inputs_give_the_same_result(spark, tmp_path, expected_fleet):
     assert all(path.startswith(FLEET + "/") for path in files.column("file").to_pylist())
 
 
+def test_uri_inputs_are_shown_as_given(spark, tmp_path, expected_fleet):
+    """A URI input (as hdfs:// and s3a:// ones are) is staged below the scratch folder under its
+    own text, so ktriage names hosts as for the local path and records say the URI."""
+    uri = "file://" + os.path.join(REPOSITORY, FLEET)
+    output = tmp_path / "out"
+    assert run_in_session(spark, output, "--stage-local", "--tasks", "3", "--no-records", uri) == 0
+    shown = (output / "groups.json").read_text()
+    assert f'"file" : "{uri}/hosts/' in shown
+    assert json.loads(shown.replace(uri + "/", FLEET + "/")) == expected_fleet
+
+
 def test_unreadable_inputs_are_reported_as_ktriage_reports_them(spark, tmp_path, monkeypatch):
     """A folder argument holding no logs, split over two tasks, is reported once; a missing
     path is named (errors may come in another order than ktriage's)."""
