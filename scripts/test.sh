@@ -16,4 +16,6 @@ swift test --skip-build
 (cd Examples/crash-titles && swift build -q && swift run -q crash-titles \
     ../../fixtures/wrappers/syslog-bsd.log ../../fixtures/vmcore/synthetic-l5.kdump \
     | diff -u expected-output.txt -)
+# The Spark job (spark/ktriage_job.py) in local mode on fixtures/fleet, against one ktriage run.
+bash spark/test.sh
 bash Fuzz/run.sh 10
