@@ -83,6 +83,7 @@ public enum VmcoreScanner {
             from: extract, path: path, host: host ?? nodename, crashTime: summary.crashTime,
             parserOptions: parserOptions)
         result.records = parsed.records
+        DumpRecordEnrichment.enrich(&result.records, from: dump, crashingCPU: summary.crashingCPU)
         var logSummary = LogReadSummary(path: path, source: .vmcore)
         logSummary.lines = parsed.lines
         logSummary.kernelLines = parsed.lines
