@@ -66,7 +66,7 @@ public enum FleetMarkdown {
     }
 
     public static func releasesText(_ group: FleetSummary.GroupSummary, limit: Int) -> String {
-        var parts = group.kernelReleases.prefix(limit).map { "\($0.name) ×\($0.crashes)" }
+        var parts = group.kernelReleases.prefix(limit).map { "\($0.name) (\(count($0.crashes, "crash", "crashes")))" }
         if group.kernelReleases.count > limit { parts.append("+\(group.kernelReleases.count - limit) more") }
         return parts.joined(separator: ", ")
     }
@@ -112,7 +112,9 @@ public enum FleetMarkdown {
         if !group.hardware.isEmpty {
             out +=
                 "- hardware: "
-                + group.hardware.prefix(5).map { MarkupText.markdown("\($0.name) ×\($0.crashes)") }.joined(
+                + group.hardware.prefix(5).map {
+                    MarkupText.markdown("\($0.name) (\(count($0.crashes, "crash", "crashes")))")
+                }.joined(
                     separator: ", ") + "\n"
         }
         if !group.taint.isEmpty {

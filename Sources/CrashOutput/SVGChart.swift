@@ -42,6 +42,10 @@ enum SVGChart {
             svg +=
                 "<rect x=\"\(Int(x))\" y=\"\(plotHeight - barHeight)\" width=\"\(max(2, Int(slot) - 1))\" height=\"\(barHeight)\" class=\"bar\"><title>\(MarkupText.html(item.day)): \(item.value)</title></rect>"
         }
+        // The count axis: the tallest bar's count at its height, 0 at the base line.
+        svg += "<text x=\"\(width)\" y=\"11\" text-anchor=\"end\">\(maximum) crash\(maximum == 1 ? "" : "es")</text>"
+        svg += "<line x1=\"0\" y1=\"0\" x2=\"\(width)\" y2=\"0\" class=\"grid\"/>"
+        svg += "<text x=\"\(width)\" y=\"\(plotHeight - 2)\" text-anchor=\"end\">0</text>"
         svg += "<text x=\"0\" y=\"\(height - 4)\">\(MarkupText.html(first))</text>"
         svg += "<text x=\"\(width)\" y=\"\(height - 4)\" text-anchor=\"end\">\(MarkupText.html(last))</text>"
         return svg + "</svg>"

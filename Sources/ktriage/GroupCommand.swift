@@ -161,6 +161,18 @@ struct GroupCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the output to this file instead of standard output.")
     var output: String?
 
+    /// What the HTML page says it was generated from, and when.
+    func provenance() -> FleetHTML.Provenance {
+        var sources = source.inputs
+        if let db = source.db { sources.append("--db " + db) }
+        sources += source.fromNDJSON.map { "--from-ndjson " + $0 }
+        sources += source.merge.map { "--merge " + $0 }
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        return FleetHTML.Provenance(
+            tool: "ktriage \(Ktriage.release)", generatedAt: TimeText.iso8601(micros: now, fraction: false),
+            sources: sources)
+    }
+
     func run() throws {
         var failed = false
         let fleet = try source.aggregate(failed: &failed)
@@ -188,7 +200,7 @@ struct GroupCommand: ParsableCommand {
             switch (format, by) {
             case (.markdown, .signature): text = FleetMarkdown.render(summary)
             case (.markdown, .kernel): text = FleetMarkdown.renderPivot(summary)
-            case (.html, _): text = FleetHTML.render(summary)
+            case (.html, _): text = FleetHTML.render(summary, provenance: provenance())
             case (.json, .kernel): text = try FleetJSON.pivot(summary)
             default: text = try FleetJSON.document(summary)
             }
