@@ -5,7 +5,7 @@
 #
 # Inputs: the committed minimised corpus corpus/<target>/, the working corpus work/<target>/
 # (kept between runs, not committed; libFuzzer adds what it finds there), seeds from fixtures/ and
-# make-seeds.py, and the dictionary dictionaries/<target without Fuzz>.dict.
+# make-seeds.py (seeds.sh), and the dictionary dictionaries/<target without Fuzz>.dict.
 # Findings are written to findings/<target>/ and make the run fail; each target's log is
 # findings/<target>.log and its figures are appended to findings/runs.tsv.
 #
@@ -55,42 +55,12 @@ max_len() {
     esac
 }
 
-# Crash reports as the parser sees them: golden header and wrapper prefixes removed, behind a
-# flags byte (FuzzCrashParser's format; 0x08 = lines carry monotonic stamps).
-strip_report() {
-    printf '\010'
-    sed -E -e '1,/^$/d' -e 's/^(<[0-7]>)?\[ *[0-9]+\.[0-9]+\](\[ *[TC][0-9]+\])? ?//' "$1"
-}
-
-# Writes the seeds of target $1 into folder $2.
-seeds() {
-    local target=$1 seeds=$2
-    case "$target" in
-        FuzzLogReader) find ../fixtures -type f \( -name '*.log' -o -name '*.json' -o -name 'dmesg*' -o -name '*.txt' \) -size -64k -exec cp {} "$seeds/" \; ;;
-        FuzzCrashParser) for f in ../fixtures/logs/*/*.log; do strip_report "$f" > "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
-        FuzzJournalJSON) find ../fixtures -type f -name '*.json' -size -64k -exec cp {} "$seeds/" \; ;;
-        FuzzPstore) cp ../fixtures/wrappers/pstore/* ../fixtures/regressions/pstore-* "$seeds/"
-            { cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919102001; printf '\000'; cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919101001; } > "$seeds/split-parts" ;;
-        FuzzSymbols) for f in ../fixtures/symbols/*.map ../fixtures/symbols/System.map* ../fixtures/symbols/*kallsyms*; do
-                [ -f "$f" ] && { printf '\000' | cat - "$f" > "$seeds/map-$(basename "$f")"; printf '\001' | cat - "$f" > "$seeds/kallsyms-$(basename "$f")"; }
-            done ;;
-        FuzzVmcore) find ../fixtures/vmcore -type f ! -name '*.dmesg' ! -name '*.md' -exec cp {} "$seeds/" \;
-            for kind in FuzzKdump FuzzELFDump FuzzFlattened; do python3 make-seeds.py "$kind" "$seeds"; done ;;
-        FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzKdumpPage) python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzFlattened) cp ../fixtures/vmcore/*.flat "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
-    esac
-}
-
 mkdir -p findings
 [ -e findings/runs.tsv ] || printf 'date\ttarget\tseconds\texecutions\texec/s\tcov\tft\tcorpus\tpeak_rss_mb\tresult\n' > findings/runs.tsv
 status=0
 for target in "${targets[@]}"; do
     seed_dir=$(mktemp -d)
-    seeds "$target" "$seed_dir"
+    bash seeds.sh "$target" "$seed_dir"
     mkdir -p "findings/$target" "work/$target" "corpus/$target"
     dict=""
     [ -e "dictionaries/${target#Fuzz}.dict" ] && dict="-dict=dictionaries/${target#Fuzz}.dict"
