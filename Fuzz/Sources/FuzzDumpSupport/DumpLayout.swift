@@ -62,10 +62,10 @@ struct DumpLayout {
         for index in 0..<min(Int(phnum), Self.maxTableEntries) {
             let entry = Int(clamping: phoff) &+ index * entrySize
             guard let type = image.read(entry, width: 4) else { break }
-            fields += entryFields.map { DumpImage.Field(offset: entry + $0.0, width: $0.1) }
-            guard let offset = image.read(entry + entryFields[1].0, width: word),
-                let physical = image.read(entry + entryFields[3].0, width: word),
-                let size = image.read(entry + entryFields[4].0, width: word)
+            fields += entryFields.map { DumpImage.Field(offset: entry &+ $0.0, width: $0.1) }
+            guard let offset = image.read(entry &+ entryFields[1].0, width: word),
+                let physical = image.read(entry &+ entryFields[3].0, width: word),
+                let size = image.read(entry &+ entryFields[4].0, width: word)
             else { continue }
             related += [offset, size, physical]
             if type == 1 {
@@ -78,8 +78,9 @@ struct DumpLayout {
 
     /// Note headers (`n_namesz`, `n_descsz`, `n_type`, 4-byte aligned) and the VMCOREINFO text.
     private mutating func readNotes(_ image: DumpImage, from start: Int, size: Int) {
+        guard start >= 0, start < image.bytes.count, size >= 0 else { return }
         var position = start
-        let end = min(image.bytes.count, start &+ size)
+        let end = start + min(image.bytes.count - start, size)
         var count = 0
         while position + 12 <= end, count < Self.maxTableEntries {
             guard let nameSize = image.read(position, width: 4), let descSize = image.read(position + 4, width: 4)
@@ -157,8 +158,8 @@ struct DumpLayout {
     func fileOffset(physical: UInt64, in image: DumpImage) -> Int? {
         if kind != .kdump {
             for load in loads where physical >= load.physical && physical - load.physical < UInt64(load.size) {
-                let offset = load.offset + Int(physical - load.physical)
-                return offset < image.bytes.count ? offset : nil
+                let (offset, overflow) = load.offset.addingReportingOverflow(Int(physical - load.physical))
+                return !overflow && offset < image.bytes.count ? offset : nil
             }
             return nil
         }
