@@ -8,10 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 target=$1
 runs=${2:-5000}
+bin=${FUZZ_BIN:-.build/debug}   # FUZZ_BIN=.build-release/release for the optimised build
 bin_dir=$(dirname "$(readlink -f "$(command -v swift)")")
 llvm_cov="$bin_dir/llvm-cov"; [ -x "$llvm_cov" ] || llvm_cov=llvm-cov
 llvm_profdata="$bin_dir/llvm-profdata"; [ -x "$llvm_profdata" ] || llvm_profdata=llvm-profdata
-[ -x ".build/debug/$target" ] && [ -x ".build-coverage/debug/$target" ] || {
+[ -x "$bin/$target" ] && [ -x ".build-coverage/debug/$target" ] || {
     echo "build first: bash run.sh 0 $target; bash coverage.sh $target" >&2
     exit 2
 }
@@ -19,7 +20,7 @@ seeds=$(mktemp -d)
 bash seeds.sh "$target" "$seeds"
 for mode in bytes fields; do
     corpus=$(mktemp -d)
-    KTRIAGE_FUZZ_MUTATOR=$mode ASAN_OPTIONS=malloc_context_size=0 nice -n 19 ".build/debug/$target" \
+    KTRIAGE_FUZZ_MUTATOR=$mode ASAN_OPTIONS=malloc_context_size=0 nice -n 19 "$bin/$target" \
         "$corpus" "$seeds" -runs="$runs" -max_len=65536 -timeout=30 -rss_limit_mb=2048 -seed=1 \
         -dict="dictionaries/${target#Fuzz}.dict" 2>"/tmp/mutator-gain-$target-$mode.log" || true
     profile=$(mktemp -d)
