@@ -8,14 +8,18 @@ let package = Package(
     dependencies: [.package(name: "ktriage", path: "..")],
     targets: [
         .target(name: "FuzzSupport"),
-        .target(name: "FuzzDumpSupport", dependencies: [.product(name: "KernelDump", package: "ktriage")]),
+        .target(
+            name: "FuzzDumpSupport",
+            dependencies: [
+                .product(name: "KernelDump", package: "ktriage"), .product(name: "KtriageReader", package: "ktriage"),
+            ]),
         // Logs.
         .executableTarget(
             name: "FuzzLogReader",
             dependencies: [
                 "FuzzSupport",
                 .product(name: "KernelLog", package: "ktriage"),
-                .product(name: "KtriageBytes", package: "ktriage"),
+                .product(name: "KtriageReader", package: "ktriage"),
             ]),
         .executableTarget(
             name: "FuzzCrashParser",
@@ -33,7 +37,11 @@ let package = Package(
         // Dumps.
         .executableTarget(
             name: "FuzzVmcore",
-            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
+            dependencies: [
+                "FuzzSupport", "FuzzDumpSupport",
+                .product(name: "KernelDump", package: "ktriage"),
+                .product(name: "KtriageReader", package: "ktriage"),
+            ]),
         .executableTarget(
             name: "FuzzVmcoreinfo",
             dependencies: [

@@ -1,59 +1,123 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (libFuzzer + AddressSanitizer) and runs each for a bounded time, one
-# after the other.
-# usage: Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60 s, every target)
-# Seeds come from fixtures/ and make-seeds.py; dictionaries are dictionaries/<target without
-# Fuzz>.dict; findings are written to Fuzz/findings/<target>/ and make the run fail.
+# after the other (never two fuzzers at once: the build machine has two cores).
+# usage: Fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60 s, every target; 0: build only)
+#
+# Inputs: the committed minimised corpus corpus/<target>/, the working corpus work/<target>/
+# (kept between runs, not committed; libFuzzer adds what it finds there), seeds from fixtures/ and
+# make-seeds.py (seeds.sh), and the dictionary dictionaries/<target without Fuzz>.dict.
+# Findings are written to findings/<target>/ and make the run fail; each target's log is
+# findings/<target>.log and its figures are appended to findings/runs.tsv.
+#
+# Environment:
+#   FUZZ_MERGE=1   after each run, minimise work/<target> with -merge=1 (also done after any run
+#                  of 60 s or more)
+#   FUZZ_SAVE=1    then copy the minimised set to corpus/<target> (committed) when it is under
+#                  the size cap below
+#   FUZZ_CONFIG=release   optimised build (-O, still AddressSanitizer, bounds and overflow
+#                  checks) in .build-release: 2-7 times the executions per second of debug
+#   FUZZ_NO_BUILD=1, FUZZ_BIN=<dir>   run already built binaries (e.g. older ones, to compare)
+#   FUZZ_NICE=19   niceness of the fuzzer processes
+#   FUZZ_MAX_LEN=<bytes>   one -max_len for every target (the default is chosen per target)
+#   ASAN_OPTIONS   default malloc_context_size=0: recording a stack for every allocation took a
+#                  quarter of each execution; rerun a finding with ASAN_OPTIONS= for full stacks
 set -euo pipefail
 cd "$(dirname "$0")"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0}
 seconds=${1:-60}
 shift || true
-runtime=$(dirname "$(swift -print-target-info | python3 -c 'import json,sys; print(json.load(sys.stdin)["paths"]["runtimeResourcePath"])')")
-fuzzer_lib="$runtime/clang/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a"
-[ -e "$fuzzer_lib" ] || fuzzer_lib=$(find /opt/swift /usr/lib -name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -1)
-# SwiftPM defines main for executables, so libFuzzer's driver is linked without its main
-# (FuzzSupport calls LLVMFuzzerRunDriver); coverage flags match what -sanitize=fuzzer sets.
-swift build -c debug -Xswiftc -sanitize=address \
-    -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
-    -Xlinker "$fuzzer_lib" -Xlinker -lstdc++ >&2
+corpus_cap_kb=1024
+config=${FUZZ_CONFIG:-debug}
+build_path=.build
+[ "$config" = debug ] || build_path=.build-$config
+bin=${FUZZ_BIN:-$build_path/$config}
+if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
+    runtime=$(dirname "$(swift -print-target-info | python3 -c 'import json,sys; print(json.load(sys.stdin)["paths"]["runtimeResourcePath"])')")
+    fuzzer_lib="$runtime/clang/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a"
+    [ -e "$fuzzer_lib" ] || fuzzer_lib=$(find /opt/swift /usr/lib -name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -1)
+    # SwiftPM defines main for executables, so libFuzzer's driver is linked without its main
+    # (FuzzSupport calls LLVMFuzzerRunDriver); coverage flags match what -sanitize=fuzzer sets.
+    swift build -c "$config" --build-path "$build_path" -Xswiftc -sanitize=address \
+        -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
+        -Xlinker "$fuzzer_lib" -Xlinker -lstdc++ >&2
+fi
+# libFuzzer takes -max_total_time=0 as "no limit".
+[ "$seconds" -gt 0 ] || exit 0
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=($(ls Sources | grep '^Fuzz' | grep -v 'Support$'))
-# Crash reports as the parser sees them: golden header and wrapper prefixes removed, behind a
-# flags byte (FuzzCrashParser's format; 0x08 = lines carry monotonic stamps).
-strip_report() {
-    printf '\010'
-    sed -E -e '1,/^$/d' -e 's/^(<[0-7]>)?\[ *[0-9]+\.[0-9]+\](\[ *[TC][0-9]+\])? ?//' "$1"
+
+# The longest input each target needs: real inputs, not the 64 KiB default, so that mutations
+# stay cheap. Logs: 90% of the log fixtures are under 3 KiB, a full oops with its call trace
+# under 16 KiB. VMCOREINFO: the kernel keeps it in one page (VMCOREINFO_BYTES). One kdump page:
+# the codec byte and a page. Dumps: the synthetic seeds (a 7-page machine) and the committed
+# dump fixtures are under 64 KiB.
+max_len() {
+    case "$1" in
+        FuzzCrashParser | FuzzLogReader | FuzzJournalJSON | FuzzPstore) echo 16384 ;;
+        FuzzSymbols) echo 8192 ;;
+        FuzzVmcoreinfo) echo 4096 ;;
+        FuzzKdumpPage) echo 4097 ;;
+        FuzzPrintkRing) echo 32768 ;;
+        *) echo 65536 ;;
+    esac
 }
+
+mkdir -p findings
+[ -e findings/runs.tsv ] ||
+    printf 'date\ttarget\tconfig\tseconds\texecutions\texec/s\texec/cpu-s\tload\tcov\tft\tcorpus\tpeak_rss_mb\tresult\n' > findings/runs.tsv
 status=0
 for target in "${targets[@]}"; do
-    seeds=$(mktemp -d)
-    case "$target" in
-        FuzzLogReader) find ../fixtures -type f \( -name '*.log' -o -name '*.json' -o -name 'dmesg*' -o -name '*.txt' \) -size -64k -exec cp {} "$seeds/" \; ;;
-        FuzzCrashParser) for f in ../fixtures/logs/*/*.log; do strip_report "$f" > "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
-        FuzzJournalJSON) find ../fixtures -type f -name '*.json' -size -64k -exec cp {} "$seeds/" \; ;;
-        FuzzPstore) cp ../fixtures/wrappers/pstore/* ../fixtures/regressions/pstore-* "$seeds/"
-            { cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919102001; printf '\000'; cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919101001; } > "$seeds/split-parts" ;;
-        FuzzSymbols) for f in ../fixtures/symbols/*.map ../fixtures/symbols/System.map* ../fixtures/symbols/*kallsyms*; do
-                [ -f "$f" ] && { printf '\000' | cat - "$f" > "$seeds/map-$(basename "$f")"; printf '\001' | cat - "$f" > "$seeds/kallsyms-$(basename "$f")"; }
-            done ;;
-        FuzzVmcore) find ../fixtures/vmcore -type f ! -name '*.dmesg' ! -name '*.md' -exec cp {} "$seeds/" \; ;;
-        FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzKdumpPage) python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzFlattened) cp ../fixtures/vmcore/*.flat "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
-    esac
-    mkdir -p "findings/$target"
+    seed_dir=$(mktemp -d)
+    bash seeds.sh "$target" "$seed_dir"
+    mkdir -p "findings/$target" "work/$target" "corpus/$target"
     dict=""
     [ -e "dictionaries/${target#Fuzz}.dict" ] && dict="-dict=dictionaries/${target#Fuzz}.dict"
-    echo "== $target: ${seconds}s" >&2
-    if ! ".build/debug/$target" "$seeds" $dict -max_total_time="$seconds" -max_len=65536 -timeout=30 \
-        -rss_limit_mb=2048 -artifact_prefix="findings/$target/" -print_final_stats=1 2>"findings/$target.log"; then
+    len=${FUZZ_MAX_LEN:-$(max_len "$target")}
+    echo "== $target: ${seconds}s, -max_len=$len" >&2
+    result=ok
+    # work/ first: libFuzzer writes the inputs it finds into the first folder.
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    # CPU time as well as wall time: on the shared machine exec/s depends on the other builders,
+    # executions per CPU second do not.
+    if ! /usr/bin/time -f '%U %S' -o "findings/$target.time" nice -n "${FUZZ_NICE:-19}" "$bin/$target" "work/$target" "corpus/$target" "$seed_dir" $dict \
+        -max_total_time="$seconds" -max_len="$len" -timeout=30 -rss_limit_mb=2048 \
+        -artifact_prefix="findings/$target/" -print_final_stats=1 2>"findings/$target.log"; then
         status=1
+        result=FAILED
         tail -30 "findings/$target.log" >&2
     fi
-    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^Done' "findings/$target.log" >&2 || true
-    rm -rf "$seeds"
+    done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "findings/$target.log" | tail -1 || true)
+    executions=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "findings/$target.log" | tail -1)
+    rss=$(sed -nE 's/^stat::peak_rss_mb: *([0-9]+)/\1/p' "findings/$target.log" | tail -1)
+    rate=$(sed -nE 's/.*exec\/s: *([0-9]+).*/\1/p' <<<"$done_line")
+    cov=$(sed -nE 's/.* cov: *([0-9]+).*/\1/p' <<<"$done_line")
+    ft=$(sed -nE 's/.* ft: *([0-9]+).*/\1/p' <<<"$done_line")
+    corpus=$(sed -nE 's/.* corp: *([0-9]+\/[0-9]+[A-Za-z]*).*/\1/p' <<<"$done_line")
+    cpu_rate=$(awk -v runs="${executions:-0}" '{ cpu = $1 + $2; if (cpu > 0) printf "%d", runs / cpu }' "findings/$target.time" 2>/dev/null || true)
+    echo "   executions ${executions:-?}, ${rate:-?} exec/s (${cpu_rate:-?} per CPU second, load $load), cov ${cov:-?}, ft ${ft:-?}, corpus ${corpus:-?}, peak RSS ${rss:-?} MB: $result" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$target" "$config" "$seconds" \
+        "${executions:-}" "${rate:-}" "${cpu_rate:-}" "$load" "${cov:-}" "${ft:-}" "${corpus:-}" "${rss:-}" "$result" >> findings/runs.tsv
+    if [ "$result" = ok ] && { [ "${FUZZ_MERGE:-0}" = 1 ] || [ "${FUZZ_SAVE:-0}" = 1 ] || [ "$seconds" -ge 60 ]; }; then
+        # Minimise: keep the smallest set of inputs with the same coverage.
+        merged=$(mktemp -d)
+        nice -n "${FUZZ_NICE:-19}" "$bin/$target" -merge=1 "$merged" "work/$target" "corpus/$target" "$seed_dir" \
+            -max_len="$len" -timeout=30 -rss_limit_mb=2048 2>"findings/$target.merge.log" >&2 || true
+        if [ -n "$(ls -A "$merged")" ]; then
+            rm -rf "work/$target" && mv "$merged" "work/$target"
+            echo "   minimised: $(ls "work/$target" | wc -l) inputs, $(du -sk --apparent-size "work/$target" | cut -f1) KiB" >&2
+            if [ "${FUZZ_SAVE:-0}" = 1 ]; then
+                size=$(du -sk --apparent-size "work/$target" | cut -f1)
+                if [ "$size" -le "$corpus_cap_kb" ]; then
+                    rm -rf "corpus/$target" && cp -r "work/$target" "corpus/$target"
+                    echo "   saved to corpus/$target" >&2
+                else
+                    echo "   not saved: ${size} KiB is over the ${corpus_cap_kb} KiB cap" >&2
+                fi
+            fi
+        else
+            rm -rf "$merged"
+        fi
+    fi
+    rm -rf "$seed_dir"
 done
 exit $status

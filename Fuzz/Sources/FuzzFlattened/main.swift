@@ -5,12 +5,10 @@ import FuzzSupport
 /// `makedumpfile` signature forced over its first 13 bytes, so every input is indexed
 /// (`FlattenedIndex`: header type and version, records, overlaps, a cut last record) and the
 /// kdump dump it rebuilds is read in place through the index.
-let scratch = ScratchFile("flattened")
-let magic = Array("makedumpfile".utf8) + [0]
+nonisolated(unsafe) var input = ForcedMagic(Array("makedumpfile".utf8) + [0])
 
 func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    guard scratch.write(UnsafeRawBufferPointer(start: start, count: count), magic: magic) else { return 0 }
-    DumpExercise.run(scratch.path)
+    input.with(UnsafeRawBufferPointer(start: start, count: count)) { DumpExercise.run($0) }
     return 0
 }
 

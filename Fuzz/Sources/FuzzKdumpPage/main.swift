@@ -6,12 +6,12 @@ import KernelDump
 /// kdump-compressed dump whose header announces that codec. Reading the page must give the page
 /// or an error, never a write past the page buffer or a large allocation (bombs, truncated and
 /// corrupt streams). Seeds from make-seeds.py: real pages of each codec, cut short, and bombs.
-let scratch = ScratchFile("kdump-page")
 let codecBits: [UInt32] = [0x1, 0x2, 0x4, 0x20]
 let pageSize = 4096
 
-/// Header, sub-header, the two bitmaps (page 0 present and dumped) and page 0's descriptor.
-func dumpHeader(codecBit: UInt32, dataSize: Int) -> [UInt8] {
+/// Header, sub-header, the two bitmaps (page 0 present and dumped) and page 0's descriptor; the
+/// data size is patched per input.
+func dumpHeader(codecBit: UInt32) -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: 4 * pageSize + 24)
     func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
         withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset..<(offset + $0.count), with: $0) }
@@ -34,17 +34,26 @@ func dumpHeader(codecBit: UInt32, dataSize: Int) -> [UInt8] {
     bytes[3 * pageSize] = 1  // dumped bitmap
     let descriptor = 4 * pageSize
     put(Int64(descriptor + 24), at: descriptor)
-    put(UInt32(dataSize), at: descriptor + 8)
     put(codecBit, at: descriptor + 12)
     return bytes
 }
 
+/// Where the descriptor's `size` field lies in the header.
+let sizeField = 4 * pageSize + 8
+/// One header per codec, built once; each execution copies one and appends the page.
+let headers = codecBits.map { dumpHeader(codecBit: $0) }
+nonisolated(unsafe) var image: [UInt8] = []
+
 func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start, count > 1 else { return 0 }
-    let codecBit = codecBits[Int(start[0]) % codecBits.count]
     let data = UnsafeRawBufferPointer(start: start + 1, count: min(count - 1, pageSize))
-    let image = dumpHeader(codecBit: codecBit, dataSize: data.count) + Array(data)
-    guard image.withUnsafeBytes({ scratch.write($0) }), let dump = try? Vmcore(path: scratch.path) else { return 0 }
+    image.removeAll(keepingCapacity: true)
+    image += headers[Int(start[0]) % headers.count]
+    withUnsafeBytes(of: UInt32(data.count).littleEndian) {
+        image.replaceSubrange(sizeField..<(sizeField + 4), with: $0)
+    }
+    image.append(contentsOf: data)
+    guard let dump = image.withUnsafeBytes({ try? Vmcore(bytes: $0, name: "fuzz") }) else { return 0 }
     // The kernel image map reaches page 0 through phys_base 0, without page tables.
     _ = try? dump.readKernel(0xffff_ffff_8000_0000, count: pageSize)
     return 0

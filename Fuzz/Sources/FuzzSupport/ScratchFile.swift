@@ -2,8 +2,9 @@
     import Glibc
 #endif
 
-/// A file in /dev/shm holding the current input: the dump readers map files by path. Removed
-/// at exit (libFuzzer ends with `exit`, also when a run finds a crash).
+/// Files in /dev/shm holding the current input, for the one entry point that takes only paths:
+/// pstore joining (`KernelLogReader.read(pstoreFiles:)`, used by FuzzPstore). Every other target
+/// reads from memory. Removed at exit (libFuzzer ends with `exit`, also when a run finds a crash).
 public struct ScratchFile: Sendable {
     public let path: String
 

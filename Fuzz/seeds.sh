@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Writes the seeds of one fuzz target into a folder: fixtures of its input kind, the regression
+# inputs, and make-seeds.py's synthetic dumps. Used by run.sh and coverage.sh.
+# usage: Fuzz/seeds.sh TARGET FOLDER
+set -euo pipefail
+cd "$(dirname "$0")"
+# Crash reports as the parser sees them: golden header and wrapper prefixes removed, behind a
+# flags byte (FuzzCrashParser's format; 0x08 = lines carry monotonic stamps).
+strip_report() {
+    printf '\010'
+    sed -E -e '1,/^$/d' -e 's/^(<[0-7]>)?\[ *[0-9]+\.[0-9]+\](\[ *[TC][0-9]+\])? ?//' "$1"
+}
+
+seeds() {
+    local target=$1 seeds=$2
+    case "$target" in
+        FuzzLogReader) find ../fixtures -type f \( -name '*.log' -o -name '*.json' -o -name 'dmesg*' -o -name '*.txt' \) -size -64k -exec cp {} "$seeds/" \; ;;
+        FuzzCrashParser) for f in ../fixtures/logs/*/*.log; do strip_report "$f" > "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
+        FuzzJournalJSON) find ../fixtures -type f -name '*.json' -size -64k -exec cp {} "$seeds/" \; ;;
+        FuzzPstore) cp ../fixtures/wrappers/pstore/* ../fixtures/regressions/pstore-* "$seeds/"
+            { cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919102001; printf '\000'; cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919101001; } > "$seeds/split-parts" ;;
+        FuzzSymbols) for f in ../fixtures/symbols/*.map ../fixtures/symbols/System.map* ../fixtures/symbols/*kallsyms*; do
+                [ -f "$f" ] && { printf '\000' | cat - "$f" > "$seeds/map-$(basename "$f")"; printf '\001' | cat - "$f" > "$seeds/kallsyms-$(basename "$f")"; }
+            done ;;
+        FuzzVmcore) find ../fixtures/vmcore -type f ! -name '*.dmesg' ! -name '*.md' -exec cp {} "$seeds/" \;
+            for kind in FuzzKdump FuzzELFDump FuzzFlattened; do python3 make-seeds.py "$kind" "$seeds"; done ;;
+        FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzKdumpPage) python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzFlattened) cp ../fixtures/vmcore/*.flat "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
+    esac
+}
+
+seeds "$1" "$2"
