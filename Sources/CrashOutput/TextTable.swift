@@ -22,6 +22,8 @@ public enum TextTable {
                 line += cut
                 if index < widths.count - 1 { line += String(repeating: " ", count: widths[index] - cut.count + 2) }
             }
+            // Empty last cells leave no padding behind (diffs and terminals show trailing spaces).
+            while line.last == " " { line.removeLast() }
             return line
         }
         return [format(header)] + rows.map(format)
