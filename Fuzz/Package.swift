@@ -12,6 +12,7 @@ let package = Package(
             name: "FuzzDumpSupport",
             dependencies: [
                 .product(name: "KernelDump", package: "ktriage"), .product(name: "KtriageReader", package: "ktriage"),
+                .product(name: "KernelFacts", package: "ktriage"),
             ]),
         // Logs.
         .executableTarget(
@@ -23,7 +24,7 @@ let package = Package(
             ]),
         .executableTarget(
             name: "FuzzCrashParser",
-            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
+            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage"), .product(name: "KernelFacts", package: "ktriage")]),
         .executableTarget(
             name: "FuzzJournalJSON",
             dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
@@ -45,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzVmcoreinfo",
             dependencies: [
-                "FuzzSupport",
+                "FuzzSupport", .product(name: "KernelFacts", package: "ktriage"),
                 .product(name: "KernelDump", package: "ktriage"),
                 .product(name: "KernelSymbols", package: "ktriage"),
             ]),
@@ -57,6 +58,6 @@ let package = Package(
         .executableTarget(name: "FuzzELFDump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
         .executableTarget(
             name: "FuzzPrintkRing",
-            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
+            dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage"), .product(name: "KernelFacts", package: "ktriage")]),
     ]
 )

@@ -1,4 +1,5 @@
 import CrashFleet
+import KernelFacts
 import KernelLog
 
 /// The decoded call trace of a record as plain lines (`function+0x4a3/0x1b90 [module]`),

@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 
 /// Reader for the plain character ring of kernels before 3.5.

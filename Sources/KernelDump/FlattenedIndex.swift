@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 
 /// An index over makedumpfile's flattened stream, so the dump can be read in place.

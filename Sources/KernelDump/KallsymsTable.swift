@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// The kernel's own symbol table (kallsyms), read from the dump through the VMCOREINFO entries
 /// that 6.0+ kernels export for this purpose — symbolization without vmlinux or System.map.
 ///

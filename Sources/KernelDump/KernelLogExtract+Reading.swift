@@ -1,3 +1,5 @@
+import KernelFacts
+
 extension KernelLogExtract {
     /// Reads the kernel log, choosing the layout from VMCOREINFO: `SYMBOL(prb)` → lockless ring,
     /// `SYMBOL(log_first_idx)` → `printk_log` records, `SYMBOL(log_end)` → character ring.

@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Reads the crashed kernel's virtual memory from a dump, translating addresses on demand.
 ///
 /// Translation order for an address:

@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// One record of the crashed kernel's printk buffer.
 public struct PrintkRecord: Sendable, Equatable {
     /// printk sequence number (lockless ring only).

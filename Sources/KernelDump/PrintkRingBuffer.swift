@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Reader for the lockless `printk_ringbuffer` (Linux 5.10+).
 ///
 /// Format notes (kernel `kernel/printk/printk_ringbuffer.h`, `.c`; VMCOREINFO from

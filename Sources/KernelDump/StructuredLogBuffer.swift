@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Reader for the `struct printk_log` record buffer of Linux 3.5–5.9 (`struct log` until 3.10).
 ///
 /// Format notes (kernel `kernel/printk/printk.c` of those versions; VMCOREINFO from

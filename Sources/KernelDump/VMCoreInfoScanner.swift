@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Finds VMCOREINFO in physical memory when a dump has no VMCOREINFO note (hypervisor dumps taken
 /// without QEMU's `vmcoreinfo` device, `virsh dump`), as kdumpid and retrace-server do.
 ///

@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 
 /// What a whole log says about the map before any line is annotated: which boot each line

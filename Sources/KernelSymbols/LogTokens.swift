@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 
 /// The address-bearing pieces of one log line, found with byte comparisons (no regular

@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 import KtriageNative
 

@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Whether a map fits a vmcore, judged from the dump's VMCOREINFO: `OSRELEASE` must equal the
 /// map's release, and every `SYMBOL(name)=address` that names a kernel-image symbol must sit at
 /// the map's address plus the KASLR offset. Gives the offset too (`KERNELOFFSET`, else

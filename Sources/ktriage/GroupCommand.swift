@@ -3,6 +3,7 @@ import CrashFleet
 import CrashOutput
 import CrashStore
 import Foundation
+import KernelFacts
 import KernelLog
 import KtriageBytes
 import KtriageReader

@@ -1,5 +1,6 @@
 import CrashOutput
 import Foundation
+import KernelFacts
 import KernelLog
 import KtriageBytes
 import KtriageReader

@@ -1,4 +1,5 @@
 @_spi(Fuzzing) import KernelDump
+import KernelFacts
 import KtriageTestSupport
 import Testing
 

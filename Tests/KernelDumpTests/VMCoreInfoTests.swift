@@ -1,4 +1,5 @@
 import KernelDump
+import KernelFacts
 import Testing
 
 @Suite("VMCOREINFO, panic message, formatter")

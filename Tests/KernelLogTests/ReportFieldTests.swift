@@ -1,4 +1,5 @@
 import Foundation
+import KernelFacts
 import KernelLog
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import KernelFacts
 import Testing
 
 @testable import KernelSymbols

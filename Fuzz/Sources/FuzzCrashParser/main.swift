@@ -1,4 +1,5 @@
 import FuzzSupport
+import KernelFacts
 import KernelLog
 
 /// The crash report parser alone, on lines whose wrappers are already removed (no container

@@ -1,4 +1,5 @@
 import KernelDump
+import KernelFacts
 import KtriageReader
 
 /// What `ktriage vmcore info`, `vmcore dmesg` and `ktriage scan` do with a dump, shared by the

@@ -1,4 +1,5 @@
 import KernelDump
+import KernelFacts
 
 /// The crashed kernel's data as the dump's VMCOREINFO describes it: every `SYMBOL()` is a root,
 /// pointers are followed through the x86 address maps, and `OFFSET()` / `SIZE()` values are the

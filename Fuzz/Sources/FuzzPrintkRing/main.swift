@@ -1,5 +1,6 @@
 import FuzzSupport
 @_spi(Fuzzing) import KernelDump
+import KernelFacts
 
 /// The three printk layouts walked directly, with no dump container: the input is the crashed
 /// machine's physical memory from address 0, and page 0 starts with the VMCOREINFO text (up to

@@ -1,5 +1,6 @@
 import FuzzSupport
 @_spi(Fuzzing) import KernelDump
+import KernelFacts
 import KernelSymbols
 
 /// VMCOREINFO text and what consumes its values: `VMCoreInfo(text:)` with every typed accessor

@@ -1,3 +1,4 @@
+import KernelFacts
 import KernelLog
 
 /// Collects per-host attributes from every kernel line of one input during the scan pass.

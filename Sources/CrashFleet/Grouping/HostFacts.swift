@@ -1,3 +1,4 @@
+import KernelFacts
 import KernelLog
 
 /// What one host was seen to run, from its crash reports and from ordinary boot lines.

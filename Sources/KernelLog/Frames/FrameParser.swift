@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 
 /// A call-trace line decoded: the frame, and whether it may serve as a title frame.

@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// What the wrappers of one line said, as offsets into the line and plain values.
 struct LinePrefix {
     enum Kind: Equatable {

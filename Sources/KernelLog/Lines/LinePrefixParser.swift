@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageBytes
 
 /// Recognises and measures the wrappers in front of kernel text, one line at a time.

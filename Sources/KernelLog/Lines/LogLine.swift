@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Which log container a line came from.
 public enum LogSource: String, Sendable, Codable, CaseIterable {
     /// `dmesg` output: `[    1.234567] text`, `<6>[ 1.2] text`, `dmesg -T`, or bare text.

@@ -1,4 +1,5 @@
 import Foundation
+import KernelFacts
 
 /// Matching a line against the header table (the table itself is kernel data, in KernelFacts).
 extension CrashHeaders {

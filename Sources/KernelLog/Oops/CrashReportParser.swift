@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Options for a parser.
 public struct ParserOptions: Sendable {
     /// Keep each record's report lines in `text`.

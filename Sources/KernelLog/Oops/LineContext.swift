@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Which stream of output a line belongs to, for separating interleaved reports.
 ///
 /// With `CONFIG_PRINTK_CALLER` the caller id separates tasks and CPUs exactly; without it, lines

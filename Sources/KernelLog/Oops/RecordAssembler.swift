@@ -1,4 +1,5 @@
 import Foundation
+import KernelFacts
 import KtriageBytes
 
 /// Turns a collected report into a record: title, fields, frames, corruption checks.

@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// One report being collected: its lines in one context, from its header on.
 struct ReportBuilder {
     let context: LineContext

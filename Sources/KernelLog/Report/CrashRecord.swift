@@ -1,4 +1,6 @@
-/// One detected crash report: the contract between modules and with users (design.md).
+import KernelFacts
+
+/// One detected crash report: the contract between modules and with users (`docs/record.schema.json`).
 ///
 /// JSON keys are snake_case and stable; `schema` changes when a field changes meaning.
 public struct CrashRecord: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import KernelFacts
 
 /// Reads the context lines of a report: `CPU: … PID: … Comm: …`, `Hardware name:`, `Workqueue:`,
 /// `Modules linked in:`, registers, `Code:`, the instruction pointer and the call trace.

@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Taint letters and their decoded names.
 ///
 /// Format notes: `G` is printed in place of `P` when that flag is clear, so it decodes to no flag.

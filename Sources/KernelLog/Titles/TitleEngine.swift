@@ -1,3 +1,5 @@
+import KernelFacts
+
 /// Derives a syzbot-style title, alternative titles and the guilty frame from a report's lines.
 ///
 /// `lines[0]` is the header line; later lines are the report in the header's context, cut
