@@ -141,7 +141,7 @@ public final class CrashStore {
     /// Reads the inputs (`workers` at a time) and stores their records and host facts, one
     /// transaction per input. Reading and JSON encoding run in parallel; writes are serial.
     public func ingest(
-        _ items: [KtriageBytesItem], scanner: FleetScanner, progress: ((Int) -> Void)? = nil
+        _ items: [InputWalker.Item], scanner: FleetScanner, progress: ((Int) -> Void)? = nil
     ) throws(StoreError) -> IngestStatistics {
         var stats = IngestStatistics()
         let runID: Int64
@@ -384,7 +384,7 @@ public final class CrashStore {
 }
 
 /// An input as the walker lists it.
-public typealias KtriageBytesItem = InputWalker.Item
+
 
 /// Result slots filled by parallel workers.
 private final class PreparedSlots: @unchecked Sendable {
