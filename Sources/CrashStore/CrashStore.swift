@@ -385,7 +385,6 @@ public final class CrashStore {
 
 /// An input as the walker lists it.
 
-
 /// Result slots filled by parallel workers.
 private final class PreparedSlots: @unchecked Sendable {
     typealias Item = (FleetScanner.InputPartial, CrashStore.PreparedInput)
