@@ -230,6 +230,14 @@ final class ELFDump: PhysicalMemory {
         return !overflow && find(address, physical: true) != nil
     }
 
+    /// A page past a segment's `p_filesz` (its `p_memsz` tail, or a file cut short) holds no data.
+    func holdsPageData(_ pfn: UInt64) -> Bool {
+        let (address, overflow) = pfn.multipliedReportingOverflow(by: UInt64(pageSize))
+        guard !overflow, let found = find(address, physical: true) else { return false }
+        let segment = self.segment(found, physical: true)
+        return address - segment.start < segment.fileSize
+    }
+
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
         guard !virtualIndex.isEmpty else { return false }
         return copy(address, into: buffer, physical: false)

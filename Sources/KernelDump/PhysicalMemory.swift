@@ -14,3 +14,9 @@ protocol PhysicalMemory: AnyObject {
     /// Whether page `pfn` is in the dump (cheap: no decompression).
     func hasPage(_ pfn: UInt64) -> Bool
 }
+
+extension PhysicalMemory {
+    /// Whether page `pfn` starts in bytes the dump stores (not in memory it only declares, which
+    /// reads as zeros). Containers that store every page they describe answer as `hasPage`.
+    func holdsPageData(_ pfn: UInt64) -> Bool { hasPage(pfn) }
+}

@@ -8,7 +8,7 @@ import KernelFacts
 /// starting with `OSRELEASE=`; so only page starts are compared, and the text runs to the first NUL.
 /// `CRASHTIME=` is appended to it at crash time. The scan is bounded by
 /// `VmcoreLimits.maxVmcoreinfoScanBytes` of physical memory from address 0 (the page is allocated
-/// early at boot, in low memory) and skips pages the dump does not hold.
+/// early at boot, in low memory) and skips pages the dump does not store.
 enum VMCoreInfoScanner {
     static let marker = Array((VMCoreInfo.firstKey + "=").utf8)
     static let pageSizeKey = Array((VMCoreInfo.pageSizeKey + "=").utf8)
@@ -18,7 +18,9 @@ enum VMCoreInfoScanner {
         guard pageSize > 0 else { return nil }
         let pages = min(UInt64(VmcoreLimits.maxVmcoreinfoScanBytes / pageSize), memory.pageFrameLimit)
         var buffer = [UInt8](repeating: 0, count: pageSize)
-        for pfn in 0..<pages where memory.hasPage(pfn) {
+        // Only pages the file stores: declared-only memory reads as zeros and cannot hold the text,
+        // and a damaged header may declare hundreds of MiB of it.
+        for pfn in 0..<pages where memory.holdsPageData(pfn) {
             let ok = buffer.withUnsafeMutableBytes { raw -> Bool in
                 (try? memory.readPage(pfn, into: raw)) != nil
             }
