@@ -2,31 +2,6 @@ import Foundation
 import KtriageTestSupport
 import Testing
 
-/// Runs the built `ktriage` (next to the test bundle) and captures its output.
-private func runKtriage(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var executable = directory.appendingPathComponent("ktriage")
-    if !FileManager.default.fileExists(atPath: executable.path) {
-        executable = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/ktriage")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (
-        process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-        String(decoding: stderr, as: UTF8.self)
-    )
-}
-
 private func temporaryDump(_ bytes: [UInt8], name: String) throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-cli-\(getpid())-\(name)")
     try Data(bytes).write(to: url)
@@ -50,15 +25,15 @@ struct VmcoreCommandTests {
     @Test func dmesg() throws {
         let path = try temporaryDump(KdumpWriter().write(kernel()), name: "dmesg.kdump")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try runKtriage(["vmcore", "dmesg", path])
+        let result = try CommandRunner.run(["vmcore", "dmesg", path])
         #expect(result.status == 0)
         #expect(
             result.stdout
                 == "[    0.001000] hello\n[    0.002000] CPU: 0 PID: 99 Comm: sh\n[    0.003000] Kernel panic - not syncing: cli test\n"
         )
-        let caller = try runKtriage(["vmcore", "dmesg", path, "--caller-id"])
+        let caller = try CommandRunner.run(["vmcore", "dmesg", path, "--caller-id"])
         #expect(caller.stdout.hasSuffix("[    0.003000] [    C0] Kernel panic - not syncing: cli test\n"))
-        let wall = try runKtriage(["vmcore", "dmesg", path, "--wall-clock"])
+        let wall = try CommandRunner.run(["vmcore", "dmesg", path, "--wall-clock"])
         #expect(
             wall.stdout.hasSuffix("[2023-11-14 22:13:20.000000 UTC] Kernel panic - not syncing: cli test\n"))
     }
@@ -77,8 +52,8 @@ struct VmcoreCommandTests {
             (["vmcore", "dmesg", "/nonexistent"], ["vmcore", "dmesg", "--", "/nonexistent"]),
         ]
         for (plain, parsed) in pairs {
-            let fast = try runKtriage(plain)
-            let full = try runKtriage(parsed)
+            let fast = try CommandRunner.run(plain)
+            let full = try CommandRunner.run(parsed)
             #expect(fast.status == full.status)
             #expect(fast.stdout == full.stdout)
             #expect(fast.stderr == full.stderr)
@@ -88,12 +63,12 @@ struct VmcoreCommandTests {
     @Test func infoTableAndJSON() throws {
         let path = try temporaryDump(ELFCoreWriter().write(kernel()), name: "info.elf")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let table = try runKtriage(["vmcore", "info", path])
+        let table = try CommandRunner.run(["vmcore", "info", path])
         #expect(table.status == 0)
         #expect(table.stdout.contains("Release:      6.1.0-cli"))
         #expect(table.stdout.contains("Panic:        Kernel panic - not syncing: cli test"))
         #expect(table.stdout.contains("* CPU 0  pid 99"))
-        let json = try runKtriage(["vmcore", "info", path, "--format", "json"])
+        let json = try CommandRunner.run(["vmcore", "info", path, "--format", "json"])
         #expect(json.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["release"] as? String == "6.1.0-cli")
@@ -131,9 +106,9 @@ struct VmcoreCommandTests {
             try? FileManager.default.removeItem(atPath: path)
             try? FileManager.default.removeItem(atPath: folder)
         }
-        let result = try runKtriage(["vmcore", "info", path, "--system-map", map])
+        let result = try CommandRunner.run(["vmcore", "info", path, "--system-map", map])
         #expect(result.stdout.contains("do_thing+0x10"))
-        let refused = try runKtriage(["vmcore", "info", path, "--system-map", other])
+        let refused = try CommandRunner.run(["vmcore", "info", path, "--system-map", other])
         #expect(!refused.stdout.contains("do_thing"))
         #expect(refused.stdout.contains("does not fit this dump"))
     }
@@ -141,12 +116,12 @@ struct VmcoreCommandTests {
     @Test func errorsAreOneLineWithNonZeroExit() throws {
         let path = try temporaryDump(Array(repeating: 0x41, count: 64), name: "junk")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try runKtriage(["vmcore", "dmesg", path])
+        let result = try CommandRunner.run(["vmcore", "dmesg", path])
         #expect(result.status != 0)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("\(path): at byte 0: magic:"))
-        let missing = try runKtriage(["vmcore", "info", "/nonexistent/vmcore"])
+        let missing = try CommandRunner.run(["vmcore", "info", "/nonexistent/vmcore"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent/vmcore"))
     }
@@ -156,20 +131,20 @@ struct VmcoreCommandTests {
         writer.writtenPages = 200
         let path = try temporaryDump(writer.write(kernel()), name: "partial.kdump")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let info = try runKtriage(["vmcore", "info", path])
+        let info = try CommandRunner.run(["vmcore", "info", path])
         #expect(info.status != 0)
         #expect(info.stdout.contains("Release:      6.1.0-cli"))
         #expect(info.stdout.contains("Missing:"))
         #expect(info.stderr.split(separator: "\n").count == 1)
         #expect(info.stderr.contains("\(path): incomplete: "))
-        let dmesg = try runKtriage(["vmcore", "dmesg", path])
+        let dmesg = try CommandRunner.run(["vmcore", "dmesg", path])
         #expect(dmesg.status != 0)
         #expect(dmesg.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func helpExplainsWithExamples() throws {
         for command in [["vmcore", "info", "--help"], ["vmcore", "dmesg", "--help"]] {
-            let result = try runKtriage(command)
+            let result = try CommandRunner.run(command)
             #expect(result.status == 0)
             #expect(result.stdout.contains("Examples:"))
             #expect(result.stdout.contains("ktriage vmcore"))

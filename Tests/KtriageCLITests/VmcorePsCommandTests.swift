@@ -2,28 +2,6 @@ import Foundation
 import KtriageTestSupport
 import Testing
 
-/// Runs the built `ktriage` and captures its output (as `VmcoreCommandTests` does).
-private func ktriage(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var executable = directory.appendingPathComponent("ktriage")
-    if !FileManager.default.fileExists(atPath: executable.path) {
-        executable = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/ktriage")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-}
-
 @Suite("ktriage vmcore ps and the BTF facts of vmcore info")
 struct VmcorePsCommandTests {
     static let dump = Fixtures.shared("vmcores/lkdtm-bug-smp2/vmcore.kdump-zlib")
@@ -32,7 +10,7 @@ struct VmcorePsCommandTests {
         "ps lists crash's columns with the active tasks marked; JSON has the tasks",
         .enabled(if: Fixtures.sharedAvailable("vmcores"), "../shared/vmcores is absent"))
     func psOnSharedDump() throws {
-        let table = try ktriage(["vmcore", "ps", Self.dump])
+        let table = try CommandRunner.run(["vmcore", "ps", Self.dump])
         #expect(table.status == 0)
         #expect(table.stdout.hasPrefix("      PID    PPID  CPU       TASK        ST  COMM\n"))
         // crash's lines for the same tasks (crash adds %MEM, VSZ and RSS columns).
@@ -41,7 +19,7 @@ struct VmcorePsCommandTests {
         #expect(table.stdout.contains(">     107       1    0  ffff8a7f06012100  RU  init\n"))
         #expect(table.stdout.contains("55 tasks: 37 ID, 15 IN, 3 RU\n"))
         #expect(table.stdout.contains("No task in UN (uninterruptible, D) state.\n"))
-        let json = try ktriage(["vmcore", "ps", Self.dump, "--format", "json", "--state", "RU"])
+        let json = try CommandRunner.run(["vmcore", "ps", Self.dump, "--format", "json", "--state", "RU"])
         #expect(json.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let tasks = object?["tasks"] as? [[String: Any]] ?? []
@@ -55,14 +33,14 @@ struct VmcorePsCommandTests {
         "info adds crash's sys and mod facts",
         .enabled(if: Fixtures.sharedAvailable("vmcores"), "../shared/vmcores is absent"))
     func infoFacts() throws {
-        let table = try ktriage(["vmcore", "info", Self.dump])
+        let table = try CommandRunner.run(["vmcore", "info", Self.dump])
         #expect(table.status == 0)
         #expect(table.stdout.contains("Uptime:       00:00:06 (6.452 s, HZ 250)\n"))
         #expect(table.stdout.contains("Load average: 0.08, 0.02, 0.01\n"))
         #expect(table.stdout.contains("Memory:       127.5 MB\n"))
         #expect(table.stdout.contains("Taint:        DOE (0x3080: died, oot_module, unsigned_module)\n"))
         #expect(table.stdout.contains("  lkdtm               0xffffffffc0355000  65536  live  OE\n"))
-        let json = try ktriage(["vmcore", "info", Self.dump, "--format", "json"])
+        let json = try CommandRunner.run(["vmcore", "info", Self.dump, "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["tasks"] as? Int == 55)
         #expect(object?["uptime_seconds"] as? Double == 6.452)
@@ -84,10 +62,10 @@ struct VmcorePsCommandTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ktriage-ps-\(getpid()).elf")
         try Data(ELFCoreWriter().write(kernel)).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let info = try ktriage(["vmcore", "info", url.path])
+        let info = try CommandRunner.run(["vmcore", "info", url.path])
         #expect(info.status == 0)
         #expect(info.stdout.contains("Facts:        no kernel symbols"))
-        let ps = try ktriage(["vmcore", "ps", url.path])
+        let ps = try CommandRunner.run(["vmcore", "ps", url.path])
         #expect(ps.status != 0)
         #expect(ps.stderr.contains("no kernel symbols"))
         #expect(ps.stderr.split(separator: "\n").count == 1)
@@ -100,13 +78,13 @@ struct VmcoreBtCommandTests {
         "active tasks by default, crash's layout; JSON frames with function, offset, module, address",
         .enabled(if: Fixtures.sharedAvailable("vmcores"), "../shared/vmcores is absent"))
     func bt() throws {
-        let table = try ktriage(["vmcore", "bt", VmcorePsCommandTests.dump])
+        let table = try CommandRunner.run(["vmcore", "bt", VmcorePsCommandTests.dump])
         #expect(table.status == 0)
         #expect(table.stdout.contains("PID: 107  TASK: ffff8a7f06012100  CPU: 0  COMMAND: \"init\"  (active)\n"))
         #expect(table.stdout.contains("    [exception RIP: lkdtm_BUG+0x5]\n"))
         #expect(table.stdout.contains("] direct_entry.cold+0x18 at ffffffffc0356900 [lkdtm]\n"))
         #expect(!table.stdout.contains("COMMAND: \"kthreadd\""))
-        let json = try ktriage(["vmcore", "bt", VmcorePsCommandTests.dump, "2", "--format", "json"])
+        let json = try CommandRunner.run(["vmcore", "bt", VmcorePsCommandTests.dump, "2", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let tasks = object?["tasks"] as? [[String: Any]] ?? []
         #expect(tasks.map { $0["comm"] as? String } == ["kthreadd"])
