@@ -111,8 +111,9 @@ struct KallsymsTable {
         self.tokens = tokens
     }
 
-    /// The name of symbol `index` (the expansion without its type character).
-    func name(_ index: Int) -> String {
+    /// Where symbol `index`'s token indexes start in the stream and how many there are: a length
+    /// byte, or two when its top bit is set (long symbol names in `kallsyms_names`, 6.1 on).
+    private func tokenRun(_ index: Int) -> (position: Int, length: Int) {
         var position = Int(entries[index])
         var length = Int(stream[position])
         position += 1
@@ -120,6 +121,12 @@ struct KallsymsTable {
             length = (length & 0x7f) | Int(stream[position]) << 7
             position += 1
         }
+        return (position, length)
+    }
+
+    /// The name of symbol `index` (the expansion without its type character).
+    func name(_ index: Int) -> String {
+        let (position, length) = tokenRun(index)
         var expanded: [UInt8] = []
         for offset in 0..<length { expanded += tokens[Int(stream[position + offset])] }
         return String(decoding: expanded.dropFirst(), as: UTF8.self)
@@ -137,13 +144,7 @@ struct KallsymsTable {
         var expanded: [UInt8] = []
         expanded.reserveCapacity(256)
         for index in entries.indices {
-            var position = Int(entries[index])
-            var length = Int(stream[position])
-            position += 1
-            if length & 0x80 != 0 {
-                length = (length & 0x7f) | Int(stream[position]) << 7
-                position += 1
-            }
+            let (position, length) = tokenRun(index)
             // Each token expands to at least one byte: more tokens than the longest wanted name
             // (plus its type character) has bytes cannot match.
             guard length >= 1, length <= longest + 1 else { continue }
