@@ -21,9 +21,6 @@ public struct CrashLogFeed {
     private var log: KernelLogFeed
     private var streams: StreamParsers
     private var failure: ReadError?
-    /// Records handed out by `takeRecords()`: `finish()` returns only the rest, and links
-    /// (`linked_to`) count them all.
-    private var takenCount = 0
 
     init(name: String, reader: CrashReader) {
         self.name = name
@@ -50,11 +47,9 @@ public struct CrashLogFeed {
     /// The records whose reports have ended so far, in the order they ended; each is handed out
     /// once, so a long stream keeps only the reports in progress.
     public mutating func takeRecords() -> [CrashRecord] {
-        var report = InputReport(path: name)
-        report.records = streams.takeRecords(file: name)
-        report.symbolize(with: symbolizer)
-        takenCount += report.records.count
-        return report.records
+        var records = streams.takeRecords(file: name)
+        if let symbolizer { _ = symbolizer.symbolize(&records) }
+        return records
     }
 
     /// Ends the input: the records not taken yet, the summary, and the failure if any.

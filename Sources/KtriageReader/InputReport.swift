@@ -27,10 +27,6 @@ public struct InputReport: Sendable {
     /// Gives the records' frames their run-time addresses when a map is given.
     mutating func symbolize(with symbolizer: RecordSymbolizer?) {
         guard let symbolizer else { return }
-        var notes: Set<String> = []
-        for index in records.indices {
-            if let note = symbolizer.symbolize(&records[index]) { notes.insert(note) }
-        }
-        symbolizationNotes = notes.sorted()
+        symbolizationNotes = symbolizer.symbolize(&records)
     }
 }

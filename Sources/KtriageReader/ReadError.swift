@@ -38,11 +38,9 @@ public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// An error of the input layer (I/O, gzip, not a log).
     init(_ error: InputError) {
-        let notLog = ["binary data", "is a ", "compressed with", "gzip inside gzip"].contains {
-            error.message.hasPrefix($0)
-        }
         self.init(
-            kind: notLog ? .notKernelLog : .unreadable, path: error.path, offset: error.offset, message: error.message)
+            kind: error.kind == .notKernelLog ? .notKernelLog : .unreadable, path: error.path, offset: error.offset,
+            message: error.message)
         // InputError's description is the established one-line form; keep it verbatim.
         presetDescription = error.description
     }

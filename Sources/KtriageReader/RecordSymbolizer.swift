@@ -41,4 +41,13 @@ public struct RecordSymbolizer: Sendable {
         }
         return nil
     }
+
+    /// Symbolizes every record; returns why some were left as printed, each reason once.
+    public func symbolize(_ records: inout [CrashRecord]) -> [String] {
+        var notes: Set<String> = []
+        for index in records.indices {
+            if let note = symbolize(&records[index]) { notes.insert(note) }
+        }
+        return notes.sorted()
+    }
 }

@@ -81,15 +81,17 @@ public struct KernelLogFeed {
             let advice = isGzip ? "decompress it first: dumps are read in place" : "use 'ktriage vmcore'"
             throw InputError(
                 path: path, offset: 0,
-                message: "is a \(isGzip ? "gzip-compressed " : "")vmcore (\(kind.rawValue)), not a log: \(advice)")
+                message: "is a \(isGzip ? "gzip-compressed " : "")vmcore (\(kind.rawValue)), not a log: \(advice)",
+                kind: .notKernelLog)
         case .binary:
             let offset = InputKind.firstControlByte(head).map(Int64.init) ?? 0
-            throw InputError(path: path, offset: offset, message: "binary data, not a kernel log")
+            throw InputError(path: path, offset: offset, message: "binary data, not a kernel log", kind: .notKernelLog)
         case .gzip:
-            throw InputError(path: path, offset: 0, message: "gzip inside gzip is not supported")
+            throw InputError(path: path, offset: 0, message: "gzip inside gzip is not supported", kind: .notKernelLog)
         case .otherCompression:
             let name = InputKind.compressionName(head) ?? "another format"
-            throw InputError(path: path, offset: 0, message: "compressed with \(name): decompress it first")
+            throw InputError(
+                path: path, offset: 0, message: "compressed with \(name): decompress it first", kind: .notKernelLog)
         case .text, .empty:
             break
         }
