@@ -4,7 +4,9 @@ enum DumpBacktraceReader {
     /// Kernels whose ORC entry layout this reader knows: 4.14 through 6.2.
     static let lastKnownLayout = (major: 6, minor: 2)
 
-    static func read(_ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader?) -> DumpBacktraces {
+    static func read(
+        _ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader?, including: (DumpTask) -> Bool
+    ) -> DumpBacktraces {
         var result = DumpBacktraces(traces: [], problems: [])
         guard let reader, let tasks = facts.tasks else {
             result.problems = ["no task list: " + facts.problems.joined(separator: "; ")]
@@ -29,7 +31,7 @@ enum DumpBacktraceReader {
             result.problems = ["\(error)"]
             return result
         }
-        for task in tasks {
+        for task in tasks where including(task) {
             var trace = DumpBacktrace(
                 pid: task.pid, comm: task.comm, cpu: task.cpu, task: task.task, active: task.active, frames: [],
                 problem: nil)

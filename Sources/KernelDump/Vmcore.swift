@@ -249,11 +249,14 @@ public final class Vmcore {
         return (facts, reader)
     }
 
-    /// Every task's kernel stack unwound with the kernel's ORC tables (x86-64, 4.14-6.2): running
-    /// tasks from their CPU's registers, sleeping ones from `thread.sp`.
-    public func backtraces(systemMap: [String: UInt64]? = nil) -> DumpBacktraces {
+    /// The kernel stacks of the tasks `including` accepts (every task by default), unwound with
+    /// the kernel's ORC tables (x86-64, 4.14-6.2): running tasks from their CPU's registers,
+    /// sleeping ones from `thread.sp`.
+    public func backtraces(
+        systemMap: [String: UInt64]? = nil, including: (DumpTask) -> Bool = { _ in true }
+    ) -> DumpBacktraces {
         let (facts, reader) = factsAndReader(systemMap: systemMap)
-        return DumpBacktraceReader.read(self, facts: facts, reader: reader)
+        return DumpBacktraceReader.read(self, facts: facts, reader: reader, including: including)
     }
 
     /// The kernel symbols `facts(systemMap:)` looks up (what a System.map must supply before 6.0).

@@ -22,7 +22,8 @@ enum DumpRecordEnrichment {
             record.taint = Taint(letters: taint.letters, flags: taint.flags)
         }
         if record.frames.isEmpty, let crashingCPU {
-            let panicking = dump.backtraces().traces.first { $0.active && $0.cpu == crashingCPU }
+            // Only the task running on the crashing CPU is unwound, not every task.
+            let panicking = dump.backtraces(including: { $0.active && $0.cpu == crashingCPU }).traces.first
             record.frames = (panicking?.frames ?? []).compactMap(frame)
         }
         records[index] = record

@@ -289,19 +289,20 @@ struct VmcoreBtCommand: ParsableCommand {
 
     func run() throws {
         let dump = try Vmcore(path: vmcore)
-        let result = dump.backtraces()
-        var traces = result.traces
-        if !pids.isEmpty {
-            traces = traces.filter { pids.contains($0.pid) }
-        } else if let cpu {
-            traces = traces.filter { $0.active && $0.cpu == cpu }
-        } else if !all {
-            traces = traces.filter(\.active)
-        }
+        // Only the chosen tasks are unwound.
+        let result = dump.backtraces(including: { task in
+            if !pids.isEmpty { return pids.contains(task.pid) }
+            if let cpu { return task.active && task.cpu == cpu }
+            return all || task.active
+        })
+        let traces = result.traces
         switch format {
         case .json: writeAll(VmcoreBacktraceJSON.render(traces, problems: result.problems).utf8, to: 1)
         case .table: writeAll(VmcoreBacktraceText.render(traces, problems: result.problems).utf8, to: 1)
         }
-        if result.traces.isEmpty { throw VmcoreIncomplete(path: vmcore, problems: result.problems) }
+        // No task list or no unwinder (a selection that matches no task is not an error).
+        if result.traces.isEmpty, !result.problems.isEmpty {
+            throw VmcoreIncomplete(path: vmcore, problems: result.problems)
+        }
     }
 }
