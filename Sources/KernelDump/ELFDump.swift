@@ -191,13 +191,12 @@ final class ELFDump: PhysicalMemory {
                 (base + done).copyMemory(from: file + Int(segment.fileOffset + within), byteCount: fromFile)
                 if fromFile < step {
                     guard segment.declaredFileSize <= segment.fileSize else { return false }
-                    (base + done + fromFile).initializeMemory(
-                        as: UInt8.self, repeating: 0, count: step - fromFile)
+                    ByteScanning.zeroFill(base + done + fromFile, byteCount: step - fromFile)
                 }
             } else if within < segment.declaredFileSize {
                 return false  // declared in the file, but the file ends before it
             } else {
-                (base + done).initializeMemory(as: UInt8.self, repeating: 0, count: step)
+                ByteScanning.zeroFill(base + done, byteCount: step)
             }
             done += step
         }
@@ -236,6 +235,22 @@ final class ELFDump: PhysicalMemory {
         guard !overflow, let found = find(address, physical: true) else { return false }
         let segment = self.segment(found, physical: true)
         return address - segment.start < segment.fileSize
+    }
+
+    /// A page that holds no data can be followed by stored ones only where another segment
+    /// starts (a segment's stored bytes run from its start), so the search jumps from start to
+    /// start: a few steps per segment however much memory the headers declare.
+    func nextPageHoldingData(from pfn: UInt64, below limit: UInt64) -> UInt64? {
+        let size = UInt64(pageSize)
+        var candidate = pfn
+        while candidate < limit {
+            if holdsPageData(candidate) { return candidate }
+            // Past this page's first byte: a segment starting inside the page holds data from the next one.
+            let (address, overflow) = candidate.multipliedReportingOverflow(by: size)
+            guard !overflow, let start = physicalIndex.firstStart(atOrAbove: address &+ 1) else { return nil }
+            candidate = start / size + (start % size == 0 ? 0 : 1)
+        }
+        return nil
     }
 
     func readMappedVirtual(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {

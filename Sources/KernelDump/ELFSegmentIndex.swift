@@ -110,6 +110,17 @@ struct ELFSegmentIndex {
 
     /// The program header index of a segment holding `address` (the last one in address order
     /// when several do).
+    /// The lowest segment start at or above `address`, or nil.
+    func firstStart(atOrAbove address: UInt64) -> UInt64? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let mid = (low + high) / 2
+            if entries[mid].start < address { low = mid + 1 } else { high = mid }
+        }
+        return low < entries.count ? entries[low].start : nil
+    }
+
     func find(_ address: UInt64, end: (UInt32) -> UInt64) -> UInt32? {
         var low = 0
         var high = entries.count

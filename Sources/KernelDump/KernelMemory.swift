@@ -1,4 +1,5 @@
 import KernelFacts
+import KtriageBytes
 
 /// Reads the crashed kernel's virtual memory from a dump, translating addresses on demand.
 ///
@@ -227,7 +228,7 @@ final class KernelMemory {
                 } catch let error as VmcoreError {
                     if firstError == nil { firstError = error }
                     missing += step
-                    piece.initializeMemory(as: UInt8.self, repeating: 0)
+                    ByteScanning.zeroFill(piece)
                 }
                 done += step
                 position &+= UInt64(step)

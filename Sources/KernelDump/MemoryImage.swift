@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Physical memory held in one buffer from address 0, with no dump container around it.
 ///
 /// Why: the printk layouts are read through `KernelMemory`, which needs a `PhysicalMemory`; this
@@ -29,7 +31,7 @@ final class MemoryImage: PhysicalMemory {
         }
         let start = Int(pfn) * pageSize
         let count = min(pageSize, bytes.count - start, buffer.count)
-        buffer.initializeMemory(as: UInt8.self, repeating: 0)
+        ByteScanning.zeroFill(buffer)
         bytes.withUnsafeBytes { source in
             buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count)]))
         }

@@ -13,10 +13,25 @@ protocol PhysicalMemory: AnyObject {
     var pageFrameLimit: UInt64 { get }
     /// Whether page `pfn` is in the dump (cheap: no decompression).
     func hasPage(_ pfn: UInt64) -> Bool
+    /// Whether page `pfn` starts in bytes the dump stores (not in memory it only declares, which
+    /// reads as zeros). A requirement, not only an extension method, so that a container's own
+    /// answer is the one called through `any PhysicalMemory`.
+    func holdsPageData(_ pfn: UInt64) -> Bool
+    /// The first page at or after `pfn` (and below `limit`) whose data the dump stores, or nil.
+    func nextPageHoldingData(from pfn: UInt64, below limit: UInt64) -> UInt64?
 }
 
 extension PhysicalMemory {
-    /// Whether page `pfn` starts in bytes the dump stores (not in memory it only declares, which
-    /// reads as zeros). Containers that store every page they describe answer as `hasPage`.
+    /// Containers that store every page they describe answer as `hasPage`.
     func holdsPageData(_ pfn: UInt64) -> Bool { hasPage(pfn) }
+
+    /// Page by page; containers that know their stored ranges skip the gaps.
+    func nextPageHoldingData(from pfn: UInt64, below limit: UInt64) -> UInt64? {
+        var candidate = pfn
+        while candidate < limit {
+            if holdsPageData(candidate) { return candidate }
+            candidate += 1
+        }
+        return nil
+    }
 }

@@ -20,17 +20,28 @@ enum VMCoreInfoScanner {
         var buffer = [UInt8](repeating: 0, count: pageSize)
         // Only pages the file stores: declared-only memory reads as zeros and cannot hold the text,
         // and a damaged header may declare hundreds of MiB of it.
-        for pfn in 0..<pages where memory.holdsPageData(pfn) {
-            let ok = buffer.withUnsafeMutableBytes { raw -> Bool in
-                (try? memory.readPage(pfn, into: raw)) != nil
+        var next: UInt64 = 0
+        while let pfn = memory.nextPageHoldingData(from: next, below: pages) {
+            next = pfn + 1
+            let found = buffer.withUnsafeMutableBytes { raw -> Bool in
+                guard (try? memory.readPage(pfn, into: raw)) != nil else { return false }
+                return startsWithMarker(UnsafeRawBufferPointer(raw))
             }
-            guard ok, buffer.starts(with: marker) else { continue }
+            guard found else { continue }
             let end = buffer.firstIndex(of: 0) ?? buffer.count
             let text = Array(buffer[..<end])
             guard text.count < pageSize, contains(text, pageSizeKey) else { continue }
             return (text, pfn &* UInt64(pageSize))
         }
         return nil
+    }
+
+    /// A byte loop, not `starts(with:)`: the generic one costs a value-witness call per byte in a
+    /// debug build, and this runs on every stored page of a dump without a VMCOREINFO note.
+    private static func startsWithMarker(_ page: UnsafeRawBufferPointer) -> Bool {
+        guard page.count >= marker.count else { return false }
+        for index in 0..<marker.count where page[index] != marker[index] { return false }
+        return true
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
