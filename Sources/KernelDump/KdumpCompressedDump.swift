@@ -228,9 +228,34 @@ final class KdumpCompressedDump: PhysicalMemory {
     /// Bit `pfn` of the dumped-pages (second) bitmap.
     private func isDumped(_ pfn: UInt64) throws -> Bool {
         guard pfn < header.maxMapNr else { return false }
+        return try dumpedBitmapByte(pfn) & (1 << UInt8(pfn % 8)) != 0
+    }
+
+    /// The byte of the dumped-pages bitmap holding `pfn`'s bit. Copied, not `read(at:count:field:)`:
+    /// this runs for every page a scan asks about, and the error is only built when it fails.
+    private func dumpedBitmapByte(_ pfn: UInt64) throws -> UInt8 {
         let byteOffset = bitmapOffset + bitmapHalfBytes + pfn / 8
-        let byte = try bytes.read(at: byteOffset, count: 1, field: "kdump bitmap byte for pfn \(pfn)")
-        return byte[0] & (1 << UInt8(pfn % 8)) != 0
+        var byte: UInt8 = 0
+        guard withUnsafeMutableBytes(of: &byte, { bytes.copy(at: byteOffset, into: $0) }) else {
+            return try bytes.read(at: byteOffset, count: 1, field: "kdump bitmap byte for pfn \(pfn)")[0]
+        }
+        return byte
+    }
+
+    /// Skips eight pages at a time where the bitmap byte is zero.
+    func nextPageHoldingData(from pfn: UInt64, below limit: UInt64) -> UInt64? {
+        var candidate = pfn
+        let end = min(limit, header.maxMapNr)
+        while candidate < end {
+            guard let byte = try? dumpedBitmapByte(candidate) else { return nil }
+            if byte == 0 {
+                candidate = (candidate | 7) + 1
+                continue
+            }
+            if byte & (1 << UInt8(candidate % 8)) != 0 { return candidate }
+            candidate += 1
+        }
+        return nil
     }
 
     /// Set bits in `bytes`, eight bytes at a time (a page read ranks up to a chunk of bitmap, so
