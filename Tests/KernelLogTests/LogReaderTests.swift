@@ -162,6 +162,33 @@ struct LogReaderTests {
         #expect(summary.source == .pstore)
     }
 
+    @Test("pstore parts held in memory join exactly as the same parts read from files")
+    func pstorePartsInMemory() throws {
+        var walker = InputWalker()
+        walker.add(Fixtures.path("wrappers/pstore-split"))
+        let item = try #require(walker.items.first)
+        let paths = [item.path] + item.pstoreParts
+        let contents = try paths.map { try #require(Fixtures.read($0)) }
+        var texts: [String] = []
+        let summary = try withBuffers(contents) { parts in
+            try KernelLogReader.read(pstoreParts: parts, path: "pstore") { texts.append($0.string) }
+        }
+        #expect(texts == baseLines)
+        #expect(summary.source == LogSource.pstore)
+        #expect(summary.path == "pstore")
+    }
+
+    /// Hands out raw views of every array at once.
+    private func withBuffers<Result>(
+        _ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) throws -> Result
+    ) rethrows -> Result {
+        func nest(_ index: Int, _ views: [UnsafeRawBufferPointer]) throws -> Result {
+            guard index < arrays.count else { return try body(views) }
+            return try arrays[index].withUnsafeBytes { try nest(index + 1, views + [$0]) }
+        }
+        return try nest(0, [])
+    }
+
     @Test("a BSD syslog stream of several hosts keeps each line's host")
     func multiHost() throws {
         let text = """

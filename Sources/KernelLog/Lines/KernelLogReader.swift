@@ -46,15 +46,42 @@ public enum KernelLogReader {
         pstoreFiles paths: [String], options: LogReaderOptions = LogReaderOptions(),
         wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
     ) throws -> LogReadSummary {
-        guard let first = paths.first else { return LogReadSummary(path: "", source: .pstore) }
+        try readPstore(paths.map(PstorePart.file), name: paths.first, options: options, wants: wants, body)
+    }
+
+    /// The parts of one pstore record held in memory (a backend read without files, a fuzzer's
+    /// input), joined as `read(pstoreFiles:)` joins files; `path` names them in the summary.
+    public static func read(
+        pstoreParts parts: [UnsafeRawBufferPointer], path: String, options: LogReaderOptions = LogReaderOptions(),
+        wants: (LineSketch) -> Bool = { _ in true }, _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
+        try readPstore(parts.map(PstorePart.memory), name: path, options: options, wants: wants, body)
+    }
+
+    private enum PstorePart {
+        case file(String)
+        case memory(UnsafeRawBufferPointer)
+    }
+
+    /// Frames each part into one stripper, so pstore headers join across parts.
+    private static func readPstore(
+        _ parts: [PstorePart], name: String?, options: LogReaderOptions, wants: (LineSketch) -> Bool,
+        _ body: (LogLine) throws -> Void
+    ) throws -> LogReadSummary {
+        guard !parts.isEmpty, let name else { return LogReadSummary(path: name ?? "", source: .pstore) }
         var pstoreOptions = options
         pstoreOptions.source = .pstore
-        var stripper = LogLineStripper(path: first, options: pstoreOptions)
+        var stripper = LogLineStripper(path: name, options: pstoreOptions)
         var cut = 0
-        for path in paths {
+        for part in parts {
             var framer = LineFramer(maxLineLength: options.maxLineLength)
-            try ByteInput(path: path).forEachChunk { chunk in
-                try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
+            switch part {
+            case .file(let path):
+                try ByteInput(path: path).forEachChunk { chunk in
+                    try framer.feed(chunk) { line in try stripper.process(line, wants: wants, body) }
+                }
+            case .memory(let bytes):
+                try framer.feed(bytes) { line in try stripper.process(line, wants: wants, body) }
             }
             try framer.finish { line in try stripper.process(line, wants: wants, body) }
             cut += framer.cutLineCount
