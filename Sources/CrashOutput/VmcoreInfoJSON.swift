@@ -4,10 +4,12 @@ import KernelLog
 /// `vmcore info --format json`: the summary with snake_case keys, sorted, and the crash record
 /// found in the dump's log written by `RecordJSON` (the record schema).
 ///
-/// Schema 2: schema 1 (no `schema` key) had camelCase keys (`buildID`, `panicMessage`) and only
+/// Schema 3: CPUs name their registers for every machine (`pc`, `sp`, `lr`, `pc_symbol`,
+/// `lr_symbol`; schema 2 had x86's `rip`, `rsp`, `rip_symbol`), and `machine_source` says where
+/// `machine` came from. Schema 2: schema 1 (no `schema` key) had camelCase keys (`buildID`, `panicMessage`) and only
 /// kind, title and guilty frame of the crash record.
 public enum VmcoreInfoJSON {
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// The indented document, with a final line end.
     public static func render(_ summary: VmcoreSummary, crashRecord: CrashRecord?) -> String {
@@ -31,6 +33,7 @@ public enum VmcoreInfoJSON {
         object.strings("log_problems", summary.logProblems)
         object.int("log_records", summary.logRecords)
         object.string("machine", summary.machine)
+        object.string("machine_source", summary.machineSource)
         object.strings("missing", summary.missing)
         object.string("nodename", summary.nodename)
         object.strings("notes", summary.notes)
@@ -61,9 +64,11 @@ public enum VmcoreInfoJSON {
         object.int("log_pid", cpu.logPID)
         object.int("pid", Int(cpu.pid))
         object.raw("registers", "[" + cpu.registers.map(register).joined(separator: ",") + "]")
-        object.string("rip", cpu.rip)
-        object.string("rip_symbol", cpu.ripSymbol)
-        object.string("rsp", cpu.rsp)
+        object.string("lr", cpu.lr)
+        object.string("lr_symbol", cpu.lrSymbol)
+        object.string("pc", cpu.pc)
+        object.string("pc_symbol", cpu.pcSymbol)
+        object.string("sp", cpu.sp)
         return object.finish()
     }
 

@@ -18,7 +18,9 @@ public enum VmcoreInfoText {
         if let pages = summary.pageCompression { row("Pages read:", pagesRead(pages)) }
         row("Release:", summary.release)
         row("Version:", summary.version)
-        row("Machine:", summary.machine)
+        row(
+            "Machine:",
+            summary.machine.map { summary.machineSource == "init_uts_ns" ? $0 : "\($0) (\(summary.machineSource))" })
         row("Node:", summary.nodename)
         row("Build ID:", summary.buildID)
         if let time = summary.crashTime {
@@ -38,8 +40,13 @@ public enum VmcoreInfoText {
             let mark = cpu.crashed ? "*" : " "
             let pid = cpu.logPID.map { "pid \($0)" } ?? (summary.prstatusPIDsAreTasks ? "pid \(cpu.pid)" : "pid ?")
             var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
-            line += "RIP \(cpu.rip ?? "?")  RSP \(cpu.rsp ?? "?")"
-            if let symbol = cpu.ripSymbol { line += "  \(symbol)" }
+            line +=
+                "\(cpu.registerNames.pc.uppercased()) \(cpu.pc ?? "?")  \(cpu.registerNames.sp.uppercased()) \(cpu.sp ?? "?")"
+            if let symbol = cpu.pcSymbol { line += "  \(symbol)" }
+            if let lr = cpu.lr {
+                line += "  LR \(lr)"
+                if let symbol = cpu.lrSymbol { line += "  \(symbol)" }
+            }
             out += line + "\n"
         }
         row("Panic:", summary.panicMessage ?? "not found in the log")

@@ -1,71 +1,65 @@
 /// The registers and pid of one CPU at crash time, from its `NT_PRSTATUS` note.
 ///
-/// Format notes: `struct elf_prstatus` (`include/linux/elfcore.h`): `elf_siginfo` (3 × int),
-/// `short pr_cursig`, `unsigned long pr_sigpend`, `pr_sighold`, `pid_t pr_pid, pr_ppid, pr_pgrp,
-/// pr_sid`, four `timeval`s, then `pr_reg` (x86-64: the 27 `user_regs_struct` words r15 … gs),
-/// then `int pr_fpvalid`. 336 bytes on x86-64. The kernel writes one per online CPU at crash time
-/// (`crash_save_cpu`); QEMU writes one per vCPU. The crashing CPU holds the panic-time registers,
-/// the others the registers of the NMI or IPI that stopped them.
+/// The note is decoded with the dumped machine's `PrstatusLayout` (chosen from the ELF header's
+/// `e_machine`, the kdump header's machine, or VMCOREINFO: `Vmcore.machine`). The crashing CPU
+/// holds the panic-time registers, the others the registers of the NMI or IPI that stopped them
+/// (QEMU: whatever each vCPU was running when the dump was taken).
 public struct CPUState: Sendable, Equatable {
     /// CPU number (order of the `NT_PRSTATUS` notes).
     public var cpu: Int
     /// `pr_pid`: the task running on the CPU (0 for idle). QEMU writes the vCPU's index + 1 here.
     public var pid: Int32
-    /// Register name → value, in `user_regs_struct` order (see `registerNames`).
+    /// Register name → value, in `pr_reg` order (`layout.registerNames`).
     public var registers: [(name: String, value: UInt64)]
+    /// The layout the note was decoded with.
+    public var layout: PrstatusLayout
 
     public static func == (lhs: CPUState, rhs: CPUState) -> Bool {
-        lhs.cpu == rhs.cpu && lhs.pid == rhs.pid
+        lhs.cpu == rhs.cpu && lhs.pid == rhs.pid && lhs.layout == rhs.layout
             && lhs.registers.elementsEqual(rhs.registers, by: { $0 == $1 })
     }
 
     /// x86-64 `user_regs_struct` order.
-    public static let x86_64RegisterNames = [
-        "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8", "rax", "rcx", "rdx", "rsi", "rdi",
-        "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
-    ]
+    public static var x86_64RegisterNames: [String] { PrstatusLayout.x86_64.registerNames }
+    /// i386 `user_regs_struct` order (ELF32 x86 dumps).
+    public static var i386RegisterNames: [String] { PrstatusLayout.i386.registerNames }
 
     /// The value of one register by name.
     public func register(_ name: String) -> UInt64? { registers.first { $0.name == name }?.value }
-    /// `rip` (or i386 `eip`).
-    public var instructionPointer: UInt64? { register("rip") ?? register("eip") }
-    /// `rsp` (or i386 `esp`).
-    public var stackPointer: UInt64? { register("rsp") ?? register("esp") }
-
-    /// i386 `user_regs_struct` order (ELF32 x86 dumps).
-    public static let i386RegisterNames = [
-        "ebx", "ecx", "edx", "esi", "edi", "ebp", "eax", "ds", "es", "fs", "gs", "orig_eax", "eip", "cs",
-        "eflags", "esp", "ss",
-    ]
+    /// The program counter (`rip`, `eip`, `pc`, …).
+    public var instructionPointer: UInt64? { register(layout.instructionPointer) }
+    /// The stack pointer (`rsp`, `esp`, `sp`, …).
+    public var stackPointer: UInt64? { register(layout.stackPointer) }
+    /// The link register (arm64 `x30`), `nil` on machines that push return addresses.
+    public var linkRegister: UInt64? { layout.linkRegister.flatMap { register($0) } }
+    /// The frame pointer (`rbp`, arm64 `x29`).
+    public var framePointer: UInt64? { layout.framePointer.flatMap { register($0) } }
 
     /// Decodes an x86-64 (`is64Bit`) or i386 prstatus; `nil` when the descriptor is too short.
     static func decode(_ bytes: [UInt8], cpu: Int, is64Bit: Bool, littleEndian: Bool = true) -> CPUState? {
-        func load<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T? {
-            let size = MemoryLayout<T>.size
+        decode(bytes, cpu: cpu, layout: is64Bit ? .x86_64 : .i386, littleEndian: littleEndian)
+    }
+
+    /// Decodes a prstatus with `layout`; `nil` when the descriptor is too short.
+    static func decode(_ bytes: [UInt8], cpu: Int, layout: PrstatusLayout, littleEndian: Bool = true) -> CPUState? {
+        func load(_ offset: Int, size: Int) -> UInt64? {
             guard offset >= 0, offset + size <= bytes.count else { return nil }
-            var value: T = 0
+            var value: UInt64 = 0
             for index in 0..<size {
-                let byte = T(bytes[offset + (littleEndian ? size - 1 - index : index)])
-                value = (value << 8) | byte
+                value = (value << 8) | UInt64(bytes[offset + (littleEndian ? size - 1 - index : index)])
             }
             return value
         }
-        // 64-bit: siginfo 12, cursig 2 (+2 pad), sigpend 8, sighold 8 → pid at 32; pr_reg at 112.
-        // 32-bit: siginfo 12, cursig 2 (+2), sigpend 4, sighold 4 → pid at 24; pr_reg at 72.
-        let pidOffset = is64Bit ? 32 : 24
-        let regOffset = is64Bit ? 112 : 72
-        let names = is64Bit ? x86_64RegisterNames : i386RegisterNames
-        guard let pid = load(pidOffset, UInt32.self) else { return nil }
+        guard let pid = load(layout.pidOffset, size: 4) else { return nil }
         var registers: [(name: String, value: UInt64)] = []
-        for (index, name) in names.enumerated() {
-            if is64Bit {
-                guard let value = load(regOffset + index * 8, UInt64.self) else { return nil }
-                registers.append((name, value))
-            } else {
-                guard let value = load(regOffset + index * 4, UInt32.self) else { return nil }
-                registers.append((name, UInt64(value)))
+        registers.reserveCapacity(layout.registerNames.count)
+        for (index, name) in layout.registerNames.enumerated() {
+            guard let value = load(layout.registerOffset + index * layout.wordSize, size: layout.wordSize) else {
+                return nil
             }
+            registers.append((name, value))
         }
-        return CPUState(cpu: cpu, pid: Int32(bitPattern: pid), registers: registers)
+        return CPUState(
+            cpu: cpu, pid: Int32(bitPattern: UInt32(truncatingIfNeeded: pid)), registers: registers, layout: layout)
     }
 }

@@ -27,6 +27,8 @@ enum DumpFactsReader {
     static let maxNodes = 1024
     /// Most modules walked.
     static let maxModules = 65_536
+    /// Lowest kernel-half address: System.map symbols at or above it move with KASLR.
+    static let kernelHalf: UInt64 = 1 << 63
 
     /// - Parameter useKallsyms: `false` takes every symbol from `systemMap` (tests of that path).
     static func read(_ dump: Vmcore, systemMap: [String: UInt64]?, useKallsyms: Bool = true) -> DumpFacts {
@@ -44,8 +46,10 @@ enum DumpFactsReader {
             let slide = dump.vmcoreinfo?.kernelOffset ?? 0
             for name in symbolNames where symbols[name] == nil {
                 guard let address = systemMap[name] else { continue }
-                // Per-CPU symbols (below the kernel map) are offsets and do not move with KASLR.
-                symbols[name] = address >= KernelMemory.kernelMapStart ? address &+ slide : address
+                // Per-CPU symbols are offsets from the per-CPU area (small numbers, 0x0…) and do
+                // not move with KASLR; image symbols are kernel-half addresses (x86-64
+                // 0xffffffff8…, arm64 0xffff8000_08…) and do.
+                symbols[name] = address >= kernelHalf ? address &+ slide : address
             }
         }
         guard !symbols.isEmpty else {

@@ -14,12 +14,20 @@ import KtriageBytes
 ///    Large pages (1 GiB at the PUD, 2 MiB at the PMD level, bit 7 `_PAGE_PSE`) are handled;
 ///    `NUMBER(sme_mask)` is cleared from entries.
 ///
+/// arm64 dumps follow `ARM64AddressSpace` instead (linear map, `kimage_voffset`, the
+/// `swapper_pg_dir` walk). Virtual addresses are read a kernel page (`PAGESIZE`) at a time;
+/// physical memory is cached in the container's blocks, which can be larger (QEMU writes
+/// 64 KiB kdump blocks over 4 KiB arm64 pages).
+///
 /// Decoded pages are cached (`VmcoreLimits.pageCacheCapacity` pages), so a dump's size does not
 /// matter: only the pages read are decompressed.
 final class KernelMemory {
     let physical: PhysicalMemory
     let path: String
+    /// The kernel's page size: the unit of virtual-to-physical translation.
     let pageSize: Int
+    /// The container's page size (`PhysicalMemory.pageSize`): the unit of the physical cache.
+    let blockSize: Int
     /// `phys_base` used for kernel-image addresses.
     let physBase: UInt64
     let kernelImageSize: UInt64
@@ -46,12 +54,21 @@ final class KernelMemory {
 
     /// x86-64 rules apply (kernel image map, 4/5-level page tables); false for other machines.
     let x86_64: Bool
+    /// arm64 rules, when the dump is arm64 and VMCOREINFO describes its layout.
+    let arm64: ARM64AddressSpace?
 
-    init(physical: PhysicalMemory, path: String, physBase: UInt64, info: VMCoreInfo?, x86_64: Bool = true) {
+    init(
+        physical: PhysicalMemory, path: String, physBase: UInt64, info: VMCoreInfo?, x86_64: Bool = true,
+        arm64: ARM64AddressSpace? = nil
+    ) {
         self.physical = physical
-        self.x86_64 = x86_64
+        self.x86_64 = x86_64 && arm64 == nil
+        self.arm64 = arm64
         self.path = path
-        self.pageSize = physical.pageSize
+        self.blockSize = physical.pageSize
+        let kernelPage = info?.pageSize ?? physical.pageSize
+        let plausible = kernelPage >= 512 && kernelPage <= VmcoreLimits.maxPageSize && kernelPage.nonzeroBitCount == 1
+        self.pageSize = plausible ? kernelPage : physical.pageSize
         self.physBase = physBase
         let imageSize = info?.number("KERNEL_IMAGE_SIZE").flatMap { UInt64(exactly: $0) } ?? (1 << 30)
         kernelImageSize = min(imageSize, 0 &- Self.kernelMapStart)
@@ -83,7 +100,7 @@ final class KernelMemory {
         if slotPFNs.count < VmcoreLimits.pageCacheCapacity {
             slot = slotPFNs.count
             slotPFNs.append(.max)
-            slotBytes.append(.allocate(byteCount: pageSize, alignment: 16))
+            slotBytes.append(.allocate(byteCount: blockSize, alignment: 16))
         } else {
             slot = nextVictim
             nextVictim = (nextVictim + 1) % slotPFNs.count
@@ -101,10 +118,10 @@ final class KernelMemory {
         guard let base = buffer.baseAddress else { return }
         var position = address
         var done = 0
-        let size = UInt64(pageSize)
+        let size = UInt64(blockSize)
         while done < buffer.count {
             let within = Int(position % size)
-            let step = min(pageSize - within, buffer.count - done)
+            let step = min(blockSize - within, buffer.count - done)
             let page = slotBytes[try slot(position / size)]
             guard let source = page.baseAddress else { return }
             (base + done).copyMemory(from: source + within, byteCount: step)
@@ -121,6 +138,7 @@ final class KernelMemory {
 
     /// Translates a kernel virtual address to a physical one.
     func translate(_ address: UInt64) throws -> UInt64 {
+        if let arm64 { return try translateARM64(address, arm64) }
         guard x86_64 else {
             throw VmcoreError(
                 path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
@@ -161,6 +179,18 @@ final class KernelMemory {
             }
             table = entry & entryMask
         }
+        translatedPages[cached] = page
+        physicalPages[cached] = physicalAddress & ~pageMask
+        return physicalAddress
+    }
+
+    /// Translates through `ARM64AddressSpace`, remembering recent pages.
+    private func translateARM64(_ address: UInt64, _ rules: ARM64AddressSpace) throws -> UInt64 {
+        let pageMask = UInt64(pageSize - 1)
+        let page = address & ~pageMask
+        let cached = Int(truncatingIfNeeded: page >> UInt64(rules.pageShift)) & (translatedPages.count - 1)
+        if translatedPages[cached] == page { return physicalPages[cached] | (address & pageMask) }
+        let physicalAddress = try rules.translate(address, path: path, readEntry: readEntry)
         translatedPages[cached] = page
         physicalPages[cached] = physicalAddress & ~pageMask
         return physicalAddress

@@ -34,6 +34,8 @@ public final class Vmcore {
     public private(set) var remarks: [String] = []
     /// Dumped machine's word size in bytes.
     public let wordSize: Int
+    /// The dumped machine (`DumpMachine`): its name, where that came from, the register layout.
+    public let machine: DumpMachine
 
     let bytes: DumpBytes
     let physical: PhysicalMemory
@@ -157,10 +159,17 @@ public final class Vmcore {
         } else {
             vmcoreinfo = nil
         }
-        let is64 = wordSize == 8
+        let prstatusNotes = notes.filter { $0.name == "CORE" && $0.type == ELFNote.prstatus }
+        let machine = DumpMachine.decide(
+            elfMachine: elf.map { ($0.machine, $0.is64Bit) }, headerMachine: kdump.map { $0.header.utsname[4] },
+            vmcoreinfo: vmcoreinfo, prstatusSize: prstatusNotes.first?.descriptor.count)
+        self.machine = machine
+        let littleEndian = elf?.isLittleEndian ?? (kdump?.endianness != .big)
         var cpus: [CPUState] = []
-        for note in notes where note.name == "CORE" && note.type == ELFNote.prstatus {
-            if let state = CPUState.decode(note.descriptor, cpu: cpus.count, is64Bit: is64) {
+        for note in prstatusNotes {
+            if let state = CPUState.decode(
+                note.descriptor, cpu: cpus.count, layout: machine.layout, littleEndian: littleEndian)
+            {
                 cpus.append(state)
             }
         }
@@ -171,6 +180,10 @@ public final class Vmcore {
         if let number = vmcoreinfo?.number("phys_base") {
             physBase = UInt64(bitPattern: number)
             physBaseSource = "VMCOREINFO NUMBER(phys_base)"
+        } else if let number = vmcoreinfo?.number("PHYS_OFFSET") {
+            // arm64 writes memstart_addr as PHYS_OFFSET (QEMU copies it into the kdump sub-header).
+            physBase = UInt64(bitPattern: number)
+            physBaseSource = "VMCOREINFO NUMBER(PHYS_OFFSET)"
         } else if let kdump {
             physBase = kdump.header.physBase
             physBaseSource = "kdump sub-header"
@@ -207,7 +220,8 @@ public final class Vmcore {
     var memory: KernelMemory {
         if let memoryStorage { return memoryStorage }
         let memory = KernelMemory(
-            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: isX86_64)
+            physical: physical, path: path, physBase: physBase, info: vmcoreinfo, x86_64: isX86_64,
+            arm64: isARM64 ? vmcoreinfo.flatMap(ARM64AddressSpace.init(info:)) : nil)
         memoryStorage = memory
         return memory
     }
@@ -267,19 +281,27 @@ public final class Vmcore {
         try memory.read(address, count: count, what: "kernel memory")
     }
 
-    /// Whether the dumped machine is x86-64: ELF `e_machine` 62, or a kdump header whose utsname
-    /// machine is `x86_64` (or empty).
-    public var isX86_64: Bool {
-        if let elf { return elf.machine == 62 }
-        let machine = headerUtsname.count > 4 ? headerUtsname[4] : ""
-        return machine.isEmpty || machine == "x86_64"
-    }
+    /// Whether the dumped machine is x86-64 (or nothing says what it is: the historical default).
+    public var isX86_64: Bool { machine.name == nil || machine.name == PrstatusLayout.x86_64.machine }
+
+    /// Whether the dumped machine is arm64.
+    public var isARM64: Bool { machine.name == PrstatusLayout.aarch64.machine }
 
     /// The page size: VMCOREINFO `PAGESIZE`, else the kdump block size, else 4096.
     public var pageSize: Int { vmcoreinfo?.pageSize ?? kdump?.pageSize ?? 4096 }
 
-    /// Paging levels for x86-64 (4, or 5 with `NUMBER(pgtable_l5_enabled)=1`).
-    public var pagingLevels: Int { vmcoreinfo?.fiveLevelPaging == true ? 5 : 4 }
+    /// Page-table levels: x86-64 4, or 5 with `NUMBER(pgtable_l5_enabled)=1`; arm64 from the
+    /// granule and the translated VA bits (`ARM64AddressSpace`).
+    public var pagingLevels: Int {
+        if let arm64 = memory.arm64 { return arm64.levels }
+        return vmcoreinfo?.fiveLevelPaging == true ? 5 : 4
+    }
+
+    /// A code pointer without its pointer-authentication bits (arm64 with `KERNELPACMASK`);
+    /// unchanged elsewhere.
+    public func stripPointerAuthentication(_ pointer: UInt64) -> UInt64 {
+        memory.arm64?.stripPointerAuthentication(pointer) ?? pointer
+    }
 
     /// The kdump header's utsname fields (sysname, nodename, release, version, machine, domainname),
     /// empty for ELF dumps. QEMU fills only `machine`.

@@ -7,18 +7,32 @@ public struct VmcoreSummary: Sendable, Equatable {
         public var cpu: Int
         /// `pr_pid` as stored (QEMU stores the vCPU number + 1 here).
         public var pid: Int32
-        /// Instruction pointer, `0x…` hex.
-        public var rip: String?
-        /// Stack pointer, `0x…` hex.
-        public var rsp: String?
-        /// All registers, `user_regs_struct` order.
+        /// Program counter (`rip` on x86-64, `pc` on arm64), `0x…` hex.
+        public var pc: String?
+        /// Stack pointer (`rsp`, `sp`), `0x…` hex.
+        public var sp: String?
+        /// Link register (arm64 `x30`, pointer-authentication bits stripped), `0x…` hex; `nil` on
+        /// machines that keep return addresses on the stack.
+        public var lr: String?
+        /// The machine's names of the three (`rip`, `rsp`; `pc`, `sp`, `x30`).
+        public var registerNames: (pc: String, sp: String, lr: String?)
+        /// All registers, `pr_reg` order (`PrstatusLayout`).
         public var registers: [Register]
         /// The crashing CPU.
         public var crashed: Bool
         /// The task pid from the log's `CPU: n PID: p` line, for the crashing CPU.
         public var logPID: Int?
-        /// Symbolized RIP: from the dump's kallsyms, or from a System.map when the CLI is given one.
-        public var ripSymbol: String?
+        /// Symbolized `pc`: from the dump's kallsyms, or from a System.map when the CLI is given one.
+        public var pcSymbol: String?
+        /// Symbolized `lr`, as `pcSymbol`.
+        public var lrSymbol: String?
+
+        public static func == (lhs: CPU, rhs: CPU) -> Bool {
+            lhs.cpu == rhs.cpu && lhs.pid == rhs.pid && lhs.pc == rhs.pc && lhs.sp == rhs.sp && lhs.lr == rhs.lr
+                && lhs.registerNames == rhs.registerNames && lhs.registers == rhs.registers
+                && lhs.crashed == rhs.crashed && lhs.logPID == rhs.logPID && lhs.pcSymbol == rhs.pcSymbol
+                && lhs.lrSymbol == rhs.lrSymbol
+        }
     }
 
     /// One register: `user_regs_struct` name and value.
@@ -84,8 +98,11 @@ public struct VmcoreSummary: Sendable, Equatable {
     public var release: String?
     /// utsname version (`#1 SMP PREEMPT_DYNAMIC …`), from `init_uts_ns` or the kdump header.
     public var version: String?
-    /// utsname machine (`x86_64`).
+    /// utsname machine (`x86_64`, `aarch64`): `init_uts_ns`, else the dump's headers
+    /// (`Vmcore.machine`).
     public var machine: String?
+    /// How the machine was told from the headers (`Vmcore.machine.source`).
+    public var machineSource: String
     /// utsname nodename.
     public var nodename: String?
     /// `BUILD-ID` (5.9+).
@@ -102,7 +119,7 @@ public struct VmcoreSummary: Sendable, Equatable {
     public var physBase: String
     /// Where `physBase` came from (VMCOREINFO is preferred over QEMU's kdump header).
     public var physBaseSource: String
-    /// x86-64 paging levels (4 or 5).
+    /// Page-table levels walked (x86-64: 4 or 5; arm64: 2–4, from the granule and VA size).
     public var pagingLevels: Int
 
     /// CPUs with a `NT_PRSTATUS` note (else the kdump header's `nr_cpus`).
@@ -183,13 +200,16 @@ public struct VmcoreSummary: Sendable, Equatable {
             reason = "only CPU"
         }
         let cpus = dump.cpus.map { state in
-            CPU(
-                cpu: state.cpu, pid: state.pid, rip: state.instructionPointer.map(hex),
-                rsp: state.stackPointer.map(hex),
+            let linkRegister = state.linkRegister.map { dump.stripPointerAuthentication($0) }
+            return CPU(
+                cpu: state.cpu, pid: state.pid, pc: state.instructionPointer.map(hex),
+                sp: state.stackPointer.map(hex), lr: linkRegister.map(hex),
+                registerNames: (state.layout.instructionPointer, state.layout.stackPointer, state.layout.linkRegister),
                 registers: state.registers.map { Register(name: $0.name, value: hex($0.value)) },
                 crashed: state.cpu == crashing,
                 logPID: state.cpu == crashing ? logPID : nil,
-                ripSymbol: state.instructionPointer.flatMap { dump.symbolize($0) })
+                pcSymbol: state.instructionPointer.flatMap { dump.symbolize($0) },
+                lrSymbol: linkRegister.flatMap { dump.symbolize($0) })
         }
         var crashTime: Int64?
         var crashTimeSource: String?
@@ -204,7 +224,10 @@ public struct VmcoreSummary: Sendable, Equatable {
             path: dump.path, format: dump.format.rawValue, kdumpHeaderVersion: dump.kdumpHeaderVersion,
             compression: dump.compression, dumpLevel: dump.dumpLevel, elfLoadSegments: dump.loadSegmentCount,
             incomplete: !dump.missing.isEmpty, missing: dump.missing, notes: notes,
-            release: info?.osRelease ?? pick(2), version: pick(3), machine: pick(4), nodename: pick(1),
+            release: info?.osRelease ?? pick(2), version: pick(3),
+            machine: memoryUts.flatMap { $0[4].isEmpty ? nil : $0[4] } ?? dump.machine.name,
+            machineSource: memoryUts.map { $0[4].isEmpty ? dump.machine.source : "init_uts_ns" } ?? dump.machine.source,
+            nodename: pick(1),
             buildID: info?.buildID, pageSize: dump.pageSize, crashTime: crashTime,
             crashTimeSource: crashTimeSource,
             kernelOffset: info?.kernelOffset.map(hex), physBase: hex(dump.physBase),

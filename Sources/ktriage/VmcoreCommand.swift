@@ -183,12 +183,15 @@ struct VmcoreInfoCommand: ParsableCommand {
             } else {
                 mapSymbols = VmcorePsCommand.factSymbols(from: table)
                 table.kernelOffset = fit.offset?.value ?? 0
+                func textSymbol(_ hex: String?) -> String? {
+                    guard let address = hex.flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
+                        let match = table.lookup(address), match.isText
+                    else { return nil }
+                    return match.description
+                }
                 for index in summary.cpus.indices {
-                    if let rip = summary.cpus[index].rip.flatMap({ UInt64($0.dropFirst(2), radix: 16) }),
-                        let match = table.lookup(rip), match.isText
-                    {
-                        summary.cpus[index].ripSymbol = match.description
-                    }
+                    if let symbol = textSymbol(summary.cpus[index].pc) { summary.cpus[index].pcSymbol = symbol }
+                    if let symbol = textSymbol(summary.cpus[index].lr) { summary.cpus[index].lrSymbol = symbol }
                 }
             }
         }

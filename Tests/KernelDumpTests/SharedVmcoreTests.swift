@@ -148,7 +148,7 @@ struct SharedVmcoreTests {
         #expect(summary.crashTime == 1_795_369_534)
         #expect(summary.dumpLevel == 31)
         #expect(summary.cpus.map(\.pid) == [0, 108])
-        #expect(summary.cpus[1].rip == "0xffffffffb0c1e36c")
+        #expect(summary.cpus[1].pc == "0xffffffffb0c1e36c")
     }
 
     @Test("ELF paging=true: PN_XNUM with 65738 PT_LOADs carrying virtual addresses")

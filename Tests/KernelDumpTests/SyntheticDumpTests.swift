@@ -90,7 +90,7 @@ struct SyntheticDumpTests {
         #expect(summary.version == "#1 SMP test build")
         #expect(summary.cpuCount == 2)
         #expect(summary.crashingCPU == 1)
-        #expect(summary.cpus[1].rip == "0xffffffff81234567")
+        #expect(summary.cpus[1].pc == "0xffffffff81234567")
         #expect(summary.cpus[1].registers.count == 27)
         #expect(summary.panicMessage == "Kernel panic - not syncing: Fatal exception")
         #expect(summary.crashTime == 1_700_000_000)

@@ -72,12 +72,12 @@ struct VmcoreCommandTests {
         #expect(json.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["release"] as? String == "6.1.0-cli")
-        #expect(object?["schema"] as? Int == 2)
+        #expect(object?["schema"] as? Int == 3)
         #expect(object?["crashing_cpu"] as? Int == 0)
         #expect(object?["crash_time"] as? Int == 1_700_000_000)
         #expect((object?["crash_record"] as? [String: Any])?["kind"] as? String == "panic")
         let keys = Self.keys(object ?? [:])
-        #expect(keys.contains("rip_symbol") || keys.contains("log_pid"))
+        #expect(keys.contains("pc_symbol") || keys.contains("log_pid"))
         #expect(keys.allSatisfy { $0 == $0.lowercased() }, "not snake_case: \(keys.filter { $0 != $0.lowercased() })")
         #expect((object?["vmcoreinfo"] as? [[String: String]])?.contains { $0["key"] == "CRASHTIME" } == true)
     }

@@ -1,5 +1,5 @@
-/// Writes ELF64 x86-64 `ET_CORE` vmcores from a `SyntheticKernel`, in the shapes real producers
-/// use: the kernel's `/proc/vmcore` (kernel virtual `p_vaddr`), QEMU `paging=false`
+/// Writes ELF64 x86-64 or AArch64 (`e_machine` 183, for an arm64 `SyntheticKernel`) `ET_CORE`
+/// vmcores from a `SyntheticKernel`, in the shapes real producers use: the kernel's `/proc/vmcore` (kernel virtual `p_vaddr`), QEMU `paging=false`
 /// (`p_vaddr == p_paddr`, program headers at 192 after two section headers), forced `PN_XNUM`
 /// (`e_phnum` 0xffff, count in section 0's `sh_info`), 4- or 8-byte note alignment.
 public struct ELFCoreWriter {
@@ -29,12 +29,12 @@ public struct ELFCoreWriter {
     public func write(_ kernel: SyntheticKernel) -> [UInt8] {
         if kernel.wordSize == 4 { return write32(kernel) }
         let notes = kernel.notes(alignment: noteAlignment, includeVmcoreinfo: !omitVmcoreinfoNote)
-        let ramSize = UInt64(kernel.memory.count)
+        let ramEnd = kernel.ramStart + UInt64(kernel.memory.count)
         let segmentSize = UInt64(pagesPerSegment * kernel.pageSize)
         var loads: [(paddr: UInt64, vaddr: UInt64, size: UInt64)] = []
-        var address: UInt64 = 0
-        while address < ramSize {
-            let size = min(segmentSize, ramSize - address)
+        var address = kernel.ramStart
+        while address < ramEnd {
+            let size = min(segmentSize, ramEnd - address)
             let vaddr = addresses == .kernelVirtual ? kernel.directAddress(address) : address
             loads.append((address, vaddr, size))
             address += size
@@ -50,7 +50,7 @@ public struct ELFCoreWriter {
         out.put([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0])
         out.zeros(8)
         out.put(UInt16(4))  // ET_CORE
-        out.put(UInt16(62))  // EM_X86_64
+        out.put(UInt16(kernel.arm64 == nil ? 62 : 183))  // EM_X86_64, EM_AARCH64
         out.put(UInt32(1))
         out.put(UInt64(0))
         out.put(phoff)
@@ -93,7 +93,8 @@ public struct ELFCoreWriter {
         out.put(notes)
         out.zeros(Int(dataOffsets.first ?? UInt64(out.count)) - out.count)
         for load in loads {
-            out.put(kernel.memory[Int(load.paddr)..<Int(load.paddr + load.size)])
+            let start = Int(load.paddr - kernel.ramStart)
+            out.put(kernel.memory[start..<(start + Int(load.size))])
         }
         return out.bytes
     }

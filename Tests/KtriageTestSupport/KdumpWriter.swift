@@ -45,12 +45,16 @@ public struct KdumpWriter {
     /// Record size when flattening (QEMU uses up to 16 KiB).
     public var flattenedChunk = 4096
     public var machine = "x86_64"
+    /// `block_size` when it differs from the kernel's page size (QEMU 7.2 writes 64 KiB blocks
+    /// over arm64's 4 KiB pages); pfns count blocks from physical address 0.
+    public var blockSize: Int?
 
     public init() {}
 
     public func write(_ kernel: SyntheticKernel) -> [UInt8] {
-        let block = kernel.pageSize
-        let pageCount = kernel.memory.count / block
+        let block = blockSize ?? kernel.pageSize
+        let firstRAMPage = Int(kernel.ramStart) / block
+        let pageCount = (Int(kernel.ramStart) + kernel.memory.count) / block
         let notes = kernel.notes()
         let vmcoreinfo = kernel.vmcoreinfoText
         // Sub-header area: sub-header (104) + VMCOREINFO + notes, in whole blocks.
@@ -111,7 +115,7 @@ public struct KdumpWriter {
         }
         let bitmapStart = (1 + subHeaderBlocks) * block
         var dumped: [UInt64] = []
-        for pfn in 0..<UInt64(pageCount) {
+        for pfn in UInt64(firstRAMPage)..<UInt64(pageCount) {
             image[bitmapStart + Int(pfn / 8)] |= 1 << UInt8(pfn % 8)
             guard !excludedPages.contains(pfn) else { continue }
             image[bitmapStart + bitmapBytesPerHalf + Int(pfn / 8)] |= 1 << UInt8(pfn % 8)
@@ -125,7 +129,8 @@ public struct KdumpWriter {
                 descriptors.zeros(24)
                 continue
             }
-            let page = Array(kernel.memory[Int(pfn) * block..<(Int(pfn) + 1) * block])
+            let start = Int(pfn) * block - Int(kernel.ramStart)
+            let page = Array(kernel.memory[start..<(start + block)])
             var data = page
             var flags: UInt32 = 0
             let compressed: [UInt8]?

@@ -1,14 +1,21 @@
 /// The memory of a pretend crashed x86-64 kernel, for synthesising vmcores in tests: physical RAM,
 /// page tables for the direct map (4- or 5-level), kernel-image placement via `phys_base`, printk
-/// buffers in any of the three layouts, CPU registers and the matching VMCOREINFO text.
+/// buffers in any of the three layouts, CPU registers and the matching VMCOREINFO text. With an
+/// `ARM64Layout` it is an arm64 kernel instead (`SyntheticKernel+ARM64`): RAM from `ramStart`, a
+/// linear map at `PHYS_OFFSET`, the image at `kimage_voffset`, `swapper_pg_dir`.
 public final class SyntheticKernel {
     public static let kernelMap: UInt64 = 0xffff_ffff_8000_0000
     public static let directMap4: UInt64 = 0xffff_8880_0000_0000
     public static let directMap5: UInt64 = 0xff11_0000_0000_0000
 
-    /// Physical RAM, from address 0.
+    /// Physical RAM, from address `ramStart`.
     public var memory: [UInt8]
-    public let pageSize = 4096
+    /// Physical address of `memory[0]` (0 on x86; arm64 boards start RAM higher, QEMU virt at 1 GiB).
+    public let ramStart: UInt64
+    /// The kernel's page size.
+    public let pageSize: Int
+    /// arm64 address-space layout; `nil` for x86.
+    public let arm64: ARM64Layout?
     public let fiveLevel: Bool
     /// `phys_base` (may be negative under KASLR, as the kernel prints it).
     public let physBase: Int64
@@ -17,12 +24,12 @@ public final class SyntheticKernel {
     public static let i386PageOffset: UInt64 = 0xc000_0000
     /// VMCOREINFO lines (without the trailing newline).
     public var vmcoreinfo: [String] = []
-    /// One register set per CPU (`user_regs_struct` order, 27 words) and the pid.
+    /// One register set per CPU (`user_regs_struct` order, 27 words; arm64 `user_pt_regs`, 34) and the pid.
     public var cpus: [(pid: Int32, registers: [UInt64])] = []
     /// Notes appended after the CPU and VMCOREINFO notes (raw, already padded): for note-count tests.
     public var extraNotes: [UInt8] = []
     /// Physical address of the top-level page table.
-    public private(set) var topTable: UInt64 = 0
+    public internal(set) var topTable: UInt64 = 0
     private var nextFree: UInt64
 
     /// - Parameters:
@@ -36,6 +43,9 @@ public final class SyntheticKernel {
         self.fiveLevel = fiveLevel
         self.physBase = physBase
         wordSize = bits32 ? 4 : 8
+        ramStart = 0
+        pageSize = 4096
+        arm64 = nil
         nextFree = 0x10_0000
         vmcoreinfo = [
             "OSRELEASE=\(osRelease)", "BUILD-ID=0123456789abcdef0123456789abcdef01234567", "PAGESIZE=4096",
@@ -43,17 +53,38 @@ public final class SyntheticKernel {
         if !bits32 { buildPageTables() }
     }
 
+    /// An arm64 kernel with RAM at `ramStart` (see `SyntheticKernel+ARM64`).
+    public init(
+        megabytes: Int = 4, arm64 layout: ARM64Layout, ramStart: UInt64 = 0x4000_0000, osRelease: String = "6.1.0-test"
+    ) {
+        memory = [UInt8](repeating: 0, count: megabytes << 20)
+        fiveLevel = false
+        physBase = 0
+        wordSize = 8
+        self.ramStart = ramStart
+        pageSize = layout.pageSize
+        arm64 = layout
+        nextFree = ramStart + 0x10_0000
+        vmcoreinfo = [
+            "OSRELEASE=\(osRelease)", "BUILD-ID=0123456789abcdef0123456789abcdef01234567",
+            "PAGESIZE=\(layout.pageSize)",
+        ]
+        buildARM64Tables()
+    }
+
     public var directMapBase: UInt64 { fiveLevel ? Self.directMap5 : Self.directMap4 }
 
     /// Kernel-image virtual address of a physical address (`pa − phys_base + __START_KERNEL_map`).
     public func imageAddress(_ physical: UInt64) -> UInt64 {
+        if let arm64 { return physical &+ arm64.kimageVoffset(ramStart: ramStart) }
         if wordSize == 4 { return Self.i386PageOffset + physical }
         return physical &- UInt64(bitPattern: physBase) &+ Self.kernelMap
     }
 
     /// Direct-map virtual address of a physical address (reachable only through the page tables).
     public func directAddress(_ physical: UInt64) -> UInt64 {
-        wordSize == 4 ? Self.i386PageOffset + physical : directMapBase &+ physical
+        if let arm64 { return (physical &- arm64.physOffset) &+ arm64.pageOffset }
+        return wordSize == 4 ? Self.i386PageOffset + physical : directMapBase &+ physical
     }
 
     /// Writes a pointer of the kernel's word size.
@@ -70,12 +101,13 @@ public final class SyntheticKernel {
         let start = nextFree
         let pages = (bytes + pageSize - 1) / pageSize
         nextFree += UInt64(max(1, pages) * pageSize)
-        precondition(nextFree <= UInt64(memory.count), "SyntheticKernel: out of RAM")
+        precondition(nextFree <= ramStart + UInt64(memory.count), "SyntheticKernel: out of RAM")
         return start
     }
 
     public func write(_ bytes: [UInt8], at physical: UInt64) {
-        memory.replaceSubrange(Int(physical)..<(Int(physical) + bytes.count), with: bytes)
+        let index = Int(physical - ramStart)
+        memory.replaceSubrange(index..<(index + bytes.count), with: bytes)
     }
 
     public func write<T: FixedWidthInteger>(_ value: T, at physical: UInt64) {
@@ -110,7 +142,8 @@ public final class SyntheticKernel {
 
     public func readU64(_ physical: UInt64) -> UInt64 {
         var value: UInt64 = 0
-        for index in (0..<8).reversed() { value = value << 8 | UInt64(memory[Int(physical) + index]) }
+        let start = Int(physical - ramStart)
+        for index in (0..<8).reversed() { value = value << 8 | UInt64(memory[start + index]) }
         return value
     }
 
@@ -192,9 +225,11 @@ public final class SyntheticKernel {
         var blob: [UInt8] = []
         for cpu in cpus {
             let descriptor =
-                wordSize == 4
-                ? Self.prstatus32(pid: cpu.pid, registers: cpu.registers)
-                : Self.prstatus(pid: cpu.pid, registers: cpu.registers)
+                arm64 != nil
+                ? Self.prstatusARM64(pid: cpu.pid, registers: cpu.registers)
+                : wordSize == 4
+                    ? Self.prstatus32(pid: cpu.pid, registers: cpu.registers)
+                    : Self.prstatus(pid: cpu.pid, registers: cpu.registers)
             blob += Self.note(name: "CORE", type: 1, descriptor: descriptor, alignment: alignment)
         }
         if includeVmcoreinfo {
