@@ -18,6 +18,7 @@ public enum RecordJSON {
         out.raw(Key.altTitles.rawValue, array(record.altTitles.map { JSONText.quoted($0) }))
         out.string(Key.bios.rawValue, record.bios)
         out.string(Key.boot.rawValue, record.boot)
+        out.string(Key.recordClass.rawValue, record.recordClass.rawValue)
         out.string(Key.code.rawValue, record.code)
         out.string(Key.comm.rawValue, record.comm)
         out.bool(Key.corrupted.rawValue, record.corrupted)

@@ -6,6 +6,26 @@ public enum HeaderFamily: Sendable {
     // Messages that precede (or replace) one of the above on real fleets.
     case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked,
         mce, stackProtector
+    // Node-health messages (see `EventHeaders`).
+    case edac, filesystemError, filesystemReadOnly, blockIOError, bufferIOError, serverNotResponding
+
+    /// Whether a report of this family is a node-health event rather than a crash (unless it
+    /// ends in a panic): OOM kills, machine checks, EDAC, filesystem, I/O and NFS messages.
+    public var isEvent: Bool {
+        switch self {
+        case .oomInvoked, .oomKill, .mce, .edac, .filesystemError, .filesystemReadOnly, .blockIOError, .bufferIOError,
+            .serverNotResponding:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Families that are events when their message stands alone (no `WARNING:` joined it, no
+    /// panic followed): the `NETDEV WATCHDOG` line of kernels that print it without WARN
+    /// (6.x `netdev_crit`, and every timeout after the first under ≤6.4's `WARN_ONCE`), and
+    /// `Watchdog detected hard LOCKUP` with `hardlockup_panic` off.
+    public var isEventWhenAlone: Bool { self == .netdevWatchdog || self == .hardLockup }
 }
 
 /// How a header line relates to a report already being collected on the same context.
@@ -18,6 +38,9 @@ public enum HeaderRole: Sendable {
     /// A message that the kernel prints just before a header of its own (`list_add corruption.`
     /// before `kernel BUG at lib/list_debug.c`): opens a report that a following header joins.
     case lead
+    /// A one-line node-health message (a filesystem or I/O error): a record of its own that ends
+    /// at its line; a report in progress on the same stream goes on around it.
+    case line
 }
 
 /// One crash header: a literal found anywhere in a line, and lines that contain it without
@@ -30,22 +53,30 @@ public struct CrashHeader: Sendable {
     public var excludes: [String] = []
     /// The literal must begin the message (after spaces), not appear inside it.
     public var atStart = false
+    /// When not empty, the line must also hold one of these (`EDAC MC0` lines are errors only
+    /// with ` CE ` or ` UE `).
+    public var requiresAny: [String] = []
 
     public init(
-        literal: String, family: HeaderFamily, role: HeaderRole, excludes: [String] = [], atStart: Bool = false
+        literal: String, family: HeaderFamily, role: HeaderRole, excludes: [String] = [], atStart: Bool = false,
+        requiresAny: [String] = []
     ) {
         self.literal = literal
         self.family = family
         self.role = role
         self.excludes = excludes
         self.atStart = atStart
+        self.requiresAny = requiresAny
     }
 }
 
 /// The header table, in matching order: a line holding two literals belongs to the first
 /// (arm's `Internal error: Oops - BUG: 0 [#1]` is a `BUG:` report).
 public enum CrashHeaders {
-    public static let table: [CrashHeader] = [
+    /// Crash headers, then node-health events (a line holding a crash literal is a crash).
+    public static let table: [CrashHeader] = crashTable + EventHeaders.table
+
+    static let crashTable: [CrashHeader] = [
         CrashHeader(
             literal: "BUG:", family: .bug, role: .start,
             excludes: ["ODEBUG:", "DEBUG:", "xlog_status:", "BUG: no syscalls can create resource", "_BUG:"]),
@@ -112,17 +143,12 @@ public enum CrashHeaders {
         // ≤6.7 `detected buffer overflow in memcpy`; 6.8+ `memcpy: detected buffer overflow: 9 byte read …`.
         CrashHeader(literal: "detected buffer overflow", family: .fortify, role: .lead),
         CrashHeader(literal: "detected field-spanning write", family: .fortify, role: .lead),
+        // 6.x (and stable backports, Debian's 6.1 among them) print the timeout with netdev_crit and
+        // the CPU, never with WARN: `ixgbe 0000:01:00.0 eth0: NETDEV WATCHDOG: CPU: 3: transmit queue 0 timed out 5120 ms`.
+        CrashHeader(literal: "NETDEV WATCHDOG: CPU: ", family: .netdevWatchdog, role: .line),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
         CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .lead),
         CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
-        CrashHeader(literal: "invoked oom-killer:", family: .oomInvoked, role: .start),
-        CrashHeader(literal: "Out of memory: Kill", family: .oomKill, role: .continuation),
-        CrashHeader(literal: "Out of memory (oom_kill_allocating_task): Kill", family: .oomKill, role: .continuation),
-        CrashHeader(literal: "Memory cgroup out of memory: Kill", family: .oomKill, role: .continuation),
-        CrashHeader(
-            literal: "[Hardware Error]: ", family: .mce, role: .start,
-            excludes: ["[Hardware Error]: Machine check events logged"]),
-        CrashHeader(literal: "Machine check events logged", family: .mce, role: .start),
         CrashHeader(literal: "Oops: ", family: .oops, role: .continuation, excludes: ["Oops: 0000 [#"], atStart: true),
         CrashHeader(literal: "Oops: 0000 [#", family: .oops, role: .continuation, atStart: true),
     ]

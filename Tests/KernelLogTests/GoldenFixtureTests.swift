@@ -5,7 +5,7 @@ import Testing
 /// Walks `fixtures/logs/<kind>/<case>.log`: a header block (`KEY: value`), an empty line, then the
 /// log. Every key present is checked against the first record (or the record `RECORD:` names).
 ///
-/// Keys: `TITLE`, `KIND`, `GUILTY`, `MODULE` (guilty module), `CORRUPTED` (Y/N), `PANICKED` (Y/N),
+/// Keys: `TITLE`, `KIND`, `CLASS` (crash/event), `GUILTY`, `MODULE` (guilty module), `CORRUPTED` (Y/N), `PANICKED` (Y/N),
 /// `SOURCE` (how to read the log, default dmesg), `RECORDS` (count), `RELEASE`, `TAINT` (letters),
 /// `FLAGS` (decoded taint names, comma-separated), `MODULES` (count), `LAST_UNLOADED`, `FRAMES`
 /// (count), `CONTEXTS` (distinct frame contexts in order, comma-separated), `UNRELIABLE` (count of
@@ -37,6 +37,7 @@ import Testing
         }
         check("TITLE", r.title)
         check("KIND", r.kind.rawValue)
+        check("CLASS", r.recordClass.rawValue)
         check("GUILTY", r.guilty?.function)
         check("MODULE", r.guilty?.module)
         check("CORRUPTED", r.corrupted ? "Y" : "N")

@@ -21,7 +21,7 @@ struct InputFlagsCommandTests {
         let result = try CommandRunner.run(["--version"])
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ktriage "))
-        #expect(result.stdout.contains("(record schema 1)"))
+        #expect(result.stdout.contains("(record schema 2)"))
     }
 
     @Test("usage errors start with 'ktriage: ' like every other message")

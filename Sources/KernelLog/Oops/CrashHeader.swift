@@ -9,6 +9,7 @@ extension CrashHeaders {
             guard let range = text.byteRange(of: header.literal) else { continue }
             if header.atStart, !text[..<range.lowerBound].allSatisfy({ $0 == " " }) { continue }
             if header.excludes.contains(where: { text.containsBytes($0) }) { continue }
+            if !header.requiresAny.isEmpty, !header.requiresAny.contains(where: { text.containsBytes($0) }) { continue }
             let after = text[range.upperBound...]
             // `BUG:`/`WARNING:`/`INFO:` are followed by a space or end the line (`INFO:check_…` is a
             // driver's own tag).

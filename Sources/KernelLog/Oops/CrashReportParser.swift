@@ -136,6 +136,12 @@ public struct CrashReportParser {
             return
         }
         guard let index = target else { return }
+        // An event ends at the first line that is not its own: on a one-stream dmesg it would
+        // otherwise take the next thousand lines of whatever the node printed.
+        if active[index].isEvent, !active[index].eventTakes(string) {
+            close(index)
+            return
+        }
         if active[index].ended {
             // After the end marker only the panic tail joins; anything else closes the report.
             if active[index].linesSinceEnd >= Self.trailingLines {
@@ -144,7 +150,9 @@ public struct CrashReportParser {
             }
         }
         active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
-        if active[index].truncated || (active[index].ended && active[index].linesSinceEnd >= Self.trailingLines) {
+        if (active[index].truncated && !active[index].awaitsOOMKill)
+            || (active[index].ended && active[index].linesSinceEnd >= Self.trailingLines)
+        {
             close(index)
         }
     }
@@ -153,12 +161,51 @@ public struct CrashReportParser {
         _ string: String, header: CrashHeader, range: Range<String.Index>, metadata: LineMetadata, number: Int,
         target: Int?
     ) {
+        if header.role == .line {
+            // EDAC decodes the machine check in progress: one hardware error, one record.
+            if let index = target, active[index].isEvent, active[index].header.family == .mce,
+                header.family == .edac
+            {
+                active[index].append(string, monotonic: metadata.monotonicMicros, number: number, force: true)
+                return
+            }
+            var single = ReportBuilder(line: string, header: header, range: range, metadata: metadata, number: number)
+            single.ended = true
+            keep(single)
+            return
+        }
+        if let index = target, active[index].isEvent {
+            let current = active[index]
+            let joins =
+                header.family == .kernelPanic
+                || (header.family == .mce && current.header.family == .mce)
+                || (header.family == .oomKill && current.header.family == .oomInvoked && !current.ended)
+            if joins {
+                active[index].append(string, monotonic: metadata.monotonicMicros, number: number, force: true)
+                if header.family == .oomKill { active[index].ended = true }
+                return
+            }
+            // Anything else is a report of its own, not a follow-up of the event (nor is the next
+            // OOM kill one of the last: every kill is a record).
+            close(index)
+            start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: nil)
+            return
+        }
         if let index = target {
             let current = active[index]
+            if header.family == .oomKill {
+                // An OOM kill printed inside a crash report on the same stream is an event of its own.
+                var single = ReportBuilder(
+                    line: string, header: header, range: range, metadata: metadata, number: number)
+                single.ended = true
+                keep(single)
+                return
+            }
             switch header.role {
             case .continuation:
                 active[index].append(string, monotonic: metadata.monotonicMicros, number: number)
-                if header.family == .oomKill { active[index].ended = true }
+                return
+            case .line:
                 return
             case .start:
                 if current.isLeadOnly && current.lines.count <= 8 {
@@ -243,7 +290,12 @@ public struct CrashReportParser {
     @discardableResult
     private mutating func close(_ index: Int) -> Int? {
         guard active.indices.contains(index) else { return nil }
-        let builder = active.remove(at: index)
+        return keep(active.remove(at: index))
+    }
+
+    /// Turns a finished report into a record; returns its index, if one was kept.
+    @discardableResult
+    private mutating func keep(_ builder: ReportBuilder) -> Int? {
         guard builder.isConfirmed else { return nil }
         guard records.count < Self.maxRecords else {
             droppedRecords += 1
@@ -254,7 +306,8 @@ public struct CrashReportParser {
         if let linked = record.linkedTo, linked >= taken + records.count { record.linkedTo = nil }
         records.append(record)
         let recordIndex = taken + records.count - 1
-        lastClosed = (recordIndex, builder.context, builder.lastMonotonic)
+        // A panic soon after an event is not its follow-up: linked records do not count as crashes.
+        if record.recordClass == .crash { lastClosed = (recordIndex, builder.context, builder.lastMonotonic) }
         return recordIndex
     }
 

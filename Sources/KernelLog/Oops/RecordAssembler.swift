@@ -20,9 +20,11 @@ enum RecordAssembler {
         fields.scan(report.lines)
         let frames = fields.frames
 
+        let recordClass = classify(report)
         var corrupted = result.corruptedReason
-        // Cut at a limit: what the record says about the end of the report may be wrong.
-        if corrupted == nil, report.truncated {
+        // Cut at a limit: what the record says about the end of the report may be wrong. An
+        // event's title comes from lines kept past the cap (an OOM report's task dump is what is cut).
+        if corrupted == nil, report.truncated, recordClass == .crash {
             corrupted = "cut after \(CrashReportParser.maxReportLines) lines (CrashReportParser.maxReportLines)"
         }
         if corrupted == nil, fields.framesCut {
@@ -65,7 +67,18 @@ enum RecordAssembler {
         record.registerOrder = fields.registerOrder.isEmpty ? nil : fields.registerOrder
         record.taskState = fields.blockedTask?.state
         record.reporter = reporter
+        record.recordClass = recordClass
         return record
+    }
+
+    /// Crash or event: the driving header's family decides, and a panic makes any report a crash.
+    static func classify(_ report: ReportBuilder) -> RecordClass {
+        if report.panicked { return .crash }
+        let family = report.header.family
+        if family.isEvent { return .event }
+        // A watchdog message that no `WARNING:` joined (lead only) or that is a line of its own.
+        if family.isEventWhenAlone, report.isLeadOnly || report.header.role == .line { return .event }
+        return .crash
     }
 
     static func frameBase(_ name: String) -> String {

@@ -37,6 +37,8 @@ struct ReportBuilder {
         if header.family == .kernelPanic { panicked = true }
     }
 
+    static let forcedLineCap = CrashReportParser.maxReportLines + 16
+
     var isLeadOnly: Bool { header.role == .lead && headerIndex == 0 }
 
     /// The last line is a module list (or its continuation) that may wrap onto the next line.
@@ -54,8 +56,30 @@ struct ReportBuilder {
         return lines.contains { $0.hasPrefix("goroutine ") || $0.hasPrefix("runtime stack:") }
     }
 
-    mutating func append(_ line: String, monotonic: Int64?, number: Int) {
-        guard lines.count < CrashReportParser.maxReportLines else {
+    /// A node-health event (OOM kill, machine check) that has not ended in a panic.
+    var isEvent: Bool { header.family.isEvent && !panicked }
+
+    /// An OOM report still waiting for its `Killed process` line: a long task dump must not end it.
+    var awaitsOOMKill: Bool { header.family == .oomInvoked && !ended && !panicked }
+
+    /// Whether a line that is no header still belongs to this event. Machine checks go on while
+    /// the kernel prints `[Hardware Error]` lines (and EDAC's decoding); an OOM report takes its
+    /// dumps up to the kill line, then only the reaper's and 2.6.36–4.x's `Killed process` lines.
+    func eventTakes(_ line: String) -> Bool {
+        switch header.family {
+        case .mce, .edac:
+            return line.containsBytes("[Hardware Error]") || line.containsBytes("mce: ") || line.containsBytes("EDAC ")
+        case .oomInvoked, .oomKill:
+            return !ended || line.containsBytes("oom_reaper: ") || line.containsBytes("Killed process ")
+        default:
+            return false
+        }
+    }
+
+    /// `force`: a header line (an OOM kill line after a long task dump) is kept past the line cap,
+    /// by a few lines, so the record still names what happened.
+    mutating func append(_ line: String, monotonic: Int64?, number: Int, force: Bool = false) {
+        guard lines.count < CrashReportParser.maxReportLines || (force && lines.count < Self.forcedLineCap) else {
             truncated = true
             return
         }

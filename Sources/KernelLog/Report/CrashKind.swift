@@ -37,5 +37,16 @@ public enum CrashKind: String, Sendable, Codable, CaseIterable {
     case allocationFailure = "alloc_failure"
     /// SLUB debug: `BUG kmalloc-64 (Not tainted): Poison overwritten` and friends.
     case slabCorruption = "slab_corruption"
+    /// Node-health events (`class` `event`), with the kinds `oom` and `mce` above.
+    /// Filesystem errors: `EXT4-fs error`, XFS corruption and metadata I/O errors, `BTRFS error`.
+    case filesystemError = "fs_error"
+    /// A filesystem made read-only by an error: ext4's remount, XFS's shutdown, BTRFS's forced readonly.
+    case filesystemReadOnly = "fs_readonly"
+    /// Block layer and buffer cache I/O errors (`I/O error, dev sda, sector …`).
+    case ioError = "io_error"
+    /// EDAC memory controller errors (`EDAC MC0: 1 CE memory read error …`).
+    case memoryError = "memory_error"
+    /// `nfs: server … not responding` (sunrpc).
+    case serverNotResponding = "server_not_responding"
     case other
 }

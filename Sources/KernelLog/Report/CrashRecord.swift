@@ -4,7 +4,8 @@ import KernelFacts
 ///
 /// JSON keys are snake_case and stable; `schema` changes when a field changes meaning.
 public struct CrashRecord: Codable, Sendable, Equatable {
-    public static let schemaVersion = 1
+    /// 2: `class` added (records of schema 1 read back as crashes).
+    public static let schemaVersion = 2
 
     public var schema: Int = CrashRecord.schemaVersion
     /// The input path; filled by the caller (the parser does not know it).
@@ -55,6 +56,8 @@ public struct CrashRecord: Codable, Sendable, Equatable {
     public var taskState: String? = nil
     /// The task that printed such a report (`khungtaskd`), from its `CPU: … Comm:` line.
     public var reporter: ReportingTask? = nil
+    /// Crash or node-health event (`class`); records of schema 1 carry none and read as crashes.
+    public var recordClass: RecordClass = .crash
 
     /// The JSON key of every field: the one table of record keys. `CrashOutput.RecordJSON` writes
     /// with it, the decoders (`group --from-ndjson`, the store's read-back) read with it, and a
@@ -76,6 +79,7 @@ public struct CrashRecord: Codable, Sendable, Equatable {
         case registerOrder = "register_order"
         case taskState = "task_state"
         case reporter
+        case recordClass = "class"
     }
 }
 

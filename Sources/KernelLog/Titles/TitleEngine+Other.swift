@@ -128,11 +128,10 @@ extension TitleEngine {
             return titled(
                 "fortify: buffer overflow in {F}", kind: .fortify,
                 pick: guilty(GuiltyFrameRules.fortify))
-        case .netdevWatchdog:
-            // Only the first timeout WARNs (WARN_ONCE); later ones print just this line. Same bucket.
-            var result = TitleResult("WARNING in dev_watchdog", kind: .netdevWatchdog, expectsStack: false)
-            result.guiltyFunction = "dev_watchdog"
-            return result
+        case .netdevWatchdog, .edac, .filesystemError, .filesystemReadOnly, .blockIOError, .bufferIOError,
+            .serverNotResponding, .oomInvoked, .oomKill:
+            // A `NETDEV WATCHDOG` message that no `WARNING:` joined is an event (see TitleEngine+Event).
+            return eventTitle()
         case .hardLockup:
             return titled(
                 "watchdog: hard lockup in {F}", kind: .hardLockup, pick: guilty(GuiltyFrameRules.hardLockup),
@@ -141,8 +140,6 @@ extension TitleEngine {
             return titled(
                 "page allocation failure in {F}", kind: .allocationFailure,
                 pick: guilty(GuiltyFrameRules.allocationFailure))
-        case .oomInvoked, .oomKill:
-            return oomTitle()
         case .mce:
             if lines.contains(where: { $0.containsBytes("Machine Check Exception") }) {
                 return TitleResult("mce: Machine Check Exception", kind: .mce, expectsStack: false)
@@ -236,22 +233,5 @@ extension TitleEngine {
                 pick: guilty(GuiltyFrameRules.ubsan), alts: alts)
         }
         return TitleResult("UBSAN: " + detail, kind: .ubsan)
-    }
-
-    func oomTitle() -> TitleResult {
-        for line in lines {
-            guard let processRange = line.byteRange(of: "Killed process ") ?? line.byteRange(of: "Kill process ") else {
-                continue
-            }
-            // `Killed process 123 (name) total-vm:…` / 2.6–4.x `Kill process 123 (name) score 1 or sacrifice child`
-            let after = line[processRange.upperBound...]
-            if let open = after.firstIndex(of: "("), let close = after[open...].firstIndex(of: ")") {
-                let comm = after[after.index(after: open)..<close]
-                let scope =
-                    line.containsBytes("Memory cgroup out of memory") ? "memory cgroup out of memory" : "out of memory"
-                return TitleResult("\(scope): killed \(comm)", kind: .oom, expectsStack: false)
-            }
-        }
-        return TitleResult("out of memory", kind: .oom, expectsStack: false)
     }
 }
