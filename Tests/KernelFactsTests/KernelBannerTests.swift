@@ -95,7 +95,7 @@ struct KernelBannerTests {
             KernelRelease.fromOopsHeader("CPU: 3 PID: 1 Comm: swapper/0 Not tainted 5.15.0-91-generic #101")
                 == "5.15.0-91-generic")
         #expect(KernelRelease.fromOopsHeader("CPU: 3 UID: 0 PID: 1 Comm: sh Not tainted 6.13.0 #1") == "6.13.0")
-        #expect(KernelRelease.fromOopsHeader("Pid: 1, comm: swapper Not tainted 2.6.32 #1") == nil)
+        #expect(KernelRelease.fromOopsHeader("Pid: 1, comm: swapper Not tainted 2.6.32 #1") == "2.6.32")
         #expect(KernelRelease.fromLogLine("Linux version 6.1.0 (a@b) #1") == "6.1.0")
     }
 }

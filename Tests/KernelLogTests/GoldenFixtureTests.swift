@@ -10,7 +10,8 @@ import Testing
 /// `FLAGS` (decoded taint names, comma-separated), `MODULES` (count), `LAST_UNLOADED`, `FRAMES`
 /// (count), `CONTEXTS` (distinct frame contexts in order, comma-separated), `UNRELIABLE` (count of
 /// `?` frames), `CPU`, `PID`, `COMM`, `HARDWARE`, `BIOS`, `WORKQUEUE`, `RIP` (function), `LINKED`
-/// (`linked_to` of the second record), `CODE` (Y when a `Code:` line is kept).
+/// (`linked_to` of the second record), `CODE` (Y when a `Code:` line is kept), `HOST` (the host
+/// a syslog or journal wrapper names).
 @Suite struct GoldenFixtureTests {
     static func cases() -> [String] {
         guard let e = FileManager.default.enumerator(atPath: Paths.fixtures.path) else { return [] }
@@ -60,6 +61,7 @@ import Testing
         check("WORKQUEUE", r.workqueue)
         check("RIP", r.rip?.function)
         check("CODE", r.code == nil ? "N" : "Y")
+        check("HOST", r.host)
         if let linked = c.value("LINKED") {
             #expect(records.count > 1 && records[1].linkedTo.map(String.init) == linked, "\(relative) LINKED")
         }

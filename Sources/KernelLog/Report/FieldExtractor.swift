@@ -92,17 +92,13 @@ struct FieldExtractor {
                 continue
             }
             inModules = false
-            if taint == nil, text.containsBytes(" Tainted: ") || text.hasSuffix(" Not tainted"), let first = text.first,
-                first.isNumber
+            // Lockdep's `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`, and the
+            // indented `      Not tainted 5.15.0-91-generic #101-Ubuntu` of hung-task reports (4.x+).
+            if kernel == nil || taint == nil, !text.hasBytePrefix("CPU: "), !text.hasBytePrefix("Pid: "),
+                text.hasBytePrefix("Not tainted") || text.hasBytePrefix("Tainted: ")
+                    || ((text.first?.isNumber ?? false) && text.containsBytes("ainted"))
             {
-                // Lockdep banners: `3.6.0-rc1 #296 Tainted: G        W` / `5.2.0 #75 Not tainted`.
-                let words = text.split(separator: " ")
-                if let release = words.first, kernel == nil { kernel = KernelInfo(release: String(release)) }
-                if let tainted = text.byteRange(of: " Tainted: ") {
-                    taint = Taint.decode(text[tainted.upperBound...])
-                } else {
-                    taint = .untainted
-                }
+                releaseLine(text)
             }
             if text.hasBytePrefix("Code: "), code == nil { code = String(text.dropFirst(6)) }
             if text.hasBytePrefix("INFO: task ") || blockedTask != nil && blockedTask?.state == nil {
@@ -223,21 +219,31 @@ struct FieldExtractor {
             if tailStart != nil { break }
             index += 1
         }
-        guard let releaseIndex = tailStart, releaseIndex < words.count else { return }
-        // 2.6.2x prints `Not tainted (2.6.27.9-159.fc10.i686 #1)`.
-        let release = String(words[releaseIndex].drop(while: { $0 == "(" }))
-        var info: String?
-        if releaseIndex + 1 < words.count {
-            info = words[(releaseIndex + 1)...].joined(separator: " ")
-            // 2.6.32 puts the hardware name after the build: `#1 Dell Inc. PowerEdge R710/0MD99X`.
-            if line.hasBytePrefix("Pid:"), words[releaseIndex + 1].hasBytePrefix("#"), releaseIndex + 2 < words.count,
-                hardware == nil
-            {
-                hardware = words[(releaseIndex + 2)...].joined(separator: " ")
-                info = String(words[releaseIndex + 1])
-            }
+        guard tailStart != nil, kernel == nil, let found = KernelRelease.fromTaintLine(line) else { return }
+        var info = found.buildInfo
+        // 2.6.32 puts the hardware name after the build: `#1 Dell Inc. PowerEdge R710/0MD99X`.
+        if line.hasBytePrefix("Pid:"), let after = info, after.hasPrefix("#"), hardware == nil,
+            let space = after.firstIndex(of: " ")
+        {
+            hardware = String(after[after.index(after: space)...])
+            info = String(after[..<space])
         }
-        if kernel == nil { kernel = KernelInfo(release: release, buildInfo: info) }
+        kernel = KernelInfo(release: found.release, buildInfo: info)
+    }
+
+    /// A line that prints the taint and the release without the task (see `KernelRelease`).
+    mutating func releaseLine(_ text: Substring) {
+        guard let found = KernelRelease.fromTaintLine(text) else { return }
+        if kernel == nil { kernel = KernelInfo(release: found.release, buildInfo: found.buildInfo) }
+        guard taint == nil else { return }
+        if let tainted = text.byteRange(of: "Tainted: ") {
+            // The letters only: the release and build after them hold letters too.
+            var letters = text[tainted.upperBound...]
+            if let release = letters.byteRange(of: found.release) { letters = letters[..<release.lowerBound] }
+            taint = Taint.decode(letters.filter { $0 != "-" }[...])
+        } else {
+            taint = .untainted
+        }
     }
 
     mutating func moduleLine(_ list: Substring) {
