@@ -12,11 +12,11 @@ reason; the function names come from the C and assembly source of those files. A
 also defined in a file outside the machinery (a `static void release()` in some driver) is left
 out: a stack frame carries only the name, so it could be the driver's.
 
-Usage (Debian's linux-source-6.1 package; any kernel tree works):
-    mkdir -p /tmp/ksrc && tar -xJf /usr/src/linux-source-6.1.tar.xz -C /tmp/ksrc \
-        --exclude='*/Documentation' --exclude='*/tools'
+Usage (Debian's linux-source-6.1 and linux-source-6.12 packages; any kernel trees work):
+    mkdir -p /tmp/ksrc && for v in 6.1 6.12; do tar -xJf /usr/src/linux-source-$v.tar.xz -C /tmp/ksrc \
+        --exclude='*/Documentation' --exclude='*/tools'; done
     python3 scripts/kernel-tables/generate_machinery.py /tmp/ksrc/linux-source-6.1 \
-        > Sources/KernelLog/Frames/GeneratedMachinery.swift
+        /tmp/ksrc/linux-source-6.12 > Sources/KernelLog/Frames/GeneratedMachinery.swift
 """
 
 import fnmatch
@@ -69,7 +69,9 @@ MACHINERY = [
       "arch/arm64/kernel/entry*.S", "arch/arm64/kernel/syscall.c", "kernel/entry/*.c"],
      "syscall, interrupt and exception entry code"),
     # A watchdog's own WARN is how its report is known (`WARNING in watchdog_overflow_callback`).
-    (PLUMBING, ["kernel/hung_task.c", "kernel/watchdog.c", "kernel/watchdog_hld.c"],
+    # 6.6 renamed watchdog_hld.c to watchdog_perf.c and added the buddy detector.
+    (PLUMBING, ["kernel/hung_task.c", "kernel/watchdog.c", "kernel/watchdog_hld.c", "kernel/watchdog_perf.c",
+                "kernel/watchdog_buddy.c"],
      "hung-task and lockup watchdogs"),
     # The unwinder also runs outside reports (/proc/<pid>/stack, wchan), where it is the culprit.
     (PLUMBING,
@@ -94,8 +96,9 @@ MACHINERY = [
       "lib/sort.c", "lib/bsearch.c", "lib/generic-radix-tree.c", "lib/btree.c",
       "lib/interval_tree.c", "lib/kfifo.c"],
      "container walks (xarray, radix tree, idr, rbtree, lists, hash tables): the caller owns the data"),
+    # 6.9 moved bitmap parsing and printing to lib/bitmap-str.c.
     (REPORTING,
-     ["lib/bitmap.c", "lib/find_bit.c", "lib/hweight.c", "lib/cpumask.c", "lib/atomic64.c",
+     ["lib/bitmap.c", "lib/bitmap-str.c", "lib/find_bit.c", "lib/hweight.c", "lib/cpumask.c", "lib/atomic64.c",
       "lib/lockref.c", "lib/dec_and_lock.c", "lib/percpu_counter.c"],
      "bit, atomic and counter helpers"),
     (REPORTING,
@@ -166,7 +169,59 @@ MACHINERY = [
      ["drivers/base/core.c", "drivers/base/bus.c", "drivers/base/dd.c", "drivers/base/driver.c",
       "drivers/base/class.c", "drivers/base/devres.c", "fs/sysfs/*.c"],
      "driver model: dev printers and the generic register/unregister layers"),
+    # --- The same machinery's inline functions, from its headers ---
+    # A sanitizer report prints inlined frames (`kmalloc include/linux/slab.h:600 [inline]`,
+    # `list_add include/linux/list.h [inline]`), and decode_stacktrace.sh names them too: the
+    # inline helpers are the same machinery as the files above.
+    (REPORTING,
+     ["include/linux/bug.h", "include/asm-generic/bug.h", "include/linux/printk.h",
+      "include/linux/dev_printk.h", "include/linux/ratelimit*.h"],
+     "inline report helpers: WARN/BUG and printk wrappers"),
+    (REPORTING,
+     ["include/linux/kasan*.h", "include/linux/kcsan*.h", "include/linux/kmsan*.h",
+      "include/linux/kfence.h", "include/linux/kmemleak.h", "include/linux/instrumented.h",
+      "include/linux/atomic/*.h", "include/linux/atomic.h", "include/asm-generic/atomic*.h",
+      "arch/x86/include/asm/atomic*.h", "arch/x86/include/asm/cmpxchg*.h",
+      "arch/x86/include/asm/bitops.h", "include/asm-generic/bitops/*.h"],
+     "inline sanitizer hooks and the instrumented atomic and bit operations they wrap"),
+    (REPORTING,
+     ["include/linux/string.h", "include/linux/fortify-string.h", "include/linux/uaccess.h",
+      "include/linux/overflow.h", "arch/x86/include/asm/uaccess*.h", "arch/x86/include/asm/string*.h",
+      "arch/arm64/include/asm/uaccess.h"],
+     "inline string, fortify and user-copy wrappers over the caller's buffer"),
+    (REPORTING,
+     ["include/linux/list.h", "include/linux/list_bl.h", "include/linux/list_nulls.h",
+      "include/linux/llist.h", "include/linux/rculist*.h", "include/linux/hashtable.h",
+      "include/linux/rbtree*.h", "include/linux/xarray.h", "include/linux/radix-tree.h",
+      "include/linux/idr.h", "include/linux/kfifo.h", "include/linux/plist.h",
+      "include/linux/bitmap.h", "include/linux/find.h", "include/linux/bitops.h",
+      "include/linux/cpumask.h", "include/linux/refcount.h", "include/linux/kref.h"],
+     "inline container, bit and reference-count helpers: the caller owns the data"),
+    (REPORTING,
+     ["include/linux/slab.h", "include/linux/mempool.h"],
+     "inline slab allocation wrappers (kmalloc, kzalloc, kcalloc, kmalloc_array)"),
+    (REPORTING,
+     ["include/linux/spinlock*.h", "include/linux/rwlock*.h", "include/linux/mutex*.h",
+      "include/linux/rwsem.h", "include/linux/seqlock*.h", "include/linux/lockdep*.h",
+      "include/asm-generic/qspinlock.h", "include/asm-generic/qrwlock.h",
+      "arch/x86/include/asm/qspinlock*.h"],
+     "inline lock wrappers"),
+    (PLUMBING,
+     ["include/linux/wait.h", "include/linux/wait_bit.h", "include/linux/completion.h",
+      "include/linux/workqueue.h", "include/linux/timer.h", "include/linux/hrtimer.h",
+      "include/linux/kobject.h", "include/linux/gfp.h", "include/linux/vmalloc.h",
+      "include/linux/percpu-refcount.h", "include/linux/rhashtable.h",
+      "include/linux/scatterlist.h", "include/linux/uio.h", "include/crypto/skcipher.h",
+      "include/crypto/aead.h", "include/crypto/hash.h", "include/crypto/algapi.h",
+      "include/crypto/internal/*.h", "include/linux/crypto.h"],
+     "inline wrappers of the stateful services above (wait queues, workqueues, timers, page "
+     "allocator, crypto API)"),
 ]
+
+# Headers define stubs and wrappers of everything under #ifdef (`static inline void
+# kasan_poison(...) {}` in mm/kasan/kasan.h when the sanitizer is off), so only those listed in
+# MACHINERY are read; an unlisted header's inline functions neither add names nor make them
+# ambiguous.
 
 # Files that never count, in or out of the machinery.
 TEST_FILES = ["*test*", "*_kunit.c", "*selftest*", "*torture*", "*-inject.c"]
@@ -224,24 +279,26 @@ def c_definitions(text):
     text = re.sub(r"\\\n", " ", text)
     text = "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
     functions, syscalls = set(INVOKED_DEFINERS.findall(text)) | set(ALIAS.findall(text)), set()
-    depth, head = 0, []
-    for char in text:
+    # The text between top-level `;`, `{` and `}` is a declaration head; a head followed by `{`
+    # at depth 0 may be a function definition.
+    depth, head_start = 0, 0
+    for match in BRACES.finditer(text):
+        char = match.group()
         if char == "{":
             if depth == 0:
-                name = definition_name("".join(head))
+                name = definition_name(text[head_start:match.start()])
                 if name:
                     (syscalls if name[0] == "syscall" else functions).update(name[1])
             depth += 1
-            head = []
         elif char == "}":
             depth = max(0, depth - 1)
-            head = []
-        elif depth == 0:
-            if char == ";":
-                head = []
-            else:
-                head.append(char)
+        elif depth > 0:
+            continue
+        head_start = match.end()
     return functions, syscalls
+
+
+BRACES = re.compile(r"[{};]")
 
 
 def definition_name(head):
@@ -304,10 +361,13 @@ def source_files(root):
     for directory, subdirs, files in os.walk(root):
         subdirs.sort()
         for file in sorted(files):
-            if file.endswith((".c", ".S")):
+            if file.endswith((".c", ".S", ".h")):
                 path = os.path.relpath(os.path.join(directory, file), root)
-                if not matches(path, NOT_KERNEL) and not matches(os.path.basename(path), TEST_FILES):
-                    yield path
+                if matches(path, NOT_KERNEL) or matches(os.path.basename(path), TEST_FILES):
+                    continue
+                if path.endswith(".h") and not entries_of(path):
+                    continue
+                yield path
 
 
 def definitions(root, path):
@@ -338,12 +398,8 @@ def entries_of(path):
     return found
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: generate_machinery.py <linux source tree>")
-    root = sys.argv[1]
-    machinery = {index: set() for index in range(len(MACHINERY))}
-    elsewhere = set()
+def read_tree(root, machinery, elsewhere):
+    """Adds one tree's machinery names and names defined elsewhere; returns its syscall count."""
     syscall_count = 0
     for path in source_files(root):
         functions, syscalls = definitions(root, path)
@@ -358,27 +414,40 @@ def main():
             syscall_count += len(syscalls)
         if remaining and not any(matches(path, entry[0]) for entry in SAME_FUNCTION_ELSEWHERE):
             elsewhere |= remaining
+    return syscall_count
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit("usage: generate_machinery.py <linux source tree>...")
+    roots = sys.argv[1:]
+    # Several releases: a name is machinery if it is in any of them (functions are renamed and
+    # added across releases: the logs to read come from many kernels), and ambiguous if it is
+    # defined outside the machinery in any of them.
+    machinery = {index: set() for index in range(len(MACHINERY))}
+    elsewhere = set()
+    syscall_count = sum(read_tree(root, machinery, elsewhere) for root in roots)
     plumbing = set()
     for index, entry in enumerate(MACHINERY):
         if entry[0] == PLUMBING:
             plumbing |= machinery[index] - elsewhere
     out = sys.stdout
-    version = kernel_version(root)
+    versions = [kernel_version(root) for root in roots]
     out.write(
-        "// Generated by scripts/kernel-tables/generate_machinery.py from the Linux %s source\n"
-        "// (Debian linux-source-6.1). Do not edit: change the script's MACHINERY list and re-run\n"
-        "// `python3 scripts/kernel-tables/generate_machinery.py <tree> > %s`.\n\n"
-        % (version, "Sources/KernelLog/Frames/GeneratedMachinery.swift"))
+        "// Generated by scripts/kernel-tables/generate_machinery.py from the Linux %s sources\n"
+        "// (Debian's linux-source packages). Do not edit: change the script's MACHINERY list and re-run\n"
+        "// `python3 scripts/kernel-tables/generate_machinery.py <tree>... > %s`.\n\n"
+        % (" and ".join(versions), "Sources/KernelLog/Frames/GeneratedMachinery.swift"))
     out.write(
         "/// Functions of the kernel's reporting and infrastructure machinery, by source file: the\n"
         "/// guilty frame of a report is the first frame outside them. Names also defined outside\n"
         "/// these files are left out (a frame carries only the name); a name in both roles is plumbing.\n"
         "enum GeneratedMachinery {\n"
-        "    /// The kernel release the names were read from.\n"
-        "    static let kernelRelease = \"%s\"\n\n"
+        "    /// The kernel releases the names were read from.\n"
+        "    static let kernelReleases = [%s]\n\n"
         "    /// (role, source files, why they are machinery, names separated by spaces).\n"
         "    static let groups: [(role: MachineryRole, files: String, reason: String, names: String)] = [\n"
-        % version)
+        % ", ".join(swift_string(version) for version in versions))
     total = 0
     for index, entry in enumerate(MACHINERY):
         names = sorted(machinery[index] - elsewhere)
