@@ -164,7 +164,7 @@ public struct CrashReportParser {
         if header.role == .line {
             // EDAC decodes the machine check in progress: one hardware error, one record.
             if let index = target, active[index].isEvent, active[index].header.family == .mce,
-                header.family == .edac
+                header.family == .edac || header.family == .memoryFailure
             {
                 active[index].append(string, monotonic: metadata.monotonicMicros, number: number, force: true)
                 return
@@ -253,7 +253,9 @@ public struct CrashReportParser {
         // `Kernel panic - not syncing: Fatal exception` printed after the report's end marker and
         // register dump: the same crash, not a new one.
         var linked: Int?
-        if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
+        // An event (an OOM kill, an allocation failure) soon after a crash is not part of it.
+        if header.role == .continuation, !header.family.isEvent, let last = lastClosed,
+            last.context == context(of: metadata),
             let then = last.monotonic, let now = metadata.monotonicMicros, now >= then,
             Self.elapsed(from: then, to: now) <= Self.panicFollowMicros
         {

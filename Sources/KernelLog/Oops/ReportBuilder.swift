@@ -71,6 +71,9 @@ struct ReportBuilder {
             return line.containsBytes("[Hardware Error]") || line.containsBytes("mce: ") || line.containsBytes("EDAC ")
         case .oomInvoked, .oomKill:
             return !ended || line.containsBytes("oom_reaper: ") || line.containsBytes("Killed process ")
+        case .allocFailure:
+            // warn_alloc's stack and memory dump have no end line: the report goes on as a crash's would.
+            return true
         default:
             return false
         }

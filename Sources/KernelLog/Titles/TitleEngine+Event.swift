@@ -8,6 +8,12 @@ extension TitleEngine {
         switch header.family {
         case .edac:
             return TitleResult(Self.edacTitle(line), kind: .memoryError, expectsStack: false)
+        case .memoryFailure:
+            // `Memory failure: 0x12345: recovery action for dirty LRU page: Recovered`: the page frame left out.
+            let action = line.byteRange(of: "recovery action for ").map { line[$0.lowerBound...] } ?? ""
+            return TitleResult(
+                action.isEmpty ? "Memory failure" : "Memory failure: \(action)", kind: .memoryError,
+                expectsStack: false)
         case .filesystemError:
             return TitleResult(Self.filesystemErrorTitle(line), kind: .filesystemError, expectsStack: false)
         case .filesystemReadOnly:

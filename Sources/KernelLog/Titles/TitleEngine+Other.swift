@@ -128,8 +128,8 @@ extension TitleEngine {
             return titled(
                 "fortify: buffer overflow in {F}", kind: .fortify,
                 pick: guilty(GuiltyFrameRules.fortify))
-        case .netdevWatchdog, .edac, .filesystemError, .filesystemReadOnly, .blockIOError, .bufferIOError,
-            .serverNotResponding, .oomInvoked, .oomKill:
+        case .netdevWatchdog, .edac, .memoryFailure, .filesystemError, .filesystemReadOnly, .blockIOError,
+            .bufferIOError, .serverNotResponding, .oomInvoked, .oomKill:
             // A `NETDEV WATCHDOG` message that no `WARNING:` joined is an event (see TitleEngine+Event).
             return eventTitle()
         case .hardLockup:
