@@ -40,6 +40,8 @@ public enum EventHeaders {
                 literal: "[Hardware Error]: ", family: .mce, role: .start,
                 excludes: ["[Hardware Error]: Machine check events logged"]),
             CrashHeader(literal: "Machine check events logged", family: .mce, role: .start),
+            // 2.6.x before HW_ERR: `CPU 1: Machine Check Exception: 4 Bank 4: b200000000070f0f`.
+            CrashHeader(literal: "Machine Check Exception: ", family: .mce, role: .start),
         ]
         + (0...9).map {
             CrashHeader(literal: "EDAC MC\($0)", family: .edac, role: .line, requiresAny: [" CE ", " UE "])

@@ -138,7 +138,7 @@ public struct CrashReportParser {
         guard let index = target else { return }
         // An event ends at the first line that is not its own: on a one-stream dmesg it would
         // otherwise take the next thousand lines of whatever the node printed.
-        if active[index].isEvent, !active[index].eventTakes(string) {
+        if active[index].isEvent, !active[index].eventTakes(string, monotonic: metadata.monotonicMicros) {
             close(index)
             return
         }
