@@ -77,6 +77,23 @@ extension TitleEngine {
         return TitleResult("out of memory", kind: .oom, expectsStack: false)
     }
 
+    /// APEI GHES records (drivers/acpi/apei/ghes.c, drivers/firmware/efi/cper.c): `{1}[Hardware
+    /// Error]: event severity: corrected` and `section_type: memory error` → `hardware error:
+    /// corrected memory error`; the record number and addresses are left out.
+    static func apeiTitle(_ lines: [String]) -> String? {
+        func value(after label: String) -> String? {
+            for line in lines {
+                guard let range = line.byteRange(of: label) else { continue }
+                let text = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { return text }
+            }
+            return nil
+        }
+        guard let severity = value(after: "event severity: ") else { return nil }
+        let section = value(after: "section_type: ") ?? "error"
+        return "hardware error: \(severity) \(section)"
+    }
+
     static let oomConstraints = [
         "NONE": "system memory", "CPUSET": "cpuset", "MEMORY_POLICY": "memory policy", "MEMCG": "memory cgroup",
     ]

@@ -147,7 +147,7 @@ extension TitleEngine {
             if lines.contains(where: { $0.containsBytes("Machine check events logged") }) {
                 return TitleResult("mce: machine check events logged", kind: .mce, expectsStack: false)
             }
-            return TitleResult("mce: hardware error", kind: .mce, expectsStack: false)
+            return TitleResult(Self.apeiTitle(lines) ?? "mce: hardware error", kind: .mce, expectsStack: false)
         case .stackProtector, .bug, .warning, .info:
             return TitleResult(rawTitle, kind: .other, expectsStack: false)
         }
