@@ -62,11 +62,13 @@ public enum FleetHTML {
     static func charts(_ summary: FleetSummary) -> String {
         var releases: [String: Int] = [:]
         var days: [String: Int] = [:]
-        for group in summary.groups {
+        // The charts count crashes; a page of node events alone charts those.
+        let charted = summary.crashGroups.isEmpty ? summary.groups : summary.crashGroups
+        for group in charted {
             for release in group.kernelReleases { releases[release.name, default: 0] += release.crashes }
             for day in group.timeline { days[day.name, default: 0] += day.crashes }
         }
-        let top = summary.groups.first?.overRepresented.first { $0.category == "kernel" }?.value
+        let top = charted.first?.overRepresented.first { $0.category == "kernel" }?.value
         let releaseBars = FleetSummary.counts(releases).prefix(12).map { ($0.name, $0.crashes, $0.name == top) }
         let dayBars = days.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var out = "<div class=\"charts\"><figure><figcaption>Crashes per kernel release</figcaption>"
