@@ -242,7 +242,9 @@ public struct CrashReportParser {
                     return
                 }
             }
-            let within = !current.ended
+            // A report that starts inside another follows it, unless it is a node event (an OOM
+            // during a crash is a signal of its own, grouped with the events).
+            let within = !current.ended && !header.family.isEvent
             let closed = close(index)
             start(
                 string, header: header, range: range, metadata: metadata, number: number,
