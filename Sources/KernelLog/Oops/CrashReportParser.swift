@@ -31,8 +31,12 @@ public struct CrashReportParser {
     /// Frames kept per report; a longer trace keeps its first frames and the record is marked
     /// corrupted, with the limit as the reason.
     public static let maxFramesPerReport = 256
-    /// Records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
+    /// Crash records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
     public static let maxRecords = 10_000
+    /// Node events held until ``takeRecords()`` or ``finish()``, apart from crashes: a day of
+    /// ratelimited filesystem errors (ext4 prints 10 per 5 s) must not push the crashes out.
+    /// Later events are counted in `droppedEvents` only.
+    public static let maxEventRecords = 10_000
     /// Reports collected at the same time (one per caller id).
     public static let maxConcurrentReports = 8
     /// Bytes of one line that are looked at (10 MB lines are cut, not copied).
@@ -58,6 +62,10 @@ public struct CrashReportParser {
     private let prefilter = HeaderPrefilter.shared
     /// Reports found beyond ``maxRecords``.
     public private(set) var droppedRecords = 0
+    /// Node events found beyond ``maxEventRecords``.
+    public private(set) var droppedEvents = 0
+    /// Of `records`, the node events.
+    private var heldEvents = 0
 
     public init(options: ParserOptions = .init()) {
         self.options = options
@@ -301,11 +309,29 @@ public struct CrashReportParser {
     @discardableResult
     private mutating func keep(_ builder: ReportBuilder) -> Int? {
         guard builder.isConfirmed else { return nil }
-        guard records.count < Self.maxRecords else {
-            droppedRecords += 1
+        // Before assembling (a flood of reports past the caps costs no assembly): what the record
+        // can turn out to be, from its header and whether it panicked.
+        let family = builder.header.family
+        let mayBeEvent = family.isEvent || family.isEventWhenAlone
+        let mayBeCrash = !family.isEvent || builder.panicked
+        guard
+            (mayBeEvent && heldEvents < Self.maxEventRecords)
+                || (mayBeCrash && records.count - heldEvents < Self.maxRecords)
+        else {
+            if mayBeCrash { droppedRecords += 1 } else { droppedEvents += 1 }
             return nil
         }
         var record = RecordAssembler.assemble(builder, keepText: options.keepText)
+        if record.recordClass == .event {
+            guard heldEvents < Self.maxEventRecords else {
+                droppedEvents += 1
+                return nil
+            }
+            heldEvents += 1
+        } else if records.count - heldEvents >= Self.maxRecords {
+            droppedRecords += 1
+            return nil
+        }
         if record.kernel == nil { record.kernel = bootKernel }
         if let linked = record.linkedTo, linked >= taken + records.count { record.linkedTo = nil }
         records.append(record)
@@ -322,6 +348,7 @@ public struct CrashReportParser {
         let out = records
         taken += records.count
         records = []
+        heldEvents = 0
         return out
     }
 
@@ -340,6 +367,7 @@ public struct CrashReportParser {
         }
         taken += records.count
         records = []
+        heldEvents = 0
         return out
     }
 }
