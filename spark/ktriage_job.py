@@ -98,6 +98,9 @@ class KtriageFlags:
     group: tuple
     scan: tuple
     max_ids: int
+    # Flags of the final `group --merge` that renders the outputs: `--class` chooses what a
+    # grouping shows, not what a partial holds, so it applies there.
+    render: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,10 @@ def parse_arguments(argv):
     parser.add_argument("--year", type=int, help="year for syslog timestamps (ktriage --year)")
     parser.add_argument("--tz", help="time zone of syslog timestamps (passed on when ktriage has --tz)")
     parser.add_argument(
-        "--class", dest="crash_class", help="crash class filter (passed on when ktriage has --class)"
+        "--class",
+        dest="crash_class",
+        choices=("crash", "event", "all"),
+        help="crash, event or all: which records' groups and records to keep (ktriage group --class)",
     )
     parser.add_argument("--max-ids", type=int, default=10_000, help="record ids listed per group")
     parser.add_argument("--tasks", type=int, help="map tasks (default: by size, at least 2 per core)")
@@ -161,7 +167,11 @@ def ktriage_flags(options, ktriage_path):
         group += [flag, str(value)]
         if for_scan and flag + " " in scan_help:
             scan += [flag, str(value)]
-    return KtriageFlags(group=tuple(group), scan=tuple(scan), max_ids=options.max_ids)
+    render = []
+    for index in range(0, len(group), 2):
+        if group[index] == "--class":
+            render += group[index : index + 2]
+    return KtriageFlags(group=tuple(group), scan=tuple(scan), max_ids=options.max_ids, render=tuple(render))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,7 +470,7 @@ def render_outputs(partial, ktriage_name, flags):
         path = os.path.join(scratch, "fleet.partial.json")
         with open(path, "w", encoding="utf-8") as output:
             output.write(partial)
-        base = ["group", "--merge", path, "--max-ids", str(flags.max_ids), "--format"]
+        base = ["group", "--merge", path, "--max-ids", str(flags.max_ids), *flags.render, "--format"]
         return {
             "groups.json": run_ktriage(ktriage, [*base, "json"]),
             "fleet.html": run_ktriage(ktriage, [*base, "html"]),
@@ -517,12 +527,22 @@ def admitted(frame, since, until):
     return frame
 
 
+def of_class(frame, crash_class):
+    """The records `group --class` counts: crashes or node events (`class`, record schema 2;
+    records of schema 1 carry none and are crashes)."""
+    if crash_class in (None, "all"):
+        return frame
+    record_class = sql.coalesce(sql.col("class"), sql.lit("crash"))
+    return frame.where(record_class == crash_class)
+
+
 def write_records(spark, lines, options, output):
     """OUT/records: the NDJSON records as Parquet, partitioned by UTC day of the wall clock
-    (day=__HIVE_DEFAULT_PARTITION__ for records without one). Spark's commit protocol keeps
-    only one attempt of each task, so retried tasks add nothing."""
+    (day=__HIVE_DEFAULT_PARTITION__ for records without one), with their `class`. Spark's commit
+    protocol keeps only one attempt of each task, so retried tasks add nothing."""
     frame = spark.read.schema(record_schema(options.record_schema)).json(lines)
     frame = admitted(frame, options.since, options.until)
+    frame = of_class(frame, options.crash_class)
     frame = frame.withColumn("day", sql.expr("to_date(timestamp_micros(time.wall_us))"))
     frame.write.mode("overwrite").partitionBy("day").parquet(joined(output, "records"))
 

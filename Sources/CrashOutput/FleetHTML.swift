@@ -31,10 +31,17 @@ public enum FleetHTML {
         out += "<h1>\(MarkupText.html(title))</h1>\n"
         out += "<p id=\"totals\">\(MarkupText.html(FleetMarkdown.totalsLine(summary.totals)))</p>\n"
         out += charts(summary)
-        out += table(summary)
+        let crashes = summary.crashGroups
+        let events = summary.eventGroups
+        if !crashes.isEmpty || events.isEmpty { out += table(crashes, id: "groups") }
         out += pivot(summary)
-        out += "<h2>Groups</h2>\n"
-        for group in summary.groups { out += detail(group) }
+        if !crashes.isEmpty { out += "<h2>Groups</h2>\n" }
+        for group in crashes { out += detail(group) }
+        if !events.isEmpty {
+            // Node-health events (OOM kills, hardware, filesystem and I/O errors): not crashes.
+            out += "<h2 id=\"node-events\">Node events</h2>\n" + table(events, id: "events")
+            for group in events { out += detail(group) }
+        }
         if !summary.errors.isEmpty {
             out += "<h2>Inputs not read</h2><ul class=\"errors\">"
             for error in summary.errors { out += "<li>\(MarkupText.html(error))</li>" }
@@ -55,11 +62,13 @@ public enum FleetHTML {
     static func charts(_ summary: FleetSummary) -> String {
         var releases: [String: Int] = [:]
         var days: [String: Int] = [:]
-        for group in summary.groups {
+        // The charts count crashes; a page of node events alone charts those.
+        let charted = summary.crashGroups.isEmpty ? summary.groups : summary.crashGroups
+        for group in charted {
             for release in group.kernelReleases { releases[release.name, default: 0] += release.crashes }
             for day in group.timeline { days[day.name, default: 0] += day.crashes }
         }
-        let top = summary.groups.first?.overRepresented.first { $0.category == "kernel" }?.value
+        let top = charted.first?.overRepresented.first { $0.category == "kernel" }?.value
         let releaseBars = FleetSummary.counts(releases).prefix(12).map { ($0.name, $0.crashes, $0.name == top) }
         let dayBars = days.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         var out = "<div class=\"charts\"><figure><figcaption>Crashes per kernel release</figcaption>"
@@ -94,8 +103,8 @@ public enum FleetHTML {
         return out + "</tbody></table></details>\n"
     }
 
-    static func table(_ summary: FleetSummary) -> String {
-        var out = "<table id=\"groups\" class=\"sortable\"><thead><tr>"
+    static func table(_ groups: [FleetSummary.GroupSummary], id: String) -> String {
+        var out = "<table id=\"\(id)\" class=\"sortable\"><thead><tr>"
         let headers: [(String, String)] = [
             ("hosts", "num"), ("crashes", "num"), ("panicked", "num"), ("kind", "text"), ("title", "text"),
             ("kernel releases", "text"),
@@ -103,7 +112,7 @@ public enum FleetHTML {
         ]
         for (name, type) in headers { out += "<th data-type=\"\(type)\" tabindex=\"0\">\(name)</th>" }
         out += "</tr></thead><tbody>\n"
-        for group in summary.groups {
+        for group in groups {
             out += "<tr data-signature=\"\(MarkupText.html(group.signature))\">"
             out += "<td class=\"num\">\(group.hostsAffected)</td><td class=\"num\">\(group.crashes)</td>"
             out += "<td class=\"num\">\(group.panicked)</td>"
@@ -223,9 +232,9 @@ public enum FleetHTML {
         .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;background:#d64545}footer{margin-top:24px;font-size:12px}
         """
 
-    /// Sorts the group table by the clicked column (numbers numerically), first by hosts.
+    /// Sorts the group tables (crashes, node events) by the clicked column (numbers numerically), first by hosts.
     static let script = """
-        (function(){var t=document.getElementById('groups');if(!t)return;var hs=t.tHead.rows[0].cells;\
+        (function(){['groups','events'].forEach(function(id){var t=document.getElementById(id);if(!t)return;var hs=t.tHead.rows[0].cells;\
         function sort(i,desc){var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),num=hs[i].dataset.type==='num';\
         rows.sort(function(x,y){var a=x.cells[i].textContent,c=y.cells[i].textContent;\
         var r=num?(parseFloat(a)||0)-(parseFloat(c)||0):a.localeCompare(c);return desc?-r:r;});\
@@ -233,6 +242,6 @@ public enum FleetHTML {
         hs[i].setAttribute('aria-sort',desc?'descending':'ascending');t.dataset.sortedBy=hs[i].textContent;}\
         for(var i=0;i<hs.length;i++)(function(i){function go(){sort(i,hs[i].getAttribute('aria-sort')!=='descending');}\
         hs[i].addEventListener('click',go);hs[i].addEventListener('keydown',function(e){if(e.key==='Enter')go();});})(i);\
-        sort(0,true);document.body.dataset.ready='1';})();
+        sort(0,true);});document.body.dataset.ready='1';})();
         """
 }

@@ -7,9 +7,28 @@ public enum FleetMarkdown {
     public static func render(_ summary: FleetSummary) -> String {
         var out = "# Crash groups\n\n"
         out += totalsLine(summary.totals) + "\n\n"
-        out += "| hosts | crashes | kind | title | kernel releases | over-represented | last seen |\n"
+        let crashes = summary.crashGroups
+        let events = summary.eventGroups
+        if !crashes.isEmpty || events.isEmpty { out += groupTable(crashes, count: "crashes") }
+        for group in crashes {
+            out += "\n" + section(group, level: 2)
+        }
+        if !events.isEmpty {
+            // Node-health events (OOM kills, hardware, filesystem and I/O errors) apart from crashes.
+            out += "\n## Node events\n\n" + groupTable(events, count: "events")
+            for group in events { out += "\n" + section(group, level: 3) }
+        }
+        if !summary.errors.isEmpty {
+            out += "\n## Inputs not read\n\n"
+            for error in summary.errors { out += "- " + MarkupText.markdown(error) + "\n" }
+        }
+        return out
+    }
+
+    static func groupTable(_ groups: [FleetSummary.GroupSummary], count: String) -> String {
+        var out = "| hosts | \(count) | kind | title | kernel releases | over-represented | last seen |\n"
         out += "|---:|---:|---|---|---|---|---|\n"
-        for group in summary.groups {
+        for group in groups {
             let cells = [
                 String(group.hostsAffected), String(group.crashes), group.kind,
                 "[\(MarkupText.markdown(group.title))](#\(anchor(group)))",
@@ -18,13 +37,6 @@ public enum FleetMarkdown {
                 group.lastSeen ?? "-",
             ]
             out += "| " + cells.joined(separator: " | ") + " |\n"
-        }
-        for group in summary.groups {
-            out += "\n" + section(group, level: 2)
-        }
-        if !summary.errors.isEmpty {
-            out += "\n## Inputs not read\n\n"
-            for error in summary.errors { out += "- " + MarkupText.markdown(error) + "\n" }
         }
         return out
     }
@@ -45,8 +57,10 @@ public enum FleetMarkdown {
     static func anchor(_ group: FleetSummary.GroupSummary) -> String { "g-\(group.signature)" }
 
     public static func totalsLine(_ totals: FleetSummary.Totals) -> String {
+        let crashes = totals.records - totals.events
+        let events = totals.events > 0 ? " and \(count(totals.events, "node event", "node events"))" : ""
         var text =
-            "\(totals.records) crash\(totals.records == 1 ? "" : "es") in \(totals.groups) groups on \(totals.hostsWithCrashes) of \(totals.hosts) hosts, \(totals.inputs) inputs"
+            "\(crashes) crash\(crashes == 1 ? "" : "es")\(events) in \(totals.groups) groups on \(totals.hostsWithCrashes) of \(totals.hosts) hosts, \(totals.inputs) inputs"
         var notes: [String] = []
         if totals.followUps > 0 { notes.append("\(totals.followUps) follow-up reports counted once") }
         if totals.duplicates > 0 { notes.append("\(totals.duplicates) duplicates counted once") }

@@ -2,9 +2,23 @@ import CrashFleet
 
 /// The terminal table of `group`: presentation only.
 public enum FleetTable {
+    /// Crash groups, then node events in a table of their own.
     public static func lines(_ summary: FleetSummary, width: Int) -> [String] {
-        let header = ["hosts", "crashes", "title", "kernel", "stands out (hosts: group vs fleet)", "last seen"]
-        let rows = summary.groups.map { group in
+        let crashes = summary.crashGroups
+        let events = summary.eventGroups
+        var out: [String] = []
+        if !crashes.isEmpty || events.isEmpty { out += table(crashes, count: "crashes", width: width) }
+        if !events.isEmpty {
+            if !out.isEmpty { out.append("") }
+            out.append("node events:")
+            out += table(events, count: "events", width: width)
+        }
+        return out + [FleetMarkdown.totalsLine(summary.totals)]
+    }
+
+    static func table(_ groups: [FleetSummary.GroupSummary], count: String, width: Int) -> [String] {
+        let header = ["hosts", count, "title", "kernel", "stands out (hosts: group vs fleet)", "last seen"]
+        let rows = groups.map { group in
             var kernel = group.kernelReleases.first?.name ?? "-"
             if group.kernelReleases.count > 1 { kernel += " +\(group.kernelReleases.count - 1)" }
             let standsOut = group.overRepresented.first.map { finding in
@@ -20,7 +34,7 @@ public enum FleetTable {
                 group.lastSeen.map { String($0.prefix(10)) } ?? "-",
             ]
         }
-        return TextTable.lines(header: header, rows: rows, width: width) + [FleetMarkdown.totalsLine(summary.totals)]
+        return TextTable.lines(header: header, rows: rows, width: width)
     }
 
     /// `group --by kernel`: crashes per signature and kernel release.

@@ -19,6 +19,7 @@ public enum RecordText {
         var out: [String] = []
         out.append(style.bold(clean(record.title)))
         var status: [String] = [record.kind.rawValue]
+        if record.recordClass == .event { status.append("node event, not a crash") }
         if record.panicked { status.append("panicked") }
         if record.corrupted { status.append("corrupted" + (record.corruptedReason.map { ": " + clean($0) } ?? "")) }
         if let link = record.linkedTo { status.append("follows report #\(link + 1) of this input") }

@@ -7,14 +7,15 @@ public enum HeaderFamily: Sendable {
     case allocFailure, hardLockup, listCorruption, refcount, usercopy, fortify, netdevWatchdog, oomKill, oomInvoked,
         mce, stackProtector
     // Node-health messages (see `EventHeaders`).
-    case edac, filesystemError, filesystemReadOnly, blockIOError, bufferIOError, serverNotResponding
+    case edac, memoryFailure, filesystemError, filesystemReadOnly, blockIOError, bufferIOError, serverNotResponding
 
     /// Whether a report of this family is a node-health event rather than a crash (unless it
-    /// ends in a panic): OOM kills, machine checks, EDAC, filesystem, I/O and NFS messages.
+    /// ends in a panic): OOM kills and allocation failures, machine checks, EDAC, filesystem, I/O
+    /// and NFS messages.
     public var isEvent: Bool {
         switch self {
-        case .oomInvoked, .oomKill, .mce, .edac, .filesystemError, .filesystemReadOnly, .blockIOError, .bufferIOError,
-            .serverNotResponding:
+        case .oomInvoked, .oomKill, .allocFailure, .mce, .edac, .memoryFailure, .filesystemError, .filesystemReadOnly,
+            .blockIOError, .bufferIOError, .serverNotResponding:
             return true
         default:
             return false
@@ -148,7 +149,6 @@ public enum CrashHeaders {
         CrashHeader(literal: "NETDEV WATCHDOG: CPU: ", family: .netdevWatchdog, role: .line),
         CrashHeader(literal: "NETDEV WATCHDOG:", family: .netdevWatchdog, role: .lead),
         CrashHeader(literal: "Watchdog detected hard LOCKUP on cpu", family: .hardLockup, role: .lead),
-        CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
         CrashHeader(literal: "Oops: ", family: .oops, role: .continuation, excludes: ["Oops: 0000 [#"], atStart: true),
         CrashHeader(literal: "Oops: 0000 [#", family: .oops, role: .continuation, atStart: true),
     ]

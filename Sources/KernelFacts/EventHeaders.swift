@@ -22,6 +22,10 @@ public enum EventHeaders {
         CrashHeader(literal: "Out of memory (oom_kill_allocating_task): Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Memory cgroup out of memory: Kill", family: .oomKill, role: .continuation),
         CrashHeader(literal: "Memory cgroup out of memory: kill process", family: .oomKill, role: .continuation),
+        // mm/page_alloc.c warn_alloc (ratelimited): `%s: page allocation failure: order:%u, mode:%#x(%pGg),
+        // nodemask=…`, then the stack and show_mem — memory pressure, with no WARNING header, so not a
+        // crash (2.6–3.x: `mode:0x%x`). It joins a report in progress (ABRT's reports carry one).
+        CrashHeader(literal: "page allocation failure: order:", family: .allocFailure, role: .continuation),
     ]
 
     /// arch/x86/kernel/cpu/mce/core.c prints every line of a machine check with `HW_ERR`
@@ -36,10 +40,18 @@ public enum EventHeaders {
                 literal: "[Hardware Error]: ", family: .mce, role: .start,
                 excludes: ["[Hardware Error]: Machine check events logged"]),
             CrashHeader(literal: "Machine check events logged", family: .mce, role: .start),
+            // 2.6.x before HW_ERR: `CPU 1: Machine Check Exception: 4 Bank 4: b200000000070f0f`.
+            CrashHeader(literal: "Machine Check Exception: ", family: .mce, role: .start),
         ]
         + (0...9).map {
             CrashHeader(literal: "EDAC MC\($0)", family: .edac, role: .line, requiresAny: [" CE ", " UE "])
         }
+        // mm/memory-failure.c (pr_fmt `Memory failure: `): `%#lx: recovery action for %s: %s` once per
+        // poisoned page (2.6.32+; the page type and result words are its action tables).
+        + [
+            CrashHeader(
+                literal: "Memory failure: ", family: .memoryFailure, role: .line, requiresAny: ["recovery action for"])
+        ]
 
     /// fs/ext4/super.c: `EXT4-fs error (device %s): %s:%d: …` (`__ext4_error`, `_inode`, `_file`;
     /// also ext4_abort in 5.x+), `EXT4-fs error (device %s) in %s:%d: %s` (`__ext4_std_error`);

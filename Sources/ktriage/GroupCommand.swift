@@ -18,6 +18,19 @@ enum GroupPivot: String, ExpressibleByArgument, CaseIterable {
     case signature, kernel
 }
 
+/// `--class`: which records' groups to show.
+enum ClassChoice: String, ExpressibleByArgument, CaseIterable {
+    case crash, event, all
+
+    var classes: Set<RecordClass> {
+        switch self {
+        case .crash: return [.crash]
+        case .event: return [.event]
+        case .all: return Set(RecordClass.allCases)
+        }
+    }
+}
+
 /// Where `group` and `report` take their records from, and the options they share.
 struct FleetSourceOptions: ParsableArguments {
     @Argument(help: "Log files, folders (walked recursively), .gz files, or - for stdin.")
@@ -51,6 +64,13 @@ struct FleetSourceOptions: ParsableArguments {
 
     @Option(help: "Record ids listed per group.")
     var maxIds = 10_000
+
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp(
+            "crash, event or all: groups of crash reports, of node events, or both in sections of their own.",
+            discussion: "Default: all for group, crash for report."))
+    var recordClass: ClassChoice?
 
     @OptionGroup var logInput: LogInputFlags
 
@@ -142,6 +162,10 @@ struct GroupCommand: ParsableCommand {
             groupings written by `group --format partial` on other machines); partials merge to \
             the same result as one run over everything.
 
+            Crashes and node-health events (OOM kills, machine checks, EDAC, filesystem and I/O \
+            errors, NFS servers not responding) are grouped apart: the events follow the crash \
+            groups in a section of their own (--class crash or --class event shows one of them).
+
             Exit status: 0 when every input was read, 1 when any could not be (each named on stderr).
 
             Examples:
@@ -174,6 +198,8 @@ struct GroupCommand: ParsableCommand {
             sources: sources)
     }
 
+    var classes: Set<RecordClass> { (source.recordClass ?? .all).classes }
+
     func run() throws {
         var failed = false
         let fleet = try source.aggregate(failed: &failed)
@@ -183,7 +209,7 @@ struct GroupCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let out = Output()
-            let summary = FleetSummary(fleet)
+            let summary = FleetSummary(fleet, classes: classes)
             let lines =
                 by == .kernel
                 ? FleetTable.pivotLines(summary, width: Terminal.width)
@@ -197,7 +223,7 @@ struct GroupCommand: ParsableCommand {
         if format == .partial {
             text = try FleetJSON.partial(fleet) + "\n"
         } else {
-            let summary = FleetSummary(fleet)
+            let summary = FleetSummary(fleet, classes: classes)
             switch (format, by) {
             case (.markdown, .signature): text = FleetMarkdown.render(summary)
             case (.markdown, .kernel): text = FleetMarkdown.renderPivot(summary)

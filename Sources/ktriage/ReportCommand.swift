@@ -16,7 +16,8 @@ struct ReportCommand: ParsableCommand {
             With --group SIGNATURE (a signature or a unique prefix of one, or a title substring) \
             the report covers that group across all sources given (logs, --db, --from-ndjson, \
             --merge). With one input file and no --group, it covers every crash group in that \
-            file, most hosts first, separated by `---`.
+            file, most hosts first, separated by `---`. Node events (OOM kills, hardware, \
+            filesystem and I/O errors) are left out unless --class event or --class all.
 
             The report holds the title, kernel release(s), taint letters explained, hardware, the \
             decoded trace of the representative report, its registers and Code: line, modules, \
@@ -52,7 +53,8 @@ struct ReportCommand: ParsableCommand {
             }
         }
         let fleet = try source.aggregate(failed: &failed)
-        let summary = FleetSummary(fleet)
+        // Bug reports are about crashes; node events only when asked for (`--class event|all`).
+        let summary = FleetSummary(fleet, classes: (source.recordClass ?? .crash).classes)
         var chosen: [FleetSummary.GroupSummary]
         if let wanted = group {
             let exact = summary.groups.filter { $0.signature == wanted }

@@ -37,6 +37,31 @@ struct OutputTests {
         #expect(page.contains("class=\"bar hot\""))
     }
 
+    @Test("node events are listed after the crash groups, in a section of their own, and can be left out")
+    func nodeEventSections() {
+        let fleet = FleetSupport.group(FleetSupport.items("events"))
+        let summary = FleetSummary(fleet)
+        #expect(!summary.crashGroups.isEmpty && !summary.eventGroups.isEmpty)
+        #expect(summary.totals.events == summary.eventGroups.reduce(0) { $0 + $1.crashes })
+        let page = FleetHTML.render(summary)
+        let heading = "<h2 id=\"node-events\">Node events</h2>"
+        #expect(page.contains("<table id=\"groups\"") && page.contains("<table id=\"events\""))
+        #expect(page.components(separatedBy: "<section class=\"group\"").count == summary.groups.count + 1)
+        // Every event group's section comes after the heading, every crash group's before it.
+        let sections = page.components(separatedBy: heading)
+        #expect(sections.count == 2)
+        for group in summary.eventGroups { #expect(sections[1].contains("id=\"g-\(group.signature)\"")) }
+        for group in summary.crashGroups { #expect(sections[0].contains("id=\"g-\(group.signature)\"")) }
+        #expect(FleetMarkdown.render(summary).contains("\n## Node events\n"))
+        #expect(FleetTable.lines(summary, width: 200).contains("node events:"))
+        let crashesOnly = FleetSummary(fleet, classes: [.crash])
+        #expect(crashesOnly.eventGroups.isEmpty && crashesOnly.totals.events == 0)
+        #expect(!FleetHTML.render(crashesOnly).contains(heading))
+        #expect(FleetSummary(fleet, classes: [.event]).crashGroups.isEmpty)
+        // Records of schema 1 carry no class: they read back as crashes.
+        #expect(FleetSupport.record(title: "t", host: "h").recordClass == .crash)
+    }
+
     @Test("group Markdown and the bug report match their reviewed golden files")
     func markdownGolden() {
         let summary = FleetSummary(FleetSupport.group(FleetSupport.items()))

@@ -17,6 +17,17 @@ import Testing
         #expect(Self.cases().count >= 10)
     }
 
+    /// `plain/operator-kern.log` (the README's example) is the operator fixture without its
+    /// headers, which the CLI would read as log lines.
+    @Test func plainCopyMatches() throws {
+        let fixture = try #require(
+            FileManager.default.contents(
+                atPath: Self.folder.appendingPathComponent("operator-syslog-no-crash.log").path))
+        let plain = try #require(
+            FileManager.default.contents(atPath: Self.folder.appendingPathComponent("plain/operator-kern.log").path))
+        #expect(HeaderedCase(bytes: [UInt8](fixture)).log == [UInt8](plain))
+    }
+
     @Test(arguments: cases())
     func records(_ name: String) throws {
         let data = try #require(FileManager.default.contents(atPath: Self.folder.appendingPathComponent(name).path))

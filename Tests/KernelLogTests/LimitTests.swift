@@ -122,6 +122,30 @@ struct LogLimitTests {
         #expect(past.droppedRecords == 1)
     }
 
+    @Test("node events have a cap of their own: a flood of filesystem errors leaves the crashes whole")
+    func eventsPerLog() {
+        let limit = CrashReportParser.maxEventRecords
+        #expect(limit == 10_000)
+        var parser = CrashReportParser(options: ParserOptions(keepText: false))
+        func feed(_ text: String, _ number: Int) {
+            let metadata = LineMetadata(source: .dmesg, monotonicMicros: Int64(number) * 1000)
+            Array(text.utf8).withUnsafeBytes {
+                parser.consume(LogLine(text: $0, number: number, offset: 0, metadata: metadata))
+            }
+        }
+        for index in 0..<(limit + 5) {
+            feed(
+                "EXT4-fs error (device sda1): ext4_lookup:1855: inode #\(index): comm ls: deleted inode referenced",
+                index + 1)
+        }
+        feed("WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2", limit + 10)
+        let records = parser.finish()
+        #expect(records.filter { $0.recordClass == .event }.count == limit)
+        #expect(records.filter { $0.recordClass == .crash }.count == 1)
+        #expect(parser.droppedEvents == 5)
+        #expect(parser.droppedRecords == 0)
+    }
+
     @Test(
         "reports open at once: CrashReportParser.maxConcurrentReports streams keep their lines, one more closes the oldest"
     )

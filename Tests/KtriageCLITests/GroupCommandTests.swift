@@ -26,7 +26,7 @@ struct GroupCommandTests {
         let result = try CommandRunner.run(["group", "fixtures/fleet", "--format", "json"])
         #expect(result.status == 0)
         let document = try Self.json(result.stdout)
-        #expect(document["schema"] as? Int == 1)
+        #expect(document["schema"] as? Int == 2)
         let groups = try #require(document["groups"] as? [[String: Any]])
         let top = try #require(groups.first)
         #expect(top["hosts_affected"] as? Int == 13)
@@ -35,6 +35,33 @@ struct GroupCommandTests {
         #expect(finding["value"] as? String == "6.1.0-18-amd64")
         #expect((finding["p_value"] as? Double ?? 1) < 1e-6)
         #expect((top["why"] as? [String: Any])?["normalised_title"] as? String == top["title"] as? String)
+    }
+
+    @Test("node events are grouped apart from crashes; --class picks one; report leaves them out")
+    func eventClass() throws {
+        let log = "fixtures/events/operator-syslog-no-crash.log"
+        let table = try CommandRunner.run(["group", log])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("node events:"))
+        #expect(table.stdout.contains("0 crashes and "))
+        let events = try Self.json(
+            try CommandRunner.run(["group", log, "--format", "json", "--class", "event"]).stdout)
+        let groups = try #require(events["groups"] as? [[String: Any]])
+        #expect(groups.contains { $0["title"] as? String == "OOM kill in system memory" })
+        #expect(groups.allSatisfy { $0["class"] as? String == "event" })
+        let totals = try #require(events["totals"] as? [String: Any])
+        #expect(totals["events"] as? Int == totals["records"] as? Int)
+        #expect(totals["hosts_with_crashes"] as? Int == 0)
+        let crashes = try Self.json(
+            try CommandRunner.run(["group", log, "--format", "json", "--class", "crash"]).stdout)
+        #expect((crashes["groups"] as? [[String: Any]])?.isEmpty == true)
+        // A bug report is about crashes: an operator's log with only node events has none.
+        let report = try CommandRunner.run(["report", log])
+        #expect(report.status == 1)
+        #expect(report.stderr.contains("no crash reports found"))
+        let eventReport = try CommandRunner.run(["report", "--class", "event", "--group", "OOM kill", log])
+        #expect(eventReport.status == 0)
+        #expect(eventReport.stdout.contains("OOM kill in system memory"))
     }
 
     @Test("--by kernel pivots signatures against releases")

@@ -6,7 +6,8 @@ import KernelLog
 /// One input, one shard or the whole fleet: the same type. `merge` is associative and
 /// commutative, so `group` over shards and then merging gives the result of one run over all.
 public struct FleetAggregate: Codable, Sendable, Equatable {
-    public static let schemaVersion = 1
+    /// 2: groups count their `events` (record class); partials of schema 1 are refused.
+    public static let schemaVersion = 2
 
     public var schema = FleetAggregate.schemaVersion
     /// Groups by signature and rule version.

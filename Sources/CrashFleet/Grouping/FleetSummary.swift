@@ -3,9 +3,10 @@ import KernelLog
 /// The finished grouping, ready for every output format: groups sorted by hosts affected, each
 /// with its statistics, over-represented attributes and the reason its records were grouped.
 ///
-/// This is the `--format json` document (`schema` 1); README documents the fields.
+/// This is the `--format json` document (`schema` 2); README documents the fields.
 public struct FleetSummary: Codable, Sendable {
-    public static let schemaVersion = 1
+    /// 2: groups carry `class`, only the classes asked for are listed, totals count `events`.
+    public static let schemaVersion = 2
 
     public var schema = FleetSummary.schemaVersion
     public var totals: Totals
@@ -16,7 +17,10 @@ public struct FleetSummary: Codable, Sendable {
     public struct Totals: Codable, Sendable {
         public var inputs: Int
         public var unreadableInputs: Int
+        /// Primary records of the groups listed (crashes and events).
         public var records: Int
+        /// Of `records`, node-health events.
+        public var events: Int
         public var followUps: Int
         public var duplicates: Int
         public var filteredOut: Int
@@ -33,7 +37,7 @@ public struct FleetSummary: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case inputs
             case unreadableInputs = "unreadable_inputs"
-            case records
+            case records, events
             case followUps = "follow_ups"
             case duplicates
             case filteredOut = "filtered_out"
@@ -70,6 +74,7 @@ public struct FleetSummary: Codable, Sendable {
         public var signatureVersion: Int
         public var title: String
         public var kind: String
+        public var recordClass: RecordClass
         public var crashes: Int
         public var followUps: Int
         public var corrupted: Int
@@ -98,7 +103,9 @@ public struct FleetSummary: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case signature
             case signatureVersion = "signature_version"
-            case title, kind, crashes
+            case title, kind
+            case recordClass = "class"
+            case crashes
             case followUps = "follow_ups"
             case corrupted, panicked
             case hostsAffected = "hosts_affected"
@@ -121,14 +128,19 @@ public struct FleetSummary: Codable, Sendable {
         }
     }
 
-    /// Finishes a grouping: statistics per group and the fleet-wide comparison.
-    public init(_ fleet: FleetAggregate) {
+    /// Finishes a grouping: statistics per group and the fleet-wide comparison. Only groups of
+    /// `classes` are listed and counted; hosts count as crashed only through crash groups.
+    public init(_ fleet: FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
         let comparison = OverRepresentation(hosts: fleet.hosts)
         var groups: [GroupSummary] = []
         var crashHosts = Set<String>()
         var versions = Set<Int>()
-        for group in fleet.groups.values {
-            crashHosts.formUnion(group.hosts.keys)
+        var records = 0
+        var events = 0
+        for group in fleet.groups.values where classes.contains(group.recordClass) {
+            records += group.crashes
+            events += group.events
+            if group.recordClass == .crash { crashHosts.formUnion(group.hosts.keys) }
             versions.insert(group.signatureVersion)
             groups.append(Self.summarise(group, comparison: comparison))
         }
@@ -140,11 +152,12 @@ public struct FleetSummary: Codable, Sendable {
         self.groups = groups
         errors = fleet.errors
         totals = Totals(
-            inputs: fleet.inputs, unreadableInputs: fleet.unreadableInputs, records: fleet.records,
+            inputs: fleet.inputs, unreadableInputs: fleet.unreadableInputs, records: records, events: events,
             followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut,
             futureClock: fleet.futureClock, futureClockHosts: fleet.futureClockHosts.sorted(),
             withoutRelease: fleet.withoutRelease, groups: groups.count,
-            hosts: Set(fleet.hosts.keys).union(crashHosts).count, hostsWithCrashes: crashHosts.count,
+            hosts: Set(fleet.hosts.keys).union(fleet.groups.values.flatMap(\.hosts.keys)).count,
+            hostsWithCrashes: crashHosts.count,
             signatureVersions: versions.sorted())
     }
 
@@ -177,7 +190,8 @@ public struct FleetSummary: Codable, Sendable {
         }
         return GroupSummary(
             signature: group.signature, signatureVersion: group.signatureVersion, title: group.title,
-            kind: record?.kind.rawValue ?? "", crashes: group.crashes, followUps: group.followUps,
+            kind: record?.kind.rawValue ?? "", recordClass: group.recordClass, crashes: group.crashes,
+            followUps: group.followUps,
             corrupted: group.corrupted, panicked: group.panicked, hostsAffected: group.hosts.count,
             hosts: counts(group.hosts), kernelReleases: counts(group.releases), hardware: counts(group.hardware),
             bios: counts(group.bios), taint: letters.joined(), taintFlags: flags,
@@ -194,6 +208,10 @@ public struct FleetSummary: Codable, Sendable {
             recordIDs: group.recordIDs, recordIDsComplete: group.recordIDsComplete,
             representativeID: group.representativeID, representative: record)
     }
+
+    /// The crash groups, then the node-event groups: outputs show them in sections of their own.
+    public var crashGroups: [GroupSummary] { groups.filter { $0.recordClass == .crash } }
+    public var eventGroups: [GroupSummary] { groups.filter { $0.recordClass == .event } }
 
     /// Crashes per signature and kernel release (`--by kernel`): releases ordered by crashes.
     public var releasePivot: (releases: [String], rows: [(group: GroupSummary, counts: [Int])]) {

@@ -15,6 +15,8 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     public var signatureVersion: Int
     /// Crash reports, not counting follow-ups.
     public var crashes = 0
+    /// Of `crashes`, the records of class `event` (node-health events).
+    public var events = 0
     /// Reports that followed one of this group's crashes inside its trace (counted once, here).
     public var followUps = 0
     public var corrupted = 0
@@ -77,6 +79,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext
     ) {
         crashes += 1
+        if record.recordClass == .event { events += 1 }
         if record.corrupted { corrupted += 1 }
         if record.panicked { panicked += 1 }
         hosts[host, default: 0] += 1
@@ -141,6 +144,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// Folds another partial of the same group into this one.
     public mutating func merge(_ other: GroupAggregate) {
         crashes += other.crashes
+        events += other.events
         followUps += other.followUps
         corrupted += other.corrupted
         panicked += other.panicked
@@ -171,6 +175,10 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
             representativeID = other.representativeID
         }
     }
+
+    /// A group is an event group when every record in it is an event; one crash makes it a crash
+    /// group (an OOM or a machine check that ended in a panic shares a title with ones that did not).
+    public var recordClass: RecordClass { crashes > 0 && events == crashes ? .event : .crash }
 
     /// Whether the id list holds every record of the group.
     public var recordIDsComplete: Bool { recordIDs.count == crashes }
@@ -229,7 +237,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case signature
         case signatureVersion = "signature_version"
-        case crashes
+        case crashes, events
         case followUps = "follow_ups"
         case corrupted, panicked
         case futureClock = "future_clock"

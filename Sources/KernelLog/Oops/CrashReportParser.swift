@@ -31,8 +31,12 @@ public struct CrashReportParser {
     /// Frames kept per report; a longer trace keeps its first frames and the record is marked
     /// corrupted, with the limit as the reason.
     public static let maxFramesPerReport = 256
-    /// Records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
+    /// Crash records held until ``takeRecords()`` or ``finish()``; later reports are counted in `droppedRecords` only.
     public static let maxRecords = 10_000
+    /// Node events held until ``takeRecords()`` or ``finish()``, apart from crashes: a day of
+    /// ratelimited filesystem errors (ext4 prints 10 per 5 s) must not push the crashes out.
+    /// Later events are counted in `droppedEvents` only.
+    public static let maxEventRecords = 10_000
     /// Reports collected at the same time (one per caller id).
     public static let maxConcurrentReports = 8
     /// Bytes of one line that are looked at (10 MB lines are cut, not copied).
@@ -58,6 +62,10 @@ public struct CrashReportParser {
     private let prefilter = HeaderPrefilter.shared
     /// Reports found beyond ``maxRecords``.
     public private(set) var droppedRecords = 0
+    /// Node events found beyond ``maxEventRecords``.
+    public private(set) var droppedEvents = 0
+    /// Of `records`, the node events.
+    private var heldEvents = 0
 
     public init(options: ParserOptions = .init()) {
         self.options = options
@@ -138,7 +146,7 @@ public struct CrashReportParser {
         guard let index = target else { return }
         // An event ends at the first line that is not its own: on a one-stream dmesg it would
         // otherwise take the next thousand lines of whatever the node printed.
-        if active[index].isEvent, !active[index].eventTakes(string) {
+        if active[index].isEvent, !active[index].eventTakes(string, monotonic: metadata.monotonicMicros) {
             close(index)
             return
         }
@@ -164,7 +172,7 @@ public struct CrashReportParser {
         if header.role == .line {
             // EDAC decodes the machine check in progress: one hardware error, one record.
             if let index = target, active[index].isEvent, active[index].header.family == .mce,
-                header.family == .edac
+                header.family == .edac || header.family == .memoryFailure
             {
                 active[index].append(string, monotonic: metadata.monotonicMicros, number: number, force: true)
                 return
@@ -242,7 +250,9 @@ public struct CrashReportParser {
                     return
                 }
             }
-            let within = !current.ended
+            // A report that starts inside another follows it, unless it is a node event (an OOM
+            // during a crash is a signal of its own, grouped with the events).
+            let within = !current.ended && !header.family.isEvent
             let closed = close(index)
             start(
                 string, header: header, range: range, metadata: metadata, number: number,
@@ -253,7 +263,9 @@ public struct CrashReportParser {
         // `Kernel panic - not syncing: Fatal exception` printed after the report's end marker and
         // register dump: the same crash, not a new one.
         var linked: Int?
-        if header.role == .continuation, let last = lastClosed, last.context == context(of: metadata),
+        // An event (an OOM kill, an allocation failure) soon after a crash is not part of it.
+        if header.role == .continuation, !header.family.isEvent, let last = lastClosed,
+            last.context == context(of: metadata),
             let then = last.monotonic, let now = metadata.monotonicMicros, now >= then,
             Self.elapsed(from: then, to: now) <= Self.panicFollowMicros
         {
@@ -297,11 +309,29 @@ public struct CrashReportParser {
     @discardableResult
     private mutating func keep(_ builder: ReportBuilder) -> Int? {
         guard builder.isConfirmed else { return nil }
-        guard records.count < Self.maxRecords else {
-            droppedRecords += 1
+        // Before assembling (a flood of reports past the caps costs no assembly): what the record
+        // can turn out to be, from its header and whether it panicked.
+        let family = builder.header.family
+        let mayBeEvent = family.isEvent || family.isEventWhenAlone
+        let mayBeCrash = !family.isEvent || builder.panicked
+        guard
+            (mayBeEvent && heldEvents < Self.maxEventRecords)
+                || (mayBeCrash && records.count - heldEvents < Self.maxRecords)
+        else {
+            if mayBeCrash { droppedRecords += 1 } else { droppedEvents += 1 }
             return nil
         }
         var record = RecordAssembler.assemble(builder, keepText: options.keepText)
+        if record.recordClass == .event {
+            guard heldEvents < Self.maxEventRecords else {
+                droppedEvents += 1
+                return nil
+            }
+            heldEvents += 1
+        } else if records.count - heldEvents >= Self.maxRecords {
+            droppedRecords += 1
+            return nil
+        }
         if record.kernel == nil { record.kernel = bootKernel }
         if let linked = record.linkedTo, linked >= taken + records.count { record.linkedTo = nil }
         records.append(record)
@@ -318,6 +348,7 @@ public struct CrashReportParser {
         let out = records
         taken += records.count
         records = []
+        heldEvents = 0
         return out
     }
 
@@ -336,6 +367,7 @@ public struct CrashReportParser {
         }
         taken += records.count
         records = []
+        heldEvents = 0
         return out
     }
 }

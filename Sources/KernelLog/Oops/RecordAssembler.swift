@@ -50,6 +50,12 @@ enum RecordAssembler {
         if let blocked = fields.blockedTask {
             task = (blocked.comm, blocked.pid)
             if fields.comm != nil || fields.pid != nil { reporter = ReportingTask(comm: fields.comm, pid: fields.pid) }
+        } else if report.header.family == .oomInvoked || report.header.family == .oomKill,
+            let victim = oomVictim(report.lines)
+        {
+            // An OOM kill is about its victim; the task whose allocation invoked the killer reported it.
+            task = (victim.comm, victim.pid)
+            if fields.comm != nil || fields.pid != nil { reporter = ReportingTask(comm: fields.comm, pid: fields.pid) }
         }
         var record = CrashRecord(
             file: nil, line: report.lineNumber, endLine: report.endLineNumber, source: metadata.source,
@@ -79,6 +85,21 @@ enum RecordAssembler {
         // A watchdog message that no `WARNING:` joined (lead only) or that is a line of its own.
         if family.isEventWhenAlone, report.isLeadOnly || report.header.role == .line { return .event }
         return .crash
+    }
+
+    /// `Killed process 4242 (postgres) total-vm:…` (every version; 2.6.32–4.x also `Kill process …`).
+    static func oomVictim(_ lines: [String]) -> (comm: String, pid: Int)? {
+        for line in lines {
+            guard let range = line.byteRange(of: "Killed process ") ?? line.byteRange(of: "ill process ") else {
+                continue
+            }
+            let after = line[range.upperBound...]
+            guard let pid = Int(after.prefix(while: { $0.isNumber })), let open = after.firstIndex(of: "("),
+                let close = after[open...].firstIndex(of: ")")
+            else { continue }
+            return (String(after[after.index(after: open)..<close]), pid)
+        }
+        return nil
     }
 
     static func frameBase(_ name: String) -> String {

@@ -38,6 +38,8 @@ struct ReportBuilder {
     }
 
     static let forcedLineCap = CrashReportParser.maxReportLines + 16
+    /// A machine check is printed in one burst (microseconds).
+    static let machineCheckBurst: Int64 = 1_000_000
 
     var isLeadOnly: Bool { header.role == .lead && headerIndex == 0 }
 
@@ -63,14 +65,21 @@ struct ReportBuilder {
     var awaitsOOMKill: Bool { header.family == .oomInvoked && !ended && !panicked }
 
     /// Whether a line that is no header still belongs to this event. Machine checks go on while
-    /// the kernel prints `[Hardware Error]` lines (and EDAC's decoding); an OOM report takes its
+    /// the kernel prints `[Hardware Error]` lines (and EDAC's decoding), or — 2.6.x printed its
+    /// `RIP`, `TSC`, `ADDR` lines bare — within a second of the last; an OOM report takes its
     /// dumps up to the kill line, then only the reaper's and 2.6.36–4.x's `Killed process` lines.
-    func eventTakes(_ line: String) -> Bool {
+    func eventTakes(_ line: String, monotonic: Int64?) -> Bool {
         switch header.family {
         case .mce, .edac:
+            if let monotonic, let last = lastMonotonic, monotonic >= last, monotonic - last <= Self.machineCheckBurst {
+                return true
+            }
             return line.containsBytes("[Hardware Error]") || line.containsBytes("mce: ") || line.containsBytes("EDAC ")
         case .oomInvoked, .oomKill:
             return !ended || line.containsBytes("oom_reaper: ") || line.containsBytes("Killed process ")
+        case .allocFailure:
+            // warn_alloc's stack and memory dump have no end line: the report goes on as a crash's would.
+            return true
         default:
             return false
         }

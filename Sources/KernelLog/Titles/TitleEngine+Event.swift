@@ -8,6 +8,12 @@ extension TitleEngine {
         switch header.family {
         case .edac:
             return TitleResult(Self.edacTitle(line), kind: .memoryError, expectsStack: false)
+        case .memoryFailure:
+            // `Memory failure: 0x12345: recovery action for dirty LRU page: Recovered`: the page frame left out.
+            let action = line.byteRange(of: "recovery action for ").map { line[$0.lowerBound...] } ?? ""
+            return TitleResult(
+                action.isEmpty ? "Memory failure" : "Memory failure: \(action)", kind: .memoryError,
+                expectsStack: false)
         case .filesystemError:
             return TitleResult(Self.filesystemErrorTitle(line), kind: .filesystemError, expectsStack: false)
         case .filesystemReadOnly:
@@ -69,6 +75,23 @@ extension TitleEngine {
             return TitleResult("out of memory: panic_on_oom is enabled", kind: .oom, expectsStack: false)
         }
         return TitleResult("out of memory", kind: .oom, expectsStack: false)
+    }
+
+    /// APEI GHES records (drivers/acpi/apei/ghes.c, drivers/firmware/efi/cper.c): `{1}[Hardware
+    /// Error]: event severity: corrected` and `section_type: memory error` → `hardware error:
+    /// corrected memory error`; the record number and addresses are left out.
+    static func apeiTitle(_ lines: [String]) -> String? {
+        func value(after label: String) -> String? {
+            for line in lines {
+                guard let range = line.byteRange(of: label) else { continue }
+                let text = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { return text }
+            }
+            return nil
+        }
+        guard let severity = value(after: "event severity: ") else { return nil }
+        let section = value(after: "section_type: ") ?? "error"
+        return "hardware error: \(severity) \(section)"
     }
 
     static let oomConstraints = [

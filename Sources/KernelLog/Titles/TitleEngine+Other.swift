@@ -128,8 +128,8 @@ extension TitleEngine {
             return titled(
                 "fortify: buffer overflow in {F}", kind: .fortify,
                 pick: guilty(GuiltyFrameRules.fortify))
-        case .netdevWatchdog, .edac, .filesystemError, .filesystemReadOnly, .blockIOError, .bufferIOError,
-            .serverNotResponding, .oomInvoked, .oomKill:
+        case .netdevWatchdog, .edac, .memoryFailure, .filesystemError, .filesystemReadOnly, .blockIOError,
+            .bufferIOError, .serverNotResponding, .oomInvoked, .oomKill:
             // A `NETDEV WATCHDOG` message that no `WARNING:` joined is an event (see TitleEngine+Event).
             return eventTitle()
         case .hardLockup:
@@ -147,7 +147,7 @@ extension TitleEngine {
             if lines.contains(where: { $0.containsBytes("Machine check events logged") }) {
                 return TitleResult("mce: machine check events logged", kind: .mce, expectsStack: false)
             }
-            return TitleResult("mce: hardware error", kind: .mce, expectsStack: false)
+            return TitleResult(Self.apeiTitle(lines) ?? "mce: hardware error", kind: .mce, expectsStack: false)
         case .stackProtector, .bug, .warning, .info:
             return TitleResult(rawTitle, kind: .other, expectsStack: false)
         }
