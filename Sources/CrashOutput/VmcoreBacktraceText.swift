@@ -2,9 +2,11 @@ import KernelDump
 
 /// `vmcore bt`: crash's `bt` layout — a `PID: … TASK: … CPU: … COMMAND: "…"` line per task, then
 /// one `#n [stack pointer] function+offset at address [module]` line per frame; exception frames
-/// as `[exception RIP: function+offset]`; why an unwind stopped early, when it did.
+/// as `[exception RIP: function+offset]` (`PC` on arm64); why an unwind stopped early, when it did.
 public enum VmcoreBacktraceText {
-    public static func render(_ traces: [DumpBacktrace], problems: [String]) -> String {
+    public static func render(_ traces: [DumpBacktrace], problems: [String], programCounterName: String = "RIP")
+        -> String
+    {
         var out = ""
         for (index, trace) in traces.enumerated() {
             if index > 0 { out += "\n" }
@@ -13,7 +15,7 @@ public enum VmcoreBacktraceText {
             out += trace.active ? "  (active)\n" : "\n"
             for (number, frame) in trace.frames.enumerated() {
                 let name = frameName(frame)
-                if frame.exception { out += "    [exception RIP: \(name)]\n" }
+                if frame.exception { out += "    [exception \(programCounterName): \(name)]\n" }
                 let label = number < 10 ? " #\(number)" : "#\(number)"
                 out +=
                     "\(label) [\(String(frame.stackPointer, radix: 16))] \(name) at \(String(frame.address, radix: 16))"

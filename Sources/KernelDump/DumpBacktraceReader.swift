@@ -1,5 +1,6 @@
-/// Every task's kernel stack, unwound with the dump's ORC tables (`ORCUnwinder`): tasks running
-/// at crash time from their CPU's saved registers, the others from `thread.sp`.
+/// Every task's kernel stack — x86-64 with the dump's ORC tables (`ORCUnwinder`), arm64 by its
+/// frame records (`FrameRecordUnwinder`): tasks running at crash time from their CPU's saved
+/// registers, the others from the context `switch_to` saved (`thread.sp`, `thread.cpu_context`).
 enum DumpBacktraceReader {
     /// Kernels whose ORC entry layout this reader knows: 4.14 through 6.2.
     static let lastKnownLayout = (major: 6, minor: 2)
@@ -11,6 +12,9 @@ enum DumpBacktraceReader {
         guard let reader, let tasks = facts.tasks else {
             result.problems = ["no task list: " + facts.problems.joined(separator: "; ")]
             return result
+        }
+        if dump.isARM64 {
+            return readFrameRecords(dump, facts: facts, reader: reader, tasks: tasks.filter(including))
         }
         if let release = dump.vmcoreinfo?.osRelease {
             let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
@@ -58,8 +62,46 @@ enum DumpBacktraceReader {
     }
 }
 
+extension DumpBacktraceReader {
+    /// arm64: frame records from each CPU's registers or each task's `cpu_context`.
+    static func readFrameRecords(_ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader, tasks: [DumpTask])
+        -> DumpBacktraces
+    {
+        var result = DumpBacktraces(traces: [], problems: [], programCounterName: "PC")
+        let kallsyms = dump.kallsyms
+        let namer = FrameNamer(
+            reader: reader, modules: facts.modules ?? [], symbolize: { kallsyms?.textSymbol(containing: $0) })
+        let unwinder = FrameRecordUnwinder(reader: reader, namer: namer, strip: dump.stripPointerAuthentication)
+        if unwinder.stackframeOffset == nil {
+            result.problems.append("BTF has no pt_regs.stackframe: exception frames are not marked")
+        }
+        for task in tasks {
+            var trace = DumpBacktrace(
+                pid: task.pid, comm: task.comm, cpu: task.cpu, task: task.task, active: task.active, frames: [],
+                problem: nil)
+            if task.active {
+                if task.cpu < dump.cpus.count {
+                    (trace.frames, trace.problem) = unwinder.unwindRunning(dump.cpus[task.cpu])
+                } else {
+                    trace.problem = "no NT_PRSTATUS registers for CPU \(task.cpu)"
+                }
+            } else {
+                do {
+                    (trace.frames, trace.problem) = try unwinder.unwindSleeping(task: task.task)
+                } catch {
+                    trace.problem = "\(error)"
+                }
+            }
+            result.traces.append(trace)
+        }
+        return result
+    }
+}
+
 /// The stacks of every task, and why some could not be unwound.
 public struct DumpBacktraces: Sendable, Equatable {
     public var traces: [DumpBacktrace]
     public var problems: [String]
+    /// What crash calls the program counter of an exception frame: `RIP` (x86-64), `PC` (arm64).
+    public var programCounterName = "RIP"
 }

@@ -289,19 +289,39 @@ struct VmcoreBtCommand: ParsableCommand {
     @Option(help: "Only the task running on this CPU.") var cpu: Int?
     @Flag(help: "Every task.") var all = false
     @Option(help: "Output format: table or json.") var format: VmcoreInfoCommand.OutputFormat = .table
+    @Option(
+        help:
+            "A System.map of the crashed kernel, for kernels before 6.0 or whose kallsyms lacks data symbols (CONFIG_KALLSYMS_ALL unset)."
+    )
+    var systemMap: String?
 
     func run() throws {
         let dump = try Vmcore(path: vmcore)
+        var mapSymbols: [String: UInt64]?
+        if let systemMap {
+            let table = try SymbolTable.load(systemMap: systemMap)
+            let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: dump.vmcoreinfo?.osRelease)
+            if let reason = fit.rejection {
+                throw ValidationError("System.map \(systemMap) does not fit this dump (\(reason))")
+            }
+            mapSymbols = VmcorePsCommand.factSymbols(from: table)
+        }
         // Only the chosen tasks are unwound.
-        let result = dump.backtraces(including: { task in
-            if !pids.isEmpty { return pids.contains(task.pid) }
-            if let cpu { return task.active && task.cpu == cpu }
-            return all || task.active
-        })
+        let result = dump.backtraces(
+            systemMap: mapSymbols,
+            including: { task in
+                if !pids.isEmpty { return pids.contains(task.pid) }
+                if let cpu { return task.active && task.cpu == cpu }
+                return all || task.active
+            })
         let traces = result.traces
         switch format {
         case .json: writeAll(VmcoreBacktraceJSON.render(traces, problems: result.problems).utf8, to: 1)
-        case .table: writeAll(VmcoreBacktraceText.render(traces, problems: result.problems).utf8, to: 1)
+        case .table:
+            writeAll(
+                VmcoreBacktraceText.render(
+                    traces, problems: result.problems, programCounterName: result.programCounterName
+                ).utf8, to: 1)
         }
         // No task list or no unwinder (a selection that matches no task is not an error).
         if result.traces.isEmpty, !result.problems.isEmpty {

@@ -159,3 +159,48 @@ struct ARM64SharedTests {
         }
     }
 }
+
+@Suite(
+    "arm64 frame-record backtraces against crash-arm64",
+    .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
+struct ARM64BacktraceSharedTests {
+    /// Whether `part` appears in `whole` in order (other frames may lie between).
+    static func isSubsequence(_ part: [String], of whole: [String]) -> Bool {
+        var remaining = whole[...]
+        for item in part {
+            guard let found = remaining.firstIndex(of: item) else { return false }
+            remaining = remaining[(found + 1)...]
+        }
+        return true
+    }
+
+    @Test(
+        "sleeping tasks: crash's frames are ours; running tasks: crash's from our first frame on, in order",
+        arguments: ARM64SharedDump.all)
+    func framesMatchCrash(_ dump: ARM64SharedDump) throws {
+        let url = dump.folder.appendingPathComponent("peers/crash-arm64.\(dump.dump).out")
+        let expected = crashBacktraces(try String(contentsOf: url, encoding: .utf8))
+        let result = try Vmcore(path: try dump.path()).backtraces(systemMap: try ARM64SharedDump.mapSymbols())
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        #expect(result.programCounterName == "PC")
+        #expect(result.traces.count > 40)
+        #expect(result.traces.allSatisfy { $0.problem == nil }, "\(result.traces.compactMap(\.problem))")
+        #expect(result.traces.allSatisfy { $0.frames.count >= 3 })
+        var compared = 0
+        for (task, crash) in expected where !crash.functions.isEmpty {
+            let trace = try #require(result.traces.first { $0.task == task })
+            let ours = trace.frames.map { $0.function ?? "?" }
+            if trace.active {
+                // The registers a CPU saved are where our unwind starts; crash may show the
+                // crash_kexec or IPI frames above them first.
+                let start = try #require(crash.functions.firstIndex(of: ours[0]), "\(ours) vs \(crash.functions)")
+                #expect(Self.isSubsequence(Array(crash.functions[start...]), of: ours), "\(ours) vs \(crash.functions)")
+            } else {
+                // crash stops at start_kernel / secondary_start_kernel; the head.S callers follow.
+                #expect(Array(ours.prefix(crash.functions.count)) == crash.functions, "\(ours) vs \(crash.functions)")
+            }
+            compared += 1
+        }
+        #expect(compared >= 1)
+    }
+}
