@@ -61,6 +61,7 @@ final class FrameRecordUnwinder {
         let pc = strip(try reader.unsigned(task, "task_struct", "thread.cpu_context.pc"))
         let fp = try reader.unsigned(task, "task_struct", "thread.cpu_context.fp")
         let sp = try reader.unsigned(task, "task_struct", "thread.cpu_context.sp")
+        guard pc != 0 else { return ([], "thread.cpu_context.pc is 0: the task was never switched out") }
         // `pc` is `cpu_switch_to`'s return address into `__switch_to`.
         return walk(from: fp, frames: [namer.frame(pc, stack: sp, exception: false, returnAddress: true)])
     }
