@@ -17,8 +17,9 @@ public enum VmcoreBacktraceText {
                 let name = frameName(frame)
                 if frame.exception { out += "    [exception \(programCounterName): \(name)]\n" }
                 let label = number < 10 ? " #\(number)" : "#\(number)"
+                // A frame found by scanning the stack is marked as the kernel marks it: `?`.
                 out +=
-                    "\(label) [\(String(frame.stackPointer, radix: 16))] \(name) at \(String(frame.address, radix: 16))"
+                    "\(label) [\(String(frame.stackPointer, radix: 16))] \(frame.reliable ? "" : "? ")\(name) at \(String(frame.address, radix: 16))"
                 out += frame.module.map { " [\($0)]" } ?? ""
                 out += "\n"
             }

@@ -19,10 +19,11 @@ enum DumpBacktraceReader {
         if let release = dump.vmcoreinfo?.osRelease {
             let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
             if parts.count == 2, (parts[0], parts[1]) > lastKnownLayout {
-                result.problems = [
-                    "kernel \(release): the ORC entry layout changed in 6.3 (3-bit type, signal bit); only 4.14-6.2 is read"
-                ]
-                return result
+                return scanStacks(
+                    dump, facts: facts, reader: reader, tasks: tasks.filter(including),
+                    reason:
+                        "kernel \(release): the ORC entry layout changed in 6.3 (3-bit type, signal bit); only 4.14-6.2 is read"
+                )
             }
         }
         let kallsyms = dump.kallsyms
@@ -32,8 +33,7 @@ enum DumpBacktraceReader {
                 reader: reader, kernelSymbols: reader.symbols, modules: facts.modules ?? [],
                 symbolize: { kallsyms?.textSymbol(containing: $0) })
         } catch {
-            result.problems = ["\(error)"]
-            return result
+            return scanStacks(dump, facts: facts, reader: reader, tasks: tasks.filter(including), reason: "\(error)")
         }
         for task in tasks where including(task) {
             var trace = DumpBacktrace(
@@ -63,6 +63,40 @@ enum DumpBacktraceReader {
 }
 
 extension DumpBacktraceReader {
+    /// Without an unwinder: each task's stack scanned for return addresses (`StackScanner`), from
+    /// its CPU's stack pointer when it was running, its saved one when it slept.
+    static func scanStacks(
+        _ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader, tasks: [DumpTask], reason: String
+    ) -> DumpBacktraces {
+        var result = DumpBacktraces(
+            traces: [], problems: [reason + "; stacks were scanned for return addresses instead: frames are unreliable"]
+        )
+        let kallsyms = dump.kallsyms
+        let namer = FrameNamer(
+            reader: reader, modules: facts.modules ?? [], symbolize: { kallsyms?.textSymbol(containing: $0) })
+        let scanner = StackScanner(
+            reader: reader, namer: namer, machine: dump.machine.name, pageSize: dump.pageSize,
+            strip: dump.stripPointerAuthentication)
+        for task in tasks {
+            var trace = DumpBacktrace(
+                pid: task.pid, comm: task.comm, cpu: task.cpu, task: task.task, active: task.active, frames: [],
+                problem: nil)
+            let stackPointer =
+                task.active && task.cpu < dump.cpus.count
+                ? dump.cpus[task.cpu].stackPointer
+                : ["thread.sp", "thread.cpu_context.sp"].lazy.compactMap {
+                    try? reader.unsigned(task.task, "task_struct", $0)
+                }.first
+            do {
+                (trace.frames, trace.problem) = try scanner.scan(task: task.task, stackPointer: stackPointer)
+            } catch {
+                trace.problem = "\(error)"
+            }
+            result.traces.append(trace)
+        }
+        return result
+    }
+
     /// arm64: frame records from each CPU's registers or each task's `cpu_context`.
     static func readFrameRecords(_ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader, tasks: [DumpTask])
         -> DumpBacktraces

@@ -208,6 +208,9 @@ public struct DumpFrame: Sendable, Equatable {
     public var module: String?
     /// The address was saved by an exception or interrupt (`pt_regs`/IRET): crash's `[exception RIP: …]`.
     public var exception: Bool
+    /// `false` for a word found by scanning the stack (`StackScanner`), which may be a stale
+    /// return address: the kernel prints such frames with `?`.
+    public var reliable = true
 }
 
 /// One task's unwound stack.

@@ -204,3 +204,69 @@ struct ARM64BacktraceSharedTests {
         #expect(compared >= 1)
     }
 }
+
+@Suite(
+    "Stack scan fallback on real arm64 dumps",
+    .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
+struct StackScanSharedTests {
+    @Test(
+        "scanning each stack finds the frame-record unwinder's return addresses, in order, all marked unreliable",
+        arguments: ARM64SharedDump.all)
+    func scanCoversFrameRecords(_ dump: ARM64SharedDump) throws {
+        let vmcore = try Vmcore(path: try dump.path())
+        let (facts, reader) = DumpFactsReader.readWithReader(vmcore, systemMap: try ARM64SharedDump.mapSymbols())
+        let tasks = try #require(facts.tasks)
+        let unwound = vmcore.backtraces(systemMap: try ARM64SharedDump.mapSymbols()).traces
+        let scanned = DumpBacktraceReader.scanStacks(
+            vmcore, facts: facts, reader: try #require(reader), tasks: tasks, reason: "test")
+        #expect(scanned.problems.count == 1)
+        var compared = 0
+        // The boot task's bottom frames (start_kernel …) lie in .init.text, freed (and with
+        // init_on_free zeroed) after boot: no call instruction is left to confirm them.
+        for trace in unwound
+        where !trace.active && trace.problem == nil && !trace.frames.contains(where: { $0.function == "start_kernel" })
+        {
+            let scan = try #require(scanned.traces.first { $0.task == trace.task })
+            #expect(scan.frames.allSatisfy { !$0.reliable })
+            // Frame records hold return addresses on the task's own stack; the first frame
+            // (cpu_context.pc) is not stored on it.
+            let onStack = trace.frames.dropFirst().filter { $0.stackPointer >= trace.frames[0].stackPointer }
+            #expect(
+                ARM64BacktraceSharedTests.isSubsequence(
+                    onStack.map { String($0.address, radix: 16) }, of: scan.frames.map { String($0.address, radix: 16) }
+                ),
+                "pid \(trace.pid): \(onStack.map(\.function)) vs \(scan.frames.map(\.function))")
+            compared += 1
+        }
+        #expect(compared > 40)
+    }
+}
+
+@Suite(
+    "Stack scan fallback on real x86-64 dumps",
+    .enabled(if: TestPaths.hasSharedVmcores, "../shared/vmcores is absent: skipped"))
+struct X86StackScanSharedTests {
+    @Test(
+        "scanning each sleeping task's stack finds ORC's return addresses in order (call rel32 / call r/m before each)",
+        arguments: SharedDump.all.filter { !$0.gzipped })
+    func scanCoversORC(_ dump: SharedDump) throws {
+        let vmcore = try Vmcore(path: try dump.path())
+        let (facts, reader) = DumpFactsReader.readWithReader(vmcore, systemMap: nil)
+        let tasks = try #require(facts.tasks)
+        let unwound = vmcore.backtraces().traces
+        let scanned = DumpBacktraceReader.scanStacks(
+            vmcore, facts: facts, reader: try #require(reader), tasks: tasks, reason: "test")
+        var compared = 0
+        // Idle tasks end in .init.text (freed after boot) or head_64.S, which enters C through a
+        // pushed address rather than a call: neither can be confirmed by a call instruction.
+        for trace in unwound
+        where !trace.active && trace.pid != 0 && trace.problem == nil && !trace.frames.contains(where: \.exception) {
+            let scan = try #require(scanned.traces.first { $0.task == trace.task })
+            let ours = trace.frames.map { String($0.address, radix: 16) }
+            let found = scan.frames.map { String($0.address, radix: 16) }
+            #expect(ARM64BacktraceSharedTests.isSubsequence(ours, of: found), "pid \(trace.pid): \(ours) vs \(found)")
+            compared += 1
+        }
+        #expect(compared > 40)
+    }
+}
