@@ -35,8 +35,10 @@ final class StackScanner {
     /// from the stack's base).
     func scan(task: UInt64, stackPointer: UInt64?) throws -> (frames: [DumpFrame], problem: String?) {
         let base = try reader.unsigned(task, "task_struct", "stack")
-        guard base != 0 else { return ([], "task_struct.stack is 0: no kernel stack") }
-        let end = base &+ threadSize
+        let (end, overflow) = base.addingReportingOverflow(threadSize)
+        guard base != 0, !overflow else {
+            return ([], "task_struct.stack 0x\(String(base, radix: 16)) is no kernel stack")
+        }
         var position = base
         if let stackPointer, stackPointer >= base, stackPointer < end { position = stackPointer & ~7 }
         let (bytes, firstError, _) = try reader.memory.readLenient(

@@ -1,3 +1,4 @@
+import Foundation
 import KernelDump
 import KtriageTestSupport
 import Testing
@@ -161,5 +162,52 @@ struct ARM64DumpTests {
             try vmcore.readKernel(layout.vmallocBase + 0x1000, count: 8)
         }
         #expect(error.description.contains("in swapper_pg_dir is not valid"))
+    }
+}
+
+@Suite("arm64 dumps: damaged tables and odd VMCOREINFO give errors, never traps")
+struct ARM64BadInputTests {
+    @Test("corrupted swapper_pg_dir, printk pages and frame records: every read ends in an answer or an error")
+    func corruptedMemory() throws {
+        let setup = ARM64TaskKernel()
+        setup.kernel.addPrintkRingBuffer(sampleEntries)
+        setup.kernel.cpus = [
+            (
+                1,
+                SyntheticKernel.arm64Registers(
+                    pc: setup.text(0x1010), sp: setup.stack, lr: 0, frame: setup.stack + 0x100)
+            )
+        ]
+        let pristine = setup.kernel.memory
+        var generator = SplitMix(seed: 64)
+        // 40 rounds by default; `KTRIAGE_FUZZ=<rounds>` runs more.
+        let rounds = ProcessInfo.processInfo.environment["KTRIAGE_FUZZ"].flatMap { Int($0) } ?? 40
+        for _ in 0..<rounds {
+            setup.kernel.memory = pristine
+            // The tables, BTF, tasks, stacks and log all lie in the first 1.5 MiB after 1 MiB.
+            for _ in 0..<(1 + Int(generator.next() % 8)) {
+                setup.kernel.memory[0x10_0000 + Int(generator.next() % 0x18_0000)] = UInt8(
+                    truncatingIfNeeded: generator.next())
+            }
+            let path = try TestPaths.write(ARM64DumpTests.qemuELF(setup.kernel), name: "arm64-corrupt")
+            _ = exercise(path)
+            if let dump = try? Vmcore(path: path) {
+                _ = dump.backtraces(systemMap: setup.symbols)
+            }
+        }
+    }
+
+    @Test(
+        "VMCOREINFO that disagrees with the tables: reads fail with the address and level, or read plausibly",
+        arguments: [
+            ("PAGESIZE=4096", "PAGESIZE=65536"), ("NUMBER(TCR_EL1_T1SZ)=0x10", "NUMBER(TCR_EL1_T1SZ)=0x27"),
+            ("NUMBER(VA_BITS)=48", "NUMBER(VA_BITS)=52"), ("NUMBER(TCR_EL1_T1SZ)=0x10", "NUMBER(TCR_EL1_T1SZ)=0x0"),
+            ("NUMBER(PHYS_OFFSET)=0x40000000", "NUMBER(PHYS_OFFSET)=0xffffffffffffffff"),
+        ])
+    func oddNumbers(_ replacement: (String, String)) throws {
+        let kernel = makeARM64Kernel()
+        let index = try #require(kernel.vmcoreinfo.firstIndex(of: replacement.0))
+        kernel.vmcoreinfo[index] = replacement.1
+        _ = exercise(try TestPaths.write(ARM64DumpTests.qemuELF(kernel), name: "arm64-odd"))
     }
 }
