@@ -49,6 +49,8 @@ struct ARM64DumpTests {
 
     static let writers: [(String, @Sendable (SyntheticKernel) -> [UInt8])] = [
         ("qemu-elf", qemuELF), ("qemu-kdump-64k-blocks", qemuKdump), ("makedumpfile", makedumpfile),
+        // The kernel's /proc/vmcore: PT_LOADs with linear-map p_vaddr.
+        ("proc-vmcore", { ELFCoreWriter().write($0) }),
     ]
 
     @Test("the log reads through the linear map and kimage_voffset", arguments: 0..<writers.count)
