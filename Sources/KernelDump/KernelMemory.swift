@@ -142,7 +142,7 @@ final class KernelMemory {
             throw VmcoreError(
                 path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
                 message:
-                    "no PT_LOAD maps it (only x86-64 page tables are walked; other machines are read through p_vaddr)"
+                    "no PT_LOAD maps it (page tables are walked on x86-64, and on arm64 when VMCOREINFO has NUMBER(VA_BITS), NUMBER(kimage_voffset) and PAGESIZE; other machines are read through p_vaddr)"
             )
         }
         if address >= Self.kernelMapStart, address - Self.kernelMapStart < kernelImageSize {
