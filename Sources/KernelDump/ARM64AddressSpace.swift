@@ -105,7 +105,8 @@ struct ARM64AddressSpace: Sendable, Equatable {
         if let physOffset, isLinear(address) { return (address &- pageOffset) &+ physOffset }
         guard let topTable else { return address &- kimageVoffset }
         let bitsPerLevel = pageShift - 3
-        let names = ["PGD", "PUD", "PMD", "PTE"].suffix(levels)
+        // 4K pages over 52 bits (LPA2, 6.9+) take 5 levels; the others at most 4.
+        let names = ["PGD", "P4D", "PUD", "PMD", "PTE"].suffix(levels)
         var table = topTable
         for (level, name) in zip(0..<levels, names) {
             let shift = pageShift + (levels - 1 - level) * bitsPerLevel

@@ -120,9 +120,11 @@ struct ARM64DumpTests {
         #expect(off.stripPointerAuthentication(signed) == signed)
     }
 
-    /// Granules and VA sizes: 4K/48 (4 levels), 4K/39 (3), 16K/47 (3), 64K/42 (2), 64K/48 (3).
+    /// Granules and VA sizes: 4K/48 (4 levels), 4K/39 (3), 16K/47 (3), 16K/48 (4), 64K/42 (2),
+    /// 64K/48 (3), 64K/52 (3, a 1024-entry top table).
     static let geometries: [(pageSize: Int, vaBits: Int, levels: Int)] = [
-        (4096, 48, 4), (4096, 39, 3), (16384, 47, 3), (65536, 42, 2), (65536, 48, 3),
+        (4096, 48, 4), (4096, 39, 3), (16384, 47, 3), (16384, 48, 4), (65536, 42, 2), (65536, 48, 3),
+        (65536, 52, 3),
     ]
 
     @Test("swapper_pg_dir is walked for vmalloc addresses, any granule", arguments: 0..<geometries.count)
@@ -137,6 +139,9 @@ struct ARM64DumpTests {
         }
         kernel.mapARM64Pages(virtual: layout.vmallocBase, physicalPages: pages.reversed())
         kernel.addPrintkRingBuffer(sampleEntries)
+        // 52-bit kernels with 64K pages have 52-bit physical addresses (PA bits 51:48 in
+        // descriptor bits 15:12, zero here).
+        if geometry.vaBits == 52 { kernel.vmcoreinfo.append("NUMBER(MAX_PHYSMEM_BITS)=52") }
         for write in [Self.qemuELF, Self.makedumpfile] {
             let vmcore = try write(kernel).withUnsafeBytes { try Vmcore(bytes: $0, name: "walk") }
             #expect(vmcore.pagingLevels == geometry.levels)
