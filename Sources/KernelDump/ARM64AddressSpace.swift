@@ -10,7 +10,8 @@ import KernelFacts
 ///   space, the image, modules and vmalloc the upper. Before 5.4 it was the other way round
 ///   (`PAGE_OFFSET = −2^(VA_BITS − 1)`, linear map up to the top); which one applies is read from
 ///   where `SYMBOL(_stext)` lies. `NUMBER(PHYS_OFFSET)` (`memstart_addr`; arm64 kdump, 4.12+) is
-///   "negative" when KASLR randomizes the linear map; the arithmetic wraps.
+///   "negative" when KASLR randomizes the linear map; the arithmetic wraps. KASAN kernels end
+///   the linear map earlier (their shadow lies below `PAGE_END`); that is not special-cased.
 /// - Kernel image: `__kimg_to_phys(va) = va − NUMBER(kimage_voffset)` (4.12+). It places
 ///   `swapper_pg_dir` (`SYMBOL(swapper_pg_dir)`), and reads every non-linear address when the
 ///   dump has no `swapper_pg_dir` (the kernel's own `__virt_to_phys` treats every non-linear
@@ -18,7 +19,7 @@ import KernelFacts
 /// - Everything else (vmalloc'ed stacks, modules, per-CPU chunks, vmemmap) and the image itself:
 ///   walking `swapper_pg_dir` — granule `PAGESIZE` (4K, 16K, 64K), `64 − NUMBER(TCR_EL1_T1SZ)`
 ///   translated bits (5.9+; `NUMBER(VA_BITS)` before, and for 52-bit kernels on 48-bit
-///   hardware T1SZ says 48), so 2–4 levels. Block descriptors (bit 1 clear above the last
+///   hardware T1SZ says 48), so 2–4 levels (5 for 4K pages over 52 bits). Block descriptors (bit 1 clear above the last
 ///   level) end the walk early. With 64K pages and `NUMBER(MAX_PHYSMEM_BITS)=52` descriptor bits
 ///   15:12 hold physical address bits 51:48 (ARMv8.2 LPA); LPA2 (4K/16K 52-bit, 6.9+) is not
 ///   read.
