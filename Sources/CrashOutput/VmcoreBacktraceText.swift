@@ -10,9 +10,14 @@ public enum VmcoreBacktraceText {
         var out = ""
         for (index, trace) in traces.enumerated() {
             if index > 0 { out += "\n" }
-            out +=
-                "PID: \(trace.pid)  TASK: \(String(trace.task, radix: 16))  CPU: \(trace.cpu)  COMMAND: \"\(trace.comm)\""
-            out += trace.active ? "  (active)\n" : "\n"
+            if trace.task == 0 {
+                // No task list (arm64 without BTF symbols): the CPU's registers alone.
+                out += "CPU: \(trace.cpu)  (registers only: no task list)\n"
+            } else {
+                out +=
+                    "PID: \(trace.pid)  TASK: \(String(trace.task, radix: 16))  CPU: \(trace.cpu)  COMMAND: \"\(trace.comm)\""
+                out += trace.active ? "  (active)\n" : "\n"
+            }
             for (number, frame) in trace.frames.enumerated() {
                 let name = frameName(frame)
                 if frame.exception { out += "    [exception \(programCounterName): \(name)]\n" }

@@ -10,7 +10,9 @@ enum DumpBacktraceReader {
     ) -> DumpBacktraces {
         var result = DumpBacktraces(traces: [], problems: [])
         guard let reader, let tasks = facts.tasks else {
-            result.problems = ["no task list: " + facts.problems.joined(separator: "; ")]
+            let reason = "no task list: " + facts.problems.joined(separator: "; ")
+            if dump.isARM64 { return readCPUFrameRecords(dump, reader: reader, reason: reason, including: including) }
+            result.problems = [reason]
             return result
         }
         if dump.isARM64 {
@@ -97,6 +99,29 @@ extension DumpBacktraceReader {
         return result
     }
 
+    /// arm64 without a task list (no BTF, or no symbols for it): each CPU's stack from its
+    /// registers alone, as a task with pid −1, no name and no `task_struct` address.
+    static func readCPUFrameRecords(
+        _ dump: Vmcore, reader: KernelObjectReader?, reason: String, including: (DumpTask) -> Bool
+    ) -> DumpBacktraces {
+        var result = DumpBacktraces(
+            traces: [], problems: [reason + "; each CPU unwound from its registers alone"], programCounterName: "PC")
+        let kallsyms = dump.kallsyms
+        let namer = FrameNamer(reader: reader, modules: [], symbolize: { kallsyms?.textSymbol(containing: $0) })
+        let unwinder = FrameRecordUnwinder(
+            memory: dump.memory, reader: reader, namer: namer, strip: dump.stripPointerAuthentication)
+        for cpu in dump.cpus {
+            let placeholder = DumpTask(
+                pid: -1, ppid: -1, cpu: cpu.cpu, task: 0, state: "RU", stateBits: 0, comm: "", active: true,
+                kernelThread: false)
+            guard including(placeholder) else { continue }
+            var trace = DumpBacktrace(pid: -1, comm: "", cpu: cpu.cpu, task: 0, active: true, frames: [], problem: nil)
+            (trace.frames, trace.problem) = unwinder.unwindRunning(cpu)
+            result.traces.append(trace)
+        }
+        return result
+    }
+
     /// arm64: frame records from each CPU's registers or each task's `cpu_context`.
     static func readFrameRecords(_ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader, tasks: [DumpTask])
         -> DumpBacktraces
@@ -105,7 +130,8 @@ extension DumpBacktraceReader {
         let kallsyms = dump.kallsyms
         let namer = FrameNamer(
             reader: reader, modules: facts.modules ?? [], symbolize: { kallsyms?.textSymbol(containing: $0) })
-        let unwinder = FrameRecordUnwinder(reader: reader, namer: namer, strip: dump.stripPointerAuthentication)
+        let unwinder = FrameRecordUnwinder(
+            memory: dump.memory, reader: reader, namer: namer, strip: dump.stripPointerAuthentication)
         if unwinder.stackframeOffset == nil {
             result.problems.append("BTF has no pt_regs.stackframe: exception frames are not marked")
         }

@@ -1,14 +1,14 @@
 /// Names the frames of an unwound stack: kernel text from the dump's kallsyms, module text from
-/// the module's own symbol table (`ModuleKallsyms`, read once per module). Shared by the x86-64
-/// ORC unwinder and the arm64 frame-record unwinder.
+/// the module's own symbol table (`ModuleKallsyms`, read once per module; needs BTF, so `reader`).
+/// Shared by the x86-64 ORC unwinder, the arm64 frame-record unwinder and the stack scan.
 final class FrameNamer {
-    let reader: KernelObjectReader
+    let reader: KernelObjectReader?
     let modules: [DumpFacts.Module]
     let symbolize: (UInt64) -> (name: String, offset: UInt64)?
     private var moduleSymbols: [String: ModuleKallsyms?] = [:]
 
     init(
-        reader: KernelObjectReader, modules: [DumpFacts.Module],
+        reader: KernelObjectReader?, modules: [DumpFacts.Module],
         symbolize: @escaping (UInt64) -> (name: String, offset: UInt64)?
     ) {
         self.reader = reader
@@ -22,7 +22,8 @@ final class FrameNamer {
             return (symbolize(address), nil)
         }
         if moduleSymbols[module.name] == nil {
-            moduleSymbols[module.name] = .some(try? ModuleKallsyms(module: module.address, reader: reader))
+            moduleSymbols[module.name] = .some(
+                reader.flatMap { try? ModuleKallsyms(module: module.address, reader: $0) })
         }
         return (moduleSymbols[module.name].flatMap { $0?.symbol(containing: address) }, module.name)
     }

@@ -20,7 +20,8 @@
 ///
 /// Each frame's `stackPointer` is, as in crash's `bt`, the address of the named function's own
 /// frame record (the first frame of a running task: its `sp`). Walks are bounded (`maxFrames`),
-/// and a record address must be 8-byte aligned and not repeat.
+/// and a record address must be 8-byte aligned and not repeat. Without BTF (`reader` nil) only
+/// running tasks can be unwound, and exception frames are not told from calls.
 final class FrameRecordUnwinder {
     static let maxFrames = 64
     /// `struct user_pt_regs` word indexes (`arch/arm64/include/uapi/asm/ptrace.h`).
@@ -31,20 +32,24 @@ final class FrameRecordUnwinder {
     static let modeMask: UInt64 = 0xf
     static let mode32Bit: UInt64 = 0x10
 
-    let reader: KernelObjectReader
+    let memory: KernelMemory
+    let reader: KernelObjectReader?
     let namer: FrameNamer
     let strip: (UInt64) -> UInt64
     /// `offsetof(struct pt_regs, stackframe)`, from BTF (`nil`: exception frames are not told).
     let stackframeOffset: UInt64?
 
-    init(reader: KernelObjectReader, namer: FrameNamer, strip: @escaping (UInt64) -> UInt64) {
+    init(
+        memory: KernelMemory, reader: KernelObjectReader?, namer: FrameNamer, strip: @escaping (UInt64) -> UInt64
+    ) {
+        self.memory = memory
         self.reader = reader
         self.namer = namer
         self.strip = strip
-        stackframeOffset = try? reader.offset("pt_regs", "stackframe")
+        stackframeOffset = try? reader?.offset("pt_regs", "stackframe")
     }
 
-    private func word(_ address: UInt64) -> UInt64? { try? reader.word(address, what: "stack") }
+    private func word(_ address: UInt64) -> UInt64? { try? memory.readUnsigned(address, size: 8, what: "stack") }
 
     /// Unwinds a task running at crash time from its CPU's registers.
     func unwindRunning(_ cpu: CPUState) -> (frames: [DumpFrame], problem: String?) {
@@ -58,6 +63,7 @@ final class FrameRecordUnwinder {
 
     /// Unwinds a sleeping task from `thread.cpu_context`.
     func unwindSleeping(task: UInt64) throws -> (frames: [DumpFrame], problem: String?) {
+        guard let reader else { return ([], "no BTF: a sleeping task's cpu_context cannot be read") }
         let pc = strip(try reader.unsigned(task, "task_struct", "thread.cpu_context.pc"))
         let fp = try reader.unsigned(task, "task_struct", "thread.cpu_context.fp")
         let sp = try reader.unsigned(task, "task_struct", "thread.cpu_context.sp")

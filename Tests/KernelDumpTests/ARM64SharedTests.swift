@@ -206,6 +206,33 @@ struct ARM64BacktraceSharedTests {
 }
 
 @Suite(
+    "arm64 CPUs unwound without a task list",
+    .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
+struct ARM64RegistersOnlyTests {
+    @Test(
+        "without --system-map each CPU's stack still comes from its registers, as with the task list",
+        arguments: ARM64SharedDump.all)
+    func cpusWithoutTasks(_ dump: ARM64SharedDump) throws {
+        let vmcore = try Vmcore(path: try dump.path())
+        let bare = vmcore.backtraces()
+        #expect(bare.problems.contains { $0.contains("each CPU unwound from its registers alone") })
+        #expect(bare.traces.map(\.cpu) == vmcore.cpus.map(\.cpu))
+        let full = try Vmcore(path: try dump.path()).backtraces(systemMap: try ARM64SharedDump.mapSymbols()).traces
+        for trace in bare.traces {
+            #expect(trace.pid == -1 && trace.task == 0 && trace.problem == nil)
+            // Kernel frames are named alike; module frames (no module list) and the callers kept
+            // only in an exception frame's x30 (no BTF to find pt_regs) are the difference.
+            let withTasks = try #require(full.first { $0.active && $0.cpu == trace.cpu })
+            let named = trace.frames.compactMap(\.function)
+            #expect(named.count >= 5)
+            #expect(
+                ARM64BacktraceSharedTests.isSubsequence(named, of: withTasks.frames.compactMap(\.function)),
+                "\(named) vs \(withTasks.frames.compactMap(\.function))")
+        }
+    }
+}
+
+@Suite(
     "Stack scan fallback on real arm64 dumps",
     .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
 struct StackScanSharedTests {
