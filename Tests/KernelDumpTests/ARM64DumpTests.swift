@@ -215,6 +215,10 @@ struct ARM64BadInputTests {
         let kernel = makeARM64Kernel()
         let index = try #require(kernel.vmcoreinfo.firstIndex(of: replacement.0))
         kernel.vmcoreinfo[index] = replacement.1
-        _ = exercise(try TestPaths.write(ARM64DumpTests.qemuELF(kernel), name: "arm64-odd"))
+        // One file per case: the cases run in parallel, and rewriting a mapped file faults its reader.
+        let name =
+            "arm64-odd-"
+            + String(replacement.1.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        _ = exercise(try TestPaths.write(ARM64DumpTests.qemuELF(kernel), name: name))
     }
 }
