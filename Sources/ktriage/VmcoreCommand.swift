@@ -270,18 +270,23 @@ struct VmcorePsCommand: ParsableCommand {
 struct VmcoreBtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bt",
-        abstract: "Unwind kernel stacks of a vmcore with the kernel's ORC tables, without vmlinux.",
+        abstract: "Unwind kernel stacks of a vmcore (ORC on x86-64, frame records on arm64), without vmlinux.",
         discussion: """
-            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2): \
-            tasks running at crash time from their CPU's saved registers (NT_PRSTATUS), sleeping tasks \
-            from their saved stack pointer; exception frames are shown as [exception RIP: …]. Names \
-            come from the dump's kallsyms (6.0+); module frames show the module and the address. By \
-            default the tasks running on a CPU are shown.
+            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2) \
+            or by its frame records (arm64, x29/x30): tasks running at crash time from their CPU's \
+            saved registers (NT_PRSTATUS), sleeping tasks from their saved context; exception frames \
+            are shown as [exception RIP: …] ([exception PC: …] on arm64). Without an unwinder the \
+            stack is scanned for return addresses, shown as '? function' (unreliable). Names come \
+            from the dump's kallsyms (6.0+); module frames show the module and the address. By \
+            default the tasks running on a CPU are shown. arm64 dumps whose kallsyms lacks data \
+            symbols need --system-map for the task list; without it each CPU is unwound from its \
+            registers alone.
 
             Examples:
               ktriage vmcore bt /var/crash/vmcore
               ktriage vmcore bt vmcore 1 107 --format json
               ktriage vmcore bt vmcore --all
+              ktriage vmcore bt vmcore.arm64 --all --system-map System.map-6.1.0-56-arm64
             """)
 
     @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
