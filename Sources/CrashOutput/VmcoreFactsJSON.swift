@@ -111,6 +111,7 @@ public enum VmcoreBacktraceJSON {
         object.string("function", frame.function)
         object.string("module", frame.module)
         if let offset = frame.offset { object.string("offset", VmcoreSummary.hex(offset)) }
+        if !frame.reliable { object.bool("reliable", false) }
         object.string("stack_pointer", VmcoreSummary.hex(frame.stackPointer))
         return object.finish()
     }

@@ -9,16 +9,17 @@ import KernelFacts
 ///   `PAGE_END = −2^(min(VA_BITS, 48) − 1)`: the linear map is the lower half of the kernel's
 ///   space, the image, modules and vmalloc the upper. Before 5.4 it was the other way round
 ///   (`PAGE_OFFSET = −2^(VA_BITS − 1)`, linear map up to the top); which one applies is read from
-///   where `SYMBOL(_stext)` lies. `NUMBER(PHYS_OFFSET)` (`memstart_addr`, 5.3+ in VMCOREINFO) is
-///   "negative" when KASLR randomizes the linear map; the arithmetic wraps.
-/// - Kernel image: `__kimg_to_phys(va) = va − NUMBER(kimage_voffset)` (4.6+). It places
+///   where `SYMBOL(_stext)` lies. `NUMBER(PHYS_OFFSET)` (`memstart_addr`; arm64 kdump, 4.12+) is
+///   "negative" when KASLR randomizes the linear map; the arithmetic wraps. KASAN kernels end
+///   the linear map earlier (their shadow lies below `PAGE_END`); that is not special-cased.
+/// - Kernel image: `__kimg_to_phys(va) = va − NUMBER(kimage_voffset)` (4.12+). It places
 ///   `swapper_pg_dir` (`SYMBOL(swapper_pg_dir)`), and reads every non-linear address when the
 ///   dump has no `swapper_pg_dir` (the kernel's own `__virt_to_phys` treats every non-linear
 ///   address as an image address).
 /// - Everything else (vmalloc'ed stacks, modules, per-CPU chunks, vmemmap) and the image itself:
 ///   walking `swapper_pg_dir` — granule `PAGESIZE` (4K, 16K, 64K), `64 − NUMBER(TCR_EL1_T1SZ)`
-///   translated bits (5.11+; `NUMBER(VA_BITS)` before, and for 52-bit kernels on 48-bit
-///   hardware T1SZ says 48), so 2–4 levels. Block descriptors (bit 1 clear above the last
+///   translated bits (5.9+; `NUMBER(VA_BITS)` before, and for 52-bit kernels on 48-bit
+///   hardware T1SZ says 48), so 2–4 levels (5 for 4K pages over 52 bits). Block descriptors (bit 1 clear above the last
 ///   level) end the walk early. With 64K pages and `NUMBER(MAX_PHYSMEM_BITS)=52` descriptor bits
 ///   15:12 hold physical address bits 51:48 (ARMv8.2 LPA); LPA2 (4K/16K 52-bit, 6.9+) is not
 ///   read.
@@ -37,7 +38,7 @@ struct ARM64AddressSpace: Sendable, Equatable {
     let pageEnd: UInt64
     /// `PAGE_OFFSET` is the bottom of the kernel half (5.4+).
     let flippedLayout: Bool
-    /// `NUMBER(PHYS_OFFSET)`; without it (before 5.3) the linear map is walked too.
+    /// `NUMBER(PHYS_OFFSET)`; without it the linear map is walked too.
     let physOffset: UInt64?
     let kimageVoffset: UInt64
     /// `KERNELPACMASK` (0 when pointer authentication is off or unknown).
@@ -47,7 +48,7 @@ struct ARM64AddressSpace: Sendable, Equatable {
     /// Descriptors carry physical address bits 51:48 in bits 15:12 (64K granule, 52-bit PA).
     let largePhysicalAddresses: Bool
 
-    /// Reads the rules from VMCOREINFO; `nil` when a key every arm64 kernel since 4.6 writes is
+    /// Reads the rules from VMCOREINFO; `nil` when a key every arm64 kernel with kdump (4.12+) writes is
     /// missing (`NUMBER(VA_BITS)`, `NUMBER(kimage_voffset)`, `PAGESIZE`).
     init?(info: VMCoreInfo) {
         guard let vaBits = info.number("VA_BITS").map(Int.init), (36...52).contains(vaBits),
@@ -105,7 +106,8 @@ struct ARM64AddressSpace: Sendable, Equatable {
         if let physOffset, isLinear(address) { return (address &- pageOffset) &+ physOffset }
         guard let topTable else { return address &- kimageVoffset }
         let bitsPerLevel = pageShift - 3
-        let names = ["PGD", "PUD", "PMD", "PTE"].suffix(levels)
+        // 4K pages over 52 bits (LPA2, 6.9+) take 5 levels; the others at most 4.
+        let names = ["PGD", "P4D", "PUD", "PMD", "PTE"].suffix(levels)
         var table = topTable
         for (level, name) in zip(0..<levels, names) {
             let shift = pageShift + (levels - 1 - level) * bitsPerLevel

@@ -66,7 +66,7 @@ enum DumpFactsReader {
         }
         let btf: BTF
         do {
-            let (parsed, source) = try loadBTF(dump, symbols: symbols)
+            let (parsed, source) = try loadBTF(dump, symbols: symbols, kallsymsOnly: systemMap == nil)
             btf = parsed
             facts.btf = source
         } catch {
@@ -118,8 +118,18 @@ enum DumpFactsReader {
     }
 
     /// Reads and parses the BTF blob.
-    static func loadBTF(_ dump: Vmcore, symbols: [String: UInt64]) throws -> (BTF, DumpFacts.TypeSource) {
+    static func loadBTF(_ dump: Vmcore, symbols: [String: UInt64], kallsymsOnly: Bool = false) throws -> (
+        BTF, DumpFacts.TypeSource
+    ) {
         guard let start = symbols["__start_BTF"], let stop = symbols["__stop_BTF"] else {
+            // kallsyms lists data and section symbols only with CONFIG_KALLSYMS_ALL (Debian's
+            // arm64 kernel has it unset): the BTF may be there, its bounds are not named.
+            if kallsymsOnly, symbols["init_task"] == nil, !symbols.isEmpty {
+                throw BTFError(
+                    offset: nil, field: "__start_BTF",
+                    message:
+                        "the dump's kallsyms names no data symbols (CONFIG_KALLSYMS_ALL unset): give --system-map")
+            }
             throw BTFError(
                 offset: nil, field: "__start_BTF",
                 message: "the kernel has no BTF (built without CONFIG_DEBUG_INFO_BTF, or before 5.2)")

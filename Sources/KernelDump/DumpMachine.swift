@@ -15,8 +15,8 @@ public struct DumpMachine: Sendable, Equatable {
     public var layout: PrstatusLayout
 
     /// VMCOREINFO keys written by one architecture only: arm64 `arch_crash_save_vmcoreinfo`
-    /// (`NUMBER(kimage_voffset)`, 4.6+), x86-64 (`SYMBOL(init_top_pgt)`, 4.13+; `init_level4_pgt`
-    /// before).
+    /// (`NUMBER(kimage_voffset)`, 4.12+; `NUMBER(TCR_EL1_T1SZ)`, 5.9+), x86-64
+    /// (`SYMBOL(init_top_pgt)`, 4.13+; `init_level4_pgt` before).
     static let vmcoreinfoKeys: [(key: String, machine: PrstatusLayout)] = [
         ("NUMBER(kimage_voffset)", .aarch64), ("NUMBER(TCR_EL1_T1SZ)", .aarch64),
         ("SYMBOL(init_top_pgt)", .x86_64), ("SYMBOL(init_level4_pgt)", .x86_64),

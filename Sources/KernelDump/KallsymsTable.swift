@@ -180,6 +180,14 @@ struct KallsymsTable {
             index -= 1
         }
         guard index >= 0 else { return nil }
+        // Aliases (same address) name the address by the first of them, as the kernel's
+        // `get_symbol_pos` does: `scripts/kallsyms` sorts section markers such as
+        // `__sched_text_start` after the function they share an address with.
+        while index > 0, addresses[index - 1] == addresses[index],
+            [UInt8(ascii: "t"), UInt8(ascii: "w")].contains(types[index - 1] | 0x20)
+        {
+            index -= 1
+        }
         let offset = address &- addresses[index]
         guard offset < 0x10_0000 else { return nil }
         return (name(index), offset)

@@ -66,9 +66,9 @@ final class KernelMemory {
         self.arm64 = arm64
         self.path = path
         self.blockSize = physical.pageSize
-        let kernelPage = info?.pageSize ?? physical.pageSize
-        let plausible = kernelPage >= 512 && kernelPage <= VmcoreLimits.maxPageSize && kernelPage.nonzeroBitCount == 1
-        self.pageSize = plausible ? kernelPage : physical.pageSize
+        // arm64 translates in its own page size (4K, 16K or 64K: `ARM64AddressSpace` checked
+        // PAGESIZE); the x86-64 walk is 4K-based and keeps the container's page size.
+        self.pageSize = arm64.map { 1 << $0.pageShift } ?? physical.pageSize
         self.physBase = physBase
         let imageSize = info?.number("KERNEL_IMAGE_SIZE").flatMap { UInt64(exactly: $0) } ?? (1 << 30)
         kernelImageSize = min(imageSize, 0 &- Self.kernelMapStart)
@@ -143,7 +143,7 @@ final class KernelMemory {
             throw VmcoreError(
                 path: path, offset: nil, field: "virtual address 0x\(String(address, radix: 16))",
                 message:
-                    "no PT_LOAD maps it (only x86-64 page tables are walked; other machines are read through p_vaddr)"
+                    "no PT_LOAD maps it (page tables are walked on x86-64, and on arm64 when VMCOREINFO has NUMBER(VA_BITS), NUMBER(kimage_voffset) and PAGESIZE; other machines are read through p_vaddr)"
             )
         }
         if address >= Self.kernelMapStart, address - Self.kernelMapStart < kernelImageSize {

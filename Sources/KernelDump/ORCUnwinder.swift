@@ -22,16 +22,14 @@ final class ORCUnwinder {
 
     let reader: KernelObjectReader
     let tables: [ORCTable]
-    let symbolize: (UInt64) -> (name: String, offset: UInt64)?
-    let modules: [DumpFacts.Module]
+    let namer: FrameNamer
 
     init(
         reader: KernelObjectReader, kernelSymbols: [String: UInt64], modules: [DumpFacts.Module],
         symbolize: @escaping (UInt64) -> (name: String, offset: UInt64)?
     ) throws {
         self.reader = reader
-        self.symbolize = symbolize
-        self.modules = modules
+        namer = FrameNamer(reader: reader, modules: modules, symbolize: symbolize)
         guard let ipStart = kernelSymbols["__start_orc_unwind_ip"], let ipStop = kernelSymbols["__stop_orc_unwind_ip"],
             let entries = kernelSymbols["__start_orc_unwind"], ipStop > ipStart
         else {
@@ -80,26 +78,8 @@ final class ORCUnwinder {
         unwind(ip: ip, sp: sp, bp: bp, signal: true, first: ip)
     }
 
-    private var moduleSymbols: [String: ModuleKallsyms?] = [:]
-
-    /// Names a frame. A return address is looked up one byte earlier, in the call instruction
-    /// (as the kernel's `%pB` does): a call to a `noreturn` function may be the last instruction
-    /// of its function, and the return address then names the next one.
     private func frame(_ address: UInt64, stack: UInt64, exception: Bool, returnAddress: Bool) -> DumpFrame {
-        let lookup = returnAddress ? address &- 1 : address
-        let module = modules.first { lookup >= $0.base && lookup < $0.base &+ $0.size }
-        var symbol: (name: String, offset: UInt64)?
-        if let module {
-            if moduleSymbols[module.name] == nil {
-                moduleSymbols[module.name] = .some(try? ModuleKallsyms(module: module.address, reader: reader))
-            }
-            symbol = moduleSymbols[module.name].flatMap { $0?.symbol(containing: lookup) }
-        } else {
-            symbol = symbolize(lookup)
-        }
-        return DumpFrame(
-            address: address, stackPointer: stack, function: symbol?.name,
-            offset: symbol.map { $0.offset &+ (returnAddress ? 1 : 0) }, module: module?.name, exception: exception)
+        namer.frame(address, stack: stack, exception: exception, returnAddress: returnAddress)
     }
 
     private func unwind(
@@ -228,6 +208,9 @@ public struct DumpFrame: Sendable, Equatable {
     public var module: String?
     /// The address was saved by an exception or interrupt (`pt_regs`/IRET): crash's `[exception RIP: …]`.
     public var exception: Bool
+    /// `false` for a word found by scanning the stack (`StackScanner`), which may be a stale
+    /// return address: the kernel prints such frames with `?`.
+    public var reliable = true
 }
 
 /// One task's unwound stack.

@@ -100,6 +100,8 @@ public struct PrstatusLayout: Sendable, Equatable {
         return all.first { $0.machine == canonical }
     }
 
-    /// Size of the note's descriptor: `pr_reg`, then `int pr_fpvalid` padded to a word.
+    /// Size of the note's descriptor when `pr_reg` is exactly `registerNames` (the checked
+    /// layouts: x86-64 336, i386 144, arm64 392 bytes): `pr_reg`, then `int pr_fpvalid` padded to
+    /// a word. The unchecked layouts decode a prefix of their `pr_reg`.
     public var noteSize: Int { registerOffset + registerNames.count * wordSize + wordSize }
 }

@@ -181,7 +181,13 @@ public struct VmcoreSummary: Sendable, Equatable {
         var crashing: Int?
         var reason: String?
         var logPID: Int?
-        let qemuNotes = dump.notes.contains { $0.name == "QEMU" }
+        // QEMU numbers pr_pid by vCPU (index + 1). Its x86 dumps carry QEMU notes; its arm64
+        // dumps carry none, but a dump without CRASHTIME did not come through the kernel's
+        // crash_save_cpu (kexec appends CRASHTIME), so pids 1, 2, … there are QEMU's too.
+        let qemuNotes =
+            dump.notes.contains { $0.name == "QEMU" }
+            || (info?.crashTime == nil && !dump.cpus.isEmpty
+                && dump.cpus.allSatisfy { Int($0.pid) == $0.cpu + 1 })
         if let panic, let context = PanicMessage.contextCPU(in: lines, near: panic.line) {
             logPID = context.pid
             if !qemuNotes,

@@ -29,9 +29,10 @@ enum DumpRecordEnrichment {
         records[index] = record
     }
 
-    /// An unwound frame as a record frame; frames without a name (unknown text) are left out.
+    /// An unwound frame as a record frame; frames without a name (unknown text) and words found
+    /// by scanning the stack (maybe stale) are left out.
     static func frame(_ unwound: DumpFrame) -> Frame? {
-        guard let function = unwound.function else { return nil }
+        guard let function = unwound.function, unwound.reliable else { return nil }
         return Frame(
             function: function, offset: unwound.offset, module: unwound.module, address: unwound.address,
             context: unwound.exception ? .exception : .task)

@@ -270,18 +270,23 @@ struct VmcorePsCommand: ParsableCommand {
 struct VmcoreBtCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bt",
-        abstract: "Unwind kernel stacks of a vmcore with the kernel's ORC tables, without vmlinux.",
+        abstract: "Unwind kernel stacks of a vmcore (ORC on x86-64, frame records on arm64), without vmlinux.",
         discussion: """
-            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2): \
-            tasks running at crash time from their CPU's saved registers (NT_PRSTATUS), sleeping tasks \
-            from their saved stack pointer; exception frames are shown as [exception RIP: …]. Names \
-            come from the dump's kallsyms (6.0+); module frames show the module and the address. By \
-            default the tasks running on a CPU are shown.
+            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2) \
+            or by its frame records (arm64, x29/x30): tasks running at crash time from their CPU's \
+            saved registers (NT_PRSTATUS), sleeping tasks from their saved context; exception frames \
+            are shown as [exception RIP: …] ([exception PC: …] on arm64). Without an unwinder the \
+            stack is scanned for return addresses, shown as '? function' (unreliable). Names come \
+            from the dump's kallsyms (6.0+); module frames show the module and the address. By \
+            default the tasks running on a CPU are shown. arm64 dumps whose kallsyms lacks data \
+            symbols need --system-map for the task list; without it each CPU is unwound from its \
+            registers alone.
 
             Examples:
               ktriage vmcore bt /var/crash/vmcore
               ktriage vmcore bt vmcore 1 107 --format json
               ktriage vmcore bt vmcore --all
+              ktriage vmcore bt vmcore.arm64 --all --system-map System.map-6.1.0-56-arm64
             """)
 
     @Argument(help: "The vmcore (ELF, kdump-compressed or makedumpfile flattened).") var vmcore: String
@@ -289,19 +294,39 @@ struct VmcoreBtCommand: ParsableCommand {
     @Option(help: "Only the task running on this CPU.") var cpu: Int?
     @Flag(help: "Every task.") var all = false
     @Option(help: "Output format: table or json.") var format: VmcoreInfoCommand.OutputFormat = .table
+    @Option(
+        help:
+            "A System.map of the crashed kernel, for kernels before 6.0 or whose kallsyms lacks data symbols (CONFIG_KALLSYMS_ALL unset)."
+    )
+    var systemMap: String?
 
     func run() throws {
         let dump = try Vmcore(path: vmcore)
+        var mapSymbols: [String: UInt64]?
+        if let systemMap {
+            let table = try SymbolTable.load(systemMap: systemMap)
+            let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: dump.vmcoreinfo?.osRelease)
+            if let reason = fit.rejection {
+                throw ValidationError("System.map \(systemMap) does not fit this dump (\(reason))")
+            }
+            mapSymbols = VmcorePsCommand.factSymbols(from: table)
+        }
         // Only the chosen tasks are unwound.
-        let result = dump.backtraces(including: { task in
-            if !pids.isEmpty { return pids.contains(task.pid) }
-            if let cpu { return task.active && task.cpu == cpu }
-            return all || task.active
-        })
+        let result = dump.backtraces(
+            systemMap: mapSymbols,
+            including: { task in
+                if !pids.isEmpty { return pids.contains(task.pid) }
+                if let cpu { return task.active && task.cpu == cpu }
+                return all || task.active
+            })
         let traces = result.traces
         switch format {
         case .json: writeAll(VmcoreBacktraceJSON.render(traces, problems: result.problems).utf8, to: 1)
-        case .table: writeAll(VmcoreBacktraceText.render(traces, problems: result.problems).utf8, to: 1)
+        case .table:
+            writeAll(
+                VmcoreBacktraceText.render(
+                    traces, problems: result.problems, programCounterName: result.programCounterName
+                ).utf8, to: 1)
         }
         // No task list or no unwinder (a selection that matches no task is not an error).
         if result.traces.isEmpty, !result.problems.isEmpty {

@@ -1,3 +1,4 @@
+import Foundation
 import KernelDump
 import KtriageTestSupport
 import Testing
@@ -48,6 +49,8 @@ struct ARM64DumpTests {
 
     static let writers: [(String, @Sendable (SyntheticKernel) -> [UInt8])] = [
         ("qemu-elf", qemuELF), ("qemu-kdump-64k-blocks", qemuKdump), ("makedumpfile", makedumpfile),
+        // The kernel's /proc/vmcore: PT_LOADs with linear-map p_vaddr.
+        ("proc-vmcore", { ELFCoreWriter().write($0) }),
     ]
 
     @Test("the log reads through the linear map and kimage_voffset", arguments: 0..<writers.count)
@@ -117,9 +120,11 @@ struct ARM64DumpTests {
         #expect(off.stripPointerAuthentication(signed) == signed)
     }
 
-    /// Granules and VA sizes: 4K/48 (4 levels), 4K/39 (3), 16K/47 (3), 64K/42 (2), 64K/48 (3).
+    /// Granules and VA sizes: 4K/48 (4 levels), 4K/39 (3), 16K/47 (3), 16K/48 (4), 64K/42 (2),
+    /// 64K/48 (3), 64K/52 (3, a 1024-entry top table).
     static let geometries: [(pageSize: Int, vaBits: Int, levels: Int)] = [
-        (4096, 48, 4), (4096, 39, 3), (16384, 47, 3), (65536, 42, 2), (65536, 48, 3),
+        (4096, 48, 4), (4096, 39, 3), (16384, 47, 3), (16384, 48, 4), (65536, 42, 2), (65536, 48, 3),
+        (65536, 52, 3),
     ]
 
     @Test("swapper_pg_dir is walked for vmalloc addresses, any granule", arguments: 0..<geometries.count)
@@ -134,6 +139,9 @@ struct ARM64DumpTests {
         }
         kernel.mapARM64Pages(virtual: layout.vmallocBase, physicalPages: pages.reversed())
         kernel.addPrintkRingBuffer(sampleEntries)
+        // 52-bit kernels with 64K pages have 52-bit physical addresses (PA bits 51:48 in
+        // descriptor bits 15:12, zero here).
+        if geometry.vaBits == 52 { kernel.vmcoreinfo.append("NUMBER(MAX_PHYSMEM_BITS)=52") }
         for write in [Self.qemuELF, Self.makedumpfile] {
             let vmcore = try write(kernel).withUnsafeBytes { try Vmcore(bytes: $0, name: "walk") }
             #expect(vmcore.pagingLevels == geometry.levels)
@@ -161,5 +169,56 @@ struct ARM64DumpTests {
             try vmcore.readKernel(layout.vmallocBase + 0x1000, count: 8)
         }
         #expect(error.description.contains("in swapper_pg_dir is not valid"))
+    }
+}
+
+@Suite("arm64 dumps: damaged tables and odd VMCOREINFO give errors, never traps")
+struct ARM64BadInputTests {
+    @Test("corrupted swapper_pg_dir, printk pages and frame records: every read ends in an answer or an error")
+    func corruptedMemory() throws {
+        let setup = ARM64TaskKernel()
+        setup.kernel.addPrintkRingBuffer(sampleEntries)
+        setup.kernel.cpus = [
+            (
+                1,
+                SyntheticKernel.arm64Registers(
+                    pc: setup.text(0x1010), sp: setup.stack, lr: 0, frame: setup.stack + 0x100)
+            )
+        ]
+        let pristine = setup.kernel.memory
+        var generator = SplitMix(seed: 64)
+        // 40 rounds by default; `KTRIAGE_FUZZ=<rounds>` runs more.
+        let rounds = ProcessInfo.processInfo.environment["KTRIAGE_FUZZ"].flatMap { Int($0) } ?? 40
+        for _ in 0..<rounds {
+            setup.kernel.memory = pristine
+            // The tables, BTF, tasks, stacks and log all lie in the first 1.5 MiB after 1 MiB.
+            for _ in 0..<(1 + Int(generator.next() % 8)) {
+                setup.kernel.memory[0x10_0000 + Int(generator.next() % 0x18_0000)] = UInt8(
+                    truncatingIfNeeded: generator.next())
+            }
+            let path = try TestPaths.write(ARM64DumpTests.qemuELF(setup.kernel), name: "arm64-corrupt")
+            _ = exercise(path)
+            if let dump = try? Vmcore(path: path) {
+                _ = dump.backtraces(systemMap: setup.symbols)
+            }
+        }
+    }
+
+    @Test(
+        "VMCOREINFO that disagrees with the tables: reads fail with the address and level, or read plausibly",
+        arguments: [
+            ("PAGESIZE=4096", "PAGESIZE=65536"), ("NUMBER(TCR_EL1_T1SZ)=0x10", "NUMBER(TCR_EL1_T1SZ)=0x27"),
+            ("NUMBER(VA_BITS)=48", "NUMBER(VA_BITS)=52"), ("NUMBER(TCR_EL1_T1SZ)=0x10", "NUMBER(TCR_EL1_T1SZ)=0x0"),
+            ("NUMBER(PHYS_OFFSET)=0x40000000", "NUMBER(PHYS_OFFSET)=0xffffffffffffffff"),
+        ])
+    func oddNumbers(_ replacement: (String, String)) throws {
+        let kernel = makeARM64Kernel()
+        let index = try #require(kernel.vmcoreinfo.firstIndex(of: replacement.0))
+        kernel.vmcoreinfo[index] = replacement.1
+        // One file per case: the cases run in parallel, and rewriting a mapped file faults its reader.
+        let name =
+            "arm64-odd-"
+            + String(replacement.1.unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        _ = exercise(try TestPaths.write(ARM64DumpTests.qemuELF(kernel), name: name))
     }
 }

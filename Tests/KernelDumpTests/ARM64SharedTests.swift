@@ -159,3 +159,141 @@ struct ARM64SharedTests {
         }
     }
 }
+
+@Suite(
+    "arm64 frame-record backtraces against crash-arm64",
+    .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
+struct ARM64BacktraceSharedTests {
+    /// Whether `part` appears in `whole` in order (other frames may lie between).
+    static func isSubsequence(_ part: [String], of whole: [String]) -> Bool {
+        var remaining = whole[...]
+        for item in part {
+            guard let found = remaining.firstIndex(of: item) else { return false }
+            remaining = remaining[(found + 1)...]
+        }
+        return true
+    }
+
+    @Test(
+        "sleeping tasks: crash's frames are ours; running tasks: crash's from our first frame on, in order",
+        arguments: ARM64SharedDump.all)
+    func framesMatchCrash(_ dump: ARM64SharedDump) throws {
+        let url = dump.folder.appendingPathComponent("peers/crash-arm64.\(dump.dump).out")
+        let expected = crashBacktraces(try String(contentsOf: url, encoding: .utf8))
+        let result = try Vmcore(path: try dump.path()).backtraces(systemMap: try ARM64SharedDump.mapSymbols())
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        #expect(result.programCounterName == "PC")
+        #expect(result.traces.count > 40)
+        #expect(result.traces.allSatisfy { $0.problem == nil }, "\(result.traces.compactMap(\.problem))")
+        #expect(result.traces.allSatisfy { $0.frames.count >= 3 })
+        var compared = 0
+        for (task, crash) in expected where !crash.functions.isEmpty {
+            let trace = try #require(result.traces.first { $0.task == task })
+            let ours = trace.frames.map { $0.function ?? "?" }
+            if trace.active {
+                // The registers a CPU saved are where our unwind starts; crash may show the
+                // crash_kexec or IPI frames above them first.
+                let start = try #require(crash.functions.firstIndex(of: ours[0]), "\(ours) vs \(crash.functions)")
+                #expect(Self.isSubsequence(Array(crash.functions[start...]), of: ours), "\(ours) vs \(crash.functions)")
+            } else {
+                // crash stops at start_kernel / secondary_start_kernel; the head.S callers follow.
+                #expect(Array(ours.prefix(crash.functions.count)) == crash.functions, "\(ours) vs \(crash.functions)")
+            }
+            compared += 1
+        }
+        #expect(compared >= 1)
+    }
+}
+
+@Suite(
+    "arm64 CPUs unwound without a task list",
+    .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
+struct ARM64RegistersOnlyTests {
+    @Test(
+        "without --system-map each CPU's stack still comes from its registers, as with the task list",
+        arguments: ARM64SharedDump.all)
+    func cpusWithoutTasks(_ dump: ARM64SharedDump) throws {
+        let vmcore = try Vmcore(path: try dump.path())
+        let bare = vmcore.backtraces()
+        #expect(bare.problems.contains { $0.contains("each CPU unwound from its registers alone") })
+        #expect(bare.traces.map(\.cpu) == vmcore.cpus.map(\.cpu))
+        let full = try Vmcore(path: try dump.path()).backtraces(systemMap: try ARM64SharedDump.mapSymbols()).traces
+        for trace in bare.traces {
+            #expect(trace.pid == -1 && trace.task == 0 && trace.problem == nil)
+            // Kernel frames are named alike; module frames (no module list) and the callers kept
+            // only in an exception frame's x30 (no BTF to find pt_regs) are the difference.
+            let withTasks = try #require(full.first { $0.active && $0.cpu == trace.cpu })
+            let named = trace.frames.compactMap(\.function)
+            #expect(named.count >= 5)
+            #expect(
+                ARM64BacktraceSharedTests.isSubsequence(named, of: withTasks.frames.compactMap(\.function)),
+                "\(named) vs \(withTasks.frames.compactMap(\.function))")
+        }
+    }
+}
+
+@Suite(
+    "Stack scan fallback on real arm64 dumps",
+    .enabled(if: ARM64SharedDump.present, "../shared/vmcores-arm64 is absent: skipped"))
+struct StackScanSharedTests {
+    @Test(
+        "scanning each stack finds the frame-record unwinder's return addresses, in order, all marked unreliable",
+        arguments: ARM64SharedDump.all)
+    func scanCoversFrameRecords(_ dump: ARM64SharedDump) throws {
+        let vmcore = try Vmcore(path: try dump.path())
+        let (facts, reader) = DumpFactsReader.readWithReader(vmcore, systemMap: try ARM64SharedDump.mapSymbols())
+        let tasks = try #require(facts.tasks)
+        let unwound = vmcore.backtraces(systemMap: try ARM64SharedDump.mapSymbols()).traces
+        let scanned = DumpBacktraceReader.scanStacks(
+            vmcore, facts: facts, reader: try #require(reader), tasks: tasks, reason: "test")
+        #expect(scanned.problems.count == 1)
+        var compared = 0
+        // The boot task's bottom frames (start_kernel …) lie in .init.text, freed (and with
+        // init_on_free zeroed) after boot: no call instruction is left to confirm them.
+        for trace in unwound
+        where !trace.active && trace.problem == nil && !trace.frames.contains(where: { $0.function == "start_kernel" })
+        {
+            let scan = try #require(scanned.traces.first { $0.task == trace.task })
+            #expect(scan.frames.allSatisfy { !$0.reliable })
+            // Frame records hold return addresses on the task's own stack; the first frame
+            // (cpu_context.pc) is not stored on it.
+            let onStack = trace.frames.dropFirst().filter { $0.stackPointer >= trace.frames[0].stackPointer }
+            #expect(
+                ARM64BacktraceSharedTests.isSubsequence(
+                    onStack.map { String($0.address, radix: 16) }, of: scan.frames.map { String($0.address, radix: 16) }
+                ),
+                "pid \(trace.pid): \(onStack.map(\.function)) vs \(scan.frames.map(\.function))")
+            compared += 1
+        }
+        #expect(compared > 40)
+    }
+}
+
+@Suite(
+    "Stack scan fallback on real x86-64 dumps",
+    .enabled(if: TestPaths.hasSharedVmcores, "../shared/vmcores is absent: skipped"))
+struct X86StackScanSharedTests {
+    @Test(
+        "scanning each sleeping task's stack finds ORC's return addresses in order (call rel32 / call r/m before each)",
+        arguments: SharedDump.all.filter { !$0.gzipped })
+    func scanCoversORC(_ dump: SharedDump) throws {
+        let vmcore = try Vmcore(path: try dump.path())
+        let (facts, reader) = DumpFactsReader.readWithReader(vmcore, systemMap: nil)
+        let tasks = try #require(facts.tasks)
+        let unwound = vmcore.backtraces().traces
+        let scanned = DumpBacktraceReader.scanStacks(
+            vmcore, facts: facts, reader: try #require(reader), tasks: tasks, reason: "test")
+        var compared = 0
+        // Idle tasks end in .init.text (freed after boot) or head_64.S, which enters C through a
+        // pushed address rather than a call: neither can be confirmed by a call instruction.
+        for trace in unwound
+        where !trace.active && trace.pid != 0 && trace.problem == nil && !trace.frames.contains(where: \.exception) {
+            let scan = try #require(scanned.traces.first { $0.task == trace.task })
+            let ours = trace.frames.map { String($0.address, radix: 16) }
+            let found = scan.frames.map { String($0.address, radix: 16) }
+            #expect(ARM64BacktraceSharedTests.isSubsequence(ours, of: found), "pid \(trace.pid): \(ours) vs \(found)")
+            compared += 1
+        }
+        #expect(compared > 40)
+    }
+}

@@ -4,7 +4,7 @@ import Testing
 
 /// crash's `foreach bt` blocks: per task address, the function of each `#n [sp] function at
 /// address` line, and whether crash doubted the block ("possibly bogus exception frame").
-private func crashBacktraces(_ text: String) -> [UInt64: (functions: [String], bogus: Bool)] {
+func crashBacktraces(_ text: String) -> [UInt64: (functions: [String], bogus: Bool)] {
     var result: [UInt64: (functions: [String], bogus: Bool)] = [:]
     var current: UInt64?
     for line in text.split(separator: "\n").map(String.init) {
