@@ -221,6 +221,7 @@ struct LogLineStripper {
         _ line: FramedLine, wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
     ) throws {
         var bytes = line.bytes
+        if let quoted = MailQuote.textStart(bytes) { bytes = UnsafeRawBufferPointer(rebasing: bytes[quoted...]) }
         var prefix = prefixParser.parse(bytes, values: false)
         // A bare line may be a kernel line behind console glue: parse what follows the glue.
         if prefix.kind == .kernel, !prefix.hasMonotonicStamp, !prefix.hadSyslogWrapper, prefix.textStart == 0,

@@ -1,0 +1,96 @@
+import KtriageBytes
+
+/// Wrappers the fast path does not read, tried only on lines it declined (so ordinary lines pay
+/// nothing for them):
+///
+/// - journal text printed under another LC_TIME locale: `journalctl -o short` formats its time with
+///   strftime's `%b %d %H:%M:%S`, so a Russian desktop prints `ноя 12 15:06:31 host kernel: `, a
+///   German one `Mär 12 …`, a French one `févr. 12 …` (names: ``LocaleMonthNames``, from glibc's
+///   locale data); `-o short-full` prints a localized weekday (`Вс 2017-11-12 15:06:31 MSK …`);
+/// - syslog lines without a host (`Nov 12 15:06:31 kernel: …`, a syslogd that logs the local
+///   host without its name), with the host glued to the tag by a web or mail paste that ate the
+///   space (`Nov 12 15:06:31 web01kernel: …`), without a `kernel:` tag (a template that writes
+///   `host [  12.345678] …`), and busybox syslogd's facility word (`host kern.err kernel: …`).
+extension LinePrefixParser {
+    /// A localized month (`ноя 12 15:06:31 host kernel: `) or weekday (`Вс 2017-11-12 …`) header.
+    mutating func parseLocalizedHeader(
+        _ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix
+    ) -> Int? {
+        // The name is one word; its shape around it is checked before it is looked up.
+        var nameEnd = start
+        let limit = min(line.count, start + LocaleMonthNames.maxNameBytes + 1)
+        while nameEnd < limit, line[nameEnd] != UInt8(ascii: " ") { nameEnd += 1 }
+        guard nameEnd > start, nameEnd < limit, nameEnd + 1 < line.count else { return nil }
+        let next = nameEnd + 1
+        if ByteScanning.isDigit(line[next]) || line[next] == UInt8(ascii: " ") {
+            let dayStart = ByteScanning.skipSpaces(line, from: next)
+            // `12 15:06:31`: a day of one or two digits, a space, then the clock; the shape is
+            // checked before the name is looked up.
+            var dayEnd = dayStart
+            while dayEnd < line.count, dayEnd - dayStart < 3, ByteScanning.isDigit(line[dayEnd]) { dayEnd += 1 }
+            if dayEnd > dayStart, dayEnd + 3 < line.count, line[dayEnd] == UInt8(ascii: " "),
+                line[dayEnd + 3] == UInt8(ascii: ":"), let month = Self.localizedMonth(line, start..<nameEnd)
+            {
+                return bsdDate(line, month: month, from: next, into: &prefix)
+            }
+            // `2017-11-12 15:06:31 MSK host kernel: ` after a localized weekday (short-full).
+            if next + 10 < line.count, line[next + 4] == UInt8(ascii: "-"), line[next + 10] == UInt8(ascii: " "),
+                !ByteScanning.isDigit(line[start])
+            {
+                return parseShortFull(line, from: next, into: &prefix)
+            }
+        }
+        return nil
+    }
+
+    /// The month number of the name in `range`, compared lower-cased.
+    static func localizedMonth(_ line: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[range]), as: UTF8.self).lowercased()
+        return LocaleMonthNames.table[name]
+    }
+
+    /// The host word and what follows, when the fast `host kernel: ` compare failed. Returns the
+    /// text start of a kernel line, or `nil` to go on with the ordinary tag parse.
+    static func unusualHostOrTag(
+        _ line: UnsafeRawBufferPointer, host: Range<Int>, into prefix: inout LinePrefix
+    ) -> Int? {
+        let tagStart = host.upperBound + 1
+        let tag = Array("kernel:".utf8)
+        // `kernel: ` where the host should be: no host. `web01kernel: `: the space was lost.
+        if host.count >= tag.count, line[host.upperBound - 1] == UInt8(ascii: ":"),
+            ByteScanning.hasLiteral(line, at: host.upperBound - tag.count, "kernel:")
+        {
+            let hostBytes = host.count - tag.count
+            prefix.host = hostBytes > 0 ? host.lowerBound..<(host.upperBound - tag.count) : nil
+            prefix.kind = .kernel
+            return tagStart
+        }
+        guard tagStart < line.count else { return nil }
+        // `host [  12.345678] text`: a kernel stamp where the tag should be.
+        if line[tagStart] == UInt8(ascii: "["), tagStart + 2 < line.count,
+            line[tagStart + 1] == UInt8(ascii: " ") || ByteScanning.isDigit(line[tagStart + 1])
+        {
+            var index = tagStart + 1
+            while index < line.count, line[index] == UInt8(ascii: " ") || ByteScanning.isDigit(line[index]) {
+                index += 1
+            }
+            if index < line.count, line[index] == UInt8(ascii: ".") {
+                prefix.kind = .kernel
+                return tagStart
+            }
+        }
+        // busybox syslogd: `host kern.err kernel: text`.
+        if ByteScanning.hasLiteral(line, at: tagStart, "kern."), let space = firstSpaceIn(line, from: tagStart),
+            space + 8 <= line.count,
+            UInt64(littleEndian: line.loadUnaligned(fromByteOffset: space + 1, as: UInt64.self)) == kernelTag
+        {
+            prefix.kind = .kernel
+            return space + 9
+        }
+        return nil
+    }
+
+    private static func firstSpaceIn(_ line: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        ByteScanning.find(UInt8(ascii: " "), in: line, from: start)
+    }
+}

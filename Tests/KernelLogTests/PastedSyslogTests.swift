@@ -1,0 +1,91 @@
+import KernelFacts
+import KtriageBytes
+import Testing
+
+@testable import KernelLog
+
+/// Syslog and journal lines in the shapes operators paste them: localized month names, no host,
+/// no `kernel:` tag, spaces lost by a web page, `> ` mail quoting.
+@Suite struct PastedSyslogTests {
+    /// Kernel lines of `text`, with their metadata.
+    static func read(_ text: String, year: Int = 2026) throws -> [ReadLine] {
+        var lines: [ReadLine] = []
+        var bytes = Array(text.utf8)
+        _ = try bytes.withUnsafeMutableBytes { buffer in
+            try KernelLogReader.read(
+                bytes: UnsafeRawBufferPointer(buffer), path: "pasted.log",
+                options: LogReaderOptions(referenceYear: year)
+            ) { line in
+                lines.append(
+                    ReadLine(text: ByteEscaping.displayString(line.text), metadata: line.metadata, number: line.number))
+            }
+        }
+        return lines
+    }
+
+    /// 2026-`month`-07 15:06:31 UTC in microseconds.
+    static func seventh(_ month: Int) -> Int64 {
+        (Int64(CivilTime.daysFromCivil(year: 2026, month: month, day: 7)) * 86_400 + 15 * 3600 + 6 * 60 + 31)
+            * 1_000_000
+    }
+
+    /// `date -d 2026-MM-07T15:06:31 +'%b %d %H:%M:%S'` under each locale (glibc 2.36, locales
+    /// compiled with `localedef`): what `journalctl -o short` prints there.
+    static let localized: [(stamp: String, month: Int)] = [
+        ("янв 07 15:06:31", 1), ("мая 07 15:06:31", 5), ("ноя 07 15:06:31", 11), ("дек 07 15:06:31", 12),
+        ("січ 07 15:06:31", 1), ("тра 07 15:06:31", 5), ("лис 07 15:06:31", 11),
+        ("Mär 07 15:06:31", 3), ("Mai 07 15:06:31", 5), ("Dez 07 15:06:31", 12),
+        ("janv. 07 15:06:31", 1), ("févr. 07 15:06:31", 2), ("août 07 15:06:31", 8), ("déc. 07 15:06:31", 12),
+        ("ene 07 15:06:31", 1), ("ago 07 15:06:31", 8), ("dic 07 15:06:31", 12),
+        ("gen 07 15:06:31", 1), ("mag 07 15:06:31", 5),
+        ("fev 07 15:06:31", 2), ("dez 07 15:06:31", 12),
+        ("sty 07 15:06:31", 1), ("lis 07 15:06:31", 11), ("gru 07 15:06:31", 12),
+    ]
+
+    @Test("journal short lines under other LC_TIME locales", arguments: localized)
+    func localizedMonths(_ stamp: String, _ month: Int) throws {
+        let lines = try Self.read("\(stamp) db07 kernel: BUG: unable to handle page fault for address: 0000\n")
+        let line = try #require(lines.first)
+        #expect(line.metadata.host == "db07", "\(stamp)")
+        #expect(line.metadata.wallClockMicros == Self.seventh(month), "\(stamp)")
+        #expect(line.text == "BUG: unable to handle page fault for address: 0000")
+    }
+
+    @Test("short-full with a localized weekday")
+    func localizedWeekday() throws {
+        let lines = try Self.read("Сб 2026-11-07 15:06:31 UTC db07 kernel: Oops: 0000 [#1] SMP\n")
+        #expect(lines.first?.metadata.host == "db07")
+        #expect(lines.first?.metadata.wallClockMicros == Self.seventh(11))
+        #expect(lines.first?.text == "Oops: 0000 [#1] SMP")
+    }
+
+    @Test(
+        "hosts and tags the fast path does not read",
+        arguments: [
+            // (line, host, text)
+            ("Nov  7 15:06:31 kernel: [  12.345678] Oops: 0000 [#1] SMP", nil, "Oops: 0000 [#1] SMP"),
+            ("Nov  7 15:06:31 web01kernel: Oops: 0000 [#1] SMP", "web01", "Oops: 0000 [#1] SMP"),
+            ("Nov  7 15:06:31web01 kernel: Oops: 0000 [#1] SMP", "web01", "Oops: 0000 [#1] SMP"),
+            ("Nov  7 15:06:31 web01 [  12.345678] Oops: 0000 [#1] SMP", "web01", "Oops: 0000 [#1] SMP"),
+            ("Nov  7 15:06:31 router kern.err kernel: Oops: 0000 [#1] SMP", "router", "Oops: 0000 [#1] SMP"),
+            ("2026-11-07T15:06:31.000000+00:00 web01kernel: Oops: 0000 [#1] SMP", "web01", "Oops: 0000 [#1] SMP"),
+            ("> Nov  7 15:06:31 web01 kernel: Oops: 0000 [#1] SMP", "web01", "Oops: 0000 [#1] SMP"),
+            (
+                ">> > Nov  7 15:06:31 web01 kernel: [  12.345678]  dump_stack+0x19/0x1b", "web01",
+                " dump_stack+0x19/0x1b"
+            ),
+        ])
+    func unusualHosts(_ line: String, _ host: String?, _ text: String) throws {
+        let lines = try Self.read(line + "\n")
+        let read = try #require(lines.first, "\(line)")
+        #expect(read.metadata.host == host, "\(line)")
+        #expect(read.text == text, "\(line)")
+        #expect(read.metadata.wallClockMicros == Self.seventh(11), "\(line)")
+    }
+
+    @Test("other programs' lines without a host stay other programs'")
+    func hostlessOtherProgram() throws {
+        let lines = try Self.read("Nov  7 15:06:31 systemd[1]: Started Session 2 of user root.\n")
+        #expect(lines.isEmpty)
+    }
+}
