@@ -83,6 +83,28 @@ import Testing
         #expect(read.metadata.wallClockMicros == Self.seventh(11), "\(line)")
     }
 
+    @Test(
+        "web-page and code-block pastes: no-break spaces, an indent before the wrapper",
+        arguments: [
+            ("    Nov  7 15:06:31 web01 kernel: Oops: 0000 [#1] SMP", "Oops: 0000 [#1] SMP"),
+            ("\tNov  7 15:06:31 web01 kernel: [  12.345678] Oops: 0000 [#1] SMP", "Oops: 0000 [#1] SMP"),
+            ("Nov  7 15:06:31 web01 kernel: [\u{A0} 12.345678] Oops: 0000 [#1] SMP", "Oops: 0000 [#1] SMP"),
+            ("Nov  7 15:06:31 web01 kernel: [  12.345678] \u{A0}dump_stack+0x19/0x1b", " dump_stack+0x19/0x1b"),
+            ("\u{A0} Nov\u{A0} 7 15:06:31 web01 kernel: Oops: 0000 [#1] SMP", "Oops: 0000 [#1] SMP"),
+        ])
+    func webPaste(_ line: String, _ text: String) throws {
+        let read = try #require(try Self.read(line + "\n").first, "\(line)")
+        #expect(read.metadata.host == "web01", "\(line)")
+        #expect(read.text == text, "\(line)")
+        #expect(read.metadata.wallClockMicros == Self.seventh(11), "\(line)")
+    }
+
+    @Test("an indented line without a wrapper after the indent keeps its indent")
+    func indentedFrame() throws {
+        let lines = try Self.read("Call Trace:\n  dump_stack+0x19/0x1b\n")
+        #expect(lines.map(\.text) == ["Call Trace:", "  dump_stack+0x19/0x1b"])
+    }
+
     @Test("other programs' lines without a host stay other programs'")
     func hostlessOtherProgram() throws {
         let lines = try Self.read("Nov  7 15:06:31 systemd[1]: Started Session 2 of user root.\n")

@@ -257,8 +257,10 @@ struct LinePrefixParser {
     /// Where `[%5lu.%06lu]` ends, from its punctuation only (the shape pass).
     @inline(__always)
     private static func fixedWidthStampEnd(_ line: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        // The padding's first byte too: a no-break space pasted from a web page is two bytes.
         guard start + 14 <= line.count, line[start + 6] == UInt8(ascii: "."), line[start + 13] == UInt8(ascii: "]"),
-            ByteScanning.isDigit(line[start + 5]), ByteScanning.isDigit(line[start + 12])
+            ByteScanning.isDigit(line[start + 5]), ByteScanning.isDigit(line[start + 12]),
+            line[start + 1] == UInt8(ascii: " ") || ByteScanning.isDigit(line[start + 1])
         else { return nil }
         return start + 14
     }

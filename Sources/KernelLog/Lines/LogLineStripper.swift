@@ -231,6 +231,27 @@ struct LogLineStripper {
             bytes = UnsafeRawBufferPointer(rebasing: bytes[glue.start...])
             prefix = prefixParser.parse(bytes, values: false)
         }
+        if PasteRepair.mayNeed(bytes, textStart: prefix.textStart) {
+            if var plain = PasteRepair.withPlainSpaces(bytes) {
+                var repaired = line
+                try plain.withUnsafeMutableBytes { buffer in
+                    repaired.bytes = UnsafeRawBufferPointer(buffer)
+                    try processText(repaired, wants: wants, body)
+                }
+                return
+            }
+            // An indented paste: the wrapper after the indent, if there is one.
+            if !prefix.hadSyslogWrapper, !prefix.hasMonotonicStamp, prefix.format == .bare,
+                let indent = PasteRepair.indentEnd(bytes)
+            {
+                let unindented = UnsafeRawBufferPointer(rebasing: bytes[indent...])
+                let retried = prefixParser.parse(unindented, values: false)
+                if retried.hadSyslogWrapper || retried.hasMonotonicStamp || retried.format != .bare {
+                    bytes = unindented
+                    prefix = retried
+                }
+            }
+        }
         if summary.format == nil, prefix.format != .bare { summary.format = prefix.format }
         if peerOutput != nil, prefix.format == .bare {
             summary.otherProgramLines += 1
