@@ -105,6 +105,25 @@ import Testing
         #expect(lines.map(\.text) == ["Call Trace:", "  dump_stack+0x19/0x1b"])
     }
 
+    @Test("a line without a wrapper continues the syslog line before it: its host, its program")
+    func continuation() throws {
+        let log = """
+            Nov  7 15:06:31 web01 kernel: INFO: task jbd2/dm-0-8:431 blocked for
+            more than 120 seconds.
+            Nov  7 15:06:31 web01 kernel: Call Trace:
+            Nov  7 15:06:31 web01 kernel:\u{20}
+            jbd2_journal_commit_transaction+0x14f4/0x1910 [jbd2]
+            Nov  7 15:06:32 web01 myapp[812]: worker pool report:
+                                              BUG: counter mismatch in the pool
+            """
+        let lines = try Self.read(log + "\n")
+        #expect(lines.map(\.text).contains("jbd2_journal_commit_transaction+0x14f4/0x1910 [jbd2]"))
+        #expect(lines.allSatisfy { $0.metadata.host == "web01" })
+        #expect(!lines.contains { $0.text.contains("counter mismatch") })
+        let records = FrontDoor.records(log)
+        #expect(records.map(\.title) == ["INFO: task hung in jbd2_journal_commit_transaction"])
+    }
+
     @Test("other programs' lines without a host stay other programs'")
     func hostlessOtherProgram() throws {
         let lines = try Self.read("Nov  7 15:06:31 systemd[1]: Started Session 2 of user root.\n")

@@ -32,6 +32,9 @@ struct LogLineStripper {
     /// The input is another crash tool's saved output: only lines with a kernel stamp are kernel
     /// text, the rest is the tool's own (counted with other programs' lines).
     var peerOutput: PeerToolOutput?
+    /// The last line had a syslog or journal wrapper: whether it was kernel text and named a host
+    /// (the last interned one), for a continuation line without a wrapper; `nil` otherwise.
+    private var wrappedLine: (kernel: Bool, hasHost: Bool)?
     /// In an apport report: the current field holds kernel text.
     private var apportKernelField = false
     /// The framer saw a CR line break: a serial console capture.
@@ -252,6 +255,17 @@ struct LogLineStripper {
                 }
             }
         }
+        // A line without any wrapper in a syslog or journal input continues the line before it: a
+        // mail client's hard wrap, or journalctl's indented continuation of a multi-line entry.
+        if prefix.kind == .kernel, prefix.format == .bare, !prefix.hadSyslogWrapper, !prefix.hasMonotonicStamp,
+            prefix.textStart == 0, let previous = wrappedLine, peerOutput == nil
+        {
+            try processContinuation(line, bytes, of: previous, wants: wants, body)
+            return
+        }
+        wrappedLine =
+            prefix.hadSyslogWrapper && prefix.kind != .journalMarker
+            ? (kernel: prefix.kind == .kernel, hasHost: prefix.host != nil) : nil
         if summary.format == nil, prefix.format != .bare { summary.format = prefix.format }
         if peerOutput != nil, prefix.format == .bare {
             summary.otherProgramLines += 1
@@ -310,6 +324,33 @@ struct LogLineStripper {
         try deliver(
             LogLine(
                 text: text, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
+            body)
+    }
+
+    /// A continuation line (see `processText`): part of the wrapped line's message, with its host
+    /// and time; another program's when that line was.
+    private mutating func processContinuation(
+        _ line: FramedLine, _ bytes: UnsafeRawBufferPointer, of previous: (kernel: Bool, hasHost: Bool),
+        wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
+    ) throws {
+        guard previous.kernel else {
+            summary.otherProgramLines += 1
+            return
+        }
+        let host = previous.hasHost && lastHostIndex >= 0 ? hostCache[lastHostIndex] : nil
+        let sketch = LineSketch(text: bytes, number: line.number, hostNumber: host?.number, hasMonotonicStamp: false)
+        if !wants(sketch) {
+            countDeclined(bytes, prefix: UnsafeRawBufferPointer(rebasing: bytes[0..<0]))
+            return
+        }
+        var metadata = LineMetadata(
+            source: journalMode ? .journal : .syslog, host: host?.name ?? options.host, bootID: bootID,
+            wallClockMicros: summary.lastWallClockMicros, isKernel: true)
+        metadata.hostNumber = host?.number
+        metadata.continuesPrevious = true
+        try deliver(
+            LogLine(
+                text: bytes, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
             body)
     }
 

@@ -116,7 +116,13 @@ public struct CrashReportParser {
         if metadata.monotonicMicros != nil { sawTimestamps = true }
         // On a timestamped console, a line without a timestamp is user-space output, not a report.
         let userSpace = sawTimestamps && context == .none && (metadata.source == .console || metadata.source == .dmesg)
-        if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
+        let header = mayStart && !userSpace ? CrashHeaders.match(string) : nil
+        // A wrapped line's rest joins the report line it continues.
+        if header == nil, metadata.continuesPrevious, let index = target, !active[index].ended {
+            active[index].continueLast(string, number: number)
+            return
+        }
+        if let (header, range) = header {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
             return
         }

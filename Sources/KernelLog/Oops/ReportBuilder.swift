@@ -54,6 +54,13 @@ struct ReportBuilder {
         return lines.contains { $0.hasPrefix("goroutine ") || $0.hasPrefix("runtime stack:") }
     }
 
+    /// Puts back together a line that a mail client or journalctl wrapped (the break took a space).
+    mutating func continueLast(_ text: String, number: Int) {
+        guard let last = lines.popLast() else { return }
+        lines.append(last + " " + text.drop(while: { $0 == " " }))
+        endLineNumber = number
+    }
+
     mutating func append(_ line: String, monotonic: Int64?, number: Int) {
         guard lines.count < CrashReportParser.maxReportLines else {
             truncated = true
