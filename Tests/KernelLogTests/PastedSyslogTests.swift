@@ -51,6 +51,18 @@ import Testing
         #expect(line.text == "BUG: unable to handle page fault for address: 0000")
     }
 
+    @Test(
+        "dmesg -T under other locales (strftime %a %b %e %H:%M:%S %Y, glibc 2.36)",
+        arguments: [
+            "[Сб ноя  7 15:06:31 2026]", "[Sa Nov  7 15:06:31 2026]", "[sam. nov.  7 15:06:31 2026]",
+            "[sáb nov  7 15:06:31 2026]", "[sob lis  7 15:06:31 2026]", "[сб лис  7 15:06:31 2026]",
+        ])
+    func localizedDmesgCtime(_ stamp: String) throws {
+        let lines = try Self.read("\(stamp) Oops: 0000 [#1] SMP\n\(stamp)  dump_stack+0x19/0x1b\n")
+        #expect(lines.map(\.text) == ["Oops: 0000 [#1] SMP", " dump_stack+0x19/0x1b"], "\(stamp)")
+        #expect(lines.first?.metadata.wallClockMicros == Self.seventh(11), "\(stamp)")
+    }
+
     @Test("short-full with a localized weekday")
     func localizedWeekday() throws {
         let lines = try Self.read("Сб 2026-11-07 15:06:31 UTC db07 kernel: Oops: 0000 [#1] SMP\n")

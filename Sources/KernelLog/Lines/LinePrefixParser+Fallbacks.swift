@@ -6,7 +6,8 @@ import KtriageBytes
 /// - journal text printed under another LC_TIME locale: `journalctl -o short` formats its time with
 ///   strftime's `%b %d %H:%M:%S`, so a Russian desktop prints `ноя 12 15:06:31 host kernel: `, a
 ///   German one `Mär 12 …`, a French one `févr. 12 …` (names: ``LocaleMonthNames``, from glibc's
-///   locale data); `-o short-full` prints a localized weekday (`Вс 2017-11-12 15:06:31 MSK …`);
+///   locale data); `-o short-full` prints a localized weekday (`Вс 2017-11-12 15:06:31 MSK …`),
+///   and `dmesg -T` both (`[Сб ноя  7 15:06:31 2026]`);
 /// - syslog lines without a host (`Nov 12 15:06:31 kernel: …`, a syslogd that logs the local
 ///   host without its name), with the host glued to the tag by a web or mail paste that ate the
 ///   space (`Nov 12 15:06:31 web01kernel: …`), without a `kernel:` tag (a template that writes
@@ -41,6 +42,44 @@ extension LinePrefixParser {
             }
         }
         return nil
+    }
+
+    /// `dmesg -T` under another locale: util-linux formats the stamp with strftime's
+    /// `%a %b %e %H:%M:%S %Y`, so a Russian desktop prints `[Сб ноя  7 15:06:31 2026]`, a French
+    /// one `[sam. nov.  7 15:06:31 2026]`. The weekday is any word; the month is looked up.
+    func localizedHumanStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        let weekdayStart = start + 1
+        guard weekdayStart < line.count, line[weekdayStart] != UInt8(ascii: "<"),
+            line[weekdayStart] != UInt8(ascii: " "), !ByteScanning.isDigit(line[weekdayStart])
+        else { return nil }
+        var weekdayEnd = weekdayStart
+        while weekdayEnd < line.count, weekdayEnd - weekdayStart <= 16, line[weekdayEnd] != UInt8(ascii: " ") {
+            weekdayEnd += 1
+        }
+        let monthStart = weekdayEnd + 1
+        guard weekdayEnd < line.count, line[weekdayEnd] == UInt8(ascii: " "), monthStart < line.count else {
+            return nil
+        }
+        var monthEnd = monthStart
+        while monthEnd < line.count, monthEnd - monthStart <= LocaleMonthNames.maxNameBytes,
+            line[monthEnd] != UInt8(ascii: " ")
+        {
+            monthEnd += 1
+        }
+        // ` 7 15:06:31 2026]` or `17 15:06:31 2026]`: the shape before the name is looked up.
+        let dayStart = ByteScanning.skipSpaces(line, from: monthEnd)
+        guard monthEnd > monthStart, dayStart > monthEnd,
+            let (day, afterDay) = ByteScanning.decimal(line, at: dayStart), afterDay < line.count,
+            line[afterDay] == UInt8(ascii: " "), let clock = CivilTime.clock(line, at: afterDay + 1),
+            clock.end + 6 <= line.count, line[clock.end] == UInt8(ascii: " "),
+            let year = ByteScanning.fixedDigits(line, at: clock.end + 1, count: 4),
+            line[clock.end + 5] == UInt8(ascii: "]"),
+            let month = Self.localizedMonth(line, monthStart..<monthEnd),
+            let wall = CivilTime.micros(
+                year: year, month: month, day: Int(day), hour: clock.seconds / 3600,
+                minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
+        else { return nil }
+        return (wall, clock.end + 6)
     }
 
     /// The month number of the name in `range`, compared lower-cased.

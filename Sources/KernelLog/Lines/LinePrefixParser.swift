@@ -162,6 +162,12 @@ struct LinePrefixParser {
             index = end
         } else if let end = relativeStamp(line, at: index, into: &prefix) {
             index = end
+        } else if let (wall, end) = localizedHumanStamp(line, at: index) {
+            prefix.wallClockMicros = wall
+            prefix.hadHumanTime = true
+            prefix.zoneless = true
+            if prefix.format == .bare { prefix.format = .dmesgCtime }
+            index = end
         } else {
             return start
         }
