@@ -40,6 +40,7 @@ import Testing
         ("gen 07 15:06:31", 1), ("mag 07 15:06:31", 5),
         ("fev 07 15:06:31", 2), ("dez 07 15:06:31", 12),
         ("sty 07 15:06:31", 1), ("lis 07 15:06:31", 11), ("gru 07 15:06:31", 12),
+        ("11月 07 15:06:31", 11), (" 5月 07 15:06:31", 5),
     ]
 
     @Test("journal short lines under other LC_TIME locales", arguments: localized)

@@ -13,10 +13,21 @@ import KtriageBytes
 ///   space (`Nov 12 15:06:31 web01kernel: …`), without a `kernel:` tag (a template that writes
 ///   `host [  12.345678] …`), and busybox syslogd's facility word (`host kern.err kernel: …`).
 extension LinePrefixParser {
-    /// A localized month (`ноя 12 15:06:31 host kernel: `) or weekday (`Вс 2017-11-12 …`) header.
-    mutating func parseLocalizedHeader(
+    /// The headers below that start with a name: `logread`'s ctime, then a localized month or weekday.
+    mutating func parseLetterFallbacks(
         _ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix
     ) -> Int? {
+        guard Self.mayStartName(line, at: start) else { return nil }
+        return parseCtimeHeader(line, from: start, into: &prefix)
+            ?? parseLocalizedHeader(line, from: start, into: &prefix)
+    }
+
+    /// A localized month (`ноя 12 15:06:31 host kernel: `) or weekday (`Вс 2017-11-12 …`) header.
+    mutating func parseLocalizedHeader(
+        _ line: UnsafeRawBufferPointer, from start: Int, digitFirst: Bool = false, into prefix: inout LinePrefix
+    ) -> Int? {
+        // Chinese and Japanese names start with the month's number (`11月`).
+        guard digitFirst || Self.mayStartName(line, at: start) else { return nil }
         // The name is one word; its shape around it is checked before it is looked up.
         var nameEnd = start
         let limit = min(line.count, start + LocaleMonthNames.maxNameBytes + 1)
@@ -50,36 +61,76 @@ extension LinePrefixParser {
     func localizedHumanStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
         let weekdayStart = start + 1
         guard weekdayStart < line.count, line[weekdayStart] != UInt8(ascii: "<"),
-            line[weekdayStart] != UInt8(ascii: " "), !ByteScanning.isDigit(line[weekdayStart])
+            line[weekdayStart] != UInt8(ascii: " "), !ByteScanning.isDigit(line[weekdayStart]),
+            let (wall, end) = ctimeStamp(line, at: weekdayStart), end < line.count, line[end] == UInt8(ascii: "]")
         else { return nil }
-        var weekdayEnd = weekdayStart
-        while weekdayEnd < line.count, weekdayEnd - weekdayStart <= 16, line[weekdayEnd] != UInt8(ascii: " ") {
+        return (wall, end + 1)
+    }
+
+    /// OpenWrt's `logread` (and busybox's without a host): the time as `ctime()` prints it, the
+    /// facility and level, then the tag, and no host: `Sat Nov  7 15:06:31 2026 kern.warn kernel: `.
+    /// The names may be localized like `dmesg -T`'s.
+    mutating func parseCtimeHeader(
+        _ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix
+    ) -> Int? {
+        guard Self.mayStartName(line, at: start) else { return nil }
+        guard let (wall, end) = ctimeStamp(line, at: start), end < line.count, line[end] == UInt8(ascii: " ") else {
+            return nil
+        }
+        var index = end + 1
+        // `kern.warn`: a facility, a dot, a level.
+        if ByteScanning.hasLiteral(line, at: index, "kern."), let space = Self.firstSpaceIn(line, from: index) {
+            index = space + 1
+        }
+        guard index + 8 <= line.count,
+            UInt64(littleEndian: line.loadUnaligned(fromByteOffset: index, as: UInt64.self)) == Self.kernelTag
+        else { return nil }
+        prefix.wallClockMicros = wall
+        prefix.zoneless = true
+        prefix.hadSyslogWrapper = true
+        prefix.kind = .kernel
+        prefix.format = .syslogBSD
+        return index + 8
+    }
+
+    /// `Www Mmm dd HH:MM:SS YYYY` at `start` (names English or localized): the time and the
+    /// index after the year.
+    func ctimeStamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int)? {
+        var weekdayEnd = start
+        while weekdayEnd < line.count, weekdayEnd - start <= 16, line[weekdayEnd] != UInt8(ascii: " ") {
             weekdayEnd += 1
         }
         let monthStart = weekdayEnd + 1
-        guard weekdayEnd < line.count, line[weekdayEnd] == UInt8(ascii: " "), monthStart < line.count else {
-            return nil
-        }
+        guard weekdayEnd > start, weekdayEnd < line.count, monthStart < line.count else { return nil }
         var monthEnd = monthStart
         while monthEnd < line.count, monthEnd - monthStart <= LocaleMonthNames.maxNameBytes,
             line[monthEnd] != UInt8(ascii: " ")
         {
             monthEnd += 1
         }
-        // ` 7 15:06:31 2026]` or `17 15:06:31 2026]`: the shape before the name is looked up.
         let dayStart = ByteScanning.skipSpaces(line, from: monthEnd)
         guard monthEnd > monthStart, dayStart > monthEnd,
             let (day, afterDay) = ByteScanning.decimal(line, at: dayStart), afterDay < line.count,
             line[afterDay] == UInt8(ascii: " "), let clock = CivilTime.clock(line, at: afterDay + 1),
-            clock.end + 6 <= line.count, line[clock.end] == UInt8(ascii: " "),
+            clock.end + 5 <= line.count, line[clock.end] == UInt8(ascii: " "),
             let year = ByteScanning.fixedDigits(line, at: clock.end + 1, count: 4),
-            line[clock.end + 5] == UInt8(ascii: "]"),
-            let month = Self.localizedMonth(line, monthStart..<monthEnd),
+            let month = CivilTime.month(line, at: monthStart).flatMap({ monthEnd - monthStart == 3 ? $0 : nil })
+                ?? Self.localizedMonth(line, monthStart..<monthEnd),
             let wall = CivilTime.micros(
                 year: year, month: month, day: Int(day), hour: clock.seconds / 3600,
                 minute: clock.seconds / 60 % 60, second: clock.seconds % 60, micros: clock.micros)
         else { return nil }
-        return (wall, clock.end + 6)
+        return (wall, clock.end + 5)
+    }
+
+    /// A month or weekday name starts with a letter, ASCII or not (`[`, the dmesg stamp, does not
+    /// start one; checked first, as every dmesg line reaches the letter fallbacks).
+    @inline(__always)
+    static func mayStartName(_ line: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        guard start < line.count else { return false }
+        let byte = line[start]
+        return byte >= 0x80
+            || (byte | ASCII.lowercaseBit >= UInt8(ascii: "a") && byte | ASCII.lowercaseBit <= UInt8(ascii: "z"))
     }
 
     /// The month number of the name in `range`, compared lower-cased.
@@ -94,13 +145,13 @@ extension LinePrefixParser {
         _ line: UnsafeRawBufferPointer, host: Range<Int>, into prefix: inout LinePrefix
     ) -> Int? {
         let tagStart = host.upperBound + 1
-        let tag = Array("kernel:".utf8)
+        let tagLength = 7  // `kernel:`
         // `kernel: ` where the host should be: no host. `web01kernel: `: the space was lost.
-        if host.count >= tag.count, line[host.upperBound - 1] == UInt8(ascii: ":"),
-            ByteScanning.hasLiteral(line, at: host.upperBound - tag.count, "kernel:")
+        if host.count >= tagLength, line[host.upperBound - 1] == UInt8(ascii: ":"),
+            ByteScanning.hasLiteral(line, at: host.upperBound - tagLength, "kernel:")
         {
-            let hostBytes = host.count - tag.count
-            prefix.host = hostBytes > 0 ? host.lowerBound..<(host.upperBound - tag.count) : nil
+            let hostBytes = host.count - tagLength
+            prefix.host = hostBytes > 0 ? host.lowerBound..<(host.upperBound - tagLength) : nil
             prefix.kind = .kernel
             return tagStart
         }

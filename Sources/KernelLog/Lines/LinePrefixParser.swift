@@ -79,7 +79,7 @@ struct LinePrefixParser {
                     index = end
                 } else if let end = parseUnixHeader(line, from: index, into: &prefix) {
                     index = end
-                } else if let end = parseLocalizedHeader(line, from: index, into: &prefix) {
+                } else if let end = parseLocalizedHeader(line, from: index, digitFirst: true, into: &prefix) {
                     index = end
                 }
             } else if first >= UInt8(ascii: "A") {
@@ -87,7 +87,9 @@ struct LinePrefixParser {
                     index = end
                 } else if let end = parseLetterPrefix(line, from: index, into: &prefix) {
                     index = end
-                } else if let end = parseLocalizedHeader(line, from: index, into: &prefix) {
+                } else if first != UInt8(ascii: "["), let end = parseLetterFallbacks(line, from: index, into: &prefix) {
+                    // Every dmesg line starts with `[` and reaches this branch: one compare keeps it
+                    // out of the fallbacks.
                     index = end
                 }
             }

@@ -130,7 +130,9 @@ public struct CrashReportParser {
             // A new boot: reports in progress are over, and later ones without a `CPU:` line
             // (OOM, MCE) still get the running kernel.
             while !active.isEmpty { close(0) }
-            if let banner = KernelBanner(string) { bootKernel = KernelInfo(banner: banner) }
+            if let banner = KernelBanner(string), KernelRelease.isPlausible(banner.release) {
+                bootKernel = KernelInfo(banner: banner)
+            }
             return
         }
         // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp
