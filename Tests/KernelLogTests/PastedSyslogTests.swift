@@ -137,6 +137,16 @@ import Testing
         #expect(records.map(\.title) == ["INFO: task hung in jbd2_journal_commit_transaction"])
     }
 
+    @Test("a long run of continuation lines: no line grows past the parser's line limit")
+    func longContinuation() throws {
+        var log = "Nov  7 15:06:31 web01 kernel: INFO: task jbd2/dm-0-8:431 blocked for more than 120 seconds.\n"
+        log += "Nov  7 15:06:31 web01 kernel: Call Trace:\n"
+        for index in 0..<5000 { log += "continued text \(index) that never ends\n" }
+        let records = FrontDoor.records(log)
+        #expect(records.count == 1)
+        #expect(records.allSatisfy { $0.text.allSatisfy { $0.utf8.count <= CrashReportParser.maxLineBytes } })
+    }
+
     @Test("other programs' lines without a host stay other programs'")
     func hostlessOtherProgram() throws {
         let lines = try Self.read("Nov  7 15:06:31 systemd[1]: Started Session 2 of user root.\n")
