@@ -137,11 +137,30 @@ import Testing
         #expect(records.map(\.title) == ["INFO: task hung in jbd2_journal_commit_transaction"])
     }
 
+    @Test("a bare oops pasted after syslog lines is not taken for their continuation")
+    func bareOopsAfterSyslog() throws {
+        let log = """
+            Nov  7 15:06:31 web01 kernel: e1000e: eth0 NIC Link is Up
+            BUG: unable to handle kernel NULL pointer dereference at 0000000000000010
+            IP: [<ffffffff81234567>] foo_bar+0x12/0x40
+            Oops: 0000 [#1] SMP
+            CPU: 1 PID: 12 Comm: kworker/1:1 Not tainted 4.4.0-21-generic #37-Ubuntu
+            Call Trace:
+             [<ffffffff81234599>] baz_qux+0x12/0x40
+             [<ffffffff812345aa>] process_one_work+0x1e8/0x338
+            """
+        let records = FrontDoor.records(log)
+        #expect(records.map(\.title) == ["BUG: unable to handle kernel NULL pointer dereference in foo_bar"])
+        #expect(records.first?.kernel?.release == "4.4.0-21-generic")
+        #expect(records.first?.frames.count == 2)
+        #expect(records.first?.host == nil)
+    }
+
     @Test("a long run of continuation lines: no line grows past the parser's line limit")
     func longContinuation() throws {
-        var log = "Nov  7 15:06:31 web01 kernel: INFO: task jbd2/dm-0-8:431 blocked for more than 120 seconds.\n"
-        log += "Nov  7 15:06:31 web01 kernel: Call Trace:\n"
-        for index in 0..<5000 { log += "continued text \(index) that never ends\n" }
+        var log = "Nov  7 15:06:31 web01 kernel: INFO: task jbd2/dm-0-8:431 blocked for\n"
+        log += "Nov  7 15:06:31 web01 kernel: Call Trace: and a long line that wraps at\n"
+        for index in 0..<5000 { log += "continued_text_\(index)_that_never_ends_and_never_fits_on_a_line\n" }
         let records = FrontDoor.records(log)
         #expect(records.count == 1)
         #expect(records.allSatisfy { $0.text.allSatisfy { $0.utf8.count <= CrashReportParser.maxLineBytes } })

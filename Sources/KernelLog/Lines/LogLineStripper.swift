@@ -32,9 +32,12 @@ struct LogLineStripper {
     /// The input is another crash tool's saved output: only lines with a kernel stamp are kernel
     /// text, the rest is the tool's own (counted with other programs' lines).
     var peerOutput: PeerToolOutput?
-    /// The last line had a syslog or journal wrapper: whether it was kernel text and named a host
-    /// (the last interned one), for a continuation line without a wrapper; `nil` otherwise.
-    private var wrappedLine: (kernel: Bool, hasHost: Bool)?
+    /// The last line had a syslog or journal wrapper (what a continuation line would inherit);
+    /// `nil` otherwise.
+    private var wrappedLine: ContinuationLine.Previous?
+    /// The longest line with a syslog or journal wrapper so far: a mail client's hard wrap keeps
+    /// every line within its width.
+    private var longestWrappedLine = 0
     /// In an apport report: the current field holds kernel text.
     private var apportKernelField = false
     /// The framer saw a CR line break: a serial console capture.
@@ -255,17 +258,22 @@ struct LogLineStripper {
                 }
             }
         }
-        // A line without any wrapper in a syslog or journal input continues the line before it: a
-        // mail client's hard wrap, or journalctl's indented continuation of a multi-line entry.
+        // A line without any wrapper in a syslog or journal input may continue the line before it
+        // (see `ContinuationLine`).
         if prefix.kind == .kernel, prefix.format == .bare, !prefix.hadSyslogWrapper, !prefix.hasMonotonicStamp,
-            prefix.textStart == 0, let previous = wrappedLine, peerOutput == nil
+            prefix.textStart == 0, let previous = wrappedLine, peerOutput == nil,
+            ContinuationLine.continues(previous, with: bytes, longestWrapped: longestWrappedLine)
         {
             try processContinuation(line, bytes, of: previous, wants: wants, body)
             return
         }
-        wrappedLine =
-            prefix.hadSyslogWrapper && prefix.kind != .journalMarker
-            ? (kernel: prefix.kind == .kernel, hasHost: prefix.host != nil) : nil
+        if prefix.hadSyslogWrapper, prefix.kind != .journalMarker {
+            wrappedLine = ContinuationLine.Previous(
+                kernel: prefix.kind == .kernel, hasHost: prefix.host != nil, length: bytes.count)
+            longestWrappedLine = max(longestWrappedLine, bytes.count)
+        } else {
+            wrappedLine = nil
+        }
         if summary.format == nil, prefix.format != .bare { summary.format = prefix.format }
         if peerOutput != nil, prefix.format == .bare {
             summary.otherProgramLines += 1
@@ -330,7 +338,7 @@ struct LogLineStripper {
     /// A continuation line (see `processText`): part of the wrapped line's message, with its host
     /// and time; another program's when that line was.
     private mutating func processContinuation(
-        _ line: FramedLine, _ bytes: UnsafeRawBufferPointer, of previous: (kernel: Bool, hasHost: Bool),
+        _ line: FramedLine, _ bytes: UnsafeRawBufferPointer, of previous: ContinuationLine.Previous,
         wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
     ) throws {
         guard previous.kernel else {
