@@ -137,6 +137,22 @@ import Testing
         #expect(records.map(\.title) == ["INFO: task hung in jbd2_journal_commit_transaction"])
     }
 
+    @Test("no-break spaces inside report lines: the taint and release still read")
+    func noBreakSpacesInReport() throws {
+        let log = """
+            Nov  7 15:06:31 web01 kernel: BUG: unable to handle kernel NULL pointer dereference at 0000000000000010
+            Nov  7 15:06:31 web01 kernel: IP: [<ffffffff81234567>] foo_bar+0x12/0x40
+            Nov  7 15:06:31 web01 kernel: Oops: 0000 [#1] SMP
+            Nov  7 15:06:31 web01 kernel: CPU: 1 PID: 12 Comm: kworker/1:1 Tainted: G\u{A0}\u{A0}\u{A0}\u{A0} W\u{A0}\u{A0} 4.4.0-21-generic #37-Ubuntu
+            Nov  7 15:06:31 web01 kernel: Call Trace:
+            Nov  7 15:06:31 web01 kernel:  [<ffffffff81234599>] baz_qux+0x12/0x40
+            """
+        let record = try #require(FrontDoor.records(log).first)
+        #expect(record.kernel?.release == "4.4.0-21-generic")
+        #expect(record.taint?.letters == "GW")
+        #expect(record.host == "web01")
+    }
+
     @Test("a bare oops pasted after syslog lines is not taken for their continuation")
     func bareOopsAfterSyslog() throws {
         let log = """

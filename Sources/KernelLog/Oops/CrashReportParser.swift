@@ -91,7 +91,11 @@ public struct CrashReportParser {
         {
             return
         }
-        let string = String(decoding: bytes, as: UTF8.self)
+        var string = String(decoding: bytes, as: UTF8.self)
+        // A web page's no-break spaces inside report text (`Tainted: G\u{A0}\u{A0} W`).
+        if string.utf8.contains(PasteRepair.noBreakLead), let plain = PasteRepair.withPlainSpaces(bytes) {
+            string = String(decoding: plain, as: UTF8.self)
+        }
         handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
     }
 
