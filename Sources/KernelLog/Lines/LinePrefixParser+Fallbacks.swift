@@ -11,7 +11,8 @@ import KtriageBytes
 /// - syslog lines without a host (`Nov 12 15:06:31 kernel: …`, a syslogd that logs the local
 ///   host without its name), with the host glued to the tag by a web or mail paste that ate the
 ///   space (`Nov 12 15:06:31 web01kernel: …`), without a `kernel:` tag (a template that writes
-///   `host [  12.345678] …`), and busybox syslogd's facility word (`host kern.err kernel: …`).
+///   `host [  12.345678] …`), and busybox syslogd's facility word (`host kern.err kernel: …`);
+/// - OpenWrt's `logread`: ctime, `facility.level`, tag, no host.
 extension LinePrefixParser {
     /// The headers below that start with a name: `logread`'s ctime, then a localized month or weekday.
     mutating func parseLetterFallbacks(
