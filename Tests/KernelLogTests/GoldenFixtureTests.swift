@@ -11,7 +11,7 @@ import Testing
 /// (count), `CONTEXTS` (distinct frame contexts in order, comma-separated), `UNRELIABLE` (count of
 /// `?` frames), `CPU`, `PID`, `COMM`, `HARDWARE`, `BIOS`, `WORKQUEUE`, `RIP` (function), `LINKED`
 /// (`linked_to` of the second record), `CODE` (Y when a `Code:` line is kept), `HOST` (the host
-/// a syslog or journal wrapper names).
+/// a syslog or journal wrapper names, `-` for none), `HAS_MODULE` (a name in the module list).
 @Suite struct GoldenFixtureTests {
     static func cases() -> [String] {
         guard let e = FileManager.default.enumerator(atPath: Paths.fixtures.path) else { return [] }
@@ -61,7 +61,10 @@ import Testing
         check("WORKQUEUE", r.workqueue)
         check("RIP", r.rip?.function)
         check("CODE", r.code == nil ? "N" : "Y")
-        check("HOST", r.host)
+        check("HOST", r.host ?? "-")
+        if let module = c.value("HAS_MODULE") {
+            #expect(r.modules.contains { $0.name == module }, "\(relative) HAS_MODULE")
+        }
         if let linked = c.value("LINKED") {
             #expect(records.count > 1 && records[1].linkedTo.map(String.init) == linked, "\(relative) LINKED")
         }

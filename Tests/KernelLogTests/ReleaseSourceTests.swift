@@ -25,6 +25,14 @@ import Testing
             ("Tainted: GF          O--------------   3.10.0-54.0.1.el7.s390x #1", "3.10.0-54.0.1.el7.s390x"),
             ("3.6.0-rc1 #296 Tainted: G        W", "3.6.0-rc1"),
             ("5.2.0 #75 Not tainted", "5.2.0"),
+            (
+                "CPU: 7 PID: 31337 Comm: postgres Kdump: loaded Tainted: G           OE    --------- -  - 4.18.0-477.10.1.el8_8.x86_64 #1",
+                "4.18.0-477.10.1.el8_8.x86_64"
+            ),
+            (
+                "CPU: 0 UID: 0 PID: 1 Comm: sh Tainted: G        W  O       6.12.0-1-amd64 #1 Debian 6.12.9-1",
+                "6.12.0-1-amd64"
+            ),
         ])
     func printed(_ line: String, _ release: String) {
         #expect(KernelRelease.fromTaintLine(line)?.release == release, "\(line)")
@@ -39,6 +47,7 @@ import Testing
             "CPU: 0 PID: 1 Comm: x Not tainted 1.2 #1",
             "CPU: 0 PID: 1 Comm: x Not tainted 6.1.0 built by someone",
             "Disabling lock debugging due to kernel taint",
+            "Tainted: [W]=WARN, [O]=OOT_MODULE",
             "sshd 8.4p1 #1 Not tainted",
         ])
     func unrelated(_ line: String) {

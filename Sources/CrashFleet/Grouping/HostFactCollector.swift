@@ -38,6 +38,8 @@ public struct HostFactCollector: Sendable {
         case UInt8(ascii: "L"):
             guard let banner = KernelBanner.locateAtStart(text) else { return }
             let release = String(decoding: UnsafeRawBufferPointer(rebasing: text[banner.release]), as: UTF8.self)
+            // `Linux version 2 of the tool` in some program's text is no boot banner.
+            guard KernelRelease.isPlausible(release) else { return }
             update(line) { $0.add(.kernel, release) }
         case UInt8(ascii: "D"):
             guard Self.hasPrefix(text, Self.dmi) else { return }

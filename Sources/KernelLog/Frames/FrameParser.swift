@@ -17,13 +17,16 @@ struct FrameLine {
 /// Parses one call-trace line.
 ///
 /// Accepted shapes (prefix already removed):
-/// - x86 ≤5.x `[<ffffffff81234567>] ? name+0x12/0x34 [mod]`, x86 5.x+ ` ? name+0x12/0x34 [mod buildid]`
+/// - x86 ≤5.x `[<ffffffff81234567>] ? name+0x12/0x34 [mod]`, x86 5.x+ ` ? name+0x12/0x34 [mod buildid]`;
+///   copied from a web page, `[] ? name+0x12/0x34` or `[]name+0x12/0x34` (the address taken for a tag)
 /// - ppc64 `[c000000000a3bd00] [c00000000008ee3c] name+0x2c/0x60 (unreliable)` (stack, then LR)
 /// - arm32 `[<c0101234>] (name+0x10/0x20) from [<c0105678>] (caller+0x30/0x40)` (first frame only)
 /// - arm64/riscv/s390 ` name+0x1c/0x30 [mod]`, `[<ffff000008085f4c>] name+0x1c/0x30`,
 ///   s390 ≤4.x `([<0000000000112233>] name+0x2c/0x60)`
 /// - symbolized syzbot output ` name+0x12/0x34 net/x.c:123` (inline lines `name file.c:12 [inline]`
-///   carry no offset and are not frames).
+///   carry no offset and are not frames)
+/// - `scripts/decode_stacktrace.sh` output: `name (net/x.c:123) [mod]` (≤6.1, no offset) and
+///   `name+0x12/0x34 (net/x.c:123)`; its `name (inlined)` lines are not frames, like `[inline]`.
 enum FrameParser {
     /// Bytes of a line that are looked at: a frame line is far shorter.
     static let maxLineBytes = 512
@@ -42,9 +45,17 @@ enum FrameParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "(") { index += 1 }
         // ppc64 prints two: the stack pointer, then the return address.
         var printedAddresses = 0
-        while printedAddresses < 2, let printed = FrameToken.printedAddress(bytes, at: index) {
-            address = printed.value
-            index = printed.end
+        while printedAddresses < 2 {
+            if let printed = FrameToken.printedAddress(bytes, at: index) {
+                address = printed.value
+                index = printed.end
+            } else if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "["), bytes[index + 1] == UInt8(ascii: "]")
+            {
+                // `[]`: a web page took `<ffffffff81234567>` for an HTML tag and dropped it.
+                index += 2
+            } else {
+                break
+            }
             printedAddresses += 1
             skipBlanks()
         }
@@ -68,12 +79,21 @@ enum FrameParser {
             return armFrame(bytes, nameStart: nameStart, nameEnd: index, address: address, line: line)
         }
         let nameEnd = index
-        guard nameEnd > nameStart, let (offset, size, numbersEnd) = FrameToken.offsetAndSize(bytes, at: nameEnd)
-        else { return nil }
-        index = numbersEnd
-        if index < bytes.count, bytes[index] == UInt8(ascii: ")") { index += 1 }
-        let module = FrameToken.module(bytes, at: index).map {
-            String(decoding: bytes[$0.name], as: UTF8.self)
+        guard nameEnd > nameStart else { return nil }
+        var offset: UInt64?
+        var size: UInt64?
+        var module: String?
+        if let (printedOffset, printedSize, numbersEnd) = FrameToken.offsetAndSize(bytes, at: nameEnd) {
+            offset = printedOffset
+            size = printedSize
+            index = numbersEnd
+            if index < bytes.count, bytes[index] == UInt8(ascii: ")") { index += 1 }
+            module = FrameToken.module(bytes, at: index).map { String(decoding: bytes[$0.name], as: UTF8.self) }
+        } else if let sourceEnd = Self.sourceLocation(bytes, at: nameEnd) {
+            // `decode_stacktrace.sh` (≤6.1) replaces `name+0x1c/0x30 [mod]` by `name (file.c:123) mod`.
+            module = Self.bareModule(bytes, from: sourceEnd)
+        } else {
+            return nil
         }
         if line.hasSuffix("(unreliable)") { reliable = false }
         // ppc64 ELFv1 prints function descriptors' entry points with a leading dot (`.schedule`).
@@ -90,6 +110,34 @@ enum FrameParser {
         let frame = Frame(
             function: full, offset: offset, size: size, module: module, address: address, reliable: reliable)
         return FrameLine(frame: frame, titleName: titleName)
+    }
+
+    /// ` (path/file.c:123)` or ` (a.h:12 b.c:34)` (inlined calls on one line) after a name, as
+    /// `scripts/decode_stacktrace.sh` prints it: the index after `)`. Not ` (inlined)` (a call
+    /// compiled into its caller, which the caller's line stands for).
+    static func sourceLocation(_ bytes: [UInt8], at start: Int) -> Int? {
+        guard start + 4 < bytes.count, bytes[start] == UInt8(ascii: " "), bytes[start + 1] == UInt8(ascii: "(")
+        else { return nil }
+        var index = start + 2
+        var sawLine = false
+        while index < bytes.count, bytes[index] != UInt8(ascii: ")") {
+            if bytes[index] == UInt8(ascii: ":"), index + 1 < bytes.count, ByteScanning.isDigit(bytes[index + 1]) {
+                sawLine = true
+            }
+            index += 1
+        }
+        guard sawLine, index < bytes.count else { return nil }
+        return index + 1
+    }
+
+    /// The module `decode_stacktrace.sh` leaves as a bare word after the location (`… ) mlx5_core`).
+    static func bareModule(_ bytes: [UInt8], from start: Int) -> String? {
+        var index = start
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        let nameStart = index
+        while index < bytes.count, FrameToken.isIdentifierByte(bytes[index]) { index += 1 }
+        guard index > nameStart, index == bytes.count || bytes[index] == UInt8(ascii: " ") else { return nil }
+        return String(decoding: bytes[nameStart..<index], as: UTF8.self)
     }
 
     /// `0x…` alone on the rest of the line (trailing spaces allowed).
@@ -143,12 +191,21 @@ enum FrameParser {
                 rest = rest[rest.index(after: colon)...]
             }
             if rest.hasBytePrefix("0x") { return nil }
+            // mips `epc   : ffffffff8012abcd func+0x24/0x80`: the address, then the symbol.
+            let word = rest.prefix(while: { $0 != " " })
+            if word.count >= 8, word.allSatisfy(\.isHexDigit), rest.count > word.count {
+                rest = rest[word.endIndex...].drop(while: { $0 == " " })
+            }
             return parse(rest)
         }
         return nil
     }
 
-    static let ipMarkers = ["RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP ", "epc :", "ip:"]
+    /// x86-64, x86 ≤4.x, i386, arm64, arm, ppc, riscv, mips (`epc   : %0*lx %pS`, padded to the
+    /// register column), ia64/parisc.
+    static let ipMarkers = [
+        "RIP:", "IP:", "EIP:", "EIP is at", "pc :", "PC is at", "NIP ", "epc :", "epc   :", "ip:",
+    ]
 
     /// A stack-context marker line (`<IRQ>`, `</IRQ>`, `<EOI>`, `<NMI>`, `<<EOE>>`, `<TASK>`, `<#DF>`),
     /// and the context that follows it.

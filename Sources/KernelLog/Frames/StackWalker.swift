@@ -70,7 +70,7 @@ struct StackWalker {
             if names.count >= CrashReportParser.maxFramesPerReport { break }
             if let frame = FrameParser.parse(line[...]) {
                 names.append(contentsOf: frame.titleNames)
-            } else if !names.isEmpty && !line.containsBytes("[inline]") {
+            } else if !names.isEmpty && !line.containsBytes("[inline]") && !line.containsBytes(" (inlined)") {
                 break
             } else if Self.isStackMarker(line) {
                 break

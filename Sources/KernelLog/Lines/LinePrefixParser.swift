@@ -79,11 +79,17 @@ struct LinePrefixParser {
                     index = end
                 } else if let end = parseUnixHeader(line, from: index, into: &prefix) {
                     index = end
+                } else if let end = parseLocalizedHeader(line, from: index, digitFirst: true, into: &prefix) {
+                    index = end
                 }
             } else if first >= UInt8(ascii: "A") {
                 if let end = parseBSDHeader(line, from: index, values: values, into: &prefix) {
                     index = end
                 } else if let end = parseLetterPrefix(line, from: index, into: &prefix) {
+                    index = end
+                } else if first != UInt8(ascii: "["), let end = parseLetterFallbacks(line, from: index, into: &prefix) {
+                    // Every dmesg line starts with `[` and reaches this branch: one compare keeps it
+                    // out of the fallbacks.
                     index = end
                 }
             }
@@ -157,6 +163,12 @@ struct LinePrefixParser {
             if prefix.format == .bare { prefix.format = .dmesgCtime }
             index = end
         } else if let end = relativeStamp(line, at: index, into: &prefix) {
+            index = end
+        } else if let (wall, end) = localizedHumanStamp(line, at: index) {
+            prefix.wallClockMicros = wall
+            prefix.hadHumanTime = true
+            prefix.zoneless = true
+            if prefix.format == .bare { prefix.format = .dmesgCtime }
             index = end
         } else {
             return start
@@ -253,8 +265,10 @@ struct LinePrefixParser {
     /// Where `[%5lu.%06lu]` ends, from its punctuation only (the shape pass).
     @inline(__always)
     private static func fixedWidthStampEnd(_ line: UnsafeRawBufferPointer, at start: Int) -> Int? {
+        // The padding's first byte too: a no-break space pasted from a web page is two bytes.
         guard start + 14 <= line.count, line[start + 6] == UInt8(ascii: "."), line[start + 13] == UInt8(ascii: "]"),
-            ByteScanning.isDigit(line[start + 5]), ByteScanning.isDigit(line[start + 12])
+            ByteScanning.isDigit(line[start + 5]), ByteScanning.isDigit(line[start + 12]),
+            line[start + 1] == UInt8(ascii: " ") || ByteScanning.isDigit(line[start + 1])
         else { return nil }
         return start + 14
     }
@@ -357,12 +371,23 @@ struct LinePrefixParser {
             prefix.format = .syslogBSD
             return parseHostAndTag(line, from: clockEnd + 1, into: &prefix)
         }
-        let dayStart = ByteScanning.skipSpaces(line, from: start + 4)
+        return bsdDate(line, month: month, from: start + 4, into: &prefix)
+    }
+
+    /// `dd HH:MM:SS[.frac] host tag: ` after a month name (English or localized). A letter right
+    /// after the clock is a host whose space was lost in a web or mail paste.
+    mutating func bsdDate(_ line: UnsafeRawBufferPointer, month: Int, from start: Int, into prefix: inout LinePrefix)
+        -> Int?
+    {
+        let dayStart = ByteScanning.skipSpaces(line, from: start)
         guard let (day, afterDay) = ByteScanning.decimal(line, at: dayStart), afterDay < line.count,
             line[afterDay] == UInt8(ascii: " "), day >= 1, day <= 31,
-            let clock = CivilTime.clock(line, at: afterDay + 1),
-            clock.end < line.count, line[clock.end] == UInt8(ascii: " ")
+            let clock = CivilTime.clock(line, at: afterDay + 1), clock.end < line.count
         else { return nil }
+        let glued =
+            line[clock.end] | ASCII.lowercaseBit >= UInt8(ascii: "a")
+            && line[clock.end] | ASCII.lowercaseBit <= UInt8(ascii: "z")
+        guard line[clock.end] == UInt8(ascii: " ") || glued else { return nil }
         if lastMonth == 12 && month == 1 { referenceYear += 1 }
         lastMonth = month
         if lastDay.year != referenceYear || lastDay.month != month || lastDay.day != Int(day) {
@@ -375,7 +400,7 @@ struct LinePrefixParser {
             prefix.zoneless = true
         }
         prefix.format = .syslogBSD
-        return parseHostAndTag(line, from: clock.end + 1, into: &prefix)
+        return parseHostAndTag(line, from: glued ? clock.end : clock.end + 1, into: &prefix)
     }
 
     /// The shape pass over `dd HH:MM:SS` (day space-padded, optional fraction): where the space
@@ -460,7 +485,7 @@ struct LinePrefixParser {
     /// `2017-11-12 15:06:31 UTC host tag: ` after the weekday. The zone is an abbreviation:
     /// UTC and GMT are known, a numeric one (`+0530`, `-03`, which strftime prints for zones
     /// without a name) is read; any other name leaves the time zone-less.
-    private func parseShortFull(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+    func parseShortFull(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
         -> Int?
     {
         guard let (wall, end, _) = isoTimestamp(line, at: start), end < line.count, line[end] == UInt8(ascii: " ")
@@ -503,7 +528,7 @@ struct LinePrefixParser {
 
     /// RFC 3339 `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM|±HHMM)`, also with a space for `T`; a time
     /// without a zone is returned as if it were UTC, and said to be zone-less.
-    private func isoTimestamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int, zoneless: Bool)? {
+    func isoTimestamp(_ line: UnsafeRawBufferPointer, at start: Int) -> (Int64, Int, zoneless: Bool)? {
         guard let year = ByteScanning.fixedDigits(line, at: start, count: 4), start + 10 < line.count,
             line[start + 4] == UInt8(ascii: "-"), let month = ByteScanning.fixedDigits(line, at: start + 5, count: 2),
             line[start + 7] == UInt8(ascii: "-"), let day = ByteScanning.fixedDigits(line, at: start + 8, count: 2),
@@ -537,7 +562,7 @@ struct LinePrefixParser {
     }
 
     /// `host tag: ` or `host tag[pid]: `; marks other programs' lines.
-    private func parseHostAndTag(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
+    func parseHostAndTag(_ line: UnsafeRawBufferPointer, from start: Int, into prefix: inout LinePrefix)
         -> Int?
     {
         guard let hostEnd = Self.firstSpace(line, from: start), hostEnd > start else { return nil }
@@ -551,6 +576,7 @@ struct LinePrefixParser {
             prefix.kind = .kernel
             return tagStart + 8
         }
+        if let end = Self.unusualHostOrTag(line, host: start..<hostEnd, into: &prefix) { return end }
         var index = tagStart
         var tagEnd = -1
         while index < line.count, index - tagStart < 64 {
@@ -574,7 +600,7 @@ struct LinePrefixParser {
     }
 
     /// `kernel: ` as a little-endian word.
-    private static let kernelTag: UInt64 = 0x203A_6C65_6E72_656B
+    static let kernelTag: UInt64 = 0x203A_6C65_6E72_656B
 
     /// The first space at or after `start`, eight bytes at a time (host names are 5–30 bytes).
     @inline(__always)

@@ -40,6 +40,9 @@ public struct LineMetadata: Sendable, Equatable {
     /// per-host work can be kept in arrays instead of hashing the name on every line; `nil`
     /// when the line names no host.
     public var hostNumber: Int?
+    /// The line carries no wrapper of its own and continues the line before it: a mail client's
+    /// hard wrap of a syslog line, or journalctl's indented continuation of a multi-line entry.
+    public var continuesPrevious = false
 
     public init(
         source: LogSource, host: String? = nil, bootID: String? = nil, wallClockMicros: Int64? = nil,

@@ -32,6 +32,12 @@ struct LogLineStripper {
     /// The input is another crash tool's saved output: only lines with a kernel stamp are kernel
     /// text, the rest is the tool's own (counted with other programs' lines).
     var peerOutput: PeerToolOutput?
+    /// The last line had a syslog or journal wrapper (what a continuation line would inherit);
+    /// `nil` otherwise.
+    private var wrappedLine: ContinuationLine.Previous?
+    /// The longest line with a syslog or journal wrapper so far: a mail client's hard wrap keeps
+    /// every line within its width.
+    private var longestWrappedLine = 0
     /// In an apport report: the current field holds kernel text.
     private var apportKernelField = false
     /// The framer saw a CR line break: a serial console capture.
@@ -221,6 +227,7 @@ struct LogLineStripper {
         _ line: FramedLine, wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
     ) throws {
         var bytes = line.bytes
+        if let quoted = MailQuote.textStart(bytes) { bytes = UnsafeRawBufferPointer(rebasing: bytes[quoted...]) }
         var prefix = prefixParser.parse(bytes, values: false)
         // A bare line may be a kernel line behind console glue: parse what follows the glue.
         if prefix.kind == .kernel, !prefix.hasMonotonicStamp, !prefix.hadSyslogWrapper, prefix.textStart == 0,
@@ -229,6 +236,43 @@ struct LogLineStripper {
             if let dropped = glue.droppedMessages { addDroppedMessages(Int(clamping: dropped)) }
             bytes = UnsafeRawBufferPointer(rebasing: bytes[glue.start...])
             prefix = prefixParser.parse(bytes, values: false)
+        }
+        if PasteRepair.mayNeed(bytes, textStart: prefix.textStart) {
+            if var plain = PasteRepair.withPlainSpaces(bytes) {
+                var repaired = line
+                try plain.withUnsafeMutableBytes { buffer in
+                    repaired.bytes = UnsafeRawBufferPointer(buffer)
+                    try processText(repaired, wants: wants, body)
+                }
+                return
+            }
+            // An indented paste: the wrapper after the indent, if there is one.
+            if !prefix.hadSyslogWrapper, !prefix.hasMonotonicStamp, prefix.format == .bare,
+                let indent = PasteRepair.indentEnd(bytes)
+            {
+                let unindented = UnsafeRawBufferPointer(rebasing: bytes[indent...])
+                let retried = prefixParser.parse(unindented, values: false)
+                if retried.hadSyslogWrapper || retried.hasMonotonicStamp || retried.format != .bare {
+                    bytes = unindented
+                    prefix = retried
+                }
+            }
+        }
+        // A line without any wrapper in a syslog or journal input may continue the line before it
+        // (see `ContinuationLine`).
+        if prefix.kind == .kernel, prefix.format == .bare, !prefix.hadSyslogWrapper, !prefix.hasMonotonicStamp,
+            prefix.textStart == 0, let previous = wrappedLine, peerOutput == nil,
+            ContinuationLine.continues(previous, with: bytes, longestWrapped: longestWrappedLine)
+        {
+            try processContinuation(line, bytes, of: previous, wants: wants, body)
+            return
+        }
+        if prefix.hadSyslogWrapper, prefix.kind != .journalMarker {
+            wrappedLine = ContinuationLine.Previous(
+                kernel: prefix.kind == .kernel, hasHost: prefix.host != nil, length: bytes.count)
+            longestWrappedLine = max(longestWrappedLine, bytes.count)
+        } else {
+            wrappedLine = nil
         }
         if summary.format == nil, prefix.format != .bare { summary.format = prefix.format }
         if peerOutput != nil, prefix.format == .bare {
@@ -288,6 +332,33 @@ struct LogLineStripper {
         try deliver(
             LogLine(
                 text: text, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
+            body)
+    }
+
+    /// A continuation line (see `processText`): part of the wrapped line's message, with its host
+    /// and time; another program's when that line was.
+    private mutating func processContinuation(
+        _ line: FramedLine, _ bytes: UnsafeRawBufferPointer, of previous: ContinuationLine.Previous,
+        wants: (LineSketch) -> Bool, _ body: (LogLine) throws -> Void
+    ) throws {
+        guard previous.kernel else {
+            summary.otherProgramLines += 1
+            return
+        }
+        let host = previous.hasHost && lastHostIndex >= 0 ? hostCache[lastHostIndex] : nil
+        let sketch = LineSketch(text: bytes, number: line.number, hostNumber: host?.number, hasMonotonicStamp: false)
+        if !wants(sketch) {
+            countDeclined(bytes, prefix: UnsafeRawBufferPointer(rebasing: bytes[0..<0]))
+            return
+        }
+        var metadata = LineMetadata(
+            source: journalMode ? .journal : .syslog, host: host?.name ?? options.host, bootID: bootID,
+            wallClockMicros: summary.lastWallClockMicros, isKernel: true)
+        metadata.hostNumber = host?.number
+        metadata.continuesPrevious = true
+        try deliver(
+            LogLine(
+                text: bytes, number: line.number, offset: line.offset, metadata: metadata, truncated: line.truncated),
             body)
     }
 

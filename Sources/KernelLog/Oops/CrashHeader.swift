@@ -5,6 +5,7 @@ import KernelFacts
 extension CrashHeaders {
     /// Finds the header a line starts, if any.
     static func match(_ text: String) -> (header: CrashHeader, range: Range<String.Index>)? {
+        if let panic = panicLine(text) { return panic }
         for header in table {
             guard let range = text.byteRange(of: header.literal) else { continue }
             if header.atStart, !text[..<range.lowerBound].allSatisfy({ $0 == " " }) { continue }
@@ -24,5 +25,17 @@ extension CrashHeaders {
             return (found, range)
         }
         return nil
+    }
+
+    /// arm and arm64 `die()` panic with the oops's own words, `panic("%s: Fatal exception", str)`:
+    /// `Kernel panic - not syncing: Oops - BUG: Fatal exception` and its end marker `---[ end
+    /// Kernel panic - not syncing: Oops - BUG: Fatal exception ]---` are the panic of the report
+    /// in progress, not `BUG:` reports of their own.
+    static func panicLine(_ text: String) -> (header: CrashHeader, range: Range<String.Index>)? {
+        guard text.containsBytes("Kernel panic - not syncing: Oops"), let range = text.byteRange(of: "Kernel panic"),
+            text[..<range.lowerBound].allSatisfy({ $0 == " " }) || text[..<range.lowerBound].hasBytePrefix("---[ end "),
+            let header = table.first(where: { $0.family == .kernelPanic })
+        else { return nil }
+        return (header, range)
     }
 }

@@ -99,7 +99,11 @@ public struct CrashReportParser {
         {
             return
         }
-        let string = String(decoding: bytes, as: UTF8.self)
+        var string = String(decoding: bytes, as: UTF8.self)
+        // A web page's no-break spaces inside report text (`Tainted: G\u{A0}\u{A0} W`).
+        if string.utf8.contains(PasteRepair.noBreakLead), let plain = PasteRepair.withPlainSpaces(bytes) {
+            string = String(decoding: plain, as: UTF8.self)
+        }
         handle(string, metadata: metadata, number: line.number, context: context, target: target, mayStart: mayStart)
     }
 
@@ -124,7 +128,13 @@ public struct CrashReportParser {
         if metadata.monotonicMicros != nil { sawTimestamps = true }
         // On a timestamped console, a line without a timestamp is user-space output, not a report.
         let userSpace = sawTimestamps && context == .none && (metadata.source == .console || metadata.source == .dmesg)
-        if mayStart, !userSpace, let (header, range) = CrashHeaders.match(string) {
+        let header = mayStart && !userSpace ? CrashHeaders.match(string) : nil
+        // A wrapped line's rest joins the report line it continues.
+        if header == nil, metadata.continuesPrevious, let index = target, !active[index].ended {
+            active[index].continueLast(string, number: number)
+            return
+        }
+        if let (header, range) = header {
             startOrJoin(string, header: header, range: range, metadata: metadata, number: number, target: target)
             return
         }
@@ -132,7 +142,9 @@ public struct CrashReportParser {
             // A new boot: reports in progress are over, and later ones without a `CPU:` line
             // (OOM, MCE) still get the running kernel.
             while !active.isEmpty { close(0) }
-            if let banner = KernelBanner(string) { bootKernel = KernelInfo(banner: banner) }
+            if let banner = KernelBanner(string), KernelRelease.isPlausible(banner.release) {
+                bootKernel = KernelInfo(banner: banner)
+            }
             return
         }
         // A long `Modules linked in:` list wraps onto lines of bare names that carry no timestamp

@@ -85,6 +85,18 @@ struct ReportBuilder {
         }
     }
 
+    /// Puts back together a line that a mail client or journalctl wrapped (the break took a space).
+    /// A joined line stays within `CrashReportParser.maxLineBytes`: a long run of continuation
+    /// lines becomes lines of its own instead of one ever longer line.
+    mutating func continueLast(_ text: String, number: Int) {
+        guard let last = lines.last, last.utf8.count + text.utf8.count < CrashReportParser.maxLineBytes else {
+            append(text, monotonic: nil, number: number)
+            return
+        }
+        lines[lines.count - 1] = last + " " + text.drop(while: { $0 == " " })
+        endLineNumber = number
+    }
+
     /// `force`: a header line (an OOM kill line after a long task dump) is kept past the line cap,
     /// by a few lines, so the record still names what happened.
     mutating func append(_ line: String, monotonic: Int64?, number: Int, force: Bool = false) {

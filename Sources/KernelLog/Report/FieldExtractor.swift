@@ -36,6 +36,13 @@ struct FieldExtractor {
     /// The trace had more than `CrashReportParser.maxFramesPerReport` frames; the rest were left out.
     var framesCut = false
 
+    /// The functions that print a trace (arm64 `dump_backtrace()` → `show_stack()` →
+    /// `dump_stack_lvl()`, x86 `show_trace_log_lvl()`): kept in `frames` as printed, but never the
+    /// faulting frame (a register dump taken inside them is of the reporter, not of the fault).
+    static let reportingFrames: Set<String> = [
+        "dump_backtrace", "show_stack", "dump_stack_lvl", "dump_stack", "show_trace_log_lvl", "show_regs",
+    ]
+
     static let maxRegisters = 96
     static let maxModules = 1000
 
@@ -104,7 +111,11 @@ struct FieldExtractor {
             if text.hasBytePrefix("INFO: task ") || blockedTask != nil && blockedTask?.state == nil {
                 hungTaskLine(text)
             }
-            if rip == nil, let ip = FrameParser.parseInstructionPointer(text) { rip = ip.frame }
+            if rip == nil, let ip = FrameParser.parseInstructionPointer(text),
+                !Self.reportingFrames.contains(RecordAssembler.frameBase(ip.frame.function))
+            {
+                rip = ip.frame
+            }
             registerLine(text)
             if StackWalker.isStackMarker(line) {
                 if stackStarted { stackDone = true }
@@ -140,7 +151,7 @@ struct FieldExtractor {
             } else if !frames.isEmpty {
                 nonFrameRun += 1
                 if text.hasBytePrefix("Code:") || text.hasBytePrefix("RIP:") || text.hasBytePrefix("---[")
-                    || nonFrameRun > 3 && !text.containsBytes("[inline]")
+                    || nonFrameRun > 3 && !text.containsBytes("[inline]") && !text.containsBytes(" (inlined)")
                 {
                     stackDone = true
                 }
