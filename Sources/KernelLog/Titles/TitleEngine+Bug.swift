@@ -1,143 +1,71 @@
 import Foundation
 
-/// Recipes for `BUG:` headers (sanitizers, faults, lockups, lock and memory-state checks).
+/// Title rules of `BUG:` formats with a structure of their own (sanitizers, lock and
+/// memory-state checks); `TitleRecipes.bug` says which header takes which.
 extension TitleEngine {
-    func bugTitle() -> TitleResult {
-        let detail = afterLiteral
-        if detail.isEmpty { return TitleResult("BUG: corrupted", kind: .bug, corrupted: "bare BUG: line") }
-        if detail.hasBytePrefix("KASAN:") { return kasanTitle(detail.dropFirst(6).drop(while: { $0 == " " })) }
-        if detail.hasBytePrefix("KMSAN:") { return kmsanTitle(detail.dropFirst(6).drop(while: { $0 == " " })) }
-        if detail.hasBytePrefix("KCSAN:") {
-            return TitleResult(
-                "KCSAN: " + detail.dropFirst(6).drop(while: { $0 == " " }), kind: .kcsan, expectsStack: false)
+    /// `BUG: spinlock <what> on CPU#n` / `BUG: rwlock …` (spinlock debugging).
+    func spinlockDebugTitle(_ detail: Substring) -> TitleResult {
+        let lockWord = detail.hasBytePrefix("spinlock ") ? "spinlock" : "rwlock"
+        var what = detail.dropFirst(lockWord.count + 1)
+        if let cpuRange = what.byteRange(of: " on CPU") { what = what[..<cpuRange.lowerBound] }
+        if let comma = what.firstIndex(of: ",") { what = what[..<comma] }
+        return titled(
+            "BUG: \(lockWord) \(what.trimmingCharacters(in: .whitespaces)) in {F}", kind: .lockdep,
+            pick: guilty(GuiltyFrameRules.spinlockDebug))
+    }
+
+    /// `BUG: Dentry <addr>{…} still in use (1) [unmount of ext4 sda1]`: the unmount, not the dentry.
+    func dentryInUseTitle(_ detail: Substring) -> TitleResult {
+        var alt = "BUG: Dentry still in use"
+        if let open = detail.byteRange(of: "[unmount of ") { alt += " " + detail[open.lowerBound...] }
+        var result = TitleResult("BUG: Dentry still in use in unmount", kind: .bug)
+        result.altTitles = [alt]
+        return result
+    }
+
+    /// `BUG: Bad page state` / `Bad page cache`: blamed on the allocation stack when the report has one.
+    func badPageTitle(_ detail: Substring) -> TitleResult {
+        let what = detail.hasBytePrefix("Bad page state") ? "state" : "cache"
+        // The allocation stack follows `page last allocated via order …` directly, without a marker.
+        var candidates: [String] = []
+        if let start = walker.firstIndex(from: 0, where: { $0.containsBytes("page last allocated") }) {
+            for line in lines.dropFirst(start + 1) {
+                guard let frame = FrameParser.parse(line[...]) else {
+                    if candidates.isEmpty || line.containsBytes("[inline]") { continue }
+                    break
+                }
+                candidates.append(contentsOf: frame.titleNames)
+            }
         }
-        if detail.hasBytePrefix("KFENCE:") { return kfenceTitle(detail.dropFirst(7).drop(while: { $0 == " " })) }
-        if detail.hasBytePrefix("unable to handle kernel paging request")
-            || detail.hasBytePrefix("unable to handle page fault for address")
-            || detail.hasBytePrefix("Unable to handle kernel data access")
+        if candidates.isEmpty { candidates = walker.stackFrames(from: 0) }
+        return titled(
+            "BUG: Bad page \(what) in {F}", kind: .badPage,
+            pick: guilty(GuiltyFrameRules.badPage, candidates: candidates))
+    }
+
+    /// `BUG: using smp_processor_id() in preemptible [00000000] code: …`: the accessor is part of the title.
+    func preemptibleAccessTitle(_ detail: Substring) -> TitleResult {
+        guard let preemptibleRange = detail.byteRange(of: " in preemptible") else {
+            return TitleResult(rawTitle, kind: .lockdep, expectsStack: false)
+        }
+        let accessor = detail[detail.index(detail.startIndex, offsetBy: 6)..<preemptibleRange.lowerBound]
+        return titled(
+            "BUG: using \(accessor) in preemptible code in {F}", kind: .lockdep,
+            pick: guilty(GuiltyFrameRules.preemptibleAccess))
+    }
+
+    /// `BUG: workqueue leaked lock or atomic`: the work function is on the `last function:` line.
+    func workqueueLeakTitle() -> TitleResult {
+        if let lineIndex = walker.firstIndex(from: 0, where: { $0.containsBytes("last function:") }),
+            let labelRange = lines[lineIndex].byteRange(of: "last function:"),
+            let function = Self.identifier(lines[lineIndex][labelRange.upperBound...])
         {
-            return titled(
-                "BUG: unable to handle kernel paging request in {F}", kind: .oops,
-                pick: guilty(GuiltyFrameRules.fault),
-                alts: ["bad-access in {F}"])
-        }
-        if detail.hasBytePrefix("unable to handle kernel NULL pointer dereference")
-            || detail.hasBytePrefix("kernel NULL pointer dereference")
-        {
-            return titled(
-                "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
-                pick: guilty(GuiltyFrameRules.fault), alts: ["bad-access in {F}"])
-        }
-        if detail.hasBytePrefix("unable to handle kernel") {
-            return TitleResult("BUG: unable to handle kernel", kind: .oops, corrupted: "fault header cut short")
-        }
-        if detail.hasBytePrefix("spinlock ") || detail.hasBytePrefix("rwlock ") {
-            let lockWord = detail.hasBytePrefix("spinlock ") ? "spinlock" : "rwlock"
-            var what = detail.dropFirst(lockWord.count + 1)
-            if let cpuRange = what.byteRange(of: " on CPU") { what = what[..<cpuRange.lowerBound] }
-            if let comma = what.firstIndex(of: ",") { what = what[..<comma] }
-            return titled(
-                "BUG: \(lockWord) \(what.trimmingCharacters(in: .whitespaces)) in {F}", kind: .lockdep,
-                pick: guilty(GuiltyFrameRules.spinlockDebug))
-        }
-        if detail.hasBytePrefix("soft lockup") {
-            return titled(
-                "BUG: soft lockup in {F}", kind: .softLockup, pick: guilty(GuiltyFrameRules.stall),
-                alts: ["stall in {F}"])
-        }
-        if detail.containsBytes("still has locks held!") {
-            return locksHeldTitle(prefix: "BUG")
-        }
-        if detail.hasBytePrefix("scheduling while atomic") {
-            return titled(
-                "BUG: scheduling while atomic in {F}", kind: .atomicSleep,
-                pick: guilty(GuiltyFrameRules.schedulingWhileAtomic))
-        }
-        if detail.hasBytePrefix("lock held when returning to user space") {
-            return atLineTitle("BUG: lock held when returning to user space in {F}", kind: .lockdep)
-        }
-        if detail.hasBytePrefix("bad unlock balance detected") {
-            return titled("BUG: bad unlock balance in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
-        }
-        if detail.hasBytePrefix("held lock freed") {
-            return titled("BUG: held lock freed in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
-        }
-        for fixed in [
-            "Bad rss-counter state", "non-zero nr_ptes on freeing mm", "non-zero nr_pmds on freeing mm",
-            "workqueue lockup",
-        ]
-        where detail.hasBytePrefix(fixed) {
-            return TitleResult("BUG: " + fixed, kind: .bug, expectsStack: false)
-        }
-        if detail.hasBytePrefix("Bad page map") { return TitleResult("BUG: Bad page map", kind: .badPage) }
-        if detail.hasBytePrefix("Dentry ") && detail.containsBytes("still in use") {
-            var alt = "BUG: Dentry still in use"
-            if let open = detail.byteRange(of: "[unmount of ") { alt += " " + detail[open.lowerBound...] }
-            var result = TitleResult("BUG: Dentry still in use in unmount", kind: .bug)
-            result.altTitles = [alt]
+            var result = TitleResult(
+                "BUG: workqueue leaked lock or atomic in \(function)", kind: .lockdep, expectsStack: false)
+            result.guiltyFunction = function
             return result
         }
-        if detail.hasBytePrefix("Bad page state") || detail.hasBytePrefix("Bad page cache") {
-            let what = detail.hasBytePrefix("Bad page state") ? "state" : "cache"
-            // The allocation stack follows `page last allocated via order …` directly, without a marker.
-            var candidates: [String] = []
-            if let start = walker.firstIndex(from: 0, where: { $0.containsBytes("page last allocated") }) {
-                for line in lines.dropFirst(start + 1) {
-                    guard let frame = FrameParser.parse(line[...]) else {
-                        if candidates.isEmpty || line.containsBytes("[inline]") { continue }
-                        break
-                    }
-                    candidates.append(contentsOf: frame.titleNames)
-                }
-            }
-            if candidates.isEmpty { candidates = walker.stackFrames(from: 0) }
-            return titled(
-                "BUG: Bad page \(what) in {F}", kind: .badPage,
-                pick: guilty(GuiltyFrameRules.badPage, candidates: candidates))
-        }
-        if detail.hasBytePrefix("sleeping function called from invalid context") {
-            return titled(
-                "BUG: sleeping function called from invalid context in {F}", kind: .atomicSleep,
-                pick: guilty(GuiltyFrameRules.contextCheck))
-        }
-        if detail.hasBytePrefix("using "), let preemptibleRange = detail.byteRange(of: " in preemptible") {
-            let fn = detail[detail.index(detail.startIndex, offsetBy: 6)..<preemptibleRange.lowerBound]
-            return titled(
-                "BUG: using \(fn) in preemptible code in {F}", kind: .lockdep,
-                pick: guilty(GuiltyFrameRules.preemptibleAccess))
-        }
-        if detail.hasBytePrefix("workqueue leaked lock or atomic") {
-            if let lineIndex = walker.firstIndex(from: 0, where: { $0.containsBytes("last function:") }),
-                let labelRange = lines[lineIndex].byteRange(of: "last function:"),
-                let fn = Self.identifier(lines[lineIndex][labelRange.upperBound...])
-            {
-                var result = TitleResult(
-                    "BUG: workqueue leaked lock or atomic in \(fn)", kind: .lockdep, expectsStack: false)
-                result.guiltyFunction = fn
-                return result
-            }
-            return TitleResult("BUG: workqueue leaked lock or atomic", kind: .lockdep, expectsStack: false)
-        }
-        if detail.hasBytePrefix("memory leak") {
-            return titled("memory leak in {F}", kind: .memoryLeak, pick: guilty(GuiltyFrameRules.memoryLeak))
-        }
-        if detail.containsBytes("stack guard page was hit") {
-            return titled(
-                "BUG: stack guard page was hit in {F}", kind: .stackOverflow,
-                pick: guilty(GuiltyFrameRules.stall), alts: ["stack-overflow in {F}"])
-        }
-        if detail.hasBytePrefix("Invalid wait context") {
-            return titled(
-                "WARNING: locking bug in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.contextCheck))
-        }
-        if detail.hasBytePrefix("kernel NULL pointer") || detail.hasBytePrefix("unable to handle") {
-            return titled(
-                "BUG: unable to handle kernel NULL pointer dereference in {F}", kind: .oops,
-                pick: guilty(GuiltyFrameRules.fault))
-        }
-        var result = TitleResult(rawTitle, kind: .bug)
-        result.expectsStack = false
-        return result
+        return TitleResult("BUG: workqueue leaked lock or atomic", kind: .lockdep, expectsStack: false)
     }
 
     func kasanTitle(_ detail: Substring) -> TitleResult {

@@ -1,16 +1,9 @@
 import Foundation
 import KtriageBytes
 
-/// Recipes for `WARNING:` and `INFO:` headers (WARN_ON, lockdep, RCU, stalls, hung tasks).
+/// Title rules of `WARNING:` and `INFO:` formats with a structure of their own (WARN sites,
+/// lockdep chains, RCU stalls); `TitleRecipes` says which header takes which.
 extension TitleEngine {
-    /// Lockdep banners and the words their titles start with.
-    static let lockdepBanners: [(banner: String, word: String)] = [
-        ("possible circular locking dependency detected", "possible deadlock"),
-        ("possible irq lock inversion dependency detected", "possible deadlock"),
-        ("possible recursive locking detected", "possible deadlock"),
-        ("inconsistent lock state", "inconsistent lock state"),
-    ]
-
     /// Warnings raised by a known checker, keyed by the source file of the WARN (data).
     static let warningFiles: [(file: String, title: String, kind: CrashKind, skip: [FramePattern])] = [
         (
@@ -29,42 +22,29 @@ extension TitleEngine {
         ("lib/refcount.c", "WARNING: refcount bug in {F}", .refcount, [.contains("refcount")]),
     ]
 
-    func warningTitle() -> TitleResult {
-        let detail = afterLiteral
-        if detail.isEmpty { return TitleResult("WARNING: corrupted", kind: .warning, corrupted: "bare WARNING: line") }
-        for (banner, word) in Self.lockdepBanners where detail.hasBytePrefix(banner) {
-            return lockdepTitle(word: word, banner: banner)
+    /// `WARNING: suspicious RCU usage`: the splat names the source line
+    /// (`include/linux/rcupdate.h:301 Illegal context switch…`); without it the report was cut.
+    func suspiciousRCUWarningTitle() -> TitleResult {
+        guard lines.dropFirst().contains(where: { Self.hasSourceLine($0) }) else {
+            return TitleResult(rawTitle, kind: .lockdep, corrupted: "RCU splat cut before its source line")
         }
-        if detail.containsBytes("-safe -> ") && detail.containsBytes("-unsafe lock order detected") {
-            return lockdepTitle(word: "possible deadlock", banner: "lock order")
+        return titled(
+            "WARNING: suspicious RCU usage in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.suspiciousRCU))
+    }
+
+    /// `WARNING: kernel stack regs at … in … has bad 'bp' value`: the register names the title.
+    func badStackRegisterTitle(_ detail: Substring) -> TitleResult {
+        guard let badRange = detail.byteRange(of: " has bad '") else {
+            return TitleResult(rawTitle, kind: .warning, expectsStack: false)
         }
-        if detail.hasBytePrefix("suspicious RCU usage") {
-            // The splat names the source line (`include/linux/rcupdate.h:301 Illegal context switch…`).
-            guard lines.dropFirst().contains(where: { Self.hasSourceLine($0) }) else {
-                return TitleResult(rawTitle, kind: .lockdep, corrupted: "RCU splat cut before its source line")
-            }
-            return titled(
-                "WARNING: suspicious RCU usage in {F}", kind: .lockdep,
-                pick: guilty(GuiltyFrameRules.suspiciousRCU))
-        }
-        if detail.containsBytes("still has locks held!") { return locksHeldTitle(prefix: "WARNING") }
-        for name in [
-            "nested lock was not taken", "lock held when returning to user space", "bad unlock balance",
-            "held lock freed",
-        ]
-        where detail.lowercased().hasPrefix(name) {
-            if name == "lock held when returning to user space" {
-                return atLineTitle("WARNING: \(name) in {F}", kind: .lockdep)
-            }
-            return titled("WARNING: \(name) in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockSite))
-        }
-        if detail.hasBytePrefix("kernel stack regs at"), let badRange = detail.byteRange(of: " has bad '") {
-            let reg = detail[badRange.upperBound...].prefix(while: { $0 != "'" })
-            return TitleResult("WARNING: kernel stack regs has bad '\(reg)' value", kind: .warning, expectsStack: false)
-        }
-        if detail.hasBytePrefix("kernel stack frame pointer at") {
-            return TitleResult("WARNING: kernel stack frame pointer has bad value", kind: .warning, expectsStack: false)
-        }
+        let register = detail[badRange.upperBound...].prefix(while: { $0 != "'" })
+        return TitleResult(
+            "WARNING: kernel stack regs has bad '\(register)' value", kind: .warning, expectsStack: false)
+    }
+
+    /// A WARN_ON's header names its file and function: checkers are known by their file
+    /// (`warningFiles`), anything else is `WARNING in <function>`.
+    func warnSiteTitle(_ detail: Substring) -> TitleResult {
         // `CPU: 1 PID: 2 at path/file.c:12 fn+0x..`, 2.6–4.x `at path/file.c:12 fn()`, 6.x `path/file.c:12 at 0x…, CPU#1`.
         guard let (path, fn) = warningLocation(detail) else {
             return TitleResult(rawTitle, kind: .warning, expectsStack: false)
@@ -196,51 +176,6 @@ extension TitleEngine {
             contentsOf: word == "inconsistent lock state" ? walker.stackFrames(from: 0) : walker.allFrames(from: 1))
         return titled(
             "\(word) in {F}", kind: .lockdep, pick: guilty(GuiltyFrameRules.lockdepDependency, candidates: candidates))
-    }
-
-    func infoTitle() -> TitleResult {
-        let detail = afterLiteral
-        if detail.isEmpty { return TitleResult("INFO: corrupted", kind: .bug, corrupted: "bare INFO: line") }
-        for (banner, word) in Self.lockdepBanners where detail.hasBytePrefix(banner) {
-            return lockdepTitle(word: word, banner: banner)
-        }
-        if detail.containsBytes("-safe -> ") && detail.containsBytes("-unsafe lock order detected") {
-            return lockdepTitle(word: "possible deadlock", banner: "lock order")
-        }
-        if detail.hasBytePrefix("rcu_") || detail.hasBytePrefix("rcu ") || detail.hasBytePrefix("rcu_preempt")
-            || detail.hasBytePrefix("rcu_sched")
-        {
-            if detail.containsBytes("detected stall") || detail.containsBytes("self-detected stall")
-                || detail.containsBytes("detected expedited stall")
-                || detail.containsBytes("detected stalls")
-            {
-                return rcuStallTitle()
-            }
-        }
-        if detail.hasBytePrefix("trying to register non-static key") {
-            return titled(
-                "INFO: trying to register non-static key in {F}", kind: .lockdep,
-                pick: guilty(GuiltyFrameRules.nonStaticKey))
-        }
-        if detail.hasBytePrefix("suspicious RCU usage") {
-            return titled(
-                "INFO: suspicious RCU usage in {F}", kind: .lockdep,
-                pick: guilty(GuiltyFrameRules.suspiciousRCU))
-        }
-        if detail.hasBytePrefix("task "), detail.containsBytes(" blocked "), detail.containsBytes("for more than ") {
-            return titled(
-                "INFO: task hung in {F}", kind: .hungTask, pick: guilty(GuiltyFrameRules.hungTask),
-                alts: ["hang in {F}"])
-        }
-        if detail.hasBytePrefix("task "), detail.containsBytes(" can't die for more than ") {
-            return titled(
-                "INFO: task can't die in {F}", kind: .hungTask, pick: guilty(GuiltyFrameRules.hungTask),
-                alts: ["hang in {F}"])
-        }
-        if detail.hasBytePrefix("Freed in") || detail.hasBytePrefix("Allocated in") {
-            return TitleResult("INFO: " + detail, kind: .kasan, corrupted: "a fragment of an old KASAN report")
-        }
-        return TitleResult(rawTitle, kind: .bug, expectsStack: false)
     }
 
     func rcuStallTitle() -> TitleResult {

@@ -113,13 +113,4 @@ struct TitleEngine {
         }
         return identifier(text).map(Demangler.demangle)
     }
-
-    func make() -> TitleResult {
-        switch header.family {
-        case .bug: return bugTitle()
-        case .warning: return warningTitle()
-        case .info: return infoTitle()
-        default: return otherTitle()
-        }
-    }
 }

@@ -1,0 +1,53 @@
+import KernelFacts
+import Testing
+
+@testable import KernelLog
+
+/// The title recipe table: every header family has a recipe, and every row says what it reads.
+@Suite struct TitleRecipeTests {
+    @Test("every header family of the header table has a recipe whose test takes any text")
+    func everyFamilyHasACatchAll() {
+        let families = Set(CrashHeaders.table.map { "\($0.family)" })
+        let caughtAll = Set(
+            TitleRecipes.table.filter {
+                if case .always = $0.match { return true }
+                return false
+            }.map { "\($0.family)" })
+        let uncaught = families.subtracting(caughtAll)
+        #expect(uncaught.isEmpty, "families without a catch-all row: \(uncaught.sorted())")
+    }
+
+    @Test("frame rows have a {F} slot, fixed rows none, and every row names its format")
+    func rowsAreWellFormed() {
+        for recipe in TitleRecipes.table {
+            #expect(!recipe.formats.isEmpty, "\(recipe.family) \(recipe.template)")
+            switch recipe.build {
+            case .frame: #expect(recipe.template.contains("{F}"), "\(recipe.template)")
+            case .fixed, .corrupted: #expect(!recipe.template.isEmpty && !recipe.template.contains("{F}"))
+            case .headerLine, .custom: #expect(recipe.template.isEmpty, "\(recipe.template)")
+            }
+            #expect(recipe.alts.allSatisfy { $0.contains("{F}") })
+        }
+    }
+
+    @Test(
+        "a header takes the first matching row of its family",
+        arguments: [
+            (
+                "BUG: unable to handle kernel NULL pointer dereference at 0000000000000008",
+                "BUG: unable to handle kernel NULL pointer dereference in corrupted"
+            ),
+            ("BUG: unable to handle kernel", "BUG: unable to handle kernel"),
+            ("BUG: Bad rss-counter state mm:ffff8880 idx:1 val:2", "BUG: Bad rss-counter state"),
+            (
+                "WARNING: kernel stack frame pointer at ffffc900 in a:1 has bad value 0",
+                "WARNING: kernel stack frame pointer has bad value"
+            ),
+            ("INFO: something new happened", "INFO: something new happened"),
+        ])
+    func firstMatchingRow(_ header: String, _ title: String) throws {
+        let found = try #require(CrashHeaders.table.first { header.contains($0.literal) })
+        let result = TitleEngine(lines: [header], header: found).make()
+        #expect(result.title == title)
+    }
+}
