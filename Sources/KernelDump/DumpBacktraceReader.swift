@@ -2,9 +2,6 @@
 /// frame records (`FrameRecordUnwinder`): tasks running at crash time from their CPU's saved
 /// registers, the others from the context `switch_to` saved (`thread.sp`, `thread.cpu_context`).
 enum DumpBacktraceReader {
-    /// Kernels whose ORC entry layout this reader knows: 4.14 through 6.2.
-    static let lastKnownLayout = (major: 6, minor: 2)
-
     static func read(
         _ dump: Vmcore, facts: DumpFacts, reader: KernelObjectReader?, including: (DumpTask) -> Bool
     ) -> DumpBacktraces {
@@ -18,21 +15,12 @@ enum DumpBacktraceReader {
         if dump.isARM64 {
             return readFrameRecords(dump, facts: facts, reader: reader, tasks: tasks.filter(including))
         }
-        if let release = dump.vmcoreinfo?.osRelease {
-            let parts = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
-            if parts.count == 2, (parts[0], parts[1]) > lastKnownLayout {
-                return scanStacks(
-                    dump, facts: facts, reader: reader, tasks: tasks.filter(including),
-                    reason:
-                        "kernel \(release): the ORC entry layout changed in 6.3 (3-bit type, signal bit); only 4.14-6.2 is read"
-                )
-            }
-        }
         let kallsyms = dump.kallsyms
         let unwinder: ORCUnwinder
         do {
+            let layout = try ORCLayout.select(reader: reader, release: dump.vmcoreinfo?.osRelease)
             unwinder = try ORCUnwinder(
-                reader: reader, kernelSymbols: reader.symbols, modules: facts.modules ?? [],
+                reader: reader, kernelSymbols: reader.symbols, modules: facts.modules ?? [], layout: layout,
                 symbolize: { kallsyms?.textSymbol(containing: $0) })
         } catch {
             return scanStacks(dump, facts: facts, reader: reader, tasks: tasks.filter(including), reason: "\(error)")

@@ -10,6 +10,10 @@ public struct DumpFacts: Sendable, Equatable {
         /// Core size in bytes, as crash's `mod` shows it (`core_layout.size`; 6.4+: the sum of
         /// the non-init `mem[]` sizes).
         public var size: UInt64
+        /// Size of the core text from `base`: `mem[MOD_TEXT].size` (6.4+, where each type is a
+        /// separate allocation, so `base + size` may reach another module's text),
+        /// `core_layout.text_size` (4.5–6.3). Frames are named within it.
+        public var textSize: UInt64
         /// `module.taints` as letters, in bit order (`OE`).
         public var taint: String
         /// `enum module_state` constant without its prefix, lower case (`live`, `coming`, …).

@@ -15,7 +15,8 @@ enum DumpFactsReader {
         "jiffies_64", "tick_nsec", "avenrun", "init_uts_ns", "tainted_mask", "saved_command_line",
         "modules", "node_data", "nr_node_ids", "contig_page_data",
         // For `ORCUnwinder`.
-        "__start_orc_unwind_ip", "__stop_orc_unwind_ip", "__start_orc_unwind", "ret_from_fork",
+        "__start_orc_unwind_ip", "__stop_orc_unwind_ip", "__start_orc_unwind", "ret_from_fork", "ret_from_fork_asm",
+        "__start_orc_header", "__stop_orc_header",
     ]
     /// The kernel's `HZ` choices (`kernel/Kconfig.hz`), to round the `tick_nsec` estimate to.
     static let knownHZ = [100, 250, 300, 1000]
@@ -221,9 +222,7 @@ enum DumpFactsReader {
         let states = Dictionary(
             reader.btf.enumerators(ofEnumNamed: "module_state").map { ($0.value, $0.name) },
             uniquingKeysWith: { first, _ in first })
-        // 6.4+: `mem[MOD_MEM_NUM_TYPES]`, core types before MOD_INIT_TEXT; before: `core_layout`.
         let memoryTypes = reader.has("module", "mem")
-        let initText = reader.btf.enumValue("MOD_INIT_TEXT") ?? 4
         var modules: [DumpFacts.Module] = []
         var seen: Set<UInt64> = [head]
         var node = try reader.word(head, what: "modules.next")
@@ -234,24 +233,13 @@ enum DumpFactsReader {
             }
             let module = node &- listOffset
             do {
-                var base: UInt64
-                var size: UInt64 = 0
-                if memoryTypes {
-                    let memOffset = try reader.offset("module", "mem")
-                    let entrySize = UInt64(try reader.structSize("module_memory"))
-                    base = try reader.unsigned(module &+ memOffset, "module_memory", "base")
-                    for index in 0..<UInt64(max(0, initText)) {
-                        size &+= try reader.unsigned(module &+ memOffset &+ index &* entrySize, "module_memory", "size")
-                    }
-                } else {
-                    base = try reader.unsigned(module, "module", "core_layout.base")
-                    size = try reader.unsigned(module, "module", "core_layout.size")
-                }
+                let (base, size, textSize) = try readModuleMemory(reader, module: module, memoryTypes: memoryTypes)
                 let state = try reader.signed(module, "module", "state")
                 let name = states[state].map { $0.hasPrefix("MODULE_STATE_") ? String($0.dropFirst(13)) : $0 }
                 modules.append(
                     DumpFacts.Module(
                         name: try reader.charArray(module, "module", "name"), base: base, size: size,
+                        textSize: textSize,
                         taint: decodeTaint(try reader.unsigned(module, "module", "taints")).letters,
                         state: name?.lowercased() ?? "\(state)", address: module))
                 node = try reader.word(node, what: "module.list.next")
@@ -261,5 +249,42 @@ enum DumpFactsReader {
         }
         // crash's `mod` lists modules by the address of their `struct module`.
         return (modules.sorted { $0.address < $1.address }, false, "")
+    }
+
+    /// A module's core text start, core size and text size.
+    ///
+    /// 6.4+ (`struct module_memory mem[MOD_MEM_NUM_TYPES]`, one allocation per `enum
+    /// mod_mem_type`): text is `mem[MOD_TEXT]`; the core size sums the types before
+    /// `MOD_INIT_TEXT` (the init types are emptied once the module is live, `do_init_module`).
+    /// The enum constants come from BTF; each element's place from the array's BTF size.
+    /// 4.5–6.3: `core_layout.base`, `.size`, `.text_size`.
+    static func readModuleMemory(_ reader: KernelObjectReader, module: UInt64, memoryTypes: Bool) throws -> (
+        base: UInt64, size: UInt64, textSize: UInt64
+    ) {
+        guard memoryTypes else {
+            return (
+                try reader.unsigned(module, "module", "core_layout.base"),
+                try reader.unsigned(module, "module", "core_layout.size"),
+                try reader.unsigned(module, "module", "core_layout.text_size")
+            )
+        }
+        let memOffset = try reader.offset("module", "mem")
+        let entrySize = UInt64(try reader.structSize("module_memory"))
+        let text = UInt64(max(0, reader.btf.enumValue("MOD_TEXT") ?? 0))
+        let initText = UInt64(max(0, reader.btf.enumValue("MOD_INIT_TEXT") ?? 4))
+        let arrayBytes = UInt64(try reader.memberSize("module", "mem"))
+        guard entrySize > 0, initText <= arrayBytes / entrySize, text < initText else {
+            throw BTFError(
+                offset: nil, field: "module.mem",
+                message:
+                    "\(arrayBytes) bytes of \(entrySize)-byte module_memory cannot hold MOD_INIT_TEXT = \(initText)")
+        }
+        func entry(_ index: UInt64) -> UInt64 { module &+ memOffset &+ index &* entrySize }
+        var size: UInt64 = 0
+        for index in 0..<initText { size &+= try reader.unsigned(entry(index), "module_memory", "size") }
+        return (
+            try reader.unsigned(entry(text), "module_memory", "base"), size,
+            try reader.unsigned(entry(text), "module_memory", "size")
+        )
     }
 }

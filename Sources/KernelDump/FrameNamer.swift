@@ -18,7 +18,7 @@ final class FrameNamer {
 
     /// The function holding `address` and the module whose core text holds it.
     func symbol(_ address: UInt64) -> (symbol: (name: String, offset: UInt64)?, module: String?) {
-        guard let module = modules.first(where: { address >= $0.base && address < $0.base &+ $0.size }) else {
+        guard let module = modules.first(where: { address >= $0.base && address &- $0.base < $0.textSize }) else {
             return (symbolize(address), nil)
         }
         if moduleSymbols[module.name] == nil {

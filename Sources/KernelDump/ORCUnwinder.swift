@@ -6,8 +6,8 @@
 ///
 /// Starting points: a sleeping task's `thread.sp` points at its `inactive_task_frame`
 /// (`r15, r14, r13, r12, bx, bp, ret_addr`); a task running at crash time starts from its CPU's
-/// `NT_PRSTATUS` registers. Module frames use the module's own table (`module.arch`).
-/// Kernels 6.3+ changed the entry layout and are refused; walks are bounded (`maxFrames`).
+/// `NT_PRSTATUS` registers. Module frames use the module's own table (`module.arch`). The
+/// entry layout (changed in 6.3) comes from `ORCLayout`; walks are bounded (`maxFrames`).
 final class ORCUnwinder {
     static let maxFrames = 64
     /// `sizeof(struct inactive_task_frame)` on x86-64 and the places of `bp` and `ret_addr` in it.
@@ -23,12 +23,14 @@ final class ORCUnwinder {
     let reader: KernelObjectReader
     let tables: [ORCTable]
     let namer: FrameNamer
+    let layout: ORCLayout
 
     init(
-        reader: KernelObjectReader, kernelSymbols: [String: UInt64], modules: [DumpFacts.Module],
+        reader: KernelObjectReader, kernelSymbols: [String: UInt64], modules: [DumpFacts.Module], layout: ORCLayout,
         symbolize: @escaping (UInt64) -> (name: String, offset: UInt64)?
     ) throws {
         self.reader = reader
+        self.layout = layout
         namer = FrameNamer(reader: reader, modules: modules, symbolize: symbolize)
         guard let ipStart = kernelSymbols["__start_orc_unwind_ip"], let ipStop = kernelSymbols["__stop_orc_unwind_ip"],
             let entries = kernelSymbols["__start_orc_unwind"], ipStop > ipStart
@@ -40,14 +42,15 @@ final class ORCUnwinder {
         var tables = [
             try ORCTable(
                 ipTable: ipStart, entries: entries, count: Int((ipStop - ipStart) / 4), module: nil,
-                memory: reader.memory)
+                layout: layout, memory: reader.memory)
         ]
         for module in modules {
             guard let count = try? reader.unsigned(module.address, "module", "arch.num_orcs"), count > 0,
                 let ips = try? reader.unsigned(module.address, "module", "arch.orc_unwind_ip"),
                 let orcs = try? reader.unsigned(module.address, "module", "arch.orc_unwind"),
                 let table = try? ORCTable(
-                    ipTable: ips, entries: orcs, count: Int(count), module: module.name, memory: reader.memory)
+                    ipTable: ips, entries: orcs, count: Int(count), module: module.name, layout: layout,
+                    memory: reader.memory)
             else { continue }
             tables.append(table)
         }
@@ -69,7 +72,9 @@ final class ORCUnwinder {
         let threadSP = try reader.unsigned(task, "task_struct", "thread.sp")
         let bp = try reader.word(threadSP &+ Self.inactiveFrameBP, what: "inactive_task_frame.bp")
         let ip = try reader.word(threadSP &+ Self.inactiveFrameReturn, what: "inactive_task_frame.ret_addr")
-        let fork = reader.symbols["ret_from_fork"]
+        // A new task's first switch returns into the fork entry, which is no call site: 6.5+
+        // `ret_from_fork_asm` (the C `ret_from_fork` is what it calls), `ret_from_fork` before.
+        let fork = reader.symbols["ret_from_fork_asm"] ?? reader.symbols["ret_from_fork"]
         return unwind(ip: ip, sp: threadSP &+ Self.inactiveFrameSize, bp: bp, signal: ip == fork, first: ip)
     }
 
@@ -101,8 +106,11 @@ final class ORCUnwinder {
             guard let (orc, _) = entry(for: signal ? ip : ip &- 1) else {
                 return (frames, "no ORC entry for 0x\(hex(ip)): stack ends here (unreliable below)")
             }
-            if orc.spRegister == ORCTable.Register.undefined {
-                return (frames, orc.end ? nil : "ORC says the stack is undefined at 0x\(hex(ip))")
+            switch orc.kind {
+            case .endOfStack: return (frames, nil)
+            case .undefined: return (frames, "ORC says the stack is undefined at 0x\(hex(ip))")
+            case .unknown(let value): return (frames, "unknown ORC frame type \(value) at 0x\(hex(ip))")
+            case .call, .regs, .regsPartial: break
             }
             var newSP: UInt64
             var indirect = false
@@ -135,16 +143,15 @@ final class ORCUnwinder {
                 }
             }
             var exception = false
-            switch orc.type {
-            case ORCTable.FrameType.call:
+            switch orc.kind {
+            case .call:
                 guard let returnAddress = word(newSP &- 8) else {
                     return (frames, "return address unreadable at 0x\(hex(newSP &- 8))")
                 }
                 ip = returnAddress
                 sp = newSP
                 regs = nil
-                signal = false
-            case ORCTable.FrameType.regs:
+            case .regs:
                 guard let savedIP = word(newSP &+ PtRegs.ip), let savedSP = word(newSP &+ PtRegs.sp),
                     let cs = word(newSP &+ PtRegs.cs)
                 else { return (frames, "pt_regs unreadable at 0x\(hex(newSP))") }
@@ -153,9 +160,8 @@ final class ORCUnwinder {
                 sp = savedSP
                 regs = newSP
                 fullRegs = true
-                signal = true
                 exception = true
-            case ORCTable.FrameType.regsPartial:
+            case .regsPartial:
                 // An IRET frame: ip, cs, flags, sp, ss at newSP.
                 guard let savedIP = word(newSP), let cs = word(newSP &+ 8), let savedSP = word(newSP &+ 24) else {
                     return (frames, "IRET frame unreadable at 0x\(hex(newSP))")
@@ -165,11 +171,10 @@ final class ORCUnwinder {
                 sp = savedSP
                 regs = newSP &- PtRegs.ip
                 fullRegs = false
-                signal = true
                 exception = true
-            default:
-                return (frames, "unknown ORC frame type \(orc.type) at 0x\(hex(ip))")
+            case .endOfStack, .undefined, .unknown: return (frames, nil)  // handled above
             }
+            signal = orc.signal
             switch orc.bpRegister {
             case ORCTable.Register.undefined:
                 if exception, fullRegs, let regs, let saved = word(regs &+ PtRegs.bp) { bp = saved }

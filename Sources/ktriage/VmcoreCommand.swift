@@ -272,7 +272,8 @@ struct VmcoreBtCommand: ParsableCommand {
         commandName: "bt",
         abstract: "Unwind kernel stacks of a vmcore (ORC on x86-64, frame records on arm64), without vmlinux.",
         discussion: """
-            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14 to 6.2) \
+            Unwinds with the ORC tables the kernel carries (x86-64, CONFIG_UNWINDER_ORC, 4.14+; the \
+            entry layout, changed in 6.3, is taken from the dump's BTF, else its .orc_header or release) \
             or by its frame records (arm64, x29/x30): tasks running at crash time from their CPU's \
             saved registers (NT_PRSTATUS), sleeping tasks from their saved context; exception frames \
             are shown as [exception RIP: …] ([exception PC: …] on arm64). Without an unwinder the \
