@@ -13,8 +13,10 @@ public struct NDJSONGrouper {
     public var context: GroupingContext
     public private(set) var fleet: FleetAggregate
     private var seen = Set<String>()
-    private var pending: [CrashRecord] = []
-    private var pendingFile: String?
+    /// The input (`file`) being added, its default host and its records so far.
+    private var currentFile: String?
+    private var currentHost = HostNaming.host(forPath: "-")
+    private var links = InputLinks()
     public private(set) var badLines = 0
 
     public init(context: GroupingContext = GroupingContext()) {
@@ -23,6 +25,9 @@ public struct NDJSONGrouper {
     }
 
     /// Reads one NDJSON file (`-` for stdin, gzip accepted).
+    ///
+    /// Each line is read as its grouping view (`RecordLineReader`); lines that reader declines
+    /// are decoded in full, and the lines neither accepts are counted as bad.
     public mutating func read(path: String) {
         fleet.inputs += 1
         let decoder = JSONDecoder()
@@ -31,13 +36,15 @@ public struct NDJSONGrouper {
         var firstBad: Int?
         func handle(_ line: FramedLine) {
             guard line.bytes.count > 1 else { return }
-            let data = Data(line.bytes)
-            guard let record = try? decoder.decode(CrashRecord.self, from: data) else {
+            if let view = RecordLineReader.read(line.bytes) {
+                let bytes = line.bytes
+                take(view) { try? decoder.decode(CrashRecord.self, from: Data(bytes)) }
+            } else if let record = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) {
+                take(record)
+            } else {
                 badInThisFile += 1
                 if firstBad == nil { firstBad = line.number }
-                return
             }
-            take(record)
         }
         do {
             let input = try ByteInput(path: path)
@@ -48,7 +55,7 @@ public struct NDJSONGrouper {
         } catch {
             fleet.addError("\(path): \(error)", unreadable: true)
         }
-        flush()
+        endInput()
         if badInThisFile > 0 {
             badLines += badInThisFile
             fleet.addError(
@@ -59,22 +66,29 @@ public struct NDJSONGrouper {
 
     /// Adds one decoded record.
     public mutating func take(_ record: CrashRecord) {
-        if record.file != pendingFile { flush() }
-        pendingFile = record.file
-        pending.append(record)
+        take(record, fullRecord: nil)
     }
 
-    private mutating func flush() {
-        guard !pending.isEmpty else { return }
+    /// Adds one record; consecutive records of the same `file` are one input.
+    private mutating func take(_ record: CrashRecord, fullRecord: (() -> CrashRecord?)?) {
+        if record.file != currentFile {
+            endInput()
+            currentFile = record.file
+            currentHost = HostNaming.host(forPath: record.file ?? "-")
+        }
         fleet.add(
-            records: pending, defaultHost: HostNaming.host(forPath: pendingFile ?? "-"), context: context, seen: &seen)
-        pending.removeAll(keepingCapacity: true)
-        pendingFile = nil
+            record, defaultHost: currentHost, context: context, seen: &seen, links: &links, fullRecord: fullRecord)
+    }
+
+    private mutating func endInput() {
+        currentFile = nil
+        currentHost = HostNaming.host(forPath: "-")
+        links = InputLinks()
     }
 
     /// The grouping so far.
     public mutating func finish() -> FleetAggregate {
-        flush()
+        endInput()
         return fleet
     }
 }
