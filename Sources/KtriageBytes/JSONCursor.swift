@@ -214,6 +214,8 @@ public struct JSONCursor {
     /// Control bytes and invalid UTF-8 fail.
     private mutating func scanString(plain: inout Bool) -> Bool {
         while position < bytes.count {
+            skipOrdinaryBytes()
+            guard position < bytes.count else { return false }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -233,6 +235,26 @@ public struct JSONCursor {
             }
         }
         return false
+    }
+
+    /// Moves past string bytes that need no attention (printable ASCII other than `"` and `\\`),
+    /// eight at a time: most of a record is such text.
+    @inline(__always)
+    private mutating func skipOrdinaryBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= bytes.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            // A byte is special if it is below 0x20, at or above 0x80, `"` or `\\`: the classic
+            // "has a zero byte" test on word ^ byte, and word - 0x20 for the control bytes.
+            let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let special =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (word &- ones &* 0x20) | word
+            guard special & highs == 0 else { break }
+            position += 8
+        }
     }
 
     /// The length of the valid UTF-8 sequence starting at `index` (RFC 3629: no overlongs, no

@@ -160,6 +160,32 @@ import Testing
         #expect(Self.fast(Self.sample)?.frames.map(\.function) == ["b"])
     }
 
+    /// The cursor skips ordinary string bytes eight at a time: a byte that needs attention at
+    /// any position of a word must still be seen.
+    @Test func stringsReadAsTheDecoderReadsThemWhereverTheSpecialByteFalls() {
+        let specials: [[UInt8]] = [
+            Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\n"#.utf8), Array(#"\u00e9"#.utf8),
+            Array("é".utf8), Array("😀".utf8), [0x01], [0x1F], [0x7F], [0xC3], [0xFF], Array(#"\ud83d"#.utf8),
+        ]
+        for special in specials {
+            for offset in 0..<20 {
+                let body = [UInt8](repeating: UInt8(ascii: "a"), count: offset) + special + Array("bcdefghijk".utf8)
+                let literal = [UInt8(ascii: "\"")] + body + [UInt8(ascii: "\"")]
+                let expected = try? JSONDecoder().decode(String.self, from: Data(literal))
+                let read = literal.withUnsafeBytes { bytes -> String? in
+                    var cursor = JSONCursor(bytes)
+                    guard let string = cursor.readString(), cursor.atEnd() else { return nil }
+                    return string
+                }
+                // Declining is allowed; reading something else is not.
+                if let read { #expect(read == expected, "\(literal)") }
+                if expected != nil, special.first != UInt8(ascii: "\\") || special.count < 6 {
+                    #expect(read != nil, "declined \(literal)")
+                }
+            }
+        }
+    }
+
     @Test func invalidUTF8IsLeftToTheDecoder() {
         var bytes = Array(Self.sample.utf8)
         let title = Array(#""title":"T""#.utf8)

@@ -18,6 +18,8 @@ public struct NDJSONGrouper {
     private var currentHost = HostNaming.host(forPath: "-")
     private var links = InputLinks()
     public private(set) var badLines = 0
+    /// Bytes of a mapped input handed to the framer at a time.
+    static let mappedWindow = 4 << 20
 
     public init(context: GroupingContext = GroupingContext()) {
         self.context = context
@@ -48,7 +50,19 @@ public struct NDJSONGrouper {
         }
         do {
             let input = try ByteInput(path: path)
-            try input.forEachChunk { chunk in framer.feed(chunk, handle) }
+            if !input.isGzip, let mapped = input.mappedFile {
+                // Smaller windows than ByteInput's: the pages read stay resident until dropped,
+                // and read-back promises memory bounded by the groups, not by the input.
+                var start = 0
+                while start < mapped.bytes.count {
+                    let end = min(mapped.bytes.count, start + Self.mappedWindow)
+                    framer.feed(UnsafeRawBufferPointer(rebasing: mapped.bytes[start..<end]), handle)
+                    mapped.dropPages(start..<end)
+                    start = end
+                }
+            } else {
+                try input.forEachChunk { chunk in framer.feed(chunk, handle) }
+            }
             framer.finish(handle)
         } catch let error as InputError {
             fleet.addError(error.description, unreadable: true)
