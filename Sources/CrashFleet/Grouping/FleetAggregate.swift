@@ -44,39 +44,50 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public mutating func add(
         records: [CrashRecord], defaultHost: String, context: GroupingContext, seen: inout Set<String>
     ) {
-        var ids: [String?] = []
-        ids.reserveCapacity(records.count)
+        var links = InputLinks()
         for record in records {
-            let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
-            let id = RecordIdentity.id(of: record, host: host)
-            if let link = record.linkedTo {
-                ids.append(nil)
-                followUps += 1
-                if link >= 0, link < records.count, link < ids.count, ids[link] != nil {
-                    let primary = records[link]
-                    groups[GroupKey(signature: primary.signature, version: primary.signatureVersion)]?.followUps += 1
-                } else {
-                    orphanFollowUps += 1
-                }
-                continue
-            }
-            guard context.admits(wallMicros: record.time.wallMicros) else {
-                filteredOut += 1
-                ids.append(nil)
-                continue
-            }
-            guard seen.insert(id).inserted else {
-                duplicates += 1
-                ids.append(nil)
-                continue
-            }
-            ids.append(id)
-            add(record, id: id, host: host, context: context)
+            add(record, defaultHost: defaultHost, context: context, seen: &seen, links: &links)
         }
     }
 
+    /// Adds the next record of one input, as `add(records:)` does for each; `links` carries what
+    /// the input's earlier records were. `fullRecord`, for a record read as its grouping view
+    /// (`RecordLineReader`), gives the whole record when it becomes a group's representative.
+    public mutating func add(
+        _ record: CrashRecord, defaultHost: String, context: GroupingContext, seen: inout Set<String>,
+        links: inout InputLinks, fullRecord: (() -> CrashRecord?)? = nil
+    ) {
+        if let link = record.linkedTo {
+            links.groups.append(nil)
+            followUps += 1
+            if link >= 0, link < links.groups.count, let key = links.groups[link] {
+                groups[key]?.followUps += 1
+            } else {
+                orphanFollowUps += 1
+            }
+            return
+        }
+        guard context.admits(wallMicros: record.time.wallMicros) else {
+            filteredOut += 1
+            links.groups.append(nil)
+            return
+        }
+        let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
+        let id = RecordIdentity.id(of: record, host: host)
+        guard seen.insert(id).inserted else {
+            duplicates += 1
+            links.groups.append(nil)
+            return
+        }
+        links.groups.append(GroupKey(signature: record.signature, version: record.signatureVersion))
+        add(record, id: id, host: host, context: context, fullRecord: fullRecord)
+    }
+
     /// Adds one primary report whose id and host are known.
-    public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
+    public mutating func add(
+        _ record: CrashRecord, id: String, host: String, context: GroupingContext,
+        fullRecord: (() -> CrashRecord?)? = nil
+    ) {
         records += 1
         if record.kernel == nil { withoutRelease += 1 }
         if let wall = record.time.wallMicros, wall > context.nowMicros {
@@ -90,7 +101,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
             default: GroupAggregate(
                 signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
         ]
-        .add(record, attributes: attributes, id: id, host: host, context: context)
+        .add(record, attributes: attributes, id: id, host: host, context: context, fullRecord: fullRecord)
         if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
             attributes.apply(to: &hosts[host, default: HostFacts()])
         }
@@ -154,6 +165,14 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         case duplicates, errors
         case idLimit = "id_limit"
     }
+}
+
+/// The groups of one input's records so far, by position (`nil`: not grouped), so a follow-up
+/// (`linked_to`) counts in the group of the report it followed.
+public struct InputLinks: Sendable {
+    var groups: [GroupKey?] = []
+
+    public init() {}
 }
 
 /// A group's key: the signature and the version of the rules that made it.

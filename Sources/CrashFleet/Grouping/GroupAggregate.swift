@@ -75,8 +75,11 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         add(record, attributes: RecordAttributes(record), id: id, host: host, context: context)
     }
 
+    /// `fullRecord` gives the whole record when `record` is only its grouping view and becomes
+    /// the representative.
     mutating func add(
-        _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext
+        _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext,
+        fullRecord: (() -> CrashRecord?)? = nil
     ) {
         crashes += 1
         if record.recordClass == .event { events += 1 }
@@ -133,7 +136,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         }
         insertID(id)
         if Self.rank(record, id: id) < Self.rank(representative, id: representativeID) {
-            var kept = record
+            var kept = fullRecord?() ?? record
             kept.host = kept.host ?? host
             kept.text = Array(kept.text.prefix(80))
             representative = kept
@@ -183,8 +186,14 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// Whether the id list holds every record of the group.
     public var recordIDsComplete: Bool { recordIDs.count == crashes }
 
+    /// `smallest(recordIDs, [id])` in place: building a new list copied (and retained) every id
+    /// of the group for each record added.
     private mutating func insertID(_ id: String) {
-        recordIDs = Self.smallest(recordIDs, [id], limit: idLimit)
+        if recordIDs.count >= idLimit, let last = recordIDs.last, id >= last { return }
+        let index = Self.lowerBound(recordIDs, id)
+        if index < recordIDs.count, recordIDs[index] == id { return }
+        recordIDs.insert(id, at: index)
+        if recordIDs.count > idLimit { recordIDs.removeLast() }
     }
 
     /// The `limit` smallest of two sorted, duplicate-free lists.

@@ -13,9 +13,13 @@ public struct NDJSONGrouper {
     public var context: GroupingContext
     public private(set) var fleet: FleetAggregate
     private var seen = Set<String>()
-    private var pending: [CrashRecord] = []
-    private var pendingFile: String?
+    /// The input (`file`) being added, its default host and its records so far.
+    private var currentFile: String?
+    private var currentHost = HostNaming.host(forPath: "-")
+    private var links = InputLinks()
     public private(set) var badLines = 0
+    /// Bytes of a mapped input handed to the framer at a time.
+    static let mappedWindow = 4 << 20
 
     public init(context: GroupingContext = GroupingContext()) {
         self.context = context
@@ -23,6 +27,9 @@ public struct NDJSONGrouper {
     }
 
     /// Reads one NDJSON file (`-` for stdin, gzip accepted).
+    ///
+    /// Each line is read as its grouping view (`RecordLineReader`); lines that reader declines
+    /// are decoded in full, and the lines neither accepts are counted as bad.
     public mutating func read(path: String) {
         fleet.inputs += 1
         let decoder = JSONDecoder()
@@ -31,24 +38,38 @@ public struct NDJSONGrouper {
         var firstBad: Int?
         func handle(_ line: FramedLine) {
             guard line.bytes.count > 1 else { return }
-            let data = Data(line.bytes)
-            guard let record = try? decoder.decode(CrashRecord.self, from: data) else {
+            if let view = RecordLineReader.read(line.bytes) {
+                let bytes = line.bytes
+                take(view) { try? decoder.decode(CrashRecord.self, from: Data(bytes)) }
+            } else if let record = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) {
+                take(record)
+            } else {
                 badInThisFile += 1
                 if firstBad == nil { firstBad = line.number }
-                return
             }
-            take(record)
         }
         do {
             let input = try ByteInput(path: path)
-            try input.forEachChunk { chunk in framer.feed(chunk, handle) }
+            if !input.isGzip, let mapped = input.mappedFile {
+                // Smaller windows than ByteInput's: the pages read stay resident until dropped,
+                // and read-back promises memory bounded by the groups, not by the input.
+                var start = 0
+                while start < mapped.bytes.count {
+                    let end = min(mapped.bytes.count, start + Self.mappedWindow)
+                    framer.feed(UnsafeRawBufferPointer(rebasing: mapped.bytes[start..<end]), handle)
+                    mapped.dropPages(start..<end)
+                    start = end
+                }
+            } else {
+                try input.forEachChunk { chunk in framer.feed(chunk, handle) }
+            }
             framer.finish(handle)
         } catch let error as InputError {
             fleet.addError(error.description, unreadable: true)
         } catch {
             fleet.addError("\(path): \(error)", unreadable: true)
         }
-        flush()
+        endInput()
         if badInThisFile > 0 {
             badLines += badInThisFile
             fleet.addError(
@@ -59,22 +80,29 @@ public struct NDJSONGrouper {
 
     /// Adds one decoded record.
     public mutating func take(_ record: CrashRecord) {
-        if record.file != pendingFile { flush() }
-        pendingFile = record.file
-        pending.append(record)
+        take(record, fullRecord: nil)
     }
 
-    private mutating func flush() {
-        guard !pending.isEmpty else { return }
+    /// Adds one record; consecutive records of the same `file` are one input.
+    private mutating func take(_ record: CrashRecord, fullRecord: (() -> CrashRecord?)?) {
+        if record.file != currentFile {
+            endInput()
+            currentFile = record.file
+            currentHost = HostNaming.host(forPath: record.file ?? "-")
+        }
         fleet.add(
-            records: pending, defaultHost: HostNaming.host(forPath: pendingFile ?? "-"), context: context, seen: &seen)
-        pending.removeAll(keepingCapacity: true)
-        pendingFile = nil
+            record, defaultHost: currentHost, context: context, seen: &seen, links: &links, fullRecord: fullRecord)
+    }
+
+    private mutating func endInput() {
+        currentFile = nil
+        currentHost = HostNaming.host(forPath: "-")
+        links = InputLinks()
     }
 
     /// The grouping so far.
     public mutating func finish() -> FleetAggregate {
-        flush()
+        endInput()
         return fleet
     }
 }
