@@ -14,8 +14,10 @@ strip_report() {
 seeds() {
     local target=$1 seeds=$2
     case "$target" in
-        FuzzLogReader) find ../fixtures -type f \( -name '*.log' -o -name '*.json' -o -name 'dmesg*' -o -name '*.txt' \) -size -64k -exec cp {} "$seeds/" \; ;;
-        FuzzCrashParser) for f in ../fixtures/logs/*/*.log; do strip_report "$f" > "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"; done ;;
+        FuzzLogReader) find ../fixtures -type f \( -name '*.log' -o -name '*.json' -o -name 'dmesg*' -o -name '*.txt' \) -size -64k -exec cp {} "$seeds/" \;
+            python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzCrashParser) for f in ../fixtures/logs/*/*.log ../fixtures/events/*.log; do strip_report "$f" > "$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"; done
+            python3 make-seeds.py "$target" "$seeds" ;;
         FuzzJournalJSON) find ../fixtures -type f -name '*.json' -size -64k -exec cp {} "$seeds/" \; ;;
         FuzzPstore) cp ../fixtures/wrappers/pstore/* ../fixtures/regressions/pstore-* "$seeds/"
             { cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919102001; printf '\000'; cat ../fixtures/wrappers/pstore-split/dmesg-efi-151049919101001; } > "$seeds/split-parts" ;;

@@ -2,7 +2,7 @@ import KernelDump
 import KernelFacts
 import KtriageReader
 
-/// What `ktriage vmcore info`, `vmcore dmesg` and `ktriage scan` do with a dump, shared by the
+/// What `ktriage vmcore info`, `dmesg`, `bt` and `ktriage scan` do with a dump, shared by the
 /// container targets (FuzzKdump, FuzzFlattened, FuzzELFDump) so each differs only in the reader
 /// it forces. The dump is read from memory (`Vmcore(bytes:name:)`): no file per execution.
 public enum DumpExercise {
@@ -19,8 +19,23 @@ public enum DumpExercise {
                 from: log, path: "fuzz", host: summary.nodename, crashTime: summary.crashTime)
             for record in parsed.records { _ = (record.title, record.signature) }
         }
-        for page: UInt64 in 0..<8 {
-            _ = try? dump.readKernel(0xffff_ffff_8000_0000 &+ page &* 4096, count: 16)
+        // The image's first pages: x86-64's kernel map, arm64's from `_stext` (through
+        // swapper_pg_dir) and the linear map at PAGE_OFFSET.
+        let starts: [UInt64] =
+            dump.isARM64
+            ? [
+                dump.vmcoreinfo?.symbol("_stext"),
+                dump.vmcoreinfo?.number("VA_BITS").map { 0 &- (1 << UInt64($0 & 63)) },
+            ]
+            .compactMap { $0 }
+            : [0xffff_ffff_8000_0000]
+        for start in starts {
+            for page: UInt64 in 0..<8 {
+                _ = try? dump.readKernel(start &+ page &* UInt64(dump.pageSize), count: 16)
+            }
         }
+        // What `vmcore info`, `ps` and `bt` read: the facts (BTF, task list) and every CPU's
+        // backtrace (arm64: frame records from NT_PRSTATUS even without a task list).
+        _ = dump.backtraces()
     }
 }

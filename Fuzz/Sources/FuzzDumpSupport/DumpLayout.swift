@@ -20,6 +20,8 @@ struct DumpLayout {
     var loads: [(physical: UInt64, offset: Int, size: Int)] = []
     /// kdump: the block (page) size.
     var blockSize = 4096
+    /// `NT_PRSTATUS` descriptors (one per CPU).
+    var prstatus: [Range<Int>] = []
 
     static let maxTableEntries = 256
 
@@ -93,6 +95,11 @@ struct DumpLayout {
             guard next <= end, next > position else { break }
             if image.bytes[name..<min(descriptor, end)].starts(with: Array("VMCOREINFO".utf8)) {
                 vmcoreinfoTexts.append(descriptor..<(descriptor + Int(descSize)))
+            }
+            if image.read(position + 8, width: 4) == 1,
+                image.bytes[name..<min(descriptor, end)].starts(with: Array("CORE".utf8))
+            {
+                prstatus.append(descriptor..<(descriptor + Int(descSize)))
             }
             position = next
             count += 1

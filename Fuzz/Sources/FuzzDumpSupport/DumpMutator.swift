@@ -49,7 +49,12 @@ public enum DumpMutator {
             guard var image = FlattenedStream.unflatten(input), mutateDump(&image, &random, maxSize: maxSize)
             else { return nil }
             let chunk = random.pick([4096, 4096, 512, 16384, 65536]) ?? 4096
-            return FlattenedStream.flatten(image, header: input, chunk: chunk)
+            // Records of another size, or the stream's own records (QEMU's streams leave out most of
+            // their 64 KiB blocks, which records of any size would write out whole).
+            if random.chance(1, in: 2), image.bytes.count + FlattenedStream.headerSize <= maxSize {
+                return FlattenedStream.flatten(image, header: input, chunk: chunk)
+            }
+            return FlattenedStream.flatten(image, like: input, chunk: chunk)
         }
         var image = input
         return mutateDump(&image, &random, maxSize: maxSize) ? image : nil
@@ -63,7 +68,15 @@ public enum DumpMutator {
             switch random.below(10) {
             case 0, 1, 2: changed = mutateField(&image, layout.fields, related: layout.related, &random)
             case 3, 4: changed = mutateVmcoreinfo(&image, layout, &random)
-            case 5, 6, 7: changed = mutateKernelData(&image, layout, &random, maxSize: maxSize)
+            case 5, 6, 7:
+                let kernel = layout.vmcoreinfoTexts.first(where: { $0.upperBound <= image.bytes.count }).flatMap {
+                    KernelStructures(text: image.bytes[$0], wordSize: layout.kind == .elf32 ? 4 : 8)
+                }
+                if let kernel, let map = kernel.arm64, random.chance(2, in: 3) {
+                    changed = mutateARM64(&image, layout, kernel, map, &random, maxSize: maxSize)
+                } else {
+                    changed = mutateKernelData(&image, layout, kernel, &random, maxSize: maxSize)
+                }
             case 8: changed = mutateBitmap(&image, layout, &random)
             default: changed = mutateCompressedPage(&image, layout, &random, maxSize: maxSize)
             }
@@ -111,6 +124,10 @@ public enum DumpMutator {
         if isHex[chosen] {
             let value = UInt64(old, radix: 16) ?? 0
             new = String(random.interesting(value, width: 8, related: []), radix: 16)
+        } else if old.hasPrefix("0x") {
+            // arm64 writes kimage_voffset, PHYS_OFFSET, KERNELPACMASK and TCR_EL1_T1SZ in hex.
+            let value = UInt64(old.dropFirst(2), radix: 16) ?? 0
+            new = "0x" + String(random.interesting(value, width: 8, related: []), radix: 16)
         } else {
             let value = Int64(old) ?? 0
             new = String(Int64(bitPattern: random.interesting(UInt64(bitPattern: value), width: 8, related: [])))
@@ -132,13 +149,12 @@ public enum DumpMutator {
     /// One word (or a narrower field) of the kernel's data, found from a VMCOREINFO symbol by
     /// following up to three pointers (or page-table levels).
     static func mutateKernelData(
-        _ image: inout DumpImage, _ layout: DumpLayout, _ random: inout MutationRandom, maxSize: Int
+        _ image: inout DumpImage, _ layout: DumpLayout, _ kernel: KernelStructures?, _ random: inout MutationRandom,
+        maxSize: Int
     ) -> Bool {
-        guard let text = layout.vmcoreinfoTexts.first(where: { $0.upperBound <= image.bytes.count }),
-            let kernel = KernelStructures(text: image.bytes[text], wordSize: layout.kind == .elf32 ? 4 : 8),
-            let root = random.pick(kernel.roots)
-        else { return false }
-        let pageTable = KernelStructures.isPageTable(root.name)
+        guard let kernel, let root = random.pick(kernel.roots) else { return false }
+        // arm64 descriptors are mutated by `mutateDescriptor`; here its tables are plain words.
+        let pageTable = KernelStructures.isPageTable(root.name) && kernel.arm64 == nil
         let word = kernel.wordSize
         var physical = root.physical
         for _ in 0..<random.below(4) {
@@ -166,26 +182,26 @@ public enum DumpMutator {
             pageTable
             ? (physical & ~0xfff) + UInt64(random.below(512) * 8)
             : physical &+ UInt64(kernel.fieldOffset(&random, alignment: width))
-        guard let at = rawOffset(physical: target, width: width, &image, layout, maxSize: maxSize),
-            let value = image.read(at, width: width)
-        else { return false }
-        var new: UInt64
-        if pageTable, random.chance(1, in: 2) {
-            // Present, large page, no-execute, or the address bits.
-            new = value ^ (random.pick([1, 0x80, 1 << 63, UInt64(1) << UInt64(12 + random.below(40))]) ?? 1)
-        } else {
-            let pointers = kernel.symbolValues + [KernelStructures.directMap4 &+ UInt64(random.below(1 << 20))]
-            new = random.interesting(value, width: width, related: width == word ? pointers : [])
+        let pointers =
+            kernel.symbolValues + [
+                kernel.arm64.map { $0.pageOffset &+ UInt64(random.below(1 << 20)) }
+                    ?? KernelStructures.directMap4 &+ UInt64(random.below(1 << 20))
+            ]
+        return modifyPhysical(target, width: width, &image, layout, maxSize: maxSize, arm64: kernel.arm64) { value in
+            if pageTable, random.chance(1, in: 2) {
+                // Present, large page, no-execute, or the address bits.
+                return value ^ (random.pick([1, 0x80, 1 << 63, UInt64(1) << UInt64(12 + random.below(40))]) ?? 1)
+            }
+            return random.interesting(value, width: width, related: width == word ? pointers : [])
         }
-        image.write(new, at: at, width: width)
-        return new != value
     }
 
     /// Where `width` bytes at `physical` can be written in the file. A kdump page stored
     /// compressed is first stored again raw at the end of the file (its descriptor repointed),
     /// read back through KernelDump so that every codec works.
     static func rawOffset(
-        physical: UInt64, width: Int, _ image: inout DumpImage, _ layout: DumpLayout, maxSize: Int
+        physical: UInt64, width: Int, _ image: inout DumpImage, _ layout: DumpLayout, maxSize: Int,
+        arm64: ARM64Map? = nil
     ) -> Int? {
         if let at = layout.fileOffset(physical: physical, in: image) {
             return physical % UInt64(layout.blockSize) + UInt64(width) <= UInt64(layout.blockSize)
@@ -194,7 +210,8 @@ public enum DumpMutator {
         }
         guard layout.kind == .kdump, let descriptor = layout.descriptor(physical: physical),
             image.bytes.count + layout.blockSize <= maxSize,
-            let kernel = DumpLayout.pageAddress(physical: physical, blockSize: layout.blockSize, image: image),
+            let kernel = arm64.map({ $0.linear(physical / UInt64(layout.blockSize) * UInt64(layout.blockSize)) })
+                ?? DumpLayout.pageAddress(physical: physical, blockSize: layout.blockSize, image: image),
             let page = image.bytes.withUnsafeBytes({ bytes in
                 (try? Vmcore(bytes: bytes, name: "mutator")).flatMap {
                     try? $0.readKernel(kernel, count: layout.blockSize)

@@ -64,6 +64,30 @@ enum FlattenedStream {
         return stream
     }
 
+    /// `image` in the records of `original` (same offsets, sizes and order), then records of
+    /// `chunk` bytes for what the image has grown past the original's last byte.
+    static func flatten(_ image: DumpImage, like original: DumpImage, chunk: Int) -> DumpImage {
+        var stream = DumpImage(bytes: Array(original.bytes.prefix(headerSize)))
+        stream.bytes += [UInt8](repeating: 0, count: headerSize - stream.bytes.count)
+        var end = 0
+        for position in records(original) {
+            guard let offset = original.read(position, width: 8, bigEndian: true),
+                let size = original.read(position + 8, width: 8, bigEndian: true), offset != ~0,
+                offset < UInt64(image.bytes.count), size <= UInt64(image.bytes.count) - offset
+            else { break }
+            appendRecord(&stream, offset: offset, size: size)
+            stream.bytes += image.bytes[Int(offset)..<Int(offset + size)]
+            end = max(end, Int(offset + size))
+        }
+        for start in stride(from: end, to: image.bytes.count, by: chunk) {
+            let stop = min(start + chunk, image.bytes.count)
+            appendRecord(&stream, offset: UInt64(start), size: UInt64(stop - start))
+            stream.bytes += image.bytes[start..<stop]
+        }
+        appendRecord(&stream, offset: ~0, size: ~0)
+        return stream
+    }
+
     private static func appendRecord(_ stream: inout DumpImage, offset: UInt64, size: UInt64) {
         let at = stream.bytes.count
         stream.bytes += [UInt8](repeating: 0, count: 16)

@@ -2,7 +2,7 @@ import KernelDump
 import KernelFacts
 
 /// The crashed kernel's data as the dump's VMCOREINFO describes it: every `SYMBOL()` is a root,
-/// pointers are followed through the x86 address maps, and `OFFSET()` / `SIZE()` values are the
+/// pointers are followed through the x86 address maps (arm64: `ARM64Map`), and `OFFSET()` / `SIZE()` values are the
 /// likely field offsets. This is what lets the mutator change a printk descriptor, a ring index
 /// or a page-table entry rather than random page bytes.
 struct KernelStructures {
@@ -22,18 +22,25 @@ struct KernelStructures {
     let fieldOffsets: [Int]
     /// Symbol values, for pointer-sized fields (a pointer to another real object).
     let symbolValues: [UInt64]
+    /// arm64 address maps, when VMCOREINFO has arm64's keys.
+    let arm64: ARM64Map?
 
     init?(text: ArraySlice<UInt8>, wordSize: Int) {
         let info = VMCoreInfo(text: Array(text))
         self.wordSize = wordSize
-        physBase = info.number("phys_base").map { UInt64(bitPattern: $0) } ?? 0
+        let physBase = info.number("phys_base").map { UInt64(bitPattern: $0) } ?? 0
+        self.physBase = physBase
+        let arm64 = wordSize == 8 ? ARM64Map(info: info) : nil
+        self.arm64 = arm64
         var roots: [(String, UInt64)] = []
         var offsets: [Int] = []
         var values: [UInt64] = []
         for entry in info.entries.prefix(512) {
             if entry.key.hasPrefix("SYMBOL("), let value = VMCoreInfo.parseHex(entry.value) {
                 values.append(value)
-                if let physical = Self.physical(value, wordSize: wordSize, physBase: physBase) {
+                if let physical = arm64.map({ $0.physical(value) })
+                    ?? Self.physical(value, wordSize: wordSize, physBase: physBase)
+                {
                     roots.append((String(entry.key.dropFirst(7).dropLast()), physical))
                 }
             } else if entry.key.hasPrefix("OFFSET(") || entry.key.hasPrefix("SIZE("), let value = Int(entry.value),
@@ -60,7 +67,8 @@ struct KernelStructures {
     }
 
     func physical(_ address: UInt64) -> UInt64? {
-        Self.physical(address, wordSize: wordSize, physBase: physBase)
+        if let arm64 { return arm64.physical(address) }
+        return Self.physical(address, wordSize: wordSize, physBase: physBase)
     }
 
     /// Whether `name` is the top-level page table (its words are page-table entries, not
