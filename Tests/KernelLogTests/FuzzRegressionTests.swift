@@ -1,3 +1,4 @@
+import KtriageReader
 import KtriageTestSupport
 import Testing
 
@@ -19,6 +20,18 @@ struct FuzzRegressionTests {
         }
         #expect(summary.source == .pstore)
         #expect(texts.contains("====151034759499191.123456-CTrace:"))
+    }
+
+    /// FuzzLogReader, release campaign: a Rust frame whose back-reference index (base 62) had more
+    /// digits than an Int holds wrapped to a negative position, and the demangler trapped.
+    @Test("a Rust back-reference index that overflows leaves the symbol mangled, and the log reads")
+    func rustBackrefOverflow() throws {
+        #expect(Demangler.demangle("_RNvBZZZZZZZZZZZZ_3foo") == "_RNvBZZZZZZZZZZZZ_3foo")
+        #expect(Demangler.demangle("_RNvB9999999999999999999_3foo") == "_RNvB9999999999999999999_3foo")
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/rust-demangle-backref-overflow.log")))
+        let report = CrashReader().read(bytes: bytes, name: "fuzz")
+        #expect(report.failure == nil)
+        #expect(!report.records.isEmpty)
     }
 
     @Test("ramoops header times: the largest that fits, and one microsecond more")

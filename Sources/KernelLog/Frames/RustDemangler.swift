@@ -25,7 +25,9 @@ struct RustDemangler {
         return true
     }
 
-    /// `<base-62-number>`: digits and letters, terminated by `_` (`_` alone is 0).
+    /// `<base-62-number>`: digits and letters, terminated by `_` (`_` alone is 0). Wraps: crate
+    /// disambiguators are 64-bit hashes whose value is never used; an index (a back-reference) is
+    /// checked to be in the symbol, so a wrapped negative one is refused there.
     private mutating func base62() -> Int? {
         if eat("_") { return 0 }
         var value = 0
@@ -67,7 +69,7 @@ struct RustDemangler {
     }
 
     private mutating func backref<T>(_ body: (inout RustDemangler) -> T?) -> T? {
-        guard let target = base62(), target < bytes.count, depth < 32 else { return nil }
+        guard let target = base62(), target >= 0, target < bytes.count, depth < 32 else { return nil }
         let saved = position
         position = target
         depth += 1
