@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `ktriage scan` against `rg -j1 -c -F` with the same crash and event header literals and against
-# `cat`, on the three files of issue 18 (hyperfine, warm page cache, one run per file), then
-# `ktriage group --jobs 1` against `--jobs 2` on the largest one (one file: today one core).
+# `ktriage scan` against `rg -j1 -c -F` with the same crash and event header literals (and with
+# the crash headers alone) and against `cat`, on the three files of issue 18 (hyperfine, warm
+# page cache, one run per file), then `ktriage group --jobs 1` against `--jobs 2` on the 1 GiB
+# syslog (one file: today one core).
 #
 # usage: Benchmarks/scan-vs-ripgrep.sh [KTRIAGE]   (default .build/release/ktriage)
 #   console fleet: 3 copies of 200 hosts' kern.log built from the shared console logs
@@ -31,6 +32,9 @@ cat Sources/KernelFacts/CrashHeaders.swift Sources/KernelFacts/EventHeaders.swif
         fi
     done | sort -u >"$literals"
 echo "$(wc -l <"$literals") literals" >&2
+# The crash headers alone: the literal set issue 18 was measured with.
+crash_literals=$dir/ktriage-bench-crash-literals.txt
+grep -o 'literal: "[^"]*"' Sources/KernelFacts/CrashHeaders.swift | sed 's/literal: "\(.*\)"/\1/' | sort -u >"$crash_literals"
 
 fleet=$dir/ktriage-bench-console-fleet.log
 syslog=$dir/ktriage-bench-syslog-1024m.log
@@ -47,6 +51,7 @@ for file in "$fleet" "$syslog" "$dmesg"; do
     hyperfine -N --warmup 1 --runs "$runs" --export-markdown "$dir/ktriage-bench.md" \
         "cat $file" \
         "rg -j1 -c -F -f $literals $file" \
+        "rg -j1 -c -F -f $crash_literals $file" \
         "$bin scan $file --format ndjson"
     cat "$dir/ktriage-bench.md"
     /usr/bin/time -f "ktriage scan peak RSS: %M KB" "$bin" scan "$file" --format ndjson >/dev/null

@@ -186,6 +186,32 @@ import Testing
         }
     }
 
+    /// Random one-byte damage to the sample (replaced, inserted or deleted, from a set of bytes
+    /// that matter to JSON): whatever the reader accepts, `JSONDecoder` accepts with the same view.
+    @Test func damagedRecordsAreNeverReadDifferently() throws {
+        let alphabet = Array(#"{}[]:,"\ u0123456789aeflnrstux-.+"#.utf8) + [0x00, 0x1F, 0x7F, 0xC3, 0xE2, 0xFF]
+        var generator = SeededGenerator(seed: 18)
+        let original = Array(Self.sample.utf8)
+        var accepted = 0
+        for _ in 0..<3000 {
+            var bytes = original
+            let at = Int.random(in: 0..<bytes.count, using: &generator)
+            let byte = alphabet.randomElement(using: &generator)!
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: bytes[at] = byte
+            case 1: bytes.insert(byte, at: at)
+            default: bytes.remove(at: at)
+            }
+            guard let view = bytes.withUnsafeBytes({ RecordLineReader.read($0) }) else { continue }
+            accepted += 1
+            let full = try #require(
+                try? JSONDecoder().decode(CrashRecord.self, from: Data(bytes)),
+                "read a line JSONDecoder refuses: \(String(decoding: bytes, as: UTF8.self))")
+            #expect(view == RecordLineReader.groupingView(of: full))
+        }
+        #expect(accepted > 100)
+    }
+
     @Test func invalidUTF8IsLeftToTheDecoder() {
         var bytes = Array(Self.sample.utf8)
         let title = Array(#""title":"T""#.utf8)
@@ -193,5 +219,20 @@ import Testing
         bytes[at + title.count - 2] = 0xC3  // a lead byte with no continuation
         let fast = bytes.withUnsafeBytes { RecordLineReader.read($0) }
         #expect(fast == nil)
+    }
+}
+
+/// SplitMix64: the same damage on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
     }
 }

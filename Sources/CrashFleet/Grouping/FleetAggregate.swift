@@ -51,12 +51,13 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     }
 
     /// Adds the next record of one input, as `add(records:)` does for each; `links` carries what
-    /// the input's earlier records were. `fullRecord`, for a record read as its grouping view
-    /// (`RecordLineReader`), gives the whole record when it becomes a group's representative.
+    /// the input's earlier records were. Returns whether the record became its group's
+    /// representative (a caller that added a grouping view then completes it at the end).
+    @discardableResult
     public mutating func add(
         _ record: CrashRecord, defaultHost: String, context: GroupingContext, seen: inout Set<String>,
-        links: inout InputLinks, fullRecord: (() -> CrashRecord?)? = nil
-    ) {
+        links: inout InputLinks
+    ) -> Bool {
         if let link = record.linkedTo {
             links.groups.append(nil)
             followUps += 1
@@ -65,29 +66,28 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
             } else {
                 orphanFollowUps += 1
             }
-            return
+            return false
         }
         guard context.admits(wallMicros: record.time.wallMicros) else {
             filteredOut += 1
             links.groups.append(nil)
-            return
+            return false
         }
         let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
         let id = RecordIdentity.id(of: record, host: host)
         guard seen.insert(id).inserted else {
             duplicates += 1
             links.groups.append(nil)
-            return
+            return false
         }
         links.groups.append(GroupKey(signature: record.signature, version: record.signatureVersion))
-        add(record, id: id, host: host, context: context, fullRecord: fullRecord)
+        return add(record, id: id, host: host, context: context)
     }
 
-    /// Adds one primary report whose id and host are known.
-    public mutating func add(
-        _ record: CrashRecord, id: String, host: String, context: GroupingContext,
-        fullRecord: (() -> CrashRecord?)? = nil
-    ) {
+    /// Adds one primary report whose id and host are known; returns whether it became its
+    /// group's representative.
+    @discardableResult
+    public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) -> Bool {
         records += 1
         if record.kernel == nil { withoutRelease += 1 }
         if let wall = record.time.wallMicros, wall > context.nowMicros {
@@ -96,15 +96,16 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         }
         let attributes = RecordAttributes(record)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
-        groups[
+        let representative = groups[
             key,
             default: GroupAggregate(
                 signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
         ]
-        .add(record, attributes: attributes, id: id, host: host, context: context, fullRecord: fullRecord)
+        .add(record, attributes: attributes, id: id, host: host, context: context)
         if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
             attributes.apply(to: &hosts[host, default: HostFacts()])
         }
+        return representative
     }
 
     /// What a report says about its host: kernel, hardware, BIOS, taint, modules.

@@ -75,12 +75,11 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         add(record, attributes: RecordAttributes(record), id: id, host: host, context: context)
     }
 
-    /// `fullRecord` gives the whole record when `record` is only its grouping view and becomes
-    /// the representative.
+    /// Returns whether the record became the representative.
+    @discardableResult
     mutating func add(
-        _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext,
-        fullRecord: (() -> CrashRecord?)? = nil
-    ) {
+        _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext
+    ) -> Bool {
         crashes += 1
         if record.recordClass == .event { events += 1 }
         if record.corrupted { corrupted += 1 }
@@ -136,12 +135,23 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         }
         insertID(id)
         if Self.rank(record, id: id) < Self.rank(representative, id: representativeID) {
-            var kept = fullRecord?() ?? record
+            var kept = record
             kept.host = kept.host ?? host
             kept.text = Array(kept.text.prefix(80))
             representative = kept
             representativeID = id
+            return true
         }
+        return false
+    }
+
+    /// Puts the whole record in place of a representative that was added as its grouping view
+    /// (`RecordLineReader`), with the host and text cap `add` gives it.
+    public mutating func completeRepresentative(with full: CrashRecord) {
+        var kept = full
+        kept.host = kept.host ?? representative?.host
+        kept.text = Array(kept.text.prefix(80))
+        representative = kept
     }
 
     /// Folds another partial of the same group into this one.

@@ -11,12 +11,16 @@ import KtriageNative
 /// reported, never fatal.
 public struct NDJSONGrouper {
     public var context: GroupingContext
+    /// Until `finish()`, group representatives may be grouping views.
     public private(set) var fleet: FleetAggregate
     private var seen = Set<String>()
     /// The input (`file`) being added, its default host and its records so far.
     private var currentFile: String?
     private var currentHost = HostNaming.host(forPath: "-")
     private var links = InputLinks()
+    /// The line of each group's representative while it is only a grouping view: decoded in
+    /// full once, by `finish()`, instead of at every better record along the way.
+    private var representativeLines: [GroupKey: [UInt8]] = [:]
     public private(set) var badLines = 0
     /// Bytes of a mapped input handed to the framer at a time.
     static let mappedWindow = 4 << 20
@@ -39,8 +43,7 @@ public struct NDJSONGrouper {
         func handle(_ line: FramedLine) {
             guard line.bytes.count > 1 else { return }
             if let view = RecordLineReader.read(line.bytes) {
-                let bytes = line.bytes
-                take(view) { try? decoder.decode(CrashRecord.self, from: Data(bytes)) }
+                take(view, line: line.bytes)
             } else if let record = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) {
                 take(record)
             } else {
@@ -80,18 +83,20 @@ public struct NDJSONGrouper {
 
     /// Adds one decoded record.
     public mutating func take(_ record: CrashRecord) {
-        take(record, fullRecord: nil)
+        take(record, line: nil)
     }
 
-    /// Adds one record; consecutive records of the same `file` are one input.
-    private mutating func take(_ record: CrashRecord, fullRecord: (() -> CrashRecord?)?) {
+    /// Adds one record, whole or (with its `line`) as its grouping view; consecutive records of
+    /// the same `file` are one input.
+    private mutating func take(_ record: CrashRecord, line: UnsafeRawBufferPointer?) {
         if record.file != currentFile {
             endInput()
             currentFile = record.file
             currentHost = HostNaming.host(forPath: record.file ?? "-")
         }
-        fleet.add(
-            record, defaultHost: currentHost, context: context, seen: &seen, links: &links, fullRecord: fullRecord)
+        guard fleet.add(record, defaultHost: currentHost, context: context, seen: &seen, links: &links) else { return }
+        let key = GroupKey(signature: record.signature, version: record.signatureVersion)
+        representativeLines[key] = line.map { Array($0) }
     }
 
     private mutating func endInput() {
@@ -100,9 +105,15 @@ public struct NDJSONGrouper {
         links = InputLinks()
     }
 
-    /// The grouping so far.
+    /// The grouping so far, every representative whole.
     public mutating func finish() -> FleetAggregate {
         endInput()
+        let decoder = JSONDecoder()
+        for (key, line) in representativeLines {
+            guard let full = try? decoder.decode(CrashRecord.self, from: Data(line)) else { continue }
+            fleet.groups[key]?.completeRepresentative(with: full)
+        }
+        representativeLines = [:]
         return fleet
     }
 }
