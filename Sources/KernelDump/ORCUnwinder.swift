@@ -20,6 +20,18 @@ final class ORCUnwinder {
         static let di: UInt64 = 14 * 8, ip: UInt64 = 16 * 8, cs: UInt64 = 17 * 8, sp: UInt64 = 19 * 8
     }
 
+    /// `null_orc_entry` (`unwind_orc.c`): a call through a NULL function pointer left the
+    /// caller's return address on top of the stack.
+    static let nullEntry = ORCTable.Entry(
+        spOffset: 8, bpOffset: 0, spRegister: ORCTable.Register.sp, bpRegister: ORCTable.Register.undefined,
+        kind: .call, signal: false)
+    /// `orc_fp_entry`: code the tables do not cover (BPF programs, other generated code) is
+    /// assumed to keep a frame pointer (`push %rbp; mov %rsp, %rbp`); the kernel then marks the
+    /// unwind unreliable.
+    static let framePointerEntry = ORCTable.Entry(
+        spOffset: 16, bpOffset: -16, spRegister: ORCTable.Register.bp, bpRegister: ORCTable.Register.previousSP,
+        kind: .call, signal: false)
+
     let reader: KernelObjectReader
     let tables: [ORCTable]
     let namer: FrameNamer
@@ -98,13 +110,22 @@ final class ORCUnwinder {
         var signal = startSignal
         var regs: UInt64?
         var fullRegs = false
+        // Past code without ORC data, frames are guessed from BP and printed as unreliable.
+        var guessing = false
         var frames = [frame(first, stack: sp, exception: false, returnAddress: !startSignal)]
         var seen: Set<[UInt64]> = []
         func word(_ address: UInt64) -> UInt64? { try? reader.word(address, what: "stack") }
         while frames.count < Self.maxFrames {
             guard seen.insert([ip, sp]).inserted else { return (frames, "the unwind repeats at sp 0x\(hex(sp))") }
-            guard let (orc, _) = entry(for: signal ? ip : ip &- 1) else {
-                return (frames, "no ORC entry for 0x\(hex(ip)): stack ends here (unreliable below)")
+            let lookup = signal ? ip : ip &- 1
+            let orc: ORCTable.Entry
+            if lookup == 0 {
+                orc = Self.nullEntry
+            } else if let (found, _) = entry(for: lookup) {
+                orc = found
+            } else {
+                orc = Self.framePointerEntry
+                guessing = true
             }
             switch orc.kind {
             case .endOfStack: return (frames, nil)
@@ -145,6 +166,10 @@ final class ORCUnwinder {
             var exception = false
             switch orc.kind {
             case .call:
+                // As the kernel's "stack going in the wrong direction": a guess must move up.
+                if guessing, newSP <= sp {
+                    return (frames, "no ORC entry for 0x\(hex(ip)) and BP 0x\(hex(bp)) leads nowhere: stack ends here")
+                }
                 guard let returnAddress = word(newSP &- 8) else {
                     return (frames, "return address unreadable at 0x\(hex(newSP &- 8))")
                 }
@@ -192,7 +217,9 @@ final class ORCUnwinder {
                 return (frames, "unknown ORC BP register \(orc.bpRegister) at 0x\(hex(ip))")
             }
             guard ip != 0 else { return (frames, nil) }
-            frames.append(frame(ip, stack: sp, exception: exception, returnAddress: !exception))
+            var next = frame(ip, stack: sp, exception: exception, returnAddress: !exception)
+            next.reliable = !guessing
+            frames.append(next)
         }
         return (frames, "stopped after \(Self.maxFrames) frames")
     }

@@ -11,6 +11,8 @@ struct ORCKernel {
     /// Kernel text and the expected frames' addresses.
     let text: UInt64
     let stack: UInt64
+    /// Physical address of `stack`.
+    let physicalStack: UInt64
     let expected: [UInt64]
 
     init(layout: SyntheticORCLayout, release: String) {
@@ -33,7 +35,7 @@ struct ORCKernel {
             Entry(address: text + 0x600, kind: .undefined, spRegister: Entry.Register.undefined, spOffset: 0),
         ]
         setup.symbols.merge(kernel.writeORCTables(entries, layout: layout)) { $1 }
-        let physicalStack = stackPages + 0x800
+        physicalStack = stackPages + 0x800
         kernel.write(UInt64(0xb1), at: physicalStack)  // BP saved by the first function
         kernel.write(returns[0], at: physicalStack + 8)
         kernel.write(returns[1], at: physicalStack + 16)
@@ -48,6 +50,13 @@ struct ORCKernel {
         registers[19] = stack  // rsp
         kernel.cpus = [(pid: 1, registers: registers)]
         expected = [text + 0x110] + returns.prefix(2) + [text + 0x400, returns[2]]
+    }
+
+    /// CPU 0's registers: `rip`, `rsp`, `rbp`.
+    func setRegisters(ip: UInt64, sp: UInt64, bp: UInt64) {
+        var registers = [UInt64](repeating: 0, count: 27)
+        (registers[16], registers[19], registers[4]) = (ip, sp, bp)
+        setup.kernel.cpus = [(pid: 1, registers: registers)]
     }
 
     func backtraces() throws -> DumpBacktraces {
@@ -95,6 +104,39 @@ struct ORCLayoutTests {
         unknown.setup.symbols.merge(unknown.setup.kernel.writeORCHeader([UInt8](repeating: 7, count: 20))) { $1 }
         let result = try unknown.backtraces()
         #expect(result.problems.contains { $0.contains(".orc_header") && $0.contains("frames are unreliable") })
+    }
+
+    @Test("a call through a NULL function pointer: the caller's return address is on top (null_orc_entry)")
+    func nullCall() throws {
+        let setup = ORCKernel(layout: .since6_3, release: "6.12.0")
+        setup.setRegisters(ip: 0, sp: setup.stack + 8, bp: 0)
+        let traces = try setup.backtraces().traces
+        let active = try #require(traces.first { $0.active })
+        #expect(active.frames.map(\.address) == [0] + setup.expected.dropFirst())
+        #expect(active.problem == nil)
+    }
+
+    @Test("code without ORC data (a BPF program): frames guessed from BP, marked unreliable (orc_fp_entry)")
+    func framePointerGuess() throws {
+        let setup = ORCKernel(layout: .before6_3, release: "6.1.0")
+        let program = setup.text + 0x2000  // beyond every table
+        let frame = setup.stack + 0x100
+        let kernel = setup.setup.kernel
+        kernel.write(frame, at: setup.physicalStack)  // the first function saved BP = frame
+        kernel.write(program + 5, at: setup.physicalStack + 8)  // and returns into the program
+        kernel.write(UInt64(0), at: setup.physicalStack + 0x100)  // the program's saved BP
+        kernel.write(setup.expected[4], at: setup.physicalStack + 0x108)  // its return address
+        let traces = try setup.backtraces().traces
+        let active = try #require(traces.first { $0.active })
+        #expect(active.frames.map(\.address) == [setup.expected[0], program + 5, setup.expected[4]])
+        #expect(active.frames.map { $0.reliable } == [true, true, false])
+        #expect(active.problem == nil)
+
+        // A BP that points down the stack ends the guess.
+        kernel.write(setup.stack - 0x100, at: setup.physicalStack)
+        let again = try #require(try setup.backtraces().traces.first { $0.active })
+        #expect(again.frames.count == 2)
+        #expect(again.problem?.contains("leads nowhere") == true, "\(again.problem ?? "")")
     }
 
     @Test("the release rule: 6.3 and later have the 3-bit type, 6.2 and earlier the end bit")

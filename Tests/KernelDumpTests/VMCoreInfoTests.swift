@@ -122,6 +122,26 @@ struct PanicMessagePassTests {
         #expect(PanicMessage.contextCPU(in: newer, near: 0)?.cpu == 3)
         #expect(PanicMessage.contextCPU(in: newer, near: 0)?.pid == 77)
     }
+
+    @Test("newer spellings: 6.12's doubled oops prefix, sysrq since 5.x (no marker: the panic line)")
+    func newerKernels() {
+        // 6.12 x86 `__die_header` prints `Oops: %s: …`, and page faults pass "Oops" as the string.
+        #expect(
+            PanicMessage.find(in: [
+                "BUG: kernel NULL pointer dereference, address: 0000000000000000",
+                "Oops: Oops: 0002 [#1] PREEMPT SMP NOPTI", "Kernel panic - not syncing: Fatal exception",
+            ])?.message == "Oops: Oops: 0002 [#1] PREEMPT SMP NOPTI")
+        #expect(
+            PanicMessage.find(in: [
+                "general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#1]",
+                "Kernel panic - not syncing: Fatal exception",
+            ])?.message == "Kernel panic - not syncing: Fatal exception")
+        // `sysrq: Trigger a crash` (lower case, 5.x+) is not crash's `SysRq : Trigger a crash`
+        // marker: crash 8.0.2 shows the panic line (as on the arm64 sysrq-c dumps).
+        #expect(
+            PanicMessage.find(in: ["sysrq: Trigger a crash", "Kernel panic - not syncing: sysrq triggered crash"])?
+                .message == "Kernel panic - not syncing: sysrq triggered crash")
+    }
 }
 
 @Suite("Format detection")
