@@ -11,6 +11,12 @@ same C libraries makedumpfile uses, called through ctypes. The layouts
 follow Tests/KtriageTestSupport/SyntheticKernel+Printk.swift, but every seed stays far below
 run.sh's -max_len of 64 KiB, so that each mutation is cheap to run.
 
+arm64 dumps (SyntheticKernel+ARM64.swift's layout): QEMU's ELF (p_vaddr == p_paddr), QEMU's
+kdump-zlib flattened stream with 64 KiB blocks over 4K, 16K and 64K pages (only the records a
+reader needs, as the blocks are mostly zeros), and makedumpfile's 4 KiB kdump; each with the arm64
+VMCOREINFO keys, swapper_pg_dir, two CPUs' NT_PRSTATUS and frame records to unwind. Log seeds
+(FuzzLogReader, FuzzCrashParser): node events and arm64 oopses as 6.1 prints them.
+
 usage: make-seeds.py TARGET OUTPUT_DIR
 """
 import ctypes

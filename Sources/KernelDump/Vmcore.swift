@@ -287,8 +287,17 @@ public final class Vmcore {
     /// Whether the dumped machine is arm64.
     public var isARM64: Bool { machine.name == PrstatusLayout.aarch64.machine }
 
-    /// The page size: VMCOREINFO `PAGESIZE`, else the kdump block size, else 4096.
-    public var pageSize: Int { vmcoreinfo?.pageSize ?? kdump?.pageSize ?? 4096 }
+    /// The page size: VMCOREINFO `PAGESIZE` when it is one a kernel can have (a power of two from
+    /// 4 KiB, no larger than a kdump block may be), else the kdump block size, else 4096. A
+    /// damaged `PAGESIZE` (0, negative, odd) would make page arithmetic trap.
+    public var pageSize: Int {
+        if let size = vmcoreinfo?.pageSize, Self.kernelPageSizes.contains(size), size & (size - 1) == 0 {
+            return size
+        }
+        return kdump?.pageSize ?? 4096
+    }
+
+    static let kernelPageSizes = 4096...VmcoreLimits.maxPageSize
 
     /// Page-table levels: x86-64 4, or 5 with `NUMBER(pgtable_l5_enabled)=1`; arm64 from the
     /// granule and the translated VA bits (`ARM64AddressSpace`).

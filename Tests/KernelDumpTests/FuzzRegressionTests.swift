@@ -33,4 +33,20 @@ struct FuzzRegressionTests {
         let extract = try KernelLogExtract.read(memoryImage: memory, vmcoreinfo: info)
         #expect(extract.problems.first?.contains("log_buf bytes unreadable") == true, "\(extract.problems)")
     }
+
+    /// FuzzELFDump and FuzzKdump, 2026-12-05 (release, first minute of each): VMCOREINFO
+    /// `PAGESIZE=-012` (ELF) and `PAGESIZE=-001` (kdump). `Vmcore.pageSize` passed the negative
+    /// number on; the harness trapped making a page stride of it (`UInt64(pageSize)`), as any
+    /// caller's page arithmetic would.
+    @Test(
+        "a PAGESIZE that no kernel has falls back to the block size or 4096",
+        arguments: ["elf-negative-pagesize.bin", "kdump-negative-pagesize.bin"])
+    func negativePageSize(_ name: String) throws {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/" + name))
+        #expect(dump.vmcoreinfo?.pageSize ?? 0 < 0)
+        #expect(dump.pageSize == 4096)
+        let (summary, _) = VmcoreSummary.make(dump)
+        #expect(summary.pageSize == 4096)
+        _ = dump.backtraces()
+    }
 }
