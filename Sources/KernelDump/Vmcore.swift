@@ -288,13 +288,14 @@ public final class Vmcore {
     public var isARM64: Bool { machine.name == PrstatusLayout.aarch64.machine }
 
     /// The page size: VMCOREINFO `PAGESIZE` when it is one a kernel can have (a power of two from
-    /// 4 KiB, no larger than a kdump block may be), else the kdump block size, else 4096. A
+    /// 4 KiB, no larger than a kdump block may be), else the kdump block size if it is one, else 4096. A
     /// damaged `PAGESIZE` (0, negative, odd) would make page arithmetic trap.
     public var pageSize: Int {
-        if let size = vmcoreinfo?.pageSize, Self.kernelPageSizes.contains(size), size & (size - 1) == 0 {
-            return size
+        for candidate in [vmcoreinfo?.pageSize, kdump?.pageSize] {
+            // The kdump header's block_size is as untrusted as PAGESIZE (a negative one trapped).
+            if let size = candidate, Self.kernelPageSizes.contains(size), size & (size - 1) == 0 { return size }
         }
-        return kdump?.pageSize ?? 4096
+        return 4096
     }
 
     static let kernelPageSizes = 4096...VmcoreLimits.maxPageSize

@@ -49,4 +49,14 @@ struct FuzzRegressionTests {
         #expect(summary.pageSize == 4096)
         _ = dump.backtraces()
     }
+
+    /// FuzzFlattened, 2026-12-05 (release campaign): no usable `PAGESIZE` and a negative kdump
+    /// `block_size`; the fallback passed the block size on as the page size and the harness trapped.
+    @Test("a negative kdump block size is not used as the page size either")
+    func negativeBlockSize() throws {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/flattened-negative-block-size.bin"))
+        #expect(dump.pageSize == 4096)
+        _ = VmcoreSummary.make(dump)
+        _ = dump.backtraces()
+    }
 }
