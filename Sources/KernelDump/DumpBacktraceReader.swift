@@ -25,20 +25,22 @@ enum DumpBacktraceReader {
         } catch {
             return scanStacks(dump, facts: facts, reader: reader, tasks: tasks.filter(including), reason: "\(error)")
         }
-        for task in tasks where including(task) {
+        result.traces = unwind(tasks.filter(including), cpus: dump.cpus, with: unwinder)
+        return result
+    }
+
+    /// Each task from its CPU's registers when it was running, else from what `switch_to` saved.
+    static func unwind(_ tasks: [DumpTask], cpus: [CPUState], with unwinder: some TaskUnwinder) -> [DumpBacktrace] {
+        tasks.map { task in
             var trace = DumpBacktrace(
                 pid: task.pid, comm: task.comm, cpu: task.cpu, task: task.task, active: task.active, frames: [],
                 problem: nil)
             if task.active {
-                guard task.cpu < dump.cpus.count, let ip = dump.cpus[task.cpu].instructionPointer,
-                    let sp = dump.cpus[task.cpu].stackPointer
-                else {
+                if task.cpu < cpus.count {
+                    (trace.frames, trace.problem) = unwinder.unwindRunning(cpus[task.cpu])
+                } else {
                     trace.problem = "no NT_PRSTATUS registers for CPU \(task.cpu)"
-                    result.traces.append(trace)
-                    continue
                 }
-                let bp = dump.cpus[task.cpu].register("rbp") ?? 0
-                (trace.frames, trace.problem) = unwinder.unwindRunning(ip: ip, sp: sp, bp: bp)
             } else {
                 do {
                     (trace.frames, trace.problem) = try unwinder.unwindSleeping(task: task.task)
@@ -46,10 +48,15 @@ enum DumpBacktraceReader {
                     trace.problem = "\(error)"
                 }
             }
-            result.traces.append(trace)
+            return trace
         }
-        return result
     }
+}
+
+/// An unwinder of running tasks (from a CPU's registers) and sleeping ones (from their `task_struct`).
+protocol TaskUnwinder {
+    func unwindRunning(_ cpu: CPUState) -> (frames: [DumpFrame], problem: String?)
+    func unwindSleeping(task: UInt64) throws -> (frames: [DumpFrame], problem: String?)
 }
 
 extension DumpBacktraceReader {
@@ -123,25 +130,7 @@ extension DumpBacktraceReader {
         if unwinder.stackframeOffset == nil {
             result.problems.append("BTF has no pt_regs.stackframe: exception frames are not marked")
         }
-        for task in tasks {
-            var trace = DumpBacktrace(
-                pid: task.pid, comm: task.comm, cpu: task.cpu, task: task.task, active: task.active, frames: [],
-                problem: nil)
-            if task.active {
-                if task.cpu < dump.cpus.count {
-                    (trace.frames, trace.problem) = unwinder.unwindRunning(dump.cpus[task.cpu])
-                } else {
-                    trace.problem = "no NT_PRSTATUS registers for CPU \(task.cpu)"
-                }
-            } else {
-                do {
-                    (trace.frames, trace.problem) = try unwinder.unwindSleeping(task: task.task)
-                } catch {
-                    trace.problem = "\(error)"
-                }
-            }
-            result.traces.append(trace)
-        }
+        result.traces = unwind(tasks, cpus: dump.cpus, with: unwinder)
         return result
     }
 }

@@ -22,7 +22,7 @@
 /// frame record (the first frame of a running task: its `sp`). Walks are bounded (`maxFrames`),
 /// and a record address must be 8-byte aligned and not repeat. Without BTF (`reader` nil) only
 /// running tasks can be unwound, and exception frames are not told from calls.
-final class FrameRecordUnwinder {
+final class FrameRecordUnwinder: TaskUnwinder {
     static let maxFrames = 64
     /// `struct user_pt_regs` word indexes (`arch/arm64/include/uapi/asm/ptrace.h`).
     enum PtRegs {

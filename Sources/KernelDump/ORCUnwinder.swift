@@ -8,7 +8,7 @@
 /// (`r15, r14, r13, r12, bx, bp, ret_addr`); a task running at crash time starts from its CPU's
 /// `NT_PRSTATUS` registers. Module frames use the module's own table (`module.arch`). The
 /// entry layout (changed in 6.3) comes from `ORCLayout`; walks are bounded (`maxFrames`).
-final class ORCUnwinder {
+final class ORCUnwinder: TaskUnwinder {
     static let maxFrames = 64
     /// `sizeof(struct inactive_task_frame)` on x86-64 and the places of `bp` and `ret_addr` in it.
     static let inactiveFrameSize: UInt64 = 56
@@ -93,6 +93,14 @@ final class ORCUnwinder {
     /// Unwinds from saved registers (a CPU's `NT_PRSTATUS`).
     func unwindRunning(ip: UInt64, sp: UInt64, bp: UInt64) -> (frames: [DumpFrame], problem: String?) {
         unwind(ip: ip, sp: sp, bp: bp, signal: true, first: ip)
+    }
+
+    /// Unwinds from a CPU's saved registers (rip, rsp, rbp).
+    func unwindRunning(_ cpu: CPUState) -> (frames: [DumpFrame], problem: String?) {
+        guard let ip = cpu.instructionPointer, let sp = cpu.stackPointer else {
+            return ([], "no NT_PRSTATUS registers for CPU \(cpu.cpu)")
+        }
+        return unwindRunning(ip: ip, sp: sp, bp: cpu.register("rbp") ?? 0)
     }
 
     private func frame(_ address: UInt64, stack: UInt64, exception: Bool, returnAddress: Bool) -> DumpFrame {
