@@ -236,15 +236,7 @@ struct VmcorePsCommand: ParsableCommand {
 
     func run() throws {
         let dump = try Vmcore(path: vmcore)
-        var mapSymbols: [String: UInt64]?
-        if let systemMap {
-            let table = try SymbolTable.load(systemMap: systemMap)
-            let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: dump.vmcoreinfo?.osRelease)
-            if let reason = fit.rejection {
-                throw ValidationError("System.map \(systemMap) does not fit this dump (\(reason))")
-            }
-            mapSymbols = Self.factSymbols(from: table)
-        }
+        let mapSymbols = try Self.factSymbols(systemMap: systemMap, for: dump)
         var facts = dump.facts(systemMap: mapSymbols)
         guard facts.tasks != nil else {
             throw VmcoreIncomplete(path: vmcore, problems: facts.problems.isEmpty ? ["no task list"] : facts.problems)
@@ -255,6 +247,18 @@ struct VmcorePsCommand: ParsableCommand {
         case .table: writeAll(VmcorePsText.render(facts).utf8, to: 1)
         }
         if facts.partial { throw VmcoreIncomplete(path: vmcore, problems: facts.problems) }
+    }
+
+    /// The fact symbols of `systemMap` (nil without one), refusing a map of another build:
+    /// `ps` and `bt` would show confident nonsense from it.
+    static func factSymbols(systemMap: String?, for dump: Vmcore) throws -> [String: UInt64]? {
+        guard let systemMap else { return nil }
+        let table = try SymbolTable.load(systemMap: systemMap)
+        let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: dump.vmcoreinfo?.osRelease)
+        if let reason = fit.rejection {
+            throw ValidationError("System.map \(systemMap) does not fit this dump (\(reason))")
+        }
+        return factSymbols(from: table)
     }
 
     /// The link-time addresses of the symbols `Vmcore.facts` needs, from a System.map.
@@ -303,15 +307,7 @@ struct VmcoreBtCommand: ParsableCommand {
 
     func run() throws {
         let dump = try Vmcore(path: vmcore)
-        var mapSymbols: [String: UInt64]?
-        if let systemMap {
-            let table = try SymbolTable.load(systemMap: systemMap)
-            let fit = table.fit(vmcoreinfo: dump.vmcoreinfo, dumpRelease: dump.vmcoreinfo?.osRelease)
-            if let reason = fit.rejection {
-                throw ValidationError("System.map \(systemMap) does not fit this dump (\(reason))")
-            }
-            mapSymbols = VmcorePsCommand.factSymbols(from: table)
-        }
+        let mapSymbols = try VmcorePsCommand.factSymbols(systemMap: systemMap, for: dump)
         // Only the chosen tasks are unwound.
         let result = dump.backtraces(
             systemMap: mapSymbols,
