@@ -92,7 +92,8 @@ let package = Package(
             exclude: ["Snapshots"]),
         .testTarget(
             name: "CrashOutputTests",
-            dependencies: ["CrashOutput", "KernelLog", "KtriageReader", "KtriageTestSupport"]),
+            dependencies: ["CrashOutput", "KernelLog", "KtriageReader", "KtriageTestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "KtriageCLITests", dependencies: ["ktriage", "KtriageTestSupport"], exclude: ["Snapshots"]),
     ]
