@@ -8,6 +8,13 @@ public struct FramedLine {
     public var offset: Int64
     /// The line was longer than the limit and was cut to `maxLineLength` bytes.
     public var truncated: Bool
+
+    public init(bytes: UnsafeRawBufferPointer, number: Int, offset: Int64, truncated: Bool) {
+        self.bytes = bytes
+        self.number = number
+        self.offset = offset
+        self.truncated = truncated
+    }
 }
 
 /// Splits a byte stream, fed in chunks of any size, into lines.

@@ -25,6 +25,11 @@ public struct CrashReader: Sendable {
     public var parserOptions: ParserOptions
     /// When set, frames gain their run-time addresses (only when the map fits the report).
     public var symbolizer: RecordSymbolizer?
+    /// Threads for one large log file (``ChunkedLogReader``); the records and summary are those
+    /// of one thread.
+    public var jobs = 1
+    /// The smallest chunk of a log read on several threads: a smaller file is read on one.
+    public var chunkBytes = ChunkedLogReader.minimumChunkBytes
 
     public init(
         options: LogReaderOptions = LogReaderOptions(), parserOptions: ParserOptions = ParserOptions(),
@@ -106,7 +111,7 @@ public struct CrashReader: Sendable {
     /// break into another host's report. Only lines a crash parser wants, or that `alsoWants`
     /// accepts, are converted and reach `onLine`; pass `{ _ in true }` to see every kernel line.
     public func read(
-        _ item: InputWalker.Item, alsoWants: (LineSketch) -> Bool = { _ in false },
+        _ item: InputWalker.Item, alsoWants: @escaping @Sendable (LineSketch) -> Bool = { _ in false },
         onLine: (LogLine) throws -> Void = { _ in }
     ) -> InputReport {
         if item.kind.isDump {
@@ -120,7 +125,9 @@ public struct CrashReader: Sendable {
         // The closures are written at each call, not stored: a stored closure escapes, and every
         // line's access to `streams` would then pay a dynamic exclusivity check.
         do {
-            if item.pstoreParts.isEmpty {
+            if let summary = try readInChunks(item, streams: &streams, alsoWants: alsoWants, onLine: onLine) {
+                result.summary = summary
+            } else if item.pstoreParts.isEmpty {
                 result.summary = try KernelLogReader.read(
                     path: item.path, options: options, wants: { streams.wants($0) || alsoWants($0) }
                 ) { line in
@@ -147,10 +154,24 @@ public struct CrashReader: Sendable {
 }
 
 extension CrashReader {
+    /// One large plain log file on ``jobs`` threads, or `nil` when it is read in one pass.
+    func readInChunks(
+        _ item: InputWalker.Item, streams: inout StreamParsers, alsoWants: @escaping @Sendable (LineSketch) -> Bool,
+        onLine: (LogLine) throws -> Void
+    ) throws -> LogReadSummary? {
+        guard jobs > 1, item.kind == .text, item.pstoreParts.isEmpty, item.path != "-",
+            let file = try? MappedFile(path: item.path), file.bytes.count >= 2 * chunkBytes
+        else { return nil }
+        return try ChunkedLogReader.read(
+            bytes: file.bytes, path: item.path, options: options, jobs: jobs, minimumChunkBytes: chunkBytes,
+            consumer: &streams, mayMatter: CrashReportParser.mayStartReport, alsoWants: alsoWants,
+            release: { file.dropPages($0) }, onLine: onLine)
+    }
+
     /// The log files beside a dump that gave no report (no log in it, or a damaged one): the
     /// first of them with a report stands for the crash, named after the dump's host.
     func readCompanions(
-        of item: InputWalker.Item, dumpReport: InputReport, alsoWants: (LineSketch) -> Bool,
+        of item: InputWalker.Item, dumpReport: InputReport, alsoWants: @escaping @Sendable (LineSketch) -> Bool,
         onLine: (LogLine) throws -> Void
     ) -> InputReport {
         var companionReader = self
@@ -166,7 +187,7 @@ extension CrashReader {
 
 /// One crash parser per host stream of an input. Lines carry a small host number from the
 /// reader, so finding a line's parser is an array index, not a hash of the host name.
-struct StreamParsers {
+struct StreamParsers: ChunkedLineConsumer {
     private let options: ParserOptions
     private var parsers: [CrashReportParser] = []
     /// Parser index for each host number (-1: none yet).
@@ -185,6 +206,15 @@ struct StreamParsers {
     mutating func consume(_ line: LogLine) {
         parsers[parserIndex(host: line.metadata.hostNumber)].consume(line)
     }
+
+    func isQuiet(stream host: Int?, beforeLine number: Int) -> Bool {
+        let index = host.map { $0 < byNumber.count ? byNumber[$0] : -1 } ?? unnamed ?? -1
+        return index < 0 || parsers[index].isQuiet(beforeLine: number)
+    }
+
+    mutating func openStream(host number: Int?) { _ = parserIndex(host: number) }
+
+    mutating func noteTimestamps(host number: Int?) { parsers[parserIndex(host: number)].noteTimestamps() }
 
     /// The parser of a host number (or of lines without a host), made on first sight.
     private mutating func parserIndex(host number: Int?) -> Int {

@@ -57,6 +57,13 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "A System.map of the crashed kernel: frames gain their run-time addresses when it fits.")
     var systemMap: String?
 
+    @Option(
+        help: """
+            Threads for one large log file (default: all cores); the output is the same for \
+            any number.
+            """)
+    var jobs: Int?
+
     @Option(help: "Zone of log times written without one: an IANA name or an offset such as +05:30 (default: UTC).")
     var tz: String?
 
@@ -80,7 +87,10 @@ struct ScanCommand: ParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
-        let scanner = CrashReader(options: options, symbolizer: symbolizer)
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        var scanner = CrashReader(options: options, symbolizer: symbolizer)
+        // --lines hands out every line: nothing to skip, so chunks would only add a second pass.
+        scanner.jobs = lines ? 1 : jobs ?? ChunkedLogReader.availableCores
         let output = Output()
         var results: [InputReport] = []
         var progress = Progress(total: walker.items.count)

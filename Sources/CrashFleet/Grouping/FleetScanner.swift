@@ -74,9 +74,15 @@ public struct FleetScanner: Sendable {
                 seen: &seen)
         }
         let threads = min(workers, max(1, items.count))
+        // Cores left over when there are fewer inputs than workers read each input in chunks.
+        let scanner = {
+            var scanner = self
+            scanner.reader.jobs = max(1, workers / threads)
+            return scanner
+        }()
         let body: @Sendable (Int) -> Void = { _ in
             while let index = box.next() {
-                let done = box.store(self.read(items[index]), at: index)
+                let done = box.store(scanner.read(items[index]), at: index)
                 progress?(done)
             }
         }

@@ -37,11 +37,19 @@ struct LinePrefixParser {
     /// Lines at the start of an input that may show short-monotonic's `host kernel: `; later
     /// lines are not looked at, so a dmesg line's own `word kernel: ` text cannot switch a long
     /// log to that format.
-    private static let monotonicProbeLines = 32
+    static let monotonicProbeLines = 32
     /// The wall clock of the last `[Nov12 15:06]` reltime line: the minute of the delta lines
     /// that follow it.
-    private var reltimeMinute: Int64?
-    private var lastMonth = 0
+    private var reltimeMinute: Int64? {
+        didSet { sawReltimeMinute = true }
+    }
+    /// What a chunked reading (`ChunkedLogReader`) must know of this parser's state: a reltime
+    /// minute line was read (later delta lines take their time from it), the month of the first
+    /// and last BSD-syslog line, and how often the year moved on.
+    private(set) var sawReltimeMinute = false
+    private(set) var firstMonth = 0
+    private(set) var yearRollovers = 0
+    private(set) var lastMonth = 0
     /// The last civil day computed (syslog lines come in date order): (year, month, day, micros).
     private var lastDay: (year: Int, month: Int, day: Int, micros: Int64) = (0, 0, 0, 0)
 
@@ -54,7 +62,10 @@ struct LinePrefixParser {
     /// text starts, host, program, whether a kernel stamp is there): the BSD syslog clock and the
     /// kernel stamp are not converted, which is most of the cost of a line that turns out not to
     /// matter. Parse again with `values: true` for the times.
-    mutating func parse(_ line: UnsafeRawBufferPointer, values: Bool = true) -> LinePrefix {
+    ///
+    /// `probing: false` for a second parse of a line already parsed (and probed) once: each line
+    /// counts once towards the short-monotonic probe, however often it is parsed.
+    mutating func parse(_ line: UnsafeRawBufferPointer, values: Bool = true, probing: Bool = true) -> LinePrefix {
         var prefix = LinePrefix()
         var index = 0
         guard line.count > 0 else { return prefix }
@@ -102,7 +113,9 @@ struct LinePrefixParser {
 
         let stampStart = index
         index = parseKernelStamp(line, from: index, values: values, into: &prefix)
-        if prefix.hasMonotonicStamp, stampStart == 0, monotonicJournal || monotonicProbes < Self.monotonicProbeLines {
+        if prefix.hasMonotonicStamp, stampStart == 0,
+            monotonicJournal || (probing && monotonicProbes < Self.monotonicProbeLines)
+        {
             index = parseMonotonicJournal(line, from: index, into: &prefix)
         }
         prefix.textStart = min(index, line.count)
@@ -366,12 +379,38 @@ struct LinePrefixParser {
             return nil
         }
         if !values, let clockEnd = Self.bsdClockEnd(line, from: start + 4) {
-            if lastMonth == 12 && month == 1 { referenceYear += 1 }
-            lastMonth = month
+            noteMonth(month)
             prefix.format = .syslogBSD
             return parseHostAndTag(line, from: clockEnd + 1, into: &prefix)
         }
         return bsdDate(line, month: month, from: start + 4, into: &prefix)
+    }
+
+    /// BSD syslog has no year: it moves on when the month goes from December to January.
+    @inline(__always)
+    private mutating func noteMonth(_ month: Int) {
+        if lastMonth == 12 && month == 1 {
+            referenceYear += 1
+            yearRollovers += 1
+        }
+        if firstMonth == 0 { firstMonth = month }
+        lastMonth = month
+    }
+
+    /// The short-monotonic decision so far: stamped lines at an input's start are probed for it.
+    struct ProbeState: Equatable {
+        var monotonicJournal: Bool
+        var probes: Int
+    }
+
+    var probeState: ProbeState { ProbeState(monotonicJournal: monotonicJournal, probes: monotonicProbes) }
+
+    /// Starts reading a region of a chunked reading again with the probe state its first line
+    /// had, and no month seen (a chunked reading is used only where the year never moves on).
+    mutating func primeForRegion(_ probe: ProbeState) {
+        monotonicJournal = probe.monotonicJournal
+        monotonicProbes = probe.probes
+        lastMonth = 0
     }
 
     /// `dd HH:MM:SS[.frac] host tag: ` after a month name (English or localized). A letter right
@@ -388,8 +427,7 @@ struct LinePrefixParser {
             line[clock.end] | ASCII.lowercaseBit >= UInt8(ascii: "a")
             && line[clock.end] | ASCII.lowercaseBit <= UInt8(ascii: "z")
         guard line[clock.end] == UInt8(ascii: " ") || glued else { return nil }
-        if lastMonth == 12 && month == 1 { referenceYear += 1 }
-        lastMonth = month
+        noteMonth(month)
         if lastDay.year != referenceYear || lastDay.month != month || lastDay.day != Int(day) {
             let midnight = CivilTime.micros(
                 year: referenceYear, month: month, day: Int(day), hour: 0, minute: 0, second: 0)

@@ -4,29 +4,32 @@ import KtriageBytes
 /// Turns framed lines of one input into `LogLine`s: detects the container, removes wrappers,
 /// interns host names, joins pstore parts and keeps the summary.
 struct LogLineStripper {
-    private enum Mode { case undecided, text, json, pstore, journalVerbose, journalExport, apport }
+    enum Mode { case undecided, text, json, pstore, journalVerbose, journalExport, apport }
 
     private let path: String
     private let options: LogReaderOptions
-    private var prefixParser: LinePrefixParser
-    private var mode: Mode = .undecided
+    var prefixParser: LinePrefixParser
+    var mode: Mode = .undecided
     private var fileSource: LogSource
-    private var sawSyslog = false
-    private var journalMode = false
+    var sawSyslog = false
+    var journalMode = false
     private var hostCache: [(bytes: [UInt8], hash: UInt64, name: String, number: Int)] = []
     /// Numbers handed out to distinct host names so far (`LineMetadata.hostNumber`).
     private var hostNumbers: [String: Int] = [:]
+    /// The names of `hostNumbers`, by number.
+    private(set) var hostNames: [String] = []
     /// Open-addressing index into `hostCache` by `quickHash` (slot holds index + 1; 0 is empty).
     private var hostSlots = [Int32](repeating: 0, count: LogLineStripper.hostSlotCount)
     private static let hostSlotCount = 8192
     private var lastHostIndex = -1
     private var bootID: String?
     private var pstore = PstoreJoiner()
-    /// The wrapper bytes of the last declined kernel line (the first `lastDeclinedLength`), if
-    /// no line was delivered after it. Fixed size: one `memcpy` per declined line.
-    private var lastDeclinedPrefix = [UInt8](repeating: 0, count: 256)
-    private var lastDeclinedLength = 0
-    private(set) var summary: LogReadSummary
+    /// The wrappers of the last declined kernel lines with a kernel stamp and with a wall clock,
+    /// if no line with that time was delivered after them: the summary's last times are taken
+    /// from them at the end (one small copy per declined line instead of a conversion).
+    private var lastDeclinedStamp = SavedPrefix()
+    private var lastDeclinedWall = SavedPrefix()
+    var summary: LogReadSummary
     /// The journal entry being gathered (`-o verbose`, `-o export`) and where it started.
     private var entry: JournalEntryGatherer?
     /// The input is another crash tool's saved output: only lines with a kernel stamp are kernel
@@ -34,10 +37,14 @@ struct LogLineStripper {
     var peerOutput: PeerToolOutput?
     /// The last line had a syslog or journal wrapper (what a continuation line would inherit);
     /// `nil` otherwise.
-    private var wrappedLine: ContinuationLine.Previous?
+    var wrappedLine: ContinuationLine.Previous?
     /// The longest line with a syslog or journal wrapper so far: a mail client's hard wrap keeps
     /// every line within its width.
-    private var longestWrappedLine = 0
+    var longestWrappedLine = 0
+    /// A bare line after a wrapped one was judged as a continuation or not. The judgement
+    /// depends on every wrapped line before it, so a chunked reading (`ChunkedLogReader`) that
+    /// met one is read in one pass instead.
+    var judgedContinuation = false
     /// In an apport report: the current field holds kernel text.
     private var apportKernelField = false
     /// The framer saw a CR line break: a serial console capture.
@@ -201,7 +208,7 @@ struct LogLineStripper {
         return fileSource
     }
 
-    private mutating func decideMode(_ bytes: UnsafeRawBufferPointer) {
+    mutating func decideMode(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
         while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == ASCII.tab { index += 1 }
         let rest = UnsafeRawBufferPointer(rebasing: bytes[index...])
@@ -261,11 +268,13 @@ struct LogLineStripper {
         // A line without any wrapper in a syslog or journal input may continue the line before it
         // (see `ContinuationLine`).
         if prefix.kind == .kernel, prefix.format == .bare, !prefix.hadSyslogWrapper, !prefix.hasMonotonicStamp,
-            prefix.textStart == 0, let previous = wrappedLine, peerOutput == nil,
-            ContinuationLine.continues(previous, with: bytes, longestWrapped: longestWrappedLine)
+            prefix.textStart == 0, let previous = wrappedLine, peerOutput == nil
         {
-            try processContinuation(line, bytes, of: previous, wants: wants, body)
-            return
+            judgedContinuation = true
+            if ContinuationLine.continues(previous, with: bytes, longestWrapped: longestWrappedLine) {
+                try processContinuation(line, bytes, of: previous, wants: wants, body)
+                return
+            }
         }
         if prefix.hadSyslogWrapper, prefix.kind != .journalMarker {
             wrappedLine = ContinuationLine.Previous(
@@ -300,11 +309,14 @@ struct LogLineStripper {
                 hasMonotonicStamp: prefix.hasMonotonicStamp)
             if !wants(sketch) {
                 if prefix.hadSyslogWrapper { sawSyslog = true }
-                countDeclined(text, prefix: UnsafeRawBufferPointer(rebasing: bytes[..<start]))
+                countDeclined(
+                    text, prefix: UnsafeRawBufferPointer(rebasing: bytes[..<start]),
+                    stamped: prefix.hasMonotonicStamp,
+                    mayHaveWall: prefix.hadSyslogWrapper || prefix.wallClockMicros != nil || !prefix.hasMonotonicStamp)
                 return
             }
         }
-        prefix = prefixParser.parse(bytes)
+        prefix = prefixParser.parse(bytes, probing: false)
         switch prefix.kind {
         case .journalMarker:
             journalMode = true
@@ -348,7 +360,8 @@ struct LogLineStripper {
         let host = previous.hasHost && lastHostIndex >= 0 ? hostCache[lastHostIndex] : nil
         let sketch = LineSketch(text: bytes, number: line.number, hostNumber: host?.number, hasMonotonicStamp: false)
         if !wants(sketch) {
-            countDeclined(bytes, prefix: UnsafeRawBufferPointer(rebasing: bytes[0..<0]))
+            countDeclined(
+                bytes, prefix: UnsafeRawBufferPointer(rebasing: bytes[0..<0]), stamped: false, mayHaveWall: false)
             return
         }
         var metadata = LineMetadata(
@@ -433,41 +446,44 @@ struct LogLineStripper {
     }
 
     /// A declined kernel line still counts; its wrapper is kept (one small copy) in case it is
-    /// the input's last, whose times the summary reports.
-    private mutating func countDeclined(_ text: UnsafeRawBufferPointer, prefix: UnsafeRawBufferPointer) {
+    /// the input's last with a kernel stamp or a wall clock, whose times the summary reports.
+    private mutating func countDeclined(
+        _ text: UnsafeRawBufferPointer, prefix: UnsafeRawBufferPointer, stamped: Bool, mayHaveWall: Bool
+    ) {
         summary.kernelLines += 1
         countDroppedMessages(text)
         // A line without a wrapper has no times: an earlier declined line's stay the last.
         guard prefix.count > 0 else { return }
-        guard prefix.count <= lastDeclinedPrefix.count, let from = prefix.baseAddress else {
+        guard prefix.count <= SavedPrefix.capacity else {
             // A wrapper this long is rare: take its times now.
-            lastDeclinedLength = 0
-            let times = prefixParser.parse(prefix)
-            if let wall = times.wallClockMicros { summary.lastWallClockMicros = wall }
-            if let mono = times.monotonicMicros { summary.lastMonotonicMicros = mono }
+            settleLastDeclined()
+            var parser = prefixParser
+            let times = parser.parse(prefix, probing: false)
+            if stamped, let mono = times.monotonicMicros { summary.lastMonotonicMicros = mono }
+            if mayHaveWall, let wall = times.wallClockMicros { summary.lastWallClockMicros = wall }
             return
         }
-        lastDeclinedPrefix.withUnsafeMutableBytes { to in
-            if let base = to.baseAddress { memcpy(base, from, prefix.count) }
-        }
-        lastDeclinedLength = prefix.count
+        if stamped { lastDeclinedStamp.save(prefix) }
+        if mayHaveWall { lastDeclinedWall.save(prefix) }
     }
 
-    /// The summary's last times, when the last kernel lines were declined.
-    private mutating func settleLastDeclined() {
-        guard lastDeclinedLength > 0 else { return }
-        let length = lastDeclinedLength
-        let prefix = lastDeclinedPrefix.withUnsafeBytes {
-            prefixParser.parse(UnsafeRawBufferPointer(rebasing: $0[..<length]))
+    /// The summary's last times, from the last declined lines that had them. Read with a copy
+    /// of the parser: reading an earlier line again must not move its month or probes.
+    mutating func settleLastDeclined() {
+        var parser = prefixParser
+        if let mono = lastDeclinedStamp.take({ parser.parse($0, probing: false).monotonicMicros }) {
+            summary.lastMonotonicMicros = mono
         }
-        lastDeclinedLength = 0
-        if let wall = prefix.wallClockMicros { summary.lastWallClockMicros = wall }
-        if let mono = prefix.monotonicMicros { summary.lastMonotonicMicros = mono }
+        if let wall = lastDeclinedWall.take({ parser.parse($0, probing: false).wallClockMicros }) {
+            summary.lastWallClockMicros = wall
+        }
     }
 
     private mutating func deliver(_ line: LogLine, _ body: (LogLine) throws -> Void) throws {
         if line.metadata.isKernel {
-            lastDeclinedLength = 0
+            // A declined line's times count unless this line has its own: the last times are
+            // those of the last line that had any, whether it was declined or not.
+            settleLastDeclined()
             summary.kernelLines += 1
             if let wall = line.metadata.wallClockMicros {
                 if summary.firstWallClockMicros == nil { summary.firstWallClockMicros = wall }
@@ -607,11 +623,14 @@ struct LogLineStripper {
     }
 
     /// The number of a host name: the same name always gets the same number in one input.
-    private mutating func numberForHost(_ name: String) -> Int {
+    mutating func numberForHost(_ name: String) -> Int {
         if let number = hostNumbers[name] { return number }
         let number = hostNumbers.count
         // Bounded like the host list: past it, new names share one overflow number.
-        if number < 100_000 { hostNumbers[name] = number }
+        if number < 100_000 {
+            hostNumbers[name] = number
+            hostNames.append(name)
+        }
         noteHost(name)
         return min(number, 100_000)
     }

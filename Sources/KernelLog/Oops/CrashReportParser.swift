@@ -81,6 +81,23 @@ public struct CrashReportParser {
         return prefilter.mayContainHeader(UnsafeRawBufferPointer(rebasing: sketch.text.prefix(Self.maxLineBytes)))
     }
 
+    /// Whether a line may start a report (or cancel the last header), judged from its text alone:
+    /// what ``wants(_:)`` answers when no report is in progress.
+    public static func mayStartReport(_ sketch: LineSketch) -> Bool {
+        HeaderPrefilter.shared.mayContainHeader(UnsafeRawBufferPointer(rebasing: sketch.text.prefix(maxLineBytes)))
+    }
+
+    /// No report in progress, and line `number` does not follow a header: ``wants(_:)`` would
+    /// take that line only if ``mayStartReport(_:)`` does.
+    public func isQuiet(beforeLine number: Int) -> Bool {
+        active.isEmpty && lastStart?.number != number - 1
+    }
+
+    /// An earlier line of this stream, not read by this parser, carried a kernel stamp.
+    public mutating func noteTimestamps() {
+        sawTimestamps = true
+    }
+
     public mutating func consume(_ line: borrowing LogLine) {
         guard line.metadata.isKernel else { return }
         let text = line.text

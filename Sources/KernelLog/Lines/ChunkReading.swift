@@ -1,0 +1,94 @@
+import KernelFacts
+import KtriageBytes
+
+/// What the first reading of a chunk notes of one line, in 8 bytes: its length (without the line
+/// feed), and, when the line reached the consumer's streams, its host (the chunk's own number)
+/// and whether it may matter by itself or carried a kernel stamp.
+struct LineNote {
+    var bits: UInt64
+
+    static let asked: UInt64 = 1 << 56
+    static let mayMatter: UInt64 = 1 << 57
+    static let stamped: UInt64 = 1 << 58
+    static let hasHost: UInt64 = 1 << 59
+
+    init(length: Int) { bits = UInt64(truncatingIfNeeded: length) & 0xFFFF_FFFF }
+
+    var length: Int { Int(truncatingIfNeeded: bits & 0xFFFF_FFFF) }
+    /// The line was offered to a stream (a kernel line, or any delivered line).
+    var asked: Bool { bits & Self.asked != 0 }
+    var mattersAlone: Bool { bits & Self.mayMatter != 0 }
+    var stamped: Bool { bits & Self.stamped != 0 }
+    /// The chunk's host number of the line's stream, `nil` for lines without a host.
+    var host: Int? { bits & Self.hasHost != 0 ? Int(truncatingIfNeeded: (bits >> 32) & 0xFF_FFFF) : nil }
+
+    mutating func note(host: Int?, mayMatter: Bool, stamped: Bool) {
+        bits |= Self.asked
+        if let host { bits |= Self.hasHost | (UInt64(truncatingIfNeeded: host) & 0xFF_FFFF) << 32 }
+        if mayMatter { bits |= Self.mayMatter }
+        if stamped { bits |= Self.stamped }
+    }
+}
+
+/// Step 2 of a chunked reading (see ``ChunkedLogReader``): one chunk read from a fresh state,
+/// every line counted and noted, none converted unless it may matter by itself.
+struct ChunkReading {
+    var index: Int
+    /// The chunk's first byte in the input.
+    var start: Int
+    var stripper: LogLineStripper
+    var notes: [LineNote] = []
+    /// Anything the framer had to repair (cut lines, NUL bytes, CR line breaks): such an input is
+    /// read in one pass.
+    var framerRepaired = false
+    var failed = false
+
+    /// Bytes framed between two releases of the mapped input's pages.
+    static let window = 16 << 20
+
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, index: Int, start: Int, path: String, options: LogReaderOptions,
+        peerOutput: PeerToolOutput?, hit: (LineSketch) -> Bool, release: (Range<Int>) -> Void
+    ) -> ChunkReading {
+        var stripper = LogLineStripper(path: path, options: options)
+        stripper.startChunk(first: index == 0, peerOutput: peerOutput)
+        var reading = ChunkReading(index: index, start: start, stripper: LogLineStripper(path: path, options: options))
+        var notes: [LineNote] = []
+        notes.reserveCapacity(bytes.count / 64)
+        var framer = LineFramer(maxLineLength: options.maxLineLength)
+        func process(_ line: FramedLine) throws {
+            var note = LineNote(length: line.bytes.count)
+            try stripper.process(
+                line,
+                wants: { sketch in
+                    let matters = hit(sketch)
+                    note.note(host: sketch.hostNumber, mayMatter: matters, stamped: sketch.hasMonotonicStamp)
+                    return matters
+                }
+            ) { line in
+                // Delivered without being asked: it may hold the input's first times.
+                note.note(
+                    host: line.metadata.hostNumber, mayMatter: true,
+                    stamped: line.metadata.isKernel && line.metadata.monotonicMicros != nil)
+            }
+            notes.append(note)
+        }
+        do {
+            // In windows, each released after use: resident memory stays flat whatever the size.
+            var windowStart = 0
+            while windowStart < bytes.count {
+                let windowEnd = min(bytes.count, windowStart + Self.window)
+                try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[windowStart..<windowEnd]), process)
+                release((start + windowStart)..<(start + windowEnd))
+                windowStart = windowEnd
+            }
+            try framer.finish(process)
+        } catch {
+            reading.failed = true
+        }
+        reading.stripper = stripper
+        reading.notes = notes
+        reading.framerRepaired = framer.cutLineCount > 0 || framer.nulBytes > 0 || framer.crBreaks > 0
+        return reading
+    }
+}

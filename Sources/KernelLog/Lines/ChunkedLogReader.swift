@@ -1,0 +1,170 @@
+import Dispatch
+import KernelFacts
+import KtriageBytes
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The consumer of a chunked reading: like one crash parser per host stream, it declines every
+/// line unless a report is in progress or the line itself may matter (the reading's `mayMatter`).
+public protocol ChunkedLineConsumer {
+    mutating func wants(_ sketch: LineSketch) -> Bool
+    mutating func consume(_ line: LogLine)
+    /// The host's stream would take line `number` only if it may matter by itself.
+    func isQuiet(stream host: Int?, beforeLine number: Int) -> Bool
+    /// Opens the stream of a host number (`nil`: lines without a host), in the order the
+    /// one-pass reading would have opened it.
+    mutating func openStream(host: Int?)
+    /// A line of the host's stream before this point carried a kernel stamp.
+    mutating func noteTimestamps(host: Int?)
+}
+
+/// Reads one large log on several cores with exactly the result of one pass.
+///
+/// 1. The input is cut at line breaks into `jobs × 4` chunks, each starting at a line with a
+///    syslog wrapper or a kernel stamp (a bare line may continue the line before it).
+/// 2. Each chunk is read on a worker from a fresh reader state: every line is framed, its
+///    wrapper measured, counted and its host noted (``LineNote``: 8 bytes a line), but only lines
+///    that may matter by themselves (`mayMatter`: a header literal; a line the caller asked
+///    for; the input's first times) are converted.
+/// 3. The fold adds the chunks' counts, hosts and times in input order and checks what a chunk
+///    cannot know of the lines before it: a year that moved on (BSD syslog, December to
+///    January), a `dmesg -H` minute line, probes for `journalctl -o short-monotonic` that found
+///    different things, a bare line that might continue a wrapped one, journal boot markers, cut
+///    lines, NUL bytes or CR line breaks. If any is there the input is read in one pass instead.
+/// 4. One thread walks the notes in input order (``LineNoteWalker``): lines whose stream is
+///    quiet and that do not matter by themselves are skipped without being read; the others are
+///    read again in full and handed to the consumer, which sees exactly the lines, in exactly the
+///    order and state, of one pass.
+public enum ChunkedLogReader {
+    /// Inputs smaller than two of these are read in one pass (tests take smaller ones).
+    public static let minimumChunkBytes = 4 << 20
+    /// The cores this process may run on: the default number of jobs.
+    public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// A cut moves forward at most this many lines to find a line a chunk may start with.
+    static let cutSearchLines = 1000
+
+    /// Reads `bytes` (a whole log) on `jobs` threads, or returns `nil` when it must be read in
+    /// one pass (small, not plain text lines, or state a chunk cannot know: see the type).
+    ///
+    /// - Parameters:
+    ///   - mayMatter: whether a line matters when no stream has a report in progress: what the
+    ///     consumer's `wants` answers then. Asked from any thread, so it looks at the line only.
+    ///   - alsoWants: lines delivered as well, as ``KernelLogReader`` would deliver them.
+    public static func read<Consumer: ChunkedLineConsumer>(
+        bytes: UnsafeRawBufferPointer, path: String, options: LogReaderOptions, jobs: Int,
+        minimumChunkBytes: Int = minimumChunkBytes, consumer: inout Consumer,
+        mayMatter: @escaping @Sendable (LineSketch) -> Bool, alsoWants: @escaping @Sendable (LineSketch) -> Bool,
+        release: @escaping @Sendable (Range<Int>) -> Void = { _ in }, onLine: (LogLine) throws -> Void
+    ) throws -> LogReadSummary? {
+        guard jobs > 1, minimumChunkBytes > 0, bytes.count >= 2 * minimumChunkBytes else { return nil }
+        let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(64 * 1024))
+        guard InputKind.sniff(head) == .text, !head.contains(ASCII.carriageReturn),
+            let firstLine = firstNonBlankLine(head),
+            LogLineStripper.readsAsText(firstLine: firstLine, path: path, options: options)
+        else { return nil }
+        let peerOutput = PeerToolOutput.recognise(UnsafeRawBufferPointer(rebasing: bytes.prefix(8192)))
+        let cuts = cutPoints(bytes, chunks: min(jobs * 4, bytes.count / minimumChunkBytes), options: options)
+        guard cuts.count > 2 else { return nil }
+        let chunks = readChunks(
+            bytes, cuts: cuts, path: path, options: options, jobs: jobs, peerOutput: peerOutput,
+            hit: { mayMatter($0) || alsoWants($0) }, release: release)
+        guard let fold = ChunkFold(chunks) else { return nil }
+        var walker = LineNoteWalker(fold: fold, path: path, options: options, peerOutput: peerOutput)
+        try walker.walk(
+            chunks, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release, onLine: onLine)
+        return fold.summary
+    }
+
+    /// The first line with something other than spaces and tabs.
+    static func firstNonBlankLine(_ head: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        var start = 0
+        while start < head.count {
+            let end = head[start...].firstIndex(of: ASCII.lineFeed) ?? head.count
+            let line = UnsafeRawBufferPointer(rebasing: head[start..<end])
+            if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == ASCII.tab }) { return line }
+            start = end + 1
+        }
+        return nil
+    }
+
+    /// Chunk boundaries, from 0 to `bytes.count`: each inner one just after a line feed, at a
+    /// line a chunk may start with.
+    static func cutPoints(_ bytes: UnsafeRawBufferPointer, chunks: Int, options: LogReaderOptions) -> [Int] {
+        var cuts = [0]
+        guard chunks > 1 else { return cuts + [bytes.count] }
+        let size = bytes.count / chunks
+        for index in 1..<chunks {
+            var position = max(index * size, cuts[cuts.count - 1] + 1)
+            var found: Int?
+            for _ in 0..<cutSearchLines {
+                guard let lineFeed = ByteScanning.memchrIndex(ASCII.lineFeed, in: bytes, from: position) else { break }
+                let start = lineFeed + 1
+                let end = ByteScanning.memchrIndex(ASCII.lineFeed, in: bytes, from: start) ?? bytes.count
+                guard start < end else {
+                    position = start
+                    continue
+                }
+                if LogLineStripper.canStartChunk(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), options: options)
+                {
+                    found = start
+                    break
+                }
+                position = start
+            }
+            if let found, found > cuts[cuts.count - 1], found < bytes.count { cuts.append(found) }
+        }
+        cuts.append(bytes.count)
+        return cuts
+    }
+
+    /// Step 2: every chunk read by `jobs` workers.
+    static func readChunks(
+        _ bytes: UnsafeRawBufferPointer, cuts: [Int], path: String, options: LogReaderOptions, jobs: Int,
+        peerOutput: PeerToolOutput?, hit: @escaping @Sendable (LineSketch) -> Bool,
+        release: @escaping @Sendable (Range<Int>) -> Void
+    ) -> [ChunkReading] {
+        let count = cuts.count - 1
+        let results = ChunkResults(count: count)
+        let input = SendableBytes(bytes: bytes)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { worker in
+            for index in stride(from: worker, to: count, by: jobs) {
+                let slice = UnsafeRawBufferPointer(rebasing: input.bytes[cuts[index]..<cuts[index + 1]])
+                results.store(
+                    ChunkReading.read(
+                        slice, index: index, start: cuts[index], path: path, options: options,
+                        peerOutput: peerOutput, hit: hit, release: release),
+                    at: index)
+            }
+        }
+        return results.all()
+    }
+}
+
+/// A mapped input shared by the workers, read only.
+struct SendableBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+}
+
+/// One slot per chunk, each written by one worker.
+final class ChunkResults: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<ChunkReading?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ reading: ChunkReading, at index: Int) { slots[index] = reading }
+
+    func all() -> [ChunkReading] { slots.compactMap { $0 } }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KernelLog
+import KtriageBytes
+import KtriageTestSupport
+import Testing
+
+@testable import KtriageReader
+
+/// A log read on several threads (`ChunkedLogReader`) gives exactly what one thread gives:
+/// records, summary, diagnostics and the lines handed to the caller, in order — at chunk sizes
+/// from a few lines to a few kilobytes, as the framer's drip-feed test cuts its chunks.
+@Suite("Chunked reading")
+struct ChunkedReadingTests {
+    static let options = LogReaderOptions(referenceYear: 2024)
+    /// (threads, smallest chunk in bytes): odd sizes, so cuts fall everywhere.
+    static let cuts = [(2, 64), (3, 97), (2, 301), (5, 1_000), (4, 4_093)]
+
+    /// What one reading of `item` gives, with the lines a caller asked for (`Linux version`
+    /// banners, as `group` asks for host facts).
+    static func reading(_ item: InputWalker.Item, jobs: Int, chunkBytes: Int) -> (InputReport, [String]) {
+        var reader = CrashReader(options: options)
+        reader.jobs = jobs
+        reader.chunkBytes = chunkBytes
+        var lines: [String] = []
+        let report = reader.read(item, alsoWants: { $0.text.starts(with: Array("Linux version".utf8)) }) { line in
+            lines.append("\(line.number) \(line.string)")
+        }
+        return (report, lines)
+    }
+
+    /// Compares every text input under `root`; returns how many were read in chunks at all.
+    static func compare(_ root: String) -> Int {
+        var walker = InputWalker()
+        walker.add([root])
+        var chunked = 0
+        for item in walker.items where item.kind == .text && item.pstoreParts.isEmpty {
+            let (one, oneLines) = reading(item, jobs: 1, chunkBytes: 64)
+            for (jobs, bytes) in cuts {
+                let (many, manyLines) = reading(item, jobs: jobs, chunkBytes: bytes)
+                let label = "\(item.path): \(jobs) threads, chunks of \(bytes) bytes"
+                #expect(many.records == one.records, "\(label): records")
+                #expect(many.summary == one.summary, "\(label): summary")
+                #expect(many.failure == one.failure, "\(label): failure")
+                #expect(manyLines == oneLines, "\(label): lines handed out")
+            }
+            if readsInChunks(item.path) { chunked += 1 }
+        }
+        return chunked
+    }
+
+    /// Whether the chunked reader takes the file (rather than leaving it to one pass).
+    static func readsInChunks(_ path: String) -> Bool {
+        guard let file = try? MappedFile(path: path) else { return false }
+        var streams = StreamParsers(options: ParserOptions())
+        let summary = try? ChunkedLogReader.read(
+            bytes: file.bytes, path: path, options: options, jobs: 2, minimumChunkBytes: 64, consumer: &streams,
+            mayMatter: CrashReportParser.mayStartReport, alsoWants: { _ in false }, onLine: { _ in })
+        return summary != nil
+    }
+
+    @Test("every fixture log reads the same in chunks")
+    func fixtures() {
+        let chunked = Self.compare(Fixtures.packageRoot + "/fixtures")
+        // Most fixtures are plain logs; the rest (journal JSON, CR consoles, NUL padding, New
+        // Year in a syslog) are read in one pass by design.
+        #expect(chunked >= 60, "only \(chunked) fixtures were read in chunks")
+    }
+
+    @Test("every shared corpus log reads the same in chunks", .enabled(if: Fixtures.sharedAvailable("corpus")))
+    func sharedCorpus() {
+        #expect(Self.compare(Fixtures.shared("corpus")) >= 100)
+    }
+
+    @Test("five hosts' syslog, interleaved line by line, reads the same in chunks")
+    func interleavedHosts() throws {
+        var walker = InputWalker()
+        walker.add([Fixtures.path("logs")])
+        var logs: [[Substring]] = []
+        for item in walker.items.prefix(40) where item.kind == .text {
+            let text = String(decoding: try #require(FileManager.default.contents(atPath: item.path)), as: UTF8.self)
+            logs.append(text.split(separator: "\n", omittingEmptySubsequences: false))
+        }
+        // Host n takes logs n, n+5, …; lines go out round robin, each host's in order.
+        var hostLines: [[String]] = Array(repeating: [], count: 5)
+        for (index, log) in logs.enumerated() {
+            hostLines[index % 5] += log.map { "node\(index % 5) kernel: \($0)" }
+        }
+        var text = ""
+        var second = 0
+        for round in 0..<(hostLines.map(\.count).max() ?? 0) {
+            for host in 0..<5 where round < hostLines[host].count {
+                second += 1
+                text += String(format: "Nov 12 %02d:%02d:%02d ", second / 3600 % 24, second / 60 % 60, second % 60)
+                text += hostLines[host][round] + "\n"
+            }
+        }
+        let path = Fixtures.temporaryFolder("chunked") + "/interleaved.log"
+        #expect(Fixtures.write(Array(text.utf8), to: path))
+        let item = InputWalker.Item(path: path, kind: .text)
+        let (one, oneLines) = Self.reading(item, jobs: 1, chunkBytes: 64)
+        #expect(one.records.count >= 30)
+        #expect(Set(one.records.compactMap(\.host)).count == 5)
+        for (jobs, bytes) in Self.cuts + [(2, 10_000), (8, 3_333)] {
+            let (many, manyLines) = Self.reading(item, jobs: jobs, chunkBytes: bytes)
+            #expect(many.records == one.records, "\(jobs) threads, chunks of \(bytes) bytes")
+            #expect(many.summary == one.summary)
+            #expect(manyLines == oneLines)
+        }
+        #expect(Self.readsInChunks(path))
+    }
+}
