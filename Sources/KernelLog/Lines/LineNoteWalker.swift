@@ -18,10 +18,9 @@ struct LineNoteWalker {
         _ chunks: [ChunkReading], bytes: UnsafeRawBufferPointer, consumer: inout Consumer,
         alsoWants: (LineSketch) -> Bool, release: (Range<Int>) -> Void, onLine: (LogLine) throws -> Void
     ) throws {
-        var opened = Set<Int>()
-        var openedUnnamed = false
-        var stamped = Set<Int>()
-        var stampedUnnamed = false
+        // Per stream (host number + 1; 0 for lines without a host): opened, stamp noted.
+        var opened: [Bool] = []
+        var stampNoted: [Bool] = []
         var number = 0
         for chunk in chunks {
             // The chunk's host numbers, as numbers of the whole input (assigned at first sight).
@@ -39,17 +38,19 @@ struct LineNoteWalker {
                     }
                     host = inputHost[local]
                 }
-                if let host {
-                    if opened.insert(host).inserted { consumer.openStream(host: host) }
-                } else if !openedUnnamed {
-                    openedUnnamed = true
-                    consumer.openStream(host: nil)
+                let stream = (host ?? -1) + 1
+                if stream >= opened.count {
+                    opened.append(contentsOf: repeatElement(false, count: stream + 1 - opened.count))
+                    stampNoted.append(contentsOf: repeatElement(false, count: stream + 1 - stampNoted.count))
+                }
+                if !opened[stream] {
+                    opened[stream] = true
+                    consumer.openStream(host: host)
                 }
                 if !note.mattersAlone, consumer.isQuiet(stream: host, beforeLine: number) {
-                    if note.stamped {
-                        let first = host.map { stamped.insert($0).inserted } ?? !stampedUnnamed
-                        if host == nil { stampedUnnamed = true }
-                        if first { consumer.noteTimestamps(host: host) }
+                    if note.stamped, !stampNoted[stream] {
+                        stampNoted[stream] = true
+                        consumer.noteTimestamps(host: host)
                     }
                     continue
                 }
