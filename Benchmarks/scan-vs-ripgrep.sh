@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `ktriage scan` against `rg -j1 -c -F` with the same crash and event header literals (and with
-# the crash headers alone) and against `cat`, on the three files of issue 18 (hyperfine, warm
-# page cache, one run per file), then `ktriage group --jobs 1` against `--jobs 2` on the 1 GiB
-# syslog (one file: today one core).
+# `ktriage scan --jobs 1` against `rg -j1 -c -F` with the same crash and event header literals
+# (and with the crash headers alone) and against `cat`, and `scan --jobs 2` (one file on two
+# cores, ChunkedLogReader), on the three files of issue 18 (hyperfine, warm page cache, one run
+# per file), then `ktriage group --jobs 1` against `--jobs 2` on the 1 GiB syslog.
 #
 # usage: Benchmarks/scan-vs-ripgrep.sh [KTRIAGE]   (default .build/release/ktriage)
 #   console fleet: 3 copies of 200 hosts' kern.log built from the shared console logs
@@ -52,9 +52,14 @@ for file in "$fleet" "$syslog" "$dmesg"; do
         "cat $file" \
         "rg -j1 -c -F -f $literals $file" \
         "rg -j1 -c -F -f $crash_literals $file" \
-        "$bin scan $file --format ndjson"
+        "$bin scan $file --format ndjson --jobs 1" \
+        "$bin scan $file --format ndjson --jobs 2"
     cat "$dir/ktriage-bench.md"
-    /usr/bin/time -f "ktriage scan peak RSS: %M KB" "$bin" scan "$file" --format ndjson >/dev/null
+    for jobs in 1 2; do
+        /usr/bin/time -f "ktriage scan --jobs $jobs: %U s user, %S s system, peak RSS %M KB" \
+            "$bin" scan "$file" --format ndjson --jobs $jobs >"$dir/ktriage-bench-jobs$jobs.ndjson"
+    done
+    cmp "$dir/ktriage-bench-jobs1.ndjson" "$dir/ktriage-bench-jobs2.ndjson" && echo "--jobs 1 and --jobs 2: same records"
 done
 
 echo "== one large file, group --jobs 1 vs 2: $syslog"

@@ -61,6 +61,14 @@ public struct LineFramer {
         self.maxLineLength = max(1, maxLineLength)
     }
 
+    /// A framer that continues an input whose first `linesBefore` lines, `offset` bytes, were
+    /// framed elsewhere (a chunked reading continued in one pass): numbers and offsets go on.
+    public init(maxLineLength: Int = LineFramer.defaultMaxLineLength, linesBefore: Int, offset: Int64) {
+        self.init(maxLineLength: maxLineLength)
+        lineCount = linesBefore
+        streamOffset = offset
+    }
+
     /// Feeds the next chunk; `body` receives every line completed by it.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (FramedLine) throws -> Void) rethrows {
         guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }

@@ -71,8 +71,10 @@ struct ChunkedReadingTests {
         #expect(Self.compare(Fixtures.shared("corpus")) >= 100)
     }
 
-    @Test("five hosts' syslog, interleaved line by line, reads the same in chunks")
-    func interleavedHosts() throws {
+    /// Five hosts' syslog built from the fixture logs, interleaved line by line; from line
+    /// `newYear` on the clock says January 1 (the year moves on), and `damage` is put in the
+    /// middle of the line at that index.
+    static func interleavedSyslog(newYear: Int? = nil, damage: (line: Int, bytes: String)? = nil) throws -> String {
         var walker = InputWalker()
         walker.add([Fixtures.path("logs")])
         var logs: [[Substring]] = []
@@ -90,10 +92,40 @@ struct ChunkedReadingTests {
         for round in 0..<(hostLines.map(\.count).max() ?? 0) {
             for host in 0..<5 where round < hostLines[host].count {
                 second += 1
-                text += String(format: "Nov 12 %02d:%02d:%02d ", second / 3600 % 24, second / 60 % 60, second % 60)
-                text += hostLines[host][round] + "\n"
+                let day = newYear.map { second > $0 } == true ? "Jan  1" : "Dec 31"
+                text += String(format: "%@ %02d:%02d:%02d ", day, second / 3600 % 24, second / 60 % 60, second % 60)
+                var line = hostLines[host][round]
+                if let damage, damage.line == second {
+                    line.insert(contentsOf: damage.bytes, at: line.index(line.startIndex, offsetBy: line.count / 2))
+                }
+                text += line + "\n"
             }
         }
+        return text
+    }
+
+    @Test(
+        "a syslog that crosses New Year, or holds NUL bytes or a CR, is read in chunks up to there, then in one pass",
+        arguments: [(600, nil), (nil, "\0\0\0"), (nil, "\r")] as [(Int?, String?)])
+    func continuedInOnePass(newYear: Int?, damage: String?) throws {
+        let text = try Self.interleavedSyslog(newYear: newYear, damage: damage.map { (1000, $0) })
+        let path = Fixtures.temporaryFolder("chunked") + "/continued.log"
+        #expect(Fixtures.write(Array(text.utf8), to: path))
+        let item = InputWalker.Item(path: path, kind: .text)
+        let (one, oneLines) = Self.reading(item, jobs: 1, chunkBytes: 64)
+        for (jobs, bytes) in Self.cuts {
+            let (many, manyLines) = Self.reading(item, jobs: jobs, chunkBytes: bytes)
+            #expect(many.records == one.records, "\(jobs) threads, chunks of \(bytes) bytes")
+            #expect(many.summary == one.summary, "\(jobs) threads, chunks of \(bytes) bytes")
+            #expect(manyLines == oneLines)
+        }
+        // The first batch was read in chunks (the reading did not give up at once).
+        #expect(Self.readsInChunks(path))
+    }
+
+    @Test("five hosts' syslog, interleaved line by line, reads the same in chunks")
+    func interleavedHosts() throws {
+        let text = try Self.interleavedSyslog()
         let path = Fixtures.temporaryFolder("chunked") + "/interleaved.log"
         #expect(Fixtures.write(Array(text.utf8), to: path))
         let item = InputWalker.Item(path: path, kind: .text)

@@ -45,6 +45,11 @@ public enum ChunkedLogReader {
     /// The cores this process may run on: the default number of jobs.
     public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+    /// Chunks per thread in a batch, so that a slow chunk does not leave a thread idle.
+    static let chunksPerJob = 4
+    /// A chunk is at most this many `minimumChunkBytes` (64 MiB): a batch's notes stay small.
+    static let maximumChunks = 16
+
     /// A cut moves forward at most this many lines to find a line a chunk may start with.
     static let cutSearchLines = 1000
 
@@ -68,16 +73,48 @@ public enum ChunkedLogReader {
             LogLineStripper.readsAsText(firstLine: firstLine, path: path, options: options)
         else { return nil }
         let peerOutput = PeerToolOutput.recognise(UnsafeRawBufferPointer(rebasing: bytes.prefix(8192)))
-        let cuts = cutPoints(bytes, chunks: min(jobs * 4, bytes.count / minimumChunkBytes), options: options)
+        let chunkBytes = max(
+            minimumChunkBytes, min(bytes.count / (jobs * chunksPerJob), maximumChunks * minimumChunkBytes))
+        let cuts = cutPoints(bytes, chunks: bytes.count / chunkBytes, options: options)
         guard cuts.count > 2 else { return nil }
-        let chunks = readChunks(
-            bytes, cuts: cuts, path: path, options: options, jobs: jobs, peerOutput: peerOutput,
-            hit: { mayMatter($0) || alsoWants($0) }, release: release)
-        guard let fold = ChunkFold(chunks) else { return nil }
-        var walker = LineNoteWalker(fold: fold, path: path, options: options, peerOutput: peerOutput)
-        try walker.walk(
-            chunks, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release, onLine: onLine)
-        return fold.summary
+        var fold = ChunkFold()
+        var walker = LineNoteWalker(path: path, options: options, peerOutput: peerOutput)
+        // Batches of `jobs × chunksPerJob` chunks: the notes of one batch are held at a time.
+        let batch = jobs * chunksPerJob
+        for first in stride(from: 0, to: cuts.count - 1, by: batch) {
+            let batchCuts = Array(cuts[first...min(first + batch, cuts.count - 1)])
+            let chunks = readChunks(
+                bytes, cuts: batchCuts, path: path, options: options, jobs: jobs, peerOutput: peerOutput,
+                hit: { mayMatter($0) || alsoWants($0) }, release: release)
+            guard fold.accept(chunks) else {
+                // Nothing handed out yet: the caller reads the input in one pass.
+                if first == 0 { return nil }
+                let framer = try walker.continueInOnePass(
+                    bytes, from: batchCuts[0], fold: fold, options: options, consumer: &consumer,
+                    alsoWants: alsoWants, release: release, onLine: onLine)
+                fold.absorb(continuation: walker.stripper)
+                return finish(&fold, framer: framer, path: path)
+            }
+            try walker.walk(
+                chunks, fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release,
+                onLine: onLine)
+        }
+        return finish(&fold, framer: nil, path: path)
+    }
+
+    /// The summary, with what a framer continuing in one pass repaired, as `KernelLogFeed` adds it.
+    static func finish(_ fold: inout ChunkFold, framer: LineFramer?, path: String) -> LogReadSummary? {
+        guard var summary = fold.finish() else { return nil }
+        guard let framer else { return summary }
+        summary.cutLines = framer.cutLineCount
+        summary.nulBytes = framer.nulBytes
+        for cut in framer.cutLines.prefix(10) {
+            summary.note(
+                LogDiagnostic(
+                    path: path, line: cut.number, offset: cut.offset,
+                    message: "line longer than \(framer.maxLineLength) bytes: cut"))
+        }
+        return summary
     }
 
     /// The first line with something other than spaces and tabs.

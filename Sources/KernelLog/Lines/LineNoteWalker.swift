@@ -7,27 +7,29 @@ import KtriageBytes
 /// stripper, and handed to the consumer as one pass would hand it. Hosts are numbered and
 /// streams opened at their first line, as one pass does.
 struct LineNoteWalker {
-    private var stripper: LogLineStripper
+    private(set) var stripper: LogLineStripper
+    /// Lines walked so far.
+    private(set) var lineCount = 0
+    /// Per stream (host number + 1; 0 for lines without a host): opened, stamp noted.
+    private var opened: [Bool] = []
+    private var stampNoted: [Bool] = []
 
-    init(fold: ChunkFold, path: String, options: LogReaderOptions, peerOutput: PeerToolOutput?) {
+    init(path: String, options: LogReaderOptions, peerOutput: PeerToolOutput?) {
         stripper = LogLineStripper(path: path, options: options)
-        stripper.startRereading(peerOutput: peerOutput, probe: fold.probe)
+        stripper.startRereading(peerOutput: peerOutput)
     }
 
     mutating func walk<Consumer: ChunkedLineConsumer>(
-        _ chunks: [ChunkReading], bytes: UnsafeRawBufferPointer, consumer: inout Consumer,
+        _ chunks: [ChunkReading], fold: ChunkFold, bytes: UnsafeRawBufferPointer, consumer: inout Consumer,
         alsoWants: (LineSketch) -> Bool, release: (Range<Int>) -> Void, onLine: (LogLine) throws -> Void
     ) throws {
-        // Per stream (host number + 1; 0 for lines without a host): opened, stamp noted.
-        var opened: [Bool] = []
-        var stampNoted: [Bool] = []
-        var number = 0
+        stripper.prefixParser.primeForRegion(fold.rereadingProbe)
         for chunk in chunks {
             // The chunk's host numbers, as numbers of the whole input (assigned at first sight).
             var inputHost = [Int](repeating: -1, count: chunk.stripper.hostNames.count)
             var offset = chunk.start
             for note in chunk.notes {
-                number += 1
+                lineCount += 1
                 let lineStart = offset
                 offset += note.length + 1
                 guard note.asked else { continue }
@@ -47,7 +49,7 @@ struct LineNoteWalker {
                     opened[stream] = true
                     consumer.openStream(host: host)
                 }
-                if !note.mattersAlone, consumer.isQuiet(stream: host, beforeLine: number) {
+                if !note.mattersAlone, consumer.isQuiet(stream: host, beforeLine: lineCount) {
                     if note.stamped, !stampNoted[stream] {
                         stampNoted[stream] = true
                         consumer.noteTimestamps(host: host)
@@ -56,13 +58,43 @@ struct LineNoteWalker {
                 }
                 let line = FramedLine(
                     bytes: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<(lineStart + note.length)]),
-                    number: number, offset: Int64(lineStart), truncated: false)
+                    number: lineCount, offset: Int64(lineStart), truncated: false)
                 try stripper.process(line, wants: { consumer.wants($0) || alsoWants($0) }) { line in
                     consumer.consume(line)
                     try onLine(line)
                 }
             }
-            release(chunk.start..<offset)
+            release(chunk.start..<min(offset, bytes.count))
         }
+    }
+
+    /// Reads `bytes` from `start` (a line a chunk may start with) to the end in one pass, every
+    /// line through the consumer, in the state one pass has there (see
+    /// `LogLineStripper.continueInOnePass`). Returns what the framer repaired.
+    mutating func continueInOnePass<Consumer: ChunkedLineConsumer>(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, fold: ChunkFold, options: LogReaderOptions,
+        consumer: inout Consumer, alsoWants: (LineSketch) -> Bool, release: (Range<Int>) -> Void,
+        onLine: (LogLine) throws -> Void
+    ) throws -> LineFramer {
+        stripper.continueInOnePass(fold: fold, firstTimes: fold.merged?.summary)
+        // A stream a chunk did not open yet (its host first seen from here) is opened by `wants`.
+        var framer = LineFramer(maxLineLength: options.maxLineLength, linesBefore: lineCount, offset: Int64(start))
+        func process(_ line: FramedLine) throws {
+            try stripper.process(line, wants: { consumer.wants($0) || alsoWants($0) }) { line in
+                consumer.consume(line)
+                try onLine(line)
+            }
+        }
+        var windowStart = start
+        while windowStart < bytes.count {
+            let windowEnd = min(bytes.count, windowStart + ChunkReading.window)
+            try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[windowStart..<windowEnd]), process)
+            release(windowStart..<windowEnd)
+            windowStart = windowEnd
+        }
+        try framer.finish(process)
+        if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
+        stripper.settleLastDeclined()
+        return framer
     }
 }

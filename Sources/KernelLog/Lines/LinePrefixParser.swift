@@ -405,6 +405,11 @@ struct LinePrefixParser {
 
     var probeState: ProbeState { ProbeState(monotonicJournal: monotonicJournal, probes: monotonicProbes) }
 
+    /// The month of the line before, for a reading continued in one pass.
+    mutating func primeMonth(_ month: Int) {
+        lastMonth = month
+    }
+
     /// Starts reading a region of a chunked reading again with the probe state its first line
     /// had, and no month seen (a chunked reading is used only where the year never moves on).
     mutating func primeForRegion(_ probe: ProbeState) {

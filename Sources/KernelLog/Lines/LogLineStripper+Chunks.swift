@@ -49,14 +49,30 @@ extension LogLineStripper {
         let (dropped, overflow) = summary.droppedMessages.addingReportingOverflow(other.droppedMessages)
         summary.droppedMessages = overflow ? .max : dropped
         if summary.format == nil { summary.format = other.format }
+        for boot in other.bootIDs where !summary.bootIDs.contains(boot) { summary.bootIDs.append(boot) }
+        for diagnostic in other.diagnostics { summary.note(diagnostic) }
         sawSyslog = sawSyslog || later.sawSyslog
     }
 
-    /// Sets up the stripper that reads the lines that matter again, in order, with the input's
-    /// probe decision (see `ChunkFold.probe`).
-    mutating func startRereading(peerOutput: PeerToolOutput?, probe: LinePrefixParser.ProbeState) {
+    /// Sets this stripper (the one that read the lines that matter again) up to read the rest of
+    /// the input in one pass, from a line a chunk may start with, in the state one pass has there:
+    /// a summary of its own (added to the chunks' afterwards) that already holds the first times.
+    mutating func continueInOnePass(fold: ChunkFold, firstTimes summary: LogReadSummary?) {
+        var fresh = LogReadSummary(path: self.summary.path, source: self.summary.source)
+        fresh.firstWallClockMicros = summary?.firstWallClockMicros
+        fresh.firstMonotonicMicros = summary?.firstMonotonicMicros
+        fresh.format = summary?.format
+        self.summary = fresh
+        sawSyslog = false
+        wrappedLine = nil
+        longestWrappedLine = fold.longestWrappedLine
+        prefixParser.primeForRegion(fold.onePassProbe)
+        prefixParser.primeMonth(fold.lastMonth)
+    }
+
+    /// Sets up the stripper that reads the lines that matter again, in order.
+    mutating func startRereading(peerOutput: PeerToolOutput?) {
         mode = .text
         self.peerOutput = peerOutput
-        prefixParser.primeForRegion(probe)
     }
 }
