@@ -31,8 +31,10 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// Messages about inputs that could not be read, in input order (at most 1000 kept).
     public var errors: [String] = []
     public var idLimit: Int
-    /// Hosts whose attributes (as fingerprinted) are already in `hosts`.
-    var recorded = WorkCache(value: Set<HostAttributesKey>())
+    /// Per host, the fingerprint of the attributes last added to `hosts` (adding them again
+    /// changes nothing), and the attribute sets of recent records, shared by every group.
+    var lastRecorded = WorkCache(value: [String: UInt64]())
+    var attributeSets = WorkCache(value: AttributeSetCache())
 
     public init(idLimit: Int = 10_000) {
         self.idLimit = idLimit
@@ -58,6 +60,18 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         _ record: CrashRecord, defaultHost: String, context: GroupingContext, seen: inout Set<String>,
         links: inout InputLinks
     ) -> Bool {
+        add(
+            record, defaultHost: defaultHost, context: context, firstSighting: { seen.insert($0).inserted },
+            links: &links)
+    }
+
+    /// `add(_:defaultHost:context:seen:links:)` with the set of ids seen behind `firstSighting`
+    /// (which answers whether an id is new, and remembers it).
+    @discardableResult
+    mutating func add(
+        _ record: CrashRecord, defaultHost: String, context: GroupingContext, firstSighting: (String) -> Bool,
+        links: inout InputLinks
+    ) -> Bool {
         if let link = record.linkedTo {
             links.groups.append(nil)
             followUps += 1
@@ -75,7 +89,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         }
         let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
         let id = RecordIdentity.id(of: record, host: host)
-        guard seen.insert(id).inserted else {
+        guard firstSighting(id) else {
             duplicates += 1
             links.groups.append(nil)
             return false
@@ -95,14 +109,15 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
             futureClockHosts.insert(host)
         }
         let attributes = RecordAttributes(record)
+        let hostSet = attributeSets.value.set(for: attributes)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         let representative = groups[
             key,
             default: GroupAggregate(
                 signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
         ]
-        .add(record, attributes: attributes, id: id, host: host, context: context)
-        if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
+        .add(record, attributes: attributes, hostSet: hostSet, id: id, host: host, context: context)
+        if lastRecorded.value.updateValue(attributes.fingerprint, forKey: host) != attributes.fingerprint {
             attributes.apply(to: &hosts[host, default: HostFacts()])
         }
         return representative

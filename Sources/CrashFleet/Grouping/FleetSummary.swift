@@ -95,7 +95,7 @@ public struct FleetSummary: Codable, Sendable {
         public var timeline: [Count]
         public var overRepresented: [OverRepresented]
         public var why: Reason
-        public var recordIDs: [String]
+        public var recordIDs: RecordIDList
         public var recordIDsComplete: Bool
         public var representativeID: String?
         public var representative: CrashRecord?
@@ -137,10 +137,12 @@ public struct FleetSummary: Codable, Sendable {
         var versions = Set<Int>()
         var records = 0
         var events = 0
+        var allHosts = Set(fleet.hosts.keys)
+        for group in fleet.groups.values { allHosts.formUnion(group.hostTable.hostNames) }
         for group in fleet.groups.values where classes.contains(group.recordClass) {
             records += group.crashes
             events += group.events
-            if group.recordClass == .crash { crashHosts.formUnion(group.hosts.keys) }
+            if group.recordClass == .crash { crashHosts.formUnion(group.hostTable.hostNames) }
             versions.insert(group.signatureVersion)
             groups.append(Self.summarise(group, comparison: comparison))
         }
@@ -156,7 +158,7 @@ public struct FleetSummary: Codable, Sendable {
             followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut,
             futureClock: fleet.futureClock, futureClockHosts: fleet.futureClockHosts.sorted(),
             withoutRelease: fleet.withoutRelease, groups: groups.count,
-            hosts: Set(fleet.hosts.keys).union(fleet.groups.values.flatMap(\.hosts.keys)).count,
+            hosts: allHosts.count,
             hostsWithCrashes: crashHosts.count,
             signatureVersions: versions.sorted())
     }
@@ -192,7 +194,7 @@ public struct FleetSummary: Codable, Sendable {
             signature: group.signature, signatureVersion: group.signatureVersion, title: group.title,
             kind: record?.kind.rawValue ?? "", recordClass: group.recordClass, crashes: group.crashes,
             followUps: group.followUps,
-            corrupted: group.corrupted, panicked: group.panicked, hostsAffected: group.hosts.count,
+            corrupted: group.corrupted, panicked: group.panicked, hostsAffected: group.hostTable.hostCount,
             hosts: counts(group.hosts), kernelReleases: counts(group.releases), hardware: counts(group.hardware),
             bios: counts(group.bios), taint: letters.joined(), taintFlags: flags,
             modulesInEveryReport: (group.modulesInEvery ?? []).sorted(),

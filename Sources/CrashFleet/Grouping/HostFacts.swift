@@ -112,16 +112,34 @@ struct RecordAttributes {
         return result
     }
 
+    /// Whether both say the same (the fingerprint aside).
+    func sameValues(as other: RecordAttributes) -> Bool {
+        release == other.release && hardware == other.hardware && bios == other.bios
+            && taintLetters == other.taintLetters && modules == other.modules
+    }
+
     func apply(to facts: inout HostFacts) {
         for category in knownCategories { facts.markKnown(category) }
         forEach { facts.add($0, $1) }
     }
 }
 
-/// A host and the fingerprint of what a report said about it.
-struct HostAttributesKey: Hashable, Sendable {
-    var host: String
-    var fingerprint: UInt64
+/// The `HostAttributeSet`s of recent records by their attributes' fingerprint, so that records
+/// saying the same share one set (and groups compare sets by identity of their storage).
+struct AttributeSetCache: Sendable {
+    /// Distinct attribute sets kept; past it the cache starts again (memory stays bounded).
+    static let capacity = 65_536
+    private var sets: [UInt64: (attributes: RecordAttributes, set: HostAttributeSet)] = [:]
+
+    mutating func set(for attributes: RecordAttributes) -> HostAttributeSet {
+        if let cached = sets[attributes.fingerprint], cached.attributes.sameValues(as: attributes) {
+            return cached.set
+        }
+        let set = HostAttributeSet(attributes)
+        if sets.count >= Self.capacity { sets.removeAll(keepingCapacity: true) }
+        sets[attributes.fingerprint] = (attributes, set)
+        return set
+    }
 }
 
 /// A cache that takes no part in equality or coding: it only saves repeated work, and a
