@@ -1,3 +1,4 @@
+import KernelFacts
 import KernelLog
 
 /// Everything grouping knows about a fleet, as a mergeable partial: the groups, what every host
@@ -35,6 +36,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// changes nothing), and the attribute sets of recent records, shared by every group.
     var lastRecorded = WorkCache(value: [String: UInt64]())
     var attributeSets = WorkCache(value: AttributeSetCache())
+    var hardwareNames = WorkCache(value: [String: HardwareName]())
 
     public init(idLimit: Int = 10_000) {
         self.idLimit = idLimit
@@ -108,7 +110,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
             futureClock += 1
             futureClockHosts.insert(host)
         }
-        let attributes = RecordAttributes(record)
+        let attributes = RecordAttributes(record, hardwareNames: &hardwareNames.value)
         let hostSet = attributeSets.value.set(for: attributes)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         let representative = groups[

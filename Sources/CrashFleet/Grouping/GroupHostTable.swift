@@ -82,8 +82,9 @@ struct GroupHostTable: Sendable, Equatable {
     /// Counts one crash of `host`, whose report said `attributes`.
     mutating func addCrash(host: String, attributes: HostAttributeSet) {
         let number = self.number(of: attributes)
-        if let entry = entries[host] {
-            entries[host]?.crashes = max(entry.crashes, 0) + 1
+        if let index = entries.index(forKey: host) {
+            let entry = entries.values[index]
+            entries.values[index].crashes = max(entry.crashes, 0) + 1
             addSet(number, to: host, entry: entry)
         } else {
             entries[host] = Entry(crashes: 1, set: number)
@@ -138,15 +139,30 @@ struct GroupHostTable: Sendable, Equatable {
         return result
     }
 
-    /// The sizes of `attributeHosts`' sets and of `categoryHosts`' sets, without building them.
+    /// The sizes of `attributeHosts`' sets and of `categoryHosts`' sets, without building them:
+    /// hosts are counted per attribute set first, and each set's values then counted once.
     func attributeCounts() -> (values: [String: [String: Int]], categories: [String: Int]) {
+        var hostsPerSet = [Int](repeating: 0, count: sets.count)
         var values: [String: [String: Int]] = [:]
         var categories: [String: Int] = [:]
-        forEachHost { _, known, hostValues in
-            for value in hostValues { values[value.category.rawValue, default: [:]][value.value, default: 0] += 1 }
-            for category in AttributeCategory.allCases where known & category.bit != 0 {
-                categories[category.rawValue, default: 0] += 1
+        func count(known: UInt8, values hostValues: [AttributeValue], hosts: Int) {
+            for value in hostValues {
+                values[value.category.rawValue, default: [:]][value.value, default: 0] += hosts
             }
+            for category in AttributeCategory.allCases where known & category.bit != 0 {
+                categories[category.rawValue, default: 0] += hosts
+            }
+        }
+        for (host, entry) in entries {
+            if extraSets[host] == nil {
+                hostsPerSet[Int(entry.set)] += 1
+            } else {
+                let (known, hostValues) = union(of: host, entry: entry)
+                count(known: known, values: hostValues, hosts: 1)
+            }
+        }
+        for (number, hosts) in hostsPerSet.enumerated() where hosts > 0 {
+            count(known: sets[number].known, values: sets[number].values, hosts: hosts)
         }
         return (values, categories)
     }
@@ -201,19 +217,22 @@ struct GroupHostTable: Sendable, Equatable {
     /// Calls `body` with each host, the categories its reports knew and their values, each once.
     private func forEachHost(_ body: (String, UInt8, [AttributeValue]) -> Void) {
         for (host, entry) in entries {
-            let first = sets[Int(entry.set)]
-            guard let extra = extraSets[host] else {
-                body(host, first.known, first.values)
-                continue
-            }
-            var known = first.known
-            var values = first.values
-            for number in extra {
-                let set = sets[Int(number)]
-                known |= set.known
-                for value in set.values where !values.contains(value) { values.append(value) }
-            }
+            let (known, values) = union(of: host, entry: entry)
             body(host, known, values)
         }
+    }
+
+    /// What all of a host's attribute sets say together.
+    private func union(of host: String, entry: Entry) -> (known: UInt8, values: [AttributeValue]) {
+        let first = sets[Int(entry.set)]
+        guard let extra = extraSets[host] else { return (first.known, first.values) }
+        var known = first.known
+        var values = first.values
+        for number in extra {
+            let set = sets[Int(number)]
+            known |= set.known
+            for value in set.values where !values.contains(value) { values.append(value) }
+        }
+        return (known, values)
     }
 }

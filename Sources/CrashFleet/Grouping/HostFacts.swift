@@ -63,9 +63,23 @@ struct RecordAttributes {
     var fingerprint: UInt64 = 0
 
     init(_ record: CrashRecord) {
+        var noCache: [String: HardwareName] = [:]
+        self.init(record, hardwareNames: &noCache)
+    }
+
+    /// `hardwareNames` keeps the split of hardware lines seen before: a fleet prints a few
+    /// distinct ones, and splitting one is dearer than the rest of this.
+    init(_ record: CrashRecord, hardwareNames: inout [String: HardwareName]) {
         release = record.kernel?.release
         if let hw = record.hardware {
-            let name = HardwareName(hw)
+            let name: HardwareName
+            if let known = hardwareNames[hw] {
+                name = known
+            } else {
+                name = HardwareName(hw)
+                if hardwareNames.count >= 4096 { hardwareNames.removeAll(keepingCapacity: true) }
+                hardwareNames[hw] = name
+            }
             hardware = name.hardware
             bios = record.bios ?? name.bios
         } else {

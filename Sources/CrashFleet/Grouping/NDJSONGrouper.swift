@@ -41,11 +41,12 @@ public struct NDJSONGrouper {
         fleet.inputs += 1
         let decoder = JSONDecoder()
         var framer = LineFramer()
+        var memo = RecordLineReader.Memo()
         var badInThisFile = 0
         var firstBad: Int?
         func handle(_ line: FramedLine) {
             guard line.bytes.count > 1 else { return }
-            if let view = RecordLineReader.read(line.bytes) {
+            if let view = RecordLineReader.read(line.bytes, memo: &memo) {
                 take(view, line: line.bytes)
             } else if let record = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) {
                 take(record)
