@@ -13,7 +13,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public var schema = FleetAggregate.schemaVersion
     /// Groups by signature and rule version.
     public var groups: [GroupKey: GroupAggregate] = [:]
-    public var hosts: [String: HostFacts] = [:]
+    /// What every host was seen to run (from `hostTable`, which holds it compactly).
+    public var hosts: [String: HostFacts] { hostTable.facts }
     public var inputs = 0
     public var unreadableInputs = 0
     /// Primary reports grouped (follow-ups not counted).
@@ -32,7 +33,9 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// Messages about inputs that could not be read, in input order (at most 1000 kept).
     public var errors: [String] = []
     public var idLimit: Int
-    /// Per host, the fingerprint of the attributes last added to `hosts` (adding them again
+    /// Every host seen, with the attribute sets its reports and boot lines gave it.
+    var hostTable = GroupHostTable()
+    /// Per host, the fingerprint of the attributes last added to `hostTable` (adding them again
     /// changes nothing), and the attribute sets of recent records, shared by every group.
     var lastRecorded = WorkCache(value: [String: UInt64]())
     var attributeSets = WorkCache(value: AttributeSetCache())
@@ -120,7 +123,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         ]
         .add(record, attributes: attributes, hostSet: hostSet, id: id, host: host, context: context)
         if lastRecorded.value.updateValue(attributes.fingerprint, forKey: host) != attributes.fingerprint {
-            attributes.apply(to: &hosts[host, default: HostFacts()])
+            hostTable.addFacts(host: host, attributes: hostSet)
         }
         return representative
     }
@@ -132,11 +135,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
 
     /// Adds host attributes seen in an input's lines.
     public mutating func add(hostFacts: [String: HostFacts]) {
-        hosts.merge(hostFacts) { a, b in
-            var merged = a
-            merged.merge(b)
-            return merged
-        }
+        for (host, facts) in hostFacts { hostTable.addFacts(host: host, attributes: HostAttributeSet(facts)) }
     }
 
     /// Records that an input could not be read (fully).
@@ -155,7 +154,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
                 groups[key] = group
             }
         }
-        add(hostFacts: other.hosts)
+        hostTable.merge(other.hostTable)
         inputs += other.inputs
         unreadableInputs += other.unreadableInputs
         records += other.records
@@ -168,6 +167,45 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         filteredOut += other.filteredOut
         idLimit = min(idLimit, other.idLimit)
         for error in other.errors where errors.count < 1000 { errors.append(error) }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try container.decode(Int.self, forKey: .schema)
+        groups = try container.decode([GroupKey: GroupAggregate].self, forKey: .groups)
+        let hostFacts = try container.decode([String: HostFacts].self, forKey: .hosts)
+        inputs = try container.decode(Int.self, forKey: .inputs)
+        unreadableInputs = try container.decode(Int.self, forKey: .unreadableInputs)
+        records = try container.decode(Int.self, forKey: .records)
+        followUps = try container.decode(Int.self, forKey: .followUps)
+        orphanFollowUps = try container.decode(Int.self, forKey: .orphanFollowUps)
+        futureClock = try container.decode(Int.self, forKey: .futureClock)
+        futureClockHosts = try container.decode(Set<String>.self, forKey: .futureClockHosts)
+        withoutRelease = try container.decode(Int.self, forKey: .withoutRelease)
+        filteredOut = try container.decode(Int.self, forKey: .filteredOut)
+        duplicates = try container.decode(Int.self, forKey: .duplicates)
+        errors = try container.decode([String].self, forKey: .errors)
+        idLimit = try container.decode(Int.self, forKey: .idLimit)
+        add(hostFacts: hostFacts)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(groups, forKey: .groups)
+        try container.encode(hosts, forKey: .hosts)
+        try container.encode(inputs, forKey: .inputs)
+        try container.encode(unreadableInputs, forKey: .unreadableInputs)
+        try container.encode(records, forKey: .records)
+        try container.encode(followUps, forKey: .followUps)
+        try container.encode(orphanFollowUps, forKey: .orphanFollowUps)
+        try container.encode(futureClock, forKey: .futureClock)
+        try container.encode(futureClockHosts, forKey: .futureClockHosts)
+        try container.encode(withoutRelease, forKey: .withoutRelease)
+        try container.encode(filteredOut, forKey: .filteredOut)
+        try container.encode(duplicates, forKey: .duplicates)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(idLimit, forKey: .idLimit)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -131,13 +131,13 @@ public struct FleetSummary: Codable, Sendable {
     /// Finishes a grouping: statistics per group and the fleet-wide comparison. Only groups of
     /// `classes` are listed and counted; hosts count as crashed only through crash groups.
     public init(_ fleet: FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
-        let comparison = OverRepresentation(hosts: fleet.hosts)
+        let comparison = OverRepresentation(table: fleet.hostTable)
         var groups: [GroupSummary] = []
         var crashHosts = Set<String>()
         var versions = Set<Int>()
         var records = 0
         var events = 0
-        var allHosts = Set(fleet.hosts.keys)
+        var allHosts = Set(fleet.hostTable.allHostNames)
         for group in fleet.groups.values { allHosts.formUnion(group.hostTable.hostNames) }
         for group in fleet.groups.values where classes.contains(group.recordClass) {
             records += group.crashes

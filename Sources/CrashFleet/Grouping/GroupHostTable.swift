@@ -29,11 +29,24 @@ struct HostAttributeSet: Hashable, Sendable {
         fingerprint = hash.value
     }
 
-    init(_ attributes: RecordAttributes) {
+    /// `intern` gives each value the storage of an equal one seen before.
+    init(_ attributes: RecordAttributes, intern: (String) -> String = { $0 }) {
         var known: UInt8 = 0
         for category in attributes.knownCategories { known |= category.bit }
         var values: [AttributeValue] = []
-        attributes.forEach { values.append(AttributeValue(category: $0, value: $1)) }
+        attributes.forEach { values.append(AttributeValue(category: $0, value: intern($1))) }
+        self.init(known: known, values: values)
+    }
+
+    /// A host's facts as a set (categories outside `AttributeCategory` are not kept).
+    init(_ facts: HostFacts) {
+        var known: UInt8 = 0
+        var values: [AttributeValue] = []
+        for (name, members) in facts.values {
+            guard let category = AttributeCategory(rawValue: name) else { continue }
+            known |= category.bit
+            for value in members { values.append(AttributeValue(category: category, value: value)) }
+        }
         self.init(known: known, values: values)
     }
 
@@ -89,6 +102,31 @@ struct GroupHostTable: Sendable, Equatable {
         } else {
             entries[host] = Entry(crashes: 1, set: number)
         }
+    }
+
+    /// Records what a host's reports or boot lines said, without counting a crash.
+    mutating func addFacts(host: String, attributes: HostAttributeSet) {
+        let number = self.number(of: attributes)
+        if let index = entries.index(forKey: host) {
+            addSet(number, to: host, entry: entries.values[index])
+        } else {
+            entries[host] = Entry(crashes: -1, set: number)
+        }
+    }
+
+    /// Every host in the table, with or without a crash count.
+    var allHostNames: Dictionary<String, Entry>.Keys { entries.keys }
+
+    /// What each host was seen to run, as `HostFacts`.
+    var facts: [String: HostFacts] {
+        var result: [String: HostFacts] = [:]
+        forEachHost { host, known, values in
+            var facts = HostFacts()
+            for category in AttributeCategory.allCases where known & category.bit != 0 { facts.markKnown(category) }
+            for value in values { facts.add(value.category, value.value) }
+            result[host] = facts
+        }
+        return result
     }
 
     /// Folds another group's table into this one.
@@ -191,8 +229,8 @@ struct GroupHostTable: Sendable, Equatable {
     }
 
     static func == (a: GroupHostTable, b: GroupHostTable) -> Bool {
-        a.crashesPerHost == b.crashesPerHost && a.attributeHosts == b.attributeHosts
-            && a.categoryHosts == b.categoryHosts
+        Set(a.entries.keys) == Set(b.entries.keys) && a.crashesPerHost == b.crashesPerHost
+            && a.attributeHosts == b.attributeHosts && a.categoryHosts == b.categoryHosts
     }
 
     // MARK: - Internals

@@ -144,12 +144,15 @@ struct AttributeSetCache: Sendable {
     /// Distinct attribute sets kept; past it the cache starts again (memory stays bounded).
     static let capacity = 65_536
     private var sets: [UInt64: (attributes: RecordAttributes, set: HostAttributeSet)] = [:]
+    /// Attribute values by content, so that equal values in different sets share storage.
+    private var values = Set<String>()
 
     mutating func set(for attributes: RecordAttributes) -> HostAttributeSet {
         if let cached = sets[attributes.fingerprint], cached.attributes.sameValues(as: attributes) {
             return cached.set
         }
-        let set = HostAttributeSet(attributes)
+        if values.count >= Self.capacity { values.removeAll(keepingCapacity: true) }
+        let set = HostAttributeSet(attributes) { values.insert($0).memberAfterInsert }
         if sets.count >= Self.capacity { sets.removeAll(keepingCapacity: true) }
         sets[attributes.fingerprint] = (attributes, set)
         return set

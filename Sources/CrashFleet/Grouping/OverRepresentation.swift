@@ -59,6 +59,17 @@ public struct OverRepresentation: Sendable {
         categoryCounts = categories
     }
 
+    /// The same counts from a host table, without building each host's facts.
+    init(table: GroupHostTable) {
+        let counts = table.attributeCounts()
+        var attributes: [String: Int] = [:]
+        for (category, values) in counts.values {
+            for (value, hosts) in values { attributes[category + "=" + value] = hosts }
+        }
+        attributeCounts = attributes
+        categoryCounts = counts.categories
+    }
+
     /// The group's over-represented attributes, most significant first.
     public func findings(for group: GroupAggregate) -> [OverRepresented] {
         var result: [OverRepresented] = []
