@@ -37,7 +37,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     var hostTable = GroupHostTable()
     /// Per host, the fingerprint of the attributes last added to `hostTable` (adding them again
     /// changes nothing), and the attribute sets of recent records, shared by every group.
-    var lastRecorded = WorkCache(value: [String: UInt64]())
+    var lastRecorded = WorkCache(value: [UInt32: UInt64]())
     var attributeSets = WorkCache(value: AttributeSetCache())
     var hardwareNames = WorkCache(value: [String: HardwareName]())
 
@@ -115,15 +115,18 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         }
         let attributes = RecordAttributes(record, hardwareNames: &hardwareNames.value)
         let hostSet = attributeSets.value.set(for: attributes)
+        let hostNumber = HostNames.shared.number(of: host)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         let representative = groups[
             key,
             default: GroupAggregate(
                 signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
         ]
-        .add(record, attributes: attributes, hostSet: hostSet, id: id, host: host, context: context)
-        if lastRecorded.value.updateValue(attributes.fingerprint, forKey: host) != attributes.fingerprint {
-            hostTable.addFacts(host: host, attributes: hostSet)
+        .add(
+            record, attributes: attributes, hostSet: hostSet, id: id, host: host, hostNumber: hostNumber,
+            context: context)
+        if lastRecorded.value.updateValue(attributes.fingerprint, forKey: hostNumber) != attributes.fingerprint {
+            hostTable.addFacts(host: hostNumber, attributes: hostSet)
         }
         return representative
     }
@@ -135,7 +138,9 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
 
     /// Adds host attributes seen in an input's lines.
     public mutating func add(hostFacts: [String: HostFacts]) {
-        for (host, facts) in hostFacts { hostTable.addFacts(host: host, attributes: HostAttributeSet(facts)) }
+        for (host, facts) in hostFacts {
+            hostTable.addFacts(host: HostNames.shared.number(of: host), attributes: HostAttributeSet(facts))
+        }
     }
 
     /// Records that an input could not be read (fully).

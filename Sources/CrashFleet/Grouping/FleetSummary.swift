@@ -130,19 +130,25 @@ public struct FleetSummary: Codable, Sendable {
 
     /// Finishes a grouping: statistics per group and the fleet-wide comparison. Only groups of
     /// `classes` are listed and counted; hosts count as crashed only through crash groups.
-    public init(_ fleet: FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
+    ///
+    /// Each group's tables are let go once it is summarised: a caller that hands the fleet over
+    /// (`FleetSummary(consume fleet)`) never holds both the tables and the summaries of all groups.
+    public init(_ fleet: consuming FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
         let comparison = OverRepresentation(table: fleet.hostTable)
         var groups: [GroupSummary] = []
-        var crashHosts = Set<String>()
+        var crashHosts = Set<UInt32>()
         var versions = Set<Int>()
         var records = 0
         var events = 0
-        var allHosts = Set(fleet.hostTable.allHostNames)
-        for group in fleet.groups.values { allHosts.formUnion(group.hostTable.hostNames) }
-        for group in fleet.groups.values where classes.contains(group.recordClass) {
+        var allHosts = Set(fleet.hostTable.allHosts)
+        for group in fleet.groups.values { allHosts.formUnion(group.hostTable.countedHosts) }
+        var pending = fleet.groups
+        fleet.groups = [:]
+        while let (_, group) = pending.popFirst() {
+            guard classes.contains(group.recordClass) else { continue }
             records += group.crashes
             events += group.events
-            if group.recordClass == .crash { crashHosts.formUnion(group.hostTable.hostNames) }
+            if group.recordClass == .crash { crashHosts.formUnion(group.hostTable.countedHosts) }
             versions.insert(group.signatureVersion)
             groups.append(Self.summarise(group, comparison: comparison))
         }

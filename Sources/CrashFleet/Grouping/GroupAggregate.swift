@@ -73,20 +73,22 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// Adds one primary (not follow-up) report.
     public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
         let attributes = RecordAttributes(record)
-        add(record, attributes: attributes, hostSet: HostAttributeSet(attributes), id: id, host: host, context: context)
+        add(
+            record, attributes: attributes, hostSet: HostAttributeSet(attributes), id: id, host: host,
+            hostNumber: HostNames.shared.number(of: host), context: context)
     }
 
     /// Returns whether the record became the representative.
     @discardableResult
     mutating func add(
         _ record: CrashRecord, attributes: RecordAttributes, hostSet: HostAttributeSet, id: String, host: String,
-        context: GroupingContext
+        hostNumber: UInt32, context: GroupingContext
     ) -> Bool {
         crashes += 1
         if record.recordClass == .event { events += 1 }
         if record.corrupted { corrupted += 1 }
         if record.panicked { panicked += 1 }
-        hostTable.addCrash(host: host, attributes: hostSet)
+        hostTable.addCrash(host: hostNumber, attributes: hostSet)
         releases[attributes.release ?? "unknown", default: 0] += 1
         if attributes.release == nil { withoutRelease += 1 }
         if let name = attributes.hardware { hardware[name, default: 0] += 1 }

@@ -1,103 +1,44 @@
-/// One attribute value a report gave its host (`kernel` → `6.1.0-18-amd64`).
-struct AttributeValue: Hashable, Sendable {
-    var category: AttributeCategory
-    var value: String
-}
-
-/// What reports said about a host, as one value shared by every group and host it applies to:
-/// the categories they said anything about and the values, each once.
-struct HostAttributeSet: Hashable, Sendable {
-    /// Bit `AttributeCategory.bit` for each category known.
-    private(set) var known: UInt8 = 0
-    private(set) var values: [AttributeValue] = []
-    /// FNV-1a-64 of the above, the hash: sets are compared whole only when it matches.
-    private(set) var fingerprint: UInt64 = 0
-
-    init(known: UInt8, values: [AttributeValue]) {
-        self.known = known
-        var unique: [AttributeValue] = []
-        unique.reserveCapacity(values.count)
-        // Module lists are short; a repeated name (two lines for one module) is rare.
-        for value in values where !unique.contains(value) { unique.append(value) }
-        self.values = unique
-        var hash = FNV1a64()
-        hash.feed(String(known))
-        for value in unique {
-            hash.feed("\u{0}" + value.category.rawValue + "=")
-            hash.feed(value.value)
-        }
-        fingerprint = hash.value
-    }
-
-    /// `intern` gives each value the storage of an equal one seen before.
-    init(_ attributes: RecordAttributes, intern: (String) -> String = { $0 }) {
-        var known: UInt8 = 0
-        for category in attributes.knownCategories { known |= category.bit }
-        var values: [AttributeValue] = []
-        attributes.forEach { values.append(AttributeValue(category: $0, value: intern($1))) }
-        self.init(known: known, values: values)
-    }
-
-    /// A host's facts as a set (categories outside `AttributeCategory` are not kept).
-    init(_ facts: HostFacts) {
-        var known: UInt8 = 0
-        var values: [AttributeValue] = []
-        for (name, members) in facts.values {
-            guard let category = AttributeCategory(rawValue: name) else { continue }
-            known |= category.bit
-            for value in members { values.append(AttributeValue(category: category, value: value)) }
-        }
-        self.init(known: known, values: values)
-    }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
-
-    static func == (a: HostAttributeSet, b: HostAttributeSet) -> Bool {
-        a.fingerprint == b.fingerprint && a.known == b.known && a.values == b.values
-    }
-}
-
-extension AttributeCategory {
-    /// This category's bit in `HostAttributeSet.known`.
-    var bit: UInt8 {
-        switch self {
-        case .kernel: return 1
-        case .hardware: return 2
-        case .bios: return 4
-        case .module: return 8
-        case .taint: return 16
-        }
-    }
-}
-
 /// A group's hosts: crashes per host, and what the group's reports said about each host.
 ///
 /// Grouping a million records of 10,000 hosts kept, per group, a set of host names for every
 /// attribute value and category and a `(host, fingerprint)` set: several hash-table slots per
-/// record. Here each host has one entry (its crash count and the number of the attribute set its
-/// reports gave it, from a small per-group table of the distinct sets), and the per-value host
-/// sets are derived when asked (`attributeHosts`, `attributeCounts`). A host whose reports in
-/// the group said different things has its further sets in `extraSets`.
+/// record. Here each host has one entry of eight bytes under its `HostNames` number (its crash
+/// count and the number of the attribute set its reports gave it, from a small per-group table
+/// of the distinct sets), and the per-value host sets are derived when asked (`attributeHosts`,
+/// `attributeCounts`). A host whose reports in the group said different things has its further
+/// sets in `extraSets`; a count too large for the entry (only a partial can carry one) is kept
+/// in `largeCounts`.
+///
+/// The fleet's table of hosts (`FleetAggregate.hosts`) is one too, its entries without counts.
 struct GroupHostTable: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
-        /// `-1`: a host that a decoded partial names in its attribute tables but not its counts.
-        var crashes: Int
+        /// The crash count, `uncounted` or `large`.
+        var crashes: UInt32
         var set: UInt32
+        /// A host named by attribute tables (or the fleet's facts) but without a crash count.
+        static let uncounted = UInt32.max
+        /// The count is in `largeCounts`.
+        static let large = UInt32.max - 1
     }
 
-    private(set) var entries: [String: Entry] = [:]
-    private var extraSets: [String: [UInt32]] = [:]
+    private(set) var entries: [UInt32: Entry] = [:]
+    private var extraSets: [UInt32: [UInt32]] = [:]
+    private var largeCounts: [UInt32: Int] = [:]
     private var sets: [HostAttributeSet] = []
     private var setNumbers: [HostAttributeSet: UInt32] = [:]
 
     init() {}
 
-    /// Counts one crash of `host`, whose report said `attributes`.
-    mutating func addCrash(host: String, attributes: HostAttributeSet) {
+    /// Counts one crash of `host` (a `HostNames` number), whose report said `attributes`.
+    mutating func addCrash(host: UInt32, attributes: HostAttributeSet) {
         let number = self.number(of: attributes)
         if let index = entries.index(forKey: host) {
             let entry = entries.values[index]
-            entries.values[index].crashes = max(entry.crashes, 0) + 1
+            if entry.crashes < Entry.large - 1 {
+                entries.values[index].crashes = entry.crashes + 1
+            } else {
+                add(crashes: 1, to: host)
+            }
             addSet(number, to: host, entry: entry)
         } else {
             entries[host] = Entry(crashes: 1, set: number)
@@ -105,17 +46,46 @@ struct GroupHostTable: Sendable, Equatable {
     }
 
     /// Records what a host's reports or boot lines said, without counting a crash.
-    mutating func addFacts(host: String, attributes: HostAttributeSet) {
+    mutating func addFacts(host: UInt32, attributes: HostAttributeSet) {
         let number = self.number(of: attributes)
         if let index = entries.index(forKey: host) {
             addSet(number, to: host, entry: entries.values[index])
         } else {
-            entries[host] = Entry(crashes: -1, set: number)
+            entries[host] = Entry(crashes: Entry.uncounted, set: number)
         }
     }
 
-    /// Every host in the table, with or without a crash count.
-    var allHostNames: Dictionary<String, Entry>.Keys { entries.keys }
+    /// Folds another table into this one.
+    mutating func merge(_ other: GroupHostTable) {
+        for (host, theirs) in other.entries {
+            let numbers = other.setNumbers(of: host, entry: theirs).map { number(of: other.sets[Int($0)]) }
+            if entries[host] == nil {
+                entries[host] = Entry(crashes: Entry.uncounted, set: numbers[0])
+            }
+            if let count = other.count(host: host, entry: theirs) { add(crashes: count, to: host) }
+            for number in numbers { addSet(number, to: host, entry: entries[host] ?? theirs) }
+        }
+    }
+
+    /// Every host in the table (`HostNames` numbers), with or without a crash count.
+    var allHosts: Dictionary<UInt32, Entry>.Keys { entries.keys }
+
+    /// The hosts with a crash count.
+    var countedHosts: [UInt32] { entries.compactMap { $0.value.crashes == Entry.uncounted ? nil : $0.key } }
+
+    /// Hosts with a crash count.
+    var hostCount: Int { entries.values.reduce(0) { $0 + ($1.crashes == Entry.uncounted ? 0 : 1) } }
+
+    /// Hosts with their crash counts.
+    var crashesPerHost: [String: Int] {
+        var result: [String: Int] = [:]
+        result.reserveCapacity(entries.count)
+        let names = HostNames.shared.names(of: Array(entries.keys))
+        for ((host, entry), name) in zip(entries, names) {
+            if let count = count(host: host, entry: entry) { result[name] = count }
+        }
+        return result
+    }
 
     /// What each host was seen to run, as `HostFacts`.
     var facts: [String: HostFacts] {
@@ -128,34 +98,6 @@ struct GroupHostTable: Sendable, Equatable {
         }
         return result
     }
-
-    /// Folds another group's table into this one.
-    mutating func merge(_ other: GroupHostTable) {
-        for (host, theirs) in other.entries {
-            let numbers = other.setNumbers(of: host, entry: theirs).map { number(of: other.sets[Int($0)]) }
-            if let mine = entries[host] {
-                if theirs.crashes >= 0 { entries[host]?.crashes = max(mine.crashes, 0) + theirs.crashes }
-                for number in numbers { addSet(number, to: host, entry: entries[host] ?? mine) }
-            } else {
-                entries[host] = Entry(crashes: theirs.crashes, set: numbers[0])
-                if numbers.count > 1 { extraSets[host] = Array(numbers.dropFirst()) }
-            }
-        }
-    }
-
-    /// Hosts with their crash counts.
-    var crashesPerHost: [String: Int] {
-        var result: [String: Int] = [:]
-        result.reserveCapacity(entries.count)
-        for (host, entry) in entries where entry.crashes >= 0 { result[host] = entry.crashes }
-        return result
-    }
-
-    /// The hosts with a crash count (the keys of `crashesPerHost`).
-    var hostNames: [String] { entries.compactMap { $0.value.crashes >= 0 ? $0.key : nil } }
-
-    /// Hosts with a crash count.
-    var hostCount: Int { entries.values.reduce(0) { $0 + ($1.crashes >= 0 ? 1 : 0) } }
 
     /// Per category and value, the hosts that had it (the partial's `attribute_hosts`).
     var attributeHosts: [String: [String: Set<String>]] {
@@ -222,9 +164,11 @@ struct GroupHostTable: Sendable, Equatable {
                 }
             }
         }
-        for host in Set(hosts.keys).union(known.keys).union(values.keys) {
-            let set = HostAttributeSet(known: known[host] ?? 0, values: values[host] ?? [])
-            entries[host] = Entry(crashes: hosts[host] ?? -1, set: number(of: set))
+        for name in Set(hosts.keys).union(known.keys).union(values.keys) {
+            let host = HostNames.shared.number(of: name)
+            let set = HostAttributeSet(known: known[name] ?? 0, values: values[name] ?? [])
+            entries[host] = Entry(crashes: Entry.uncounted, set: number(of: set))
+            if let count = hosts[name] { add(crashes: count, to: host) }
         }
     }
 
@@ -243,25 +187,48 @@ struct GroupHostTable: Sendable, Equatable {
         return number
     }
 
-    private mutating func addSet(_ number: UInt32, to host: String, entry: Entry) {
+    private func count(host: UInt32, entry: Entry) -> Int? {
+        switch entry.crashes {
+        case Entry.uncounted: return nil
+        case Entry.large: return largeCounts[host] ?? 0
+        default: return Int(entry.crashes)
+        }
+    }
+
+    /// Adds `crashes` (from 0) to the host's count; the host has an entry.
+    private mutating func add(crashes: Int, to host: UInt32) {
+        guard let entry = entries[host] else { return }
+        let total = (count(host: host, entry: entry) ?? 0) + crashes
+        if total >= 0, total < Int(Entry.large) {
+            entries[host]?.crashes = UInt32(total)
+            largeCounts[host] = nil
+        } else {
+            entries[host]?.crashes = Entry.large
+            largeCounts[host] = total
+        }
+    }
+
+    private mutating func addSet(_ number: UInt32, to host: UInt32, entry: Entry) {
         guard entry.set != number, extraSets[host]?.contains(number) != true else { return }
         extraSets[host, default: []].append(number)
     }
 
-    private func setNumbers(of host: String, entry: Entry) -> [UInt32] {
+    private func setNumbers(of host: UInt32, entry: Entry) -> [UInt32] {
         [entry.set] + (extraSets[host] ?? [])
     }
 
-    /// Calls `body` with each host, the categories its reports knew and their values, each once.
+    /// Calls `body` with each host's name, the categories its reports knew and their values,
+    /// each once.
     private func forEachHost(_ body: (String, UInt8, [AttributeValue]) -> Void) {
-        for (host, entry) in entries {
+        let names = HostNames.shared.names(of: Array(entries.keys))
+        for ((host, entry), name) in zip(entries, names) {
             let (known, values) = union(of: host, entry: entry)
-            body(host, known, values)
+            body(name, known, values)
         }
     }
 
     /// What all of a host's attribute sets say together.
-    private func union(of host: String, entry: Entry) -> (known: UInt8, values: [AttributeValue]) {
+    private func union(of host: UInt32, entry: Entry) -> (known: UInt8, values: [AttributeValue]) {
         let first = sets[Int(entry.set)]
         guard let extra = extraSets[host] else { return (first.known, first.values) }
         var known = first.known
