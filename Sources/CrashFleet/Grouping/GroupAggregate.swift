@@ -48,7 +48,9 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// Per attribute category: the hosts whose reports said anything about it.
     public var categoryHosts: [String: Set<String>] { hostTable.categoryHosts }
     /// The smallest record ids (at most `idLimit`), so lists from shards merge to the same list.
-    public private(set) var recordIDs = RecordIDList()
+    public var recordIDs: RecordIDList { idList.sorted() }
+    /// `recordIDs`, with the ids added since it was last sorted.
+    var idList = RecordIDList()
     public var idLimit: Int
     /// The report shown for the group: the least damaged one, ties broken by id.
     public var representative: CrashRecord?
@@ -129,7 +131,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         } else {
             withoutWallClock += 1
         }
-        recordIDs.insert(id, limit: idLimit)
+        idList.insert(id, limit: idLimit)
         if Self.rank(record, id: id) < Self.rank(representative, id: representativeID) {
             var kept = record
             kept.host = kept.host ?? host
@@ -175,7 +177,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         if let last = other.lastSeen { lastSeen = max(lastSeen ?? last, last) }
         days.merge(other.days, uniquingKeysWith: +)
         idLimit = min(idLimit, other.idLimit)
-        recordIDs = RecordIDList.smallest(recordIDs, other.recordIDs, limit: idLimit)
+        idList = RecordIDList.smallest(recordIDs, other.recordIDs, limit: idLimit)
         if Self.rank(other.representative, id: other.representativeID) < Self.rank(representative, id: representativeID)
         {
             representative = other.representative
@@ -188,7 +190,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     public var recordClass: RecordClass { crashes > 0 && events == crashes ? .event : .crash }
 
     /// Whether the id list holds every record of the group.
-    public var recordIDsComplete: Bool { recordIDs.count == crashes }
+    public var recordIDsComplete: Bool { idList.sorted().count == crashes }
 
     /// Lower is better: intact, with a trace, with a kernel release; then the smaller id.
     private static func rank(_ record: CrashRecord?, id: String?) -> RepresentativeRank {
@@ -225,7 +227,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
             hosts: try container.decode([String: Int].self, forKey: .hosts),
             attributeHosts: try container.decode([String: [String: Set<String>]].self, forKey: .attributeHosts),
             categoryHosts: try container.decode([String: Set<String>].self, forKey: .categoryHosts))
-        recordIDs = try container.decode(RecordIDList.self, forKey: .recordIDs)
+        idList = try container.decode(RecordIDList.self, forKey: .recordIDs)
         idLimit = try container.decode(Int.self, forKey: .idLimit)
         representative = try container.decodeIfPresent(CrashRecord.self, forKey: .representative)
         representativeID = try container.decodeIfPresent(String.self, forKey: .representativeID)

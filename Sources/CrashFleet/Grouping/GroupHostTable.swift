@@ -233,10 +233,12 @@ struct GroupHostTable: Sendable, Equatable {
         guard let extra = extraSets[host] else { return (first.known, first.values) }
         var known = first.known
         var values = first.values
+        // A host of the fleet table may have a set per report it had: a hash set, not a scan.
+        var seen = Set(values)
         for number in extra {
             let set = sets[Int(number)]
             known |= set.known
-            for value in set.values where !values.contains(value) { values.append(value) }
+            for value in set.values where seen.insert(value).inserted { values.append(value) }
         }
         return (known, values)
     }

@@ -5,8 +5,15 @@
 /// While every id has `RecordIdentity`'s form they are kept as their 64-bit values (8 bytes;
 /// hex order is numeric order) and spelled out only when read. An id of any other form (from a
 /// partial or a test) turns the list into strings for good, in the same order.
+///
+/// Ids are added unsorted (`insert`; an insertion in place moved half the list for each record)
+/// and sorted, duplicates dropped and the list cut to its limit in one go: when the backlog
+/// reaches the limit, and for reading (`sorted()`, which is what a group shows).
 public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable, ExpressibleByArrayLiteral {
+    /// Sorted and duplicate-free, but for the `backlog` last ones.
     private var numbers: [UInt64] = []
+    private var backlog = 0
+    private var limit = Int.max
     private var strings: [String]?
 
     public init() {}
@@ -20,6 +27,8 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
         self.init(sorted: ids)
     }
 
+    // Read as a collection, a list is in order once its backlog is sorted in: lists handed out
+    // (`GroupAggregate.recordIDs`, decoded, literal) have none.
     public var startIndex: Int { 0 }
     public var endIndex: Int { strings?.count ?? numbers.count }
 
@@ -29,6 +38,8 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
     }
 
     public static func == (a: RecordIDList, b: RecordIDList) -> Bool {
+        let a = a.sorted()
+        let b = b.sorted()
         if a.strings == nil, b.strings == nil { return a.numbers == b.numbers }
         return a.elementsEqual(b)
     }
@@ -39,19 +50,19 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.unkeyedContainer()
-        for id in self { try container.encode(id) }
+        for id in sorted() { try container.encode(id) }
     }
 
-    /// Inserts `id` in order unless present; keeps the `limit` smallest.
+    /// Adds `id` unless present; the list keeps the `limit` smallest.
     mutating func insert(_ id: String, limit: Int) {
+        self.limit = limit
         if strings == nil, let number = RecordIdentity.number(id) {
-            if numbers.count >= limit, let last = numbers.last, number >= last { return }
-            let index = Self.lowerBound(numbers, number)
-            if index < numbers.count, numbers[index] == number { return }
-            numbers.insert(number, at: index)
-            if numbers.count > limit { numbers.removeLast() }
+            numbers.append(number)
+            backlog += 1
+            if backlog >= Swift.max(limit, 1024) { sortBacklog() }
             return
         }
+        sortBacklog()
         switchToStrings()
         let count = strings?.count ?? 0
         if count >= limit, let last = strings?.last, id >= last { return }
@@ -61,8 +72,30 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
         if count + 1 > limit { strings?.removeLast() }
     }
 
+    /// The list with its backlog sorted in.
+    func sorted() -> RecordIDList {
+        guard backlog > 0 else { return self }
+        var list = self
+        list.sortBacklog()
+        return list
+    }
+
+    private mutating func sortBacklog() {
+        guard backlog > 0 else { return }
+        numbers.sort()
+        var unique = 0
+        for number in numbers where unique == 0 || numbers[unique - 1] != number {
+            numbers[unique] = number
+            unique += 1
+        }
+        numbers.removeSubrange(Swift.min(unique, limit)...)
+        backlog = 0
+    }
+
     /// The `limit` smallest of two lists.
     static func smallest(_ a: RecordIDList, _ b: RecordIDList, limit: Int) -> RecordIDList {
+        let a = a.sorted()
+        let b = b.sorted()
         var result = RecordIDList()
         if a.strings == nil, b.strings == nil {
             result.numbers = merged(a.numbers, b.numbers, limit: limit)
