@@ -20,13 +20,15 @@ public enum RecordLineReader {
     }
 
     /// What a reader of many lines remembers from one to the next (`SpanMemo`).
-    struct Memo {
+    public struct Memo {
         /// A fleet runs a few kernel builds, and `KernelInfo` splits each release it is given.
         var kernels = SpanMemo<KernelInfo>()
+
+        public init() {}
     }
 
     /// `read(_:)`, with what earlier lines parsed in `memo`.
-    static func read(_ line: UnsafeRawBufferPointer, memo: inout Memo) -> CrashRecord? {
+    public static func read(_ line: UnsafeRawBufferPointer, memo: inout Memo) -> CrashRecord? {
         guard let blank = blankRecord else { return nil }
         var cursor = JSONCursor(line)
         var record = blank
