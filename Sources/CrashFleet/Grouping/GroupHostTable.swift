@@ -166,7 +166,9 @@ struct GroupHostTable: Sendable, Equatable {
         }
         for name in Set(hosts.keys).union(known.keys).union(values.keys) {
             let host = HostNames.shared.number(of: name)
-            let set = HostAttributeSet(known: known[name] ?? 0, values: values[name] ?? [])
+            // In one order, so that hosts whose reports said the same share one set.
+            let sorted = (values[name] ?? []).sorted { ($0.category.bit, $0.value) < ($1.category.bit, $1.value) }
+            let set = HostAttributeSet(known: known[name] ?? 0, values: sorted)
             entries[host] = Entry(crashes: Entry.uncounted, set: number(of: set))
             if let count = hosts[name] { add(crashes: count, to: host) }
         }

@@ -17,13 +17,20 @@ struct HostAttributeSet: Hashable, Sendable {
         self.known = known
         var unique: [AttributeValue] = []
         unique.reserveCapacity(values.count)
-        // Module lists are short; a repeated name (two lines for one module) is rare.
-        for value in values where !unique.contains(value) { unique.append(value) }
+        if values.count <= 16 {
+            // A report's list: short, a repeated module name rare.
+            for value in values where !unique.contains(value) { unique.append(value) }
+        } else {
+            // A host's facts from a partial or a store: a hundred values are not scanned a hundred times.
+            var seen = Set<AttributeValue>()
+            for value in values where seen.insert(value).inserted { unique.append(value) }
+        }
         self.values = unique
         var hash = FNV1a64()
-        hash.feed(String(known))
+        hash.feed(byte: known)
         for value in unique {
-            hash.feed("\u{0}" + value.category.rawValue + "=")
+            hash.feed(byte: 0)
+            hash.feed(byte: value.category.bit)
             hash.feed(value.value)
         }
         fingerprint = hash.value

@@ -51,6 +51,10 @@ struct FNV1a64 {
         }
     }
 
+    mutating func feed(byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+
     var hex: String { RecordIdentity.hex(value) }
 }
 
