@@ -99,7 +99,7 @@ public struct JSONCursor {
         guard scanString(plain: &plain) else { return nil }
         let body = JSONStringBody(
             bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<(position - 1)]), escaped: !plain)
-        if body.escaped, body.string == nil { return nil }
+        if body.escaped, !Self.escapesAreValid(body.bytes) { return nil }
         return body
     }
 
@@ -110,7 +110,7 @@ public struct JSONCursor {
         let start = position
         guard scanString(plain: &plain) else { return false }
         if plain { return true }
-        return Self.unescape(UnsafeRawBufferPointer(rebasing: bytes[start..<(position - 1)])) != nil
+        return Self.escapesAreValid(UnsafeRawBufferPointer(rebasing: bytes[start..<(position - 1)]))
     }
 
     /// Skips any value.
@@ -242,6 +242,23 @@ public struct JSONCursor {
     @inline(__always)
     private mutating func skipOrdinaryBytes() {
         guard let base = bytes.baseAddress else { return }
+        // Sixteen at a time first: record text runs for kilobytes between special bytes. As
+        // signed bytes, the control bytes and those of multi-byte UTF-8 are the ones below 0x20.
+        let quotes = SIMD16<Int8>(repeating: Int8(UInt8(ascii: "\"")))
+        let backslashes = SIMD16<Int8>(repeating: Int8(UInt8(ascii: "\\")))
+        let spaces = SIMD16<Int8>(repeating: Int8(ASCII.space))
+        while position + 16 <= bytes.count {
+            let block = base.loadUnaligned(fromByteOffset: position, as: SIMD16<Int8>.self)
+            let special = (block .== quotes) .| (block .== backslashes) .| (block .< spaces)
+            if any(special) {
+                // Straight to the first special byte (lanes are all ones or all zeros).
+                let lanes = unsafeBitCast(special, to: SIMD2<UInt64>.self)
+                position +=
+                    lanes[0] != 0 ? lanes[0].trailingZeroBitCount / 8 : 8 + lanes[1].trailingZeroBitCount / 8
+                return
+            }
+            position += 16
+        }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         while position + 8 <= bytes.count {
@@ -334,6 +351,40 @@ public struct JSONCursor {
         }
         flushRun(to: body.count)
         return String(scalars)
+    }
+
+    /// Whether `unescape` would decode the body, without decoding it.
+    static func escapesAreValid(_ body: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        while index < body.count {
+            guard body[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            guard index + 1 < body.count else { return false }
+            let escape = body[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"):
+                guard let unit = hex4(body, at: index) else { return false }
+                index += 4
+                if unit >= 0xD800 && unit <= 0xDBFF {
+                    guard index + 6 <= body.count, body[index] == UInt8(ascii: "\\"),
+                        body[index + 1] == UInt8(ascii: "u"), let low = hex4(body, at: index + 2),
+                        low >= 0xDC00 && low <= 0xDFFF
+                    else { return false }
+                    index += 6
+                } else if unit >= 0xDC00 && unit <= 0xDFFF {
+                    return false
+                }
+            default:
+                return false
+            }
+        }
+        return true
     }
 
     private static func hex4(_ body: UnsafeRawBufferPointer, at index: Int) -> UInt16? {

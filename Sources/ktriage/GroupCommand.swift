@@ -209,7 +209,7 @@ struct GroupCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let out = Output()
-            let summary = FleetSummary(fleet, classes: classes)
+            let summary = FleetSummary(consume fleet, classes: classes)
             let lines =
                 by == .kernel
                 ? FleetTable.pivotLines(summary, width: Terminal.width)
@@ -223,7 +223,7 @@ struct GroupCommand: ParsableCommand {
         if format == .partial {
             text = try FleetJSON.partial(fleet) + "\n"
         } else {
-            let summary = FleetSummary(fleet, classes: classes)
+            let summary = FleetSummary(consume fleet, classes: classes)
             switch (format, by) {
             case (.markdown, .signature): text = FleetMarkdown.render(summary)
             case (.markdown, .kernel): text = FleetMarkdown.renderPivot(summary)

@@ -123,6 +123,24 @@ import Testing
         (#""letters":"GW""#, #""letters":"GW","letters":"P""#),
         (#""extra":[1,{"a":[]}]"#, #""extra":[1,{"a":[]},]"#),
         (#""extra":[1,{"a":[]}]"#, #""extra":[1.5,true,null,"\u0041"]"#),
+        // Escapes are checked without being decoded where the value is skipped.
+        (#""message":"M""#, #""message":"\u12""#),
+        (#""message":"M""#, #""message":"\udc00""#),
+        (#""message":"M""#, #""message":"\ud83d\u0041""#),
+        (#""message":"M""#, #""message":"\ud83d\ude00 \u0000 \b\f\r""#),
+        (#""text":["M"]"#, #""text":["\q"]"#),
+        // Enum spellings are matched on their bytes; escaped ones are decoded first.
+        (#""kind":"oops""#, #""kind":"o\u006fps""#),
+        (#""kind":"oops""#, #""kind":"oop""#),
+        (#""kind":"oops""#, #""kind":"oopss""#),
+        (#""context":"irq""#, #""context":"\u0069rq""#),
+        (#""context":"irq""#, #""context":"ir""#),
+        (#""source":"syslog""#, #""source":"""#),
+        // Kernel objects: read through the memo of their bytes.
+        (#""release":"6.1.0-18-amd64","#, #""release":null,"#),
+        (#""release":"6.1.0-18-amd64","#, #""release":"6.1.0-18-amd64","release":"6.2","#),
+        (#""flavour":"amd64""#, #""flavour":"amd64","build_info":null,"extra":{"x":[1]}"#),
+        (#""flavour":"amd64""#, #""flavour":7"#),
     ]
 
     /// Lines that are valid JSON but odd, or records with one thing wrong.
@@ -210,6 +228,36 @@ import Testing
             #expect(view == RecordLineReader.groupingView(of: full))
         }
         #expect(accepted > 100)
+    }
+
+    /// One memo across lines, as `NDJSONGrouper` reads them: kernel objects seen before (the same
+    /// bytes) and new ones, valid and damaged, in every order, read as the decoder reads them.
+    @Test func kernelObjectsReadThroughTheMemoAsTheDecoderReadsThem() throws {
+        let kernels = [
+            #"{"release":"6.1.0-18-amd64","version":"6.1.0","flavour":"amd64"}"#,
+            #"{"release":"6.1.0-18-amd64","version":"6.1.0","flavour":"amd6"}"#,
+            #"{"release":"6.1.0-18-amd64","version":"6.1.0","flavour":"amd64","build_info":"x"}"#,
+            ##"{"release":"5.10.0","build":"#1 SMP"}"##,
+            #"{"release":"5.10.0","build":1}"#,
+            #"{"version":"6.1.0"}"#,
+            #"{"release":"4.19.0"}"#,
+        ]
+        let original = #""kernel":{"release":"6.1.0-18-amd64","version":"6.1.0","flavour":"amd64"}"#
+        var memo = RecordLineReader.Memo()
+        var generator = SeededGenerator(seed: 4)
+        var read = 0
+        for _ in 0..<200 {
+            let kernel = try #require(kernels.randomElement(using: &generator))
+            let line = Self.sample.replacingOccurrences(of: original, with: #""kernel":"# + kernel)
+            let view = Array(line.utf8).withUnsafeBytes { RecordLineReader.read($0, memo: &memo) }
+            let full = Self.decoded(line)
+            #expect((view == nil) == (full == nil), "\(kernel)")
+            if let view, let full {
+                read += 1
+                #expect(view == RecordLineReader.groupingView(of: full))
+            }
+        }
+        #expect(read > 100)
     }
 
     @Test func invalidUTF8IsLeftToTheDecoder() {

@@ -1,3 +1,4 @@
+import KernelFacts
 import KernelLog
 
 /// Everything grouping knows about a fleet, as a mergeable partial: the groups, what every host
@@ -12,7 +13,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public var schema = FleetAggregate.schemaVersion
     /// Groups by signature and rule version.
     public var groups: [GroupKey: GroupAggregate] = [:]
-    public var hosts: [String: HostFacts] = [:]
+    /// What every host was seen to run (from `hostTable`, which holds it compactly).
+    public var hosts: [String: HostFacts] { hostTable.facts }
     public var inputs = 0
     public var unreadableInputs = 0
     /// Primary reports grouped (follow-ups not counted).
@@ -31,8 +33,13 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// Messages about inputs that could not be read, in input order (at most 1000 kept).
     public var errors: [String] = []
     public var idLimit: Int
-    /// Hosts whose attributes (as fingerprinted) are already in `hosts`.
-    var recorded = WorkCache(value: Set<HostAttributesKey>())
+    /// Every host seen, with the attribute sets its reports and boot lines gave it.
+    var hostTable = GroupHostTable()
+    /// Per host, the fingerprint of the attributes last added to `hostTable` (adding them again
+    /// changes nothing), and the attribute sets of recent records, shared by every group.
+    var lastRecorded = WorkCache(value: [UInt32: UInt64]())
+    var attributeSets = WorkCache(value: AttributeSetCache())
+    var hardwareNames = WorkCache(value: [String: HardwareName]())
 
     public init(idLimit: Int = 10_000) {
         self.idLimit = idLimit
@@ -58,6 +65,18 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         _ record: CrashRecord, defaultHost: String, context: GroupingContext, seen: inout Set<String>,
         links: inout InputLinks
     ) -> Bool {
+        add(
+            record, defaultHost: defaultHost, context: context, firstSighting: { seen.insert($0).inserted },
+            links: &links)
+    }
+
+    /// `add(_:defaultHost:context:seen:links:)` with the set of ids seen behind `firstSighting`
+    /// (which answers whether an id is new, and remembers it).
+    @discardableResult
+    mutating func add(
+        _ record: CrashRecord, defaultHost: String, context: GroupingContext, firstSighting: (String) -> Bool,
+        links: inout InputLinks
+    ) -> Bool {
         if let link = record.linkedTo {
             links.groups.append(nil)
             followUps += 1
@@ -75,7 +94,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         }
         let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
         let id = RecordIdentity.id(of: record, host: host)
-        guard seen.insert(id).inserted else {
+        guard firstSighting(id) else {
             duplicates += 1
             links.groups.append(nil)
             return false
@@ -94,16 +113,20 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
             futureClock += 1
             futureClockHosts.insert(host)
         }
-        let attributes = RecordAttributes(record)
+        let attributes = RecordAttributes(record, hardwareNames: &hardwareNames.value)
+        let hostSet = attributeSets.value.set(for: attributes)
+        let hostNumber = HostNames.shared.number(of: host)
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         let representative = groups[
             key,
             default: GroupAggregate(
                 signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
         ]
-        .add(record, attributes: attributes, id: id, host: host, context: context)
-        if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
-            attributes.apply(to: &hosts[host, default: HostFacts()])
+        .add(
+            record, attributes: attributes, hostSet: hostSet, id: id, host: host, hostNumber: hostNumber,
+            context: context)
+        if lastRecorded.value.updateValue(attributes.fingerprint, forKey: hostNumber) != attributes.fingerprint {
+            hostTable.addFacts(host: hostNumber, attributes: hostSet)
         }
         return representative
     }
@@ -115,10 +138,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
 
     /// Adds host attributes seen in an input's lines.
     public mutating func add(hostFacts: [String: HostFacts]) {
-        hosts.merge(hostFacts) { a, b in
-            var merged = a
-            merged.merge(b)
-            return merged
+        for (host, facts) in hostFacts {
+            hostTable.addFacts(host: HostNames.shared.number(of: host), attributes: HostAttributeSet(facts))
         }
     }
 
@@ -138,7 +159,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
                 groups[key] = group
             }
         }
-        add(hostFacts: other.hosts)
+        hostTable.merge(other.hostTable)
         inputs += other.inputs
         unreadableInputs += other.unreadableInputs
         records += other.records
@@ -151,6 +172,45 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         filteredOut += other.filteredOut
         idLimit = min(idLimit, other.idLimit)
         for error in other.errors where errors.count < 1000 { errors.append(error) }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try container.decode(Int.self, forKey: .schema)
+        groups = try container.decode([GroupKey: GroupAggregate].self, forKey: .groups)
+        let hostFacts = try container.decode([String: HostFacts].self, forKey: .hosts)
+        inputs = try container.decode(Int.self, forKey: .inputs)
+        unreadableInputs = try container.decode(Int.self, forKey: .unreadableInputs)
+        records = try container.decode(Int.self, forKey: .records)
+        followUps = try container.decode(Int.self, forKey: .followUps)
+        orphanFollowUps = try container.decode(Int.self, forKey: .orphanFollowUps)
+        futureClock = try container.decode(Int.self, forKey: .futureClock)
+        futureClockHosts = try container.decode(Set<String>.self, forKey: .futureClockHosts)
+        withoutRelease = try container.decode(Int.self, forKey: .withoutRelease)
+        filteredOut = try container.decode(Int.self, forKey: .filteredOut)
+        duplicates = try container.decode(Int.self, forKey: .duplicates)
+        errors = try container.decode([String].self, forKey: .errors)
+        idLimit = try container.decode(Int.self, forKey: .idLimit)
+        add(hostFacts: hostFacts)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(groups, forKey: .groups)
+        try container.encode(hosts, forKey: .hosts)
+        try container.encode(inputs, forKey: .inputs)
+        try container.encode(unreadableInputs, forKey: .unreadableInputs)
+        try container.encode(records, forKey: .records)
+        try container.encode(followUps, forKey: .followUps)
+        try container.encode(orphanFollowUps, forKey: .orphanFollowUps)
+        try container.encode(futureClock, forKey: .futureClock)
+        try container.encode(futureClockHosts, forKey: .futureClockHosts)
+        try container.encode(withoutRelease, forKey: .withoutRelease)
+        try container.encode(filteredOut, forKey: .filteredOut)
+        try container.encode(duplicates, forKey: .duplicates)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(idLimit, forKey: .idLimit)
     }
 
     enum CodingKeys: String, CodingKey {

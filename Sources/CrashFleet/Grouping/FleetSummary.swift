@@ -95,7 +95,7 @@ public struct FleetSummary: Codable, Sendable {
         public var timeline: [Count]
         public var overRepresented: [OverRepresented]
         public var why: Reason
-        public var recordIDs: [String]
+        public var recordIDs: RecordIDList
         public var recordIDsComplete: Bool
         public var representativeID: String?
         public var representative: CrashRecord?
@@ -130,17 +130,25 @@ public struct FleetSummary: Codable, Sendable {
 
     /// Finishes a grouping: statistics per group and the fleet-wide comparison. Only groups of
     /// `classes` are listed and counted; hosts count as crashed only through crash groups.
-    public init(_ fleet: FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
-        let comparison = OverRepresentation(hosts: fleet.hosts)
+    ///
+    /// Each group's tables are let go once it is summarised: a caller that hands the fleet over
+    /// (`FleetSummary(consume fleet)`) never holds both the tables and the summaries of all groups.
+    public init(_ fleet: consuming FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
+        let comparison = OverRepresentation(table: fleet.hostTable)
         var groups: [GroupSummary] = []
-        var crashHosts = Set<String>()
+        var crashHosts = Set<UInt32>()
         var versions = Set<Int>()
         var records = 0
         var events = 0
-        for group in fleet.groups.values where classes.contains(group.recordClass) {
+        var allHosts = Set(fleet.hostTable.allHosts)
+        for group in fleet.groups.values { allHosts.formUnion(group.hostTable.countedHosts) }
+        var pending = fleet.groups
+        fleet.groups = [:]
+        while let (_, group) = pending.popFirst() {
+            guard classes.contains(group.recordClass) else { continue }
             records += group.crashes
             events += group.events
-            if group.recordClass == .crash { crashHosts.formUnion(group.hosts.keys) }
+            if group.recordClass == .crash { crashHosts.formUnion(group.hostTable.countedHosts) }
             versions.insert(group.signatureVersion)
             groups.append(Self.summarise(group, comparison: comparison))
         }
@@ -156,7 +164,7 @@ public struct FleetSummary: Codable, Sendable {
             followUps: fleet.followUps, duplicates: fleet.duplicates, filteredOut: fleet.filteredOut,
             futureClock: fleet.futureClock, futureClockHosts: fleet.futureClockHosts.sorted(),
             withoutRelease: fleet.withoutRelease, groups: groups.count,
-            hosts: Set(fleet.hosts.keys).union(fleet.groups.values.flatMap(\.hosts.keys)).count,
+            hosts: allHosts.count,
             hostsWithCrashes: crashHosts.count,
             signatureVersions: versions.sorted())
     }
@@ -192,7 +200,7 @@ public struct FleetSummary: Codable, Sendable {
             signature: group.signature, signatureVersion: group.signatureVersion, title: group.title,
             kind: record?.kind.rawValue ?? "", recordClass: group.recordClass, crashes: group.crashes,
             followUps: group.followUps,
-            corrupted: group.corrupted, panicked: group.panicked, hostsAffected: group.hosts.count,
+            corrupted: group.corrupted, panicked: group.panicked, hostsAffected: group.hostTable.hostCount,
             hosts: counts(group.hosts), kernelReleases: counts(group.releases), hardware: counts(group.hardware),
             bios: counts(group.bios), taint: letters.joined(), taintFlags: flags,
             modulesInEveryReport: (group.modulesInEvery ?? []).sorted(),

@@ -27,7 +27,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     public var withoutRelease = 0
     public var withoutWallClock = 0
     /// Crashes per host.
-    public var hosts: [String: Int] = [:]
+    public var hosts: [String: Int] { hostTable.crashesPerHost }
     /// Crashes per kernel release (`unknown` when the report names none).
     public var releases: [String: Int] = [:]
     public var hardware: [String: Int] = [:]
@@ -44,17 +44,19 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     /// Crashes per UTC day (days since 1970-01-01).
     public var days: [Int: Int] = [:]
     /// Per category and value (`kernel` → `6.1.0-18-amd64`): the hosts that had it when crashing.
-    public var attributeHosts: [String: [String: Set<String>]] = [:]
+    public var attributeHosts: [String: [String: Set<String>]] { hostTable.attributeHosts }
     /// Per attribute category: the hosts whose reports said anything about it.
-    public var categoryHosts: [String: Set<String>] = [:]
+    public var categoryHosts: [String: Set<String>] { hostTable.categoryHosts }
     /// The smallest record ids (at most `idLimit`), so lists from shards merge to the same list.
-    public var recordIDs: [String] = []
+    public var recordIDs: RecordIDList { idList.sorted() }
+    /// `recordIDs`, with the ids added since it was last sorted.
+    var idList = RecordIDList()
     public var idLimit: Int
     /// The report shown for the group: the least damaged one, ties broken by id.
     public var representative: CrashRecord?
     public var representativeID: String?
-    /// Hosts whose attributes (as fingerprinted) are already in `attributeHosts`.
-    var recorded = WorkCache(value: Set<HostAttributesKey>())
+    /// Crashes per host and what the reports said about each.
+    var hostTable = GroupHostTable()
 
     public init(signature: String, signatureVersion: Int, idLimit: Int = 10_000) {
         self.signature = signature
@@ -72,19 +74,23 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
 
     /// Adds one primary (not follow-up) report.
     public mutating func add(_ record: CrashRecord, id: String, host: String, context: GroupingContext) {
-        add(record, attributes: RecordAttributes(record), id: id, host: host, context: context)
+        let attributes = RecordAttributes(record)
+        add(
+            record, attributes: attributes, hostSet: HostAttributeSet(attributes), id: id, host: host,
+            hostNumber: HostNames.shared.number(of: host), context: context)
     }
 
     /// Returns whether the record became the representative.
     @discardableResult
     mutating func add(
-        _ record: CrashRecord, attributes: RecordAttributes, id: String, host: String, context: GroupingContext
+        _ record: CrashRecord, attributes: RecordAttributes, hostSet: HostAttributeSet, id: String, host: String,
+        hostNumber: UInt32, context: GroupingContext
     ) -> Bool {
         crashes += 1
         if record.recordClass == .event { events += 1 }
         if record.corrupted { corrupted += 1 }
         if record.panicked { panicked += 1 }
-        hosts[host, default: 0] += 1
+        hostTable.addCrash(host: hostNumber, attributes: hostSet)
         releases[attributes.release ?? "unknown", default: 0] += 1
         if attributes.release == nil { withoutRelease += 1 }
         if let name = attributes.hardware { hardware[name, default: 0] += 1 }
@@ -114,14 +120,6 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
                 }
             }
         }
-        if recorded.value.insert(HostAttributesKey(host: host, fingerprint: attributes.fingerprint)).inserted {
-            for category in attributes.knownCategories {
-                categoryHosts[category.rawValue, default: []].insert(host)
-            }
-            attributes.forEach { category, value in
-                attributeHosts[category.rawValue, default: [:]][value, default: []].insert(host)
-            }
-        }
         if let wall = record.time.wallMicros {
             if wall > context.nowMicros {
                 futureClock += 1
@@ -133,7 +131,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         } else {
             withoutWallClock += 1
         }
-        insertID(id)
+        idList.insert(id, limit: idLimit)
         if Self.rank(record, id: id) < Self.rank(representative, id: representativeID) {
             var kept = record
             kept.host = kept.host ?? host
@@ -164,7 +162,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         futureClock += other.futureClock
         withoutRelease += other.withoutRelease
         withoutWallClock += other.withoutWallClock
-        hosts.merge(other.hosts, uniquingKeysWith: +)
+        hostTable.merge(other.hostTable)
         releases.merge(other.releases, uniquingKeysWith: +)
         hardware.merge(other.hardware, uniquingKeysWith: +)
         bios.merge(other.bios, uniquingKeysWith: +)
@@ -178,10 +176,8 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         if let first = other.firstSeen { firstSeen = min(firstSeen ?? first, first) }
         if let last = other.lastSeen { lastSeen = max(lastSeen ?? last, last) }
         days.merge(other.days, uniquingKeysWith: +)
-        attributeHosts.merge(other.attributeHosts) { mine, theirs in mine.merging(theirs) { $0.union($1) } }
-        categoryHosts.merge(other.categoryHosts) { $0.union($1) }
         idLimit = min(idLimit, other.idLimit)
-        recordIDs = Self.smallest(recordIDs, other.recordIDs, limit: idLimit)
+        idList = RecordIDList.smallest(recordIDs, other.recordIDs, limit: idLimit)
         if Self.rank(other.representative, id: other.representativeID) < Self.rank(representative, id: representativeID)
         {
             representative = other.representative
@@ -194,54 +190,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     public var recordClass: RecordClass { crashes > 0 && events == crashes ? .event : .crash }
 
     /// Whether the id list holds every record of the group.
-    public var recordIDsComplete: Bool { recordIDs.count == crashes }
-
-    /// `smallest(recordIDs, [id])` in place: building a new list copied (and retained) every id
-    /// of the group for each record added.
-    private mutating func insertID(_ id: String) {
-        if recordIDs.count >= idLimit, let last = recordIDs.last, id >= last { return }
-        let index = Self.lowerBound(recordIDs, id)
-        if index < recordIDs.count, recordIDs[index] == id { return }
-        recordIDs.insert(id, at: index)
-        if recordIDs.count > idLimit { recordIDs.removeLast() }
-    }
-
-    /// The `limit` smallest of two sorted, duplicate-free lists.
-    static func smallest(_ a: [String], _ b: [String], limit: Int) -> [String] {
-        if b.count == 1, let id = b.first {
-            var result = a
-            if result.count >= limit, let last = result.last, id >= last { return result }
-            let index = lowerBound(result, id)
-            if index < result.count, result[index] == id { return result }
-            result.insert(id, at: index)
-            if result.count > limit { result.removeLast() }
-            return result
-        }
-        var result: [String] = []
-        result.reserveCapacity(min(limit, a.count + b.count))
-        var i = 0
-        var j = 0
-        while result.count < limit, i < a.count || j < b.count {
-            if j >= b.count || (i < a.count && a[i] < b[j]) {
-                result.append(a[i]); i += 1
-            } else if i >= a.count || b[j] < a[i] {
-                result.append(b[j]); j += 1
-            } else {
-                result.append(a[i]); i += 1; j += 1
-            }
-        }
-        return result
-    }
-
-    private static func lowerBound(_ list: [String], _ value: String) -> Int {
-        var low = 0
-        var high = list.count
-        while low < high {
-            let mid = (low + high) / 2
-            if list[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
+    public var recordIDsComplete: Bool { idList.sorted().count == crashes }
 
     /// Lower is better: intact, with a trace, with a kernel release; then the smaller id.
     private static func rank(_ record: CrashRecord?, id: String?) -> RepresentativeRank {
@@ -251,6 +200,67 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         if record.frames.isEmpty { damage += 2 }
         if record.kernel == nil { damage += 1 }
         return RepresentativeRank(damage: damage, id: id)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        signature = try container.decode(String.self, forKey: .signature)
+        signatureVersion = try container.decode(Int.self, forKey: .signatureVersion)
+        crashes = try container.decode(Int.self, forKey: .crashes)
+        events = try container.decode(Int.self, forKey: .events)
+        followUps = try container.decode(Int.self, forKey: .followUps)
+        corrupted = try container.decode(Int.self, forKey: .corrupted)
+        panicked = try container.decode(Int.self, forKey: .panicked)
+        futureClock = try container.decode(Int.self, forKey: .futureClock)
+        withoutRelease = try container.decode(Int.self, forKey: .withoutRelease)
+        withoutWallClock = try container.decode(Int.self, forKey: .withoutWallClock)
+        releases = try container.decode([String: Int].self, forKey: .releases)
+        hardware = try container.decode([String: Int].self, forKey: .hardware)
+        bios = try container.decode([String: Int].self, forKey: .bios)
+        taintLetters = try container.decode(Set<String>.self, forKey: .taintLetters)
+        modulesInEvery = try container.decodeIfPresent(Set<String>.self, forKey: .modulesInEvery)
+        sharedFrames = try container.decodeIfPresent(Set<String>.self, forKey: .sharedFrames)
+        firstSeen = try container.decodeIfPresent(Int64.self, forKey: .firstSeen)
+        lastSeen = try container.decodeIfPresent(Int64.self, forKey: .lastSeen)
+        days = try container.decode([Int: Int].self, forKey: .days)
+        hostTable = GroupHostTable(
+            hosts: try container.decode([String: Int].self, forKey: .hosts),
+            attributeHosts: try container.decode([String: [String: Set<String>]].self, forKey: .attributeHosts),
+            categoryHosts: try container.decode([String: Set<String>].self, forKey: .categoryHosts))
+        idList = try container.decode(RecordIDList.self, forKey: .recordIDs)
+        idLimit = try container.decode(Int.self, forKey: .idLimit)
+        representative = try container.decodeIfPresent(CrashRecord.self, forKey: .representative)
+        representativeID = try container.decodeIfPresent(String.self, forKey: .representativeID)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(signature, forKey: .signature)
+        try container.encode(signatureVersion, forKey: .signatureVersion)
+        try container.encode(crashes, forKey: .crashes)
+        try container.encode(events, forKey: .events)
+        try container.encode(followUps, forKey: .followUps)
+        try container.encode(corrupted, forKey: .corrupted)
+        try container.encode(panicked, forKey: .panicked)
+        try container.encode(futureClock, forKey: .futureClock)
+        try container.encode(withoutRelease, forKey: .withoutRelease)
+        try container.encode(withoutWallClock, forKey: .withoutWallClock)
+        try container.encode(hosts, forKey: .hosts)
+        try container.encode(releases, forKey: .releases)
+        try container.encode(hardware, forKey: .hardware)
+        try container.encode(bios, forKey: .bios)
+        try container.encode(taintLetters, forKey: .taintLetters)
+        try container.encodeIfPresent(modulesInEvery, forKey: .modulesInEvery)
+        try container.encodeIfPresent(sharedFrames, forKey: .sharedFrames)
+        try container.encodeIfPresent(firstSeen, forKey: .firstSeen)
+        try container.encodeIfPresent(lastSeen, forKey: .lastSeen)
+        try container.encode(days, forKey: .days)
+        try container.encode(attributeHosts, forKey: .attributeHosts)
+        try container.encode(categoryHosts, forKey: .categoryHosts)
+        try container.encode(recordIDs, forKey: .recordIDs)
+        try container.encode(idLimit, forKey: .idLimit)
+        try container.encodeIfPresent(representative, forKey: .representative)
+        try container.encodeIfPresent(representativeID, forKey: .representativeID)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -63,9 +63,23 @@ struct RecordAttributes {
     var fingerprint: UInt64 = 0
 
     init(_ record: CrashRecord) {
+        var noCache: [String: HardwareName] = [:]
+        self.init(record, hardwareNames: &noCache)
+    }
+
+    /// `hardwareNames` keeps the split of hardware lines seen before: a fleet prints a few
+    /// distinct ones, and splitting one is dearer than the rest of this.
+    init(_ record: CrashRecord, hardwareNames: inout [String: HardwareName]) {
         release = record.kernel?.release
         if let hw = record.hardware {
-            let name = HardwareName(hw)
+            let name: HardwareName
+            if let known = hardwareNames[hw] {
+                name = known
+            } else {
+                name = HardwareName(hw)
+                if hardwareNames.count >= 4096 { hardwareNames.removeAll(keepingCapacity: true) }
+                hardwareNames[hw] = name
+            }
             hardware = name.hardware
             bios = record.bios ?? name.bios
         } else {
@@ -112,16 +126,37 @@ struct RecordAttributes {
         return result
     }
 
+    /// Whether both say the same (the fingerprint aside).
+    func sameValues(as other: RecordAttributes) -> Bool {
+        release == other.release && hardware == other.hardware && bios == other.bios
+            && taintLetters == other.taintLetters && modules == other.modules
+    }
+
     func apply(to facts: inout HostFacts) {
         for category in knownCategories { facts.markKnown(category) }
         forEach { facts.add($0, $1) }
     }
 }
 
-/// A host and the fingerprint of what a report said about it.
-struct HostAttributesKey: Hashable, Sendable {
-    var host: String
-    var fingerprint: UInt64
+/// The `HostAttributeSet`s of recent records by their attributes' fingerprint, so that records
+/// saying the same share one set (and groups compare sets by identity of their storage).
+struct AttributeSetCache: Sendable {
+    /// Distinct attribute sets kept; past it the cache starts again (memory stays bounded).
+    static let capacity = 65_536
+    private var sets: [UInt64: (attributes: RecordAttributes, set: HostAttributeSet)] = [:]
+    /// Attribute values by content, so that equal values in different sets share storage.
+    private var values = Set<String>()
+
+    mutating func set(for attributes: RecordAttributes) -> HostAttributeSet {
+        if let cached = sets[attributes.fingerprint], cached.attributes.sameValues(as: attributes) {
+            return cached.set
+        }
+        if values.count >= Self.capacity { values.removeAll(keepingCapacity: true) }
+        let set = HostAttributeSet(attributes) { values.insert($0).memberAfterInsert }
+        if sets.count >= Self.capacity { sets.removeAll(keepingCapacity: true) }
+        sets[attributes.fingerprint] = (attributes, set)
+        return set
+    }
 }
 
 /// A cache that takes no part in equality or coding: it only saves repeated work, and a

@@ -13,7 +13,10 @@ public struct NDJSONGrouper {
     public var context: GroupingContext
     /// Until `finish()`, group representatives may be grouping views.
     public private(set) var fleet: FleetAggregate
-    private var seen = Set<String>()
+    /// The ids added so far, as their values (ids of another form, which only a record written
+    /// by hand could give, as strings): the same crash in two inputs counts once.
+    private var seenNumbers = Set<UInt64>()
+    private var seenOthers = Set<String>()
     /// The input (`file`) being added, its default host and its records so far.
     private var currentFile: String?
     private var currentHost = HostNaming.host(forPath: "-")
@@ -38,11 +41,12 @@ public struct NDJSONGrouper {
         fleet.inputs += 1
         let decoder = JSONDecoder()
         var framer = LineFramer()
+        var memo = RecordLineReader.Memo()
         var badInThisFile = 0
         var firstBad: Int?
         func handle(_ line: FramedLine) {
             guard line.bytes.count > 1 else { return }
-            if let view = RecordLineReader.read(line.bytes) {
+            if let view = RecordLineReader.read(line.bytes, memo: &memo) {
                 take(view, line: line.bytes)
             } else if let record = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) {
                 take(record)
@@ -94,7 +98,13 @@ public struct NDJSONGrouper {
             currentFile = record.file
             currentHost = HostNaming.host(forPath: record.file ?? "-")
         }
-        guard fleet.add(record, defaultHost: currentHost, context: context, seen: &seen, links: &links) else { return }
+        let added = fleet.add(
+            record, defaultHost: currentHost, context: context,
+            firstSighting: { id in
+                if let number = RecordIdentity.number(id) { return seenNumbers.insert(number).inserted }
+                return seenOthers.insert(id).inserted
+            }, links: &links)
+        guard added else { return }
         let key = GroupKey(signature: record.signature, version: record.signatureVersion)
         representativeLines[key] = line.map { Array($0) }
     }

@@ -59,15 +59,26 @@ public struct OverRepresentation: Sendable {
         categoryCounts = categories
     }
 
+    /// The same counts from a host table, without building each host's facts.
+    init(table: GroupHostTable) {
+        let counts = table.attributeCounts()
+        var attributes: [String: Int] = [:]
+        for (category, values) in counts.values {
+            for (value, hosts) in values { attributes[category + "=" + value] = hosts }
+        }
+        attributeCounts = attributes
+        categoryCounts = counts.categories
+    }
+
     /// The group's over-represented attributes, most significant first.
     public func findings(for group: GroupAggregate) -> [OverRepresented] {
         var result: [OverRepresented] = []
-        for (categoryName, values) in group.attributeHosts {
+        let counts = group.hostTable.attributeCounts()
+        for (categoryName, values) in counts.values {
             guard let category = AttributeCategory(rawValue: categoryName) else { continue }
-            for (value, hostSet) in values {
+            for (value, k) in values {
                 let attribute = categoryName + "=" + value
-                let k = hostSet.count
-                let n = group.categoryHosts[category.rawValue]?.count ?? k
+                let n = counts.categories[category.rawValue] ?? k
                 // The fleet always includes the group's own hosts; guard against partial inputs anyway.
                 let bigN = max(categoryCounts[category.rawValue] ?? 0, n)
                 let bigK = max(attributeCounts[attribute] ?? 0, k)

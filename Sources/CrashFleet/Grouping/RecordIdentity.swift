@@ -51,8 +51,40 @@ struct FNV1a64 {
         }
     }
 
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return digits.count >= 16 ? digits : String(repeating: "0", count: 16 - digits.count) + digits
+    mutating func feed(byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+
+    var hex: String { RecordIdentity.hex(value) }
+}
+
+extension RecordIdentity {
+    /// The value of an id of `id(of:host:)`'s form (16 lowercase hex digits), or `nil`.
+    public static func number(_ id: String) -> UInt64? {
+        var id = id
+        return id.withUTF8 { bytes -> UInt64? in
+            guard bytes.count == 16 else { return nil }
+            var value: UInt64 = 0
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+                default: return nil
+                }
+            }
+            return value
+        }
+    }
+
+    /// The id spelled from its value: 16 lowercase hex digits.
+    public static func hex(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                let nibble = Int(value >> UInt64(60 - 4 * index) & 0xF)
+                buffer[index] = digits.utf8Start[nibble]
+            }
+            return 16
+        }
     }
 }

@@ -15,6 +15,20 @@ import KtriageBytes
 public enum RecordLineReader {
     /// The grouping view of the record on `line`, or `nil` when the full decoder must judge it.
     public static func read(_ line: UnsafeRawBufferPointer) -> CrashRecord? {
+        var memo = Memo()
+        return read(line, memo: &memo)
+    }
+
+    /// What a reader of many lines remembers from one to the next (`SpanMemo`).
+    public struct Memo {
+        /// A fleet runs a few kernel builds, and `KernelInfo` splits each release it is given.
+        var kernels = SpanMemo<KernelInfo>()
+
+        public init() {}
+    }
+
+    /// `read(_:)`, with what earlier lines parsed in `memo`.
+    public static func read(_ line: UnsafeRawBufferPointer, memo: inout Memo) -> CrashRecord? {
         guard let blank = blankRecord else { return nil }
         var cursor = JSONCursor(line)
         var record = blank
@@ -24,7 +38,7 @@ public enum RecordLineReader {
             let bit = UInt64(1) << UInt64(field.index)
             guard seen & bit == 0 else { return false }
             seen |= bit
-            return read(field.key, into: &record, from: &cursor)
+            return read(field.key, into: &record, from: &cursor, memo: &memo)
         }
         guard walked, cursor.atEnd(), seen & requiredKeys == requiredKeys else { return nil }
         return record
@@ -76,22 +90,11 @@ public enum RecordLineReader {
         keys.reduce(0) { $0 | UInt64(1) << UInt64(Key.allCases.firstIndex(of: $1) ?? 63) }
     }
 
-    /// Record keys by length, for matching key bytes without building strings.
-    static let keysByLength: [[(bytes: [UInt8], key: Key, index: Int)]] = {
-        var table = [[(bytes: [UInt8], key: Key, index: Int)]](repeating: [], count: 32)
-        for (index, key) in Key.allCases.enumerated() {
-            let bytes = Array(key.rawValue.utf8)
-            table[bytes.count].append((bytes, key, index))
-        }
-        return table
-    }()
+    /// Record keys, for matching key bytes without building strings.
+    static let recordKeys = ByteNameTable(Key.allCases.enumerated().map { ($1.rawValue, ($1, $0)) })
 
     static func field(named name: UnsafeRawBufferPointer) -> (key: Key, index: Int)? {
-        guard name.count < keysByLength.count else { return nil }
-        for candidate in keysByLength[name.count] where candidate.bytes.elementsEqual(name) {
-            return (candidate.key, candidate.index)
-        }
-        return nil
+        recordKeys.value(of: name)
     }
 
     /// A record with every required field empty, completed by `read`. `CrashRecord` has no
@@ -105,7 +108,9 @@ public enum RecordLineReader {
         return try? JSONDecoder().decode(CrashRecord.self, from: Data(json.utf8))
     }()
 
-    private static func read(_ key: Key, into record: inout CrashRecord, from cursor: inout JSONCursor) -> Bool {
+    private static func read(
+        _ key: Key, into record: inout CrashRecord, from cursor: inout JSONCursor, memo: inout Memo
+    ) -> Bool {
         switch key {
         case .schema: return readInt(&cursor) { record.schema = $0 }
         case .line: return readInt(&cursor) { record.line = $0 }
@@ -128,11 +133,11 @@ public enum RecordLineReader {
             return true
         case .message: return cursor.skipString()
         case .source:
-            guard let source = cursor.readString().flatMap(LogSource.init(rawValue:)) else { return false }
+            guard let source = readEnum(&cursor, in: sources) else { return false }
             record.source = source
             return true
         case .kind:
-            guard let kind = cursor.readString().flatMap(CrashKind.init(rawValue:)) else { return false }
+            guard let kind = readEnum(&cursor, in: kinds) else { return false }
             record.kind = kind
             return true
         case .recordClass:
@@ -156,7 +161,7 @@ public enum RecordLineReader {
         case .time: return readTime(&cursor, into: &record.time)
         case .kernel:
             if cursor.consumeNull() { return true }
-            guard let kernel = readKernel(&cursor) else { return false }
+            guard let kernel = memo.kernels.read(&cursor, readKernel) else { return false }
             record.kernel = kernel
             return true
         case .taint:
@@ -173,26 +178,30 @@ public enum RecordLineReader {
         case .rip:
             return cursor.consumeNull() || readFrame(&cursor) { _, _ in }
         case .frames:
-            var frames = FrameView()
-            let walked = cursor.forEachElement { cursor in
-                readFrame(&cursor, wants: { frames.wants(reliable: $0) }) { function, reliable in
-                    if let function { frames.add(function: function, reliable: reliable) }
-                }
-            }
-            guard walked else { return false }
-            record.frames = frames.frames
+            guard let frames = readFrames(&cursor) else { return false }
+            record.frames = frames
             return true
         case .modules:
-            var modules: [LoadedModule] = []
-            guard cursor.forEachElement({ readModule(&$0) { modules.append(LoadedModule(name: $0)) } }) else {
-                return false
-            }
+            guard let modules = readModules(&cursor) else { return false }
             record.modules = modules
             return true
         case .reporter:
             return cursor.consumeNull() || skipReporter(&cursor)
         }
     }
+
+    /// A string naming a case of `type`, matched on its bytes (most are read for every record).
+    private static func readEnum<Value: RawRepresentable>(
+        _ cursor: inout JSONCursor, in table: ByteNameTable<Value>
+    ) -> Value? where Value.RawValue == String {
+        guard let body = cursor.readStringBody() else { return nil }
+        guard !body.escaped else { return body.string.flatMap(Value.init(rawValue:)) }
+        return table.value(of: body.bytes)
+    }
+
+    private static let frameContexts = ByteNameTable(cases: FrameContext.self)
+    private static let sources = ByteNameTable(cases: LogSource.self)
+    private static let kinds = ByteNameTable(cases: CrashKind.self)
 
     private static func readInt(_ cursor: inout JSONCursor, _ store: (Int) -> Void) -> Bool {
         guard let value = cursor.readInt64() else { return false }
@@ -241,34 +250,48 @@ public enum RecordLineReader {
         }
     }
 
-    /// `KernelInfo`: `release` required, the rest optional strings.
-    private static func readKernel(_ cursor: inout JSONCursor) -> KernelInfo? {
-        var release: String?
-        var parts: [String: String] = [:]
-        let walked = cursor.forEachMember { key, cursor in
-            let name = String(decoding: key, as: UTF8.self)
-            switch name {
-            case "release":
-                guard release == nil, let value = cursor.readString() else { return false }
-                release = value
-                return true
-            case "version", "build", "flavour", "build_info":
-                guard parts[name] == nil else { return false }
-                if cursor.consumeNull() { return true }
-                guard let value = cursor.readString() else { return false }
-                parts[name] = value
-                return true
-            default:
-                return cursor.skipValue()
+    /// The frames grouping reads (`FrameView`).
+    private static func readFrames(_ cursor: inout JSONCursor) -> [Frame]? {
+        var frames = FrameView()
+        let walked = cursor.forEachElement { cursor in
+            readFrame(&cursor, wants: { frames.wants(reliable: $0) }) { function, reliable in
+                if let function { frames.add(function: function, reliable: reliable) }
             }
         }
-        guard walked, let release else { return nil }
-        var kernel = KernelInfo(release: release, buildInfo: parts["build_info"])
-        kernel.version = parts["version"]
-        kernel.build = parts["build"]
-        kernel.flavour = parts["flavour"]
+        return walked ? frames.frames : nil
+    }
+
+    /// The modules' names.
+    private static func readModules(_ cursor: inout JSONCursor) -> [LoadedModule]? {
+        var modules: [LoadedModule] = []
+        return cursor.forEachElement({ readModule(&$0) { modules.append(LoadedModule(name: $0)) } }) ? modules : nil
+    }
+
+    /// `KernelInfo`: `release` required, the rest optional strings.
+    private static func readKernel(_ cursor: inout JSONCursor) -> KernelInfo? {
+        // release, version, build, flavour, build_info
+        var parts = [String?](repeating: nil, count: 5)
+        var seen = 0
+        let walked = cursor.forEachMember { key, cursor in
+            guard let index = kernelKeys.value(of: key) else { return cursor.skipValue() }
+            guard seen & 1 << index == 0 else { return false }
+            seen |= 1 << index
+            if index > 0, cursor.consumeNull() { return true }
+            guard let value = cursor.readString() else { return false }
+            parts[index] = value
+            return true
+        }
+        guard walked, let release = parts[0] else { return nil }
+        var kernel = KernelInfo(release: release, buildInfo: parts[4])
+        kernel.version = parts[1]
+        kernel.build = parts[2]
+        kernel.flavour = parts[3]
         return kernel
     }
+
+    /// `KernelInfo`'s keys, `release` (required) first.
+    private static let kernelKeys = ByteNameTable(
+        ["release", "version", "build", "flavour", "build_info"].enumerated().map { ($1, $0) })
 
     /// `Taint`: `letters` and `flags` required.
     private static func readTaintLetters(_ cursor: inout JSONCursor) -> String? {
@@ -321,7 +344,7 @@ public enum RecordLineReader {
         var reliable: Bool?
         var seen = 0
         let walked = cursor.forEachMember { key, cursor in
-            guard let index = frameKeys.firstIndex(where: { $0.elementsEqual(key) }) else { return cursor.skipValue() }
+            guard let index = frameKeys.value(of: key) else { return cursor.skipValue() }
             guard seen & 1 << index == 0 else { return false }
             seen |= 1 << index
             switch index {
@@ -332,7 +355,7 @@ public enum RecordLineReader {
                 reliable = cursor.readBool()
                 return reliable != nil
             case 2:
-                return cursor.readString().flatMap(FrameContext.init(rawValue:)) != nil
+                return readEnum(&cursor, in: frameContexts) != nil
             case 3:
                 return skipOptionalString(&cursor)
             default:
@@ -345,10 +368,8 @@ public enum RecordLineReader {
     }
 
     /// `Frame`'s keys: the three required ones first.
-    private static let frameKeys: [[UInt8]] = [
-        "function", "reliable", "context", "module", "offset", "size", "address",
-    ]
-    .map { Array($0.utf8) }
+    private static let frameKeys = ByteNameTable(
+        ["function", "reliable", "context", "module", "offset", "size", "address"].enumerated().map { ($1, $0) })
 
     /// `LoadedModule`: `name` required, `taint` optional.
     private static func readModule(_ cursor: inout JSONCursor, _ take: (String) -> Void) -> Bool {

@@ -1,0 +1,247 @@
+/// A group's hosts: crashes per host, and what the group's reports said about each host.
+///
+/// Grouping a million records of 10,000 hosts kept, per group, a set of host names for every
+/// attribute value and category and a `(host, fingerprint)` set: several hash-table slots per
+/// record. Here each host has one entry of eight bytes under its `HostNames` number (its crash
+/// count and the number of the attribute set its reports gave it, from a small per-group table
+/// of the distinct sets), and the per-value host sets are derived when asked (`attributeHosts`,
+/// `attributeCounts`). A host whose reports in the group said different things has its further
+/// sets in `extraSets`; a count too large for the entry (only a partial can carry one) is kept
+/// in `largeCounts`.
+///
+/// The fleet's table of hosts (`FleetAggregate.hosts`) is one too, its entries without counts.
+struct GroupHostTable: Sendable, Equatable {
+    struct Entry: Sendable, Equatable {
+        /// The crash count, `uncounted` or `large`.
+        var crashes: UInt32
+        var set: UInt32
+        /// A host named by attribute tables (or the fleet's facts) but without a crash count.
+        static let uncounted = UInt32.max
+        /// The count is in `largeCounts`.
+        static let large = UInt32.max - 1
+    }
+
+    private(set) var entries: [UInt32: Entry] = [:]
+    private var extraSets: [UInt32: [UInt32]] = [:]
+    private var largeCounts: [UInt32: Int] = [:]
+    private var sets: [HostAttributeSet] = []
+    private var setNumbers: [HostAttributeSet: UInt32] = [:]
+
+    init() {}
+
+    /// Counts one crash of `host` (a `HostNames` number), whose report said `attributes`.
+    mutating func addCrash(host: UInt32, attributes: HostAttributeSet) {
+        let number = self.number(of: attributes)
+        if let index = entries.index(forKey: host) {
+            let entry = entries.values[index]
+            if entry.crashes < Entry.large - 1 {
+                entries.values[index].crashes = entry.crashes + 1
+            } else {
+                add(crashes: 1, to: host)
+            }
+            addSet(number, to: host, entry: entry)
+        } else {
+            entries[host] = Entry(crashes: 1, set: number)
+        }
+    }
+
+    /// Records what a host's reports or boot lines said, without counting a crash.
+    mutating func addFacts(host: UInt32, attributes: HostAttributeSet) {
+        let number = self.number(of: attributes)
+        if let index = entries.index(forKey: host) {
+            addSet(number, to: host, entry: entries.values[index])
+        } else {
+            entries[host] = Entry(crashes: Entry.uncounted, set: number)
+        }
+    }
+
+    /// Folds another table into this one.
+    mutating func merge(_ other: GroupHostTable) {
+        for (host, theirs) in other.entries {
+            let numbers = other.setNumbers(of: host, entry: theirs).map { number(of: other.sets[Int($0)]) }
+            if entries[host] == nil {
+                entries[host] = Entry(crashes: Entry.uncounted, set: numbers[0])
+            }
+            if let count = other.count(host: host, entry: theirs) { add(crashes: count, to: host) }
+            for number in numbers { addSet(number, to: host, entry: entries[host] ?? theirs) }
+        }
+    }
+
+    /// Every host in the table (`HostNames` numbers), with or without a crash count.
+    var allHosts: Dictionary<UInt32, Entry>.Keys { entries.keys }
+
+    /// The hosts with a crash count.
+    var countedHosts: [UInt32] { entries.compactMap { $0.value.crashes == Entry.uncounted ? nil : $0.key } }
+
+    /// Hosts with a crash count.
+    var hostCount: Int { entries.values.reduce(0) { $0 + ($1.crashes == Entry.uncounted ? 0 : 1) } }
+
+    /// Hosts with their crash counts.
+    var crashesPerHost: [String: Int] {
+        var result: [String: Int] = [:]
+        result.reserveCapacity(entries.count)
+        let names = HostNames.shared.names(of: Array(entries.keys))
+        for ((host, entry), name) in zip(entries, names) {
+            if let count = count(host: host, entry: entry) { result[name] = count }
+        }
+        return result
+    }
+
+    /// What each host was seen to run, as `HostFacts`.
+    var facts: [String: HostFacts] {
+        var result: [String: HostFacts] = [:]
+        forEachHost { host, known, values in
+            var facts = HostFacts()
+            for category in AttributeCategory.allCases where known & category.bit != 0 { facts.markKnown(category) }
+            for value in values { facts.add(value.category, value.value) }
+            result[host] = facts
+        }
+        return result
+    }
+
+    /// Per category and value, the hosts that had it (the partial's `attribute_hosts`).
+    var attributeHosts: [String: [String: Set<String>]] {
+        var result: [String: [String: Set<String>]] = [:]
+        forEachHost { host, _, values in
+            for value in values { result[value.category.rawValue, default: [:]][value.value, default: []].insert(host) }
+        }
+        return result
+    }
+
+    /// Per category, the hosts whose reports said anything about it (`category_hosts`).
+    var categoryHosts: [String: Set<String>] {
+        var result: [String: Set<String>] = [:]
+        forEachHost { host, known, _ in
+            for category in AttributeCategory.allCases where known & category.bit != 0 {
+                result[category.rawValue, default: []].insert(host)
+            }
+        }
+        return result
+    }
+
+    /// The sizes of `attributeHosts`' sets and of `categoryHosts`' sets, without building them:
+    /// hosts are counted per attribute set first, and each set's values then counted once.
+    func attributeCounts() -> (values: [String: [String: Int]], categories: [String: Int]) {
+        var hostsPerSet = [Int](repeating: 0, count: sets.count)
+        var values: [String: [String: Int]] = [:]
+        var categories: [String: Int] = [:]
+        func count(known: UInt8, values hostValues: [AttributeValue], hosts: Int) {
+            for value in hostValues {
+                values[value.category.rawValue, default: [:]][value.value, default: 0] += hosts
+            }
+            for category in AttributeCategory.allCases where known & category.bit != 0 {
+                categories[category.rawValue, default: 0] += hosts
+            }
+        }
+        for (host, entry) in entries {
+            if extraSets[host] == nil {
+                hostsPerSet[Int(entry.set)] += 1
+            } else {
+                let (known, hostValues) = union(of: host, entry: entry)
+                count(known: known, values: hostValues, hosts: 1)
+            }
+        }
+        for (number, hosts) in hostsPerSet.enumerated() where hosts > 0 {
+            count(known: sets[number].known, values: sets[number].values, hosts: hosts)
+        }
+        return (values, categories)
+    }
+
+    /// Rebuilds a table from a partial's three host tables. Categories outside
+    /// `AttributeCategory` cannot be kept (no grouping writes them).
+    init(hosts: [String: Int], attributeHosts: [String: [String: Set<String>]], categoryHosts: [String: Set<String>]) {
+        var known: [String: UInt8] = [:]
+        var values: [String: [AttributeValue]] = [:]
+        for (name, members) in categoryHosts {
+            guard let category = AttributeCategory(rawValue: name) else { continue }
+            for host in members { known[host, default: 0] |= category.bit }
+        }
+        for (name, byValue) in attributeHosts {
+            guard let category = AttributeCategory(rawValue: name) else { continue }
+            for (value, members) in byValue {
+                for host in members {
+                    values[host, default: []].append(AttributeValue(category: category, value: value))
+                }
+            }
+        }
+        for name in Set(hosts.keys).union(known.keys).union(values.keys) {
+            let host = HostNames.shared.number(of: name)
+            // In one order, so that hosts whose reports said the same share one set.
+            let sorted = (values[name] ?? []).sorted { ($0.category.bit, $0.value) < ($1.category.bit, $1.value) }
+            let set = HostAttributeSet(known: known[name] ?? 0, values: sorted)
+            entries[host] = Entry(crashes: Entry.uncounted, set: number(of: set))
+            if let count = hosts[name] { add(crashes: count, to: host) }
+        }
+    }
+
+    static func == (a: GroupHostTable, b: GroupHostTable) -> Bool {
+        Set(a.entries.keys) == Set(b.entries.keys) && a.crashesPerHost == b.crashesPerHost
+            && a.attributeHosts == b.attributeHosts && a.categoryHosts == b.categoryHosts
+    }
+
+    // MARK: - Internals
+
+    private mutating func number(of set: HostAttributeSet) -> UInt32 {
+        if let number = setNumbers[set] { return number }
+        let number = UInt32(sets.count)
+        sets.append(set)
+        setNumbers[set] = number
+        return number
+    }
+
+    private func count(host: UInt32, entry: Entry) -> Int? {
+        switch entry.crashes {
+        case Entry.uncounted: return nil
+        case Entry.large: return largeCounts[host] ?? 0
+        default: return Int(entry.crashes)
+        }
+    }
+
+    /// Adds `crashes` (from 0) to the host's count; the host has an entry.
+    private mutating func add(crashes: Int, to host: UInt32) {
+        guard let entry = entries[host] else { return }
+        let total = (count(host: host, entry: entry) ?? 0) + crashes
+        if total >= 0, total < Int(Entry.large) {
+            entries[host]?.crashes = UInt32(total)
+            largeCounts[host] = nil
+        } else {
+            entries[host]?.crashes = Entry.large
+            largeCounts[host] = total
+        }
+    }
+
+    private mutating func addSet(_ number: UInt32, to host: UInt32, entry: Entry) {
+        guard entry.set != number, extraSets[host]?.contains(number) != true else { return }
+        extraSets[host, default: []].append(number)
+    }
+
+    private func setNumbers(of host: UInt32, entry: Entry) -> [UInt32] {
+        [entry.set] + (extraSets[host] ?? [])
+    }
+
+    /// Calls `body` with each host's name, the categories its reports knew and their values,
+    /// each once.
+    private func forEachHost(_ body: (String, UInt8, [AttributeValue]) -> Void) {
+        let names = HostNames.shared.names(of: Array(entries.keys))
+        for ((host, entry), name) in zip(entries, names) {
+            let (known, values) = union(of: host, entry: entry)
+            body(name, known, values)
+        }
+    }
+
+    /// What all of a host's attribute sets say together.
+    private func union(of host: UInt32, entry: Entry) -> (known: UInt8, values: [AttributeValue]) {
+        let first = sets[Int(entry.set)]
+        guard let extra = extraSets[host] else { return (first.known, first.values) }
+        var known = first.known
+        var values = first.values
+        // A host of the fleet table may have a set per report it had: a hash set, not a scan.
+        var seen = Set(values)
+        for number in extra {
+            let set = sets[Int(number)]
+            known |= set.known
+            for value in set.values where seen.insert(value).inserted { values.append(value) }
+        }
+        return (known, values)
+    }
+}
