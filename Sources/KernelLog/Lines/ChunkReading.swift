@@ -4,7 +4,7 @@ import KtriageBytes
 /// What the first reading of a chunk notes of one line, in 8 bytes: its length (without the line
 /// feed), and, when the line reached the consumer's streams, its host (the chunk's own number)
 /// and whether it may matter by itself or carried a kernel stamp.
-struct LineNote {
+struct LineNote: Sendable {
     var bits: UInt64
 
     static let asked: UInt64 = 1 << 56
@@ -48,41 +48,32 @@ struct ChunkReading {
 
     static func read(
         _ bytes: UnsafeRawBufferPointer, index: Int, start: Int, path: String, options: LogReaderOptions,
-        peerOutput: PeerToolOutput?, hit: (LineSketch) -> Bool, release: (Range<Int>) -> Void
+        peerOutput: PeerToolOutput?, hit: (LineSketch) -> Bool, release: (Range<Int>) -> Void,
+        reusing spare: [LineNote] = []
     ) -> ChunkReading {
         var stripper = LogLineStripper(path: path, options: options)
         stripper.startChunk(first: index == 0, peerOutput: peerOutput)
         var reading = ChunkReading(index: index, start: start, stripper: LogLineStripper(path: path, options: options))
-        var notes: [LineNote] = []
+        var notes = spare
         notes.reserveCapacity(bytes.count / 64)
         var framer = LineFramer(maxLineLength: options.maxLineLength)
-        func process(_ line: FramedLine) throws {
-            var note = LineNote(length: line.bytes.count)
-            try stripper.process(
-                line,
-                wants: { sketch in
-                    let matters = hit(sketch)
-                    note.note(host: sketch.hostNumber, mayMatter: matters, stamped: sketch.hasMonotonicStamp)
-                    return matters
-                }
-            ) { line in
-                // Delivered without being asked: it may hold the input's first times.
-                note.note(
-                    host: line.metadata.hostNumber, mayMatter: true,
-                    stamped: line.metadata.isKernel && line.metadata.monotonicMicros != nil)
-            }
-            notes.append(note)
-        }
+        // The note of the line being read, written by the stripper's callbacks through a pointer:
+        // a captured variable would pay a dynamic exclusivity check on every line.
+        let note = UnsafeMutablePointer<LineNote>.allocate(capacity: 1)
+        defer { note.deallocate() }
         do {
             // In windows, each released after use: resident memory stays flat whatever the size.
             var windowStart = 0
             while windowStart < bytes.count {
                 let windowEnd = min(bytes.count, windowStart + Self.window)
-                try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[windowStart..<windowEnd]), process)
+                try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[windowStart..<windowEnd])) { line in
+                    try Self.process(line, stripper: &stripper, notes: &notes, note: note, hit: hit)
+                }
                 release((start + windowStart)..<(start + windowEnd))
                 windowStart = windowEnd
             }
-            try framer.finish(process)
+            try framer.finish { line in try Self.process(line, stripper: &stripper, notes: &notes, note: note, hit: hit)
+            }
         } catch {
             reading.failed = true
         }
@@ -90,5 +81,28 @@ struct ChunkReading {
         reading.notes = notes
         reading.framerRepaired = framer.cutLineCount > 0 || framer.nulBytes > 0 || framer.crBreaks > 0
         return reading
+    }
+
+    /// Reads one line and notes what the reading showed of it.
+    @inline(__always)
+    private static func process(
+        _ line: FramedLine, stripper: inout LogLineStripper, notes: inout [LineNote],
+        note: UnsafeMutablePointer<LineNote>, hit: (LineSketch) -> Bool
+    ) throws {
+        note.pointee = LineNote(length: line.bytes.count)
+        try stripper.process(
+            line,
+            wants: { sketch in
+                let matters = hit(sketch)
+                note.pointee.note(host: sketch.hostNumber, mayMatter: matters, stamped: sketch.hasMonotonicStamp)
+                return matters
+            }
+        ) { line in
+            // Delivered without being asked: it may hold the input's first times.
+            note.pointee.note(
+                host: line.metadata.hostNumber, mayMatter: true,
+                stamped: line.metadata.isKernel && line.metadata.monotonicMicros != nil)
+        }
+        notes.append(note.pointee)
     }
 }

@@ -47,8 +47,9 @@ public enum ChunkedLogReader {
 
     /// Chunks per thread in a batch, so that a slow chunk does not leave a thread idle.
     static let chunksPerJob = 4
-    /// A chunk is at most this many `minimumChunkBytes` (64 MiB): a batch's notes stay small.
-    static let maximumChunks = 16
+    /// A chunk is at most this many `minimumChunkBytes` (16 MiB): a batch's notes stay small, and
+    /// there are batches enough to read the next while the last is walked.
+    static let maximumChunks = 4
 
     /// A cut moves forward at most this many lines to find a line a chunk may start with.
     static let cutSearchLines = 1000
@@ -79,18 +80,28 @@ public enum ChunkedLogReader {
         guard cuts.count > 2 else { return nil }
         var fold = ChunkFold()
         var walker = LineNoteWalker(path: path, options: options, peerOutput: peerOutput)
-        // Batches of `jobs × chunksPerJob` chunks: the notes of one batch are held at a time.
+        // Batches of `jobs × chunksPerJob` chunks, so the notes held stay bounded: the workers
+        // read the next batch while this thread walks the last one.
         let batch = jobs * chunksPerJob
-        for first in stride(from: 0, to: cuts.count - 1, by: batch) {
-            let batchCuts = Array(cuts[first...min(first + batch, cuts.count - 1)])
-            let chunks = readChunks(
-                bytes, cuts: batchCuts, path: path, options: options, jobs: jobs, peerOutput: peerOutput,
-                hit: { mayMatter($0) || alsoWants($0) }, release: release)
+        let starts = Array(stride(from: 0, to: cuts.count - 1, by: batch))
+        func start(_ index: Int, reusing spare: [[LineNote]]) -> BatchReading {
+            let first = starts[index]
+            return BatchReading(
+                bytes, cuts: Array(cuts[first...min(first + batch, cuts.count - 1)]), path: path, options: options,
+                jobs: jobs, peerOutput: peerOutput, hit: { mayMatter($0) || alsoWants($0) }, release: release,
+                spare: spare)
+        }
+        var next: BatchReading? = start(0, reusing: [])
+        var spare: [[LineNote]] = []
+        for index in starts.indices {
+            guard var chunks = next?.wait() else { break }
+            next = index + 1 < starts.count ? start(index + 1, reusing: spare) : nil
             guard fold.accept(chunks) else {
+                _ = next?.wait()
                 // Nothing handed out yet: the caller reads the input in one pass.
-                if first == 0 { return nil }
+                if index == 0 { return nil }
                 let framer = try walker.continueInOnePass(
-                    bytes, from: batchCuts[0], fold: fold, options: options, consumer: &consumer,
+                    bytes, from: cuts[starts[index]], fold: fold, options: options, consumer: &consumer,
                     alsoWants: alsoWants, release: release, onLine: onLine)
                 fold.absorb(continuation: walker.stripper)
                 return finish(&fold, framer: framer, path: path)
@@ -98,6 +109,12 @@ public enum ChunkedLogReader {
             try walker.walk(
                 chunks, fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release,
                 onLine: onLine)
+            spare = chunks.indices.map { chunk in
+                var notes = chunks[chunk].notes
+                chunks[chunk].notes = []
+                notes.removeAll(keepingCapacity: true)
+                return notes
+            }
         }
         return finish(&fold, framer: nil, path: path)
     }
@@ -158,50 +175,4 @@ public enum ChunkedLogReader {
         cuts.append(bytes.count)
         return cuts
     }
-
-    /// Step 2: every chunk read by `jobs` workers.
-    static func readChunks(
-        _ bytes: UnsafeRawBufferPointer, cuts: [Int], path: String, options: LogReaderOptions, jobs: Int,
-        peerOutput: PeerToolOutput?, hit: @escaping @Sendable (LineSketch) -> Bool,
-        release: @escaping @Sendable (Range<Int>) -> Void
-    ) -> [ChunkReading] {
-        let count = cuts.count - 1
-        let results = ChunkResults(count: count)
-        let input = SendableBytes(bytes: bytes)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { worker in
-            for index in stride(from: worker, to: count, by: jobs) {
-                let slice = UnsafeRawBufferPointer(rebasing: input.bytes[cuts[index]..<cuts[index + 1]])
-                results.store(
-                    ChunkReading.read(
-                        slice, index: index, start: cuts[index], path: path, options: options,
-                        peerOutput: peerOutput, hit: hit, release: release),
-                    at: index)
-            }
-        }
-        return results.all()
-    }
-}
-
-/// A mapped input shared by the workers, read only.
-struct SendableBytes: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
-}
-
-/// One slot per chunk, each written by one worker.
-final class ChunkResults: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<ChunkReading?>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil)
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func store(_ reading: ChunkReading, at index: Int) { slots[index] = reading }
-
-    func all() -> [ChunkReading] { slots.compactMap { $0 } }
 }
