@@ -104,7 +104,7 @@ public enum ChunkedLogReader {
                     bytes, from: cuts[starts[index]], fold: fold, options: options, consumer: &consumer,
                     alsoWants: alsoWants, release: release, onLine: onLine)
                 fold.absorb(continuation: walker.stripper)
-                return finish(&fold, framer: framer, path: path)
+                return finish(&fold, framer: framer)
             }
             try walker.walk(
                 chunks, fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release,
@@ -116,21 +116,13 @@ public enum ChunkedLogReader {
                 return notes
             }
         }
-        return finish(&fold, framer: nil, path: path)
+        return finish(&fold, framer: nil)
     }
 
-    /// The summary, with what a framer continuing in one pass repaired, as `KernelLogFeed` adds it.
-    static func finish(_ fold: inout ChunkFold, framer: LineFramer?, path: String) -> LogReadSummary? {
+    /// The summary, with what a framer continuing in one pass repaired.
+    static func finish(_ fold: inout ChunkFold, framer: LineFramer?) -> LogReadSummary? {
         guard var summary = fold.finish() else { return nil }
-        guard let framer else { return summary }
-        summary.cutLines = framer.cutLineCount
-        summary.nulBytes = framer.nulBytes
-        for cut in framer.cutLines.prefix(10) {
-            summary.note(
-                LogDiagnostic(
-                    path: path, line: cut.number, offset: cut.offset,
-                    message: "line longer than \(framer.maxLineLength) bytes: cut"))
-        }
+        if let framer { summary.addRepairs(of: framer) }
         return summary
     }
 

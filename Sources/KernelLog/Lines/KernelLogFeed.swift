@@ -60,15 +60,8 @@ public struct KernelLogFeed {
         if framer.crBreaks > 0 { stripper.sawCarriageReturns = true }
         try stripper.finish(body)
         var summary = stripper.summary
-        summary.cutLines = framer.cutLineCount
-        summary.nulBytes = framer.nulBytes
+        summary.addRepairs(of: framer)
         summary.compressed = isGzip
-        for cut in framer.cutLines.prefix(10) {
-            summary.note(
-                LogDiagnostic(
-                    path: path, line: cut.number, offset: cut.offset,
-                    message: "line longer than \(framer.maxLineLength) bytes: cut"))
-        }
         return summary
     }
 

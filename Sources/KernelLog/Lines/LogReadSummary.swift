@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// A problem found while reading one input that did not stop the reading.
 public struct LogDiagnostic: Sendable, Codable, Equatable, CustomStringConvertible {
     public var path: String
@@ -74,6 +76,19 @@ public struct LogReadSummary: Sendable, Codable, Equatable {
     public init(path: String, source: LogSource) {
         self.path = path
         self.source = source
+    }
+
+    /// What the framer repaired: lines cut at the length limit (the first ten named) and NUL
+    /// bytes dropped.
+    mutating func addRepairs(of framer: LineFramer) {
+        cutLines = framer.cutLineCount
+        nulBytes = framer.nulBytes
+        for cut in framer.cutLines.prefix(10) {
+            note(
+                LogDiagnostic(
+                    path: path, line: cut.number, offset: cut.offset,
+                    message: "line longer than \(framer.maxLineLength) bytes: cut"))
+        }
     }
 
     mutating func note(_ diagnostic: LogDiagnostic) {
