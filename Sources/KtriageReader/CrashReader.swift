@@ -84,6 +84,7 @@ public struct CrashReader: Sendable {
                 return report
             }
         }
+        if let report = readInChunks(bytes: bytes, name: name) { return report }
         var session = feed(name: name)
         session.feed(bytes)
         return session.finish()
@@ -166,6 +167,23 @@ extension CrashReader {
             bytes: file.bytes, path: item.path, options: options, jobs: jobs, minimumChunkBytes: chunkBytes,
             consumer: &streams, mayMatter: CrashReportParser.mayStartReport, alsoWants: alsoWants,
             release: { file.dropPages($0) }, onLine: onLine)
+    }
+
+    /// A large log in memory on ``jobs`` threads, or `nil` when it is read in one pass.
+    func readInChunks(bytes: UnsafeRawBufferPointer, name: String) -> InputReport? {
+        guard jobs > 1, bytes.count >= 2 * chunkBytes else { return nil }
+        var streams = StreamParsers(options: parserOptions)
+        guard
+            let summary = try? ChunkedLogReader.read(
+                bytes: bytes, path: name, options: options, jobs: jobs, minimumChunkBytes: chunkBytes,
+                consumer: &streams, mayMatter: CrashReportParser.mayStartReport, alsoWants: { _ in false },
+                onLine: { _ in })
+        else { return nil }
+        var report = InputReport(path: name)
+        report.summary = summary
+        report.records = streams.finish(file: name)
+        report.symbolize(with: symbolizer)
+        return report
     }
 
     /// The log files beside a dump that gave no report (no log in it, or a damaged one): the

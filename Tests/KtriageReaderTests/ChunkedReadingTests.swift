@@ -123,6 +123,23 @@ struct ChunkedReadingTests {
         #expect(Self.readsInChunks(path))
     }
 
+    @Test("bytes in memory read in chunks give what a file and one thread give")
+    func bytesInMemory() throws {
+        let text = try Self.interleavedSyslog()
+        var reader = CrashReader(options: Self.options)
+        let one = reader.read(text: text, name: "memory")
+        reader.jobs = 3
+        reader.chunkBytes = 97
+        let many = reader.read(text: text, name: "memory")
+        #expect(many.records == one.records)
+        #expect(many.summary == one.summary)
+        #expect(one.records.count >= 30)
+        let bytes = Array(text.utf8)
+        #expect(
+            bytes.withUnsafeBytes { reader.readInChunks(bytes: $0, name: "memory") }
+                != nil)
+    }
+
     @Test("five hosts' syslog, interleaved line by line, reads the same in chunks")
     func interleavedHosts() throws {
         let text = try Self.interleavedSyslog()
