@@ -1,3 +1,4 @@
+import KtriageTestSupport
 import Testing
 
 @testable import KernelDump

@@ -1,21 +1,11 @@
 import Foundation
 import KernelLog
+import KtriageTestSupport
 import Testing
 
 /// Mutated real logs (byte flips, cuts, duplicated and dropped lines, glued lines) through the
 /// parser. A short fixed-seed pass always runs; `KTRIAGE_FUZZ=<rounds>` runs longer.
 @Suite struct MutationFuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func inputs() -> [[UInt8]] {
         var out: [[UInt8]] = []
         for name in GoldenFixtureTests.cases() {
@@ -60,7 +50,7 @@ import Testing
         let rounds = Int(ProcessInfo.processInfo.environment["KTRIAGE_FUZZ"] ?? "") ?? 300
         let inputs = Self.inputs()
         guard !inputs.isEmpty else { return }
-        var rng = SplitMix(state: 0x6b74_7269_6167_65)
+        var rng = SplitMix(seed: 0x6b74_7269_6167_65)
         var records = 0
         for round in 0..<rounds {
             let m = Self.mutate(inputs[round % inputs.count], &rng)

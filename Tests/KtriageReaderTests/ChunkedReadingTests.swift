@@ -140,6 +140,42 @@ struct ChunkedReadingTests {
                 != nil)
     }
 
+    /// Mutated logs (bytes changed, lines cut, duplicated, dropped or glued, NUL and CR bytes,
+    /// months moved) read in memory by one thread and in chunks must agree: a differential check
+    /// of the chunked reading. `KTRIAGE_FUZZ=<rounds>` runs longer.
+    @Test("mutated logs read the same in chunks as on one thread")
+    func mutatedLogs() throws {
+        let rounds = Int(ProcessInfo.processInfo.environment["KTRIAGE_FUZZ"] ?? "") ?? 60
+        let base = Array(try Self.interleavedSyslog().utf8)
+        var random = SplitMix(seed: 0x6368_756e_6b73)
+        for round in 0..<rounds {
+            var bytes = base
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let at = Int.random(in: 0..<bytes.count, using: &random)
+                let pieces: [[UInt8]] = [[0], [0x0D], [0x0A], Array("Jan  1 00:00:00 ".utf8), Array("BUG: ".utf8)]
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0: bytes[at] = UInt8.random(in: 0...255, using: &random)
+                case 1: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...400, using: &random)))
+                case 2:
+                    bytes.insert(
+                        contentsOf: bytes[at..<min(bytes.count, at + 500)],
+                        at: Int.random(in: 0...bytes.count, using: &random))
+                case 3: bytes.insert(contentsOf: pieces.randomElement(using: &random) ?? [], at: at)
+                default: if bytes[at] == 0x0A { bytes.remove(at: at) }
+                }
+                if bytes.isEmpty { bytes = base }
+            }
+            var reader = CrashReader(
+                options: LogReaderOptions(referenceYear: 2024, includeOtherPrograms: round % 2 == 0))
+            let one = reader.read(bytes: bytes, name: "mutated")
+            reader.jobs = 2 + round % 3
+            reader.chunkBytes = 64 + round * 7 % 900
+            let many = reader.read(bytes: bytes, name: "mutated")
+            #expect(many.records == one.records, "round \(round): records")
+            #expect(many.summary == one.summary, "round \(round): summary")
+        }
+    }
+
     @Test("five hosts' syslog, interleaved line by line, reads the same in chunks")
     func interleavedHosts() throws {
         let text = try Self.interleavedSyslog()
