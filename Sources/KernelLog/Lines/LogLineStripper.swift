@@ -309,6 +309,8 @@ struct LogLineStripper {
                 hasMonotonicStamp: prefix.hasMonotonicStamp)
             if !wants(sketch) {
                 if prefix.hadSyslogWrapper { sawSyslog = true }
+                // A wall clock comes with a syslog wrapper or a stamp that is not a kernel stamp
+                // (`dmesg -T`, ISO); a kernel stamp alone carries none.
                 countDeclined(
                     text, prefix: UnsafeRawBufferPointer(rebasing: bytes[..<start]),
                     stamped: prefix.hasMonotonicStamp,
