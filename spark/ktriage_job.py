@@ -167,6 +167,9 @@ def ktriage_flags(options, ktriage_path):
         group += [flag, str(value)]
         if for_scan and flag + " " in scan_help:
             scan += [flag, str(value)]
+    # One core per task, as Spark schedules them (`group` gets `--jobs 1` the same way).
+    if "--jobs " in scan_help:
+        scan += ["--jobs", "1"]
     render = []
     for index in range(0, len(group), 2):
         if group[index] == "--class":
