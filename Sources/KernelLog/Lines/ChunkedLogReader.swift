@@ -48,11 +48,13 @@ public enum ChunkedLogReader {
     /// The cores this process may run on: the default number of jobs.
     public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// Chunks per thread in a batch, so that a slow chunk does not leave a thread idle.
+    /// Chunks per thread when the input is small, so that a slow chunk does not leave a thread
+    /// idle.
     static let chunksPerJob = 4
-    /// A chunk is at most this many `minimumChunkBytes` (16 MiB): a batch's notes stay small, and
-    /// there are batches enough to read the next while the last is walked.
+    /// A chunk is at most this many `minimumChunkBytes` (16 MiB): the notes held stay small.
     static let maximumChunks = 4
+    /// Chunks a worker may read ahead of the walk.
+    static let chunksAhead = 2
 
     /// A cut moves forward at most this many lines to find a line a chunk may start with.
     static let cutSearchLines = 1000
@@ -83,41 +85,26 @@ public enum ChunkedLogReader {
         guard cuts.count > 2 else { return nil }
         var fold = ChunkFold()
         var walker = LineNoteWalker(path: path, options: options, peerOutput: peerOutput)
-        // Batches of `jobs × chunksPerJob` chunks, so the notes held stay bounded: the workers
-        // read the next batch while this thread walks the last one.
-        let batch = jobs * chunksPerJob
-        let starts = Array(stride(from: 0, to: cuts.count - 1, by: batch))
-        func start(_ index: Int, reusing spare: [[LineNote]]) -> BatchReading {
-            let first = starts[index]
-            return BatchReading(
-                bytes, cuts: Array(cuts[first...min(first + batch, cuts.count - 1)]), path: path, options: options,
-                jobs: jobs, peerOutput: peerOutput, hit: { mayMatter($0) || alsoWants($0) }, release: release,
-                spare: spare)
-        }
-        var next: BatchReading? = start(0, reusing: [])
-        var spare: [[LineNote]] = []
-        for index in starts.indices {
-            guard var chunks = next?.wait() else { break }
-            next = index + 1 < starts.count ? start(index + 1, reusing: spare) : nil
-            guard fold.accept(chunks) else {
-                _ = next?.wait()
+        let pipeline = ChunkPipeline(
+            bytes, cuts: cuts, path: path, options: options, jobs: jobs, ahead: chunksAhead, peerOutput: peerOutput,
+            hit: { mayMatter($0) || alsoWants($0) }, release: release)
+        for index in 0..<(cuts.count - 1) {
+            guard var chunk = pipeline.take(index), fold.accept([chunk]) else {
+                pipeline.stop()
                 // Nothing handed out yet: the caller reads the input in one pass.
                 if index == 0 { return nil }
                 let framer = try walker.continueInOnePass(
-                    bytes, from: cuts[starts[index]], fold: fold, options: options, consumer: &consumer,
+                    bytes, from: cuts[index], fold: fold, options: options, consumer: &consumer,
                     alsoWants: alsoWants, release: release, onLine: onLine)
                 fold.absorb(continuation: walker.stripper)
                 return finish(&fold, framer: framer)
             }
             try walker.walk(
-                chunks, fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release,
+                [chunk], fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release,
                 onLine: onLine)
-            spare = chunks.indices.map { chunk in
-                var notes = chunks[chunk].notes
-                chunks[chunk].notes = []
-                notes.removeAll(keepingCapacity: true)
-                return notes
-            }
+            var notes: [LineNote] = []
+            swap(&notes, &chunk.notes)
+            pipeline.walked(index, notes: notes)
         }
         return finish(&fold, framer: nil)
     }
