@@ -119,7 +119,7 @@ struct ChunkedReadingTests {
             #expect(many.summary == one.summary, "\(jobs) threads, chunks of \(bytes) bytes")
             #expect(manyLines == oneLines)
         }
-        // The first batch was read in chunks (the reading did not give up at once).
+        // The first chunks were read in parallel (the reading did not give up at once).
         #expect(Self.readsInChunks(path))
     }
 

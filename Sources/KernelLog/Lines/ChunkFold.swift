@@ -1,14 +1,14 @@
 import KernelFacts
 import KtriageBytes
 
-/// Step 3 of a chunked reading (see ``ChunkedLogReader``): each batch's chunks added up in
-/// input order, after checking that no chunk read something whose meaning depends on lines
-/// before it. Holds the one-pass state at the end of the batches accepted so far, which a
+/// Step 3 of a chunked reading (see ``ChunkedLogReader``): the chunks added up in input order,
+/// after checking that no chunk read something whose meaning depends on lines before it.
+/// Holds the one-pass state at the end of the chunks accepted so far, which a
 /// reading continued in one pass starts from.
 struct ChunkFold {
     /// The first chunk's stripper with every later accepted chunk's counts, hosts and times.
     private(set) var merged: LogLineStripper?
-    /// Whether one pass decided for `journalctl -o short-monotonic` (`nil` before the first batch).
+    /// Whether one pass decided for `journalctl -o short-monotonic` (`nil` before the first chunk).
     private(set) var shortMonotonic: Bool?
     /// Stamped lines one pass has probed so far (all failed, while `shortMonotonic` is false).
     private(set) var probes = 0
@@ -24,14 +24,14 @@ struct ChunkFold {
             monotonicJournal: shortMonotonic ?? false, probes: LinePrefixParser.monotonicProbeLines)
     }
 
-    /// One pass's probe state after the accepted batches.
+    /// One pass's probe state after the accepted chunks.
     var onePassProbe: LinePrefixParser.ProbeState {
         LinePrefixParser.ProbeState(
             monotonicJournal: shortMonotonic ?? false,
             probes: shortMonotonic == true ? LinePrefixParser.monotonicProbeLines : probes)
     }
 
-    /// Adds a batch's chunks, or returns `false` (and changes nothing) when one pass would read
+    /// Adds chunks, or returns `false` (and changes nothing) when one pass would read
     /// some line of them otherwise.
     mutating func accept(_ chunks: [ChunkReading]) -> Bool {
         guard
@@ -63,7 +63,7 @@ struct ChunkFold {
     /// One pass probes the first 32 stamped lines of an input for short-monotonic's
     /// `host kernel: ` and keeps what it found; each chunk probed its own. They agree when no
     /// chunk found it (every probe failed), or when every chunk that probed found it at its first
-    /// probe — and what the first batch found, later batches find too.
+    /// probe — and what the first chunks found, later chunks find too.
     private func decideProbes(_ chunks: [ChunkReading]) -> Bool? {
         let states = chunks.map(\.stripper.prefixParser.probeState)
         let found = states.contains(where: \.monotonicJournal)

@@ -25,23 +25,23 @@ public protocol ChunkedLineConsumer {
 /// Reads one large log on several cores with exactly the result of one pass.
 ///
 /// 1. The input is cut at line breaks into chunks of at most 16 MiB, each starting at a line with
-///    a syslog wrapper or a kernel stamp (a bare line may continue the line before it), read in
-///    batches of `jobs × 4` chunks (``BatchReading``).
-/// 2. Each chunk is read on a worker from a fresh reader state (``ChunkReading``): every line is
-///    framed, its wrapper measured, counted and its host noted (``LineNote``: 8 bytes a line), but
-///    only lines that may matter by themselves (`mayMatter`: a header literal; a line the caller
-///    asked for; the input's first times) are converted.
-/// 3. The fold (``ChunkFold``) adds a batch's counts, hosts and times in input order and checks
+///    a syslog wrapper or a kernel stamp (a bare line may continue the line before it).
+/// 2. Each chunk is read on a worker from a fresh reader state (``ChunkReading``, in a
+///    ``ChunkPipeline`` that keeps the workers at most two chunks ahead of step 4): every line is
+///    framed, its wrapper measured, counted and its host noted (``LineNote``: 8 bytes a line),
+///    but only lines that may matter by themselves (`mayMatter`: a header literal; a line the
+///    caller asked for; the input's first times) are converted.
+/// 3. The fold (``ChunkFold``) adds each chunk's counts, hosts and times in input order and checks
 ///    what a chunk cannot know of the lines before it: a year that moved on (BSD syslog, December
 ///    to January), a `dmesg -H` minute line, probes for `journalctl -o short-monotonic` that found
 ///    different things, a bare line that might continue a wrapped one, journal boot markers, cut
-///    lines, NUL bytes or CR line breaks. From the first batch that has one, the rest of the input
-///    is read in one pass, from the state the batches before left (the whole input, when it is
-///    the first batch).
-/// 4. One thread walks the notes in input order (``LineNoteWalker``) while the workers read the
-///    next batch: lines whose stream is quiet and that do not matter by themselves are skipped
-///    without being read; the others are read again in full and handed to the consumer, which
-///    sees exactly the lines, in exactly the order and state, of one pass.
+///    lines, NUL bytes or CR line breaks. From the first chunk that has one, the rest of the input
+///    is read in one pass, from the state the chunks before left (the whole input, when it is
+///    the first chunk).
+/// 4. One thread walks the notes in input order (``LineNoteWalker``) while the workers read on:
+///    lines whose stream is quiet and that do not matter by themselves are skipped without being
+///    read; the others are read again in full and handed to the consumer, which sees exactly the
+///    lines, in exactly the order and state, of one pass.
 public enum ChunkedLogReader {
     /// Inputs smaller than two of these are read in one pass (tests take smaller ones).
     public static let minimumChunkBytes = 4 << 20
