@@ -108,6 +108,7 @@ struct FleetSourceOptions: ParsableArguments {
         }
         if !fromNDJSON.isEmpty {
             var grouper = NDJSONGrouper(context: context)
+            grouper.jobs = jobs ?? ChunkedLogReader.availableCores
             for path in fromNDJSON { grouper.read(path: path) }
             fleet.merge(grouper.finish())
         }

@@ -1,4 +1,3 @@
-import CrashFleet
 import CrashOutput
 import Foundation
 import KernelLog
@@ -6,6 +5,8 @@ import KtriageBytes
 import KtriageReader
 import KtriageTestSupport
 import Testing
+
+@testable import CrashFleet
 
 /// The byte-level record reader must give grouping exactly what `JSONDecoder` gives it: the same
 /// fields on every record ktriage writes, and the same verdict (record or bad line) on every line.
@@ -39,6 +40,33 @@ import Testing
             let expected = try #require(RecordLineReader.groupingView(of: full))
             #expect(view == expected, "\(full.file ?? "") line \(full.line)")
         }
+    }
+
+    /// Records decoded on several threads (`NDJSONPipeline`) are grouped as one thread groups
+    /// them: windows of odd sizes cut between any two lines, bad lines (their first line number
+    /// too), NUL bytes inside a record, CR line ends.
+    @Test(arguments: [(2, 997), (3, 4_096), (5, 30_011)])
+    func groupingOnSeveralThreadsEqualsOneThread(jobs: Int, window: Int) throws {
+        let path = Fixtures.temporaryFolder("record-line-reader") + "/threads.ndjson"
+        var lines = Self.scannedLines
+        lines.insert("not a record", at: lines.count / 3)
+        lines.insert(String(lines[lines.count / 2].dropLast(40)), at: lines.count / 2)
+        lines[lines.count / 4] = lines[lines.count / 4].replacingOccurrences(of: "\"kind\"", with: "\"kind\u{0}\"")
+        lines[lines.count / 5] += "\r"
+        #expect(Fixtures.write(Array(lines.joined(separator: "\n").utf8), to: path))
+        var one = NDJSONGrouper(context: FleetSupport.context)
+        one.read(path: path)
+        var many = NDJSONGrouper(context: FleetSupport.context)
+        many.jobs = jobs
+        many.decodedWindow = window
+        many.read(path: path)
+        #expect(many.badLines == one.badLines)
+        #expect(one.badLines >= 2)
+        let expected = one.finish()
+        let fleet = many.finish()
+        #expect(fleet == expected)
+        #expect(fleet.errors == expected.errors)
+        #expect(fleet.records > 100)
     }
 
     @Test func groupingFromLinesEqualsGroupingFromDecodedRecords() throws {
