@@ -30,7 +30,9 @@ for mode in bytes fields; do
     echo "== $target, $runs executions, mutator: $mode ($(ls "$corpus" | wc -l) new inputs)"
     "$llvm_cov" report ".build-coverage/debug/$target" -instr-profile="$profile/merged.profdata" \
         -ignore-filename-regex='/(Fuzz|\.build[^/]*|Tests|Benchmarks)/' | grep -E 'KernelDump/|^TOTAL' |
-        awk '{ sub(".*/Sources/", "", $1); printf "%-40s functions %5s/%-5s lines %6s/%-6s\n", $1, $5-$6, $5, $8-$9, $8 }'
+        awk '{ sub(".*/Sources/", "", $1); printf "%-40s functions %5s/%-5s lines %6s/%-6s\n", $1, $5-$6, $5, $8-$9, $8 }
+            $1 ~ /^KernelDump\// { functions += $5; reached += $5-$6; lines += $8; linesReached += $8-$9 }
+            END { printf "%-40s functions %5s/%-5s lines %6s/%-6s\n", "KernelDump (all files)", reached, functions, linesReached, lines }'
     rm -rf "$corpus" "$profile"
 done
 rm -rf "$seeds"

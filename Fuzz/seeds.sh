@@ -28,7 +28,7 @@ seeds() {
             for kind in FuzzKdump FuzzELFDump FuzzFlattened; do python3 make-seeds.py "$kind" "$seeds"; done ;;
         FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzKdumpPage) python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzFlattened) cp ../fixtures/vmcore/*.flat "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzFlattened) cp ../fixtures/vmcore/*.flat ../fixtures/vmcore/regressions/flattened-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;

@@ -57,6 +57,8 @@ final class KdumpCompressedDump: PhysicalMemory {
     /// Prefix popcounts of the dumped-pages bitmap per `rankChunkBits` pfns, built on demand.
     private var rankPrefix: [UInt64] = [0]
     private static let rankChunkBytes = 512
+    /// The last `rank` answered, the start of the next count when it lies in the same chunk.
+    private var lastRank: (pfn: UInt64, rank: UInt64)?
     /// Pages whose descriptor says "zero offset" in an incomplete dump, etc. — reasons noted once.
     private(set) var missingPages: [UInt64: String] = [:]
 
@@ -67,6 +69,8 @@ final class KdumpCompressedDump: PhysicalMemory {
     static let codecBits: [(bit: UInt32, codec: PageCodec)] = [
         (0x1, .zlib), (0x2, .lzo), (0x4, .snappy), (0x20, .zstd),
     ]
+    /// All of `codecBits`: a page whose flags have none of them is stored raw.
+    static let codecMask = codecBits.reduce(UInt32(0)) { $0 | $1.bit }
 
     /// Names of compression methods flagged in `status`.
     var compressionNames: [String] {
@@ -258,25 +262,31 @@ final class KdumpCompressedDump: PhysicalMemory {
         return nil
     }
 
-    /// Set bits in `bytes`, eight bytes at a time (a page read ranks up to a chunk of bitmap, so
-    /// this runs once per page read).
-    private static func popcount(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var total = 0
-            var index = 0
-            while index + 8 <= raw.count {
-                total += raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).nonzeroBitCount
-                index += 8
-            }
-            while index < raw.count {
-                total += raw[index].nonzeroBitCount
-                index += 1
-            }
-            return UInt64(total)
+    /// Set bits in `raw`, eight bytes at a time.
+    private static func popcount(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        var total = 0
+        var index = 0
+        while index + 8 <= raw.count {
+            total += raw.loadUnaligned(fromByteOffset: index, as: UInt64.self).nonzeroBitCount
+            index += 8
         }
+        while index < raw.count {
+            total += raw[index].nonzeroBitCount
+            index += 1
+        }
+        return UInt64(total)
     }
 
-    /// Number of dumped pages below `pfn` (the descriptor index of `pfn`).
+    /// Set bits in `count` bytes of the file at `offset`: counted in place when the bytes are
+    /// contiguous (always, but for a flattened stream's record boundaries), else from a copy.
+    private func bitmapPopcount(at offset: UInt64, count: Int) throws -> UInt64 {
+        if let contiguous = bytes.contiguous(at: offset, count: count) { return Self.popcount(contiguous) }
+        return try bytes.read(at: offset, count: count, field: "kdump bitmap").withUnsafeBytes { Self.popcount($0) }
+    }
+
+    /// Number of dumped pages below `pfn` (the descriptor index of `pfn`): the prefix count of
+    /// its chunk plus the bits from the chunk's start, or from the last answer when that lies
+    /// between (pages are mostly read in ascending order: the VMCOREINFO scan, log buffers).
     private func rank(_ pfn: UInt64) throws -> UInt64 {
         let chunkBits = UInt64(Self.rankChunkBytes * 8)
         let chunk = Int(pfn / chunkBits)
@@ -286,21 +296,37 @@ final class KdumpCompressedDump: PhysicalMemory {
             let start = second + index * UInt64(Self.rankChunkBytes)
             let count = Int(
                 min(UInt64(Self.rankChunkBytes), bitmapHalfBytes - index * UInt64(Self.rankChunkBytes)))
-            let piece = try bytes.read(at: start, count: count, field: "kdump bitmap")
-            rankPrefix.append(rankPrefix[rankPrefix.count - 1] + Self.popcount(piece))
+            rankPrefix.append(rankPrefix[rankPrefix.count - 1] + (try bitmapPopcount(at: start, count: count)))
         }
-        var total = rankPrefix[chunk]
-        let startByte = UInt64(chunk) * UInt64(Self.rankChunkBytes)
-        let endBit = pfn
-        let fullBytes = Int(endBit / 8 - startByte)
-        if fullBytes > 0 {
-            let piece = try bytes.read(at: second + startByte, count: fullBytes, field: "kdump bitmap")
-            total += Self.popcount(piece)
+        let chunkStart = UInt64(chunk) * chunkBits
+        var (from, total) = (chunkStart, rankPrefix[chunk])
+        if let lastRank, lastRank.pfn >= chunkStart, lastRank.pfn <= pfn { (from, total) = lastRank }
+        total += try dumpedPages(from: from, to: pfn)
+        lastRank = (pfn, total)
+        return total
+    }
+
+    /// Set bits of the dumped-pages bitmap for pfns `from ..< to`: a partial first byte, whole
+    /// bytes, a partial last byte.
+    private func dumpedPages(from: UInt64, to: UInt64) throws -> UInt64 {
+        guard from < to else { return 0 }
+        var total: UInt64 = 0
+        var pfn = from
+        if pfn % 8 != 0 {
+            let low = pfn % 8
+            let high = min(8, low + (to - pfn))
+            let mask = UInt8(truncatingIfNeeded: (1 << high) - (1 << low))
+            total += UInt64((try dumpedBitmapByte(pfn) & mask).nonzeroBitCount)
+            pfn += high - low
         }
-        let bits = UInt8(endBit % 8)
-        if bits > 0 {
-            let last = try bytes.read(at: second + endBit / 8, count: 1, field: "kdump bitmap")
-            total += UInt64((last[0] & ((1 << bits) - 1)).nonzeroBitCount)
+        let wholeBytes = (to - pfn) / 8
+        if wholeBytes > 0 {
+            total += try bitmapPopcount(at: bitmapOffset + bitmapHalfBytes + pfn / 8, count: Int(wholeBytes))
+            pfn += wholeBytes * 8
+        }
+        if pfn < to {
+            let mask = UInt8(truncatingIfNeeded: (1 << (to - pfn)) - 1)
+            total += UInt64((try dumpedBitmapByte(pfn) & mask).nonzeroBitCount)
         }
         return total
     }
@@ -378,16 +404,23 @@ final class KdumpCompressedDump: PhysicalMemory {
                 path: path, offset: descAt, field: "page descriptor for pfn 0x\(String(pfn, radix: 16))",
                 message: "missing: the dump ends before it (file cut short)")
         }
-        let desc = try bytes.read(
-            at: descAt, count: Self.descriptorSize,
-            field: "page descriptor for pfn 0x\(String(pfn, radix: 16))")
-        let (offset, size, flags) = desc.withUnsafeBytes { raw -> (Int64, UInt32, UInt32) in
+        func decode(_ raw: UnsafeRawBufferPointer) -> (Int64, UInt32, UInt32) {
             let cursor = ByteCursor(raw, endianness: endianness)
             return (
                 cursor.peekInteger(at: 0) ?? 0, cursor.peekInteger(at: 8) ?? 0,
                 cursor.peekInteger(at: 12) ?? 0
             )
         }
+        // In place when contiguous: this runs for every page read.
+        let (offset, size, flags) =
+            if let contiguous = bytes.contiguous(at: descAt, count: Self.descriptorSize) {
+                decode(contiguous)
+            } else {
+                try bytes.read(
+                    at: descAt, count: Self.descriptorSize,
+                    field: "page descriptor for pfn 0x\(String(pfn, radix: 16))"
+                ).withUnsafeBytes(decode)
+            }
         let descFileOffset = bytes.fileOffset(of: descAt)
         if offset == 0 && size == 0 {
             throw VmcoreError(
@@ -408,24 +441,25 @@ final class KdumpCompressedDump: PhysicalMemory {
                     "offset \(offset) + size \(size) is past the end of the file (\(bytes.size) bytes): the dump is truncated"
             )
         }
-        let field = "page data for pfn 0x\(String(pfn, radix: 16))"
-        let pageCodecs = Self.codecBits.filter { flags & $0.bit != 0 }.map(\.codec)
-        if let codec = pageCodecs.first {
+        // Built only for an error: this runs for every page read.
+        func field() -> String { "page data for pfn 0x\(String(pfn, radix: 16))" }
+        if flags & Self.codecMask != 0 {
+            let pageCodecs = Self.codecBits.filter { flags & $0.bit != 0 }.map(\.codec)
             try decompress(
-                pfn, codec: codec, otherCodecs: pageCodecs.dropFirst(), flags: flags,
+                pfn, codec: pageCodecs[0], otherCodecs: pageCodecs.dropFirst(), flags: flags,
                 data: (offset: UInt64(offset), size: Int(size)), descriptorAt: descFileOffset, field: field,
                 into: buffer)
             return
         }
         guard size == UInt32(pageSize) else {
             throw VmcoreError(
-                path: path, offset: descFileOffset, field: field,
+                path: path, offset: descFileOffset, field: field(),
                 message:
                     "uncompressed page of \(size) bytes (flags 0x\(String(flags, radix: 16))), expected \(pageSize)"
             )
         }
         guard bytes.copy(at: UInt64(offset), into: buffer) else {
-            throw VmcoreError(path: path, offset: descFileOffset, field: field, message: "cannot be read")
+            throw VmcoreError(path: path, offset: descFileOffset, field: field(), message: "cannot be read")
         }
         countPage(pfn, as: "raw")
     }
@@ -439,7 +473,7 @@ final class KdumpCompressedDump: PhysicalMemory {
     /// smaller, so one dump mixes compressed and raw pages.
     private func decompress(
         _ pfn: UInt64, codec: PageCodec, otherCodecs: ArraySlice<PageCodec>, flags: UInt32,
-        data: (offset: UInt64, size: Int), descriptorAt descriptorOffset: UInt64, field: String,
+        data: (offset: UInt64, size: Int), descriptorAt descriptorOffset: UInt64, field: () -> String,
         into buffer: UnsafeMutableRawBufferPointer
     ) throws {
         let path = bytes.path
@@ -447,13 +481,13 @@ final class KdumpCompressedDump: PhysicalMemory {
         guard otherCodecs.isEmpty else {
             let names = ([codec] + otherCodecs).map(\.rawValue).joined(separator: ", ")
             throw VmcoreError(
-                path: path, offset: descriptorOffset, field: field,
+                path: path, offset: descriptorOffset, field: field(),
                 message: "flags \(flagsText) name more than one compression (\(names))")
         }
         let status = UInt32(bitPattern: header.status)
         guard Self.codecBits.contains(where: { $0.codec == codec && status & $0.bit != 0 }) else {
             throw VmcoreError(
-                path: path, offset: descriptorOffset, field: field,
+                path: path, offset: descriptorOffset, field: field(),
                 message:
                     "compressed with \(codec.rawValue) (flags \(flagsText)), which the kdump header's status 0x\(String(status, radix: 16)) does not announce"
             )
@@ -464,15 +498,15 @@ final class KdumpCompressedDump: PhysicalMemory {
             if let contiguous = bytes.contiguous(at: data.offset, count: data.size) {
                 produced = try decompressor.decompress(codec, contiguous, into: buffer)
             } else {
-                let copy = try bytes.read(at: data.offset, count: data.size, field: field)
+                let copy = try bytes.read(at: data.offset, count: data.size, field: field())
                 produced = try copy.withUnsafeBytes { try decompressor.decompress(codec, $0, into: buffer) }
             }
         } catch let error as PageCodecError {
-            throw VmcoreError(path: path, offset: dataOffset, field: field, message: "\(codec.rawValue): \(error)")
+            throw VmcoreError(path: path, offset: dataOffset, field: field(), message: "\(codec.rawValue): \(error)")
         }
         guard produced == pageSize else {
             throw VmcoreError(
-                path: path, offset: dataOffset, field: field,
+                path: path, offset: dataOffset, field: field(),
                 message: "\(codec.rawValue): decompresses to \(produced) bytes, expected \(pageSize)")
         }
         countPage(pfn, as: codec.rawValue)

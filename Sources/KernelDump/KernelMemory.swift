@@ -47,6 +47,14 @@ final class KernelMemory {
     private var slotBytes: [UnsafeMutableRawBufferPointer] = []
     private var nextVictim = 0
     private var lastHit = -1
+    /// The slot that last took each page, direct-mapped by page number (checked against
+    /// `slotPFNs` before use): a page-table walk touches four pages per translation, and the
+    /// linear search over up to 512 slots was a tenth of a debug dump fuzzer's time.
+    private var slotHints = [Int](repeating: -1, count: 1024)
+    /// The last page that could not be read, with its error: walks over a missing page-table
+    /// page ask for the same page again for every address below it, and the reading and error
+    /// building would be repeated each time (a page's bytes do not change).
+    private var lastFailure: (pfn: UInt64, error: any Error)?
     /// Recent translations, direct-mapped by virtual page: `translatedPages[i]` (`UInt64.max`:
     /// empty) maps to physical page `physicalPages[i]`.
     private var translatedPages = [UInt64](repeating: .max, count: 1024)
@@ -91,8 +99,16 @@ final class KernelMemory {
     /// The cache slot holding physical page `pfn`, reading the page on a miss.
     private func slot(_ pfn: UInt64) throws -> Int {
         if lastHit >= 0, slotPFNs[lastHit] == pfn { return lastHit }
-        if let found = slotPFNs.firstIndex(of: pfn) {
+        let hintIndex = Int(truncatingIfNeeded: pfn) & (slotHints.count - 1)
+        let hint = slotHints[hintIndex]
+        if hint >= 0, slotPFNs[hint] == pfn {
+            lastHit = hint
+            return hint
+        }
+        if let lastFailure, lastFailure.pfn == pfn { throw lastFailure.error }
+        if let found = Self.index(of: pfn, in: slotPFNs) {
             lastHit = found
+            slotHints[hintIndex] = found
             return found
         }
         lastHit = -1
@@ -107,10 +123,30 @@ final class KernelMemory {
         }
         // Until the read succeeds the slot belongs to no page.
         slotPFNs[slot] = .max
-        try physical.readPage(pfn, into: slotBytes[slot])
+        do {
+            try physical.readPage(pfn, into: slotBytes[slot])
+        } catch {
+            lastFailure = (pfn, error)
+            throw error
+        }
         slotPFNs[slot] = pfn
+        slotHints[hintIndex] = slot
         lastHit = slot
         return slot
+    }
+
+    /// A plain loop over the slots' page numbers: `firstIndex(of:)` makes several witness calls
+    /// per slot in a debug build.
+    private static func index(of pfn: UInt64, in pfns: [UInt64]) -> Int? {
+        pfns.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            var index = 0
+            while index < buffer.count {
+                if base[index] == pfn { return index }
+                index += 1
+            }
+            return nil
+        }
     }
 
     /// Copies physical memory into `buffer` (may span pages).

@@ -52,52 +52,69 @@ public enum PanicMessage {
         markers.map { (Array($0.utf8), pass) }
     }
 
-    /// Which needles start with each byte value (indexes into `needles`).
-    static let needlesByFirstByte: [[Int]] = {
-        var table = [[Int]](repeating: [], count: 256)
-        for (index, needle) in needles.enumerated() { table[Int(needle.bytes[0])].append(index) }
+    /// For each byte value, the needles that start with it, as bits of `needles` indexes (17
+    /// markers: one word).
+    static let needleMasksByFirstByte: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 256)
+        for (index, needle) in needles.enumerated() { table[Int(needle.bytes[0])] |= 1 << UInt64(index) }
         return table
     }()
 
+    /// `needlesBelowPass[p]`: the needles of passes below `p`, as bits.
+    static let needlesBelowPass: [UInt64] = (0...passes.count).map { limit in
+        needles.indices.reduce(UInt64(0)) { needles[$1].pass < limit ? $0 | 1 << UInt64($1) : $0 }
+    }
+
     /// The panic message and the index of its line, if any.
     ///
-    /// Each line is scanned once for all markers (at most one `needlesByFirstByte` lookup per
-    /// byte), then crash's precedence applies: the lowest pass wins, then the earliest line, then
-    /// the marker listed first. A pass-by-pass search rescanned a 32 MiB log 19 times.
+    /// Each line is scanned once for all markers (one mask lookup per byte), then crash's
+    /// precedence applies: the lowest pass wins, then the earliest line, then the marker listed
+    /// first. A pass-by-pass search rescanned a 32 MiB log 19 times.
     public static func find(in lines: [String]) -> (message: String, line: Int)? {
-        var best: (pass: Int, line: Int, start: Int, bytes: [UInt8])?
+        var best: (pass: Int, line: Int, start: Int)?
         for (index, line) in lines.enumerated() {
-            let bytes = Array(line.utf8)
-            guard let (pass, start) = firstMarker(in: bytes, below: best?.pass ?? passes.count) else { continue }
-            best = (pass, index, start, bytes)
+            var line = line
+            let marker = line.withUTF8 { firstMarker(in: $0, below: best?.pass ?? passes.count) }
+            guard let (pass, start) = marker else { continue }
+            best = (pass, index, start)
             if pass == 0 { break }
         }
         guard let best else { return nil }
-        return (String(decoding: best.bytes[best.start...], as: UTF8.self), best.line)
+        return (String(decoding: Array(lines[best.line].utf8)[best.start...], as: UTF8.self), best.line)
     }
 
     /// The lowest pass below `limit` with a marker in `line`, and where its first-listed marker
     /// that occurs starts.
-    static func firstMarker(in line: [UInt8], below limit: Int) -> (pass: Int, start: Int)? {
+    ///
+    /// `needles` is in pass order and, within a pass, in listed order, so the answer is the
+    /// lowest needle index that occurs, at its first occurrence. Scanning left to right, a match
+    /// of needle `i` leaves only needles below `i` to look for: one that occurs later can still
+    /// win, one at or above `i` cannot. No allocation per line (this runs on every log line of
+    /// every dump).
+    static func firstMarker(in line: UnsafeBufferPointer<UInt8>, below limit: Int) -> (pass: Int, start: Int)? {
         let needles = Self.needles
-        let table = needlesByFirstByte
-        var found = [Int?](repeating: nil, count: needles.count)
-        line.withUnsafeBufferPointer { bytes in
-            for position in bytes.indices where !table[Int(bytes[position])].isEmpty {
-                for index in table[Int(bytes[position])] where found[index] == nil && needles[index].pass < limit {
+        var wanted = needlesBelowPass[max(0, min(limit, passes.count))]
+        var best: (index: Int, start: Int)?
+        needleMasksByFirstByte.withUnsafeBufferPointer { masks in
+            var position = 0
+            while position < line.count, wanted != 0 {
+                var candidates = masks[Int(line[position])] & wanted
+                while candidates != 0 {
+                    let index = candidates.trailingZeroBitCount
+                    candidates &= candidates - 1
                     let needle = needles[index].bytes
-                    guard needle.count <= bytes.count - position else { continue }
+                    guard needle.count <= line.count - position else { continue }
                     var matched = 1
-                    while matched < needle.count, bytes[position + matched] == needle[matched] { matched += 1 }
-                    if matched == needle.count { found[index] = position }
+                    while matched < needle.count, line[position + matched] == needle[matched] { matched += 1 }
+                    guard matched == needle.count else { continue }
+                    best = (index, position)
+                    wanted &= (1 << UInt64(index)) - 1
+                    break
                 }
+                position += 1
             }
         }
-        // `needles` is in pass order and, within a pass, in listed order.
-        guard let index = found.indices.first(where: { found[$0] != nil }), let start = found[index] else {
-            return nil
-        }
-        return (needles[index].pass, start)
+        return best.map { (needles[$0.index].pass, $0.start) }
     }
 
     /// Start of the first occurrence of `needle` in `haystack`.

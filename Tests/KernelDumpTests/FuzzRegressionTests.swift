@@ -59,4 +59,24 @@ struct FuzzRegressionTests {
         _ = VmcoreSummary.make(dump)
         _ = dump.backtraces()
     }
+
+    /// FuzzFlattened, 2026-12-05 night campaign (release + ASan: 22 s, then a 42 s timeout): a
+    /// printk ring whose ids put the tail 2^62 records behind the head, so the walk starts at
+    /// the oldest possible of its 524,288 descriptors, all of them in pages the dump does not
+    /// hold. Each record read asked the page cache for the same missing page again, searched
+    /// all 512 slots, ranked the page in the bitmap and built a new error. The page cache now
+    /// remembers the last page that could not be read (`KernelMemory.slot`).
+    @Test("a printk ring whose descriptors all lie in missing pages: every record skipped, one reason")
+    func ringOverMissingPages() throws {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/flattened-printk-ring-missing-descriptors.bin"))
+        let log = try dump.kernelLog()
+        #expect(log.records.isEmpty)
+        #expect(log.problems.count == 2, "\(log.problems)")
+        let skipped = try #require(log.problems.last)
+        #expect(skipped.hasPrefix("524123 records skipped as unreadable, the first because"), "\(skipped)")
+        #expect(
+            skipped.hasSuffix(
+                "prb_desc[165] at 0xffffffff80001ff8: page 2 (pfn): not in the dump (excluded by dump level 1 or a hole)"
+            ))
+    }
 }

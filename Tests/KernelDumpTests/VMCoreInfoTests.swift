@@ -75,6 +75,14 @@ struct VMCoreInfoTests {
             PanicMessage.find(in: ["BUG: kernel NULL pointer dereference, address: 0"])?.message
                 == "BUG: kernel NULL pointer dereference, address: 0")
         #expect(PanicMessage.find(in: ["all quiet"]) == nil)
+        // Within one line: the lower pass wins wherever it starts; a marker's first occurrence;
+        // a marker cut off by the line's end is none.
+        #expect(
+            PanicMessage.find(in: ["Kernel panic - not syncing: Oops: 0002 [#1] Oops: 0000"])?.message
+                == "Oops: 0002 [#1] Oops: 0000")
+        #expect(
+            PanicMessage.find(in: ["WARNING: x BUG: y Kernel panic - z"])?.message == "Kernel panic - z")
+        #expect(PanicMessage.find(in: ["x Kernel panic -"]) == nil)
     }
 
     @Test("stamps and escapes like crash's log")
