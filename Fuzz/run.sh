@@ -62,6 +62,15 @@ max_len() {
     esac
 }
 
+# Runs a command at FUZZ_NICE. With sched_autogroup on (Debian's default), niceness only orders
+# processes within one session's autogroup, so the fuzzer gets its own session and that group is
+# reniced too; otherwise a "nice" fuzzer still takes a whole core from a build in another shell.
+niced() {
+    local level=${FUZZ_NICE:-19}
+    setsid -w bash -c 'level=$1; shift; echo "$level" > /proc/self/autogroup 2>/dev/null || true
+        exec nice -n "$level" "$@"' niced "$level" "$@"
+}
+
 mkdir -p findings
 [ -e findings/runs.tsv ] ||
     printf 'date\ttarget\tconfig\tseconds\texecutions\texec/s\texec/cpu-s\tload\tcov\tft\tcorpus\tpeak_rss_mb\tresult\n' > findings/runs.tsv
@@ -79,7 +88,7 @@ for target in "${targets[@]}"; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     # CPU time as well as wall time: on the shared machine exec/s depends on the other builders,
     # executions per CPU second do not.
-    if ! /usr/bin/time -f '%U %S' -o "findings/$target.time" nice -n "${FUZZ_NICE:-19}" "$bin/$target" "work/$target" "corpus/$target" "$seed_dir" $dict \
+    if ! /usr/bin/time -f '%U %S' -o "findings/$target.time" bash -c "$(declare -f niced); niced \"\$@\"" _ "$bin/$target" "work/$target" "corpus/$target" "$seed_dir" $dict \
         -max_total_time="$seconds" -max_len="$len" -timeout=30 -rss_limit_mb=2048 \
         -artifact_prefix="findings/$target/" -print_final_stats=1 2>"findings/$target.log"; then
         status=1
@@ -100,7 +109,7 @@ for target in "${targets[@]}"; do
     if [ "$result" = ok ] && { [ "${FUZZ_MERGE:-0}" = 1 ] || [ "${FUZZ_SAVE:-0}" = 1 ] || [ "$seconds" -ge 60 ]; }; then
         # Minimise: keep the smallest set of inputs with the same coverage.
         merged=$(mktemp -d)
-        nice -n "${FUZZ_NICE:-19}" "$bin/$target" -merge=1 "$merged" "work/$target" "corpus/$target" "$seed_dir" \
+        niced "$bin/$target" -merge=1 "$merged" "work/$target" "corpus/$target" "$seed_dir" \
             -max_len="$len" -timeout=30 -rss_limit_mb=2048 2>"findings/$target.merge.log" >&2 || true
         if [ -n "$(ls -A "$merged")" ]; then
             rm -rf "work/$target" && mv "$merged" "work/$target"

@@ -31,6 +31,16 @@ public struct IngestStatistics: Sendable, Equatable {
     public var errors: [String] = []
 
     public init() {}
+
+    /// Adds the figures of another run (several sources in one command).
+    public mutating func add(_ other: IngestStatistics) {
+        inputs += other.inputs
+        unreadableInputs += other.unreadableInputs
+        added += other.added
+        alreadyKnown += other.alreadyKnown
+        followUps += other.followUps
+        errors += other.errors
+    }
 }
 
 /// The SQLite crash history (`ingest --db`, `group --db`).
@@ -144,16 +154,7 @@ public final class CrashStore {
         _ items: [InputWalker.Item], scanner: FleetScanner, progress: ((Int) -> Void)? = nil
     ) throws(StoreError) -> IngestStatistics {
         var stats = IngestStatistics()
-        let runID: Int64
-        do {
-            runID = try queue.write { db in
-                try db.execute(
-                    sql: "INSERT INTO ingest_run (started_us) VALUES (?)", arguments: [GroupingContext.currentMicros()])
-                return db.lastInsertedRowID
-            }
-        } catch {
-            throw StoreError(path: path, message: Self.explain(error))
-        }
+        let runID = try beginRun()
         let batch = max(1, scanner.workers * 2)
         var start = 0
         while start < items.count {
@@ -176,6 +177,25 @@ public final class CrashStore {
             }
             start += batch
         }
+        try finishRun(runID, stats: stats)
+        return stats
+    }
+
+    /// Records the start of an `ingest` run; returns its row id.
+    func beginRun() throws(StoreError) -> Int64 {
+        do {
+            return try queue.write { db in
+                try db.execute(
+                    sql: "INSERT INTO ingest_run (started_us) VALUES (?)", arguments: [GroupingContext.currentMicros()])
+                return db.lastInsertedRowID
+            }
+        } catch {
+            throw StoreError(path: path, message: Self.explain(error))
+        }
+    }
+
+    /// Records what an `ingest` run did.
+    func finishRun(_ runID: Int64, stats: IngestStatistics) throws(StoreError) {
         do {
             try queue.write { db in
                 try db.execute(
@@ -185,7 +205,6 @@ public final class CrashStore {
         } catch {
             throw StoreError(path: path, message: Self.explain(error))
         }
-        return stats
     }
 
     /// One input, ready to write: ids computed and records encoded (pure; run it on any thread).
@@ -207,10 +226,20 @@ public final class CrashStore {
     public static func prepare(_ records: [CrashRecord], hostFacts: [String: HostFacts], defaultHost: String)
         -> PreparedInput
     {
-        var prepared = PreparedInput()
-        prepared.facts = hostFacts
         var ids: [String?] = []
-        for record in records {
+        var prepared = prepare(records, json: nil, defaultHost: defaultHost, ids: &ids)
+        for (host, facts) in hostFacts { prepared.facts[host, default: HostFacts()].merge(facts) }
+        return prepared
+    }
+
+    /// `prepare(_:hostFacts:defaultHost:)` for part of an input: `ids` holds the ids of the
+    /// input's records before `records` (so a follow-up finds its primary) and gains theirs;
+    /// `json`, when given, is each record's JSON as already written.
+    static func prepare(_ records: [CrashRecord], json: [String]?, defaultHost: String, ids: inout [String?])
+        -> PreparedInput
+    {
+        var prepared = PreparedInput()
+        for (index, record) in records.enumerated() {
             let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
             if let link = record.linkedTo {
                 ids.append(nil)
@@ -222,8 +251,9 @@ public final class CrashStore {
             }
             let id = RecordIdentity.id(of: record, host: host)
             ids.append(id)
-            let json = RecordJSON.encode(record)
-            prepared.crashes.append(PreparedInput.Crash(id: id, host: host, record: record, json: json))
+            prepared.crashes.append(
+                PreparedInput.Crash(id: id, host: host, record: record, json: json?[index] ?? RecordJSON.encode(record))
+            )
             FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
         }
         return prepared

@@ -17,10 +17,17 @@ struct IngestCommand: ParsableCommand {
             running it again completes it. Boot banners and DMI lines of hosts without crashes \
             are stored too, for the fleet-wide shares of `group --db`.
 
+            --from-ndjson stores records already read elsewhere (`scan --format ndjson` output, \
+            e.g. from shards of a fleet job): each line as written, consecutive records of one \
+            `file` as one input, written 2,000 records per transaction; a line that is not a \
+            record is counted and named on stderr. Host facts come only from the records then \
+            (boot banners of hosts without crashes are not in scan's output).
+
             Exit status: 0 when every input was read and stored, 1 otherwise.
 
             Examples:
               ktriage ingest --db crashes.sqlite /srv/logs
+              ktriage scan --format ndjson /srv/logs | ktriage ingest --db crashes.sqlite --from-ndjson -
               ktriage group --db crashes.sqlite --since 2026-11-01
             """)
 
@@ -28,7 +35,12 @@ struct IngestCommand: ParsableCommand {
     var db: String
 
     @Argument(help: "Log files, folders (walked recursively), .gz files, or - for stdin.")
-    var inputs: [String]
+    var inputs: [String] = []
+
+    @Option(
+        name: .customLong("from-ndjson"),
+        help: "Store records from `scan --format ndjson` output (repeatable; - for stdin, .gz accepted).")
+    var fromNDJSON: [String] = []
 
     @Option(help: "Host name for logs that do not name one (default: from the file or folder name).")
     var host: String?
@@ -40,6 +52,11 @@ struct IngestCommand: ParsableCommand {
     var jobs: Int?
 
     @OptionGroup var logInput: LogInputFlags
+
+    func validate() throws {
+        if inputs.isEmpty && fromNDJSON.isEmpty { throw ValidationError("give inputs or --from-ndjson FILE") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
 
     func run() throws {
         var walker = InputWalker()
@@ -60,9 +77,10 @@ struct IngestCommand: ParsableCommand {
             reader: CrashReader(
                 options: LogReaderOptions(host: host, referenceYear: year, timeZone: try logInput.timeZone())),
             context: GroupingContext(hostNaming: logInput.hostNaming), workers: jobs)
-        let stats: IngestStatistics
+        var stats = IngestStatistics()
         do {
-            stats = try store.ingest(walker.items, scanner: scanner)
+            for path in fromNDJSON { stats.add(try store.ingest(ndjsonPath: path)) }
+            if !walker.items.isEmpty { stats.add(try store.ingest(walker.items, scanner: scanner)) }
         } catch {
             Output.warn(error.description)
             throw ExitCode(1)

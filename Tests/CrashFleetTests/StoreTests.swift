@@ -53,6 +53,63 @@ struct StoreTests {
         #expect(try store.count() == expected)
     }
 
+    /// The sample fleet as `scan --format ndjson` writes it, then one input of made-up records
+    /// with follow-ups, then a line that is not a record.
+    static func ndjsonFleet() -> (path: String, records: [CrashRecord]) {
+        var records = FleetScanner(context: FleetSupport.context, workers: 2).readAllRecords(FleetSupport.items())
+        let primary = FleetSupport.record(title: "kernel BUG at fs/ext4/inode.c:42!", host: "made-up", wall: 5)
+        var followUp = FleetSupport.record(title: "Kernel panic - not syncing: Fatal exception", host: "made-up")
+        followUp.linkedTo = 0
+        var later = FleetSupport.record(title: "WARNING in ext4_write", host: "made-up", wall: 9)
+        later.file = "made-up.log"
+        for var record in [primary, followUp, followUp, later, followUp] {
+            record.file = "made-up.log"
+            records.append(record)
+        }
+        var text = records.map(RecordJSON.encode).joined(separator: "\n") + "\n{\"not\": \"a record\"}\n"
+        text += "\n"
+        let path = Fixtures.temporaryFolder("ktriage-ndjson-ingest") + "/records.ndjson"
+        Fixtures.write(Array(text.utf8), to: path)
+        return (path, records)
+    }
+
+    @Test("records stored from NDJSON group as the same records stored from the logs, at any batch size")
+    func ndjsonIngest() throws {
+        let (path, records) = Self.ndjsonFleet()
+        let fromRecords = try CrashStore(path: Fixtures.temporaryFolder("ktriage-db-records") + "/db.sqlite")
+        var expected = IngestStatistics()
+        for file in Array(Set(records.map(\.file))).sorted(by: { ($0 ?? "") < ($1 ?? "") }) {
+            try fromRecords.store(
+                records.filter { $0.file == file }, hostFacts: [:], defaultHost: "-", stats: &expected)
+        }
+        let want = FleetSummary(try fromRecords.aggregate(context: FleetSupport.context))
+        #expect(expected.added == 48 && expected.followUps == 3)
+        for batchSize in [1, 2, 3, CrashStore.ndjsonBatch] {
+            let store = try CrashStore(path: Fixtures.temporaryFolder("ktriage-db-ndjson") + "/db.sqlite")
+            let stats = try store.ingest(ndjsonPath: path, batchSize: batchSize)
+            #expect(stats.added == 48 && stats.followUps == 3, "batch \(batchSize)")
+            #expect(stats.inputs == 18)
+            #expect(stats.errors == ["\(path): 1 lines are not crash records (first: line \(records.count + 1))"])
+            let again = try store.ingest(ndjsonPath: path, batchSize: batchSize)
+            #expect(again.added == 0 && again.alreadyKnown == 48)
+            let got = FleetSummary(try store.aggregate(context: FleetSupport.context))
+            #expect(got.groups.map(\.signature) == want.groups.map(\.signature), "batch \(batchSize)")
+            #expect(got.groups.map(\.crashes) == want.groups.map(\.crashes))
+            #expect(got.groups.map(\.followUps) == want.groups.map(\.followUps), "batch \(batchSize)")
+            #expect(got.groups.map { Array($0.recordIDs) } == want.groups.map { Array($0.recordIDs) })
+        }
+    }
+
+    @Test("an NDJSON file that cannot be read is named, and nothing is stored")
+    func ndjsonMissing() throws {
+        let folder = Fixtures.temporaryFolder("ktriage-db-missing")
+        let store = try CrashStore(path: folder + "/db.sqlite")
+        let stats = try store.ingest(ndjsonPath: folder + "/absent.ndjson")
+        #expect(stats.unreadableInputs == 1 && stats.added == 0)
+        #expect(stats.errors.count == 1 && stats.errors[0].contains("absent.ndjson"))
+        #expect(try store.count() == 0)
+    }
+
     @Test("a file that is not a database is reported with its path, not a crash")
     func corrupted() throws {
         let path = Fixtures.temporaryFolder("ktriage-bad-db") + "/bad.sqlite"

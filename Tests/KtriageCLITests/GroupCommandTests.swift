@@ -141,6 +141,25 @@ struct GroupCommandTests {
         #expect(recent.stdout.contains("outside the time filter"))
     }
 
+    @Test("ingest --from-ndjson stores scan's records from stdin; a bad line is named, exit 1")
+    func ingestNDJSON() throws {
+        let db = Fixtures.temporaryFolder("ktriage-ingest-ndjson") + "/crashes.sqlite"
+        let scanned = try CommandRunner.run(["scan", "--format", "ndjson", "fixtures/fleet"])
+        let stored = try CommandRunner.run(
+            ["ingest", "--db", db, "--from-ndjson", "-"], stdin: Array(scanned.stdout.utf8))
+        #expect(stored.status == 0)
+        #expect(stored.stdout.contains("17 inputs: 46 new crashes"))
+        let grouped = try CommandRunner.run(["group", "--db", db])
+        #expect(grouped.stdout.contains("46 crashes in 6 groups on 26 of 26 hosts"))
+        let damaged = try CommandRunner.run(
+            ["ingest", "--db", db, "--from-ndjson", "-"], stdin: Array(("{}\n" + scanned.stdout).utf8))
+        #expect(damaged.status == 1)
+        #expect(damaged.stdout.contains("0 new crashes, 46 already in the database"))
+        #expect(damaged.stderr.contains("-: 1 lines are not crash records (first: line 1)"))
+        let nothing = try CommandRunner.run(["ingest", "--db", db])
+        #expect(nothing.status != 0 && nothing.stderr.contains("--from-ndjson"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
