@@ -220,28 +220,39 @@ struct GroupCommand: ParsableCommand {
             if failed { throw ExitCode(1) }
             return
         }
-        let text: String
+        // Written in pieces: the JSON document a group at a time (see `FleetJSON.write`).
+        let write: ((String) throws -> Void) throws -> Void
         if format == .partial {
-            text = try FleetJSON.partial(fleet) + "\n"
+            let text = try FleetJSON.partial(fleet) + "\n"
+            write = { sink in try sink(text) }
         } else {
             let summary = FleetSummary(consume fleet, classes: classes)
             switch (format, by) {
-            case (.markdown, .signature): text = FleetMarkdown.render(summary)
-            case (.markdown, .kernel): text = FleetMarkdown.renderPivot(summary)
-            case (.html, _): text = FleetHTML.render(summary, provenance: provenance())
-            case (.json, .kernel): text = try FleetJSON.pivot(summary)
-            default: text = try FleetJSON.document(summary)
+            case (.markdown, .signature): write = { sink in try sink(FleetMarkdown.render(summary)) }
+            case (.markdown, .kernel): write = { sink in try sink(FleetMarkdown.renderPivot(summary)) }
+            case (.html, _):
+                let page = FleetHTML.render(summary, provenance: provenance())
+                write = { sink in try sink(page) }
+            case (.json, .kernel): write = { sink in try sink(try FleetJSON.pivot(summary)) }
+            default: write = { sink in try FleetJSON.write(summary, to: sink) }
             }
         }
+        var descriptor: Int32 = 1
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
-                Output.warn("\(output): cannot write the output file")
+            descriptor = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                Output.warn("\(output): cannot write the output file (\(String(cString: strerror(errno))))")
                 throw ExitCode(1)
             }
-        } else {
-            let out = Output()
-            out.write(text)
-            out.flush()
+        }
+        let out = Output(descriptor: descriptor)
+        try write { piece in out.write(piece) }
+        out.flush()
+        if descriptor != 1 {
+            guard !out.failed, close(descriptor) == 0 else {
+                Output.warn("\(output ?? ""): cannot write the output file")
+                throw ExitCode(1)
+            }
         }
         if failed { throw ExitCode(1) }
     }

@@ -34,8 +34,15 @@ enum Terminal {
 /// Buffered writing to stdout and one-line messages to stderr.
 final class Output {
     private var buffer: [UInt8] = []
+    private let descriptor: Int32
+    /// A write failed (a full disk, a closed pipe); what followed was dropped.
+    private(set) var failed = false
 
-    init() { buffer.reserveCapacity(1 << 16) }
+    /// Output to `descriptor` (standard output unless given).
+    init(descriptor: Int32 = 1) {
+        self.descriptor = descriptor
+        buffer.reserveCapacity(1 << 16)
+    }
 
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
@@ -53,9 +60,10 @@ final class Output {
         buffer.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             while offset < raw.count {
-                let written = Glibc.write(1, base + offset, raw.count - offset)
+                let written = Glibc.write(descriptor, base + offset, raw.count - offset)
                 if written <= 0 {
                     if written < 0 && errno == EINTR { continue }
+                    failed = true
                     break
                 }
                 offset += written

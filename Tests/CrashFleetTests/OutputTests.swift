@@ -37,6 +37,29 @@ struct OutputTests {
         #expect(page.contains("class=\"bar hot\""))
     }
 
+    @Test("the JSON document written a group at a time is the encoder's whole-tree document, byte for byte")
+    func jsonWrittenByGroup() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var nothing = FleetAggregate()
+        nothing.addError("a.log: cannot read", unreadable: true)
+        let single = FleetSupport.record(title: "WARNING in x", host: "h", wall: 1)
+        var one = FleetAggregate()
+        one.add(single, id: "1", host: "h", context: FleetSupport.context)
+        let summaries = [
+            FleetSummary(FleetSupport.group(FleetSupport.items())),
+            FleetSummary(FleetSupport.group(FleetSupport.items("events"))), FleetSummary(nothing),
+            FleetSummary(one),
+        ]
+        for summary in summaries {
+            let whole = String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"
+            var pieces: [String] = []
+            try FleetJSON.write(summary) { pieces.append($0) }
+            #expect(pieces.joined() == whole)
+            #expect(pieces.count == (summary.groups.isEmpty ? 1 : summary.groups.count + 2))
+        }
+    }
+
     @Test("node events are listed after the crash groups, in a section of their own, and can be left out")
     func nodeEventSections() {
         let fleet = FleetSupport.group(FleetSupport.items("events"))
