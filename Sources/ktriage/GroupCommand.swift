@@ -112,6 +112,7 @@ struct FleetSourceOptions: ParsableArguments {
             for path in fromNDJSON { grouper.read(path: path) }
             fleet.merge(grouper.finish())
         }
+        let overlapBefore = fleet.overlappingRecords
         for path in merge {
             do {
                 fleet.merge(try PartialFile.read(path: path))
@@ -119,6 +120,13 @@ struct FleetSourceOptions: ParsableArguments {
                 Output.warn(error.description)
                 failed = true
             }
+        }
+        if fleet.overlappingRecords > overlapBefore {
+            // Partials carry counts, not every crash, so a crash in two of them cannot be taken
+            // out again: said, not hidden.
+            Output.warn(
+                "--merge: at least \(fleet.overlappingRecords - overlapBefore) crashes are in more than one source "
+                    + "(the partials were made from overlapping inputs); each is counted once per source")
         }
         if !inputs.isEmpty {
             var walker = InputWalker()

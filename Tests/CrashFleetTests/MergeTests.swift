@@ -29,6 +29,24 @@ struct MergeTests {
         var outer = partials[0]
         outer.merge(right)
         #expect(left == outer)
+        #expect(left.overlappingRecords == 0)
+    }
+
+    @Test("partials of overlapping inputs are found out: the crashes both hold are counted as overlapping")
+    func overlappingPartials() throws {
+        let items = FleetSupport.items()
+        let half = items.count / 2
+        let first = FleetSupport.group(Array(items[..<(half + 10)]))
+        let second = FleetSupport.group(Array(items[half...]))
+        let shared = FleetSupport.group(Array(items[half..<(half + 10)]))
+        #expect(shared.records > 0)
+        var merged = first
+        merged.merge(second)
+        #expect(merged.overlappingRecords == shared.records)
+        #expect(merged.records == FleetSupport.group(items).records + shared.records)
+        var twice = FleetSupport.group(items)
+        twice.merge(FleetSupport.group(items))
+        #expect(twice.overlappingRecords == twice.records / 2)
     }
 
     @Test("partials survive their JSON form (group --format partial, --merge)")

@@ -160,6 +160,18 @@ struct GroupCommandTests {
         #expect(nothing.status != 0 && nothing.stderr.contains("--from-ndjson"))
     }
 
+    @Test("group --merge of the same partial twice says the partials overlap")
+    func overlappingMerge() throws {
+        let partial = Fixtures.temporaryFolder("ktriage-overlap") + "/fleet.json"
+        let written = try CommandRunner.run(["group", "--format", "partial", "--output", partial, "fixtures/fleet"])
+        #expect(written.status == 0)
+        let once = try CommandRunner.run(["group", "--merge", partial])
+        #expect(once.status == 0 && once.stderr.isEmpty)
+        let twice = try CommandRunner.run(["group", "--merge", partial, "--merge", partial])
+        #expect(twice.stderr.contains("--merge: at least 46 crashes are in more than one source"))
+        #expect(twice.stdout.contains("92 crashes"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])

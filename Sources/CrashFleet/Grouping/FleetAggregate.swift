@@ -30,6 +30,10 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public var filteredOut = 0
     /// The same record id seen again (the same crash in two inputs): counted once.
     public var duplicates = 0
+    /// Record ids found in both of two merged aggregates (at least: only the ids a group lists,
+    /// `idLimit` of them, are compared). Partials of overlapping inputs count such a crash once
+    /// per partial; `group --merge` warns. Not part of a partial.
+    public var overlappingRecords = 0
     /// Messages about inputs that could not be read, in input order (at most 1000 kept).
     public var errors: [String] = []
     public var idLimit: Int
@@ -153,7 +157,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     public mutating func merge(_ other: FleetAggregate) {
         for (key, group) in other.groups {
             if var mine = groups[key] {
-                mine.merge(group)
+                overlappingRecords += mine.merge(group)
                 groups[key] = mine
             } else {
                 groups[key] = group
@@ -169,6 +173,7 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         futureClockHosts.formUnion(other.futureClockHosts)
         withoutRelease += other.withoutRelease
         duplicates += other.duplicates
+        overlappingRecords += other.overlappingRecords
         filteredOut += other.filteredOut
         idLimit = min(idLimit, other.idLimit)
         for error in other.errors where errors.count < 1000 { errors.append(error) }

@@ -153,7 +153,10 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
     }
 
     /// Folds another partial of the same group into this one.
-    public mutating func merge(_ other: GroupAggregate) {
+    /// Folds in the same group of another partial; returns how many of the other's record ids
+    /// this one already held (see `FleetAggregate.overlappingRecords`).
+    @discardableResult
+    public mutating func merge(_ other: GroupAggregate) -> Int {
         crashes += other.crashes
         events += other.events
         followUps += other.followUps
@@ -177,12 +180,14 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         if let last = other.lastSeen { lastSeen = max(lastSeen ?? last, last) }
         days.merge(other.days, uniquingKeysWith: +)
         idLimit = min(idLimit, other.idLimit)
-        idList = RecordIDList.smallest(recordIDs, other.recordIDs, limit: idLimit)
+        let (ids, shared) = RecordIDList.smallest(recordIDs, other.recordIDs, limit: idLimit)
+        idList = ids
         if Self.rank(other.representative, id: other.representativeID) < Self.rank(representative, id: representativeID)
         {
             representative = other.representative
             representativeID = other.representativeID
         }
+        return shared
     }
 
     /// A group is an event group when every record in it is an event; one crash makes it a crash

@@ -92,17 +92,19 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
         backlog = 0
     }
 
-    /// The `limit` smallest of two lists.
-    static func smallest(_ a: RecordIDList, _ b: RecordIDList, limit: Int) -> RecordIDList {
+    /// The `limit` smallest of two lists, and how many ids both held among those compared (a
+    /// lower bound of the ids the two have in common; exact when the union fits the limit).
+    static func smallest(_ a: RecordIDList, _ b: RecordIDList, limit: Int) -> (list: RecordIDList, shared: Int) {
         let a = a.sorted()
         let b = b.sorted()
         var result = RecordIDList()
+        var shared = 0
         if a.strings == nil, b.strings == nil {
-            result.numbers = merged(a.numbers, b.numbers, limit: limit)
+            result.numbers = merged(a.numbers, b.numbers, limit: limit, shared: &shared)
         } else {
-            result.strings = merged(a.spelledOut(), b.spelledOut(), limit: limit)
+            result.strings = merged(a.spelledOut(), b.spelledOut(), limit: limit, shared: &shared)
         }
-        return result
+        return (result, shared)
     }
 
     private mutating func append(_ id: String) {
@@ -124,7 +126,9 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
         strings ?? numbers.map(RecordIdentity.hex)
     }
 
-    private static func merged<Element: Comparable>(_ a: [Element], _ b: [Element], limit: Int) -> [Element] {
+    private static func merged<Element: Comparable>(_ a: [Element], _ b: [Element], limit: Int, shared: inout Int)
+        -> [Element]
+    {
         var result: [Element] = []
         result.reserveCapacity(Swift.min(limit, a.count + b.count))
         var i = 0
@@ -136,6 +140,7 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
                 result.append(b[j]); j += 1
             } else {
                 result.append(a[i]); i += 1; j += 1
+                shared += 1
             }
         }
         return result
