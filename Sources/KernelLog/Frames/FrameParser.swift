@@ -178,11 +178,10 @@ enum FrameParser {
         if line.hasBytePrefix("Krnl PSW"), let open = line.firstIndex(of: "(") {
             return parse(line[line.index(after: open)...])
         }
-        for marker in ipMarkers {
-            guard let found = line.byteRange(of: marker) else { continue }
-            // Only accept the marker at the start of the text (after spaces).
-            if !line[..<found.lowerBound].allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            var rest = line[found.upperBound...].drop(while: { $0 == " " })
+        // Only a marker at the start of the text (after spaces) counts.
+        let text = line.drop(while: { $0 == " " || $0 == "\t" })
+        for marker in ipMarkers where text.hasBytePrefix(marker) {
+            var rest = text[text.utf8.index(text.startIndex, offsetBy: marker.utf8.count)...].drop(while: { $0 == " " })
             // `RIP: 0010:foo+0x..` and 2.6.32 `RIP: 0010:[<ffffffff8104f2a1>]  [<…>] foo+0x..`
             if rest.count > 5, let colon = rest.firstIndex(of: ":"),
                 rest.distance(from: rest.startIndex, to: colon) == 4,

@@ -70,13 +70,13 @@ struct FieldExtractor {
 
     mutating func scan(_ lines: [String]) {
         // Reports without a `Call Trace:` line (old lockdep, some arches) print frames bare.
-        let hasMarker = lines.contains(where: StackWalker.isStackMarker)
-        var stackStarted = !hasMarker
+        let isMarker = lines.map(StackWalker.isStackMarker)
+        var stackStarted = !isMarker.contains(true)
         var inModules = false
         var stackDone = false
         var context = FrameContext.task
         var nonFrameRun = 0
-        for line in lines {
+        for (line, lineIsMarker) in zip(lines, isMarker) {
             let text = line.drop(while: { $0 == " " || $0 == "\t" })
             if cpu == nil || kernel == nil, text.hasBytePrefix("CPU: ") || text.hasBytePrefix("Pid: ") {
                 taskLine(text)
@@ -117,7 +117,7 @@ struct FieldExtractor {
                 rip = ip.frame
             }
             registerLine(text)
-            if StackWalker.isStackMarker(line) {
+            if lineIsMarker {
                 if stackStarted { stackDone = true }
                 stackStarted = true
                 nonFrameRun = 0
