@@ -20,6 +20,14 @@ let package = Package(
             ],
             path: "Benchmarks/InputBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // A plain executable, not a `Benchmark` suite: one timed pass per stage over a real file.
+        .executableTarget(
+            name: "ScanStages",
+            dependencies: [
+                .product(name: "KtriageBytes", package: "ktriage"),
+                .product(name: "KernelLog", package: "ktriage"),
+            ],
+            path: "Benchmarks/ScanStages"),
         .executableTarget(
             name: "SymbolBenchmarks",
             dependencies: [
