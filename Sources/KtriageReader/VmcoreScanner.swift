@@ -67,9 +67,19 @@ public enum VmcoreScanner {
         _ dump: Vmcore, host: String?, parserOptions: ParserOptions = ParserOptions(),
         symbolizer: RecordSymbolizer? = nil
     ) -> InputReport {
+        let (summary, extract) = VmcoreSummary.make(dump)
+        return scan(
+            dump, summary: summary, extract: extract, host: host, parserOptions: parserOptions, symbolizer: symbolizer)
+    }
+
+    /// `scan(_:host:parserOptions:symbolizer:)` with the dump's summary and log already read
+    /// (`VmcoreSummary.make`), for a caller that also shows them: the log is walked once.
+    public static func scan(
+        _ dump: Vmcore, summary: VmcoreSummary, extract: KernelLogExtract?, host: String?,
+        parserOptions: ParserOptions = ParserOptions(), symbolizer: RecordSymbolizer? = nil
+    ) -> InputReport {
         let path = dump.path
         var result = InputReport(path: path)
-        let (summary, extract) = VmcoreSummary.make(dump)
         guard let extract else {
             result.failure = ReadError(
                 kind: .noKernelLog, path: path,
