@@ -13,7 +13,7 @@ extension CrashStore {
     ///
     /// Consecutive records of the same `file` are one input, as `group --from-ndjson` reads
     /// them, so a follow-up (`linked_to`) counts for the report it followed. Each line is stored
-    /// as written (it decoded as a record, so `group --db` reads it back the same); a line that
+    /// as written (it reads as a record, so `group --db` reads it back the same); a line that
     /// is not a record is counted and named in `stats.errors`, never fatal. An input's records
     /// are written `ndjsonBatch` at a time, each batch in one transaction: a run killed mid-way
     /// leaves whole batches, and the re-run adds the rest (ids make it idempotent).
@@ -68,6 +68,9 @@ struct NDJSONBatcher {
     private var currentFile: String??
     private var records: [CrashRecord] = []
     private var lines: [String] = []
+    /// Each record's lines of report text (a grouping view has none of its own).
+    private var sizes: [Int] = []
+    private var memo = RecordLineReader.Memo()
     /// The ids of the current input's records so far (`nil` for follow-ups), across batches.
     private var inputIDs: [String?] = []
     /// Follow-ups per primary id in the current input so far: a batch writes these totals (the
@@ -84,7 +87,19 @@ struct NDJSONBatcher {
 
     mutating func take(_ line: FramedLine, _ flush: (CrashStore.PreparedInput) -> Void) {
         guard line.bytes.count > 1 else { return }
-        guard !line.truncated, let record = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) else {
+        // The grouping view has every field the store's columns and ids read, at a fraction of a
+        // full decode; the line itself is what is stored. Lines it declines are decoded in full.
+        let record: CrashRecord
+        let size: Int
+        if !line.truncated, let view = RecordLineReader.read(line.bytes, memo: &memo),
+            let textLines = RecordLineReader.textLineCount(line.bytes)
+        {
+            record = view
+            size = textLines
+        } else if !line.truncated, let full = try? decoder.decode(CrashRecord.self, from: Data(line.bytes)) {
+            record = full
+            size = full.text.count
+        } else {
             badLines += 1
             if firstBadLine == nil { firstBadLine = line.number }
             return
@@ -100,6 +115,7 @@ struct NDJSONBatcher {
             }
         }
         records.append(record)
+        sizes.append(size)
         lines.append(String(decoding: line.bytes, as: UTF8.self))
     }
 
@@ -109,13 +125,14 @@ struct NDJSONBatcher {
     private mutating func takeBatch() -> CrashStore.PreparedInput? {
         guard !records.isEmpty else { return nil }
         let defaultHost = HostNaming.host(forPath: (currentFile ?? nil) ?? "-")
-        var batch = CrashStore.prepare(records, json: lines, defaultHost: defaultHost, ids: &inputIDs)
+        var batch = CrashStore.prepare(records, json: lines, sizes: sizes, defaultHost: defaultHost, ids: &inputIDs)
         for (id, count) in batch.followCounts {
             inputFollowCounts[id, default: 0] += count
             batch.followCounts[id] = inputFollowCounts[id]
         }
         records = []
         lines = []
+        sizes = []
         return batch
     }
 }

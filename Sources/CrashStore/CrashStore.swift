@@ -214,6 +214,8 @@ public final class CrashStore {
             var host: String
             var record: CrashRecord
             var json: String
+            /// Lines of report text: a longer report of the same crash replaces a cut one.
+            var size: Int
         }
         var crashes: [Crash] = []
         var followCounts: [String: Int] = [:]
@@ -227,17 +229,18 @@ public final class CrashStore {
         -> PreparedInput
     {
         var ids: [String?] = []
-        var prepared = prepare(records, json: nil, defaultHost: defaultHost, ids: &ids)
+        var prepared = prepare(records, json: nil, sizes: nil, defaultHost: defaultHost, ids: &ids)
         for (host, facts) in hostFacts { prepared.facts[host, default: HostFacts()].merge(facts) }
         return prepared
     }
 
     /// `prepare(_:hostFacts:defaultHost:)` for part of an input: `ids` holds the ids of the
     /// input's records before `records` (so a follow-up finds its primary) and gains theirs;
-    /// `json`, when given, is each record's JSON as already written.
-    static func prepare(_ records: [CrashRecord], json: [String]?, defaultHost: String, ids: inout [String?])
-        -> PreparedInput
-    {
+    /// `json` and `sizes`, when given, are each record's JSON as already written and its lines of
+    /// text (for records that are grouping views, which carry no text).
+    static func prepare(
+        _ records: [CrashRecord], json: [String]?, sizes: [Int]?, defaultHost: String, ids: inout [String?]
+    ) -> PreparedInput {
         var prepared = PreparedInput()
         for (index, record) in records.enumerated() {
             let host = record.host ?? (record.file.map(HostNaming.host(forPath:)) ?? defaultHost)
@@ -252,8 +255,9 @@ public final class CrashStore {
             let id = RecordIdentity.id(of: record, host: host)
             ids.append(id)
             prepared.crashes.append(
-                PreparedInput.Crash(id: id, host: host, record: record, json: json?[index] ?? RecordJSON.encode(record))
-            )
+                PreparedInput.Crash(
+                    id: id, host: host, record: record, json: json?[index] ?? RecordJSON.encode(record),
+                    size: sizes?[index] ?? record.text.count))
             FleetAggregate.collectFacts(of: record, into: &prepared.facts[host, default: HostFacts()])
         }
         return prepared
@@ -307,7 +311,7 @@ public final class CrashStore {
                     try insert.execute(arguments: [
                         crash.id, record.signature, record.signatureVersion, crash.host, record.boot,
                         record.time.wallMicros, record.time.monotonicMicros, record.kind.rawValue, record.title,
-                        record.kernel?.release, record.file, record.line, crash.json, record.text.count, now,
+                        record.kernel?.release, record.file, record.line, crash.json, crash.size, now,
                     ])
                     if db.changesCount > 0 {
                         added += 1
@@ -315,7 +319,7 @@ public final class CrashStore {
                         known += 1
                         try improve.execute(arguments: [
                             record.signature, record.signatureVersion, record.kind.rawValue, record.title,
-                            record.kernel?.release, crash.json, record.text.count, crash.id, record.text.count,
+                            record.kernel?.release, crash.json, crash.size, crash.id, crash.size,
                         ])
                     }
                 }

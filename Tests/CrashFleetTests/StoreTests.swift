@@ -100,6 +100,29 @@ struct StoreTests {
         }
     }
 
+    @Test("NDJSON records are stored from their grouping view, or decoded in full when the view declines")
+    func ndjsonViewAndFullDecode() throws {
+        let (_, records) = Self.ndjsonFleet()
+        for record in records {
+            let line = Array(RecordJSON.encode(record).utf8)
+            #expect(line.withUnsafeBytes { RecordLineReader.textLineCount($0) } == record.text.count)
+        }
+        #expect(Array("{\"text\": 3}".utf8).withUnsafeBytes { RecordLineReader.textLineCount($0) } == nil)
+        #expect(Array("{\"title\": \"t\"}".utf8).withUnsafeBytes { RecordLineReader.textLineCount($0) } == nil)
+        // A repeated key: the grouping view declines the line, the full decoder takes it.
+        let record = FleetSupport.record(title: "WARNING in ext4_write", host: "dup", wall: 5)
+        let json = RecordJSON.encode(record)
+        let repeated = "{\"host\":\"dup\"," + json.dropFirst()
+        #expect(Array(repeated.utf8).withUnsafeBytes { RecordLineReader.read($0) } == nil)
+        let folder = Fixtures.temporaryFolder("ktriage-db-repeated")
+        Fixtures.write(Array((repeated + "\n").utf8), to: folder + "/one.ndjson")
+        let store = try CrashStore(path: folder + "/db.sqlite")
+        let stats = try store.ingest(ndjsonPath: folder + "/one.ndjson")
+        #expect(stats.added == 1 && stats.errors.isEmpty)
+        let summary = FleetSummary(try store.aggregate(context: FleetSupport.context))
+        #expect(summary.groups.map(\.title) == ["WARNING in ext4_write"])
+    }
+
     @Test("an NDJSON file that cannot be read is named, and nothing is stored")
     func ndjsonMissing() throws {
         let folder = Fixtures.temporaryFolder("ktriage-db-missing")

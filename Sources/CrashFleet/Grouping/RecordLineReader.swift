@@ -44,6 +44,27 @@ public enum RecordLineReader {
         return record
     }
 
+    /// How many lines of report text (`text`) the record on `line` holds, or `nil` when the line
+    /// is not an object with a `text` array of strings (the store keeps it as the report's size).
+    public static func textLineCount(_ line: UnsafeRawBufferPointer) -> Int? {
+        var cursor = JSONCursor(line)
+        var count: Int?
+        let textKey = Key.text.rawValue.utf8
+        let walked = cursor.forEachMember { key, cursor in
+            guard count == nil, key.elementsEqual(textKey) else { return cursor.skipValue() }
+            var lines = 0
+            guard
+                cursor.forEachElement({ element in
+                    lines += 1
+                    return element.skipString()
+                })
+            else { return false }
+            count = lines
+            return true
+        }
+        return walked ? count : nil
+    }
+
     /// What `read` keeps of a fully decoded record: the fields grouping and record identity read
     /// (`FleetAggregate.add`, `GroupAggregate.add`, `RecordAttributes`, `RecordIdentity`).
     /// Frames keep function and reliability of the first 24 reliable ones (what `shared_frames`
