@@ -113,7 +113,7 @@ public struct JSONCursor {
         return Self.escapesAreValid(UnsafeRawBufferPointer(rebasing: bytes[start..<(position - 1)]))
     }
 
-    /// Skips any value.
+    /// Skips any value (numbers: integers only, as the readers above).
     public mutating func skipValue(depth: Int = 0) -> Bool {
         guard depth < Self.maxDepth, let next = peek() else { return false }
         switch next {
@@ -138,7 +138,11 @@ public struct JSONCursor {
         case UInt8(ascii: "n"):
             return consumeNull()
         default:
-            return readInt64() != nil
+            // An integer of `Int64` or, not negative, of `UInt64` (addresses); no fraction.
+            let start = position
+            if readInt64() != nil { return true }
+            position = start
+            return readUInt64() != nil
         }
     }
 

@@ -115,7 +115,7 @@ struct FleetSourceOptions: ParsableArguments {
         let overlapBefore = fleet.overlappingRecords
         for path in merge {
             do {
-                fleet.merge(try PartialFile.read(path: path))
+                fleet.merge(try PartialFile.read(path: path, jobs: jobs ?? ChunkedLogReader.availableCores))
             } catch {
                 Output.warn(error.description)
                 failed = true

@@ -69,6 +69,39 @@ struct MergeTests {
         #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: bad) }
     }
 
+    @Test("a partial read a group at a time, on any number of threads, equals the whole-document decode")
+    func partialReadByGroup() throws {
+        let fleet = FleetSupport.group(FleetSupport.items())
+        let text = try FleetJSON.partial(fleet)
+        let whole = try JSONDecoder().decode(FleetAggregate.self, from: Data(text.utf8))
+        #expect(whole == fleet)
+        for jobs in [1, 2, 5] {
+            let read = try Array(text.utf8).withUnsafeBytes { try PartialFile.read($0, path: "p.json", jobs: jobs) }
+            #expect(read == whole, "jobs \(jobs)")
+        }
+        // Pretty-printed (whitespace between every token) reads the same.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        let pretty = try encoder.encode(fleet)
+        #expect(try Array(pretty).withUnsafeBytes { try PartialFile.read($0, path: "p.json") } == whole)
+        let broken: [(String, String)] = [
+            ("[1, 2]", "not a JSON object"),
+            (String(text.dropLast()), "not a JSON object"),
+            (text.replacingOccurrences(of: "\"groups\":[{", with: "\"groups\":[{\"x\":1},{"), "groups"),
+            (text.replacingOccurrences(of: "\"groups\":[", with: "\"groups\":[{\"signature\":\"a\",\"version\":1},"),
+             "a key without its group"),
+        ]
+        for (document, reason) in broken {
+            #expect {
+                _ = try Array(document.utf8).withUnsafeBytes { try PartialFile.read($0, path: "bad.json") }
+            } throws: { error in
+                let message = (error as? PartialFile.Failure)?.description ?? ""
+                return message.hasPrefix("bad.json: not a ktriage partial grouping") && message.contains(reason)
+                    || reason == "groups" && message.hasPrefix("bad.json: not a ktriage partial grouping")
+            }
+        }
+    }
+
     @Test("a partial whose counts no grouping writes is refused before merging (sums cannot overflow)")
     func implausiblePartial() throws {
         let folder = Fixtures.temporaryFolder("ktriage-partial-range")

@@ -312,3 +312,25 @@ struct SeededGenerator: RandomNumberGenerator {
         return mixed ^ (mixed >> 31)
     }
 }
+
+@Suite struct JSONCursorSkipTests {
+    /// Skips the one value in `text` and says whether the cursor accepted it and stands at the end.
+    static func skips(_ text: String) -> Bool {
+        Array(text.utf8).withUnsafeBytes { bytes in
+            var cursor = JSONCursor(bytes)
+            return cursor.skipValue() && cursor.atEnd()
+        }
+    }
+
+    @Test func integersOfEitherWidthAreSkippedFractionsAreNot() {
+        for text in [
+            "0", "-1", "9223372036854775807", "-9223372036854775808", "18446744073709551615",
+            "[1, 18446744071579237423]",
+        ] {
+            #expect(Self.skips(text), "\(text)")
+        }
+        for text in ["18446744073709551616", "-9223372036854775809", "1.5", "1e3", "01", "-", "1x"] {
+            #expect(!Self.skips(text), "\(text)")
+        }
+    }
+}

@@ -125,7 +125,7 @@ final class NDJSONPipeline: @unchecked Sendable {
     }
 }
 
-/// A mapped input shared by the workers, read only.
-private struct InputBytes: @unchecked Sendable {
+/// Input bytes shared by worker threads, read only (a mapped NDJSON file, a partial).
+struct InputBytes: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
 }

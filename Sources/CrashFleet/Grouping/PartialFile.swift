@@ -1,0 +1,154 @@
+import Foundation
+import KtriageBytes
+import KtriageNative
+
+/// Reading partial aggregates (`group --merge`); `CrashOutput.FleetJSON.partial` writes them.
+///
+/// A partial is one JSON object whose `groups` member holds most of it (per group its hosts,
+/// their attribute sets and record ids: 143 MB for a million records). Decoding the document in
+/// one piece built a tree of all of it first (758 MB); here a byte cursor finds each group's
+/// value and `JSONDecoder` decodes one group at a time (on `jobs` threads), and the small rest
+/// of the document on its own, so memory holds the groups being decoded, not the whole tree.
+public enum PartialFile {
+    public enum Failure: Error, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case notPartial(path: String, reason: String)
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
+            case .notPartial(let path, let reason): return "\(path): not a ktriage partial grouping (\(reason))"
+            }
+        }
+    }
+
+    /// Groups decoded at a time by the workers (each a few MB of tree at most).
+    static let batch = 64
+
+    public static func read(path: String, jobs: Int = 1) throws(Failure) -> FleetAggregate {
+        let input: ByteInput
+        do {
+            input = try ByteInput(path: path)
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+        if !input.isGzip, let mapped = input.mappedFile {
+            return try read(mapped.bytes, path: path, jobs: jobs)
+        }
+        var bytes: [UInt8] = []
+        do {
+            try input.forEachChunk { bytes.append(contentsOf: $0) }
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(Failure) in try read(buffer, path: path, jobs: jobs) }
+        }
+        return try result.get()
+    }
+
+    /// A partial held in memory; `path` names it in errors.
+    public static func read(_ bytes: UnsafeRawBufferPointer, path: String, jobs: Int = 1) throws(Failure)
+        -> FleetAggregate
+    {
+        func refuse(_ reason: String) -> Failure { .notPartial(path: path, reason: String(reason.prefix(200))) }
+        // The members other than `groups`, copied as they are, and the groups' keys and values.
+        var rest: [UInt8] = [UInt8(ascii: "{")]
+        var groupValues: [Range<Int>] = []
+        var groupKeys: [Range<Int>] = []
+        var sawGroups = false
+        var cursor = JSONCursor(bytes)
+        let walked = cursor.forEachMember { key, cursor in
+            if key.elementsEqual("groups".utf8) {
+                guard !sawGroups else { return false }
+                sawGroups = true
+                // A dictionary with struct keys is encoded as [key, value, key, value, …].
+                var isKey = true
+                return cursor.forEachElement { element in
+                    let start = element.position
+                    guard element.skipValue() else { return false }
+                    if isKey { groupKeys.append(start..<element.position) } else {
+                        groupValues.append(start..<element.position)
+                    }
+                    isKey.toggle()
+                    return true
+                }
+            }
+            let start = cursor.position
+            guard cursor.skipValue() else { return false }
+            if rest.count > 1 { rest.append(UInt8(ascii: ",")) }
+            rest.append(UInt8(ascii: "\""))
+            rest.append(contentsOf: key)
+            rest.append(contentsOf: "\":".utf8)
+            rest.append(contentsOf: bytes[start..<cursor.position])
+            return true
+        }
+        guard walked, cursor.atEnd() else { throw refuse("not a JSON object") }
+        guard groupKeys.count == groupValues.count else { throw refuse("groups: a key without its group") }
+        rest.append(contentsOf: ((rest.count > 1 ? "," : "") + "\"groups\":[]}").utf8)
+        var fleet: FleetAggregate
+        do {
+            fleet = try JSONDecoder().decode(FleetAggregate.self, from: Data(rest))
+        } catch {
+            throw refuse("\(error)")
+        }
+        guard fleet.schema == FleetAggregate.schemaVersion else {
+            throw refuse("schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
+        }
+        let decoded = GroupSlots(count: groupKeys.count)
+        let shared = InputBytes(bytes: bytes)
+        let keyRanges = groupKeys
+        let valueRanges = groupValues
+        let workers = max(1, jobs)
+        var batchStart = 0
+        while batchStart < groupKeys.count {
+            let first = batchStart
+            let end = min(groupKeys.count, first + workers * batch)
+            DispatchQueue.concurrentPerform(iterations: min(workers, end - first)) { worker in
+                let decoder = JSONDecoder()
+                for index in stride(from: first + worker, to: end, by: workers) {
+                    let key = Data(shared.bytes[keyRanges[index]])
+                    let value = Data(shared.bytes[valueRanges[index]])
+                    decoded.set(
+                        index,
+                        Result {
+                            (try decoder.decode(GroupKey.self, from: key), try decoder.decode(GroupAggregate.self, from: value))
+                        })
+                }
+            }
+            batchStart = end
+        }
+        for result in decoded.all() {
+            switch result {
+            case .success(let (key, group)):
+                guard fleet.groups.updateValue(group, forKey: key) == nil else {
+                    throw refuse("group \(key.signature) appears twice")
+                }
+            case .failure(let error):
+                throw refuse("\(error)")
+            }
+        }
+        if let reason = fleet.implausibility { throw refuse(reason) }
+        return fleet
+    }
+}
+
+/// Decoded groups by position, filled by the workers.
+private final class GroupSlots: @unchecked Sendable {
+    typealias Decoded = Result<(GroupKey, GroupAggregate), any Error>
+    private let lock = NSLock()
+    private var slots: [Decoded?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Decoded) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func all() -> [Decoded] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
