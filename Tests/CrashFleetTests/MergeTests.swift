@@ -88,8 +88,10 @@ struct MergeTests {
             ("[1, 2]", "not a JSON object"),
             (String(text.dropLast()), "not a JSON object"),
             (text.replacingOccurrences(of: "\"groups\":[{", with: "\"groups\":[{\"x\":1},{"), "groups"),
-            (text.replacingOccurrences(of: "\"groups\":[", with: "\"groups\":[{\"signature\":\"a\",\"version\":1},"),
-             "a key without its group"),
+            (
+                text.replacingOccurrences(of: "\"groups\":[", with: "\"groups\":[{\"signature\":\"a\",\"version\":1},"),
+                "a key without its group"
+            ),
         ]
         for (document, reason) in broken {
             #expect {

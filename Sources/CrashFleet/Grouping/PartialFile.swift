@@ -66,7 +66,9 @@ public enum PartialFile {
                 return cursor.forEachElement { element in
                     let start = element.position
                     guard element.skipValue() else { return false }
-                    if isKey { groupKeys.append(start..<element.position) } else {
+                    if isKey {
+                        groupKeys.append(start..<element.position)
+                    } else {
                         groupValues.append(start..<element.position)
                     }
                     isKey.toggle()
@@ -111,7 +113,10 @@ public enum PartialFile {
                     decoded.set(
                         index,
                         Result {
-                            (try decoder.decode(GroupKey.self, from: key), try decoder.decode(GroupAggregate.self, from: value))
+                            (
+                                try decoder.decode(GroupKey.self, from: key),
+                                try decoder.decode(GroupAggregate.self, from: value)
+                            )
                         })
                 }
             }
