@@ -1,9 +1,10 @@
-import CrashFleet
 import CrashOutput
 import Foundation
 import KtriageBytes
 import KtriageTestSupport
 import Testing
+
+@testable import CrashFleet
 
 @Suite("Grouping as a merge of partial aggregates")
 struct MergeTests {
@@ -101,6 +102,32 @@ struct MergeTests {
                 return message.hasPrefix("bad.json: not a ktriage partial grouping") && message.contains(reason)
                     || reason == "groups" && message.hasPrefix("bad.json: not a ktriage partial grouping")
             }
+        }
+    }
+
+    @Test("the byte reader reads every group as JSONDecoder does, and declines what it is unsure of")
+    func groupByteReader() throws {
+        var fleet = FleetSupport.group(FleetSupport.items())
+        fleet.merge(FleetSupport.group(FleetSupport.items("events")))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(fleet.groups.count > 5)
+        for group in fleet.groups.values {
+            let json = try encoder.encode(group)
+            let read = Array(json).withUnsafeBytes { GroupAggregateReader.read($0) }
+            #expect(read == (try JSONDecoder().decode(GroupAggregate.self, from: json)), "\(group.signature)")
+            #expect(read == group)
+        }
+        let text = String(decoding: try encoder.encode(try #require(fleet.groups.values.first)), as: UTF8.self)
+        let unsure = [
+            "{\"crashes\":1," + text.dropFirst(),  // a repeated key
+            text.replacingOccurrences(of: "\"crashes\":", with: "\"crashes\":1.0,\"x\":"),  // a fraction
+            text.replacingOccurrences(of: "\"id_limit\"", with: "\"id\\u005flimit\""),  // an escaped key
+            text.replacingOccurrences(of: "\"signature_version\":", with: "\"ignored\":"),  // a required key missing
+        ]
+        for document in unsure {
+            #expect(
+                Array(document.utf8).withUnsafeBytes { GroupAggregateReader.read($0) } == nil, "\(document.prefix(60))")
         }
     }
 

@@ -9,6 +9,8 @@ import KtriageNative
 /// one piece built a tree of all of it first (758 MB); here a byte cursor finds each group's
 /// value and `JSONDecoder` decodes one group at a time (on `jobs` threads), and the small rest
 /// of the document on its own, so memory holds the groups being decoded, not the whole tree.
+/// Each group is read by `GroupAggregateReader` (a byte cursor), or by `JSONDecoder` when that
+/// declines it.
 public enum PartialFile {
     public enum Failure: Error, CustomStringConvertible {
         case unreadable(path: String, reason: String)
@@ -109,13 +111,15 @@ public enum PartialFile {
                 let decoder = JSONDecoder()
                 for index in stride(from: first + worker, to: end, by: workers) {
                     let key = Data(shared.bytes[keyRanges[index]])
-                    let value = Data(shared.bytes[valueRanges[index]])
+                    let valueBytes = UnsafeRawBufferPointer(rebasing: shared.bytes[valueRanges[index]])
                     decoded.set(
                         index,
                         Result {
+                            // The byte reader first; what it declines, as the decoder reads it.
                             (
                                 try decoder.decode(GroupKey.self, from: key),
-                                try decoder.decode(GroupAggregate.self, from: value)
+                                try GroupAggregateReader.read(valueBytes)
+                                    ?? decoder.decode(GroupAggregate.self, from: Data(valueBytes))
                             )
                         })
                 }
