@@ -12,7 +12,8 @@ import Testing
 struct DumpSeedTests {
     static let folder = TestPaths.fixtures.appendingPathComponent("seeds")
     static let names = [
-        "x86-orc.kdump", "x86-orc.flat", "x86-orc.elf", "x86-scan.kdump", "arm64-frames.kdump", "arm64-frames.elf",
+        "x86-6.1-orc.kdump", "x86-6.1-scan.kdump", "x86-6.8-orc.flat", "x86-6.8-orc.elf", "arm64-6.1-frames.kdump",
+        "arm64-6.1-frames.elf",
     ]
     /// libFuzzer cuts longer inputs (`Fuzz/run.sh`'s `-max_len` for the dump targets).
     static let maxLength = 65536
@@ -21,7 +22,9 @@ struct DumpSeedTests {
         let machine: SeedKernel.Machine = name.hasPrefix("arm64") ? .arm64 : .x86_64
         let elf = name.hasSuffix(".elf")
         // Uncompressed ELF pages cost 4 KiB each: the printk ring goes into the compressed ones.
-        let seed = SeedKernel(machine, orc: !name.contains("scan"), log: !elf)
+        // 6.8 ORC layout from BTF's struct orc_entry (ELF) or the .orc_header hash (flattened).
+        let version: SeedKernel.Version = name.contains("6.8") ? .v6_8(orcEntryInBTF: elf) : .v6_1
+        let seed = SeedKernel(machine, version, orc: !name.contains("scan"), log: !elf)
         if elf {
             var writer = ELFCoreWriter()
             writer.omitZeroPages = true
@@ -78,7 +81,10 @@ struct DumpSeedTests {
         #expect(facts.loadAverage == SeedKernel.loadAverage)
         #expect(facts.taint?.letters == "PO")
         #expect(facts.commandLine == SeedKernel.commandLine)
-        #expect(facts.modules == [])
+        let module = try #require(facts.modules?.first)
+        #expect(facts.modules?.count == 1)
+        #expect((module.name, module.state, module.taint) == ("seedmod", "live", "OE"))
+        #expect(module.textSize == SeedKernel.Module.textSize)
     }
 
     @Test("a seed's stacks unwind: ORC and frame records, or the stack scan", arguments: names)
@@ -92,7 +98,10 @@ struct DumpSeedTests {
             #expect(result.problems.contains { $0.contains("no ORC tables") }, "\(result.problems)")
             #expect(result.traces.allSatisfy { $0.frames.allSatisfy { !$0.reliable } })
             #expect(functions("1/0/init") == ["panic", "asm_exc_invalid_op", "ret_from_fork"])
-            #expect(functions("2/0/kworker/0:1") == ["__schedule", "schedule", "do_one_initcall", "ret_from_fork"])
+            #expect(
+                functions("2/0/kworker/0:1") == [
+                    "__schedule", "schedule", "seed_work", "do_one_initcall", "ret_from_fork",
+                ])
             return
         }
         #expect(result.problems.isEmpty, "\(result.problems)")
@@ -103,7 +112,9 @@ struct DumpSeedTests {
         let exception =
             name.hasPrefix("arm64") ? [false, false, true, false, false] : [false, false, false, true, false]
         #expect(byTask["1/0/init"]?.frames.map(\.exception) == exception)
-        #expect(functions("2/0/kworker/0:1") == ["__schedule", "schedule", "do_one_initcall", "ret_from_fork"])
+        #expect(
+            functions("2/0/kworker/0:1") == ["__schedule", "schedule", "seed_work", "do_one_initcall", "ret_from_fork"])
+        #expect(byTask["2/0/kworker/0:1"]?.frames.map(\.module) == [nil, nil, "seedmod", nil, nil])
         #expect(functions("0/1/swapper/1") == ["default_idle", "ret_from_fork"])
     }
 }

@@ -2,15 +2,38 @@ import KtriageTestSupport
 
 /// A small pretend crashed kernel that every reader past the container can work on: kallsyms
 /// located by VMCOREINFO (the only symbols: no System.map), BTF, a task list with threads and a
-/// second CPU's idle task, system facts, stacks, and on x86-64 ORC tables (or none, for the stack
-/// scan); on arm64 frame records under pointer authentication. The fuzz seeds in
+/// second CPU's idle task, a module with its own symbols, system facts, stacks, and on x86-64 ORC
+/// tables (or none, for the stack scan); on arm64 frame records under pointer authentication. The
+/// fuzz seeds in
 /// `fixtures/vmcore/seeds/` are written from it (`DumpSeedTests`).
 ///
 /// Objects live in the direct (linear) map, reached through the page tables; symbols in the
 /// kernel image. Everything but the stacks, text and page tables is packed into a few pages so
-/// that the dumps stay a few KiB (fuzz inputs are cut at 64 KiB).
+/// that the dumps stay a few dozen KiB (fuzz inputs are cut at 64 KiB).
 struct SeedKernel {
     enum Machine { case x86_64, arm64 }
+
+    /// Which kernel generation the layouts follow.
+    enum Version {
+        /// 6.1: ORC entries with the `end` bit (chosen by the release), `module.core_layout`.
+        case v6_1
+        /// 6.8: ORC entries with the 3-bit type and `signal`, chosen by `struct orc_entry` in BTF
+        /// (`orcEntryInBTF`) or by the `.orc_header` hash; `module.mem[]`.
+        case v6_8(orcEntryInBTF: Bool)
+
+        var release: String {
+            if case .v6_1 = self { return "6.1.0-seed" }
+            return "6.8.0-seed"
+        }
+        var orcLayout: SyntheticORCLayout {
+            if case .v6_1 = self { return .before6_3 }
+            return .since6_3
+        }
+        var moduleMemoryTypes: Bool {
+            if case .v6_1 = self { return false }
+            return true
+        }
+    }
 
     /// `struct task_struct` as this BTF lays it out (bytes).
     enum Task {
@@ -19,6 +42,19 @@ struct SeedKernel {
         static let threadGroup: UInt64 = 64, stack: UInt64 = 80, thread: UInt64 = 88
         /// x86-64 `thread_struct` is `sp` alone here; arm64's is `cpu_context` (`fp`, `sp`, `pc`).
         static func size(_ machine: Machine) -> UInt64 { machine == .x86_64 ? 96 : 112 }
+    }
+    /// `struct module` as this BTF lays it out (bytes), as `ModuleLayoutTests` does.
+    enum Module {
+        static let state: UInt64 = 0, list: UInt64 = 8, name: UInt64 = 24, memory: UInt64 = 80
+        static let arch: UInt64 = 248, taints: UInt64 = 272, kallsyms: UInt64 = 280, size: UInt64 = 288
+        static let memoryEntry: UInt64 = 24
+        /// Its text: offset in the text page, size, and its functions (name, offset, size).
+        static let text: UInt64 = 0xa00, textSize: UInt64 = 0x200
+        static let functions: [(name: String, offset: UInt64, size: UInt64)] = [
+            ("seed_work", 0, 0x100), ("seed_exit", 0x100, 0x100),
+        ]
+        /// Taint letters O and E: out of tree, unsigned.
+        static let taintBits: UInt64 = 1 << 12 | 1 << 13
     }
     /// arm64 `offsetof(struct pt_regs, stackframe)` in 6.1.
     static let stackframe: UInt64 = 304
@@ -33,8 +69,7 @@ struct SeedKernel {
         (0x300, "asm_exc_invalid_op", "T"), (0x400, "do_one_initcall", "T"), (0x500, "ret_from_fork", "T"),
         (0x600, "__schedule", "t"), (0x700, "schedule", "T"), (0x800, "default_idle", "T"), (0x900, "_etext", "T"),
     ]
-    static let release = "6.1.0-seed"
-    static let commandLine = "BOOT_IMAGE=/vmlinuz-6.1.0-seed root=/dev/vda1 ro crashkernel=256M"
+    static let commandLine = "BOOT_IMAGE=/vmlinuz root=/dev/vda1 ro crashkernel=256M"
     /// What the facts should say: uptime, `HZ`, load average, taint letters.
     static let hz = 250
     static let uptimeSeconds = 3600
@@ -42,6 +77,7 @@ struct SeedKernel {
     static let taintMask: UInt64 = 1 << 0 | 1 << 12
 
     let machine: Machine
+    let version: Version
     let kernel: SyntheticKernel
     /// Virtual address of the text page.
     let text: UInt64
@@ -55,16 +91,17 @@ struct SeedKernel {
     /// - Parameters:
     ///   - orc: x86-64: write ORC tables (without them, stacks are scanned).
     ///   - log: add a printk ring (five more pages: only for the compressed containers).
-    init(_ machine: Machine, orc: Bool = true, log: Bool) {
+    init(_ machine: Machine, _ version: Version = .v6_1, orc: Bool = true, log: Bool) {
         self.machine = machine
+        self.version = version
         switch machine {
         case .x86_64:
-            kernel = SyntheticKernel(megabytes: 2, osRelease: Self.release)
+            kernel = SyntheticKernel(megabytes: 2, osRelease: version.release)
         case .arm64:
             // RAM at 2 MiB with memstart_addr rounded down to 0 (ARM64_MEMSTART_ALIGN), so that a
             // kdump bitmap counting pfns from 0 stays small; KASLR and PAC as on a 6.1 arm64 kernel.
             let layout = ARM64Layout(physOffset: 0, kaslrOffset: 0x20_0000, pacMask: 0xffff_0000_0000_0000)
-            kernel = SyntheticKernel(megabytes: 2, arm64: layout, ramStart: 0x20_0000, osRelease: Self.release)
+            kernel = SyntheticKernel(megabytes: 2, arm64: layout, ramStart: 0x20_0000, osRelease: version.release)
         }
         next = kernel.allocate(bytes: 3 * kernel.pageSize)
         end = next + UInt64(3 * kernel.pageSize)
@@ -77,13 +114,14 @@ struct SeedKernel {
         let stacks = kernel.allocate(bytes: 3 * Self.threadSize)
         buildTasks(stacks: stacks)
         buildFacts()
+        buildModule()
         if machine == .x86_64 {
             writeX86Stacks(stacks)
             if orc { writeORC() }
         } else {
             writeARM64Stacks(stacks)
         }
-        if log { kernel.addPrintkRingBuffer(Self.log(machine), countBits: 4, sizeBits: 10) }
+        if log { kernel.addPrintkRingBuffer(Self.log(machine, release: version.release), countBits: 4, sizeBits: 10) }
         let table = SyntheticKallsyms(symbols, absolutePercpu: machine == .x86_64)
         kernel.writeKallsyms(table, at: take(table.bytes.count))
         kernel.vmcoreinfo.append("CRASHTIME=1700000000")
@@ -156,8 +194,49 @@ struct SeedKernel {
                 ("MODULE_STATE_UNFORMED", 3),
             ])
         let moduleName = table.array(of: char, count: 56, index: int)
+        let memory: BTFTypeTable.Member
+        if version.moduleMemoryTypes {
+            _ = table.enumeration(
+                "mod_mem_type",
+                [
+                    ("MOD_TEXT", 0), ("MOD_DATA", 1), ("MOD_RODATA", 2), ("MOD_RO_AFTER_INIT", 3), ("MOD_INIT_TEXT", 4),
+                    ("MOD_INIT_DATA", 5), ("MOD_INIT_RODATA", 6), ("MOD_MEM_NUM_TYPES", 7), ("MOD_INVALID", -1),
+                ])
+            let entry = table.structure(
+                "module_memory", size: UInt32(Module.memoryEntry), [("base", void, 0, 0), ("size", unsigned, 64, 0)])
+            memory = ("mem", table.array(of: entry, count: 7, index: int), UInt32(Module.memory * 8), 0)
+        } else {
+            let layout = table.structure(
+                "module_layout", size: 24,
+                [("base", void, 0, 0), ("size", unsigned, 64, 0), ("text_size", unsigned, 96, 0)])
+            memory = ("core_layout", layout, UInt32(Module.memory * 8), 0)
+        }
+        let intPointer = table.pointer(to: int)
+        let arch = table.structure(
+            "mod_arch_specific", size: 24,
+            [("num_orcs", unsigned, 0, 0), ("orc_unwind_ip", intPointer, 64, 0), ("orc_unwind", void, 128, 0)])
+        let kallsyms = table.structure(
+            "mod_kallsyms", size: 24,
+            [("symtab", void, 0, 0), ("num_symtab", unsigned, 64, 0), ("strtab", void, 128, 0)])
+        let kallsymsPointer = table.pointer(to: kallsyms)
         _ = table.structure(
-            "module", size: 80, [("state", state, 0, 0), ("list", list, 64, 0), ("name", moduleName, 192, 0)])
+            "module", size: UInt32(Module.size),
+            [
+                ("state", state, UInt32(Module.state * 8), 0), ("list", list, UInt32(Module.list * 8), 0),
+                ("name", moduleName, UInt32(Module.name * 8), 0), memory, ("arch", arch, UInt32(Module.arch * 8), 0),
+                ("taints", long, UInt32(Module.taints * 8), 0),
+                ("kallsyms", kallsymsPointer, UInt32(Module.kallsyms * 8), 0),
+            ])
+        if case .v6_8(orcEntryInBTF: true) = version {
+            // 6.3+ `struct orc_entry` (packed, 6 bytes): the layout comes from here first.
+            let short = table.integer("short int", bytes: 2, signed: true)
+            _ = table.structure(
+                "orc_entry", size: 6,
+                [
+                    ("sp_offset", short, 0, 0), ("bp_offset", short, 16, 0), ("sp_reg", unsigned, 32, 4),
+                    ("bp_reg", unsigned, 36, 4), ("type", unsigned, 40, 3), ("signal", unsigned, 43, 1),
+                ])
+        }
         return table.blob()
     }
 
@@ -234,16 +313,80 @@ struct SeedKernel {
         kernel.write(UInt64(kernel.memory.count / kernel.pageSize), at: node + 8)
         let uts = variable("init_uts_ns", "D", bytes: 400)
         let fields = [
-            "Linux", "seed", Self.release, "#1 SMP PREEMPT_DYNAMIC seed", machine == .x86_64 ? "x86_64" : "aarch64",
+            "Linux", "seed", version.release, "#1 SMP PREEMPT_DYNAMIC seed", machine == .x86_64 ? "x86_64" : "aarch64",
             "(none)",
         ]
         for (index, field) in fields.enumerated() { kernel.write(Array(field.utf8), at: uts + 8 + UInt64(index * 65)) }
         kernel.vmcoreinfo += [
             "SYMBOL(init_uts_ns)=\(String(kernel.imageAddress(uts), radix: 16))", "OFFSET(uts_namespace.name)=8",
         ]
-        let modules = variable("modules", "d", bytes: 16)
-        kernel.writePointer(kernel.imageAddress(modules), at: modules)
-        kernel.writePointer(kernel.imageAddress(modules), at: modules + 8)
+    }
+
+    // MARK: a module
+
+    /// `seedmod` on the `modules` list: its memory (6.4+ `mem[]` or `core_layout`), its own
+    /// symbol table (`mod_kallsyms`: `Elf64_Sym` entries and their strings) and ORC table.
+    private mutating func buildModule() {
+        let head = variable("modules", "d", bytes: 16)
+        let module = take(Int(Module.size))
+        let moduleText = text + Module.text
+        let chain = [kernel.imageAddress(head), object(module) + Module.list]
+        for (index, link) in [head, module + Module.list].enumerated() {
+            kernel.writePointer(chain[(index + 1) % 2], at: link)
+            kernel.writePointer(chain[(index + 1) % 2], at: link + 8)
+        }
+        kernel.write(Array("seedmod".utf8), at: module + Module.name)
+        kernel.write(Module.taintBits, at: module + Module.taints)
+        if version.moduleMemoryTypes {
+            // text, data, rodata, ro_after_init; no init text left once live.
+            let sizes: [UInt64] = [Module.textSize, 0x100, 0x80, 0]
+            for (type, size) in sizes.enumerated() {
+                let entry = module + Module.memory + UInt64(type) * Module.memoryEntry
+                kernel.write(size == 0 ? 0 : moduleText + UInt64(type) * 0x1000, at: entry)
+                kernel.write(UInt32(size), at: entry + 8)
+            }
+        } else {
+            kernel.write(moduleText, at: module + Module.memory)
+            kernel.write(UInt32(Module.textSize + 0x180), at: module + Module.memory + 8)
+            kernel.write(UInt32(Module.textSize), at: module + Module.memory + 12)
+        }
+        // Symbols: a null entry, the functions (STT_FUNC, global), one object (STT_OBJECT).
+        var strings: [UInt8] = [0]
+        var symtab = ByteBuilder()
+        symtab.zeros(24)
+        for (name, type, value, size) in Module.functions.map({
+            ($0.name, UInt8(0x12), moduleText + $0.offset, $0.size)
+        })
+            + [("seed_state", UInt8(0x11), moduleText + 0x1000, 8)]
+        {
+            symtab.put(UInt32(strings.count))
+            symtab.put(type)
+            symtab.put(UInt8(0))
+            symtab.put(UInt16(1))
+            symtab.put(value)
+            symtab.put(UInt64(size))
+            strings += Array(name.utf8) + [0]
+        }
+        let symbolsAt = take(symtab.count, alignment: 8)
+        kernel.write(symtab.bytes, at: symbolsAt)
+        let stringsAt = take(strings.count)
+        kernel.write(strings, at: stringsAt)
+        let table = take(24)
+        kernel.write(object(symbolsAt), at: table)
+        kernel.write(UInt32(symtab.count / 24), at: table + 8)
+        kernel.write(object(stringsAt), at: table + 16)
+        kernel.write(object(table), at: module + Module.kallsyms)
+        guard machine == .x86_64 else { return }
+        typealias Entry = SyntheticORCEntry
+        let entries = [
+            Entry(address: moduleText, kind: .call), Entry(address: moduleText + 0x100, kind: .call),
+            Entry(address: moduleText + 0x200, kind: .undefined, spRegister: Entry.Register.undefined, spOffset: 0),
+        ]
+        let (ips, orcs) = writeORCEntries(entries)
+        kernel.write(UInt32(entries.count), at: module + Module.arch)
+        // The ip table's entries are relative to their own (image) addresses.
+        kernel.write(kernel.imageAddress(ips), at: module + Module.arch + 8)
+        kernel.write(kernel.imageAddress(orcs), at: module + Module.arch + 16)
     }
 
     // MARK: x86-64 text, stacks and ORC
@@ -252,12 +395,13 @@ struct SeedKernel {
     /// (function + 5) pass the stack scan's call check; arm64 functions with `bl` (`94000000`)
     /// at +0 and +4 so that +4 and +8 do.
     private func writeText(_ physical: UInt64) {
-        for function in Self.functions {
+        let starts = Self.functions.map(\.offset) + Module.functions.map { Module.text + $0.offset }
+        for start in starts {
             switch machine {
-            case .x86_64: kernel.write([0xe8, 0, 0, 0, 0], at: physical + function.offset)
+            case .x86_64: kernel.write([0xe8, 0, 0, 0, 0], at: physical + start)
             case .arm64:
-                kernel.write(UInt32(0x9400_0000), at: physical + function.offset)
-                kernel.write(UInt32(0x9400_0000), at: physical + function.offset + 4)
+                kernel.write(UInt32(0x9400_0000), at: physical + start)
+                kernel.write(UInt32(0x9400_0000), at: physical + start + 4)
             }
         }
     }
@@ -286,7 +430,7 @@ struct SeedKernel {
         ]
         // thread.sp → inactive_task_frame (r15 … bx, bp at +40, ret_addr at +48), then the stack.
         let sleeping: [(task: Int, frame: UInt64, words: [UInt64])] = [
-            (3, stack(1, 0x3c00), [text + 0x605, text + 0x705, text + 0x405, text + 0x505]),
+            (3, stack(1, 0x3c00), [text + 0x605, text + 0x705, text + Module.text + 5, text + 0x405, text + 0x505]),
             (4, stack(2, 0x3c00), [text + 0x500]),
             (0, stack(2, 0x3d00), [text + 0x805, text + 0x505]),
         ]
@@ -312,6 +456,30 @@ struct SeedKernel {
             Entry(address: text + 0x800, kind: .call),
             Entry(address: text + 0x900, kind: .undefined, spRegister: Entry.Register.undefined, spOffset: 0),
         ]
+        let (ipTable, unwind) = writeORCEntries(entries)
+        if case .v6_8(orcEntryInBTF: false) = version {
+            // 6.4+ `.orc_header`: `ORC_HASH` of `orc_types.h` (unchanged since 6.4 added it).
+            let hash: [UInt8] = [
+                0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6, 0x3b, 0x2c, 0xa9, 0xa5, 0xc6, 0x5b, 0xa5, 0xa6, 0x25,
+                0xea, 0xb3, 0xfe, 0x24,
+            ]
+            let header = take(hash.count, alignment: 4)
+            kernel.write(hash, at: header)
+            symbols += [
+                SyntheticSymbol("__start_orc_header", "R", kernel.imageAddress(header)),
+                SyntheticSymbol("__stop_orc_header", "R", kernel.imageAddress(header) + UInt64(hash.count)),
+            ]
+        }
+        symbols += [
+            SyntheticSymbol("__start_orc_unwind_ip", "R", kernel.imageAddress(ipTable)),
+            SyntheticSymbol("__stop_orc_unwind_ip", "R", kernel.imageAddress(ipTable) + UInt64(entries.count * 4)),
+            SyntheticSymbol("__start_orc_unwind", "R", kernel.imageAddress(unwind)),
+        ]
+    }
+
+    /// `orc_unwind_ip` (each an `int` relative to its own address) and `orc_unwind` (6-byte
+    /// entries in this version's layout) in the data pages, sorted; returns where each starts.
+    private mutating func writeORCEntries(_ entries: [SyntheticORCEntry]) -> (ips: UInt64, orcs: UInt64) {
         let sorted = entries.sorted { $0.address < $1.address }
         let ipTable = take(entries.count * 4, alignment: 4)
         let unwind = take(entries.count * 6, alignment: 2)
@@ -321,13 +489,9 @@ struct SeedKernel {
                 Int32(truncatingIfNeeded: Int64(bitPattern: entry.address &- slot)), at: ipTable + UInt64(index * 4))
             kernel.write(entry.spOffset, at: unwind + UInt64(index * 6))
             kernel.write(entry.bpOffset, at: unwind + UInt64(index * 6 + 2))
-            kernel.write(SyntheticORCLayout.before6_3.word(entry), at: unwind + UInt64(index * 6 + 4))
+            kernel.write(version.orcLayout.word(entry), at: unwind + UInt64(index * 6 + 4))
         }
-        symbols += [
-            SyntheticSymbol("__start_orc_unwind_ip", "R", kernel.imageAddress(ipTable)),
-            SyntheticSymbol("__stop_orc_unwind_ip", "R", kernel.imageAddress(ipTable) + UInt64(entries.count * 4)),
-            SyntheticSymbol("__start_orc_unwind", "R", kernel.imageAddress(unwind)),
-        ]
+        return (ipTable, unwind)
     }
 
     // MARK: arm64 stacks
@@ -377,7 +541,8 @@ struct SeedKernel {
             kernel.write(context.fp - 0x10, at: at + 8)
             kernel.write(context.pc, at: at + 16)
         }
-        record(at: virtual(1, 0x3c00), next: virtual(1, 0x3c40), returnAddress: signed(text + 0x708))
+        record(at: virtual(1, 0x3c00), next: virtual(1, 0x3c20), returnAddress: signed(text + 0x708))
+        record(at: virtual(1, 0x3c20), next: virtual(1, 0x3c40), returnAddress: signed(text + Module.text + 8))
         record(at: virtual(1, 0x3c40), next: virtual(1, 0x3c80), returnAddress: text + 0x408)
         record(at: virtual(1, 0x3c80), next: virtual(1, 0x3f00), returnAddress: signed(text + 0x508))
         record(at: virtual(1, 0x3f00), next: 0, returnAddress: 0)
@@ -401,7 +566,7 @@ struct SeedKernel {
 
     // MARK: log
 
-    static func log(_ machine: Machine) -> [SyntheticKernel.LogEntry] {
+    static func log(_ machine: Machine, release: String) -> [SyntheticKernel.LogEntry] {
         let trace =
             machine == .x86_64
             ? ["Call Trace:", " <TASK>", " panic+0x5/0x100", " do_one_initcall+0x5/0x100", " ret_from_fork+0x5/0x100"]
