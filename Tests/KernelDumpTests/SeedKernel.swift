@@ -3,9 +3,8 @@ import KtriageTestSupport
 /// A small pretend crashed kernel that every reader past the container can work on: kallsyms
 /// located by VMCOREINFO (the only symbols: no System.map), BTF, a task list with threads and a
 /// second CPU's idle task, a module with its own symbols, system facts, stacks, and on x86-64 ORC
-/// tables (or none, for the stack scan); on arm64 frame records under pointer authentication. The
-/// fuzz seeds in
-/// `fixtures/vmcore/seeds/` are written from it (`DumpSeedTests`).
+/// tables (or none, for the stack scan); on arm64 frame records under pointer authentication.
+/// The fuzz seeds in `fixtures/vmcore/seeds/` are written from it (`DumpSeedTests`).
 ///
 /// Objects live in the direct (linear) map, reached through the page tables; symbols in the
 /// kernel image. Everything but the stacks, text and page tables is packed into a few pages so
