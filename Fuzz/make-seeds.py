@@ -17,6 +17,10 @@ reader needs, as the blocks are mostly zeros), and makedumpfile's 4 KiB kdump; e
 VMCOREINFO keys, swapper_pg_dir, two CPUs' NT_PRSTATUS and frame records to unwind. Log seeds
 (FuzzLogReader, FuzzCrashParser): node events and arm64 oopses as 6.1 prints them.
 
+Dumps whose kallsyms, BTF, task list, stacks and ORC tables or frame records are valid (for the
+facts, the task walk and the unwinders) are written by the Swift tests instead, from the same
+test-support writers, into fixtures/vmcore/seeds/ (see seeds.sh).
+
 usage: make-seeds.py TARGET OUTPUT_DIR
 """
 import ctypes

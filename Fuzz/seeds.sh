@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Writes the seeds of one fuzz target into a folder: fixtures of its input kind, the regression
 # inputs, and make-seeds.py's synthetic dumps. Used by run.sh and coverage.sh.
+# The dump targets also get fixtures/vmcore/seeds/: small x86-64 and arm64 dumps whose own
+# kallsyms (located by VMCOREINFO), BTF, task list, stacks and ORC tables or frame records are
+# valid, so that mutations start past the log walk, in the facts, the task walk and the
+# unwinders. Tests/KernelDumpTests/DumpSeedTests.swift writes them (UPDATE_GOLDEN=1) and checks
+# that each still yields symbols, tasks and backtraces.
+# FUZZ_NO_DEEP_SEEDS=1 leaves them out (to measure what they add).
 # usage: Fuzz/seeds.sh TARGET FOLDER
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +15,11 @@ cd "$(dirname "$0")"
 strip_report() {
     printf '\010'
     sed -E -e '1,/^$/d' -e 's/^(<[0-7]>)?\[ *[0-9]+\.[0-9]+\](\[ *[TC][0-9]+\])? ?//' "$1"
+}
+
+# The deep seeds of one container kind (kdump, flat, elf), unless FUZZ_NO_DEEP_SEEDS=1.
+deep_seeds() {
+    [ "${FUZZ_NO_DEEP_SEEDS:-0}" = 1 ] || cp ../fixtures/vmcore/seeds/*."$1" "$2/"
 }
 
 seeds() {
@@ -24,12 +35,16 @@ seeds() {
         FuzzSymbols) for f in ../fixtures/symbols/*.map ../fixtures/symbols/System.map* ../fixtures/symbols/*kallsyms*; do
                 [ -f "$f" ] && { printf '\000' | cat - "$f" > "$seeds/map-$(basename "$f")"; printf '\001' | cat - "$f" > "$seeds/kallsyms-$(basename "$f")"; }
             done ;;
-        FuzzVmcore) find ../fixtures/vmcore -type f ! -name '*.dmesg' ! -name '*.md' -exec cp {} "$seeds/" \;
+        FuzzVmcore) find ../fixtures/vmcore -path ../fixtures/vmcore/seeds -prune -o -type f ! -name '*.dmesg' ! -name '*.md' -exec cp {} "$seeds/" \;
+            for kind in kdump flat elf; do deep_seeds "$kind" "$seeds"; done
             for kind in FuzzKdump FuzzELFDump FuzzFlattened; do python3 make-seeds.py "$kind" "$seeds"; done ;;
-        FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzKdump) cp ../fixtures/vmcore/*.kdump ../fixtures/vmcore/regressions/kdump-* "$seeds/"; deep_seeds kdump "$seeds"
+            python3 make-seeds.py "$target" "$seeds" ;;
         FuzzKdumpPage) python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzFlattened) cp ../fixtures/vmcore/*.flat ../fixtures/vmcore/regressions/flattened-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
-        FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzFlattened) cp ../fixtures/vmcore/*.flat ../fixtures/vmcore/regressions/flattened-* "$seeds/"; deep_seeds flat "$seeds"
+            python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzELFDump) cp ../fixtures/vmcore/regressions/elf-* "$seeds/"; deep_seeds elf "$seeds"
+            python3 make-seeds.py "$target" "$seeds" ;;
         FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
     esac

@@ -41,8 +41,9 @@ struct KallsymsTable {
             let offsets = try? memory.read(offsetsAt, count: count * 4, what: "kallsyms_offsets"),
             let tokenIndex = try? memory.read(indexAt, count: 512, what: "kallsyms_token_index")
         else { return nil }
-        // The token table ends before the token index in the kernel image; bound it by 64 KiB.
-        let tableLength = indexAt > tableAt ? min(Int(indexAt - tableAt), 65_536) : 0
+        // The token table ends before the token index in the kernel image; bound it by 64 KiB
+        // (before converting: damaged symbols can lie more than Int.max apart).
+        let tableLength = indexAt > tableAt ? Int(min(indexAt - tableAt, 65_536)) : 0
         guard tableLength > 0,
             let tokenTable = try? memory.read(tableAt, count: tableLength, what: "kallsyms_token_table")
         else { return nil }

@@ -16,7 +16,8 @@ struct ModuleKallsyms {
     init(module: UInt64, reader: KernelObjectReader) throws {
         self.reader = reader
         let table = try reader.unsigned(module, "module", "kallsyms")
-        let count = Int(try reader.unsigned(table, "mod_kallsyms", "num_symtab"))
+        // Clamped: the dump's BTF decides the member's width, and 8 bytes may exceed Int.max.
+        let count = Int(clamping: try reader.unsigned(table, "mod_kallsyms", "num_symtab"))
         guard count > 0, count <= Self.maxSymbols else {
             throw BTFError(offset: nil, field: "mod_kallsyms.num_symtab", message: "\(count) is out of range")
         }

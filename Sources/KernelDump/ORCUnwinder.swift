@@ -61,7 +61,7 @@ final class ORCUnwinder: TaskUnwinder {
                 let ips = try? reader.unsigned(module.address, "module", "arch.orc_unwind_ip"),
                 let orcs = try? reader.unsigned(module.address, "module", "arch.orc_unwind"),
                 let table = try? ORCTable(
-                    ipTable: ips, entries: orcs, count: Int(count), module: module.name, layout: layout,
+                    ipTable: ips, entries: orcs, count: Int(clamping: count), module: module.name, layout: layout,
                     memory: reader.memory)
             else { continue }
             tables.append(table)

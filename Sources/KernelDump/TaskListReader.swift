@@ -151,7 +151,8 @@ struct TaskListReader {
         // Idle tasks show parent 0 as in crash (secondary CPUs' idle tasks were forked by pid 1).
         let ppid =
             parent == 0 || pid == 0 ? 0 : Int32(truncatingIfNeeded: try reader.signed(parent, "task_struct", "pid"))
-        let cpu = Int(try reader.unsigned(address, "task_struct", cpuPath))
+        // Clamped: the dump's BTF decides the member's width (an 8-byte `cpu` may exceed Int.max).
+        let cpu = Int(clamping: try reader.unsigned(address, "task_struct", cpuPath))
         let state = try reader.unsigned(address, "task_struct", statePath)
         let exitState = try reader.unsigned(address, "task_struct", "exit_state")
         let bits = (state | exitState) & 0xffff_ffff

@@ -23,6 +23,10 @@ public struct ELFCoreWriter {
     public var incompleteFlag = false
     /// Leave the VMCOREINFO note out (hypervisor dumps without QEMU's vmcoreinfo device).
     public var omitVmcoreinfoNote = false
+    /// Leave zero pages out of the file: each run of pages with data is a `PT_LOAD` whose
+    /// `p_memsz` also covers the zero pages after it (read as zeros), as makedumpfile writes an
+    /// ELF dump without the pages its dump level excludes. Keeps small test dumps small.
+    public var omitZeroPages = false
 
     public init() {}
 
@@ -31,13 +35,21 @@ public struct ELFCoreWriter {
         let notes = kernel.notes(alignment: noteAlignment, includeVmcoreinfo: !omitVmcoreinfoNote)
         let ramEnd = kernel.ramStart + UInt64(kernel.memory.count)
         let segmentSize = UInt64(pagesPerSegment * kernel.pageSize)
-        var loads: [(paddr: UInt64, vaddr: UInt64, size: UInt64)] = []
-        var address = kernel.ramStart
-        while address < ramEnd {
-            let size = min(segmentSize, ramEnd - address)
-            let vaddr = addresses == .kernelVirtual ? kernel.directAddress(address) : address
-            loads.append((address, vaddr, size))
-            address += size
+        var loads: [(paddr: UInt64, vaddr: UInt64, size: UInt64, fileSize: UInt64)] = []
+        func virtual(_ address: UInt64) -> UInt64 {
+            addresses == .kernelVirtual ? kernel.directAddress(address) : address
+        }
+        if omitZeroPages {
+            loads = Self.dataRuns(kernel).map {
+                (paddr: $0.start, vaddr: virtual($0.start), size: $0.size, fileSize: $0.data)
+            }
+        } else {
+            var address = kernel.ramStart
+            while address < ramEnd {
+                let size = min(segmentSize, ramEnd - address)
+                loads.append((address, virtual(address), size, size))
+                address += size
+            }
         }
         let phnum = loads.count + 1
         let sectionCount = (forcePNXNUM || qemuLayout) ? (qemuLayout ? 2 : 1) : 0
@@ -72,14 +84,14 @@ public struct ELFCoreWriter {
         }
         func programHeader(
             _ type: UInt32, _ offset: UInt64, _ vaddr: UInt64, _ paddr: UInt64, _ size: UInt64,
-            _ align: UInt64
+            _ align: UInt64, fileSize: UInt64? = nil
         ) {
             out.put(type)
             out.put(UInt32(type == 1 ? 7 : 0))
             out.put(offset)
             out.put(vaddr)
             out.put(paddr)
-            out.put(size)
+            out.put(fileSize ?? size)
             out.put(size)
             out.put(align)
         }
@@ -87,16 +99,35 @@ public struct ELFCoreWriter {
         var dataOffsets: [UInt64] = []
         for load in loads {
             dataOffsets.append(dataOffset)
-            programHeader(1, dataOffset, load.vaddr, load.paddr, load.size, 0)
-            dataOffset += load.size
+            programHeader(1, dataOffset, load.vaddr, load.paddr, load.size, 0, fileSize: load.fileSize)
+            dataOffset += load.fileSize
         }
         out.put(notes)
         out.zeros(Int(dataOffsets.first ?? UInt64(out.count)) - out.count)
         for load in loads {
             let start = Int(load.paddr - kernel.ramStart)
-            out.put(kernel.memory[start..<(start + Int(load.size))])
+            out.put(kernel.memory[start..<(start + Int(load.fileSize))])
         }
         return out.bytes
+    }
+
+    /// `omitZeroPages`' segments: each run of pages holding data (`data` bytes) and the zero
+    /// pages after it (`size` in all); a leading zero run is a segment of its own with no data.
+    static func dataRuns(_ kernel: SyntheticKernel) -> [(start: UInt64, size: UInt64, data: UInt64)] {
+        let page = kernel.pageSize
+        let holdsData = stride(from: 0, to: kernel.memory.count, by: page).map { start in
+            kernel.memory[start..<(start + page)].contains { $0 != 0 }
+        }
+        var runs: [(start: UInt64, size: UInt64, data: UInt64)] = []
+        for (index, data) in holdsData.enumerated() {
+            let address = kernel.ramStart + UInt64(index * page)
+            if runs.isEmpty || (data && !holdsData[index - 1]) {
+                runs.append((address, 0, 0))
+            }
+            runs[runs.count - 1].size += UInt64(page)
+            if data { runs[runs.count - 1].data = runs[runs.count - 1].size }
+        }
+        return runs
     }
 
     /// An ELF32 i386 core: PT_LOADs with `p_vaddr` = 0xc0000000 + `p_paddr` (lowmem).

@@ -48,6 +48,9 @@ public struct KdumpWriter {
     /// `block_size` when it differs from the kernel's page size (QEMU 7.2 writes 64 KiB blocks
     /// over arm64's 4 KiB pages); pfns count blocks from physical address 0.
     public var blockSize: Int?
+    /// Store one zero page and point every zero page's descriptor at it, as makedumpfile does
+    /// when the dump level keeps zero pages (its `pd_zero`). Keeps small test dumps small.
+    public var shareZeroPage = false
 
     public init() {}
 
@@ -124,6 +127,7 @@ public struct KdumpWriter {
         var descriptors = ByteBuilder()
         var pages: [UInt8] = []
         let dataStart = UInt64(descriptorStart + dumped.count * 24)
+        var zeroPage: (offset: Int64, size: UInt32, flags: UInt32)?
         for (index, pfn) in dumped.enumerated() {
             if let written = writtenPages, index >= written {
                 descriptors.zeros(24)
@@ -131,6 +135,13 @@ public struct KdumpWriter {
             }
             let start = Int(pfn) * block - Int(kernel.ramStart)
             let page = Array(kernel.memory[start..<(start + block)])
+            if shareZeroPage, let zeroPage, !page.contains(where: { $0 != 0 }) {
+                descriptors.put(zeroPage.offset)
+                descriptors.put(zeroPage.size)
+                descriptors.put(zeroPage.flags)
+                descriptors.put(UInt64(0))
+                continue
+            }
             var data = page
             var flags: UInt32 = 0
             let compressed: [UInt8]?
@@ -150,6 +161,9 @@ public struct KdumpWriter {
             descriptors.put(UInt32(data.count))
             descriptors.put(flags)
             descriptors.put(UInt64(0))
+            if shareZeroPage, zeroPage == nil, !page.contains(where: { $0 != 0 }) {
+                zeroPage = (Int64(dataStart) + Int64(pages.count), UInt32(data.count), flags)
+            }
             pages += data
         }
         image += descriptors.bytes + pages

@@ -42,7 +42,7 @@ public enum SyntheticORCLayout: Sendable, CaseIterable {
     case since6_3
 
     /// The 16-bit word after `sp_offset` and `bp_offset`.
-    func word(_ entry: SyntheticORCEntry) -> UInt16 {
+    public func word(_ entry: SyntheticORCEntry) -> UInt16 {
         var spRegister = UInt16(entry.spRegister)
         let registers = { (sp: UInt16) in sp | UInt16(entry.bpRegister) << 4 }
         switch self {

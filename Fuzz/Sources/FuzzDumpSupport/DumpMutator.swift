@@ -20,8 +20,9 @@ public func fuzzerCustomMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int
 /// bytes (which rarely gets past the first header check), it changes one field and keeps the rest
 /// valid — header sizes and offsets, program headers (`PT_LOAD` ranges), note lengths, VMCOREINFO
 /// values, kdump bitmap bits, page descriptors, compressed page streams, flattened records — or
-/// one word of the crashed kernel's data found through VMCOREINFO: printk descriptors, ring
-/// indexes and positions, `log_buf` records, page-table entries. One mutation in four (and every
+/// one word of the crashed kernel's data found through VMCOREINFO (and the kallsyms it locates):
+/// printk descriptors, ring indexes and positions, `log_buf` records, page-table entries, the BTF
+/// blob, tasks, run queues, ORC tables. One mutation in four (and every
 /// input that is not a dump) goes to libFuzzer's byte mutator, so the byte-level search goes on.
 ///
 /// `KTRIAGE_FUZZ_MUTATOR=bytes` turns it off (byte mutation only), to compare coverage.
@@ -69,9 +70,10 @@ public enum DumpMutator {
             case 0, 1, 2: changed = mutateField(&image, layout.fields, related: layout.related, &random)
             case 3, 4: changed = mutateVmcoreinfo(&image, layout, &random)
             case 5, 6, 7:
-                let kernel = layout.vmcoreinfoTexts.first(where: { $0.upperBound <= image.bytes.count }).flatMap {
+                var kernel = layout.vmcoreinfoTexts.first(where: { $0.upperBound <= image.bytes.count }).flatMap {
                     KernelStructures(text: image.bytes[$0], wordSize: layout.kind == .elf32 ? 4 : 8)
                 }
+                kernel?.addKallsymsRoots(image)
                 if let kernel, let map = kernel.arm64, random.chance(2, in: 3) {
                     changed = mutateARM64(&image, layout, kernel, map, &random, maxSize: maxSize)
                 } else {

@@ -4,7 +4,8 @@ import KernelFacts
 /// The crashed kernel's data as the dump's VMCOREINFO describes it: every `SYMBOL()` is a root,
 /// pointers are followed through the x86 address maps (arm64: `ARM64Map`), and `OFFSET()` / `SIZE()` values are the
 /// likely field offsets. This is what lets the mutator change a printk descriptor, a ring index
-/// or a page-table entry rather than random page bytes.
+/// or a page-table entry rather than random page bytes. When VMCOREINFO locates kallsyms (6.0+),
+/// the symbols the facts and unwinders read are roots too (`addKallsymsRoots`).
 struct KernelStructures {
     static let kernelMap: UInt64 = 0xffff_ffff_8000_0000
     static let directMap4: UInt64 = 0xffff_8880_0000_0000
@@ -17,13 +18,15 @@ struct KernelStructures {
     let wordSize: Int
     let physBase: UInt64
     /// Symbol names and their physical addresses.
-    let roots: [(name: String, physical: UInt64)]
+    private(set) var roots: [(name: String, physical: UInt64)]
     /// `OFFSET()` and `SIZE()` values: where fields of the described structures lie.
     let fieldOffsets: [Int]
     /// Symbol values, for pointer-sized fields (a pointer to another real object).
-    let symbolValues: [UInt64]
+    private(set) var symbolValues: [UInt64]
     /// arm64 address maps, when VMCOREINFO has arm64's keys.
     let arm64: ARM64Map?
+    /// VMCOREINFO locates the kernel's own kallsyms (`SYMBOL(kallsyms_names)`, 6.0+).
+    let hasKallsyms: Bool
 
     init?(text: ArraySlice<UInt8>, wordSize: Int) {
         let info = VMCoreInfo(text: Array(text))
@@ -53,6 +56,23 @@ struct KernelStructures {
         self.roots = roots
         fieldOffsets = offsets
         symbolValues = values
+        hasKallsyms = info.symbol("kallsyms_names") != nil
+    }
+
+    /// Adds what the dump's own kallsyms names among the symbols the facts and unwinders read
+    /// (`Vmcore.factSymbolNames`: the BTF blob, `init_task`, the run queues, the ORC tables…),
+    /// read through KernelDump from the dump as it is now. Per-CPU offsets map to no address and
+    /// are left out as roots.
+    mutating func addKallsymsRoots(_ image: DumpImage) {
+        guard hasKallsyms else { return }
+        let symbols =
+            image.bytes.withUnsafeBytes { bytes in
+                (try? Vmcore(bytes: bytes, name: "mutator"))?.symbolAddresses(Vmcore.factSymbolNames)
+            } ?? [:]
+        for (name, address) in symbols.sorted(by: { $0.key < $1.key }) {
+            symbolValues.append(address)
+            if let physical = physical(address) { roots.append((name, physical)) }
+        }
     }
 
     /// The physical address of a kernel virtual address (kernel image map, direct map, i386
