@@ -159,7 +159,7 @@ public final class CrashStore {
         var start = 0
         while start < items.count {
             let slice = Array(items[start..<min(items.count, start + batch)])
-            let slots = PreparedSlots(count: slice.count)
+            let slots = ParallelSlots<(FleetScanner.InputPartial, PreparedInput)>(count: slice.count)
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
                 let partial = scanner.read(slice[index])
                 let prepared = Self.prepare(
@@ -414,25 +414,5 @@ public final class CrashStore {
             }
         }
         return "\(error)"
-    }
-}
-
-/// An input as the walker lists it.
-
-/// Result slots filled by parallel workers.
-private final class PreparedSlots: @unchecked Sendable {
-    typealias Item = (FleetScanner.InputPartial, CrashStore.PreparedInput)
-    private let lock = NSLock()
-    private var slots: [Item?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Item) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-    func all() -> [Item] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
     }
 }

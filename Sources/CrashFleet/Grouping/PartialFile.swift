@@ -98,7 +98,7 @@ public enum PartialFile {
         guard fleet.schema == FleetAggregate.schemaVersion else {
             throw refuse("schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
         }
-        let decoded = GroupSlots(count: groupKeys.count)
+        let decoded = ParallelSlots<Result<(GroupKey, GroupAggregate), any Error>>(count: groupKeys.count)
         let shared = InputBytes(bytes: bytes)
         let keyRanges = groupKeys
         let valueRanges = groupValues
@@ -138,26 +138,5 @@ public enum PartialFile {
         }
         if let reason = fleet.implausibility { throw refuse(reason) }
         return fleet
-    }
-}
-
-/// Decoded groups by position, filled by the workers.
-private final class GroupSlots: @unchecked Sendable {
-    typealias Decoded = Result<(GroupKey, GroupAggregate), any Error>
-    private let lock = NSLock()
-    private var slots: [Decoded?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Decoded) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func all() -> [Decoded] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
     }
 }
