@@ -17,9 +17,9 @@ extension CrashStore {
     /// is not a record is counted and named in `stats.errors`, never fatal. An input's records
     /// are written `ndjsonBatch` at a time, each batch in one transaction: a run killed mid-way
     /// leaves whole batches, and the re-run adds the rest (ids make it idempotent).
-    public func ingest(
-        ndjsonPath path: String, batchSize: Int = CrashStore.ndjsonBatch, progress: ((Int) -> Void)? = nil
-    ) throws(StoreError) -> IngestStatistics {
+    public func ingest(ndjsonPath path: String, batchSize: Int = CrashStore.ndjsonBatch) throws(StoreError)
+        -> IngestStatistics
+    {
         var stats = IngestStatistics()
         let runID = try beginRun()
         var reader = NDJSONBatcher(path: path, batchSize: max(1, batchSize))
@@ -35,7 +35,6 @@ extension CrashStore {
                     } catch {
                         storeFailure = error
                     }
-                    progress?(stats.inputs)
                 }
             }
             try input.forEachChunk { chunk in framer.feed(chunk, handle) }
