@@ -9,12 +9,7 @@ import Testing
 /// table are read too.
 struct ModuleKernel {
     /// `struct module` as this BTF lays it out (bytes).
-    enum Offset {
-        static let state: UInt64 = 0, list: UInt64 = 8, name: UInt64 = 24, memory: UInt64 = 80
-        static let arch: UInt64 = 248, taints: UInt64 = 272, kallsyms: UInt64 = 280, size: UInt64 = 288
-        /// `struct module_memory` (padded as `mtn` would pad it) and `struct module_layout`.
-        static let memoryEntry: UInt64 = 24
-    }
+    typealias Offset = ModuleBTFLayout
 
     let kernel = SyntheticKernel(megabytes: 4, osRelease: "6.8.0-modules")
     var symbols: [String: UInt64] = [:]
@@ -28,50 +23,11 @@ struct ModuleKernel {
         let unsigned = table.integer("unsigned int", bytes: 4)
         let long = table.integer("long unsigned int", bytes: 8)
         let char = table.integer("char", bytes: 1)
-        let name = table.array(of: char, count: 56, index: int)
         let void = table.pointer(to: 0)
         let listPointer = table.pointer(to: table.nextID + 1)
         let list = table.structure("list_head", size: 16, [("next", listPointer, 0, 0), ("prev", listPointer, 64, 0)])
-        let state = table.enumeration(
-            "module_state",
-            [
-                ("MODULE_STATE_LIVE", 0), ("MODULE_STATE_COMING", 1), ("MODULE_STATE_GOING", 2),
-                ("MODULE_STATE_UNFORMED", 3),
-            ]
-        )
-        let memory: BTFTypeTable.Member
-        if memoryTypes {
-            _ = table.enumeration(
-                "mod_mem_type",
-                [
-                    ("MOD_TEXT", 0), ("MOD_DATA", 1), ("MOD_RODATA", 2), ("MOD_RO_AFTER_INIT", 3), ("MOD_INIT_TEXT", 4),
-                    ("MOD_INIT_DATA", 5), ("MOD_INIT_RODATA", 6), ("MOD_MEM_NUM_TYPES", 7), ("MOD_INVALID", -1),
-                ])
-            let entry = table.structure(
-                "module_memory", size: UInt32(Offset.memoryEntry), [("base", void, 0, 0), ("size", unsigned, 64, 0)])
-            memory = ("mem", table.array(of: entry, count: 7, index: int), UInt32(Offset.memory * 8), 0)
-        } else {
-            let layout = table.structure(
-                "module_layout", size: 24,
-                [("base", void, 0, 0), ("size", unsigned, 64, 0), ("text_size", unsigned, 96, 0)])
-            memory = ("core_layout", layout, UInt32(Offset.memory * 8), 0)
-        }
-        let intPointer = table.pointer(to: int)
-        let arch = table.structure(
-            "mod_arch_specific", size: 24,
-            [("num_orcs", unsigned, 0, 0), ("orc_unwind_ip", intPointer, 64, 0), ("orc_unwind", void, 128, 0)])
-        let kallsyms = table.structure(
-            "mod_kallsyms", size: 24,
-            [("symtab", void, 0, 0), ("num_symtab", unsigned, 64, 0), ("strtab", void, 128, 0)])
-        let kallsymsPointer = table.pointer(to: kallsyms)
-        _ = table.structure(
-            "module", size: UInt32(Offset.size),
-            [
-                ("state", state, UInt32(Offset.state * 8), 0), ("list", list, UInt32(Offset.list * 8), 0),
-                ("name", name, UInt32(Offset.name * 8), 0), memory, ("arch", arch, UInt32(Offset.arch * 8), 0),
-                ("taints", long, UInt32(Offset.taints * 8), 0),
-                ("kallsyms", kallsymsPointer, UInt32(Offset.kallsyms * 8), 0),
-            ])
+        table.addModule(
+            memoryTypes: memoryTypes, int: int, unsigned: unsigned, long: long, char: char, void: void, list: list)
         return table.blob()
     }
 

@@ -42,11 +42,8 @@ struct SeedKernel {
         /// x86-64 `thread_struct` is `sp` alone here; arm64's is `cpu_context` (`fp`, `sp`, `pc`).
         static func size(_ machine: Machine) -> UInt64 { machine == .x86_64 ? 96 : 112 }
     }
-    /// `struct module` as this BTF lays it out (bytes), as `ModuleLayoutTests` does.
+    /// The seeds' one module (`struct module` is laid out as `ModuleBTFLayout` says).
     enum Module {
-        static let state: UInt64 = 0, list: UInt64 = 8, name: UInt64 = 24, memory: UInt64 = 80
-        static let arch: UInt64 = 248, taints: UInt64 = 272, kallsyms: UInt64 = 280, size: UInt64 = 288
-        static let memoryEntry: UInt64 = 24
         /// Its text: offset in the text page, size, and its functions (name, offset, size).
         static let text: UInt64 = 0xa00, textSize: UInt64 = 0x200
         static let functions: [(name: String, offset: UInt64, size: UInt64)] = [
@@ -186,46 +183,9 @@ struct SeedKernel {
             "new_utsname", size: 390, utsNames.enumerated().map { ($1, utsField, UInt32($0 * 65 * 8), 0) })
         _ = table.structure("uts_namespace", size: 400, [("name", uts, 64, 0)])
         _ = table.structure("pglist_data", size: 16, [("node_present_pages", long, 64, 0)])
-        let state = table.enumeration(
-            "module_state",
-            [
-                ("MODULE_STATE_LIVE", 0), ("MODULE_STATE_COMING", 1), ("MODULE_STATE_GOING", 2),
-                ("MODULE_STATE_UNFORMED", 3),
-            ])
-        let moduleName = table.array(of: char, count: 56, index: int)
-        let memory: BTFTypeTable.Member
-        if version.moduleMemoryTypes {
-            _ = table.enumeration(
-                "mod_mem_type",
-                [
-                    ("MOD_TEXT", 0), ("MOD_DATA", 1), ("MOD_RODATA", 2), ("MOD_RO_AFTER_INIT", 3), ("MOD_INIT_TEXT", 4),
-                    ("MOD_INIT_DATA", 5), ("MOD_INIT_RODATA", 6), ("MOD_MEM_NUM_TYPES", 7), ("MOD_INVALID", -1),
-                ])
-            let entry = table.structure(
-                "module_memory", size: UInt32(Module.memoryEntry), [("base", void, 0, 0), ("size", unsigned, 64, 0)])
-            memory = ("mem", table.array(of: entry, count: 7, index: int), UInt32(Module.memory * 8), 0)
-        } else {
-            let layout = table.structure(
-                "module_layout", size: 24,
-                [("base", void, 0, 0), ("size", unsigned, 64, 0), ("text_size", unsigned, 96, 0)])
-            memory = ("core_layout", layout, UInt32(Module.memory * 8), 0)
-        }
-        let intPointer = table.pointer(to: int)
-        let arch = table.structure(
-            "mod_arch_specific", size: 24,
-            [("num_orcs", unsigned, 0, 0), ("orc_unwind_ip", intPointer, 64, 0), ("orc_unwind", void, 128, 0)])
-        let kallsyms = table.structure(
-            "mod_kallsyms", size: 24,
-            [("symtab", void, 0, 0), ("num_symtab", unsigned, 64, 0), ("strtab", void, 128, 0)])
-        let kallsymsPointer = table.pointer(to: kallsyms)
-        _ = table.structure(
-            "module", size: UInt32(Module.size),
-            [
-                ("state", state, UInt32(Module.state * 8), 0), ("list", list, UInt32(Module.list * 8), 0),
-                ("name", moduleName, UInt32(Module.name * 8), 0), memory, ("arch", arch, UInt32(Module.arch * 8), 0),
-                ("taints", long, UInt32(Module.taints * 8), 0),
-                ("kallsyms", kallsymsPointer, UInt32(Module.kallsyms * 8), 0),
-            ])
+        table.addModule(
+            memoryTypes: version.moduleMemoryTypes, int: int, unsigned: unsigned, long: long, char: char, void: void,
+            list: list)
         if case .v6_8(orcEntryInBTF: true) = version {
             // 6.3+ `struct orc_entry` (packed, 6 bytes): the layout comes from here first.
             let short = table.integer("short int", bytes: 2, signed: true)
@@ -327,27 +287,27 @@ struct SeedKernel {
     /// symbol table (`mod_kallsyms`: `Elf64_Sym` entries and their strings) and ORC table.
     private mutating func buildModule() {
         let head = variable("modules", "d", bytes: 16)
-        let module = take(Int(Module.size))
+        let module = take(Int(ModuleBTFLayout.size))
         let moduleText = text + Module.text
-        let chain = [kernel.imageAddress(head), object(module) + Module.list]
-        for (index, link) in [head, module + Module.list].enumerated() {
+        let chain = [kernel.imageAddress(head), object(module) + ModuleBTFLayout.list]
+        for (index, link) in [head, module + ModuleBTFLayout.list].enumerated() {
             kernel.writePointer(chain[(index + 1) % 2], at: link)
             kernel.writePointer(chain[(index + 1) % 2], at: link + 8)
         }
-        kernel.write(Array("seedmod".utf8), at: module + Module.name)
-        kernel.write(Module.taintBits, at: module + Module.taints)
+        kernel.write(Array("seedmod".utf8), at: module + ModuleBTFLayout.name)
+        kernel.write(Module.taintBits, at: module + ModuleBTFLayout.taints)
         if version.moduleMemoryTypes {
             // text, data, rodata, ro_after_init; no init text left once live.
             let sizes: [UInt64] = [Module.textSize, 0x100, 0x80, 0]
             for (type, size) in sizes.enumerated() {
-                let entry = module + Module.memory + UInt64(type) * Module.memoryEntry
+                let entry = module + ModuleBTFLayout.memory + UInt64(type) * ModuleBTFLayout.memoryEntry
                 kernel.write(size == 0 ? 0 : moduleText + UInt64(type) * 0x1000, at: entry)
                 kernel.write(UInt32(size), at: entry + 8)
             }
         } else {
-            kernel.write(moduleText, at: module + Module.memory)
-            kernel.write(UInt32(Module.textSize + 0x180), at: module + Module.memory + 8)
-            kernel.write(UInt32(Module.textSize), at: module + Module.memory + 12)
+            kernel.write(moduleText, at: module + ModuleBTFLayout.memory)
+            kernel.write(UInt32(Module.textSize + 0x180), at: module + ModuleBTFLayout.memory + 8)
+            kernel.write(UInt32(Module.textSize), at: module + ModuleBTFLayout.memory + 12)
         }
         // Symbols: a null entry, the functions (STT_FUNC, global), one object (STT_OBJECT).
         var strings: [UInt8] = [0]
@@ -374,7 +334,7 @@ struct SeedKernel {
         kernel.write(object(symbolsAt), at: table)
         kernel.write(UInt32(symtab.count / 24), at: table + 8)
         kernel.write(object(stringsAt), at: table + 16)
-        kernel.write(object(table), at: module + Module.kallsyms)
+        kernel.write(object(table), at: module + ModuleBTFLayout.kallsyms)
         guard machine == .x86_64 else { return }
         typealias Entry = SyntheticORCEntry
         let entries = [
@@ -382,10 +342,10 @@ struct SeedKernel {
             Entry(address: moduleText + 0x200, kind: .undefined, spRegister: Entry.Register.undefined, spOffset: 0),
         ]
         let (ips, orcs) = writeORCEntries(entries)
-        kernel.write(UInt32(entries.count), at: module + Module.arch)
+        kernel.write(UInt32(entries.count), at: module + ModuleBTFLayout.arch)
         // The ip table's entries are relative to their own (image) addresses.
-        kernel.write(kernel.imageAddress(ips), at: module + Module.arch + 8)
-        kernel.write(kernel.imageAddress(orcs), at: module + Module.arch + 16)
+        kernel.write(kernel.imageAddress(ips), at: module + ModuleBTFLayout.arch + 8)
+        kernel.write(kernel.imageAddress(orcs), at: module + ModuleBTFLayout.arch + 16)
     }
 
     // MARK: x86-64 text, stacks and ORC
