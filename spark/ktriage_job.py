@@ -440,7 +440,8 @@ def merge_partials(partials, ktriage_name, flags):
     ktriage = shipped_ktriage(ktriage_name)
     scratch = scratch_folder()
     try:
-        arguments = ["group", "--format", "partial", "--max-ids", str(flags.max_ids)]
+        # One core per task here too: `--merge` decodes a partial's groups on `--jobs` threads.
+        arguments = ["group", "--format", "partial", "--jobs", "1", "--max-ids", str(flags.max_ids)]
         for index, partial in enumerate(partials):
             path = os.path.join(scratch, f"part-{index}.json")
             with open(path, "w", encoding="utf-8") as output:
