@@ -1,4 +1,5 @@
 import KernelFacts
+import KtriageTestSupport
 import Testing
 
 @testable import KernelLog
@@ -27,6 +28,52 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The prefilter decides which lines reach the crash parser, so it must answer exactly "some
+    /// literal is in the line" — no line missed, none let through that holds none (a parser fed
+    /// an extra line can change state). Lines built from literals, near misses (a byte changed,
+    /// cut short), colons and words, against a plain substring search.
+    @Test func answersExactlyWhetherALiteralOccurs() {
+        let literals = CrashHeaders.literals.map { Array($0.utf8) }
+        let words = ["usb", "eth0:", "x", ":", ": ", "  ", "[<ffffffff8100>]", "é", "0000:00:1f.0", "kernel:"]
+            .map { Array($0.utf8) }
+        var random = SplitMix(seed: 0x5EED_F11E)
+        func contains(_ line: [UInt8], _ literal: [UInt8]) -> Bool {
+            guard literal.count <= line.count else { return false }
+            return (0...(line.count - literal.count)).contains { start in
+                line[start..<(start + literal.count)].elementsEqual(literal)
+            }
+        }
+        var positives = 0
+        for round in 0..<6_000 {
+            var line: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                var piece: [UInt8]
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0: piece = literals.randomElement(using: &random) ?? []
+                case 1:
+                    piece = literals.randomElement(using: &random) ?? []
+                    if !piece.isEmpty { piece[Int.random(in: 0..<piece.count, using: &random)] ^= 0x20 }
+                case 2:
+                    let literal = literals.randomElement(using: &random) ?? []
+                    piece = Array(literal.dropLast(Int.random(in: 1...max(1, literal.count), using: &random)))
+                case 3: piece = words.randomElement(using: &random) ?? []
+                default:
+                    piece = (0..<Int.random(in: 0...12, using: &random)).map { _ in
+                        UInt8.random(in: 32...126, using: &random)
+                    }
+                }
+                line += piece
+            }
+            let expected = literals.contains { contains(line, $0) }
+            if expected { positives += 1 }
+            let answer = line.withUnsafeBytes { HeaderPrefilter.shared.mayContainHeader($0) }
+            #expect(answer == expected, "round \(round): \(String(decoding: line, as: UTF8.self))")
+            if answer != expected { break }
+        }
+        // Both answers occur often enough to mean something.
+        #expect(positives > 600 && positives < 5_400)
     }
 
     @Test func shortLiteralsEndInAColon() {
