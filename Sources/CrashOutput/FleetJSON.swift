@@ -31,11 +31,9 @@ public enum FleetJSON {
         for (index, group) in groups.enumerated() {
             let json = String(decoding: try encoder.encode(group), as: UTF8.self)
             // The pretty printer leaves the blank line of an empty array unindented.
-            var nested = ""
-            for line in json.split(separator: "\n", omittingEmptySubsequences: false) {
-                if !nested.isEmpty { nested += "\n" }
-                if !line.isEmpty { nested += "    " + line }
-            }
+            let nested = json.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : "    " + $0 }
+                .joined(separator: "\n")
             try sink(nested + (index == groups.count - 1 ? "\n" : ",\n"))
         }
         try sink("  ]" + text[slot.upperBound...] + "\n")

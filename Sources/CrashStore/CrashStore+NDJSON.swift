@@ -64,6 +64,8 @@ struct NDJSONBatcher {
     let path: String
     let batchSize: Int
     private let decoder = JSONDecoder()
+    /// The `file` of the input being read: `nil` before the first record, `.some(nil)` for
+    /// records that name no file.
     private var currentFile: String??
     private var records: [CrashRecord] = []
     private var lines: [String] = []
