@@ -19,11 +19,15 @@
 #   FUZZ_NO_BUILD=1, FUZZ_BIN=<dir>   run already built binaries (e.g. older ones, to compare)
 #   FUZZ_NICE=19   niceness of the fuzzer processes
 #   FUZZ_MAX_LEN=<bytes>   one -max_len for every target (the default is chosen per target)
+#   SWIFT_BACKTRACE   default enable=no (see below)
 #   ASAN_OPTIONS   default malloc_context_size=0: recording a stack for every allocation took a
 #                  quarter of each execution; rerun a finding with ASAN_OPTIONS= for full stacks
 set -euo pipefail
 cd "$(dirname "$0")"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=0}
+# Swift's crash backtracer forks a helper that ASan reports as a stack-buffer-underflow of its
+# own (hiding the real trap) and that keeps the log pipe open; libFuzzer's stack is enough.
+export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 seconds=${1:-60}
 shift || true
 corpus_cap_kb=1024
@@ -93,7 +97,10 @@ for target in "${targets[@]}"; do
         -artifact_prefix="findings/$target/" -print_final_stats=1 2>"findings/$target.log"; then
         status=1
         result=FAILED
-        tail -30 "findings/$target.log" >&2
+        # The trap or sanitizer report and its first frames, then libFuzzer's closing lines.
+        grep -m1 'Fatal error' "findings/$target.log" >&2 || true
+        grep -m1 -A24 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)' "findings/$target.log" >&2 || true
+        tail -8 "findings/$target.log" >&2
     fi
     done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "findings/$target.log" | tail -1 || true)
     executions=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "findings/$target.log" | tail -1)

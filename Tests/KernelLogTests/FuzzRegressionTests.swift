@@ -34,6 +34,29 @@ struct FuzzRegressionTests {
         #expect(!report.records.isEmpty)
     }
 
+    /// CI's fuzz smoke (FuzzLogReader, 10 s): a busybox `host kern.err kernel:` line ending at
+    /// the colon. The `kernel: ` compare loaded eight bytes from one past the space after checking
+    /// only that the space's own eight fit: one byte past the line, a bounds trap in debug and a
+    /// read beyond the buffer in release.
+    @Test("a busybox tag that ends the line one byte short of `kernel: ` reads, and a full one still matches")
+    func busyboxTagAtLineEnd() throws {
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/busybox-tag-at-line-end.log")))
+        let summary = try bytes.withUnsafeBytes { raw in
+            try KernelLogReader.read(bytes: raw, path: "fuzz", options: LogReaderOptions(source: .syslog)) { _ in }
+        }
+        // Not `kernel: `: another program's line.
+        #expect(summary.lines == 1)
+        #expect(summary.kernelLines == 0)
+        let full = Array("Dec  5 10:00:00 router kern.err kernel: ".utf8)
+        var hosts: [String?] = []
+        _ = try full.withUnsafeBytes { raw in
+            try KernelLogReader.read(bytes: raw, path: "fuzz", options: LogReaderOptions(source: .syslog)) {
+                hosts.append($0.metadata.host)
+            }
+        }
+        #expect(hosts == ["router"])
+    }
+
     @Test("ramoops header times: the largest that fits, and one microsecond more")
     func ramoopsEdge() {
         func wall(_ text: String) -> Int64? {

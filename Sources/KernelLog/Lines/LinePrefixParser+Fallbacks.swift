@@ -171,8 +171,9 @@ extension LinePrefixParser {
             }
         }
         // busybox syslogd: `host kern.err kernel: text`.
+        // `kernel: ` is the eight bytes after the space.
         if ByteScanning.hasLiteral(line, at: tagStart, "kern."), let space = firstSpaceIn(line, from: tagStart),
-            space + 8 <= line.count,
+            space + 9 <= line.count,
             UInt64(littleEndian: line.loadUnaligned(fromByteOffset: space + 1, as: UInt64.self)) == kernelTag
         {
             prefix.kind = .kernel
