@@ -69,6 +69,17 @@ import Testing
         #expect(fleet.records > 100)
     }
 
+    /// Where the workers' windows start: after a line feed that no CR follows, never inside a
+    /// line, and the end of the input when no line starts after the position.
+    @Test func windowsStartAtLineStarts() {
+        let text = Array("ab\ncd\n\ref\n\ngh".utf8)
+        text.withUnsafeBytes { bytes in
+            let starts = (0...text.count + 2).map { NDJSONPipeline.lineStart(bytes, atOrAfter: $0) }
+            // Bytes 0…12 are `a b \n c d \n \r e f \n \n g h`; positions 13…15 are at or past the end.
+            #expect(starts == [0, 3, 3, 3, 10, 10, 10, 10, 10, 10, 10, 11, 13, 13, 13, 13])
+        }
+    }
+
     @Test func groupingFromLinesEqualsGroupingFromDecodedRecords() throws {
         let folder = Fixtures.temporaryFolder("record-line-reader")
         let path = folder + "/records.ndjson"

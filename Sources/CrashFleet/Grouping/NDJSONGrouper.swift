@@ -29,9 +29,13 @@ public struct NDJSONGrouper {
     public var jobs = 1
     /// Bytes of a mapped input handed to the framer at a time.
     static let mappedWindow = 4 << 20
-    /// Bytes of a mapped input a worker decodes at a time (the records of `jobs + 1` such windows
-    /// are held: 30 MB at a million records); tests take small ones.
-    var decodedWindow = NDJSONGrouper.mappedWindow
+    /// How far behind a window its pages are dropped again: more than the largest page-cache
+    /// folio a fault maps at once.
+    static let folioMargin = 4 << 20
+    /// Bytes of a mapped input a worker decodes at a time (the grouping views of about `jobs + 1`
+    /// such windows are held). A million records with two workers (docs/performance.md): 4 MiB
+    /// windows peaked at 117 MB, 512 KiB at 99 MB, as fast; tests take small ones.
+    var decodedWindow = 512 << 10
 
     public init(context: GroupingContext = GroupingContext()) {
         self.context = context
@@ -94,10 +98,9 @@ public struct NDJSONGrouper {
 
     /// A mapped input decoded by `jobs` workers and grouped here in input order.
     private mutating func readInParallel(_ mapped: MappedFile, badInThisFile: inout Int, firstBad: inout Int?) {
-        let cuts = NDJSONPipeline.cuts(mapped.bytes, window: decodedWindow)
-        let pipeline = NDJSONPipeline(mapped.bytes, cuts: cuts, jobs: jobs)
+        let pipeline = NDJSONPipeline(mapped.bytes, window: decodedWindow, jobs: jobs)
         var lineBase = 0
-        for index in 0..<(cuts.count - 1) {
+        for index in 0..<pipeline.windowCount {
             guard let window = pipeline.take(index) else { break }
             for line in window.lines {
                 switch line {
@@ -114,7 +117,10 @@ public struct NDJSONGrouper {
             }
             lineBase += window.lineCount
             pipeline.grouped(index)
-            mapped.dropPages(cuts[index]..<cuts[index + 1])
+            // Again from a little before the window: a worker faulting in a later window maps
+            // the whole page-cache folio around the fault (up to 2 MiB on Linux 6.18), pages of
+            // windows already dropped included, and those would stay resident to the end.
+            mapped.dropPages(max(0, window.range.lowerBound - Self.folioMargin)..<window.range.upperBound)
         }
     }
 
