@@ -113,9 +113,7 @@ struct PrintkRingBuffer {
         var unreadable = 0
         var firstUnreadable: VmcoreError?
         /// One record, or nil when its descriptor is not (or no longer) a committed record with this id.
-        func readRecord(id: UInt64, slot: UInt64) throws -> PrintkRecord? {
-            let descAddress = descs &+ slot &* UInt64(descSize)
-            let desc = try memory.read(descAddress, count: descSize, what: "prb_desc[\(slot)]")
+        func readRecord(id: UInt64, slot: UInt64, desc: [UInt8]) throws -> PrintkRecord? {
             func descField(_ offset: Int, _ name: String) throws -> UInt64 {
                 guard offset >= 0, offset + word <= desc.count else {
                     throw VmcoreError(
@@ -162,14 +160,33 @@ struct PrintkRingBuffer {
         }
         var walked: UInt64 = 0
         var textBytes: UInt64 = 0
+        // A virtual page of descriptors that could not be read: every other descriptor wholly
+        // inside it fails the same way, so it is counted without being read. A damaged ring may
+        // put half a million descriptors in missing pages (the FuzzFlattened timeout input).
+        let pageSize = UInt64(memory.pageSize)
+        var missingDescriptorPage: UInt64?
         while walked <= steps {
             defer {
                 id = (id &+ 1) & idMask
                 walked += 1
             }
             let slot = id % count
+            let descAddress = descs &+ slot &* UInt64(descSize)
+            let descPage = descAddress / pageSize
+            let descInOnePage = (descAddress &+ UInt64(descSize - 1)) / pageSize == descPage
+            if descInOnePage, descPage == missingDescriptorPage {
+                unreadable += 1
+                continue
+            }
             do {
-                guard let record = try readRecord(id: id, slot: slot) else { continue }
+                let desc: [UInt8]
+                do {
+                    desc = try memory.read(descAddress, count: descSize, what: "prb_desc[\(slot)]")
+                } catch let error as VmcoreError {
+                    if descInOnePage { missingDescriptorPage = descPage }
+                    throw error
+                }
+                guard let record = try readRecord(id: id, slot: slot, desc: desc) else { continue }
                 // Checked when one more record is there, so a log of exactly the limit is whole.
                 guard records.count < VmcoreLimits.maxLogRecords else {
                     problems.append("stopped after \(records.count) records (limit)")
