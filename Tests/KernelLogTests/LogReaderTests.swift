@@ -245,6 +245,31 @@ struct LogReaderTests {
         #expect(summary.diagnostics.first?.line == 3)
     }
 
+    /// The string reader copies runs between quotes and backslashes: escapes at either end of a
+    /// string, next to each other, a surrogate pair, an escaped quote, and a string that never
+    /// closes.
+    @Test("journald strings: escapes anywhere in a run, surrogate pairs, an unclosed string")
+    func journaldStringRuns() throws {
+        let text = #"""
+            {"MESSAGE":"\"a\\b\"","_TRANSPORT":"kernel","_HOSTNAME":"h\u0031"}
+            {"_TRANSPORT":"kernel","MESSAGE":"\tx\uD83D\uDE00y\u00e9"}
+            {"_TRANSPORT":"kernel","MESSAGE":"plain text, no escapes at all"}
+            {"_TRANSPORT":"kernel","MESSAGE":"never closed
+            """#
+        var texts: [String] = []
+        var hosts: [String?] = []
+        let summary = try Array(text.utf8).withUnsafeBytes { bytes in
+            try KernelLogReader.read(bytes: bytes, path: "j.json") {
+                texts.append(String(decoding: $0.text, as: UTF8.self))
+                hosts.append($0.metadata.host)
+            }
+        }
+        #expect(texts == ["\"a\\b\"", "\tx\u{1F600}y\u{E9}", "plain text, no escapes at all"])
+        #expect(hosts.first == "h1")
+        #expect(summary.malformedLines == 1)
+        #expect(summary.diagnostics.first?.line == 4)
+    }
+
     @Test("stdin-like pipes and gzip read the same as a file")
     func gzipAndPipe() throws {
         let (plain, _) = try readAll(Fixtures.path("wrappers/dmesg.log"))

@@ -74,7 +74,7 @@ public enum ChunkedLogReader {
     ) throws -> LogReadSummary? {
         guard jobs > 1, minimumChunkBytes > 0, bytes.count >= 2 * minimumChunkBytes else { return nil }
         let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(64 * 1024))
-        guard InputKind.sniff(head) == .text, !head.contains(ASCII.carriageReturn),
+        guard InputKind.sniff(head) == .text, ByteScanning.memchrIndex(ASCII.carriageReturn, in: head, from: 0) == nil,
             let firstLine = firstNonBlankLine(head),
             LogLineStripper.readsAsText(firstLine: firstLine, path: path, options: options)
         else { return nil }

@@ -203,12 +203,16 @@ private struct JSONScanner {
 
     mutating func readString(into output: inout [UInt8]) throws(JournalJSONEntry.Malformed) {
         try expect(UInt8(ascii: "\""))
-        while let byte = next() {
+        while index < bytes.count {
+            // The run up to the next quote or backslash in one copy: appended byte by byte, a
+            // MESSAGE cost a call per byte in a debug build (a quarter of the journal fuzzer).
+            let quote = ByteScanning.memchrIndex(UInt8(ascii: "\""), in: bytes, from: index) ?? bytes.count
+            let beforeQuote = UnsafeRawBufferPointer(rebasing: bytes[..<quote])
+            let runEnd = ByteScanning.memchrIndex(UInt8(ascii: "\\"), in: beforeQuote, from: index) ?? quote
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<runEnd]))
+            index = runEnd
+            guard let byte = next() else { break }
             if byte == UInt8(ascii: "\"") { return }
-            if byte != UInt8(ascii: "\\") {
-                output.append(byte)
-                continue
-            }
             guard let escape = next() else { break }
             switch escape {
             case UInt8(ascii: "n"): output.append(ASCII.lineFeed)
