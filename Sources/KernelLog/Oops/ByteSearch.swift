@@ -27,7 +27,18 @@ extension StringProtocol {
 extension StringProtocol {
     func containsBytes(_ needle: String) -> Bool { utf8Range(of: needle) != nil }
 
-    func hasBytePrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+    func hasBytePrefix(_ prefix: String) -> Bool {
+        // One memcmp: the generic `starts(with:)` is a witness call per byte in a debug build.
+        let found = utf8.withContiguousStorageIfAvailable { text in
+            prefix.utf8.withContiguousStorageIfAvailable { wanted in
+                guard wanted.count <= text.count else { return false }
+                guard let textStart = text.baseAddress, let wantedStart = wanted.baseAddress else { return true }
+                return memcmp(textStart, wantedStart, wanted.count) == 0
+            }
+        }
+        if let found, let result = found { return result }
+        return utf8.starts(with: prefix.utf8)
+    }
 
     func byteRange(of needle: String) -> Range<String.Index>? {
         guard let found = utf8Range(of: needle) else { return nil }
