@@ -30,18 +30,24 @@ public enum TitleNormalizer {
 
     /// Whether `bytes` holds `literal` at `index`.
     static func hasLiteral(_ bytes: [UInt8], at index: Int, _ literal: String) -> Bool {
-        let literalBytes = Array(literal.utf8)
-        guard index + literalBytes.count <= bytes.count else { return false }
-        for offset in 0..<literalBytes.count where bytes[index + offset] != literalBytes[offset] { return false }
+        // Asked at every byte of a title: no copy of the literal, out at the first difference.
+        var position = index
+        for byte in literal.utf8 {
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+        }
         return true
     }
+
+    /// Program names syzkaller numbers per process (`syz-executor3`, `syzkaller12`).
+    static let fuzzerWords = ["syz-executor", "syzkaller"]
 
     static func fuzzerNames(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            for word in ["syz-executor", "syzkaller"] where hasLiteral(bytes, at: index, word) {
+            for word in fuzzerWords where hasLiteral(bytes, at: index, word) {
                 let wordBytes = Array(word.utf8)
                 var end = index + wordBytes.count
                 guard end < bytes.count, ByteScanning.isDigit(bytes[end]) else { continue }
