@@ -39,7 +39,7 @@ public enum PeerToolOutput: String, Sendable, Equatable {
         var lines = 0
         var sawStamp = false
         while start < head.count, lines < 40 {
-            let end = ByteScanning.find(ASCII.lineFeed, in: head, from: start) ?? head.count
+            let end = ByteScanning.memchrIndex(ASCII.lineFeed, in: head, from: start) ?? head.count
             let line = UnsafeRawBufferPointer(rebasing: head[start..<end])
             if crashMarkers.contains(where: { ByteScanning.hasLiteral(line, at: 0, $0) }) || isCrashBanner(line) {
                 return .crashSession
