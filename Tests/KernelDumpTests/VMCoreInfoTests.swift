@@ -83,6 +83,10 @@ struct VMCoreInfoTests {
         #expect(
             PanicMessage.find(in: ["WARNING: x BUG: y Kernel panic - z"])?.message == "Kernel panic - z")
         #expect(PanicMessage.find(in: ["x Kernel panic -"]) == nil)
+        // Within a pass the marker listed first wins wherever it starts; a near miss before the
+        // marker (`BUBUG: `) is passed over.
+        #expect(PanicMessage.find(in: ["kernel BUG at x.c:1! Oops: 0002"])?.message == "Oops: 0002")
+        #expect(PanicMessage.find(in: ["BUBUG: y"])?.message == "BUG: y")
     }
 
     @Test("stamps and escapes like crash's log")
