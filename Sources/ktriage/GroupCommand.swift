@@ -231,8 +231,10 @@ struct GroupCommand: ParsableCommand {
         // Written in pieces: the JSON document a group at a time (see `FleetJSON.write`).
         let write: ((String) throws -> Void) throws -> Void
         if format == .partial {
-            let text = try FleetJSON.partial(fleet) + "\n"
-            write = { sink in try sink(text) }
+            write = { sink in
+                try FleetJSON.writePartial(fleet, to: sink)
+                try sink("\n")
+            }
         } else {
             let summary = FleetSummary(consume fleet, classes: classes)
             switch (format, by) {

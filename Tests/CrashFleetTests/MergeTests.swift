@@ -70,6 +70,33 @@ struct MergeTests {
         #expect(throws: PartialFile.Failure.self) { try PartialFile.read(path: bad) }
     }
 
+    /// `group --format partial` writes a group at a time: the aggregate the encoder's whole
+    /// document holds, its groups in signature order. (Not byte for byte: the host facts' module
+    /// sets are encoded in set order, which differs between two encodings of the same aggregate.)
+    @Test("a partial written a group at a time holds the aggregate, its groups sorted")
+    func partialWrittenByGroup() throws {
+        let fleet = FleetSupport.group(FleetSupport.items())
+        #expect(fleet.groups.count > 3)
+        var pieces: [String] = []
+        try FleetJSON.writePartial(fleet) { pieces.append($0) }
+        #expect(pieces.count == fleet.groups.count + 2)
+        let text = pieces.joined()
+        #expect(try JSONDecoder().decode(FleetAggregate.self, from: Data(text.utf8)) == fleet)
+        let groups = try #require(
+            (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["groups"] as? [Any])
+        let signatures = groups.enumerated().compactMap { index, item in
+            index % 2 == 0 ? (item as? [String: Any])?["signature"] as? String : nil
+        }
+        #expect(signatures.count == fleet.groups.count)
+        #expect(signatures == signatures.sorted())
+        for groupCount in [0, 1] {
+            var few = fleet
+            few.groups = Dictionary(uniqueKeysWithValues: fleet.groups.prefix(groupCount).map { ($0.key, $0.value) })
+            let written = try FleetJSON.partial(few)
+            #expect(try JSONDecoder().decode(FleetAggregate.self, from: Data(written.utf8)) == few, "\(groupCount)")
+        }
+    }
+
     @Test("a partial read a group at a time, on any number of threads, equals the whole-document decode")
     func partialReadByGroup() throws {
         let fleet = FleetSupport.group(FleetSupport.items())
