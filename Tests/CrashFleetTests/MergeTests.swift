@@ -71,9 +71,8 @@ struct MergeTests {
     }
 
     /// `group --format partial` writes a group at a time: the aggregate the encoder's whole
-    /// document holds, its groups in signature order. (Not byte for byte: the host facts' module
-    /// sets are encoded in set order, which differs between two encodings of the same aggregate.)
-    @Test("a partial written a group at a time holds the aggregate, its groups sorted")
+    /// document holds, its groups in signature order, the same bytes every time (sets sorted).
+    @Test("a partial written a group at a time holds the aggregate, its groups sorted, the same bytes each time")
     func partialWrittenByGroup() throws {
         let fleet = FleetSupport.group(FleetSupport.items())
         #expect(fleet.groups.count > 3)
@@ -82,6 +81,8 @@ struct MergeTests {
         #expect(pieces.count == fleet.groups.count + 2)
         let text = pieces.joined()
         #expect(try JSONDecoder().decode(FleetAggregate.self, from: Data(text.utf8)) == fleet)
+        #expect(try FleetJSON.partial(fleet) == text)
+        #expect(try FleetJSON.partial(JSONDecoder().decode(FleetAggregate.self, from: Data(text.utf8))) == text)
         let groups = try #require(
             (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["groups"] as? [Any])
         let signatures = groups.enumerated().compactMap { index, item in
@@ -94,6 +95,9 @@ struct MergeTests {
             few.groups = Dictionary(uniqueKeysWithValues: fleet.groups.prefix(groupCount).map { ($0.key, $0.value) })
             let written = try FleetJSON.partial(few)
             #expect(try JSONDecoder().decode(FleetAggregate.self, from: Data(written.utf8)) == few, "\(groupCount)")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            #expect(written == String(decoding: try encoder.encode(few), as: UTF8.self), "\(groupCount)")
         }
     }
 

@@ -11,6 +11,17 @@ public struct HostFacts: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The values sorted: a set's order changes from one process to the next, and a partial
+    /// (`group --format partial`) should be the same bytes for the same facts.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(values.mapValues { $0.sorted() }, forKey: .values)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case values
+    }
+
     public mutating func add(_ category: AttributeCategory, _ value: String) {
         values[category.rawValue, default: []].insert(value)
     }
