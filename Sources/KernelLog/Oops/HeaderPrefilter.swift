@@ -17,7 +17,8 @@ import KtriageBytes
 /// grams matched in ordinary text four times a line). Only where a gram is known are the five
 /// windows that could hold an anchor hashed against an 8 KB bitmap, and only then are literals
 /// compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `, `UBSAN:`)
-/// all end in a colon: `memchr` finds colons and the few bytes before each are compared.
+/// all end in a colon: colons are found eight bytes at a time and the few bytes before each
+/// are compared.
 /// Storage is flat: ordinary lines cost no allocation and no reference counting.
 // `@unchecked`: the bitmaps behind the pointers are written in `init` only and read-only after.
 final class HeaderPrefilter: @unchecked Sendable {
