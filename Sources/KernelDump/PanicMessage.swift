@@ -104,18 +104,7 @@ public enum PanicMessage {
 
     /// Start of the first occurrence of `needle` in `haystack`.
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, needle.count <= haystack.count else { return nil }
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var matched = 1
-                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return index }
-            }
-            index += 1
-        }
-        return nil
+        haystack.withUnsafeBytes { firstOccurrence(of: needle, in: $0) }
     }
 
     /// `CPU: <n> PID: <p>` from the oops/panic context line nearest the panic line: the first one
