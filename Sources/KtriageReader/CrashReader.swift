@@ -212,6 +212,8 @@ struct StreamParsers: ChunkedLineConsumer {
     private var byNumber: [Int] = []
     /// Parser for lines without a host (plain dmesg, console, `--host`).
     private var unnamed: Int?
+    /// Parsers with a report in progress.
+    private var parsersInReport = 0
 
     init(options: ParserOptions) {
         self.options = options
@@ -222,8 +224,13 @@ struct StreamParsers: ChunkedLineConsumer {
     }
 
     mutating func consume(_ line: LogLine) {
-        parsers[parserIndex(host: line.metadata.hostNumber)].consume(line)
+        let index = parserIndex(host: line.metadata.hostNumber)
+        let wasInReport = parsers[index].hasReportInProgress
+        parsers[index].consume(line)
+        if parsers[index].hasReportInProgress != wasInReport { parsersInReport += wasInReport ? -1 : 1 }
     }
+
+    var everyStreamQuiet: Bool { parsersInReport == 0 }
 
     func isQuiet(stream host: Int?, beforeLine number: Int) -> Bool {
         let index = host.map { $0 < byNumber.count ? byNumber[$0] : -1 } ?? unnamed ?? -1
@@ -266,6 +273,7 @@ struct StreamParsers: ChunkedLineConsumer {
     }
 
     mutating func finish(file: String) -> [CrashRecord] {
+        parsersInReport = 0
         var records: [CrashRecord] = []
         for index in parsers.indices {
             let base = records.count

@@ -30,6 +30,16 @@ struct LineNote: Sendable {
     }
 }
 
+/// A line the walk must visit even when every stream is quiet: one that may matter by itself,
+/// or the first line (or first stamped line) of its host in the chunk, which opens that host's
+/// stream (or tells it of kernel stamps) in one-pass order.
+struct LineLandmark: Sendable {
+    /// Index of the line's note in the chunk.
+    var index: Int
+    /// The line's first byte, from the chunk's start.
+    var offset: Int
+}
+
 /// Step 2 of a chunked reading (see ``ChunkedLogReader``): one chunk read from a fresh state,
 /// every line counted and noted, none converted unless it may matter by itself.
 struct ChunkReading {
@@ -38,6 +48,10 @@ struct ChunkReading {
     var start: Int
     var stripper: LogLineStripper
     var notes: [LineNote] = []
+    /// The notes the walk visits when no report is in progress, in order.
+    var landmarks: [LineLandmark] = []
+    /// The chunk's length in bytes.
+    var byteCount = 0
     /// Anything the framer had to repair (cut lines, NUL bytes, CR line breaks): such an input is
     /// read in one pass.
     var framerRepaired = false
@@ -54,8 +68,10 @@ struct ChunkReading {
         var stripper = LogLineStripper(path: path, options: options)
         stripper.startChunk(first: index == 0, peerOutput: peerOutput)
         var reading = ChunkReading(index: index, start: start, stripper: LogLineStripper(path: path, options: options))
+        reading.byteCount = bytes.count
         var notes = spare
         notes.reserveCapacity(bytes.count / 64)
+        var landmarks = LandmarkFinder()
         var framer = LineFramer(maxLineLength: options.maxLineLength)
         // The note of the line being read, written by the stripper's callbacks through a pointer:
         // a captured variable would pay a dynamic exclusivity check on every line.
@@ -67,18 +83,21 @@ struct ChunkReading {
             while windowStart < bytes.count {
                 let windowEnd = min(bytes.count, windowStart + Self.window)
                 try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[windowStart..<windowEnd])) { line in
-                    try Self.process(line, stripper: &stripper, notes: &notes, note: note, hit: hit)
+                    try Self.process(
+                        line, stripper: &stripper, notes: &notes, landmarks: &landmarks, note: note, hit: hit)
                 }
                 release((start + windowStart)..<(start + windowEnd))
                 windowStart = windowEnd
             }
-            try framer.finish { line in try Self.process(line, stripper: &stripper, notes: &notes, note: note, hit: hit)
+            try framer.finish { line in
+                try Self.process(line, stripper: &stripper, notes: &notes, landmarks: &landmarks, note: note, hit: hit)
             }
         } catch {
             reading.failed = true
         }
         reading.stripper = stripper
         reading.notes = notes
+        reading.landmarks = landmarks.found
         reading.framerRepaired = framer.cutLineCount > 0 || framer.nulBytes > 0 || framer.crBreaks > 0
         return reading
     }
@@ -87,7 +106,7 @@ struct ChunkReading {
     @inline(__always)
     private static func process(
         _ line: FramedLine, stripper: inout LogLineStripper, notes: inout [LineNote],
-        note: UnsafeMutablePointer<LineNote>, hit: (LineSketch) -> Bool
+        landmarks: inout LandmarkFinder, note: UnsafeMutablePointer<LineNote>, hit: (LineSketch) -> Bool
     ) throws {
         note.pointee = LineNote(length: line.bytes.count)
         try stripper.process(
@@ -103,6 +122,29 @@ struct ChunkReading {
                 host: line.metadata.hostNumber, mayMatter: true,
                 stamped: line.metadata.isKernel && line.metadata.monotonicMicros != nil)
         }
+        landmarks.look(at: note.pointee, index: notes.count, offset: Int(truncatingIfNeeded: line.offset))
         notes.append(note.pointee)
+    }
+}
+
+/// Finds a chunk's landmarks (``LineLandmark``) as its lines are noted.
+struct LandmarkFinder {
+    private(set) var found: [LineLandmark] = []
+    /// Per chunk host number + 1 (0: lines without a host): seen, seen stamped.
+    private var seen: [UInt8] = []
+
+    private static let seenLine: UInt8 = 1
+    private static let seenStamp: UInt8 = 2
+
+    @inline(__always)
+    mutating func look(at note: LineNote, index: Int, offset: Int) {
+        guard note.asked else { return }
+        let stream = (note.host ?? -1) + 1
+        if stream >= seen.count { seen.append(contentsOf: repeatElement(0, count: stream + 1 - seen.count)) }
+        let before = seen[stream]
+        let after = before | Self.seenLine | (note.stamped ? Self.seenStamp : 0)
+        guard note.mattersAlone || after != before else { return }
+        seen[stream] = after
+        found.append(LineLandmark(index: index, offset: offset))
     }
 }

@@ -15,6 +15,9 @@ public protocol ChunkedLineConsumer {
     mutating func consume(_ line: LogLine)
     /// The host's stream would take line `number` only if it may matter by itself.
     func isQuiet(stream host: Int?, beforeLine number: Int) -> Bool
+    /// No stream has a report in progress: every stream is quiet for any line but the one right
+    /// after the last line consumed (which may cancel a header).
+    var everyStreamQuiet: Bool { get }
     /// Opens the stream of a host number (`nil`: lines without a host), in the order the
     /// one-pass reading would have opened it.
     mutating func openStream(host: Int?)
@@ -41,7 +44,9 @@ public protocol ChunkedLineConsumer {
 /// 4. One thread walks the notes in input order (``LineNoteWalker``) while the workers read on:
 ///    lines whose stream is quiet and that do not matter by themselves are skipped without being
 ///    read; the others are read again in full and handed to the consumer, which sees exactly the
-///    lines, in exactly the order and state, of one pass.
+///    lines, in exactly the order and state, of one pass. While no stream has a report in
+///    progress the walk jumps from landmark to landmark (``LineLandmark``: a line that may matter,
+///    a host's first line or first stamped line in the chunk) instead of visiting every note.
 public enum ChunkedLogReader {
     /// Inputs smaller than two of these are read in one pass (tests take smaller ones).
     public static let minimumChunkBytes = 4 << 20

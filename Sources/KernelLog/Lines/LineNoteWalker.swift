@@ -13,6 +13,8 @@ struct LineNoteWalker {
     /// Per stream (host number + 1; 0 for lines without a host): opened, stamp noted.
     private var opened: [Bool] = []
     private var stampNoted: [Bool] = []
+    /// The number of the last line handed to the consumer: the line after it may cancel a header.
+    private var lastConsumed = 0
 
     init(path: String, options: LogReaderOptions, peerOutput: PeerToolOutput?) {
         stripper = LogLineStripper(path: path, options: options)
@@ -28,7 +30,27 @@ struct LineNoteWalker {
             // The chunk's host numbers, as numbers of the whole input (assigned at first sight).
             var inputHost = [Int](repeating: -1, count: chunk.stripper.hostNames.count)
             var offset = chunk.start
-            for note in chunk.notes {
+            var position = 0
+            var nextLandmark = 0
+            let notes = chunk.notes
+            while position < notes.count {
+                // No report in progress and not the line after the last one consumed: every line
+                // up to the next landmark would be skipped below, so they are passed over at once.
+                if consumer.everyStreamQuiet, lastConsumed != lineCount {
+                    while nextLandmark < chunk.landmarks.count, chunk.landmarks[nextLandmark].index < position {
+                        nextLandmark += 1
+                    }
+                    guard nextLandmark < chunk.landmarks.count else {
+                        lineCount += notes.count - position
+                        break
+                    }
+                    let landmark = chunk.landmarks[nextLandmark]
+                    lineCount += landmark.index - position
+                    position = landmark.index
+                    offset = chunk.start + landmark.offset
+                }
+                let note = notes[position]
+                position += 1
                 lineCount += 1
                 let lineStart = offset
                 offset += note.length + 1
@@ -60,11 +82,12 @@ struct LineNoteWalker {
                     bytes: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<(lineStart + note.length)]),
                     number: lineCount, offset: Int64(lineStart), truncated: false)
                 try stripper.process(line, wants: { consumer.wants($0) || alsoWants($0) }) { line in
+                    lastConsumed = max(lastConsumed, line.number)
                     consumer.consume(line)
                     try onLine(line)
                 }
             }
-            release(chunk.start..<min(offset, bytes.count))
+            release(chunk.start..<min(chunk.start + chunk.byteCount, bytes.count))
         }
     }
 

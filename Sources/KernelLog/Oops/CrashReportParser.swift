@@ -93,6 +93,9 @@ public struct CrashReportParser {
         active.isEmpty && lastStart?.number != number - 1
     }
 
+    /// A report is in progress: every line of this stream may continue it.
+    public var hasReportInProgress: Bool { !active.isEmpty }
+
     /// An earlier line of this stream, not read by this parser, carried a kernel stamp.
     public mutating func noteTimestamps() {
         sawTimestamps = true
