@@ -68,30 +68,10 @@ public enum FleetJSON {
         return text
     }
 
-    /// `partial(_:)` handed to `sink` a group at a time, as `write(_:to:)` does for the summary:
-    /// encoded whole, a million records' partial (143 MB of text) peaked at 838 MB. The groups
-    /// (a dictionary with non-string keys: an array of key, value, key, value) come in signature
-    /// order, so the same aggregate writes the same bytes on every run; they came in the
-    /// dictionary's order before, which changes from one process to the next.
+    /// `partial(_:)` handed to `sink` a group at a time (`CrashFleet.PartialWriter`: the same
+    /// bytes `JSONEncoder` writes, in signature order, without the encoder's tree).
     public static func writePartial(_ fleet: FleetAggregate, to sink: (String) throws -> Void) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var shell = fleet
-        shell.groups = [:]
-        let text = String(decoding: try encoder.encode(shell), as: UTF8.self)
-        // `groups` is never the first key, so the comma keeps a string's escaped text from matching.
-        let emptyGroups = ",\"groups\":[]"
-        guard !fleet.groups.isEmpty, let slot = text.range(of: emptyGroups) else { return try sink(text) }
-        try sink(String(text[..<slot.lowerBound]) + ",\"groups\":[")
-        let keys = fleet.groups.keys.sorted { ($0.signature, $0.version) < ($1.signature, $1.version) }
-        for (index, key) in keys.enumerated() {
-            guard let group = fleet.groups[key] else { continue }
-            let pair =
-                String(decoding: try encoder.encode(key), as: UTF8.self) + ","
-                + String(decoding: try encoder.encode(group), as: UTF8.self)
-            try sink(index == 0 ? pair : "," + pair)
-        }
-        try sink("]" + text[slot.upperBound...])
+        try PartialWriter.write(fleet) { try sink(String(decoding: $0, as: UTF8.self)) }
     }
 
     static func encoder() -> JSONEncoder {

@@ -210,7 +210,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         try container.encode(followUps, forKey: .followUps)
         try container.encode(orphanFollowUps, forKey: .orphanFollowUps)
         try container.encode(futureClock, forKey: .futureClock)
-        try container.encode(futureClockHosts, forKey: .futureClockHosts)
+        // Sorted: a set's order changes from one process to the next.
+        try container.encode(futureClockHosts.sorted(), forKey: .futureClockHosts)
         try container.encode(withoutRelease, forKey: .withoutRelease)
         try container.encode(filteredOut, forKey: .filteredOut)
         try container.encode(duplicates, forKey: .duplicates)
