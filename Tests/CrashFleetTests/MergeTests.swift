@@ -136,6 +136,38 @@ struct MergeTests {
         }
     }
 
+    @Test("the hosts' facts, read on the cursor or (when unusual) by the decoder, are the decoder's")
+    func hostFactsRead() throws {
+        let shell =
+            #"{"schema":2,"inputs":1,"unreadable_inputs":0,"records":0,"follow_ups":0,"orphan_follow_ups":0,"#
+            + #""future_clock":0,"future_clock_hosts":[],"without_release":0,"filtered_out":0,"duplicates":0,"#
+            + #""errors":[],"id_limit":10,"groups":[],"hosts":"#
+        let hostsMembers = [
+            // Plain: read on the cursor; values in any order, repeated, unknown categories and members.
+            #"{"a":{"values":{"kernel":["6.1","5.10","6.1"],"module":["z","a"],"taint":[],"colour":["red"]},"x":1},"#
+                + #""b":{"values":{}},"c":{"values":{"bios":["1.0 \"x\" \\ y"]}}}"#,
+            // An escaped host name (and the same name unescaped), a host twice, `values` twice, a host without `values`: the decoder's way.
+            #"{"h\u00e9":{"values":{"kernel":["6.1"]}},"hé":{"values":{}}}"#,
+            #"{"a":{"values":{"kernel":["6.1"]}},"a":{"values":{"kernel":["5.10"]}}}"#,
+            #"{"a":{"values":{"kernel":["6.1"]},"values":{}}}"#,
+            #"{"a":{"other":1}}"#,
+        ]
+        for (index, hosts) in hostsMembers.enumerated() {
+            let document = shell + hosts + "}"
+            let decoded = Result { try JSONDecoder().decode(FleetAggregate.self, from: Data(document.utf8)) }
+            // The last lacks `values`, which the decoder requires: refused both ways.
+            #expect((try? decoded.get()) == nil ? index == hostsMembers.count - 1 : true, "\(hosts)")
+            let read = Result { try Array(document.utf8).withUnsafeBytes { try PartialFile.read($0, path: "p.json") } }
+            switch (decoded, read) {
+            case (.success(let decoded), .success(let read)):
+                #expect(read == decoded, "\(hosts)")
+                #expect(read.hosts == decoded.hosts, "\(hosts)")
+            case (.failure, .failure): break
+            default: Issue.record("\(hosts): decoder \(decoded), reader \(read)")
+            }
+        }
+    }
+
     @Test("the byte reader reads every group as JSONDecoder does, and declines what it is unsure of")
     func groupByteReader() throws {
         var fleet = FleetSupport.group(FleetSupport.items())

@@ -57,8 +57,9 @@ enum GroupAggregateReader {
         var lastSeen: Int64?
         var days: [Int: Int] = [:]
         var hosts: [String: Int] = [:]
-        var attributeHosts: [String: [String: Set<String>]] = [:]
-        var categoryHosts: [String: Set<String>] = [:]
+        /// Host names as `HostNames` numbers, each set as read (`GroupHostTable` drops repeats).
+        var attributeHosts: [(category: String, value: String, hosts: [UInt32])] = []
+        var categoryHosts: [(category: String, hosts: [UInt32])] = []
         var recordIDs: [String] = []
         var idLimit = 0
         var representative: CrashRecord?
@@ -83,7 +84,10 @@ enum GroupAggregateReader {
             group.firstSeen = firstSeen
             group.lastSeen = lastSeen
             group.days = days
-            group.hostTable = GroupHostTable(hosts: hosts, attributeHosts: attributeHosts, categoryHosts: categoryHosts)
+            let names = HostNames.shared
+            group.hostTable = GroupHostTable(
+                hostCounts: hosts.map { (names.number(of: $0.key), $0.value) }, attributeHosts: attributeHosts,
+                categoryHosts: categoryHosts)
             group.idList = RecordIDList(sorted: recordIDs)
             group.representative = representative
             group.representativeID = representativeID
@@ -132,23 +136,24 @@ enum GroupAggregateReader {
             fields.lastSeen = value
         case .days: return readDays(&cursor, into: &fields.days)
         case .attributeHosts:
+            var categories = Set<String>()
             return cursor.forEachMember { category, cursor in
-                guard let name = text(category), fields.attributeHosts[name] == nil else { return false }
-                var byValue: [String: Set<String>] = [:]
-                let walked = cursor.forEachMember { value, cursor in
-                    guard let valueName = text(value), byValue[valueName] == nil, let set = readStringSet(&cursor)
+                guard let name = text(category), categories.insert(name).inserted else { return false }
+                var values = Set<String>()
+                return cursor.forEachMember { value, cursor in
+                    guard let valueName = text(value), values.insert(valueName).inserted,
+                        let hosts = readHostNumbers(&cursor)
                     else { return false }
-                    byValue[valueName] = set
+                    fields.attributeHosts.append((name, valueName, hosts))
                     return true
                 }
-                fields.attributeHosts[name] = byValue
-                return walked
             }
         case .categoryHosts:
+            var categories = Set<String>()
             return cursor.forEachMember { category, cursor in
-                guard let name = text(category), fields.categoryHosts[name] == nil, let set = readStringSet(&cursor)
+                guard let name = text(category), categories.insert(name).inserted, let hosts = readHostNumbers(&cursor)
                 else { return false }
-                fields.categoryHosts[name] = set
+                fields.categoryHosts.append((name, hosts))
                 return true
             }
         case .recordIDs:
@@ -201,6 +206,17 @@ enum GroupAggregateReader {
             days[day] = count
             return true
         }
+    }
+
+    /// `["host", …]` as `HostNames` numbers.
+    private static func readHostNumbers(_ cursor: inout JSONCursor) -> [UInt32]? {
+        var names: [String] = []
+        let walked = cursor.forEachElement { element in
+            guard let name = element.readString() else { return false }
+            names.append(name)
+            return true
+        }
+        return walked ? HostNames.shared.numbers(of: names) : nil
     }
 
     private static func readStringSet(_ cursor: inout JSONCursor) -> Set<String>? {

@@ -150,27 +150,41 @@ struct GroupHostTable: Sendable, Equatable {
     /// Rebuilds a table from a partial's three host tables. Categories outside
     /// `AttributeCategory` cannot be kept (no grouping writes them).
     init(hosts: [String: Int], attributeHosts: [String: [String: Set<String>]], categoryHosts: [String: Set<String>]) {
-        var known: [String: UInt8] = [:]
-        var values: [String: [AttributeValue]] = [:]
+        let names = HostNames.shared
+        self.init(
+            hostCounts: hosts.map { (names.number(of: $0.key), $0.value) },
+            attributeHosts: attributeHosts.flatMap { category, byValue in
+                byValue.map { (category, $0.key, names.numbers(of: Array($0.value))) }
+            },
+            categoryHosts: categoryHosts.map { ($0.key, names.numbers(of: Array($0.value))) })
+    }
+
+    /// The table of a partial's group, its hosts as `HostNames` numbers (as the partial reader
+    /// reads them: no set of names per value). Categories outside `AttributeCategory` are not kept.
+    init(
+        hostCounts: [(host: UInt32, crashes: Int)],
+        attributeHosts: [(category: String, value: String, hosts: [UInt32])],
+        categoryHosts: [(category: String, hosts: [UInt32])]
+    ) {
+        var known: [UInt32: UInt8] = [:]
+        var values: [UInt32: [AttributeValue]] = [:]
         for (name, members) in categoryHosts {
             guard let category = AttributeCategory(rawValue: name) else { continue }
             for host in members { known[host, default: 0] |= category.bit }
         }
-        for (name, byValue) in attributeHosts {
+        for (name, value, members) in attributeHosts {
             guard let category = AttributeCategory(rawValue: name) else { continue }
-            for (value, members) in byValue {
-                for host in members {
-                    values[host, default: []].append(AttributeValue(category: category, value: value))
-                }
-            }
+            let attribute = AttributeValue(category: category, value: value)
+            for host in members { values[host, default: []].append(attribute) }
         }
-        for name in Set(hosts.keys).union(known.keys).union(values.keys) {
-            let host = HostNames.shared.number(of: name)
+        var counts: [UInt32: Int] = [:]
+        for (host, crashes) in hostCounts { counts[host] = crashes }
+        for host in Set(counts.keys).union(known.keys).union(values.keys) {
             // In one order, so that hosts whose reports said the same share one set.
-            let sorted = (values[name] ?? []).sorted { ($0.category.bit, $0.value) < ($1.category.bit, $1.value) }
-            let set = HostAttributeSet(known: known[name] ?? 0, values: sorted)
+            let sorted = (values[host] ?? []).sorted { ($0.category.bit, $0.value) < ($1.category.bit, $1.value) }
+            let set = HostAttributeSet(known: known[host] ?? 0, sortedValues: sorted)
             entries[host] = Entry(crashes: Entry.uncounted, set: number(of: set))
-            if let count = hosts[name] { add(crashes: count, to: host) }
+            if let count = counts[host] { add(crashes: count, to: host) }
         }
     }
 

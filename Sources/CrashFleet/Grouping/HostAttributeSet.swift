@@ -14,7 +14,6 @@ struct HostAttributeSet: Hashable, Sendable {
     private(set) var fingerprint: UInt64 = 0
 
     init(known: UInt8, values: [AttributeValue]) {
-        self.known = known
         var unique: [AttributeValue] = []
         unique.reserveCapacity(values.count)
         if values.count <= 16 {
@@ -25,6 +24,20 @@ struct HostAttributeSet: Hashable, Sendable {
             var seen = Set<AttributeValue>()
             for value in values where seen.insert(value).inserted { unique.append(value) }
         }
+        self.init(known: known, uniqueValues: unique)
+    }
+
+    /// Values in an order where equal ones are adjacent (a partial's, sorted): repeats are
+    /// dropped by comparing neighbours, without hashing every value.
+    init(known: UInt8, sortedValues values: [AttributeValue]) {
+        var unique: [AttributeValue] = []
+        unique.reserveCapacity(values.count)
+        for value in values where unique.last != value { unique.append(value) }
+        self.init(known: known, uniqueValues: unique)
+    }
+
+    private init(known: UInt8, uniqueValues unique: [AttributeValue]) {
+        self.known = known
         self.values = unique
         var hash = FNV1a64()
         hash.feed(byte: known)

@@ -25,6 +25,19 @@ final class HostNames: @unchecked Sendable {
         return number
     }
 
+    /// The numbers of `names`, in order (one lock for all).
+    func numbers(of names: [String]) -> [UInt32] {
+        lock.lock()
+        defer { lock.unlock() }
+        return names.map { name in
+            if let number = numbers[name] { return number }
+            let number = UInt32(self.names.count)
+            self.names.append(name)
+            numbers[name] = number
+            return number
+        }
+    }
+
     /// The names of `numbers`, in order (one lock for all).
     func names(of numbers: [UInt32]) -> [String] {
         lock.lock()

@@ -58,8 +58,18 @@ public enum PartialFile {
         var groupValues: [Range<Int>] = []
         var groupKeys: [Range<Int>] = []
         var sawGroups = false
+        var hostSets: [(host: UInt32, set: HostAttributeSet)]?
         var cursor = JSONCursor(bytes)
         let walked = cursor.forEachMember { key, cursor in
+            // The hosts' facts (10,000 hosts in a fleet's partial), on the cursor when it can.
+            if key.elementsEqual("hosts".utf8), hostSets == nil {
+                var attempt = cursor
+                if let sets = readHostFacts(&attempt) {
+                    hostSets = sets
+                    cursor = attempt
+                    return true
+                }
+            }
             if key.elementsEqual("groups".utf8) {
                 guard !sawGroups else { return false }
                 sawGroups = true
@@ -88,12 +98,17 @@ public enum PartialFile {
         }
         guard walked, cursor.atEnd() else { throw refuse("not a JSON object") }
         guard groupKeys.count == groupValues.count else { throw refuse("groups: a key without its group") }
+        if hostSets != nil { rest.append(contentsOf: ((rest.count > 1 ? "," : "") + "\"hosts\":{}").utf8) }
         rest.append(contentsOf: ((rest.count > 1 ? "," : "") + "\"groups\":[]}").utf8)
         var fleet: FleetAggregate
         do {
             fleet = try JSONDecoder().decode(FleetAggregate.self, from: Data(rest))
         } catch {
             throw refuse("\(error)")
+        }
+        if let hostSets {
+            // Read beside the rest: the decoder did not see a `hosts` member, which it requires.
+            for (host, set) in hostSets { fleet.hostTable.addFacts(host: host, attributes: set) }
         }
         guard fleet.schema == FleetAggregate.schemaVersion else {
             throw refuse("schema \(fleet.schema), expected \(FleetAggregate.schemaVersion)")
@@ -138,5 +153,42 @@ public enum PartialFile {
         }
         if let reason = fleet.implausibility { throw refuse(reason) }
         return fleet
+    }
+
+    /// The aggregate's `hosts` member (`{"name": {"values": {"kernel": ["6.1.0-18-amd64"], …}}, …}`)
+    /// as host numbers and attribute sets, as `FleetAggregate.add(hostFacts:)` makes them; `nil`
+    /// for anything unusual (a name twice, an escape in a key), which the decoder then reads.
+    static func readHostFacts(_ cursor: inout JSONCursor) -> [(host: UInt32, set: HostAttributeSet)]? {
+        var sets: [(host: UInt32, set: HostAttributeSet)] = []
+        var hosts = Set<String>()
+        let walked = cursor.forEachMember { name, cursor in
+            let host = String(decoding: name, as: UTF8.self)
+            guard hosts.insert(host).inserted else { return false }
+            var known: UInt8 = 0
+            var values: [AttributeValue] = []
+            var sawValues = false
+            let walkedFacts = cursor.forEachMember { member, cursor in
+                guard member.elementsEqual("values".utf8) else { return cursor.skipValue() }
+                guard !sawValues else { return false }
+                sawValues = true
+                var categories = Set<String>()
+                return cursor.forEachMember { categoryName, cursor in
+                    let text = String(decoding: categoryName, as: UTF8.self)
+                    guard categories.insert(text).inserted else { return false }
+                    let category = AttributeCategory(rawValue: text)
+                    if let category { known |= category.bit }
+                    return cursor.forEachElement { element in
+                        guard let value = element.readString() else { return false }
+                        if let category { values.append(AttributeValue(category: category, value: value)) }
+                        return true
+                    }
+                }
+            }
+            guard walkedFacts, sawValues else { return false }
+            values.sort { ($0.category.bit, $0.value) < ($1.category.bit, $1.value) }
+            sets.append((HostNames.shared.number(of: host), HostAttributeSet(known: known, sortedValues: values)))
+            return true
+        }
+        return walked ? sets : nil
     }
 }
