@@ -1,4 +1,5 @@
 import CrashFleet
+import KtriageBytes
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -29,14 +30,66 @@ public enum FleetJSON {
         guard !groups.isEmpty, let slot = text.range(of: emptyGroups) else { return try sink(text + "\n") }
         try sink(String(text[..<slot.lowerBound]) + "\n  \"groups\" : [\n")
         for (index, group) in groups.enumerated() {
-            let json = String(decoding: try encoder.encode(group), as: UTF8.self)
-            // The pretty printer leaves the blank line of an empty array unindented.
-            let nested = json.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.isEmpty ? "" : "    " + $0 }
-                .joined(separator: "\n")
-            try sink(nested + (index == groups.count - 1 ? "\n" : ",\n"))
+            // The two long lists (a host and an id a line) are written here and spliced into the
+            // encoder's text of the rest, where it left them empty.
+            var rest = group
+            rest.hosts = []
+            rest.recordIDs = RecordIDList()
+            var json = [UInt8](try encoder.encode(rest))
+            splice(&json, member: "hosts", items: group.hosts) { count, bytes in
+                bytes.append(contentsOf: "{\n      \"crashes\" : \(count.crashes),\n      \"name\" : ".utf8)
+                EncoderJSONText.appendQuoted(count.name, to: &bytes)
+                bytes.append(contentsOf: "\n    }".utf8)
+            }
+            splice(&json, member: "record_ids", items: group.recordIDs) { EncoderJSONText.appendQuoted($0, to: &$1) }
+            var nested = indented(json)
+            nested.append(contentsOf: (index == groups.count - 1 ? "\n" : ",\n").utf8)
+            try sink(String(decoding: nested, as: UTF8.self))
         }
         try sink("  ]" + text[slot.upperBound...] + "\n")
+    }
+
+    /// Fills the empty array the pretty printer wrote for a top-level `member` of an object
+    /// (`\n  "member" : [\n\n  ]`: raw line breaks occur only between tokens) with `items`,
+    /// one a line at its indentation, as the pretty printer writes a non-empty array.
+    static func splice<Items: Collection>(
+        _ json: inout [UInt8], member: String, items: Items, item: (Items.Element, inout [UInt8]) -> Void
+    ) {
+        guard !items.isEmpty else { return }
+        let empty = Array("\n  \"\(member)\" : [\n\n  ]".utf8)
+        guard let start = firstRange(of: empty, in: json) else { return }
+        var filled = Array("\n  \"\(member)\" : [".utf8)
+        for (index, element) in items.enumerated() {
+            filled.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
+            item(element, &filled)
+        }
+        filled.append(contentsOf: "\n  ]".utf8)
+        json.replaceSubrange(start..<(start + empty.count), with: filled)
+    }
+
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        var position = 0
+        while let found = haystack[position...].firstIndex(of: first), found + needle.count <= haystack.count {
+            if haystack[found..<(found + needle.count)].elementsEqual(needle) { return found }
+            position = found + 1
+        }
+        return nil
+    }
+
+    /// Pretty-printed JSON nested one level deeper: four spaces before every line but empty ones
+    /// (the pretty printer leaves the blank line of an empty array unindented). Bytes, not a
+    /// split into lines: a group with 10,000 ids is 10,000 lines.
+    static func indented(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + json.count / 8)
+        var lineStart = true
+        for byte in json {
+            if lineStart && byte != UInt8(ascii: "\n") { out.append(contentsOf: [0x20, 0x20, 0x20, 0x20]) }
+            out.append(byte)
+            lineStart = byte == UInt8(ascii: "\n")
+        }
+        return out
     }
 
     public static func pivot(_ summary: FleetSummary) throws -> String {

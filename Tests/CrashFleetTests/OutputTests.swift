@@ -46,10 +46,17 @@ struct OutputTests {
         let single = FleetSupport.record(title: "WARNING in x", host: "h", wall: 1)
         var one = FleetAggregate()
         one.add(single, id: "1", host: "h", context: FleetSupport.context)
+        // Host names and ids with every escape, in the lists written beside the encoder.
+        var awkward = FleetAggregate()
+        let awkwardHosts = ["q\"uo\\te/sl\u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} é \u{2028}", "node10", "node9", "Node1"]
+        for (index, host) in awkwardHosts.enumerated() {
+            let record = FleetSupport.record(title: "WARNING in x", host: host, wall: Int64(index + 1))
+            awkward.add(record, id: "i\"d\\\(index)\u{1}", host: host, context: FleetSupport.context)
+        }
         let summaries = [
             FleetSummary(FleetSupport.group(FleetSupport.items())),
             FleetSummary(FleetSupport.group(FleetSupport.items("events"))), FleetSummary(nothing),
-            FleetSummary(one),
+            FleetSummary(one), FleetSummary(awkward),
         ]
         for summary in summaries {
             let whole = String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n"

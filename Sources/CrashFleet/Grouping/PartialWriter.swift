@@ -1,3 +1,5 @@
+import KtriageBytes
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -13,7 +15,7 @@
 /// What the encoder does and this repeats (`PartialWriterTests` compares the two on aggregates
 /// with every member filled and awkward names): members sorted by key with `String`'s `<`,
 /// integer dictionary keys (`days`) written as strings and sorted as strings, `nil` members left
-/// out, strings escaped as `string(_:)` says, no spaces. The groups (a dictionary whose keys are
+/// out, strings escaped as `EncoderJSONText` escapes them, no spaces. The groups (a dictionary whose keys are
 /// not strings: an array of key, value, key, value) come in signature order, and sets sorted, so
 /// the same aggregate writes the same bytes on every run. The representative record is encoded
 /// by `JSONEncoder` itself (one per group).
@@ -194,35 +196,5 @@ public struct PartialWriter {
 
     private mutating func int(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
 
-    /// Escaped as `JSONEncoder` escapes: `"` and `\`, `\b \f \n \r \t`, other control characters
-    /// as `\u00xx` (lower-case hex); DEL, `/` (`.withoutEscapingSlashes`) and all of Unicode as
-    /// they are.
-    private mutating func string(_ value: String) {
-        byte(UInt8(ascii: "\""))
-        for unit in value.utf8 {
-            switch unit {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                byte(UInt8(ascii: "\\"))
-                byte(unit)
-            case 0x08: escape(UInt8(ascii: "b"))
-            case 0x0C: escape(UInt8(ascii: "f"))
-            case 0x0A: escape(UInt8(ascii: "n"))
-            case 0x0D: escape(UInt8(ascii: "r"))
-            case 0x09: escape(UInt8(ascii: "t"))
-            case 0..<0x20:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                byte(Self.hexDigits[Int(unit >> 4)])
-                byte(Self.hexDigits[Int(unit & 0xF)])
-            default: byte(unit)
-            }
-        }
-        byte(UInt8(ascii: "\""))
-    }
-
-    private mutating func escape(_ letter: UInt8) {
-        byte(UInt8(ascii: "\\"))
-        byte(letter)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private mutating func string(_ value: String) { EncoderJSONText.appendQuoted(value, to: &bytes) }
 }
