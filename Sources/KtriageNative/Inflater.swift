@@ -100,8 +100,16 @@ public final class Inflater {
     public static func inflateWhole(
         zlib input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(InflateError) -> Int {
-        let inflater = try Inflater(.zlib)
-        let step = try inflater.inflate(input, into: output)
+        try Inflater(.zlib).inflateWhole(input, into: output)
+    }
+
+    /// `inflateWhole(zlib:into:)` on this decompressor (a zlib one), reset first: a dump's pages
+    /// reuse one zlib state instead of allocating and freeing one per page.
+    public func inflateWhole(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) throws(InflateError) -> Int {
+        try reset()
+        let step = try inflate(input, into: output)
         guard step.streamEnded else {
             if step.produced == output.count {
                 throw InflateError(code: Z_BUF_ERROR, message: "inflates past \(output.count) bytes")

@@ -7,11 +7,13 @@ internal import CKtriageZstd
 /// The only place in ktriage that calls the LZO, snappy and zstd decompressors (zlib goes through
 /// `Inflater`). Every method is bounded by the output buffer: input that would decompress to more
 /// (a decompression bomb) is an error, not a larger allocation. Keeps one zstd context for reuse,
-/// so an instance is for one thread at a time.
+/// and one zlib state for reuse, so an instance is for one thread at a time.
 /// The corresponding C calls are `lzo1x_decompress_safe`, `snappy_uncompressed_length`,
 /// `snappy_uncompress`, `ZSTD_decompressDCtx`.
 public final class PageDecompressor {
     private var zstdContext: OpaquePointer?
+    /// One zlib state for every page, reset between them.
+    private var zlibInflater: Inflater?
 
     /// Creates a decompressor; the zstd context is made on first use.
     public init() {}
@@ -38,7 +40,14 @@ public final class PageDecompressor {
         switch codec {
         case .zlib:
             do {
-                return try Inflater.inflateWhole(zlib: input, into: output)
+                let inflater: Inflater
+                if let reused = zlibInflater {
+                    inflater = reused
+                } else {
+                    inflater = try Inflater(.zlib)
+                    zlibInflater = inflater
+                }
+                return try inflater.inflateWhole(input, into: output)
             } catch {
                 throw PageCodecError(codec: .zlib, code: Int(error.code), message: error.message)
             }
