@@ -40,7 +40,8 @@ let package = Package(
             name: "CKtriageSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(
             name: "CKtriageZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        .target(name: "KtriageBytes"),
+        .target(name: "CKtriageMappingGuard"),
+        .target(name: "KtriageBytes", dependencies: ["CKtriageMappingGuard"]),
         .target(
             name: "KtriageNative",
             dependencies: [

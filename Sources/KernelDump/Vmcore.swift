@@ -38,6 +38,10 @@ public final class Vmcore {
     public let machine: DumpMachine
 
     let bytes: DumpBytes
+
+    /// Set once the dump has been read when its file was cut short meanwhile (see
+    /// `MappedFile.pagesPastEnd`): what was read past the new end were zeros.
+    public var cutShortError: InputError? { bytes.file.cutShortError() }
     let physical: PhysicalMemory
     let kdump: KdumpCompressedDump?
     let elf: ELFDump?

@@ -1,3 +1,5 @@
+internal import CKtriageMappingGuard
+
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)
@@ -19,6 +21,10 @@ public final class MappedFile: @unchecked Sendable {
     private let length: Int
     /// The bytes were copied into memory this object allocated (freed, not unmapped).
     private let isCopy: Bool
+    /// The mapping's slot in the SIGBUS guard (-1: none).
+    private var guardSlot: Int32 = -1
+    /// The mapped file, open while mapped (-1: none).
+    private var descriptor: Int32 = -1
 
     /// Maps `path`.
     /// - Throws: `InputError` with the `errno` text when the file cannot be opened or mapped, or
@@ -28,26 +34,58 @@ public final class MappedFile: @unchecked Sendable {
         isCopy = false
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputError.system(path: path, operation: "open", errno: errno) }
-        defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw InputError.system(path: path, operation: "stat", errno: errno)
+            let code = errno
+            close(fd)
+            throw InputError.system(path: path, operation: "stat", errno: code)
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
             throw InputError(path: path, offset: nil, message: "not a regular file")
         }
         length = Int(info.st_size)
         if length == 0 {
+            close(fd)
             mapping = nil
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
         }
         guard let pointer = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
-            throw InputError.system(path: path, operation: "mmap", errno: errno)
+            let code = errno
+            close(fd)
+            throw InputError.system(path: path, operation: "mmap", errno: code)
         }
+        // Kept open to ask the file's size later (`cutShortError`): the path may name another
+        // file by then (a log rotated by renaming), this descriptor still names this one.
+        descriptor = fd
         _ = madvise(pointer, length, MADV_SEQUENTIAL)
         mapping = pointer
         bytes = UnsafeRawBufferPointer(start: pointer, count: length)
+        guardSlot = cktriage_guard_mapping(pointer, length)
+    }
+
+    /// Pages past the file's end that were read as zeros: the file was cut short (truncated,
+    /// rewritten) after it was mapped. Reading past a mapped file's end raises SIGBUS, which
+    /// would kill the process; the guard (`CKtriageMappingGuard`) maps zeros there instead and
+    /// counts it, and readers say the input changed while it was read.
+    public var pagesPastEnd: Int { Int(cktriage_guard_faults(guardSlot)) }
+
+    /// The file was cut short while it was read (see ``pagesPastEnd``).
+    public var shrankWhileRead: Bool { pagesPastEnd > 0 }
+
+    /// The error a reader gives once it is done with a file cut short under it, naming its size
+    /// now (`nil` when it was not). Asked of the file as well as of the guard: a page the kernel
+    /// was cutting while it was read may have read as zeros without a fault.
+    public func cutShortError() -> InputError? {
+        var info = stat()
+        let size: Int64? = descriptor >= 0 && fstat(descriptor, &info) == 0 ? Int64(info.st_size) : nil
+        guard shrankWhileRead || (size.map { $0 < Int64(length) } ?? false) else { return nil }
+        return InputError(
+            path: path, offset: size,
+            message:
+                "the file was cut short while it was read (\(length) bytes when opened): another program "
+                + "truncated or rewrote it; what was read before is kept, the rest read as zeros")
     }
 
     /// Holds a copy of `bytes` under the name `path` (used in messages), so code that reads files
@@ -85,6 +123,8 @@ public final class MappedFile: @unchecked Sendable {
 
     deinit {
         guard let mapping else { return }
+        cktriage_unguard_mapping(guardSlot)
         if isCopy { mapping.deallocate() } else { munmap(mapping, length) }
+        if descriptor >= 0 { close(descriptor) }
     }
 }

@@ -109,6 +109,7 @@ public final class ByteInput {
                 mappedFile.dropPages(start..<end)
                 start = end
             }
+            if let error = mappedFile.cutShortError() { throw error }
             return
         }
         if !pending.isEmpty {

@@ -163,10 +163,12 @@ extension CrashReader {
         guard jobs > 1, item.kind == .text, item.pstoreParts.isEmpty, item.path != "-",
             let file = try? MappedFile(path: item.path), file.bytes.count >= 2 * chunkBytes
         else { return nil }
-        return try ChunkedLogReader.read(
+        let summary = try ChunkedLogReader.read(
             bytes: file.bytes, path: item.path, options: options, jobs: jobs, minimumChunkBytes: chunkBytes,
             consumer: &streams, mayMatter: CrashReportParser.mayStartReport, alsoWants: alsoWants,
             release: { file.dropPages($0) }, onLine: onLine)
+        if let error = file.cutShortError() { throw error }
+        return summary
     }
 
     /// A large log in memory on ``jobs`` threads, or `nil` when it is read in one pass.

@@ -54,7 +54,11 @@ public enum VmcoreScanner {
         symbolizer: RecordSymbolizer? = nil
     ) -> InputReport {
         do {
-            return scan(try Vmcore(path: path), host: host, parserOptions: parserOptions, symbolizer: symbolizer)
+            let dump = try Vmcore(path: path)
+            var result = scan(dump, host: host, parserOptions: parserOptions, symbolizer: symbolizer)
+            // Records read before are kept, as after a read error of a log.
+            if let error = dump.cutShortError { result.failure = ReadError(error) }
+            return result
         } catch {
             var result = InputReport(path: path)
             result.failure = ReadError(other: error, path: path)
