@@ -102,6 +102,7 @@ struct VmcoreDmesgCommand: ParsableCommand {
             }
         }
         writeAll(DmesgFormatter(showCallerID: callerID, wallClockAnchor: anchor).formatBytes(log.records), to: 1)
+        if let error = dump.cutShortError { throw error }
         if log.isIncomplete { throw VmcoreIncomplete(path: vmcore, problems: log.problems) }
     }
 
@@ -200,6 +201,7 @@ struct VmcoreInfoCommand: ParsableCommand {
         case .json: writeAll(VmcoreInfoJSON.render(summary, crashRecord: crashRecord).utf8, to: 1)
         case .table: writeAll(VmcoreInfoText.render(summary).utf8, to: 1)
         }
+        if let error = dump.cutShortError { throw error }
         // A partial result: printed above, and said once more on standard error with a non-zero exit.
         if !summary.missing.isEmpty || !summary.logProblems.isEmpty {
             throw VmcoreIncomplete(path: vmcore, problems: summary.missing + summary.logProblems)
@@ -246,6 +248,7 @@ struct VmcorePsCommand: ParsableCommand {
         case .json: writeAll(VmcoreFactsJSON.renderTasks(facts).utf8, to: 1)
         case .table: writeAll(VmcorePsText.render(facts).utf8, to: 1)
         }
+        if let error = dump.cutShortError { throw error }
         if facts.partial { throw VmcoreIncomplete(path: vmcore, problems: facts.problems) }
     }
 
@@ -325,6 +328,7 @@ struct VmcoreBtCommand: ParsableCommand {
                     traces, problems: result.problems, programCounterName: result.programCounterName
                 ).utf8, to: 1)
         }
+        if let error = dump.cutShortError { throw error }
         // No task list or no unwinder (a selection that matches no task is not an error).
         if result.traces.isEmpty, !result.problems.isEmpty {
             throw VmcoreIncomplete(path: vmcore, problems: result.problems)
