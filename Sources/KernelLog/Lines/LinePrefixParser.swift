@@ -93,14 +93,14 @@ struct LinePrefixParser {
                 } else if let end = parseLocalizedHeader(line, from: index, digitFirst: true, into: &prefix) {
                     index = end
                 }
-            } else if first >= UInt8(ascii: "A") {
+            } else if first >= UInt8(ascii: "A"), first != UInt8(ascii: "[") {
+                // Every dmesg line starts with `[`, which no month, weekday, facility or fallback
+                // name does: one compare keeps it out of all of them.
                 if let end = parseBSDHeader(line, from: index, values: values, into: &prefix) {
                     index = end
                 } else if let end = parseLetterPrefix(line, from: index, into: &prefix) {
                     index = end
-                } else if first != UInt8(ascii: "["), let end = parseLetterFallbacks(line, from: index, into: &prefix) {
-                    // Every dmesg line starts with `[` and reaches this branch: one compare keeps it
-                    // out of the fallbacks.
+                } else if let end = parseLetterFallbacks(line, from: index, into: &prefix) {
                     index = end
                 }
             }
