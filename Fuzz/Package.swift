@@ -56,6 +56,15 @@ let package = Package(
             dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage")]),
         .executableTarget(name: "FuzzFlattened", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
         .executableTarget(name: "FuzzELFDump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
+        // Fleet inputs written by other machines.
+        .executableTarget(
+            name: "FuzzPartial", dependencies: ["FuzzSupport", .product(name: "CrashFleet", package: "ktriage")]),
+        .executableTarget(
+            name: "FuzzFleetRecords",
+            dependencies: [
+                "FuzzSupport", .product(name: "CrashFleet", package: "ktriage"),
+                .product(name: "KernelLog", package: "ktriage"),
+            ]),
         .executableTarget(
             name: "FuzzPrintkRing",
             dependencies: ["FuzzSupport", .product(name: "KernelDump", package: "ktriage"), .product(name: "KernelFacts", package: "ktriage")]),

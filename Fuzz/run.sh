@@ -54,10 +54,11 @@ targets=("$@")
 # stay cheap. Logs: 90% of the log fixtures are under 3 KiB, a full oops with its call trace
 # under 16 KiB. VMCOREINFO: the kernel keeps it in one page (VMCOREINFO_BYTES). One kdump page:
 # the codec byte and a page. Dumps: the synthetic seeds (a 7-page machine) and the committed
-# dump fixtures are under 64 KiB.
+# dump fixtures are under 64 KiB. Records (`scan --format ndjson`): a line is 1 KiB (median) to
+# 80 KiB, so 16 KiB holds several; a partial of the sample fleet is 43 KiB.
 max_len() {
     case "$1" in
-        FuzzCrashParser | FuzzLogReader | FuzzJournalJSON | FuzzPstore) echo 16384 ;;
+        FuzzCrashParser | FuzzLogReader | FuzzJournalJSON | FuzzPstore | FuzzFleetRecords) echo 16384 ;;
         FuzzSymbols) echo 8192 ;;
         FuzzVmcoreinfo) echo 4096 ;;
         FuzzKdumpPage) echo 4097 ;;
