@@ -29,16 +29,12 @@ public struct PartialWriter {
     public static func write(_ fleet: FleetAggregate, to sink: ([UInt8]) throws -> Void) throws {
         var writer = PartialWriter()
         writer.byte(UInt8(ascii: "{"))
-        writer.member("duplicates", first: true)
-        writer.int(fleet.duplicates)
+        writer.member("duplicates", first: true, int: fleet.duplicates)
         writer.member("errors")
         writer.strings(fleet.errors)
-        writer.member("filtered_out")
-        writer.int(fleet.filteredOut)
-        writer.member("follow_ups")
-        writer.int(fleet.followUps)
-        writer.member("future_clock")
-        writer.int(fleet.futureClock)
+        writer.member("filtered_out", int: fleet.filteredOut)
+        writer.member("follow_ups", int: fleet.followUps)
+        writer.member("future_clock", int: fleet.futureClock)
         writer.member("future_clock_hosts")
         writer.strings(fleet.futureClockHosts.sorted())
         writer.member("groups")
@@ -50,8 +46,7 @@ public struct PartialWriter {
             writer.byte(UInt8(ascii: "{"))
             writer.member("signature", first: true)
             writer.string(key.signature)
-            writer.member("version")
-            writer.int(key.version)
+            writer.member("version", int: key.version)
             writer.byte(UInt8(ascii: "}"))
             writer.byte(UInt8(ascii: ","))
             try writer.write(group)
@@ -66,20 +61,13 @@ public struct PartialWriter {
             writer.object(facts.values) { writer, values in writer.strings(values.sorted()) }
             writer.byte(UInt8(ascii: "}"))
         }
-        writer.member("id_limit")
-        writer.int(fleet.idLimit)
-        writer.member("inputs")
-        writer.int(fleet.inputs)
-        writer.member("orphan_follow_ups")
-        writer.int(fleet.orphanFollowUps)
-        writer.member("records")
-        writer.int(fleet.records)
-        writer.member("schema")
-        writer.int(fleet.schema)
-        writer.member("unreadable_inputs")
-        writer.int(fleet.unreadableInputs)
-        writer.member("without_release")
-        writer.int(fleet.withoutRelease)
+        writer.member("id_limit", int: fleet.idLimit)
+        writer.member("inputs", int: fleet.inputs)
+        writer.member("orphan_follow_ups", int: fleet.orphanFollowUps)
+        writer.member("records", int: fleet.records)
+        writer.member("schema", int: fleet.schema)
+        writer.member("unreadable_inputs", int: fleet.unreadableInputs)
+        writer.member("without_release", int: fleet.withoutRelease)
         writer.byte(UInt8(ascii: "}"))
         try sink(writer.bytes)
     }
@@ -98,38 +86,29 @@ public struct PartialWriter {
         counts(group.bios)
         member("category_hosts")
         object(categoryHosts) { writer, hosts in writer.strings(hosts.sorted()) }
-        member("corrupted")
-        int(group.corrupted)
-        member("crashes")
-        int(group.crashes)
+        member("corrupted", int: group.corrupted)
+        member("crashes", int: group.crashes)
         member("days")
         counts(Dictionary(uniqueKeysWithValues: group.days.map { (String($0.key), $0.value) }))
-        member("events")
-        int(group.events)
+        member("events", int: group.events)
         if let firstSeen = group.firstSeen {
-            member("first_seen_us")
-            int(Int(firstSeen))
+            member("first_seen_us", int: Int(firstSeen))
         }
-        member("follow_ups")
-        int(group.followUps)
-        member("future_clock")
-        int(group.futureClock)
+        member("follow_ups", int: group.followUps)
+        member("future_clock", int: group.futureClock)
         member("hardware")
         counts(group.hardware)
         member("hosts")
         counts(group.hosts)
-        member("id_limit")
-        int(group.idLimit)
+        member("id_limit", int: group.idLimit)
         if let lastSeen = group.lastSeen {
-            member("last_seen_us")
-            int(Int(lastSeen))
+            member("last_seen_us", int: Int(lastSeen))
         }
         if let modules = group.modulesInEvery {
             member("modules_in_every")
             strings(modules.sorted())
         }
-        member("panicked")
-        int(group.panicked)
+        member("panicked", int: group.panicked)
         member("record_ids")
         strings(group.recordIDs)
         member("releases")
@@ -150,18 +129,21 @@ public struct PartialWriter {
         }
         member("signature")
         string(group.signature)
-        member("signature_version")
-        int(group.signatureVersion)
+        member("signature_version", int: group.signatureVersion)
         member("taint_letters")
         strings(group.taintLetters.sorted())
-        member("without_release")
-        int(group.withoutRelease)
-        member("without_wall_clock")
-        int(group.withoutWallClock)
+        member("without_release", int: group.withoutRelease)
+        member("without_wall_clock", int: group.withoutWallClock)
         byte(UInt8(ascii: "}"))
     }
 
     private mutating func byte(_ value: UInt8) { bytes.append(value) }
+
+    /// `"key":value` for an integer.
+    private mutating func member(_ key: StaticString, first: Bool = false, int value: Int) {
+        member(key, first: first)
+        int(value)
+    }
 
     /// `"key":`, after a comma unless it is the object's first member; keys here need no escape.
     private mutating func member(_ key: StaticString, first: Bool = false) {
