@@ -1,4 +1,5 @@
 import KtriageBytes
+
 /// The role of a machinery function in a stack (see `scripts/kernel-tables/generate_machinery.py`).
 enum MachineryRole: Sendable {
     /// The code that noticed or reported the bug, and leaf helpers working on what the caller
@@ -57,7 +58,7 @@ enum MachinerySkip {
     static let plumbing: Set<Substring> = names(of: .plumbing)
 
     /// Split on the bytes of a space and a line break (all the generated lists hold): a split by
-    /// `Character` took 14 ms of every run that titles a report, most of a small log's scan.
+    /// `Character` took about 10 ms of every run that titles a report, most of a small log's scan.
     static func names(of role: MachineryRole) -> Set<Substring> {
         let groups = GeneratedMachinery.groups.filter { $0.role == role }
         // Sized up front (names average over 20 bytes): growing rehashes every name again.
