@@ -57,7 +57,7 @@ public enum FleetJSON {
     ) {
         guard !items.isEmpty else { return }
         let empty = Array("\n  \"\(member)\" : [\n\n  ]".utf8)
-        guard let start = firstRange(of: empty, in: json) else { return }
+        guard let start = json.withUnsafeBytes({ ByteScanning.firstIndex(of: empty, in: $0) }) else { return }
         var filled = Array("\n  \"\(member)\" : [".utf8)
         for (index, element) in items.enumerated() {
             filled.append(contentsOf: (index == 0 ? "\n    " : ",\n    ").utf8)
@@ -65,16 +65,6 @@ public enum FleetJSON {
         }
         filled.append(contentsOf: "\n  ]".utf8)
         json.replaceSubrange(start..<(start + empty.count), with: filled)
-    }
-
-    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count, let first = needle.first else { return nil }
-        var position = 0
-        while let found = haystack[position...].firstIndex(of: first), found + needle.count <= haystack.count {
-            if haystack[found..<(found + needle.count)].elementsEqual(needle) { return found }
-            position = found + 1
-        }
-        return nil
     }
 
     /// Pretty-printed JSON nested one level deeper: four spaces before every line but empty ones

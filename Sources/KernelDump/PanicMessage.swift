@@ -82,29 +82,14 @@ public enum PanicMessage {
         let bytes = UnsafeRawBufferPointer(line)
         for needle in needles {
             guard needle.pass < limit else { break }
-            if let start = firstOccurrence(of: needle.bytes, in: bytes) { return (needle.pass, start) }
-        }
-        return nil
-    }
-
-    /// Where `needle` first occurs in `bytes`.
-    static func firstOccurrence(of needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
-        // Only starts from which the whole needle fits.
-        let starts = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - needle.count + 1)])
-        var from = 0
-        while let hit = ByteScanning.memchrIndex(first, in: starts, from: from) {
-            var matched = 1
-            while matched < needle.count, bytes[hit + matched] == needle[matched] { matched += 1 }
-            if matched == needle.count { return hit }
-            from = hit + 1
+            if let start = ByteScanning.firstIndex(of: needle.bytes, in: bytes) { return (needle.pass, start) }
         }
         return nil
     }
 
     /// Start of the first occurrence of `needle` in `haystack`.
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        haystack.withUnsafeBytes { firstOccurrence(of: needle, in: $0) }
+        haystack.withUnsafeBytes { ByteScanning.firstIndex(of: needle, in: $0) }
     }
 
     /// `CPU: <n> PID: <p>` from the oops/panic context line nearest the panic line: the first one

@@ -144,6 +144,21 @@ public enum ByteScanning {
         return nil
     }
 
+    /// Index of the first occurrence of `needle` (bytes known only at run time), or `nil`.
+    public static func firstIndex(of needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let first = needle.first, needle.count <= bytes.count else { return nil }
+        // Only starts from which the whole needle fits.
+        let starts = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - needle.count + 1)])
+        var from = 0
+        while let hit = memchrIndex(first, in: starts, from: from) {
+            var matched = 1
+            while matched < needle.count, bytes[hit + matched] == needle[matched] { matched += 1 }
+            if matched == needle.count { return hit }
+            from = hit + 1
+        }
+        return nil
+    }
+
     /// Whether `bytes` has `literal` at `index`.
     @inlinable @inline(__always)
     public static func hasLiteral(_ bytes: UnsafeRawBufferPointer, at index: Int, _ literal: StaticString) -> Bool {

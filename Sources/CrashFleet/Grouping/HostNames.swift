@@ -18,24 +18,23 @@ final class HostNames: @unchecked Sendable {
     func number(of name: String) -> UInt32 {
         lock.lock()
         defer { lock.unlock() }
-        if let number = numbers[name] { return number }
-        let number = UInt32(names.count)
-        names.append(name)
-        numbers[name] = number
-        return number
+        return lockedNumber(of: name)
     }
 
     /// The numbers of `names`, in order (one lock for all).
     func numbers(of names: [String]) -> [UInt32] {
         lock.lock()
         defer { lock.unlock() }
-        return names.map { name in
-            if let number = numbers[name] { return number }
-            let number = UInt32(self.names.count)
-            self.names.append(name)
-            numbers[name] = number
-            return number
-        }
+        return names.map(lockedNumber(of:))
+    }
+
+    /// `number(of:)` with the lock held.
+    private func lockedNumber(of name: String) -> UInt32 {
+        if let number = numbers[name] { return number }
+        let number = UInt32(names.count)
+        names.append(name)
+        numbers[name] = number
+        return number
     }
 
     /// The names of `numbers`, in order (one lock for all).
