@@ -11,30 +11,34 @@ let package = Package(
         .target(
             name: "FuzzDumpSupport",
             dependencies: [
-                .product(name: "KernelDump", package: "ktriage"), .product(name: "KtriageReader", package: "ktriage"),
+                "FuzzSupport", .product(name: "KernelDump", package: "ktriage"), .product(name: "KtriageReader", package: "ktriage"),
                 .product(name: "KernelFacts", package: "ktriage"),
             ]),
+        // Line-aware mutation of logs, symbol maps and other line-based inputs.
+        .target(
+            name: "FuzzLineSupport",
+            dependencies: ["FuzzSupport", .product(name: "KernelFacts", package: "ktriage")]),
         // Logs.
         .executableTarget(
             name: "FuzzLogReader",
             dependencies: [
-                "FuzzSupport",
+                "FuzzSupport", "FuzzLineSupport",
                 .product(name: "KernelLog", package: "ktriage"),
                 .product(name: "KtriageReader", package: "ktriage"),
             ]),
         .executableTarget(
             name: "FuzzCrashParser",
-            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage"), .product(name: "KernelFacts", package: "ktriage")]),
+            dependencies: ["FuzzSupport", "FuzzLineSupport", .product(name: "KernelLog", package: "ktriage"), .product(name: "KernelFacts", package: "ktriage")]),
         .executableTarget(
             name: "FuzzJournalJSON",
-            dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
+            dependencies: ["FuzzSupport", "FuzzLineSupport", .product(name: "KernelLog", package: "ktriage")]),
         .executableTarget(
             name: "FuzzPstore",
             dependencies: ["FuzzSupport", .product(name: "KernelLog", package: "ktriage")]),
         // Symbols.
         .executableTarget(
             name: "FuzzSymbols",
-            dependencies: ["FuzzSupport", .product(name: "KernelSymbols", package: "ktriage")]),
+            dependencies: ["FuzzSupport", "FuzzLineSupport", .product(name: "KernelSymbols", package: "ktriage")]),
         // Dumps.
         .executableTarget(
             name: "FuzzVmcore",

@@ -1,3 +1,4 @@
+import FuzzLineSupport
 import FuzzSupport
 import KernelFacts
 import KernelLog
@@ -44,4 +45,5 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
+LineMutator.grammar = .strippedReport
 runFuzzer(fuzzOne)

@@ -1,3 +1,4 @@
+import FuzzSupport
 /// arm64 mutations: what the arm64 address-space walk (`ARM64AddressSpace`) and the frame-record
 /// unwinder (`FrameRecordUnwinder`) read — `swapper_pg_dir` descriptors, the `NT_PRSTATUS`
 /// registers the unwind starts from, and the frame records it follows — each changed in a way

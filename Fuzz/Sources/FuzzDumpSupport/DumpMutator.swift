@@ -1,12 +1,9 @@
+import FuzzSupport
 import KernelDump
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// libFuzzer's own byte-level mutator (with the dictionary), for the fallback.
-@_silgen_name("LLVMFuzzerMutate")
-private func LLVMFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int) -> Int
 
 /// libFuzzer's hook for a custom mutator: every target that links FuzzDumpSupport mutates its
 /// dumps field by field.
@@ -31,10 +28,10 @@ public enum DumpMutator {
 
     public static func mutate(_ data: UnsafeMutablePointer<UInt8>, size: Int, maxSize: Int, seed: UInt32) -> Int {
         var random = MutationRandom(seed: seed)
-        guard !byteMutationOnly, !random.chance(1, in: 4) else { return LLVMFuzzerMutate(data, size, maxSize) }
+        guard !byteMutationOnly, !random.chance(1, in: 4) else { return libFuzzerMutate(data, size, maxSize) }
         let input = DumpImage(bytes: Array(UnsafeBufferPointer(start: data, count: size)))
         guard let output = mutate(input, &random, maxSize: maxSize), output.bytes.count <= maxSize else {
-            return LLVMFuzzerMutate(data, size, maxSize)
+            return libFuzzerMutate(data, size, maxSize)
         }
         output.bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: $0.count) }
         return output.bytes.count
@@ -259,7 +256,7 @@ public enum DumpMutator {
             return true
         }
         var stream = Array(image.bytes[range]) + [UInt8](repeating: 0, count: layout.blockSize)
-        let newSize = stream.withUnsafeMutableBufferPointer { LLVMFuzzerMutate($0.baseAddress!, range.count, $0.count) }
+        let newSize = stream.withUnsafeMutableBufferPointer { libFuzzerMutate($0.baseAddress!, range.count, $0.count) }
         let end = image.bytes.count
         image.bytes += stream.prefix(newSize)
         image.write(UInt64(end), at: descriptor, width: 8)

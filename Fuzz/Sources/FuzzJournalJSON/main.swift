@@ -1,3 +1,4 @@
+import FuzzLineSupport
 import FuzzSupport
 import KernelLog
 
@@ -16,4 +17,5 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
+LineMutator.grammar = .journalJSON
 runFuzzer(fuzzOne)

@@ -1,3 +1,4 @@
+import FuzzLineSupport
 import FuzzSupport
 import KernelLog
 import KtriageReader
@@ -35,4 +36,5 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
+LineMutator.grammar = .wrappedKernelLog
 runFuzzer(fuzzOne)

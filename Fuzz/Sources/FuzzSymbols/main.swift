@@ -1,3 +1,4 @@
+import FuzzLineSupport
 import FuzzSupport
 import KernelSymbols
 
@@ -22,4 +23,5 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
+LineMutator.grammar = .symbolMap
 runFuzzer(fuzzOne)

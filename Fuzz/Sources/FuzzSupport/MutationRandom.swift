@@ -1,13 +1,13 @@
-/// The mutator's random numbers: SplitMix64 seeded by libFuzzer, so a mutation is reproducible
+/// The custom mutators' random numbers: SplitMix64 seeded by libFuzzer, so a mutation is reproducible
 /// from its seed.
-struct MutationRandom {
+public struct MutationRandom {
     private var state: UInt64
 
-    init(seed: UInt32) {
+    public init(seed: UInt32) {
         state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -16,22 +16,22 @@ struct MutationRandom {
     }
 
     /// A number in `0..<bound` (0 when `bound` is not positive).
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         bound > 0 ? Int(next() % UInt64(bound)) : 0
     }
 
-    mutating func chance(_ numerator: Int, in denominator: Int) -> Bool {
+    public mutating func chance(_ numerator: Int, in denominator: Int) -> Bool {
         below(denominator) < numerator
     }
 
-    mutating func pick<Element>(_ elements: [Element]) -> Element? {
+    public mutating func pick<Element>(_ elements: [Element]) -> Element? {
         elements.isEmpty ? nil : elements[below(elements.count)]
     }
 
     /// A new value for a field of `width` bytes holding `value`: the edge values that break
     /// bounds checks (0, 1, all ones, the sign bit), small steps, doubling and halving, one bit
     /// flipped, a power of two, or one of `related` (sizes and offsets of the same dump).
-    mutating func interesting(_ value: UInt64, width: Int, related: [UInt64] = []) -> UInt64 {
+    public mutating func interesting(_ value: UInt64, width: Int, related: [UInt64] = []) -> UInt64 {
         let bits = UInt64(width * 8)
         let mask: UInt64 = bits >= 64 ? ~0 : (1 << bits) - 1
         let choice: UInt64

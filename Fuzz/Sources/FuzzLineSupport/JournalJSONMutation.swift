@@ -1,0 +1,49 @@
+import FuzzSupport
+
+/// `journalctl -o json` lines: what journald writes that plain byte mutation rarely makes whole —
+/// string escapes (`\u` sequences, surrogate pairs, lone surrogates, escaped quotes, NUL), a
+/// string written as an array of bytes (journald's form for non-UTF-8 values), and the fields the
+/// reader decodes, added at the front of an entry.
+enum JournalJSONMutation {
+    static let escapes = [
+        "\\u00e9", "\\ud83d\\ude00", "\\ud800", "\\udc00x", "\\\"", "\\\\", "\\n", "\\u0000", "\\t", "\\/", "\\u",
+        "\u{e9}", "\\x",
+    ]
+    static let fields = [
+        "\"_TRANSPORT\":\"kernel\",", "\"_TRANSPORT\":\"stdout\",", "\"PRIORITY\":\"3\",", "\"PRIORITY\":[51],",
+        "\"_HOSTNAME\":\"web01\",", "\"_BOOT_ID\":\"4f8a0c2e5b7d4e1f9a3b6c8d0e2f4a6b\",",
+        "\"__REALTIME_TIMESTAMP\":\"1510499191000000\",", "\"__MONOTONIC_TIMESTAMP\":\"18446744073709551615\",",
+        "\"_SOURCE_MONOTONIC_TIMESTAMP\":\"12345678\",", "\"MESSAGE\":null,", "\"MESSAGE\":[66,85,71,58,32,255],",
+        "\"MESSAGE\":\"BUG: kernel NULL pointer dereference, address: 0000000000000008\",",
+        "\"SYSLOG_FACILITY\":\"0\",",
+        "\"MESSAGE\":\"a\",\"MESSAGE\":\"b\",", "\"x\":{\"y\":[1,2,{\"z\":true}]},",
+    ]
+
+    static func mutate(_ input: inout LineInput, _ random: inout MutationRandom, room: Int) -> Bool {
+        let index = random.below(input.lines.count)
+        let line = input.lines[index]
+        let quotes = line.indices.filter { line[$0] == UInt8(ascii: "\"") }
+        switch random.below(3) {
+        case 0:
+            guard let quote = random.pick(quotes) else { return false }
+            let escape = Array((random.pick(escapes) ?? "").utf8)
+            guard escape.count <= room else { return false }
+            input.lines[index].insert(contentsOf: escape, at: quote + 1)
+        case 1:
+            // `"KEY":"text"` → `"KEY":[116,101,120,116]`.
+            guard let colon = quotes.first(where: { $0 + 2 < line.count && line[$0 + 1] == UInt8(ascii: ":") }),
+                line[colon + 2] == UInt8(ascii: "\""),
+                let end = line[(colon + 3)...].firstIndex(of: UInt8(ascii: "\""))
+            else { return false }
+            let array = "[" + line[(colon + 3)..<end].map { String($0) }.joined(separator: ",") + "]"
+            guard array.utf8.count - (end - colon - 1) <= room else { return false }
+            input.lines[index].replaceSubrange((colon + 2)...end, with: Array(array.utf8))
+        default:
+            guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else { return false }
+            let field = Array((random.pick(fields) ?? "").utf8)
+            guard field.count <= room else { return false }
+            input.lines[index].insert(contentsOf: field, at: brace + 1)
+        }
+        return true
+    }
+}
