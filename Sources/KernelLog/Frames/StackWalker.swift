@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// Finds candidate frames in a report's text and picks the guilty one.
 struct StackWalker {
     let lines: [String]
@@ -12,24 +14,38 @@ struct StackWalker {
         var raw: String?
     }
 
-    /// Lines that start a stack trace.
+    /// Lines that start a stack trace. Asked of every line of a report several times (fields,
+    /// titles, stack checks), so it compares bytes.
     static func isStackMarker(_ line: String) -> Bool {
-        if line.containsBytes("Call Trace") || line.containsBytes("Call trace") { return true }
-        let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-        if trimmed.hasBytePrefix("Allocated:") || trimmed.hasBytePrefix("Allocated by task")
-            || trimmed.hasBytePrefix("Freed:")
-            || trimmed.hasBytePrefix("Freed by task") || trimmed.hasBytePrefix("Backtrace:")
-            || trimmed.hasBytePrefix("backtrace:")
-            || trimmed.hasBytePrefix("backtrace (crc") || trimmed.hasBytePrefix("Uninit was stored to memory at")
+        var text = line
+        return text.withUTF8 { isStackMarker(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Markers that start a line (after its indent).
+    private static let markerPrefixes: [StaticString] = [
+        "Allocated:", "Allocated by task", "Freed:", "Freed by task", "Backtrace:", "backtrace:", "backtrace (crc",
+        "Uninit was stored to memory at",
+    ]
+
+    static func isStackMarker(bytes: UnsafeRawBufferPointer) -> Bool {
+        if ByteScanning.firstIndex(of: "Call Trace", in: bytes) != nil
+            || ByteScanning.firstIndex(of: "Call trace", in: bytes) != nil
         {
             return true
         }
-        if line.containsBytes(" backtrace:") && !line.containsBytes("stack backtrace:") { return true }
-        // RISC-V ends its register dump with `status: … badaddr: … cause: …`.
-        if trimmed.hasBytePrefix("status: "), line.containsBytes(" badaddr: "), line.containsBytes(" cause: ") {
+        var start = 0
+        while start < bytes.count, bytes[start] == UInt8(ascii: " ") || bytes[start] == ASCII.tab { start += 1 }
+        let trimmed = UnsafeRawBufferPointer(rebasing: bytes[start...])
+        if markerPrefixes.contains(where: { ByteScanning.hasLiteral(trimmed, at: 0, $0) }) { return true }
+        if ByteScanning.firstIndex(of: " backtrace:", in: bytes) != nil,
+            ByteScanning.firstIndex(of: "stack backtrace:", in: bytes) == nil
+        {
             return true
         }
-        return false
+        // RISC-V ends its register dump with `status: … badaddr: … cause: …`.
+        return ByteScanning.hasLiteral(trimmed, at: 0, "status: ")
+            && ByteScanning.firstIndex(of: " badaddr: ", in: bytes) != nil
+            && ByteScanning.firstIndex(of: " cause: ", in: bytes) != nil
     }
 
     /// Index of the first line at or after `start` satisfying `test`.
