@@ -9,6 +9,11 @@ import Synchronization
 ///
 /// A worker waits only for its own earlier chunks to be walked, and those come before the one
 /// the walk waits for: the walk never waits on a worker that waits on the walk.
+///
+/// A chunk's pages stay mapped until the walk has read its lines that matter again; then the
+/// worker that read the chunk releases them, before its next chunk. Released by the worker right
+/// after reading, they were faulted back in by the walk (a tenth of the walk's thread on a
+/// crash-dense log); released by the walk, they cost the one thread every other waits for.
 final class ChunkPipeline: @unchecked Sendable {
     /// One slot per chunk, written by its worker before `done[index]` is signalled.
     private let slots: UnsafeMutableBufferPointer<ChunkReading?>
@@ -20,6 +25,10 @@ final class ChunkPipeline: @unchecked Sendable {
     private let jobs: Int
     /// Note arrays of walked chunks, emptied, for the next chunks to fill.
     private let spare = Mutex<[[LineNote]]>([])
+    /// Per worker: byte ranges of its walked chunks, not released yet.
+    private let walkedRanges: Mutex<[[Range<Int>]]>
+    private let cuts: [Int]
+    private let release: @Sendable (Range<Int>) -> Void
 
     init(
         _ bytes: UnsafeRawBufferPointer, cuts: [Int], path: String, options: LogReaderOptions, jobs: Int,
@@ -28,6 +37,9 @@ final class ChunkPipeline: @unchecked Sendable {
     ) {
         let count = cuts.count - 1
         self.jobs = jobs
+        self.cuts = cuts
+        self.release = release
+        walkedRanges = Mutex(Array(repeating: [], count: jobs))
         slots = .allocate(capacity: count)
         slots.initialize(repeating: nil)
         done = (0..<count).map { _ in DispatchSemaphore(value: 0) }
@@ -37,12 +49,18 @@ final class ChunkPipeline: @unchecked Sendable {
             DispatchQueue.global().async(group: workers) { [self] in
                 for index in stride(from: worker, to: count, by: jobs) {
                     room[worker].wait()
+                    for range in walkedRanges.withLock({ ranges in
+                        defer { ranges[worker] = [] }
+                        return ranges[worker]
+                    }) {
+                        release(range)
+                    }
                     if !stopped.load(ordering: .relaxed) {
                         let notes = spare.withLock { $0.popLast() } ?? []
                         slots[index] = ChunkReading.read(
                             UnsafeRawBufferPointer(rebasing: input.bytes[cuts[index]..<cuts[index + 1]]),
                             index: index, start: cuts[index], path: path, options: options, peerOutput: peerOutput,
-                            hit: hit, release: release, reusing: notes)
+                            hit: hit, reusing: notes)
                     }
                     done[index].signal()
                 }
@@ -56,12 +74,19 @@ final class ChunkPipeline: @unchecked Sendable {
         return slots[index].take()
     }
 
-    /// Chunk `index` was walked: its notes are kept for reuse, and its worker may read one more.
+    /// Chunk `index` was walked: its notes are kept for reuse, its pages released by its worker
+    /// (here, when that worker has no chunk left), and its worker may read one more.
     func walked(_ index: Int, notes: consuming [LineNote]) {
         var emptied = consume notes
         emptied.removeAll(keepingCapacity: true)
         let kept = emptied
         spare.withLock { $0.append(kept) }
+        let range = cuts[index]..<cuts[index + 1]
+        if index + jobs < done.count {
+            walkedRanges.withLock { $0[index % jobs].append(range) }
+        } else {
+            release(range)
+        }
         room[index % jobs].signal()
     }
 

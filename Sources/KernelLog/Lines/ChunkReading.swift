@@ -57,13 +57,13 @@ struct ChunkReading {
     var framerRepaired = false
     var failed = false
 
-    /// Bytes framed between two releases of the mapped input's pages.
+    /// Bytes framed between two releases of the mapped input's pages when the rest of an input is
+    /// read in one pass.
     static let window = 16 << 20
 
     static func read(
         _ bytes: UnsafeRawBufferPointer, index: Int, start: Int, path: String, options: LogReaderOptions,
-        peerOutput: PeerToolOutput?, hit: (LineSketch) -> Bool, release: (Range<Int>) -> Void,
-        reusing spare: [LineNote] = []
+        peerOutput: PeerToolOutput?, hit: (LineSketch) -> Bool, reusing spare: [LineNote] = []
     ) -> ChunkReading {
         var stripper = LogLineStripper(path: path, options: options)
         stripper.startChunk(first: index == 0, peerOutput: peerOutput)
@@ -78,16 +78,10 @@ struct ChunkReading {
         let note = UnsafeMutablePointer<LineNote>.allocate(capacity: 1)
         defer { note.deallocate() }
         do {
-            // In windows, each released after use: resident memory stays flat whatever the size.
-            var windowStart = 0
-            while windowStart < bytes.count {
-                let windowEnd = min(bytes.count, windowStart + Self.window)
-                try framer.feed(UnsafeRawBufferPointer(rebasing: bytes[windowStart..<windowEnd])) { line in
-                    try Self.process(
-                        line, stripper: &stripper, notes: &notes, landmarks: &landmarks, note: note, hit: hit)
-                }
-                release((start + windowStart)..<(start + windowEnd))
-                windowStart = windowEnd
+            // The pages stay mapped for the walk, which reads the lines that matter again; the
+            // pipeline releases them after (a chunk is at most 16 MiB).
+            try framer.feed(bytes) { line in
+                try Self.process(line, stripper: &stripper, notes: &notes, landmarks: &landmarks, note: note, hit: hit)
             }
             try framer.finish { line in
                 try Self.process(line, stripper: &stripper, notes: &notes, landmarks: &landmarks, note: note, hit: hit)

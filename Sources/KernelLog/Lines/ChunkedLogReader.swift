@@ -105,8 +105,7 @@ public enum ChunkedLogReader {
                 return finish(&fold, framer: framer)
             }
             try walker.walk(
-                [chunk], fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, release: release,
-                onLine: onLine)
+                [chunk], fold: fold, bytes: bytes, consumer: &consumer, alsoWants: alsoWants, onLine: onLine)
             var notes: [LineNote] = []
             swap(&notes, &chunk.notes)
             pipeline.walked(index, notes: notes)

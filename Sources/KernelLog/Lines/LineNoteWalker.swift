@@ -23,7 +23,7 @@ struct LineNoteWalker {
 
     mutating func walk<Consumer: ChunkedLineConsumer>(
         _ chunks: [ChunkReading], fold: ChunkFold, bytes: UnsafeRawBufferPointer, consumer: inout Consumer,
-        alsoWants: (LineSketch) -> Bool, release: (Range<Int>) -> Void, onLine: (LogLine) throws -> Void
+        alsoWants: (LineSketch) -> Bool, onLine: (LogLine) throws -> Void
     ) throws {
         stripper.prefixParser.primeForRegion(fold.rereadingProbe)
         for chunk in chunks {
@@ -87,7 +87,6 @@ struct LineNoteWalker {
                     try onLine(line)
                 }
             }
-            release(chunk.start..<min(chunk.start + chunk.byteCount, bytes.count))
         }
     }
 
