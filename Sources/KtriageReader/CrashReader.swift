@@ -216,6 +216,9 @@ struct StreamParsers: ChunkedLineConsumer {
     private var unnamed: Int?
     /// Parsers with a report in progress.
     private var parsersInReport = 0
+    /// Each parser's `busyLine`, kept beside it: the chunked walk asks `isQuiet` of every line
+    /// while some stream is in a report, and this answers from one array.
+    private var busyLines: [Int] = []
 
     init(options: ParserOptions) {
         self.options = options
@@ -230,13 +233,14 @@ struct StreamParsers: ChunkedLineConsumer {
         let wasInReport = parsers[index].hasReportInProgress
         parsers[index].consume(line)
         if parsers[index].hasReportInProgress != wasInReport { parsersInReport += wasInReport ? -1 : 1 }
+        busyLines[index] = parsers[index].busyLine
     }
 
     var everyStreamQuiet: Bool { parsersInReport == 0 }
 
     func isQuiet(stream host: Int?, beforeLine number: Int) -> Bool {
         let index = host.map { $0 < byNumber.count ? byNumber[$0] : -1 } ?? unnamed ?? -1
-        return index < 0 || parsers[index].isQuiet(beforeLine: number)
+        return index < 0 || (busyLines[index] != .max && busyLines[index] != number)
     }
 
     mutating func openStream(host number: Int?) { _ = parserIndex(host: number) }
@@ -252,12 +256,14 @@ struct StreamParsers: ChunkedLineConsumer {
             if byNumber[number] < 0 {
                 byNumber[number] = parsers.count
                 parsers.append(CrashReportParser(options: options))
+                busyLines.append(-1)
             }
             return byNumber[number]
         }
         if let unnamed { return unnamed }
         unnamed = parsers.count
         parsers.append(CrashReportParser(options: options))
+        busyLines.append(-1)
         return parsers.count - 1
     }
 

@@ -87,14 +87,17 @@ public struct CrashReportParser {
         HeaderPrefilter.shared.mayContainHeader(UnsafeRawBufferPointer(rebasing: sketch.text.prefix(maxLineBytes)))
     }
 
-    /// No report in progress, and line `number` does not follow a header: ``wants(_:)`` would
-    /// take that line only if ``mayStartReport(_:)`` does.
-    public func isQuiet(beforeLine number: Int) -> Bool {
-        active.isEmpty && lastStart?.number != number - 1
-    }
-
     /// A report is in progress: every line of this stream may continue it.
     public var hasReportInProgress: Bool { !active.isEmpty }
+
+    /// When the stream is quiet — ``wants(_:)`` would take a line only if ``mayStartReport(_:)``
+    /// does —, as one number for a caller that asks of every line: `Int.max` while a report is in
+    /// progress (never quiet), else the one line taken all the same (the line right after the
+    /// last header, which may cancel it), or -1 (quiet for every line).
+    public var busyLine: Int {
+        guard active.isEmpty else { return .max }
+        return lastStart.map { $0.number + 1 } ?? -1
+    }
 
     /// An earlier line of this stream, not read by this parser, carried a kernel stamp.
     public mutating func noteTimestamps() {
