@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import KernelFacts
 import Synchronization
 
@@ -45,8 +46,13 @@ final class ChunkPipeline: @unchecked Sendable {
         done = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         room = (0..<jobs).map { _ in DispatchSemaphore(value: max(1, ahead)) }
         let input = SendableBytes(bytes: bytes)
+        // Threads of their own, not dispatch's: a worker blocks while it waits for the walk, and
+        // several readings at once (a test run, a library user) had every dispatch thread blocked
+        // so that other workers waited for dispatch to add threads, slowly.
         for worker in 0..<min(jobs, count) {
-            DispatchQueue.global().async(group: workers) { [self] in
+            workers.enter()
+            let thread = Thread { [self] in
+                defer { workers.leave() }
                 for index in stride(from: worker, to: count, by: jobs) {
                     room[worker].wait()
                     for range in walkedRanges.withLock({ ranges in
@@ -65,6 +71,8 @@ final class ChunkPipeline: @unchecked Sendable {
                     done[index].signal()
                 }
             }
+            thread.name = "ktriage chunk reader \(worker)"
+            thread.start()
         }
     }
 
