@@ -163,6 +163,8 @@ extension CrashReader {
         guard jobs > 1, item.kind == .text, item.pstoreParts.isEmpty, item.path != "-",
             let file = try? MappedFile(path: item.path), file.bytes.count >= 2 * chunkBytes
         else { return nil }
+        // The walk's thread parses the lines that matter; records are assembled beside it.
+        streams.assemblyPool = RecordAssemblyPool()
         let summary = try ChunkedLogReader.read(
             bytes: file.bytes, path: item.path, options: options, jobs: jobs, minimumChunkBytes: chunkBytes,
             consumer: &streams, mayMatter: CrashReportParser.mayStartReport, alsoWants: alsoWants,
@@ -175,6 +177,7 @@ extension CrashReader {
     func readInChunks(bytes: UnsafeRawBufferPointer, name: String) -> InputReport? {
         guard jobs > 1, bytes.count >= 2 * chunkBytes else { return nil }
         var streams = StreamParsers(options: parserOptions)
+        streams.assemblyPool = RecordAssemblyPool()
         guard
             let summary = try? ChunkedLogReader.read(
                 bytes: bytes, path: name, options: options, jobs: jobs, minimumChunkBytes: chunkBytes,
@@ -216,6 +219,10 @@ struct StreamParsers: ChunkedLineConsumer {
     private var unnamed: Int?
     /// Parsers with a report in progress.
     private var parsersInReport = 0
+    /// Where every parser's ended reports are assembled (a thread beside the walk), when set.
+    var assemblyPool: RecordAssemblyPool? {
+        didSet { for index in parsers.indices { parsers[index].assemblyPool = assemblyPool } }
+    }
     /// Each parser's `busyLine`, kept beside it: the chunked walk asks `isQuiet` of every line
     /// while some stream is in a report, and this answers from one array.
     private var busyLines: [Int] = []
@@ -255,16 +262,22 @@ struct StreamParsers: ChunkedLineConsumer {
             }
             if byNumber[number] < 0 {
                 byNumber[number] = parsers.count
-                parsers.append(CrashReportParser(options: options))
+                parsers.append(newParser())
                 busyLines.append(-1)
             }
             return byNumber[number]
         }
         if let unnamed { return unnamed }
         unnamed = parsers.count
-        parsers.append(CrashReportParser(options: options))
+        parsers.append(newParser())
         busyLines.append(-1)
         return parsers.count - 1
+    }
+
+    private func newParser() -> CrashReportParser {
+        var parser = CrashReportParser(options: options)
+        parser.assemblyPool = assemblyPool
+        return parser
     }
 
     /// The records whose reports have ended, from every parser; links stay within each parser's

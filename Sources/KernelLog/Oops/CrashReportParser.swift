@@ -49,8 +49,12 @@ public struct CrashReportParser {
     public static let maxGapMicros: Int64 = 120_000_000
 
     public let options: ParserOptions
+    /// Where ended reports are assembled into records: on a thread of the pool's when set, else
+    /// here as each report ends. The records, and everything this parser decides, are the same.
+    public var assemblyPool: RecordAssemblyPool?
     private var active: [ReportBuilder] = []
-    private var records: [CrashRecord] = []
+    /// Reports kept since records were last taken, in the order they ended.
+    private var kept: [KeptReport] = []
     private var lastStart: (number: Int, context: LineContext)?
     private var sawTimestamps = false
     /// The last record closed, and its stream, for linking a late `Kernel panic` to it.
@@ -64,7 +68,7 @@ public struct CrashReportParser {
     public private(set) var droppedRecords = 0
     /// Node events found beyond ``maxEventRecords``.
     public private(set) var droppedEvents = 0
-    /// Of `records`, the node events.
+    /// Of `kept`, the node events.
     private var heldEvents = 0
 
     public init(options: ParserOptions = .init()) {
@@ -305,8 +309,8 @@ public struct CrashReportParser {
             Self.elapsed(from: then, to: now) <= Self.panicFollowMicros
         {
             linked = last.index
-            if header.family == .kernelPanic, last.index >= taken, records.indices.contains(last.index - taken) {
-                records[last.index - taken].panicked = true
+            if header.family == .kernelPanic, last.index >= taken, kept.indices.contains(last.index - taken) {
+                kept[last.index - taken].panickedLater = true
             }
         }
         start(string, header: header, range: range, metadata: metadata, number: number, linkedTo: linked)
@@ -351,38 +355,70 @@ public struct CrashReportParser {
         let mayBeCrash = !family.isEvent || builder.panicked
         guard
             (mayBeEvent && heldEvents < Self.maxEventRecords)
-                || (mayBeCrash && records.count - heldEvents < Self.maxRecords)
+                || (mayBeCrash && kept.count - heldEvents < Self.maxRecords)
         else {
             if mayBeCrash { droppedRecords += 1 } else { droppedEvents += 1 }
             return nil
         }
-        var record = RecordAssembler.assemble(builder, keepText: options.keepText)
-        if record.recordClass == .event {
+        // The assembled record's class (`RecordAssembler.assemble` sets the same), known now.
+        let recordClass = RecordAssembler.classify(builder)
+        if recordClass == .event {
             guard heldEvents < Self.maxEventRecords else {
                 droppedEvents += 1
                 return nil
             }
             heldEvents += 1
-        } else if records.count - heldEvents >= Self.maxRecords {
+        } else if kept.count - heldEvents >= Self.maxRecords {
             droppedRecords += 1
             return nil
         }
-        if record.kernel == nil { record.kernel = bootKernel }
-        if let linked = record.linkedTo, linked >= taken + records.count { record.linkedTo = nil }
-        records.append(record)
-        let recordIndex = taken + records.count - 1
+        var report = KeptReport(bootKernel: bootKernel)
+        if let linked = builder.linkedTo, linked >= taken + kept.count { report.dropsLink = true }
+        if let assemblyPool {
+            report.ticket = assemblyPool.submit(builder, keepText: options.keepText)
+        } else {
+            report.record = RecordAssembler.assemble(builder, keepText: options.keepText)
+        }
+        kept.append(report)
+        let recordIndex = taken + kept.count - 1
         // A panic soon after an event is not its follow-up: linked records do not count as crashes.
-        if record.recordClass == .crash { lastClosed = (recordIndex, builder.context, builder.lastMonotonic) }
+        if recordClass == .crash { lastClosed = (recordIndex, builder.context, builder.lastMonotonic) }
         return recordIndex
+    }
+
+    /// A report kept at its end: its record, or the pool's ticket for it, and what was decided
+    /// about it after the report ended.
+    private struct KeptReport {
+        var record: CrashRecord?
+        var ticket: Int?
+        /// The `Linux version` banner's kernel when the report ended, for a record without one.
+        var bootKernel: KernelInfo?
+        /// Its link points past the records kept.
+        var dropsLink = false
+        /// A `Kernel panic` that followed soon after linked itself to it.
+        var panickedLater = false
+    }
+
+    /// The kept reports' records, each finished as its report's later lines decided.
+    private func keptRecords() -> [CrashRecord] {
+        kept.map { report in
+            guard var record = report.record ?? report.ticket.flatMap({ assemblyPool?.take($0) }) else {
+                preconditionFailure("a kept report has neither a record nor a ticket")
+            }
+            if record.kernel == nil { record.kernel = report.bootKernel }
+            if report.dropsLink { record.linkedTo = nil }
+            if report.panickedLater { record.panicked = true }
+            return record
+        }
     }
 
     /// Hands out the records completed so far (in the order their reports ended), so a long
     /// stream needs memory only for the reports in progress. `linked_to` counts every record this
     /// parser has returned.
     public mutating func takeRecords() -> [CrashRecord] {
-        let out = records
-        taken += records.count
-        records = []
+        let out = keptRecords()
+        taken += kept.count
+        kept = []
         heldEvents = 0
         return out
     }
@@ -390,6 +426,7 @@ public struct CrashReportParser {
     /// Ends every report in progress and returns all records, in the order their reports ended.
     public mutating func finish() -> [CrashRecord] {
         while !active.isEmpty { close(0) }
+        let records = keptRecords()
         // Reports end out of order when several streams interleave: return them by position.
         let order = records.indices.sorted { (records[$0].line, $0) < (records[$1].line, $1) }
         var newIndex = [Int](repeating: 0, count: records.count)
@@ -401,7 +438,7 @@ public struct CrashReportParser {
             }
         }
         taken += records.count
-        records = []
+        kept = []
         heldEvents = 0
         return out
     }
