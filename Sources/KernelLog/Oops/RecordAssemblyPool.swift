@@ -50,13 +50,16 @@ public final class RecordAssemblyPool: @unchecked Sendable {
         return ticket
     }
 
-    /// The record of `ticket`, once assembled.
+    /// The record of `ticket`, once assembled. Records stay until the pool goes (with its
+    /// reading): a copy of a parser may take the same ticket again.
     func take(_ ticket: Int) -> CrashRecord {
         condition.lock()
         defer { condition.unlock() }
         precondition(ticket < nextTicket, "record assembly ticket \(ticket) was never given")
-        while results[ticket] == nil { condition.wait() }
-        return results.removeValue(forKey: ticket)!
+        while true {
+            if let record = results[ticket] { return record }
+            condition.wait()
+        }
     }
 
     /// Assembles jobs as they come; ends when none has come for ``idleSeconds`` (the next report
