@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzFleetRecords",
             dependencies: [
-                "FuzzSupport", .product(name: "CrashFleet", package: "ktriage"),
+                "FuzzSupport", "FuzzLineSupport", .product(name: "CrashFleet", package: "ktriage"),
                 .product(name: "KernelLog", package: "ktriage"),
             ]),
         .executableTarget(

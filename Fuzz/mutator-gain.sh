@@ -20,16 +20,21 @@ llvm_profdata="$bin_dir/llvm-profdata"; [ -x "$llvm_profdata" ] || llvm_profdata
 case "$target" in
     FuzzLogReader | FuzzCrashParser | FuzzJournalJSON) module=KernelLog ;;
     FuzzSymbols) module=KernelSymbols ;;
+    FuzzFleetRecords) module=CrashFleet ;;
     *) module=KernelDump ;;
 esac
 max_len=$(bash -c "source <(sed -n '/^max_len()/,/^}/p' run.sh); max_len $target")
 seeds=$(mktemp -d)
 bash seeds.sh "$target" "$seeds"
+# Targets whose seeds are only the committed corpus (the fleet inputs) start from it.
+[ -n "$(ls -A "$seeds")" ] || cp corpus/"$target"/* "$seeds"/
+dict=""
+[ -e "dictionaries/${target#Fuzz}.dict" ] && dict="-dict=dictionaries/${target#Fuzz}.dict"
 for mode in bytes fields; do
     corpus=$(mktemp -d)
     KTRIAGE_FUZZ_MUTATOR=$mode ASAN_OPTIONS=malloc_context_size=0 nice -n 19 "$bin/$target" \
         "$corpus" "$seeds" -runs="$runs" -max_len="$max_len" -timeout=30 -rss_limit_mb=2048 -seed="${FUZZ_SEED:-1}" \
-        -dict="dictionaries/${target#Fuzz}.dict" 2>"/tmp/mutator-gain-$target-$mode.log" || true
+        $dict 2>"/tmp/mutator-gain-$target-$mode.log" || true
     profile=$(mktemp -d)
     LLVM_PROFILE_FILE="$profile/%p.profraw" ".build-coverage/debug/$target" -runs=0 -max_len=1048576 \
         "$corpus" "$seeds" >/dev/null 2>&1 || true

@@ -1,5 +1,6 @@
 import CrashFleet
 import Foundation
+import FuzzLineSupport
 import FuzzSupport
 import KernelLog
 
@@ -29,4 +30,5 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
+LineMutator.grammar = .ndjsonRecords
 runFuzzer(fuzzOne)

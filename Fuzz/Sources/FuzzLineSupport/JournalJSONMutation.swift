@@ -1,14 +1,10 @@
 import FuzzSupport
 
 /// `journalctl -o json` lines: what journald writes that plain byte mutation rarely makes whole —
-/// string escapes (`\u` sequences, surrogate pairs, lone surrogates, escaped quotes, NUL), a
-/// string written as an array of bytes (journald's form for non-UTF-8 values), and the fields the
-/// reader decodes, added at the front of an entry.
+/// string escapes and values of other entries (``JSONLineMutation``), a string written as an array
+/// of bytes (journald's form for non-UTF-8 values), and the fields the reader decodes, added at
+/// the front of an entry.
 enum JournalJSONMutation {
-    static let escapes = [
-        "\\u00e9", "\\ud83d\\ude00", "\\ud800", "\\udc00x", "\\\"", "\\\\", "\\n", "\\u0000", "\\t", "\\/", "\\u",
-        "\u{e9}", "\\x",
-    ]
     static let fields = [
         "\"_TRANSPORT\":\"kernel\",", "\"_TRANSPORT\":\"stdout\",", "\"PRIORITY\":\"3\",", "\"PRIORITY\":[51],",
         "\"_HOSTNAME\":\"web01\",", "\"_BOOT_ID\":\"4f8a0c2e5b7d4e1f9a3b6c8d0e2f4a6b\",",
@@ -23,12 +19,8 @@ enum JournalJSONMutation {
         let index = random.below(input.lines.count)
         let line = input.lines[index]
         let quotes = line.indices.filter { line[$0] == UInt8(ascii: "\"") }
-        switch random.below(3) {
-        case 0:
-            guard let quote = random.pick(quotes) else { return false }
-            let escape = Array((random.pick(escapes) ?? "").utf8)
-            guard escape.count <= room else { return false }
-            input.lines[index].insert(contentsOf: escape, at: quote + 1)
+        switch random.below(4) {
+        case 0: return JSONLineMutation.insertEscape(&input, at: index, &random, room: room)
         case 1:
             // `"KEY":"text"` → `"KEY":[116,101,120,116]`.
             guard let colon = quotes.first(where: { $0 + 2 < line.count && line[$0 + 1] == UInt8(ascii: ":") }),
@@ -38,11 +30,12 @@ enum JournalJSONMutation {
             let array = "[" + line[(colon + 3)..<end].map { String($0) }.joined(separator: ",") + "]"
             guard array.utf8.count - (end - colon - 1) <= room else { return false }
             input.lines[index].replaceSubrange((colon + 2)...end, with: Array(array.utf8))
-        default:
+        case 2:
             guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else { return false }
             let field = Array((random.pick(fields) ?? "").utf8)
             guard field.count <= room else { return false }
             input.lines[index].insert(contentsOf: field, at: brace + 1)
+        default: return JSONLineMutation.copyValue(&input, &random, room: room)
         }
         return true
     }

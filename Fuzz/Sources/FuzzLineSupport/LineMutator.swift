@@ -33,6 +33,8 @@ public enum LineGrammar: Sendable {
     case journalJSON
     /// System.map and kallsyms lines (`FuzzSymbols`): address, type, name, module.
     case symbolMap
+    /// Records written by `scan --format ndjson` (`FuzzFleetRecords`): one JSON object a line.
+    case ndjsonRecords
 }
 
 /// Structure-aware mutation of line-based inputs. Byte mutation (libFuzzer's) keeps finding the
@@ -42,8 +44,8 @@ public enum LineGrammar: Sendable {
 /// libFuzzer's byte mutator confined to one line — and on what the lines mean: a kernel line
 /// or a whole short report inserted from ``KernelLineGrammar``, every line re-wrapped in another
 /// logging tool's format (dmesg to multi-host syslog, `/dev/kmsg`, journalctl, ISO), a host
-/// changed, a caller id added; journal JSON strings given escapes or turned into byte arrays;
-/// symbol map lines added or retyped. The cross-over splices a block of lines from one input
+/// changed, a caller id added; JSON lines (journal entries, NDJSON records) given escapes, values
+/// of other lines, byte arrays; symbol map lines added or retyped. The cross-over splices a block of lines from one input
 /// into another at a line boundary. Every other mutation stays libFuzzer's byte mutation (with
 /// the dictionary and the comparisons it traced), which finds what no grammar lists.
 ///
@@ -90,8 +92,9 @@ public enum LineMutator {
         return bytes.count
     }
 
-    /// Every line target but the journal's starts with a flags byte that picks what the harness does.
-    static var hasFlagsByte: Bool { grammar != .journalJSON }
+    /// The log and symbol targets' inputs start with a flags byte that picks what the harness
+    /// does; JSON lines have none.
+    static var hasFlagsByte: Bool { grammar != .journalJSON && grammar != .ndjsonRecords }
 
     /// One mutation; false when the one drawn did not apply.
     static func mutate(_ input: inout LineInput, _ random: inout MutationRandom, maxSize: Int) -> Bool {
@@ -212,6 +215,9 @@ public enum LineMutator {
             return insertReportLines(&input, &random, room: room, wrapped: false)
         case .journalJSON: return JournalJSONMutation.mutate(&input, &random, room: room)
         case .symbolMap: return SymbolMapMutation.mutate(&input, &random, room: room)
+        case .ndjsonRecords:
+            if random.chance(1, in: 2) { return JSONLineMutation.copyValue(&input, &random, room: room) }
+            return JSONLineMutation.insertEscape(&input, at: random.below(input.lines.count), &random, room: room)
         }
     }
 
