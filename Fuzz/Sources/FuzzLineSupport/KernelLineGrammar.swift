@@ -177,14 +177,18 @@ enum KernelLineGrammar {
 
     static func expand(_ template: String, _ random: inout MutationRandom, functions extra: [String]) -> [UInt8] {
         var out: [UInt8] = []
-        var bytes = template.utf8.makeIterator()
-        while let byte = bytes.next() {
-            guard byte == UInt8(ascii: "{") else {
-                out.append(byte)
+        let bytes = Array(template.utf8)
+        var index = 0
+        while index < bytes.count {
+            // A placeholder is `{` letter `}`; any other brace is text (lockdep's `{++++}-{3:3}`).
+            guard bytes[index] == UInt8(ascii: "{"), index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "}")
+            else {
+                out.append(bytes[index])
+                index += 1
                 continue
             }
-            guard let key = bytes.next() else { break }
-            _ = bytes.next()  // `}`
+            let key = bytes[index + 1]
+            index += 3
             switch key {
             case UInt8(ascii: "h"):
                 out += hex(
