@@ -45,9 +45,10 @@ public enum LineGrammar: Sendable {
 /// or a whole short report inserted from ``KernelLineGrammar``, every line re-wrapped in another
 /// logging tool's format (dmesg to multi-host syslog, `/dev/kmsg`, journalctl, ISO), a host
 /// changed, a caller id added; JSON lines (journal entries, NDJSON records) given escapes, values
-/// of other lines, byte arrays; symbol map lines added or retyped. The cross-over splices a block of lines from one input
-/// into another at a line boundary. Every other mutation stays libFuzzer's byte mutation (with
-/// the dictionary and the comparisons it traced), which finds what no grammar lists.
+/// of other lines, byte arrays; symbol map lines added or retyped. The cross-over splices a block
+/// of lines from one input into another at a line boundary. Every other mutation stays
+/// libFuzzer's byte mutation (with the dictionary and the comparisons it traced), which finds what
+/// no grammar lists.
 ///
 /// `KTRIAGE_FUZZ_MUTATOR=bytes` turns it off (byte mutation only), to compare coverage.
 public enum LineMutator {
@@ -64,7 +65,7 @@ public enum LineMutator {
         var changed = false
         for _ in 0..<4 where !changed { changed = mutate(&input, &random, maxSize: maxSize) }
         let bytes = input.joined()
-        guard changed, bytes.count <= maxSize else { return libFuzzerMutate(data, size, maxSize) }
+        guard changed, !bytes.isEmpty, bytes.count <= maxSize else { return libFuzzerMutate(data, size, maxSize) }
         bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: $0.count) }
         return bytes.count
     }
@@ -88,6 +89,7 @@ public enum LineMutator {
         }
         var bytes = input.joined()
         if bytes.count > maxSize { bytes.removeLast(bytes.count - maxSize) }
+        guard !bytes.isEmpty else { return 0 }
         bytes.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
         return bytes.count
     }
