@@ -17,7 +17,10 @@ let package = Package(
         // Line-aware mutation of logs, symbol maps and other line-based inputs.
         .target(
             name: "FuzzLineSupport",
-            dependencies: ["FuzzSupport", .product(name: "KernelFacts", package: "ktriage")]),
+            dependencies: [
+                "FuzzSupport", .product(name: "KernelFacts", package: "ktriage"),
+                .product(name: "KtriageBytes", package: "ktriage"),
+            ]),
         // Logs.
         .executableTarget(
             name: "FuzzLogReader",

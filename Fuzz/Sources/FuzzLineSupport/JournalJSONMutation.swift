@@ -18,18 +18,15 @@ enum JournalJSONMutation {
     static func mutate(_ input: inout LineInput, _ random: inout MutationRandom, room: Int) -> Bool {
         let index = random.below(input.lines.count)
         let line = input.lines[index]
-        let quotes = line.indices.filter { line[$0] == UInt8(ascii: "\"") }
         switch random.below(4) {
         case 0: return JSONLineMutation.insertEscape(&input, at: index, &random, room: room)
         case 1:
             // `"KEY":"text"` → `"KEY":[116,101,120,116]`.
-            guard let colon = quotes.first(where: { $0 + 2 < line.count && line[$0 + 1] == UInt8(ascii: ":") }),
-                line[colon + 2] == UInt8(ascii: "\""),
-                let end = line[(colon + 3)...].firstIndex(of: UInt8(ascii: "\""))
-            else { return false }
-            let array = "[" + line[(colon + 3)..<end].map { String($0) }.joined(separator: ",") + "]"
-            guard array.utf8.count - (end - colon - 1) <= room else { return false }
-            input.lines[index].replaceSubrange((colon + 2)...end, with: Array(array.utf8))
+            guard let value = JSONLineMutation.stringValues(in: line).first else { return false }
+            let array = "[" + line[value].map { String($0) }.joined(separator: ",") + "]"
+            let quoted = (value.lowerBound - 1)...value.upperBound
+            guard array.utf8.count - quoted.count <= room else { return false }
+            input.lines[index].replaceSubrange(quoted, with: Array(array.utf8))
         case 2:
             guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else { return false }
             let field = Array((random.pick(fields) ?? "").utf8)

@@ -1,5 +1,6 @@
 import FuzzSupport
 import KernelFacts
+import KtriageBytes
 
 /// The lines a crashing kernel prints and the wrappers logging tools put in front of them, as
 /// templates for the line mutator. The formats follow the kernel's printk calls (6.1's
@@ -268,12 +269,14 @@ enum KernelLineGrammar {
         if line.count >= 3, line[0] == UInt8(ascii: "<"), line[2] == UInt8(ascii: ">") { index = 3 }
         if let semicolon = line.prefix(40).firstIndex(of: UInt8(ascii: ";")),
             line[..<semicolon].allSatisfy({
-                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "-") || (0x30...0x39).contains($0)
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "-") || ByteScanning.isDigit($0)
             })
         {
             return semicolon + 1
         }
-        if let kernel = firstRange(of: Array("kernel: ".utf8), in: line, within: 80) { index = max(index, kernel) }
+        if let kernel = line.prefix(80).withUnsafeBytes({ ByteScanning.firstIndex(of: "kernel: ", in: $0) }) {
+            index = max(index, kernel + "kernel: ".utf8.count)
+        }
         while index < line.count, line[index] == UInt8(ascii: "["),
             let close = line[index...].prefix(40).firstIndex(of: UInt8(ascii: "]"))
         {
@@ -281,15 +284,5 @@ enum KernelLineGrammar {
             while index < line.count, line[index] == UInt8(ascii: " ") { index += 1 }
         }
         return index
-    }
-
-    /// The index just past `needle` when it occurs in the first `within` bytes of `line`.
-    private static func firstRange(of needle: [UInt8], in line: [UInt8], within: Int) -> Int? {
-        let limit = min(line.count, within) - needle.count
-        guard limit >= 0 else { return nil }
-        for start in 0...limit where line[start..<(start + needle.count)].elementsEqual(needle) {
-            return start + needle.count
-        }
-        return nil
     }
 }

@@ -1,4 +1,5 @@
 import FuzzSupport
+import KtriageBytes
 
 /// Numbers inside a line (stamps, sizes, offsets, PIDs, addresses) and what to put in their place.
 enum LineNumbers {
@@ -7,10 +8,7 @@ enum LineNumbers {
         var isHex: Bool
     }
 
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
-    static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)
-    }
+    static func isHexDigit(_ byte: UInt8) -> Bool { ByteScanning.hexValue(byte) != nil }
 
     /// Runs of digits: hex after `0x` or when they hold a hex letter, decimal otherwise.
     static func runs(in line: [UInt8]) -> [Run] {
@@ -24,7 +22,7 @@ enum LineNumbers {
             let start = index
             while index < line.count, isHexDigit(line[index]) { index += 1 }
             let afterPrefix = start >= 2 && line[start - 1] == UInt8(ascii: "x") && line[start - 2] == UInt8(ascii: "0")
-            let hasLetter = line[start..<index].contains { !isDigit($0) }
+            let hasLetter = line[start..<index].contains { !ByteScanning.isDigit($0) }
             // A word that merely holds hex letters (`fade`, `bad`) is not a number.
             if afterPrefix || (hasLetter && index - start >= 8) || !hasLetter {
                 runs.append(Run(range: start..<index, isHex: afterPrefix || hasLetter))
