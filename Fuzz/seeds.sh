@@ -47,6 +47,7 @@ seeds() {
             python3 make-seeds.py "$target" "$seeds" ;;
         FuzzPrintkRing) cp ../fixtures/vmcore/regressions/printk-* "$seeds/"; python3 make-seeds.py "$target" "$seeds" ;;
         FuzzVmcoreinfo) python3 make-seeds.py "$target" "$seeds" ;;
+        FuzzPartial) cp ../fixtures/regressions/partial-* "$seeds/" ;;
     esac
 }
 

@@ -222,6 +222,32 @@ struct MergeTests {
         }
     }
 
+    /// `FuzzPartial` (2026-12-06): a group's `events` at `Int.max` passed the range checks, which
+    /// left `events` out, and merging the partial with itself trapped on the sum.
+    @Test("a group claiming Int.max events, or more events than crashes, is refused (fuzz regression)")
+    func eventsOutOfRange() throws {
+        do {
+            _ = try PartialFile.read(path: Fixtures.path("regressions/partial-events-overflow.json"))
+            Issue.record("a group with Int.max events was accepted")
+        } catch {
+            #expect("\(error)".contains("out of range"), "\(error)")
+        }
+        let folder = Fixtures.temporaryFolder("ktriage-partial-events")
+        var partial = FleetSupport.group(FleetSupport.items())
+        let key = try #require(partial.groups.keys.first)
+        var group = try #require(partial.groups[key])
+        group.events = group.crashes + 1
+        partial.groups[key] = group
+        let path = folder + "/events.json"
+        #expect(Fixtures.write(Array(try FleetJSON.partial(partial).utf8), to: path))
+        do {
+            _ = try PartialFile.read(path: path)
+            Issue.record("a group with more events than crashes was accepted")
+        } catch {
+            #expect("\(error)".contains("more events than crashes"), "\(error)")
+        }
+    }
+
     @Test("record id lists keep the smallest ids whatever the merge order")
     func idLimit() {
         var a = GroupAggregate(signature: "s", signatureVersion: 1, idLimit: 3)

@@ -17,11 +17,13 @@ extension FleetAggregate {
         for group in groups.values {
             let groupCounts =
                 [
-                    group.crashes, group.followUps, group.corrupted, group.panicked, group.futureClock,
+                    group.crashes, group.events, group.followUps, group.corrupted, group.panicked, group.futureClock,
                     group.withoutRelease, group.withoutWallClock, group.idLimit,
                 ] + Array(group.hosts.values) + Array(group.releases.values) + Array(group.hardware.values)
                 + Array(group.bios.values) + Array(group.days.values)
             if !groupCounts.allSatisfy(range.contains) { return "a count of group \(group.signature) is out of range" }
+            // `add` counts an event as a crash too.
+            if group.events > group.crashes { return "group \(group.signature) has more events than crashes" }
             if !group.days.keys.allSatisfy((-dayLimit...dayLimit).contains) {
                 return "a day of group \(group.signature) is out of range"
             }
