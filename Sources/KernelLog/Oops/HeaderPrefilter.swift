@@ -14,7 +14,7 @@ import KtriageBytes
 /// (``GeneratedCommonGrams``; grams with a digit count as common, numbers being printed
 /// everywhere), then the window least made of common letter pairs. An anchor holding `ing ` or
 /// `nter` (`Booting the kernel.`, `Internal error:`) sent over a quarter of a console log's lines
-/// to the closer look below; the kernel's counts cut that to about a sixteenth. A literal that
+/// to the closer look below; the kernel's counts cut that to about a tenth. A literal that
 /// holds another (`Oops: 0000 [#` holds `Oops: `) needs no search of its own. An anchor
 /// anywhere in a line covers exactly one of the 4-byte grams ending at positions 5k+7, so only
 /// those grams are looked up, in a 32 KB bitmap of the grams inside anchors. The lookups do not
