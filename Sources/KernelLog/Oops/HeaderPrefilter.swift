@@ -34,6 +34,11 @@ final class HeaderPrefilter: @unchecked Sendable {
     /// them through a plain pointer (no array bounds checks, no closures).
     private let gramBits: UnsafeMutablePointer<UInt64>
     static let gram = 4
+    /// Where in an anchor each gram stands (bit k: it starts k bytes in), by the top 14 bits of
+    /// its hash (16 KB; grams that share a slot share their bits): a line whose gram is known
+    /// then has one or two windows to hash, not all five. Read only when a gram is known.
+    private let gramPlaces: UnsafeMutablePointer<UInt8>
+    static let placeShift = 4
     private let bitmap: UnsafeMutablePointer<UInt64>
     /// Anchor of each long literal, as loaded little-endian from memory, and its offset in it.
     private let anchors: [UInt64]
@@ -117,6 +122,8 @@ final class HeaderPrefilter: @unchecked Sendable {
         let (counts, digitCount) = Self.gramCounts()
         let anchorOffsets = long.map { Self.anchorStart($0, counts: counts, digitCount: digitCount) }
         var gramBits = [UInt64](repeating: 0, count: 4096)
+        gramPlaces = .allocate(capacity: 1 << (18 - Self.placeShift))
+        gramPlaces.initialize(repeating: 0, count: 1 << (18 - Self.placeShift))
         var anchors: [UInt64] = []
         var bitmap = [UInt64](repeating: 0, count: 1024)
         for (literal, anchorStart) in zip(long, anchorOffsets) {
@@ -127,6 +134,7 @@ final class HeaderPrefilter: @unchecked Sendable {
                 }
                 let hash = Self.gramHash(gram)
                 gramBits[hash >> 6] |= 1 << UInt64(hash & 63)
+                gramPlaces[hash >> Self.placeShift] |= 1 << UInt8(gramStart)
             }
             var word: UInt64 = 0
             for byteIndex in 0..<window { word |= UInt64(literal[anchorStart + byteIndex]) << UInt64(8 * byteIndex) }
@@ -238,6 +246,7 @@ final class HeaderPrefilter: @unchecked Sendable {
 
     deinit {
         gramBits.deallocate()
+        gramPlaces.deallocate()
     }
 
     private func hasLongLiteral(_ base: UnsafeRawPointer, _ count: Int) -> Bool {
@@ -266,11 +275,14 @@ final class HeaderPrefilter: @unchecked Sendable {
     }
 
     /// Whether an anchor holding the gram that ends at `end` starts 3…7 bytes before it, and
-    /// its literal is there in full.
+    /// its literal is there in full: only the windows where the gram stands in some anchor.
     private func anchorEndsAround(_ end: Int, _ base: UnsafeRawPointer, _ count: Int) -> Bool {
         let window = Self.window
-        for back in (Self.gram - 1)..<window {
-            let start = end - back
+        let gram = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: end - (Self.gram - 1), as: UInt32.self))
+        var places = gramPlaces[Self.gramHash(gram) >> Self.placeShift]
+        while places != 0 {
+            let start = end - (Self.gram - 1) - places.trailingZeroBitCount
+            places &= places &- 1
             guard start >= 0, start + window <= count else { continue }
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))
             let hash = Self.hash(word)
