@@ -13,15 +13,15 @@ import KtriageBytes
 /// 4-byte grams ordinary messages hold least: counted in the kernel's own format strings
 /// (``GeneratedCommonGrams``; grams with a digit count as common, numbers being printed
 /// everywhere), then the window least made of common letter pairs. An anchor holding `ing ` or
-/// `nter` (`Booting the kernel.`, `Internal error:`) sent over a quarter of a console log's lines
+/// `nter` (`Booting the kernel.`, `Internal error:`) sent 30% of a console log's lines
 /// to the closer look below; the kernel's counts cut that to about a tenth. A literal that
 /// holds another (`Oops: 0000 [#` holds `Oops: `) needs no search of its own. An anchor
 /// anywhere in a line covers exactly one of the 4-byte grams ending at positions 5k+7, so only
 /// those grams are looked up, in a 32 KB bitmap of the grams inside anchors. The lookups do not
 /// depend on each other (a Wu–Manber jump does, and waits on each load; byte pairs instead of
-/// grams matched in ordinary text four times a line). Only where a gram is known are the five
-/// windows that could hold an anchor hashed against an 8 KB bitmap, and only then are literals
-/// compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `, `UBSAN:`)
+/// grams matched in ordinary text four times a line). Only where a gram is known are the
+/// windows that could hold it in an anchor hashed against an 8 KB bitmap, and only then are
+/// literals compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `, `UBSAN:`)
 /// all end in a colon: colons are found eight bytes at a time and the few bytes before each
 /// are compared.
 /// Storage is flat: ordinary lines cost no allocation and no reference counting.
