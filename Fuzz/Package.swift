@@ -65,7 +65,8 @@ let package = Package(
         .executableTarget(name: "FuzzELFDump", dependencies: ["FuzzSupport", "FuzzDumpSupport"]),
         // Fleet inputs written by other machines.
         .executableTarget(
-            name: "FuzzPartial", dependencies: ["FuzzSupport", .product(name: "CrashFleet", package: "ktriage")]),
+            name: "FuzzPartial",
+            dependencies: ["FuzzSupport", "FuzzLineSupport", .product(name: "CrashFleet", package: "ktriage")]),
         .executableTarget(
             name: "FuzzFleetRecords",
             dependencies: [

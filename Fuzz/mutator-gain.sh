@@ -20,7 +20,7 @@ llvm_profdata="$bin_dir/llvm-profdata"; [ -x "$llvm_profdata" ] || llvm_profdata
 case "$target" in
     FuzzLogReader | FuzzCrashParser | FuzzJournalJSON) module=KernelLog ;;
     FuzzSymbols) module=KernelSymbols ;;
-    FuzzFleetRecords) module=CrashFleet ;;
+    FuzzFleetRecords | FuzzPartial) module=CrashFleet ;;
     *) module=KernelDump ;;
 esac
 max_len=$(bash -c "source <(sed -n '/^max_len()/,/^}/p' run.sh); max_len $target")
@@ -28,6 +28,8 @@ seeds=$(mktemp -d)
 bash seeds.sh "$target" "$seeds"
 # Targets whose seeds are only the committed corpus (the fleet inputs) start from it.
 [ -n "$(ls -A "$seeds")" ] || cp corpus/"$target"/* "$seeds"/
+# FuzzPartial's seeds are its regression inputs and the committed corpus.
+[ "$target" != FuzzPartial ] || cp corpus/"$target"/* "$seeds"/
 dict=""
 [ -e "dictionaries/${target#Fuzz}.dict" ] && dict="-dict=dictionaries/${target#Fuzz}.dict"
 for mode in bytes fields; do

@@ -35,6 +35,9 @@ public enum LineGrammar: Sendable {
     case symbolMap
     /// Records written by `scan --format ndjson` (`FuzzFleetRecords`): one JSON object a line.
     case ndjsonRecords
+    /// One JSON document (`FuzzPartial`'s partial groupings): values, not lines
+    /// (``JSONDocumentMutation``).
+    case jsonDocument
 }
 
 /// Structure-aware mutation of line-based inputs. Byte mutation (libFuzzer's) keeps finding the
@@ -45,8 +48,10 @@ public enum LineGrammar: Sendable {
 /// or a whole short report inserted from ``KernelLineGrammar``, every line re-wrapped in another
 /// logging tool's format (dmesg to multi-host syslog, `/dev/kmsg`, journalctl, ISO), a host
 /// changed, a caller id added; JSON lines (journal entries, NDJSON records) given escapes, values
-/// of other lines, byte arrays; symbol map lines added or retyped. The cross-over splices a block
-/// of lines from one input into another at a line boundary. Every other mutation stays
+/// of other lines, byte arrays; symbol map lines added or retyped; a single JSON document (a
+/// partial grouping) by its values instead of its lines (``JSONDocumentMutation``). The
+/// cross-over splices a block of lines from one input into another at a line boundary (a
+/// document: a member's value from the other's member of the same key). Every other mutation stays
 /// libFuzzer's byte mutation (with the dictionary and the comparisons it traced), which finds what
 /// no grammar lists.
 ///
@@ -61,6 +66,18 @@ public enum LineMutator {
     public static func mutate(_ data: UnsafeMutablePointer<UInt8>, size: Int, maxSize: Int, seed: UInt32) -> Int {
         var random = MutationRandom(seed: seed)
         guard !byteMutationOnly, size > 0, !random.chance(1, in: 2) else { return libFuzzerMutate(data, size, maxSize) }
+        if grammar == .jsonDocument {
+            var document = Array(UnsafeBufferPointer(start: data, count: size))
+            var changed = false
+            for _ in 0..<4 where !changed {
+                changed = JSONDocumentMutation.mutate(&document, &random, maxSize: maxSize)
+            }
+            guard changed, !document.isEmpty, document.count <= maxSize else {
+                return libFuzzerMutate(data, size, maxSize)
+            }
+            document.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: $0.count) }
+            return document.count
+        }
         var input = LineInput(UnsafeBufferPointer(start: data, count: size), flagsByte: hasFlagsByte)
         var changed = false
         for _ in 0..<4 where !changed { changed = mutate(&input, &random, maxSize: maxSize) }
@@ -76,6 +93,14 @@ public enum LineMutator {
         maxSize: Int, seed: UInt32
     ) -> Int {
         var random = MutationRandom(seed: seed)
+        if grammar == .jsonDocument {
+            guard
+                let document = JSONDocumentMutation.crossOver(Array(first), Array(second), &random, maxSize: maxSize),
+                !document.isEmpty, document.count <= maxSize
+            else { return 0 }
+            document.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: $0.count) }
+            return document.count
+        }
         var input = LineInput(first, flagsByte: hasFlagsByte)
         let donor = LineInput(second, flagsByte: hasFlagsByte)
         guard !donor.lines.isEmpty else { return 0 }
@@ -95,8 +120,10 @@ public enum LineMutator {
     }
 
     /// The log and symbol targets' inputs start with a flags byte that picks what the harness
-    /// does; JSON lines have none.
-    static var hasFlagsByte: Bool { grammar != .journalJSON && grammar != .ndjsonRecords }
+    /// does; JSON inputs have none.
+    static var hasFlagsByte: Bool {
+        grammar == .wrappedKernelLog || grammar == .strippedReport || grammar == .symbolMap
+    }
 
     /// One mutation; false when the one drawn did not apply.
     static func mutate(_ input: inout LineInput, _ random: inout MutationRandom, maxSize: Int) -> Bool {
@@ -220,6 +247,7 @@ public enum LineMutator {
         case .ndjsonRecords:
             if random.chance(1, in: 2) { return JSONLineMutation.copyValue(&input, &random, room: room) }
             return JSONLineMutation.insertEscape(&input, at: random.below(input.lines.count), &random, room: room)
+        case .jsonDocument: return false
         }
     }
 

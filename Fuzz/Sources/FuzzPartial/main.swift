@@ -1,4 +1,5 @@
 import CrashFleet
+import FuzzLineSupport
 import FuzzSupport
 
 /// `group --merge` on arbitrary bytes: a partial grouping (`group --format partial`, written by
@@ -15,4 +16,5 @@ func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     return 0
 }
 
+LineMutator.grammar = .jsonDocument
 runFuzzer(fuzzOne)
