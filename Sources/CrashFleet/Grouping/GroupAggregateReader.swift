@@ -56,7 +56,8 @@ enum GroupAggregateReader {
         var firstSeen: Int64?
         var lastSeen: Int64?
         var days: [Int: Int] = [:]
-        var hosts: [String: Int] = [:]
+        /// Crashes per host, the hosts as `HostNames` numbers.
+        var hosts: [(host: UInt32, crashes: Int)] = []
         /// Host names as `HostNames` numbers, each set as read (`GroupHostTable` drops repeats).
         var attributeHosts: [(category: String, value: String, hosts: [UInt32])] = []
         var categoryHosts: [(category: String, hosts: [UInt32])] = []
@@ -84,10 +85,8 @@ enum GroupAggregateReader {
             group.firstSeen = firstSeen
             group.lastSeen = lastSeen
             group.days = days
-            let names = HostNames.shared
             group.hostTable = GroupHostTable(
-                hostCounts: hosts.map { (names.number(of: $0.key), $0.value) }, attributeHosts: attributeHosts,
-                categoryHosts: categoryHosts)
+                hostCounts: hosts, attributeHosts: attributeHosts, categoryHosts: categoryHosts)
             group.idList = RecordIDList(sorted: recordIDs)
             group.representative = representative
             group.representativeID = representativeID
@@ -114,7 +113,7 @@ enum GroupAggregateReader {
         case .releases: return readCounts(&cursor, into: &fields.releases)
         case .hardware: return readCounts(&cursor, into: &fields.hardware)
         case .bios: return readCounts(&cursor, into: &fields.bios)
-        case .hosts: return readCounts(&cursor, into: &fields.hosts)
+        case .hosts: return readHostCounts(&cursor, into: &fields.hosts)
         case .taintLetters:
             guard let set = readStringSet(&cursor) else { return false }
             fields.taintLetters = set
@@ -208,15 +207,40 @@ enum GroupAggregateReader {
         }
     }
 
-    /// `["host", …]` as `HostNames` numbers.
+    /// `["host", …]` as `HostNames` numbers: numbered by their bytes, without a `String` each,
+    /// when every name is written plainly in ASCII (a million names in a large partial).
     private static func readHostNumbers(_ cursor: inout JSONCursor) -> [UInt32]? {
-        var names: [String] = []
+        var bodies: [JSONStringBody] = []
         let walked = cursor.forEachElement { element in
-            guard let name = element.readString() else { return false }
-            names.append(name)
+            guard let body = element.readStringBody() else { return false }
+            bodies.append(body)
             return true
         }
-        return walked ? HostNames.shared.numbers(of: names) : nil
+        guard walked else { return nil }
+        if !bodies.contains(where: \.escaped), let numbers = HostNames.shared.numbers(ofASCII: bodies.map(\.bytes)) {
+            return numbers
+        }
+        let names = bodies.compactMap(\.string)
+        return names.count == bodies.count ? HostNames.shared.numbers(of: names) : nil
+    }
+
+    /// `{"host": count, …}` as `HostNames` numbers and counts; a name twice is declined. Keys
+    /// are plain (the cursor declines escaped and non-ASCII ones).
+    private static func readHostCounts(_ cursor: inout JSONCursor, into counts: inout [(host: UInt32, crashes: Int)])
+        -> Bool
+    {
+        var keys: [UnsafeRawBufferPointer] = []
+        var values: [Int] = []
+        let walked = cursor.forEachMember { key, cursor in
+            guard let count = readInt(&cursor) else { return false }
+            keys.append(key)
+            values.append(count)
+            return true
+        }
+        guard walked, let numbers = HostNames.shared.numbers(ofASCII: keys), Set(numbers).count == numbers.count
+        else { return false }
+        counts = Array(zip(numbers, values))
+        return true
     }
 
     private static func readStringSet(_ cursor: inout JSONCursor) -> Set<String>? {

@@ -161,30 +161,67 @@ struct GroupHostTable: Sendable, Equatable {
 
     /// The table of a partial's group, its hosts as `HostNames` numbers (as the partial reader
     /// reads them: no set of names per value). Categories outside `AttributeCategory` are not kept.
+    ///
+    /// A group of a million-record partial names thousands of hosts: hosts are indexed by their
+    /// number in flat arrays (the numbers are dense), each host's values are the positions of the
+    /// group's attribute values in sorted order, and a host's set is built once per distinct
+    /// list of positions, not hashed from its strings for every host.
     init(
         hostCounts: [(host: UInt32, crashes: Int)],
         attributeHosts: [(category: String, value: String, hosts: [UInt32])],
         categoryHosts: [(category: String, hosts: [UInt32])]
     ) {
-        var known: [UInt32: UInt8] = [:]
-        var values: [UInt32: [AttributeValue]] = [:]
-        for (name, members) in categoryHosts {
-            guard let category = AttributeCategory(rawValue: name) else { continue }
-            for host in members { known[host, default: 0] |= category.bit }
-        }
+        var attributes: [(value: AttributeValue, hosts: [UInt32])] = []
         for (name, value, members) in attributeHosts {
             guard let category = AttributeCategory(rawValue: name) else { continue }
-            let attribute = AttributeValue(category: category, value: value)
-            for host in members { values[host, default: []].append(attribute) }
+            attributes.append((AttributeValue(category: category, value: value), members))
         }
-        var counts: [UInt32: Int] = [:]
-        for (host, crashes) in hostCounts { counts[host] = crashes }
-        for host in Set(counts.keys).union(known.keys).union(values.keys) {
-            // In one order, so that hosts whose reports said the same share one set.
-            let sorted = (values[host] ?? []).sorted { ($0.category.bit, $0.value) < ($1.category.bit, $1.value) }
-            let set = HostAttributeSet(known: known[host] ?? 0, sortedValues: sorted)
-            entries[host] = Entry(crashes: Entry.uncounted, set: number(of: set))
-            if let count = counts[host] { add(crashes: count, to: host) }
+        // In one order, so that hosts whose reports said the same share one set.
+        attributes.sort { ($0.value.category.bit, $0.value.value) < ($1.value.category.bit, $1.value.value) }
+        var categories: [(bit: UInt8, hosts: [UInt32])] = []
+        for (name, members) in categoryHosts {
+            guard let category = AttributeCategory(rawValue: name) else { continue }
+            categories.append((category.bit, members))
+        }
+        var hostLimit = 0
+        for (host, _) in hostCounts { hostLimit = max(hostLimit, Int(host) + 1) }
+        for (_, members) in attributes { for host in members { hostLimit = max(hostLimit, Int(host) + 1) } }
+        for (_, members) in categories { for host in members { hostLimit = max(hostLimit, Int(host) + 1) } }
+        var named = [Bool](repeating: false, count: hostLimit)
+        var known = [UInt8](repeating: 0, count: hostLimit)
+        var positions = [[Int32]](repeating: [], count: hostLimit)
+        for (bit, members) in categories {
+            for host in members {
+                known[Int(host)] |= bit
+                named[Int(host)] = true
+            }
+        }
+        for (position, attribute) in attributes.enumerated() {
+            for host in attribute.hosts where positions[Int(host)].last != Int32(position) {
+                positions[Int(host)].append(Int32(position))
+                named[Int(host)] = true
+            }
+        }
+        var counts = [Int?](repeating: nil, count: hostLimit)
+        for (host, crashes) in hostCounts {
+            counts[Int(host)] = crashes
+            named[Int(host)] = true
+        }
+        var setOfList: [[Int32]: UInt32] = [:]
+        entries.reserveCapacity(named.lazy.filter { $0 }.count)
+        for host in 0..<hostLimit where named[host] {
+            var key = positions[host]
+            key.append(Int32(known[host]) - 256)  // the categories, apart from any position
+            let number: UInt32
+            if let seen = setOfList[key] {
+                number = seen
+            } else {
+                let values = positions[host].map { attributes[Int($0)].value }
+                number = self.number(of: HostAttributeSet(known: known[host], sortedValues: values))
+                setOfList[key] = number
+            }
+            entries[UInt32(host)] = Entry(crashes: Entry.uncounted, set: number)
+            if let count = counts[host] { add(crashes: count, to: UInt32(host)) }
         }
     }
 
