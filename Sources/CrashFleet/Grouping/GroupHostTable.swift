@@ -220,8 +220,12 @@ struct GroupHostTable: Sendable, Equatable {
                 number = self.number(of: HostAttributeSet(known: known[host], sortedValues: values))
                 setOfList[key] = number
             }
-            entries[UInt32(host)] = Entry(crashes: Entry.uncounted, set: number)
-            if let count = counts[host] { add(crashes: count, to: UInt32(host)) }
+            if let count = counts[host], count >= 0, count < Int(Entry.large) {
+                entries[UInt32(host)] = Entry(crashes: UInt32(count), set: number)
+            } else {
+                entries[UInt32(host)] = Entry(crashes: Entry.uncounted, set: number)
+                if let count = counts[host] { add(crashes: count, to: UInt32(host)) }
+            }
         }
     }
 
