@@ -189,17 +189,25 @@ struct GroupHostTable: Sendable, Equatable {
         for (_, members) in categories { for host in members { hostLimit = max(hostLimit, Int(host) + 1) } }
         var named = [Bool](repeating: false, count: hostLimit)
         var known = [UInt8](repeating: 0, count: hostLimit)
-        var positions = [[Int32]](repeating: [], count: hostLimit)
         for (bit, members) in categories {
             for host in members {
                 known[Int(host)] |= bit
                 named[Int(host)] = true
             }
         }
+        // Each host's positions, flat: host h's are `positions[starts[h]..<ends[h]]`, ascending.
+        var starts = [Int](repeating: 0, count: hostLimit + 1)
+        for (_, members) in attributes { for host in members { starts[Int(host) + 1] += 1 } }
+        for host in 0..<hostLimit { starts[host + 1] += starts[host] }
+        var ends = starts
+        var positions = [Int32](repeating: 0, count: starts[hostLimit])
         for (position, attribute) in attributes.enumerated() {
-            for host in attribute.hosts where positions[Int(host)].last != Int32(position) {
-                positions[Int(host)].append(Int32(position))
-                named[Int(host)] = true
+            for host in attribute.hosts.map(Int.init) {
+                named[host] = true
+                // A host listed twice under one value.
+                if ends[host] > starts[host], positions[ends[host] - 1] == Int32(position) { continue }
+                positions[ends[host]] = Int32(position)
+                ends[host] += 1
             }
         }
         var counts = [Int?](repeating: nil, count: hostLimit)
@@ -207,18 +215,24 @@ struct GroupHostTable: Sendable, Equatable {
             counts[Int(host)] = crashes
             named[Int(host)] = true
         }
-        var setOfList: [[Int32]: UInt32] = [:]
+        // A host's set, once per distinct (categories, positions): found by a hash of them and
+        // checked against the first host that had it.
+        var setOf: [UInt64: (host: Int, set: UInt32)] = [:]
         entries.reserveCapacity(named.lazy.filter { $0 }.count)
         for host in 0..<hostLimit where named[host] {
-            var key = positions[host]
-            key.append(Int32(known[host]) - 256)  // the categories, apart from any position
+            let mine = positions[starts[host]..<ends[host]]
+            var hash = FNV1a64()
+            hash.feed(byte: known[host])
+            for position in mine { hash.feed(word: UInt32(position)) }
             let number: UInt32
-            if let seen = setOfList[key] {
-                number = seen
+            if let seen = setOf[hash.value], known[seen.host] == known[host],
+                positions[starts[seen.host]..<ends[seen.host]].elementsEqual(mine)
+            {
+                number = seen.set
             } else {
-                let values = positions[host].map { attributes[Int($0)].value }
+                let values = mine.map { attributes[Int($0)].value }
                 number = self.number(of: HostAttributeSet(known: known[host], sortedValues: values))
-                setOfList[key] = number
+                if setOf[hash.value] == nil { setOf[hash.value] = (host, number) }
             }
             if let count = counts[host], count >= 0, count < Int(Entry.large) {
                 entries[UInt32(host)] = Entry(crashes: UInt32(count), set: number)

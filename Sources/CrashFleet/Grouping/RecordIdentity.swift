@@ -55,6 +55,11 @@ struct FNV1a64 {
         value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 
+    /// The four bytes of `word`, low first.
+    mutating func feed(word: UInt32) {
+        for shift in stride(from: 0, to: 32, by: 8) { feed(byte: UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+    }
+
     var hex: String { RecordIdentity.hex(value) }
 }
 
