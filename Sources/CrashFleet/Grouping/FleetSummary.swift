@@ -176,11 +176,14 @@ public struct FleetSummary: Codable, Sendable {
         }
     }
 
+    /// Taint letters in the kernel's order (`print_tainted`).
+    private static let taintOrder = Taint.table.map { String($0.letter) }
+
     static func summarise(_ group: GroupAggregate, comparison: OverRepresentation) -> GroupSummary {
         let record = group.representative
+        let order = Self.taintOrder
         let letters = group.taintLetters.sorted { a, b in
-            let order = Taint.table.map { String($0.letter) }
-            return (order.firstIndex(of: a) ?? 99, a) < (order.firstIndex(of: b) ?? 99, b)
+            (order.firstIndex(of: a) ?? 99, a) < (order.firstIndex(of: b) ?? 99, b)
         }
         let flags = letters.map { letter in
             Taint.table.first { String($0.letter) == letter }?.name ?? "unknown_\(letter)"
