@@ -50,3 +50,38 @@ extension Array where Element == [UInt8] {
         }
     }
 }
+
+/// A partial's host tables come back as they were written, whether the group's hosts are
+/// numbered densely or are a few of a large fleet (renumbered for the group: `global`).
+@Suite struct PartialHostTableTests {
+    static func roundTrip(hosts: [String]) {
+        let names = HostNames.shared
+        let counts = Dictionary(uniqueKeysWithValues: hosts.enumerated().map { ($1, $0 + 1) })
+        var attributeHosts: [String: [String: Set<String>]] = [
+            "kernel": ["6.1": Set(hosts.prefix(2)), "6.12": Set(hosts.dropFirst(2))],
+            "module": ["m1": Set(hosts), "m2": [hosts[0]]],
+            "not_a_category": ["x": Set(hosts)],
+        ]
+        let categoryHosts: [String: Set<String>] = ["kernel": Set(hosts), "module": Set(hosts.dropLast())]
+        let table = GroupHostTable(
+            hostCounts: counts.map { (names.number(of: $0.key), $0.value) },
+            attributeHosts: attributeHosts.flatMap { category, values in
+                // Each host twice under one value: read as once.
+                values.map { (category, $0.key, names.numbers(of: Array($0.value) + Array($0.value))) }
+            },
+            categoryHosts: categoryHosts.map { ($0.key, names.numbers(of: Array($0.value))) })
+        attributeHosts["not_a_category"] = nil
+        #expect(table.crashesPerHost == counts)
+        #expect(table.attributeHosts == attributeHosts)
+        #expect(table.categoryHosts == categoryHosts)
+    }
+
+    @Test func denseHostNumbers() {
+        Self.roundTrip(hosts: ["dense-a", "dense-b", "dense-c", "dense-d"])
+    }
+
+    @Test func fewHostsOfALargeFleet() {
+        _ = HostNames.shared.numbers(of: (0..<3_000).map { "fleet-host-\($0)" })
+        Self.roundTrip(hosts: ["sparse-a", "sparse-b", "sparse-c", "sparse-d"])
+    }
+}

@@ -183,10 +183,39 @@ struct GroupHostTable: Sendable, Equatable {
             guard let category = AttributeCategory(rawValue: name) else { continue }
             categories.append((category.bit, members))
         }
+        var hostCounts = hostCounts
         var hostLimit = 0
+        var references = hostCounts.count
         for (host, _) in hostCounts { hostLimit = max(hostLimit, Int(host) + 1) }
-        for (_, members) in attributes { for host in members { hostLimit = max(hostLimit, Int(host) + 1) } }
-        for (_, members) in categories { for host in members { hostLimit = max(hostLimit, Int(host) + 1) } }
+        for (_, members) in attributes {
+            references += members.count
+            for host in members { hostLimit = max(hostLimit, Int(host) + 1) }
+        }
+        for (_, members) in categories {
+            references += members.count
+            for host in members { hostLimit = max(hostLimit, Int(host) + 1) }
+        }
+        // The arrays below are indexed by host number, which is dense over the process's hosts;
+        // a group naming a few hosts of a large fleet has them numbered 0..<count first, so that
+        // the arrays stay the group's size. `global` turns those numbers back.
+        var global: [UInt32]?
+        if hostLimit > 8 * references + 1024 {
+            var all = hostCounts.map(\.host)
+            for (_, members) in attributes { all += members }
+            for (_, members) in categories { all += members }
+            all.sort()
+            var unique: [UInt32] = []
+            for host in all where unique.last != host { unique.append(host) }
+            var local: [UInt32: UInt32] = [:]
+            local.reserveCapacity(unique.count)
+            for (index, host) in unique.enumerated() { local[host] = UInt32(index) }
+            func renumber(_ hosts: [UInt32]) -> [UInt32] { hosts.map { local[$0] ?? 0 } }
+            hostCounts = hostCounts.map { (local[$0.host] ?? 0, $0.crashes) }
+            attributes = attributes.map { ($0.value, renumber($0.hosts)) }
+            categories = categories.map { ($0.bit, renumber($0.hosts)) }
+            global = unique
+            hostLimit = unique.count
+        }
         var named = [Bool](repeating: false, count: hostLimit)
         var known = [UInt8](repeating: 0, count: hostLimit)
         for (bit, members) in categories {
@@ -234,11 +263,12 @@ struct GroupHostTable: Sendable, Equatable {
                 number = self.number(of: HostAttributeSet(known: known[host], sortedValues: values))
                 if setOf[hash.value] == nil { setOf[hash.value] = (host, number) }
             }
+            let hostNumber = global?[host] ?? UInt32(host)
             if let count = counts[host], count >= 0, count < Int(Entry.large) {
-                entries[UInt32(host)] = Entry(crashes: UInt32(count), set: number)
+                entries[hostNumber] = Entry(crashes: UInt32(count), set: number)
             } else {
-                entries[UInt32(host)] = Entry(crashes: Entry.uncounted, set: number)
-                if let count = counts[host] { add(crashes: count, to: UInt32(host)) }
+                entries[hostNumber] = Entry(crashes: Entry.uncounted, set: number)
+                if let count = counts[host] { add(crashes: count, to: hostNumber) }
             }
         }
     }
