@@ -208,6 +208,8 @@ struct GroupCommand: ParsableCommand {
     }
 
     var classes: Set<RecordClass> { (source.recordClass ?? .all).classes }
+    /// Threads summarising groups: `--jobs`, or every core.
+    var summaryJobs: Int { source.jobs ?? ChunkedLogReader.availableCores }
 
     func run() throws {
         var failed = false
@@ -218,7 +220,7 @@ struct GroupCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let out = Output()
-            let summary = FleetSummary(consume fleet, classes: classes)
+            let summary = FleetSummary(consume fleet, classes: classes, jobs: summaryJobs)
             let lines =
                 by == .kernel
                 ? FleetTable.pivotLines(summary, width: Terminal.width)
@@ -236,7 +238,7 @@ struct GroupCommand: ParsableCommand {
                 try sink("\n")
             }
         } else {
-            let summary = FleetSummary(consume fleet, classes: classes)
+            let summary = FleetSummary(consume fleet, classes: classes, jobs: summaryJobs)
             switch (format, by) {
             case (.markdown, .signature): write = { sink in try sink(FleetMarkdown.render(summary)) }
             case (.markdown, .kernel): write = { sink in try sink(FleetMarkdown.renderPivot(summary)) }

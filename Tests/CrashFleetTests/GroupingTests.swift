@@ -24,6 +24,16 @@ struct GroupingTests {
         #expect(top.recordIDs.count == top.crashes && top.recordIDsComplete)
     }
 
+    @Test("groups summarised on several threads give the one-thread summary", arguments: [2, 3, 16])
+    func summaryOnThreads(jobs: Int) throws {
+        let fleet = FleetSupport.group(FleetSupport.items())
+        #expect(fleet.groups.count > 2)
+        let one = try FleetSupport.json(FleetSummary(fleet))
+        #expect(try FleetSupport.json(FleetSummary(fleet, jobs: jobs)) == one)
+        let events = try FleetSupport.json(FleetSummary(fleet, classes: [.event]))
+        #expect(try FleetSupport.json(FleetSummary(fleet, classes: [.event], jobs: jobs)) == events)
+    }
+
     @Test("groups are sorted by hosts affected; bad input is counted, not lost")
     func sortingAndBadInput() {
         let summary = FleetSummary(FleetSupport.group(FleetSupport.items()))

@@ -1,3 +1,4 @@
+import Foundation
 import KernelLog
 
 /// The finished grouping, ready for every output format: groups sorted by hosts affected, each
@@ -133,7 +134,11 @@ public struct FleetSummary: Codable, Sendable {
     ///
     /// Each group's tables are let go once it is summarised: a caller that hands the fleet over
     /// (`FleetSummary(consume fleet)`) never holds both the tables and the summaries of all groups.
-    public init(_ fleet: consuming FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases)) {
+    /// With `jobs` above 1, groups are summarised that many at a time on as many threads (a
+    /// batch of `4 × jobs` groups in flight); the summary is the same.
+    public init(
+        _ fleet: consuming FleetAggregate, classes: Set<RecordClass> = Set(RecordClass.allCases), jobs: Int = 1
+    ) {
         let comparison = OverRepresentation(table: fleet.hostTable)
         var groups: [GroupSummary] = []
         var crashHosts = Set<UInt32>()
@@ -144,13 +149,29 @@ public struct FleetSummary: Codable, Sendable {
         for group in fleet.groups.values { allHosts.formUnion(group.hostTable.countedHosts) }
         var pending = fleet.groups
         fleet.groups = [:]
-        while let (_, group) = pending.popFirst() {
-            guard classes.contains(group.recordClass) else { continue }
-            records += group.crashes
-            events += group.events
-            if group.recordClass == .crash { crashHosts.formUnion(group.hostTable.countedHosts) }
-            versions.insert(group.signatureVersion)
-            groups.append(Self.summarise(group, comparison: comparison))
+        let workers = max(1, jobs)
+        while !pending.isEmpty {
+            var batch: [GroupAggregate] = []
+            while batch.count < 4 * workers, let (_, group) = pending.popFirst() {
+                guard classes.contains(group.recordClass) else { continue }
+                records += group.crashes
+                events += group.events
+                if group.recordClass == .crash { crashHosts.formUnion(group.hostTable.countedHosts) }
+                versions.insert(group.signatureVersion)
+                batch.append(group)
+            }
+            if workers == 1 || batch.count < 2 {
+                groups += batch.map { Self.summarise($0, comparison: comparison) }
+                continue
+            }
+            let summaries = ParallelSlots<GroupSummary>(count: batch.count)
+            let shared = batch
+            DispatchQueue.concurrentPerform(iterations: min(workers, shared.count)) { worker in
+                for index in stride(from: worker, to: shared.count, by: workers) {
+                    summaries.set(index, Self.summarise(shared[index], comparison: comparison))
+                }
+            }
+            groups += summaries.all()
         }
         groups.sort { a, b in
             if a.hostsAffected != b.hostsAffected { return a.hostsAffected > b.hostsAffected }
