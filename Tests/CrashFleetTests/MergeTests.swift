@@ -192,6 +192,20 @@ struct MergeTests {
             #expect(
                 Array(document.utf8).withUnsafeBytes { GroupAggregateReader.read($0) } == nil, "\(document.prefix(60))")
         }
+        // Record ids are read as values while they have `RecordIdentity`'s form, as strings from
+        // the first that has not: either way as the decoder reads them.
+        #expect(text.contains("\"record_ids\":[\""))
+        let ids = [
+            "\"custom-1\",", "\"0000000000000001\",\"custom-2\",", "\"\\u00300000000000000002\",",
+            "\"ABCDEF0123456789\",", "\"0000000000000003\",",
+        ]
+        for prefix in ids {
+            let document = text.replacingOccurrences(of: "\"record_ids\":[", with: "\"record_ids\":[" + prefix)
+            let read = Array(document.utf8).withUnsafeBytes { GroupAggregateReader.read($0) }
+            let decoded = try JSONDecoder().decode(GroupAggregate.self, from: Data(document.utf8))
+            #expect(read == decoded, "\(prefix)")
+            #expect(read?.recordIDs == decoded.recordIDs, "\(prefix)")
+        }
     }
 
     @Test("a partial whose counts no grouping writes is refused before merging (sums cannot overflow)")

@@ -61,6 +61,8 @@ enum GroupAggregateReader {
         /// Host names as `HostNames` numbers, each set as read (`GroupHostTable` drops repeats).
         var attributeHosts: [(category: String, value: String, hosts: [UInt32])] = []
         var categoryHosts: [(category: String, hosts: [UInt32])] = []
+        /// The ids while all have `RecordIdentity`'s form, as values; else `recordIDs`.
+        var recordNumbers: [UInt64] = []
         var recordIDs: [String] = []
         var idLimit = 0
         var representative: CrashRecord?
@@ -87,7 +89,8 @@ enum GroupAggregateReader {
             group.days = days
             group.hostTable = GroupHostTable(
                 hostCounts: hosts, attributeHosts: attributeHosts, categoryHosts: categoryHosts)
-            group.idList = RecordIDList(sorted: recordIDs)
+            group.idList =
+                recordIDs.isEmpty ? RecordIDList(sortedNumbers: recordNumbers) : RecordIDList(sorted: recordIDs)
             group.representative = representative
             group.representativeID = representativeID
             return group
@@ -156,8 +159,19 @@ enum GroupAggregateReader {
                 return true
             }
         case .recordIDs:
+            // As values while every id has `RecordIdentity`'s form (a million in a large
+            // partial), without a `String` each; the strings from the first one that has not.
             return cursor.forEachElement { element in
-                guard let id = element.readString() else { return false }
+                guard let body = element.readStringBody() else { return false }
+                if fields.recordIDs.isEmpty, !body.escaped, let number = RecordIdentity.number(bytes: body.bytes) {
+                    fields.recordNumbers.append(number)
+                    return true
+                }
+                guard let id = body.string else { return false }
+                if fields.recordIDs.isEmpty {
+                    fields.recordIDs = fields.recordNumbers.map(RecordIdentity.hex)
+                    fields.recordNumbers = []
+                }
                 fields.recordIDs.append(id)
                 return true
             }

@@ -23,6 +23,12 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
         for id in ids { append(id) }
     }
 
+    /// Ids of `RecordIdentity`'s form, as their values, already sorted and duplicate-free:
+    /// `init(sorted:)` of their spellings.
+    init(sortedNumbers: [UInt64]) {
+        numbers = sortedNumbers
+    }
+
     public init(arrayLiteral ids: String...) {
         self.init(sorted: ids)
     }

@@ -67,18 +67,21 @@ extension RecordIdentity {
     /// The value of an id of `id(of:host:)`'s form (16 lowercase hex digits), or `nil`.
     public static func number(_ id: String) -> UInt64? {
         var id = id
-        return id.withUTF8 { bytes -> UInt64? in
-            guard bytes.count == 16 else { return nil }
-            var value: UInt64 = 0
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
-                default: return nil
-                }
+        return id.withUTF8 { number(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `number(_:)` of an id given as its UTF-8 bytes.
+    static func number(bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard bytes.count == 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+            default: return nil
             }
-            return value
         }
+        return value
     }
 
     /// The id spelled from its value: 16 lowercase hex digits.
