@@ -260,7 +260,8 @@ struct GroupHostTable: Sendable, Equatable {
                 number = seen.set
             } else {
                 let values = mine.map { attributes[Int($0)].value }
-                number = self.number(of: HostAttributeSet(known: known[host], sortedValues: values))
+                let set = HostAttributeSetPool.shared.intern(HostAttributeSet(known: known[host], sortedValues: values))
+                number = self.number(of: set)
                 if setOf[hash.value] == nil { setOf[hash.value] = (host, number) }
             }
             let hostNumber = global?[host] ?? UInt32(host)
