@@ -34,6 +34,26 @@ struct FuzzRegressionTests {
         #expect(!report.records.isEmpty)
     }
 
+    /// FuzzLogReader, release campaign 2026-12-06: `INFO: task blocked for more than …` (no
+    /// `comm:pid`) finds ` blocked for more than ` on the space the `INFO: task ` prefix ends
+    /// with, so the name's range ended before it began and the field reader trapped.
+    @Test("a hung-task line without a task name reads, without a blocked task")
+    func hungTaskWithoutName() throws {
+        var fields = FieldExtractor()
+        fields.hungTaskLine("INFO: task blocked for more than 120 seconds.")
+        #expect(fields.blockedTask == nil)
+        fields.hungTaskLine("INFO: task init:1 blocked for more than 120 seconds.")
+        #expect(fields.blockedTask?.comm == "init" && fields.blockedTask?.pid == 1)
+        fields.hungTaskLine("task: state:D stack:0 pid:1")
+        #expect(fields.blockedTask?.state == nil, "an empty comm is not init's")
+        fields.hungTaskLine("task:init state:D stack:0 pid:1")
+        #expect(fields.blockedTask?.state == "D")
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/hung-task-without-name.log")))
+        let report = CrashReader().read(bytes: bytes, name: "fuzz")
+        #expect(report.failure == nil)
+        #expect(!report.records.isEmpty)
+    }
+
     /// CI's fuzz smoke (FuzzLogReader, 10 s): a busybox `host kern.err kernel:` line ending at
     /// the colon. The `kernel: ` compare loaded eight bytes from one past the space after checking
     /// only that the space's own eight fit: one byte past the line, a bounds trap in debug and a

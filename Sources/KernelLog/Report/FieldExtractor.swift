@@ -282,12 +282,18 @@ struct FieldExtractor {
         if text.hasBytePrefix("INFO: task "), blockedTask == nil,
             let blocked = text.byteRange(of: " blocked for more than ")
         {
-            let task = text[text.index(text.startIndex, offsetBy: "INFO: task ".count)..<blocked.lowerBound]
+            // Byte offsets, as `byteRange` gives: `INFO: task blocked for more than` (no name)
+            // finds the phrase on the space the prefix ends with.
+            let nameStart = text.utf8.index(text.startIndex, offsetBy: "INFO: task ".utf8.count)
+            guard nameStart <= blocked.lowerBound else { return }
+            let task = text[nameStart..<blocked.lowerBound]
             guard let colon = task.lastIndex(of: ":") else { return }
             blockedTask = (String(task[..<colon]), Int(task[task.index(after: colon)...]), nil)
         } else if text.hasBytePrefix("task:"), blockedTask != nil, let stateRange = text.byteRange(of: " state:") {
             // Only after the `INFO: task` line: RCU stall reports print `task:` lines of their own.
-            let comm = text.dropFirst("task:".count)[..<stateRange.lowerBound].trimmingCharacters(in: .whitespaces)
+            let commStart = text.utf8.index(text.startIndex, offsetBy: "task:".utf8.count)
+            guard commStart <= stateRange.lowerBound else { return }
+            let comm = text[commStart..<stateRange.lowerBound].trimmingCharacters(in: .whitespaces)
             let state = text[stateRange.upperBound...].prefix { $0 != " " }
             var pid: Int?
             if let pidRange = text.byteRange(of: " pid:") {
