@@ -8,19 +8,14 @@ extension FleetAggregate {
     /// (sums, `prefix(idLimit)`, days × 86,400,000,000 µs) cannot trap on a damaged one.
     var implausibility: String? {
         let range = 0...Self.maxPartialCount
-        let counts = [
-            inputs, unreadableInputs, records, followUps, orphanFollowUps, futureClock, withoutRelease, filteredOut,
-            duplicates, idLimit,
-        ]
+        let counts = Self.summedCounts.map { self[keyPath: $0] } + [idLimit]
         if !counts.allSatisfy(range.contains) { return "a total is out of range" }
         let dayLimit = Int(Int64.max / 86_400_000_000)
         for group in groups.values {
             let groupCounts =
-                [
-                    group.crashes, group.events, group.followUps, group.corrupted, group.panicked, group.futureClock,
-                    group.withoutRelease, group.withoutWallClock, group.idLimit,
-                ] + Array(group.hosts.values) + Array(group.releases.values) + Array(group.hardware.values)
-                + Array(group.bios.values) + Array(group.days.values)
+                GroupAggregate.summedCounts.map { group[keyPath: $0] } + [group.idLimit] + Array(group.hosts.values)
+                + Array(group.releases.values) + Array(group.hardware.values) + Array(group.bios.values)
+                + Array(group.days.values)
             if !groupCounts.allSatisfy(range.contains) { return "a count of group \(group.signature) is out of range" }
             // `add` counts an event as a crash too.
             if group.events > group.crashes { return "group \(group.signature) has more events than crashes" }

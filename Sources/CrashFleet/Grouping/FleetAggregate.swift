@@ -153,6 +153,12 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         if errors.count < 1000 { errors.append(message) }
     }
 
+    /// The totals a partial carries that `merge` adds up; `implausibility` checks the same list.
+    static let summedCounts: [WritableKeyPath<FleetAggregate, Int> & Sendable] = [
+        \.inputs, \.unreadableInputs, \.records, \.followUps, \.orphanFollowUps, \.futureClock, \.withoutRelease,
+        \.duplicates, \.filteredOut,
+    ]
+
     /// Folds another partial into this one.
     public mutating func merge(_ other: FleetAggregate) {
         for (key, group) in other.groups {
@@ -164,17 +170,9 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
             }
         }
         hostTable.merge(other.hostTable)
-        inputs += other.inputs
-        unreadableInputs += other.unreadableInputs
-        records += other.records
-        followUps += other.followUps
-        orphanFollowUps += other.orphanFollowUps
-        futureClock += other.futureClock
+        for count in Self.summedCounts { self[keyPath: count] += other[keyPath: count] }
         futureClockHosts.formUnion(other.futureClockHosts)
-        withoutRelease += other.withoutRelease
-        duplicates += other.duplicates
         overlappingRecords += other.overlappingRecords
-        filteredOut += other.filteredOut
         idLimit = min(idLimit, other.idLimit)
         for error in other.errors where errors.count < 1000 { errors.append(error) }
     }

@@ -152,19 +152,18 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         representative = kept
     }
 
-    /// Folds another partial of the same group into this one.
+    /// The counts `merge` adds up; `FleetAggregate.implausibility` checks the same list, so a
+    /// count added here is range-checked too (`events` once was not, and merging trapped).
+    static let summedCounts: [WritableKeyPath<GroupAggregate, Int> & Sendable] = [
+        \.crashes, \.events, \.followUps, \.corrupted, \.panicked, \.futureClock, \.withoutRelease,
+        \.withoutWallClock,
+    ]
+
     /// Folds in the same group of another partial; returns how many of the other's record ids
     /// this one already held (see `FleetAggregate.overlappingRecords`).
     @discardableResult
     public mutating func merge(_ other: GroupAggregate) -> Int {
-        crashes += other.crashes
-        events += other.events
-        followUps += other.followUps
-        corrupted += other.corrupted
-        panicked += other.panicked
-        futureClock += other.futureClock
-        withoutRelease += other.withoutRelease
-        withoutWallClock += other.withoutWallClock
+        for count in Self.summedCounts { self[keyPath: count] += other[keyPath: count] }
         hostTable.merge(other.hostTable)
         releases.merge(other.releases, uniquingKeysWith: +)
         hardware.merge(other.hardware, uniquingKeysWith: +)
