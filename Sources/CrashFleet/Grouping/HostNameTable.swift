@@ -35,16 +35,21 @@ struct HostNameTable {
         return number
     }
 
-    /// The numbers of names given as their bytes, all ASCII; `nil` (and nothing numbered) when
-    /// one is not.
-    mutating func numbers(ofASCII names: [UnsafeRawBufferPointer]) -> [UInt32]? {
+    /// The hashes of names given as their bytes, all ASCII; `nil` when one is not. Needs no
+    /// table: `HostNames` takes them before its lock.
+    static func asciiHashes(_ names: [UnsafeRawBufferPointer]) -> [UInt64]? {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(names.count)
         for name in names {
-            guard let hash = Self.asciiHash(name) else { return nil }
+            guard let hash = asciiHash(name) else { return nil }
             hashes.append(hash)
         }
-        return zip(names, hashes).map { number(ofASCII: $0, hash: $1, name: nil) }
+        return hashes
+    }
+
+    /// The numbers of ASCII names with their `asciiHashes`.
+    mutating func numbers(ofASCII names: [UnsafeRawBufferPointer], hashes: [UInt64]) -> [UInt32] {
+        zip(names, hashes).map { number(ofASCII: $0, hash: $1, name: nil) }
     }
 
     private mutating func number(ofASCII bytes: UnsafeRawBufferPointer, hash: UInt64, name: String?) -> UInt32 {

@@ -31,9 +31,10 @@ final class HostNames: @unchecked Sendable {
     /// The numbers of names given as their bytes, all ASCII (one lock for all); `nil` when one
     /// is not.
     func numbers(ofASCII names: [UnsafeRawBufferPointer]) -> [UInt32]? {
+        guard let hashes = HostNameTable.asciiHashes(names) else { return nil }
         lock.lock()
         defer { lock.unlock() }
-        return table.numbers(ofASCII: names)
+        return table.numbers(ofASCII: names, hashes: hashes)
     }
 
     /// The names of `numbers`, in order (one lock for all).
