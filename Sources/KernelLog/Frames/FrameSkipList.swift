@@ -2,7 +2,7 @@
 /// dispatches, rather than the code with the bug. Written from the kernel's own layering
 /// (lib/, mm/slab, kernel/locking, arch entry code), as data.
 enum FrameSkipList {
-    static let global: [FramePattern] = [
+    static let global = FramePatternSet([
         // Sanitizers and their hooks.
         .contains("kasan"), .contains("kmsan"), .contains("kcsan"), .prefix("__asan"), .prefix("__msan"),
         .contains("hwasan"), .prefix("__sanitizer"), .contains("check_memory_region"), .contains("check_region_inline"),
@@ -147,7 +147,7 @@ enum FrameSkipList {
         .prefix("__vunmap"), .prefix("vunmap"), .prefix("vfree"), .prefix("__vfree"), .prefix("perf_trace"),
         // Entry code.
         .prefix("entry_SYSCALL"), .prefix("entry_SYSENTER"), .prefix("entry_INT80"), .prefix("native_irq_return"),
-    ]
+    ])
 
     /// Names that mark a fault-injected failure; their stacks are often interleaved.
     static let faultInjection: [FramePattern] = [.contains("should_fail")]
