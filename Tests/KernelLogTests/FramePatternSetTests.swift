@@ -38,7 +38,9 @@ import Testing
 
     @Test("the skip lists' sets match exactly the names their patterns match", arguments: [1, 2, 3] as [UInt64])
     func sameAnswers(seed: UInt64) {
-        let sets = [FrameSkipList.global, FramePatternSet(StackAnchors.stall), FramePatternSet(StackAnchors.hungTaskSkip)]
+        let sets = [
+            FrameSkipList.global, FramePatternSet(StackAnchors.stall), FramePatternSet(StackAnchors.hungTaskSkip),
+        ]
         for set in sets {
             var matched = 0
             for name in Self.names(for: set.patterns, seed: seed) {
