@@ -86,8 +86,7 @@ public enum ChunkedLogReader {
         let peerOutput = PeerToolOutput.recognise(UnsafeRawBufferPointer(rebasing: bytes.prefix(8192)))
         let chunkBytes = max(
             minimumChunkBytes, min(bytes.count / (jobs * chunksPerJob), maximumChunks * minimumChunkBytes))
-        let chunks = chunkCount(bytes.count, chunkBytes: chunkBytes, jobs: jobs)
-        let cuts = cutPoints(bytes, chunks: chunks, options: options)
+        let cuts = cutPoints(bytes, chunks: bytes.count / chunkBytes, options: options)
         guard cuts.count > 2 else { return nil }
         var fold = ChunkFold()
         var walker = LineNoteWalker(path: path, options: options, peerOutput: peerOutput)
@@ -119,16 +118,6 @@ public enum ChunkedLogReader {
         guard var summary = fold.finish() else { return nil }
         if let framer { summary.addRepairs(of: framer) }
         return summary
-    }
-
-    /// Chunks of about `chunkBytes`, as many for every worker: worker `w` reads chunks `w`,
-    /// `w + jobs`, …, so with one chunk more than the others a worker reads it alone while the
-    /// other cores wait (17 chunks of the 294 MB console fleet left one core idle for a tenth of
-    /// a `--jobs 2` run).
-    static func chunkCount(_ byteCount: Int, chunkBytes: Int, jobs: Int) -> Int {
-        let atMost = max(1, byteCount / chunkBytes)
-        guard atMost >= jobs else { return atMost }
-        return (atMost + jobs - 1) / jobs * jobs
     }
 
     /// The first line with something other than spaces and tabs.
