@@ -3,8 +3,8 @@
 /// Grouping a million records of 10,000 hosts kept, per group, a set of host names for every
 /// attribute value and category and a `(host, fingerprint)` set: several hash-table slots per
 /// record. Here each host has one entry of eight bytes under its `HostNames` number (its crash
-/// count and the number of the attribute set its reports gave it, from a small per-group table
-/// of the distinct sets), and the per-value host sets are derived when asked (`attributeHosts`,
+/// count and the number of the attribute set its reports gave it, in ``HostAttributeSets``),
+/// and the per-value host sets are derived when asked (`attributeHosts`,
 /// `attributeCounts`). A host whose reports in the group said different things has its further
 /// sets in `extraSets`; a count too large for the entry (only a partial can carry one) is kept
 /// in `largeCounts`.
@@ -24,8 +24,6 @@ struct GroupHostTable: Sendable, Equatable {
     private(set) var entries: [UInt32: Entry] = [:]
     private var extraSets: [UInt32: [UInt32]] = [:]
     private var largeCounts: [UInt32: Int] = [:]
-    private var sets: [HostAttributeSet] = []
-    private var setNumbers: [HostAttributeSet: UInt32] = [:]
 
     init() {}
 
@@ -58,7 +56,7 @@ struct GroupHostTable: Sendable, Equatable {
     /// Folds another table into this one.
     mutating func merge(_ other: GroupHostTable) {
         for (host, theirs) in other.entries {
-            let numbers = other.setNumbers(of: host, entry: theirs).map { number(of: other.sets[Int($0)]) }
+            let numbers = other.setNumbers(of: host, entry: theirs)
             if entries[host] == nil {
                 entries[host] = Entry(crashes: Entry.uncounted, set: numbers[0])
             }
@@ -122,7 +120,9 @@ struct GroupHostTable: Sendable, Equatable {
     /// The sizes of `attributeHosts`' sets and of `categoryHosts`' sets, without building them:
     /// hosts are counted per attribute set first, and each set's values then counted once.
     func attributeCounts() -> (values: [String: [String: Int]], categories: [String: Int]) {
-        var hostsPerSet = [Int](repeating: 0, count: sets.count)
+        let sets = HostAttributeSets.shared.all()
+        // Hosts per set, for the sets the table uses (few of all the process knows).
+        var hostsPerSet: [UInt32: Int] = [:]
         var values: [String: [String: Int]] = [:]
         var categories: [String: Int] = [:]
         func count(known: UInt8, values hostValues: [AttributeValue], hosts: Int) {
@@ -135,14 +135,14 @@ struct GroupHostTable: Sendable, Equatable {
         }
         for (host, entry) in entries {
             if extraSets[host] == nil {
-                hostsPerSet[Int(entry.set)] += 1
+                hostsPerSet[entry.set, default: 0] += 1
             } else {
-                let (known, hostValues) = union(of: host, entry: entry)
+                let (known, hostValues) = union(of: host, entry: entry, sets: sets)
                 count(known: known, values: hostValues, hosts: 1)
             }
         }
-        for (number, hosts) in hostsPerSet.enumerated() where hosts > 0 {
-            count(known: sets[number].known, values: sets[number].values, hosts: hosts)
+        for (number, hosts) in hostsPerSet {
+            count(known: sets[Int(number)].known, values: sets[Int(number)].values, hosts: hosts)
         }
         return (values, categories)
     }
@@ -260,8 +260,7 @@ struct GroupHostTable: Sendable, Equatable {
                 number = seen.set
             } else {
                 let values = mine.map { attributes[Int($0)].value }
-                let set = HostAttributeSetPool.shared.intern(HostAttributeSet(known: known[host], sortedValues: values))
-                number = self.number(of: set)
+                number = self.number(of: HostAttributeSet(known: known[host], sortedValues: values))
                 if setOf[hash.value] == nil { setOf[hash.value] = (host, number) }
             }
             let hostNumber = global?[host] ?? UInt32(host)
@@ -281,12 +280,8 @@ struct GroupHostTable: Sendable, Equatable {
 
     // MARK: - Internals
 
-    private mutating func number(of set: HostAttributeSet) -> UInt32 {
-        if let number = setNumbers[set] { return number }
-        let number = UInt32(sets.count)
-        sets.append(set)
-        setNumbers[set] = number
-        return number
+    private func number(of set: HostAttributeSet) -> UInt32 {
+        HostAttributeSets.shared.number(of: set)
     }
 
     private func count(host: UInt32, entry: Entry) -> Int? {
@@ -323,14 +318,17 @@ struct GroupHostTable: Sendable, Equatable {
     /// each once.
     private func forEachHost(_ body: (String, UInt8, [AttributeValue]) -> Void) {
         let names = HostNames.shared.names(of: Array(entries.keys))
+        let sets = HostAttributeSets.shared.all()
         for ((host, entry), name) in zip(entries, names) {
-            let (known, values) = union(of: host, entry: entry)
+            let (known, values) = union(of: host, entry: entry, sets: sets)
             body(name, known, values)
         }
     }
 
     /// What all of a host's attribute sets say together.
-    private func union(of host: UInt32, entry: Entry) -> (known: UInt8, values: [AttributeValue]) {
+    private func union(of host: UInt32, entry: Entry, sets: [HostAttributeSet]) -> (
+        known: UInt8, values: [AttributeValue]
+    ) {
         let first = sets[Int(entry.set)]
         guard let extra = extraSets[host] else { return (first.known, first.values) }
         var known = first.known
