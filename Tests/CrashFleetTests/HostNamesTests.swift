@@ -64,6 +64,7 @@ extension Array where Element == [UInt8] {
         ]
         let categoryHosts: [String: Set<String>] = ["kernel": Set(hosts), "module": Set(hosts.dropLast())]
         let table = GroupHostTable(
+            registry: HostAttributeSets(),
             hostCounts: counts.map { (names.number(of: $0.key), $0.value) },
             attributeHosts: attributeHosts.flatMap { category, values in
                 // Each host twice under one value: read as once.

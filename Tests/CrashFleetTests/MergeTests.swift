@@ -177,7 +177,7 @@ struct MergeTests {
         #expect(fleet.groups.count > 5)
         for group in fleet.groups.values {
             let json = try encoder.encode(group)
-            let read = Array(json).withUnsafeBytes { GroupAggregateReader.read($0) }
+            let read = Array(json).withUnsafeBytes { GroupAggregateReader.read($0, registry: HostAttributeSets()) }
             #expect(read == (try JSONDecoder().decode(GroupAggregate.self, from: json)), "\(group.signature)")
             #expect(read == group)
         }
@@ -190,7 +190,8 @@ struct MergeTests {
         ]
         for document in unsure {
             #expect(
-                Array(document.utf8).withUnsafeBytes { GroupAggregateReader.read($0) } == nil, "\(document.prefix(60))")
+                Array(document.utf8).withUnsafeBytes { GroupAggregateReader.read($0, registry: HostAttributeSets()) }
+                    == nil, "\(document.prefix(60))")
         }
         // Record ids are read as values while they have `RecordIdentity`'s form, as strings from
         // the first that has not: either way as the decoder reads them.
@@ -201,7 +202,9 @@ struct MergeTests {
         ]
         for prefix in ids {
             let document = text.replacingOccurrences(of: "\"record_ids\":[", with: "\"record_ids\":[" + prefix)
-            let read = Array(document.utf8).withUnsafeBytes { GroupAggregateReader.read($0) }
+            let read = Array(document.utf8).withUnsafeBytes {
+                GroupAggregateReader.read($0, registry: HostAttributeSets())
+            }
             let decoded = try JSONDecoder().decode(GroupAggregate.self, from: Data(document.utf8))
             #expect(read == decoded, "\(prefix)")
             #expect(read?.recordIDs == decoded.recordIDs, "\(prefix)")

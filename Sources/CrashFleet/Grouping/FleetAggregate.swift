@@ -124,7 +124,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         let representative = groups[
             key,
             default: GroupAggregate(
-                signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit)
+                signature: record.signature, signatureVersion: record.signatureVersion, idLimit: idLimit,
+                registry: hostTable.registry)
         ]
         .add(
             record, attributes: attributes, hostSet: hostSet, id: id, host: host, hostNumber: hostNumber,

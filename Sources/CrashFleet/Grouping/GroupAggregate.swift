@@ -64,6 +64,12 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         self.idLimit = idLimit
     }
 
+    /// A group of a fleet: its host table numbers attribute sets in the fleet's `registry`.
+    init(signature: String, signatureVersion: Int, idLimit: Int, registry: HostAttributeSets) {
+        self.init(signature: signature, signatureVersion: signatureVersion, idLimit: idLimit)
+        hostTable = GroupHostTable(registry: registry)
+    }
+
     /// The group key: signature and the version of the rules that made it.
     public var key: String { GroupAggregate.key(signature: signature, version: signatureVersion) }
 

@@ -14,7 +14,8 @@ import KtriageBytes
 enum GroupAggregateReader {
     typealias Key = GroupAggregate.CodingKeys
 
-    static func read(_ bytes: UnsafeRawBufferPointer) -> GroupAggregate? {
+    /// `registry`: the fleet's attribute sets, which the group's host table numbers in.
+    static func read(_ bytes: UnsafeRawBufferPointer, registry: HostAttributeSets) -> GroupAggregate? {
         var cursor = JSONCursor(bytes)
         var fields = Fields()
         var seen = Set<Key>()
@@ -24,7 +25,7 @@ enum GroupAggregateReader {
             return read(key, into: &fields, from: &cursor, bytes: bytes)
         }
         guard walked, cursor.atEnd(), seen.isSuperset(of: required) else { return nil }
-        return fields.group()
+        return fields.group(registry: registry)
     }
 
     /// The keys `GroupAggregate.init(from:)` reads with `decode` (the rest with `decodeIfPresent`).
@@ -68,8 +69,9 @@ enum GroupAggregateReader {
         var representative: CrashRecord?
         var representativeID: String?
 
-        func group() -> GroupAggregate {
-            var group = GroupAggregate(signature: signature, signatureVersion: signatureVersion, idLimit: idLimit)
+        func group(registry: HostAttributeSets) -> GroupAggregate {
+            var group = GroupAggregate(
+                signature: signature, signatureVersion: signatureVersion, idLimit: idLimit, registry: registry)
             group.crashes = counts[.crashes] ?? 0
             group.events = counts[.events] ?? 0
             group.followUps = counts[.followUps] ?? 0
@@ -88,7 +90,7 @@ enum GroupAggregateReader {
             group.lastSeen = lastSeen
             group.days = days
             group.hostTable = GroupHostTable(
-                hostCounts: hosts, attributeHosts: attributeHosts, categoryHosts: categoryHosts)
+                registry: registry, hostCounts: hosts, attributeHosts: attributeHosts, categoryHosts: categoryHosts)
             group.idList =
                 recordIDs.isEmpty ? RecordIDList(sortedNumbers: recordNumbers) : RecordIDList(sorted: recordIDs)
             group.representative = representative

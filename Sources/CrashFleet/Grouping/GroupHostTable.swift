@@ -3,7 +3,8 @@
 /// Grouping a million records of 10,000 hosts kept, per group, a set of host names for every
 /// attribute value and category and a `(host, fingerprint)` set: several hash-table slots per
 /// record. Here each host has one entry of eight bytes under its `HostNames` number (its crash
-/// count and the number of the attribute set its reports gave it, in ``HostAttributeSets``),
+/// count and the number of the attribute set its reports gave it, in the fleet's
+/// ``HostAttributeSets``),
 /// and the per-value host sets are derived when asked (`attributeHosts`,
 /// `attributeCounts`). A host whose reports in the group said different things has its further
 /// sets in `extraSets`; a count too large for the entry (only a partial can carry one) is kept
@@ -24,8 +25,12 @@ struct GroupHostTable: Sendable, Equatable {
     private(set) var entries: [UInt32: Entry] = [:]
     private var extraSets: [UInt32: [UInt32]] = [:]
     private var largeCounts: [UInt32: Int] = [:]
+    /// Where the entries' set numbers point: the fleet's registry, shared by its groups' tables.
+    let registry: HostAttributeSets
 
-    init() {}
+    init(registry: HostAttributeSets = HostAttributeSets()) {
+        self.registry = registry
+    }
 
     /// Counts one crash of `host` (a `HostNames` number), whose report said `attributes`.
     mutating func addCrash(host: UInt32, attributes: HostAttributeSet) {
@@ -56,7 +61,8 @@ struct GroupHostTable: Sendable, Equatable {
     /// Folds another table into this one.
     mutating func merge(_ other: GroupHostTable) {
         for (host, theirs) in other.entries {
-            let numbers = other.setNumbers(of: host, entry: theirs)
+            var numbers = other.setNumbers(of: host, entry: theirs)
+            if other.registry !== registry { numbers = numbers.map { registry.number(of: other.registry.set($0)) } }
             if entries[host] == nil {
                 entries[host] = Entry(crashes: Entry.uncounted, set: numbers[0])
             }
@@ -120,8 +126,8 @@ struct GroupHostTable: Sendable, Equatable {
     /// The sizes of `attributeHosts`' sets and of `categoryHosts`' sets, without building them:
     /// hosts are counted per attribute set first, and each set's values then counted once.
     func attributeCounts() -> (values: [String: [String: Int]], categories: [String: Int]) {
-        let sets = HostAttributeSets.shared.all()
-        // Hosts per set, for the sets the table uses (few of all the process knows).
+        let sets = registry.all()
+        // Hosts per set, for the sets the table uses (few of all the fleet knows).
         var hostsPerSet: [UInt32: Int] = [:]
         var values: [String: [String: Int]] = [:]
         var categories: [String: Int] = [:]
@@ -152,6 +158,7 @@ struct GroupHostTable: Sendable, Equatable {
     init(hosts: [String: Int], attributeHosts: [String: [String: Set<String>]], categoryHosts: [String: Set<String>]) {
         let names = HostNames.shared
         self.init(
+            registry: HostAttributeSets(),
             hostCounts: hosts.map { (names.number(of: $0.key), $0.value) },
             attributeHosts: attributeHosts.flatMap { category, byValue in
                 byValue.map { (category, $0.key, names.numbers(of: Array($0.value))) }
@@ -167,10 +174,12 @@ struct GroupHostTable: Sendable, Equatable {
     /// group's attribute values in sorted order, and a host's set is built once per distinct
     /// list of positions, not hashed from its strings for every host.
     init(
+        registry: HostAttributeSets,
         hostCounts: [(host: UInt32, crashes: Int)],
         attributeHosts: [(category: String, value: String, hosts: [UInt32])],
         categoryHosts: [(category: String, hosts: [UInt32])]
     ) {
+        self.registry = registry
         var attributes: [(value: AttributeValue, hosts: [UInt32])] = []
         for (name, value, members) in attributeHosts {
             guard let category = AttributeCategory(rawValue: name) else { continue }
@@ -281,7 +290,7 @@ struct GroupHostTable: Sendable, Equatable {
     // MARK: - Internals
 
     private func number(of set: HostAttributeSet) -> UInt32 {
-        HostAttributeSets.shared.number(of: set)
+        registry.number(of: set)
     }
 
     private func count(host: UInt32, entry: Entry) -> Int? {
@@ -318,7 +327,7 @@ struct GroupHostTable: Sendable, Equatable {
     /// each once.
     private func forEachHost(_ body: (String, UInt8, [AttributeValue]) -> Void) {
         let names = HostNames.shared.names(of: Array(entries.keys))
-        let sets = HostAttributeSets.shared.all()
+        let sets = registry.all()
         for ((host, entry), name) in zip(entries, names) {
             let (known, values) = union(of: host, entry: entry, sets: sets)
             body(name, known, values)

@@ -1,16 +1,16 @@
 import Foundation
 
-/// Every distinct host attribute set the process has met, numbered, the same in every table.
+/// The distinct host attribute sets of one fleet, numbered: the fleet's host table and its
+/// groups' tables share one registry and keep a host's set as its number here.
 ///
 /// Group tables kept their own numbering of sets (a table of the sets and a dictionary to find
 /// each): for a million records of 10,000 hosts, whose reports give most hosts a set of their
 /// own in each of the 400 groups, that was about 60 bytes per record on top of the host's 8-byte
-/// entry, and the same host's set was stored again in every group it crashed in. A table now
-/// keeps the number of the set here. Like ``HostNames``, numbers are never reused or forgotten,
-/// so tables built on different threads or merged later agree; the registry grows with the
-/// distinct sets a process sees (about one per host and configuration).
+/// entry, and the same host's set was stored again in every group it crashed in. Numbers are
+/// never reused, so tables built on different threads agree; tables of different registries
+/// (two fleets, or a group decoded on its own) translate numbers when merged. One per fleet, not
+/// one per process: a long-lived process (a service, a fuzzer) does not keep every set it ever met.
 final class HostAttributeSets: @unchecked Sendable {
-    static let shared = HostAttributeSets()
 
     private let lock = NSLock()
     private var sets: [HostAttributeSet] = []
@@ -25,6 +25,13 @@ final class HostAttributeSets: @unchecked Sendable {
         sets.append(set)
         numbers[set] = number
         return number
+    }
+
+    /// The set numbered `number`.
+    func set(_ number: UInt32) -> HostAttributeSet {
+        lock.lock()
+        defer { lock.unlock() }
+        return sets[Int(number)]
     }
 
     /// Every set so far, indexed by number: a value, read without the lock. (A set numbered

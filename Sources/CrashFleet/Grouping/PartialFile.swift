@@ -131,6 +131,7 @@ public enum PartialFile {
         let keyRanges = groupKeys
         let valueRanges = groupValues
         let workers = max(1, jobs)
+        let registry = fleet.hostTable.registry
         var batchStart = 0
         while batchStart < groupKeys.count {
             let first = batchStart
@@ -146,7 +147,7 @@ public enum PartialFile {
                             // The byte reader first; what it declines, as the decoder reads it.
                             (
                                 try decoder.decode(GroupKey.self, from: key),
-                                try GroupAggregateReader.read(valueBytes)
+                                try GroupAggregateReader.read(valueBytes, registry: registry)
                                     ?? decoder.decode(GroupAggregate.self, from: Data(valueBytes))
                             )
                         })
