@@ -1,3 +1,4 @@
+import KernelFacts
 import KtriageReader
 import KtriageTestSupport
 import Testing
@@ -52,6 +53,25 @@ struct FuzzRegressionTests {
         let report = CrashReader().read(bytes: bytes, name: "fuzz")
         #expect(report.failure == nil)
         #expect(!report.records.isEmpty)
+    }
+
+    /// A code reading after the `INFO: task` finding (2026-12-06): `BUG: using in preemptible
+    /// [00000000] code: …` (the kernel's `using %s%s()` with nothing in it) found ` in preemptible`
+    /// on the space that ends `using `, and the accessor, taken from six characters in, ended
+    /// before it began: the title engine trapped on a one-line log.
+    @Test("a preemptible-access BUG without an accessor is titled, and a full one names it")
+    func preemptibleWithoutAccessor() throws {
+        let header = try #require(CrashHeaders.table.first { $0.literal == "BUG:" })
+        let bare = TitleEngine(lines: ["BUG: using in preemptible [00000000] code: swapper/0/1"], header: header).make()
+        #expect(bare.title.hasPrefix("BUG: using in preemptible"))
+        let full = TitleEngine(
+            lines: ["BUG: using smp_processor_id() in preemptible [00000000] code: a/1"], header: header
+        ).make()
+        #expect(full.title.hasPrefix("BUG: using smp_processor_id() in preemptible code"))
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/preemptible-without-accessor.log")))
+        let report = CrashReader().read(bytes: bytes, name: "fuzz")
+        #expect(report.failure == nil)
+        #expect(report.records.count == 1)
     }
 
     /// CI's fuzz smoke (FuzzLogReader, 10 s): a busybox `host kern.err kernel:` line ending at

@@ -50,4 +50,52 @@ import Testing
         let result = TitleEngine(lines: [header], header: found).make()
         #expect(result.title == title)
     }
+
+    /// The literals a row's test looks for.
+    static func literals(of match: TitleRecipe.Match) -> [String] {
+        switch match {
+        case .always, .empty: []
+        case .prefix(let texts), .prefixIgnoringCase(let texts), .containsAny(let texts): texts
+        case .contains(let text): [text]
+        case .all(let tests): tests.flatMap(literals(of:))
+        }
+    }
+
+    /// Texts made of a row's own literals: each alone, cut short, followed by little, and each
+    /// pair joined, also overlapping where one ends as the other begins (`using ` and
+    /// ` in preemptible` as `using in preemptible`: a range found on the shared space once ended
+    /// before it began).
+    static func details(from literals: [String]) -> [String] {
+        var details = ["", " ", "(", ")", ":"]
+        for literal in literals {
+            details += [literal, literal + " ", literal + "(", literal + ")", literal + ":", literal + " x"]
+            details += (1...3).map { String(literal.dropLast($0)) }
+            for other in literals {
+                details.append(literal + other)
+                for overlap in 1...3 where literal.hasSuffix(other.prefix(overlap)) && other.count > overlap {
+                    details.append(literal + other.dropFirst(overlap))
+                }
+            }
+        }
+        return details
+    }
+
+    @Test("every row titles texts made of its own literals, overlapped and cut, without trapping")
+    func rowsTakeTheirOwnLiterals() {
+        var titled = 0
+        for recipe in TitleRecipes.table {
+            guard let header = CrashHeaders.table.first(where: { $0.family == recipe.family }) else { continue }
+            for detail in Self.details(from: Self.literals(of: recipe.match)) {
+                let lines = [header.literal + " " + detail, "Call Trace:", " foo_bar+0x1/0x2", " baz+0x3/0x4"]
+                let engine = TitleEngine(lines: lines, header: header)
+                let made = engine.make()
+                #expect(!made.title.isEmpty, "\(lines[0])")
+                if recipe.match.matches(engine.afterLiteral) {
+                    _ = engine.apply(recipe, detail: engine.afterLiteral)
+                    titled += 1
+                }
+            }
+        }
+        #expect(titled > 500)
+    }
 }

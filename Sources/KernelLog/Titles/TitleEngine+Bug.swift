@@ -45,10 +45,16 @@ extension TitleEngine {
 
     /// `BUG: using smp_processor_id() in preemptible [00000000] code: …`: the accessor is part of the title.
     func preemptibleAccessTitle(_ detail: Substring) -> TitleResult {
-        guard let preemptibleRange = detail.byteRange(of: " in preemptible") else {
+        // `using %s%s() in preemptible`: the accessor lies between the `using ` the recipe
+        // matched (bytes) and the first ` in preemptible` after it. Searched from the start, that
+        // could begin inside `using ` (`using in preemptible`): a range ending before it started.
+        let prefix = "using "
+        guard detail.hasBytePrefix(prefix) else { return TitleResult(rawTitle, kind: .lockdep, expectsStack: false) }
+        let accessorStart = detail.utf8.index(detail.startIndex, offsetBy: prefix.utf8.count)
+        guard let preemptibleRange = detail[accessorStart...].byteRange(of: " in preemptible") else {
             return TitleResult(rawTitle, kind: .lockdep, expectsStack: false)
         }
-        let accessor = detail[detail.index(detail.startIndex, offsetBy: 6)..<preemptibleRange.lowerBound]
+        let accessor = detail[accessorStart..<preemptibleRange.lowerBound]
         return titled(
             "BUG: using \(accessor) in preemptible code in {F}", kind: .lockdep,
             pick: guilty(GuiltyFrameRules.preemptibleAccess))
