@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "KtriageBytesTests",
             dependencies: ["KtriageBytes", "KtriageNative", "KtriageReader", "KtriageTestSupport"]),
-        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "KtriageBytes"]),
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "KtriageBytes", "KtriageTestSupport"]),
         .testTarget(
             name: "KernelLogTests", dependencies: ["KernelLog", "KernelFacts", "KtriageReader", "KtriageTestSupport"]),
         .testTarget(
