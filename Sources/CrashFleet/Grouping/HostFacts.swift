@@ -50,8 +50,12 @@ public struct HostFacts: Codable, Sendable, Equatable {
         if row.hasPrefix("?") {
             let category = String(row.dropFirst())
             if values[category] == nil { values[category] = [] }
-        } else if let eq = row.firstIndex(of: "=") {
-            values[String(row[..<eq]), default: []].insert(String(row[row.index(after: eq)...]))
+        } else if let equals = row.utf8.firstIndex(of: UInt8(ascii: "=")) {
+            // Split at the byte: a value that starts with a combining mark makes one character of
+            // `=` and the mark, which a character search passes over.
+            let category = String(decoding: row.utf8[..<equals], as: UTF8.self)
+            values[category, default: []].insert(
+                String(decoding: row.utf8[row.utf8.index(after: equals)...], as: UTF8.self))
         }
     }
 }
