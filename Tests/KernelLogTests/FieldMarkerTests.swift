@@ -1,3 +1,4 @@
+import KtriageTestSupport
 import Testing
 
 @testable import KernelLog
@@ -15,24 +16,7 @@ import Testing
         " comm: ", "Call Trace:", "(", ")", ":", "[", "]", " ", "0010:",
     ]
 
-    /// Each marker alone, cut short, followed by a little, and each pair joined, also
-    /// overlapping where one ends as the other begins.
-    static let lines: [String] = {
-        var lines: [String] = []
-        for marker in markers {
-            lines += [
-                marker, marker + "x", marker + "1", marker + " a:1", String(marker.dropLast()),
-                String(marker.dropFirst()),
-            ]
-            for other in markers {
-                lines.append(marker + other)
-                for overlap in 1...3 where marker.hasSuffix(other.prefix(overlap)) && other.count > overlap {
-                    lines.append(marker + other.dropFirst(overlap))
-                }
-            }
-        }
-        return lines
-    }()
+    static let lines = MarkerTexts.texts(markers)
 
     @Test("every line made of field markers reads, alone and after every other")
     func markerLines() {

@@ -1,4 +1,5 @@
 import KernelFacts
+import KtriageTestSupport
 import Testing
 
 @testable import KernelLog
@@ -61,31 +62,14 @@ import Testing
         }
     }
 
-    /// Texts made of a row's own literals: each alone, cut short, followed by little, and each
-    /// pair joined, also overlapping where one ends as the other begins (`using ` and
-    /// ` in preemptible` as `using in preemptible`: a range found on the shared space once ended
-    /// before it began).
-    static func details(from literals: [String]) -> [String] {
-        var details = ["", " ", "(", ")", ":"]
-        for literal in literals {
-            details += [literal, literal + " ", literal + "(", literal + ")", literal + ":", literal + " x"]
-            details += (1...3).map { String(literal.dropLast($0)) }
-            for other in literals {
-                details.append(literal + other)
-                for overlap in 1...3 where literal.hasSuffix(other.prefix(overlap)) && other.count > overlap {
-                    details.append(literal + other.dropFirst(overlap))
-                }
-            }
-        }
-        return details
-    }
-
     @Test("every row titles texts made of its own literals, overlapped and cut, without trapping")
     func rowsTakeTheirOwnLiterals() {
         var titled = 0
         for recipe in TitleRecipes.table {
             guard let header = CrashHeaders.table.first(where: { $0.family == recipe.family }) else { continue }
-            for detail in Self.details(from: Self.literals(of: recipe.match)) {
+            // `using ` + ` in preemptible` overlapped (`using in preemptible`): a range found on
+            // the shared space once ended before it began.
+            for detail in MarkerTexts.texts(Self.literals(of: recipe.match)) + ["(", ")", ":"] {
                 let lines = [header.literal + " " + detail, "Call Trace:", " foo_bar+0x1/0x2", " baz+0x3/0x4"]
                 let engine = TitleEngine(lines: lines, header: header)
                 let made = engine.make()
