@@ -78,6 +78,22 @@ struct FuzzRegressionTests {
     /// the colon. The `kernel: ` compare loaded eight bytes from one past the space after checking
     /// only that the space's own eight fit: one byte past the line, a bounds trap in debug and a
     /// read beyond the buffer in release.
+    /// TitleHelperMarkerTests (2026-12-06): the powerpc interrupt line's ` at ` was searched from
+    /// the line's start, so an earlier ` at ` on the same line (two console lines run together)
+    /// named the wrong function: `WARNING in addr_check` instead of the interrupted `qdisc_foo`.
+    @Test("a powerpc WARN blames the function after `--- interrupt:`, not an earlier ` at ` on its line")
+    func powerpcInterruptAfterAt() throws {
+        let header = try #require(CrashHeaders.table.first { $0.literal == "WARNING:" })
+        let glued = TitleEngine(
+            lines: ["WARNING: CPU: 1 PID: 2 at a.c:1 foo+0x1/0x2", "read at addr_check --- interrupt: 700 at bar+0x1"],
+            header: header)
+        #expect(glued.powerpcInterrupt() == "bar")
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/powerpc-interrupt-after-at.log")))
+        let report = CrashReader().read(bytes: bytes, name: "fuzz")
+        #expect(report.failure == nil)
+        #expect(report.records.map(\.title) == ["WARNING in qdisc_foo"])
+    }
+
     @Test("a busybox tag that ends the line one byte short of `kernel: ` reads, and a full one still matches")
     func busyboxTagAtLineEnd() throws {
         let bytes = try #require(Fixtures.read(Fixtures.path("regressions/busybox-tag-at-line-end.log")))

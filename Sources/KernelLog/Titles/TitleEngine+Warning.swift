@@ -141,8 +141,13 @@ extension TitleEngine {
 
     /// PowerPC warnings name the interrupted function as `--- interrupt: 700 at fn+0x..`.
     func powerpcInterrupt() -> String? {
-        for line in lines.prefix(60) where line.containsBytes("--- interrupt:") {
-            if let atRange = line.byteRange(of: " at "), let function = Self.identifier(line[atRange.upperBound...]) {
+        for line in lines.prefix(60) {
+            // The ` at ` after the marker: one earlier in the line (`Read at addr…--- interrupt:`,
+            // two console lines run together) names something else.
+            guard let marker = line.byteRange(of: "--- interrupt:") else { continue }
+            if let atRange = line[marker.upperBound...].byteRange(of: " at "),
+                let function = Self.identifier(line[atRange.upperBound...])
+            {
                 return function
             }
         }
