@@ -25,7 +25,10 @@ extension SymbolTable {
     /// Same as `addModules(procModules:)` for text already in memory.
     public mutating func addModules(procModulesText text: String, path: String) throws(SymbolFileError) {
         var parsed: [(String, UInt64, UInt64)] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines end at the `\n` byte: `\r\n` is one Character, so a split on the Character `\n`
+        // kept a CRLF copy as one line and refused it.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (number, line) in lines.map(Substring.init).enumerated() {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             if fields.isEmpty { continue }
             guard fields.count >= 6, let size = UInt64(fields[1]), fields[5].hasPrefix("0x"),

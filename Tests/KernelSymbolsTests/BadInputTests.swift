@@ -83,6 +83,16 @@ import Testing
         }
     }
 
+    /// ProcModulesMarkerTests (2026-12-06): `\r\n` is one Character, so a CRLF copy split at the
+    /// Character `\n` was one line, refused at line 1 (fixtures/regressions/proc-modules-crlf.txt).
+    @Test func procModulesWithCRLFLineEndsAreRead() throws {
+        var table = try SymbolTable.load(kallsyms: TestData.fixture("kallsyms-modules.txt"))
+        try table.addModules(procModules: TestData.fixture("../regressions/proc-modules-crlf.txt"))
+        #expect(table.moduleBase(of: "demo") == 0xffff_ffff_c000_1000)
+        #expect(table.moduleBase(of: "other_mod") == 0xffff_ffff_c000_5000)
+        #expect(table.lookup(0xffff_ffff_c000_1041)?.description == "demo_read+0x1/0xc0 [demo]")
+    }
+
     @Test func notAnELFIsRefused() {
         #expect {
             try SymbolTable.load(elf: TestData.fixture("not-a-map.txt"))
