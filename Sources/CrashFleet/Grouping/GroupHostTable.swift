@@ -4,8 +4,7 @@
 /// attribute value and category and a `(host, fingerprint)` set: several hash-table slots per
 /// record. Here each host has one entry of eight bytes under its `HostNames` number (its crash
 /// count and the number of the attribute set its reports gave it, in the fleet's
-/// ``HostAttributeSets``),
-/// and the per-value host sets are derived when asked (`attributeHosts`,
+/// ``HostAttributeSets``), and the per-value host sets are derived when asked (`attributeHosts`,
 /// `attributeCounts`). A host whose reports in the group said different things has its further
 /// sets in `extraSets`; a count too large for the entry (only a partial can carry one) is kept
 /// in `largeCounts`.

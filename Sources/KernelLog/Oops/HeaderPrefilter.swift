@@ -189,7 +189,7 @@ final class HeaderPrefilter: @unchecked Sendable {
     private func hasShortLiteral(_ base: UnsafeRawPointer, _ count: Int) -> Bool {
         // Colons sixteen bytes at a time (one compare, and a test of the whole mask, per block),
         // then eight: a `memchr` call per colon cost more than the search on lines with several
-        // (`pci 0000:00:1f.2: …`), and eight-byte words took a tenth of a console log's scan.
+        // (`pci 0000:00:1f.2: …`); sixteen instead of eight measured 1–3% less on whole scans.
         var index = 0
         let colonLanes = SIMD16<UInt8>(repeating: UInt8(ascii: ":"))
         while index &+ 16 <= count {
