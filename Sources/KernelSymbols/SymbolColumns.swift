@@ -29,12 +29,15 @@ struct SymbolColumns: Sendable {
 
     var count: Int { addresses.count }
 
-    /// Builds `buckets` for addresses in `start...end` (at most 2^16 buckets).
+    /// Builds `buckets` for addresses in `start...end`: about one per symbol, at most 2^16. (Always
+    /// 2^16 made a map of a few symbols fill and walk a 256 KB table: most of a debug fuzzer's
+    /// execution.)
     mutating func buildBuckets(start: UInt64, end: UInt64) {
         guard end > start, !addresses.isEmpty else { return }
         let span = end - start
+        let limit = min(1 << 16, max(64, addresses.count))
         var shift: UInt64 = 12
-        while shift < 63, span >> shift >= 1 << 16 { shift += 1 }
+        while shift < 63, span >> shift >= limit { shift += 1 }
         let bucketCount = Int(span >> shift) + 1
         var table = [UInt32](repeating: 0, count: bucketCount + 1)
         var index = 0

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KernelSymbols
@@ -92,6 +93,33 @@ import Testing
             let match = table.lookup(address)
             #expect((index == nil) == (match == nil))
             if let index { #expect(table.kernelSymbolName(at: index) == match?.name) }
+        }
+    }
+
+    @Test("a small map gets about one bucket per symbol, and its bucketed search agrees with a plain one")
+    func bucketsFollowTheSymbolCount() throws {
+        var state: UInt64 = 11
+        var addresses: Set<UInt64> = []
+        while addresses.count < 300 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            addresses.insert(0xffff_ffff_8100_0000 &+ (state >> 20) % 0x400_0000)
+        }
+        let text = addresses.sorted().enumerated().map { String(format: "%016lx T f%d\n", $0.element, $0.offset) }
+            .joined()
+        let map = try Array(text.utf8).withUnsafeBytes { try SymbolTable.parse(systemMap: $0, path: "small.map") }
+        // 2^16 buckets (256 KB) for 300 symbols was most of a debug fuzzer's execution.
+        #expect(map.kernel.buckets.count <= 513)
+        #expect(map.kernel.buckets.count > 64)
+        var plain = map.kernel
+        plain.buckets = []
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let address = 0xffff_ffff_80f0_0000 &+ (state >> 20) % 0x420_0000
+            #expect(map.kernel.floorIndex(address) == plain.floorIndex(address))
+        }
+        for address in addresses {
+            #expect(map.kernel.floorIndex(address) == plain.floorIndex(address))
+            #expect(map.kernel.floorIndex(address &- 1) == plain.floorIndex(address &- 1))
         }
     }
 }
