@@ -8,6 +8,14 @@ import Testing
 /// Inputs the log fuzzers found, kept so the fix stays fixed (fixtures/regressions/).
 @Suite("Fuzz regressions: logs")
 struct FuzzRegressionTests {
+    /// A regression input read as `ktriage scan` reads a file; it must read without a failure.
+    static func readThroughFrontDoor(_ name: String) throws -> InputReport {
+        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/" + name)))
+        let report = CrashReader().read(bytes: bytes, name: "fuzz")
+        #expect(report.failure == nil)
+        return report
+    }
+
     /// FuzzPstore, first 60-second run: `====151034759499191.123456-C` multiplied its seconds
     /// by 10^6 without an overflow check and trapped.
     @Test("a ramoops header whose time overflows is read as text, not a trap")
@@ -29,9 +37,7 @@ struct FuzzRegressionTests {
     func rustBackrefOverflow() throws {
         #expect(Demangler.demangle("_RNvBZZZZZZZZZZZZ_3foo") == "_RNvBZZZZZZZZZZZZ_3foo")
         #expect(Demangler.demangle("_RNvB9999999999999999999_3foo") == "_RNvB9999999999999999999_3foo")
-        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/rust-demangle-backref-overflow.log")))
-        let report = CrashReader().read(bytes: bytes, name: "fuzz")
-        #expect(report.failure == nil)
+        let report = try Self.readThroughFrontDoor("rust-demangle-backref-overflow.log")
         #expect(!report.records.isEmpty)
     }
 
@@ -49,9 +55,7 @@ struct FuzzRegressionTests {
         #expect(fields.blockedTask?.state == nil, "an empty comm is not init's")
         fields.hungTaskLine("task:init state:D stack:0 pid:1")
         #expect(fields.blockedTask?.state == "D")
-        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/hung-task-without-name.log")))
-        let report = CrashReader().read(bytes: bytes, name: "fuzz")
-        #expect(report.failure == nil)
+        let report = try Self.readThroughFrontDoor("hung-task-without-name.log")
         #expect(!report.records.isEmpty)
     }
 
@@ -68,9 +72,7 @@ struct FuzzRegressionTests {
             lines: ["BUG: using smp_processor_id() in preemptible [00000000] code: a/1"], header: header
         ).make()
         #expect(full.title.hasPrefix("BUG: using smp_processor_id() in preemptible code"))
-        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/preemptible-without-accessor.log")))
-        let report = CrashReader().read(bytes: bytes, name: "fuzz")
-        #expect(report.failure == nil)
+        let report = try Self.readThroughFrontDoor("preemptible-without-accessor.log")
         #expect(report.records.count == 1)
     }
 
@@ -88,9 +90,7 @@ struct FuzzRegressionTests {
             lines: ["WARNING: CPU: 1 PID: 2 at a.c:1 foo+0x1/0x2", "read at addr_check --- interrupt: 700 at bar+0x1"],
             header: header)
         #expect(glued.powerpcInterrupt() == "bar")
-        let bytes = try #require(Fixtures.read(Fixtures.path("regressions/powerpc-interrupt-after-at.log")))
-        let report = CrashReader().read(bytes: bytes, name: "fuzz")
-        #expect(report.failure == nil)
+        let report = try Self.readThroughFrontDoor("powerpc-interrupt-after-at.log")
         #expect(report.records.map(\.title) == ["WARNING in qdisc_foo"])
     }
 
