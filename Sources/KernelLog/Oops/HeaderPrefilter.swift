@@ -22,8 +22,8 @@ import KtriageBytes
 /// grams matched in ordinary text four times a line). Only where a gram is known are the
 /// windows that could hold it in an anchor hashed against an 8 KB bitmap, and only then are
 /// literals compared in full. Shorter literals (`BUG:`, `INFO:`, `int3:`, `panic:`, `Oops: `, `UBSAN:`)
-/// all end in a colon: colons are found eight bytes at a time and the few bytes before each
-/// are compared.
+/// all end in a colon after one of a few bytes: a line is first checked sixteen bytes at a time
+/// for such a pair, and only then are the colons' preceding bytes compared in full.
 /// Storage is flat: ordinary lines cost no allocation and no reference counting.
 // `@unchecked`: the bitmaps behind the pointers are written in `init` only and read-only after.
 final class HeaderPrefilter: @unchecked Sendable {
