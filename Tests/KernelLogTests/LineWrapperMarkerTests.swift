@@ -41,7 +41,13 @@ import Testing
     static func journalFormat(firstLine text: String) -> LogFormat? {
         let bytes = Array(
             text.utf8.prefix { $0 != UInt8(ascii: "\n") }.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-        if ["{", "\u{1E}{", "data: {"].contains(where: { bytes.starts(with: $0.utf8) }) { return .journalJSON }
+        // A JSON first line opens an object with a key: `{`, any blanks, then a quote.
+        for opener in ["{", "\u{1E}{", "data: {"] where bytes.starts(with: opener.utf8) {
+            let afterBrace = bytes.dropFirst(opener.utf8.count).drop {
+                $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
+            }
+            return afterBrace.first == UInt8(ascii: "\"") ? .journalJSON : nil
+        }
         return bytes.starts(with: "__CURSOR=".utf8) ? .journalExport : nil
     }
 

@@ -1,6 +1,7 @@
-import KernelLog
 import KtriageTestSupport
 import Testing
+
+@testable import KernelLog
 
 @Suite("Log formats: dmesg time formats and journalctl outputs are told apart")
 struct LogFormatTests {
@@ -23,6 +24,26 @@ struct LogFormatTests {
             Fixtures.path("wrappers/" + file), options: LogReaderOptions(referenceYear: 2017))
         #expect(summary.format == format)
         #expect(summary.warnings.isEmpty)
+    }
+
+    /// A first line that begins with `{` but holds no key is console text, not journal JSON
+    /// (read as JSON, every line was malformed and the oops was lost).
+    @Test("a console capture whose first line begins with a brace is read as text")
+    func braceFirstLine() throws {
+        let (lines, summary) = try readAll(Fixtures.path("wrappers/console-brace-first-line.log"))
+        #expect(summary.format == .dmesg)
+        #expect(summary.malformedLines == 0)
+        #expect(summary.kernelLines == 17)
+        #expect(lines.contains { $0.text.hasPrefix("BUG: kernel NULL pointer dereference") })
+        // journalctl's own first lines, compact and spaced (older systemd), are still JSON.
+        for first in [#"{"__CURSOR":"s=1"}"#, #"{ "__CURSOR" : "s=1" }"#, "\u{1E}{\"MESSAGE\":\"x\"}"] {
+            let isJSON = Array(first.utf8).withUnsafeBytes { JournalEntryGatherer.isJSON($0) }
+            #expect(isJSON, "\(first)")
+        }
+        for first in ["{", "{ }", "{ capture", "data: {x"] {
+            let isJSON = Array(first.utf8).withUnsafeBytes { JournalEntryGatherer.isJSON($0) }
+            #expect(!isJSON, "\(first)")
+        }
     }
 
     @Test("notime and journalctl -o cat have no wrapper")

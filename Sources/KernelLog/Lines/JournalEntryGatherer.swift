@@ -132,7 +132,16 @@ struct JournalEntryGatherer {
     // MARK: - Format detection
 
     /// `{`, RS then `{` (json-seq) or `data: {` (json-sse).
-    static func isJSON(_ bytes: UnsafeRawBufferPointer) -> Bool { jsonObject(bytes)?.first == UInt8(ascii: "{") }
+    /// Whether a first line opens a journal entry: `{` and, after any blanks, a key's quote.
+    /// journalctl prints `{"__CURSOR":…` (older versions `{ "__CURSOR" : …`); a `{` alone does
+    /// not make an input JSON, or a console capture whose first line begins with one would have
+    /// every line counted as malformed JSON.
+    static func isJSON(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let object = jsonObject(bytes), object.first == UInt8(ascii: "{") else { return false }
+        guard let keyStart = object.dropFirst().firstIndex(where: { $0 != UInt8(ascii: " ") && $0 != ASCII.tab })
+        else { return false }
+        return object[keyStart] == UInt8(ascii: "\"")
+    }
 
     /// The JSON object of a line of `-o json`, `json-seq` or `json-sse`; `nil` for the empty
     /// lines and `id:` lines of json-sse, which hold none.
