@@ -96,7 +96,17 @@ public struct BTF: Sendable {
         switch type.kind {
         case .pointer: return pointerSize
         case .array:
-            return try Int(type.arrayCount) * size(of: type.arrayElement, pointerSize: pointerSize, depth: depth + 1)
+            // Both factors come from the blob: `char x[0xffffffff][0xffffffff]` is 2^64 bytes.
+            let element = try size(of: type.arrayElement, pointerSize: pointerSize, depth: depth + 1)
+            let (total, overflow) = Int(type.arrayCount).multipliedReportingOverflow(by: element)
+            guard !overflow, total <= BTFLimits.maxTypeBytes else {
+                throw BTFError(
+                    offset: nil, field: "type \(target)",
+                    message:
+                        "array of \(type.arrayCount) elements of \(element) bytes exceeds \(BTFLimits.maxTypeBytes) bytes"
+                )
+            }
+            return total
         case .variable: return try size(of: type.sizeOrType, pointerSize: pointerSize, depth: depth + 1)
         default: return type.kind.hasSize ? Int(type.sizeOrType) : 0
         }

@@ -29,4 +29,7 @@ public enum BTFLimits {
     public static let maxNameBytes = 4096
     /// Deepest chain of typedefs, qualifiers, arrays and anonymous members followed.
     public static let maxDepth = 64
+    /// Largest type size accepted (1 TiB): no kernel object comes near, and a size in range can
+    /// be turned into bits or added to an address offset without overflowing.
+    public static let maxTypeBytes = 1 << 40
 }

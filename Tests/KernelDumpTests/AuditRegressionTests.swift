@@ -1,0 +1,48 @@
+import KtriageTestSupport
+import Testing
+
+@testable import KernelDump
+
+/// Inputs made by reading the code (a code audit for traps, hangs and unbounded memory in the
+/// dump readers), kept so the fix stays fixed. Each was checked to trap or hang without its fix.
+@Suite("Audit regressions in the dump readers")
+struct AuditRegressionTests {
+    /// The x86-6.8 ELF seed with `task_struct.comm` as `char[0xffffffff][0xffffffff]` (its
+    /// element type pointed at the module name's array, both counts 0xffffffff). `BTF.size`
+    /// multiplied the counts into 2^64 bytes, which trapped while the task list was read.
+    @Test("a BTF array of 2^64 bytes: the task list is refused with the type named, no trap")
+    func btfArraySizeOverflow() throws {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/elf-btf-array-size-overflow.bin"))
+        let facts = dump.facts()
+        #expect(facts.tasks?.isEmpty ?? true)
+        #expect(
+            facts.problems.contains {
+                $0.contains("array of 4294967295 elements of 4294967295 bytes exceeds 1099511627776 bytes")
+            }, "\(facts.problems)")
+        _ = dump.backtraces()
+    }
+
+    @Test("BTF sizes: nested arrays that overflow Int or pass the limit throw, real sizes are kept")
+    func btfArraySizes() throws {
+        var builder = BTFBlobBuilder()
+        builder.type("char", .int, sizeOrType: 1)  // 1
+        builder.words(8)
+        builder.type("", .array, sizeOrType: 0)  // 2: char[0xffffffff]
+        builder.words(1, 1, 0xffff_ffff)
+        builder.type("", .array, sizeOrType: 0)  // 3: char[0xffffffff][0xffffffff]
+        builder.words(2, 1, 0xffff_ffff)
+        builder.type("", .array, sizeOrType: 0)  // 4: char[16]
+        builder.words(1, 1, 16)
+        builder.type("big", .structure, sizeOrType: 0xffff_ffff)  // 5
+        builder.type("", .array, sizeOrType: 0)  // 6: struct big[256], 2^40 - 256 bytes
+        builder.words(5, 1, 256)
+        builder.type("", .array, sizeOrType: 0)  // 7: struct big[257], past 2^40
+        builder.words(5, 1, 257)
+        let btf = try BTF(blob: builder.blob())
+        #expect(try btf.size(of: 2) == 0xffff_ffff)
+        #expect(try btf.size(of: 4) == 16)
+        #expect(try btf.size(of: 6) == 256 * 0xffff_ffff)
+        #expect(throws: BTFError.self) { try btf.size(of: 3) }
+        #expect(throws: BTFError.self) { try btf.size(of: 7) }
+    }
+}
