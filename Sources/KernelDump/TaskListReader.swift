@@ -89,10 +89,19 @@ struct TaskListReader {
             previous = task
             node = following
         }
-        // Threads of each process.
-        for leader in leaders {
+        // Threads of each process, from one budget of list nodes: a real kernel's thread lists
+        // are disjoint and hold each task once, but damaged ones may all run down one long chain,
+        // which per-list bounds would let every process walk again.
+        var threadBudget = Self.maxTasks
+        for (index, leader) in leaders.enumerated() {
+            guard threadBudget > 0 else {
+                problems.append(
+                    "threads of the last \(leaders.count - index) processes not read: the \(Self.maxTasks) thread-list nodes of the budget are spent"
+                )
+                break
+            }
             do {
-                for thread in try threads(of: leader) where seen.insert(thread).inserted {
+                for thread in try threads(of: leader, budget: &threadBudget) where seen.insert(thread).inserted {
                     guard addresses.count < Self.maxTasks else { break }
                     addresses.append(thread)
                 }
@@ -118,8 +127,9 @@ struct TaskListReader {
         return (tasks, problems)
     }
 
-    /// The tasks of `leader`'s thread group (the leader included).
-    func threads(of leader: UInt64) throws -> [UInt64] {
+    /// The tasks of `leader`'s thread group (the leader included); each node followed is taken
+    /// from `budget`, and a list that would pass it throws.
+    func threads(of leader: UInt64, budget: inout Int) throws -> [UInt64] {
         let listHead: UInt64
         let nodeOffset: UInt64
         if reader.has("task_struct", "thread_node"), reader.has("signal_struct", "thread_head") {
@@ -134,7 +144,14 @@ struct TaskListReader {
         var result: [UInt64] = []
         var visited: Set<UInt64> = [listHead]
         var node = try reader.word(listHead, what: "thread list head")
-        while node != listHead, result.count < Self.maxTasks {
+        while node != listHead {
+            guard budget > 0 else {
+                throw BTFError(
+                    offset: nil, field: "thread list",
+                    message:
+                        "walk stopped: the processes' thread lists hold more than \(Self.maxTasks) thread-list nodes")
+            }
+            budget -= 1
             guard visited.insert(node).inserted else {
                 throw BTFError(offset: nil, field: "thread list", message: "loops back to 0x\(String(node, radix: 16))")
             }

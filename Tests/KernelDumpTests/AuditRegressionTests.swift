@@ -46,3 +46,35 @@ struct AuditRegressionTests {
         #expect(throws: BTFError.self) { try btf.size(of: 7) }
     }
 }
+
+@Suite("Audit regressions in the task walk")
+struct AuditTaskWalkTests {
+    /// `TaskKernel` whose process list runs down a chain of `links` words, each pointing at the
+    /// next (the last back at `init_task.tasks`): every word is a process, and each process's
+    /// `thread_group` head is a word further down the same chain, so every thread walk runs the
+    /// whole chain. Each walk stopped only at `maxTasks` nodes, so the walks together took
+    /// links² steps (4 × 10^8 here: `vmcore ps` was still walking after 3 minutes in a debug
+    /// build; 2 s with the shared budget).
+    @Test("thread lists that all run down one long chain share one budget: the walk ends, marked partial")
+    func threadWalksShareOneBudget() throws {
+        let setup = TaskKernel()
+        let kernel = setup.kernel
+        let links = 20_000
+        let chain = kernel.allocate(bytes: links * 8)
+        let head = setup.tasks[0] + TaskKernel.Offset.tasks
+        for index in 0..<links {
+            let next = index + 1 < links ? chain + UInt64(index + 1) * 8 : head
+            kernel.writePointer(kernel.imageAddress(next), at: chain + UInt64(index) * 8)
+        }
+        kernel.writePointer(kernel.imageAddress(chain), at: head)
+        let started = ContinuousClock.now
+        let facts = try setup.facts()
+        #expect(ContinuousClock.now - started < .seconds(60))
+        #expect(facts.partial)
+        #expect(
+            facts.problems.contains { $0.contains("\(TaskListReader.maxTasks) thread-list nodes") },
+            "\(facts.problems.filter { $0.hasPrefix("tasks:") }.prefix(3))")
+        // The processes are all there; the threads found before the budget ran out too.
+        #expect((facts.tasks?.count ?? 0) > links)
+    }
+}
