@@ -28,6 +28,9 @@ enum DumpFactsReader {
     static let maxNodes = 1024
     /// Most modules walked.
     static let maxModules = 65_536
+    /// Most `enum mod_mem_type` constants accepted before `MOD_INIT_TEXT` (6.4 has 4 of 7): each
+    /// is one read per module, and a damaged BTF could otherwise ask for billions.
+    static let maxModuleMemoryTypes = 64
     /// Lowest kernel-half address: System.map symbols at or above it move with KASLR.
     static let kernelHalf: UInt64 = 1 << 63
 
@@ -278,6 +281,11 @@ enum DumpFactsReader {
                 offset: nil, field: "module.mem",
                 message:
                     "\(arrayBytes) bytes of \(entrySize)-byte module_memory cannot hold MOD_INIT_TEXT = \(initText)")
+        }
+        guard initText <= maxModuleMemoryTypes else {
+            throw BTFError(
+                offset: nil, field: "enum mod_mem_type",
+                message: "MOD_INIT_TEXT = \(initText) is more than \(maxModuleMemoryTypes) memory types")
         }
         func entry(_ index: UInt64) -> UInt64 { module &+ memOffset &+ index &* entrySize }
         var size: UInt64 = 0

@@ -22,6 +22,23 @@ struct AuditRegressionTests {
         _ = dump.backtraces()
     }
 
+    /// The x86-6.8 ELF seed whose BTF says `MOD_INIT_TEXT = 0x7fffffff` and gives `module.mem`
+    /// as many entries: the core size summed one `module_memory.size` read per type below
+    /// `MOD_INIT_TEXT`, so each module was read until memory ran out (here 2 MiB, 43,000 reads;
+    /// on a dump of gigabytes with thousands of modules, billions). Not a trap: a bound.
+    @Test("MOD_INIT_TEXT beyond any kernel's memory types: the module list stops with the enum named")
+    func moduleMemoryTypes() throws {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/elf-module-memory-types.bin"))
+        let facts = dump.facts()
+        #expect(facts.modules?.isEmpty ?? true)
+        #expect(
+            facts.problems.contains {
+                $0.contains("enum mod_mem_type: MOD_INIT_TEXT = 2147483647 is more than 64 memory types")
+            }, "\(facts.problems)")
+        // The tasks do not depend on the modules.
+        #expect(facts.tasks?.count == 5)
+    }
+
     @Test("BTF sizes: nested arrays that overflow Int or pass the limit throw, real sizes are kept")
     func btfArraySizes() throws {
         var builder = BTFBlobBuilder()
