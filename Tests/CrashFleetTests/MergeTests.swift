@@ -265,6 +265,47 @@ struct MergeTests {
         }
     }
 
+    /// A partial of `count` groups, each claiming `FleetAggregate.maxPartialCount` crashes (the
+    /// most a count may be), written to a file.
+    static func partialOfLargeGroups(_ count: Int, folder: String) throws -> String {
+        var partial = FleetAggregate()
+        for index in 0..<count {
+            var group = GroupAggregate(signature: "large-\(index)", signatureVersion: 1)
+            group.crashes = FleetAggregate.maxPartialCount
+            partial.groups[GroupKey(signature: group.signature, version: 1)] = group
+        }
+        let path = folder + "/large-\(count).json"
+        #expect(Fixtures.write(Array(try FleetJSON.partial(partial).utf8), to: path))
+        return path
+    }
+
+    /// Found by reading the code: every count of a partial was in range, but a summary adds
+    /// counts across groups, and a merge across partials. One partial of 32,768 groups at
+    /// `maxPartialCount` (`records += group.crashes` in `FleetSummary`), or 2,200 merges of one
+    /// of 15 such groups, passed Int.max and trapped (`group --merge`, checked from the CLI).
+    @Test("a partial whose counts total more than maxPartialTotal is refused; merging stops at maxMergedTotal")
+    func countTotals() throws {
+        let folder = Fixtures.temporaryFolder("ktriage-partial-totals")
+        // 17 × 2^48 > 2^52: refused, though each count is in range.
+        do {
+            _ = try PartialFile.read(path: try Self.partialOfLargeGroups(17, folder: folder))
+            Issue.record("a partial whose counts total 17 × 2^48 was accepted")
+        } catch {
+            #expect("\(error)".contains("its counts total more than \(FleetAggregate.maxPartialTotal)"), "\(error)")
+        }
+        // 15 × 2^48 is accepted; merged again and again it stops short of maxMergedTotal (2,200
+        // merges summed to more than Int.max in the summary).
+        let partial = try PartialFile.read(path: try Self.partialOfLargeGroups(15, folder: folder))
+        var merged = FleetAggregate()
+        let fitting = FleetAggregate.maxMergedTotal / (15 * FleetAggregate.maxPartialCount)
+        for _ in 0..<2_200 { merged.merge(partial) }
+        #expect(merged.groups.values.allSatisfy { $0.crashes == fitting * FleetAggregate.maxPartialCount })
+        #expect(!merged.errors.isEmpty)
+        #expect(merged.errors.allSatisfy { $0.hasPrefix("a partial was not merged") }, "\(merged.errors.prefix(2))")
+        let summary = FleetSummary(merged)
+        #expect(summary.groups.count == 15)
+    }
+
     @Test("record id lists keep the smallest ids whatever the merge order")
     func idLimit() {
         var a = GroupAggregate(signature: "s", signatureVersion: 1, idLimit: 3)

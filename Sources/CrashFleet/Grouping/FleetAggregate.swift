@@ -44,6 +44,8 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     var lastRecorded = WorkCache(value: [UInt32: UInt64]())
     var attributeSets = WorkCache(value: AttributeSetCache())
     var hardwareNames = WorkCache(value: [String: HardwareName]())
+    /// The counts of the partials merged in so far, summed: merging stops short of `maxMergedTotal`.
+    var mergedCountTotal = MergedCountTotal()
 
     public init(idLimit: Int = 10_000) {
         self.idLimit = idLimit
@@ -154,14 +156,24 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
         if errors.count < 1000 { errors.append(message) }
     }
 
-    /// The totals a partial carries that `merge` adds up; `implausibility` checks the same list.
+    /// The totals a partial carries that `merge` adds up; `plausibleCountTotal` checks the same list.
     static let summedCounts: [WritableKeyPath<FleetAggregate, Int> & Sendable] = [
         \.inputs, \.unreadableInputs, \.records, \.followUps, \.orphanFollowUps, \.futureClock, \.withoutRelease,
         \.duplicates, \.filteredOut,
     ]
 
-    /// Folds another partial into this one.
+    /// Folds another partial into this one. Each partial read is bounded (`maxPartialTotal`),
+    /// but not how many are merged: one that would take the merged counts past `maxMergedTotal`
+    /// (32,768 at the bound would pass Int.max) is left out, and the aggregate says so in `errors`.
     public mutating func merge(_ other: FleetAggregate) {
+        let (mergedTotal, overflow) = mergedCountTotal.value.addingReportingOverflow(other.mergedCountTotal.value)
+        guard !overflow, mergedTotal <= Self.maxMergedTotal else {
+            addError(
+                "a partial was not merged: its counts and those merged before total more than \(Self.maxMergedTotal)",
+                unreadable: false)
+            return
+        }
+        mergedCountTotal.value = mergedTotal
         for (key, group) in other.groups {
             if var mine = groups[key] {
                 overlappingRecords += mine.merge(group)

@@ -158,7 +158,7 @@ public struct GroupAggregate: Codable, Sendable, Equatable {
         representative = kept
     }
 
-    /// The counts `merge` adds up; `FleetAggregate.implausibility` checks the same list, so a
+    /// The counts `merge` adds up; `FleetAggregate.plausibleCountTotal` checks the same list, so a
     /// count added here is range-checked too (`events` once was not, and merging trapped).
     static let summedCounts: [WritableKeyPath<GroupAggregate, Int> & Sendable] = [
         \.crashes, \.events, \.followUps, \.corrupted, \.panicked, \.futureClock, \.withoutRelease,

@@ -79,6 +79,9 @@ struct GroupHostTable: Sendable, Equatable {
     /// Hosts with a crash count.
     var hostCount: Int { entries.values.reduce(0) { $0 + ($1.crashes == Entry.uncounted ? 0 : 1) } }
 
+    /// The crash counts of the hosts that have one, without their names.
+    var crashCounts: [Int] { entries.compactMap { count(host: $0.key, entry: $0.value) } }
+
     /// Hosts with their crash counts.
     var crashesPerHost: [String: Int] {
         var result: [String: Int] = [:]

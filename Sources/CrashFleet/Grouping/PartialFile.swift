@@ -166,7 +166,9 @@ public enum PartialFile {
                 throw refuse("\(error)")
             }
         }
-        if let reason = fleet.implausibility { throw refuse(reason) }
+        let (total, implausibility) = fleet.plausibleCountTotal()
+        if let implausibility { throw refuse(implausibility) }
+        fleet.mergedCountTotal.value = total
         return fleet
     }
 
