@@ -31,6 +31,8 @@ enum DumpFactsReader {
     /// Most `enum mod_mem_type` constants accepted before `MOD_INIT_TEXT` (6.4 has 4 of 7): each
     /// is one read per module, and a damaged BTF could otherwise ask for billions.
     static let maxModuleMemoryTypes = 64
+    /// Longest uptime believed (a century).
+    static let maxUptimeSeconds: Double = 100 * 365.25 * 86_400
     /// Lowest kernel-half address: System.map symbols at or above it move with KASLR.
     static let kernelHalf: UInt64 = 1 << 63
 
@@ -161,10 +163,23 @@ enum DumpFactsReader {
 
     /// `(jiffies_64 − INITIAL_JIFFIES) / HZ`, `INITIAL_JIFFIES` = `(u32)(−300 × HZ)` (jiffies
     /// start five minutes before the 32-bit wrap so that wrap bugs show early).
+    /// A damaged `jiffies_64` (a zeroed page reads 0, below `INITIAL_JIFFIES`) would wrap to
+    /// billions of years, which the outputs cannot print (seconds × 1000 as `Int` trapped): an
+    /// uptime past `maxUptimeSeconds` is an error.
     static func readUptime(_ reader: KernelObjectReader, hz: Int) throws -> Double {
         let jiffies = try reader.word(try reader.symbol("jiffies_64"), what: "jiffies_64")
         let initial = UInt64(UInt32(truncatingIfNeeded: -300 * hz))
-        return Double(jiffies &- initial) / Double(hz)
+        guard jiffies >= initial else {
+            throw BTFError(
+                offset: nil, field: "jiffies_64", message: "\(jiffies) is below INITIAL_JIFFIES \(initial) (HZ \(hz))")
+        }
+        let seconds = Double(jiffies - initial) / Double(hz)
+        guard seconds <= maxUptimeSeconds else {
+            throw BTFError(
+                offset: nil, field: "jiffies_64",
+                message: "\(jiffies) at HZ \(hz) is an uptime of \(seconds) s, more than a century")
+        }
+        return seconds
     }
 
     /// `avenrun[0..2]` printed as crash and `/proc/loadavg` do: `FIXED_1/200` added to round to

@@ -39,6 +39,21 @@ struct AuditRegressionTests {
         #expect(facts.tasks?.count == 5)
     }
 
+    /// The x86-6.8 ELF seed with `jiffies_64` zeroed (as a damaged or zeroed page reads): below
+    /// `INITIAL_JIFFIES`, the uptime wrapped to 7 × 10^16 s, and `vmcore info` trapped printing
+    /// it (`Int(seconds × 1000)` past Int.max).
+    @Test("jiffies_64 below INITIAL_JIFFIES: no uptime, a stated reason (printing the wrapped one trapped)")
+    func jiffiesBelowInitial() throws {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/elf-jiffies-below-initial.bin"))
+        let facts = dump.facts()
+        #expect(facts.hz == 250)
+        #expect(facts.uptimeSeconds == nil)
+        #expect(
+            facts.problems.contains { $0 == "uptime: BTF: jiffies_64: 0 is below INITIAL_JIFFIES 4294892296 (HZ 250)" },
+            "\(facts.problems)")
+        #expect(facts.loadAverage == [1.5, 0.75, 0.25])
+    }
+
     @Test("BTF sizes: nested arrays that overflow Int or pass the limit throw, real sizes are kept")
     func btfArraySizes() throws {
         var builder = BTFBlobBuilder()
