@@ -26,6 +26,7 @@ enum DumpBacktraceReader {
             return scanStacks(dump, facts: facts, reader: reader, tasks: tasks.filter(including), reason: "\(error)")
         }
         result.traces = unwind(tasks.filter(including), cpus: dump.cpus, with: unwinder)
+        result.problems += unwinder.problems
         return result
     }
 

@@ -36,10 +36,15 @@ final class ORCUnwinder: TaskUnwinder {
     let tables: [ORCTable]
     let namer: FrameNamer
     let layout: ORCLayout
+    /// Module tables left out, and why.
+    let problems: [String]
 
+    /// - Parameter moduleEntryBudget: the most entries read for all module tables together. Each
+    ///   table is bounded alone (`ORCTable.maxEntries`, 40 MB read and kept), but a damaged module
+    ///   list may name thousands of modules whose tables all point at the same readable memory.
     init(
         reader: KernelObjectReader, kernelSymbols: [String: UInt64], modules: [DumpFacts.Module], layout: ORCLayout,
-        symbolize: @escaping (UInt64) -> (name: String, offset: UInt64)?
+        moduleEntryBudget: Int = ORCTable.maxEntries, symbolize: @escaping (UInt64) -> (name: String, offset: UInt64)?
     ) throws {
         self.reader = reader
         self.layout = layout
@@ -56,17 +61,32 @@ final class ORCUnwinder: TaskUnwinder {
                 ipTable: ipStart, entries: entries, count: Int((ipStop - ipStart) / 4), module: nil,
                 layout: layout, memory: reader.memory)
         ]
+        var budget = moduleEntryBudget
+        var leftOut: [String] = []
         for module in modules {
             guard let count = try? reader.unsigned(module.address, "module", "arch.num_orcs"), count > 0,
                 let ips = try? reader.unsigned(module.address, "module", "arch.orc_unwind_ip"),
-                let orcs = try? reader.unsigned(module.address, "module", "arch.orc_unwind"),
+                let orcs = try? reader.unsigned(module.address, "module", "arch.orc_unwind")
+            else { continue }
+            guard count <= UInt64(budget) else {
+                leftOut.append(module.name)
+                continue
+            }
+            guard
                 let table = try? ORCTable(
-                    ipTable: ips, entries: orcs, count: Int(clamping: count), module: module.name, layout: layout,
+                    ipTable: ips, entries: orcs, count: Int(count), module: module.name, layout: layout,
                     memory: reader.memory)
             else { continue }
+            budget -= Int(count)
             tables.append(table)
         }
         self.tables = tables
+        problems =
+            leftOut.isEmpty
+            ? []
+            : [
+                "ORC tables of \(leftOut.count) modules not read (\(leftOut.prefix(3).joined(separator: ", "))\(leftOut.count > 3 ? ", …" : "")): module tables are read up to \(moduleEntryBudget) entries together; their frames are guessed from BP"
+            ]
     }
 
     /// The ORC entry for a code address, and the table (module) it came from.

@@ -110,3 +110,33 @@ struct AuditTaskWalkTests {
         #expect((facts.tasks?.count ?? 0) > links)
     }
 }
+
+@Suite("Audit regressions in the unwinders")
+struct AuditUnwinderTests {
+    /// Each module's ORC table was bounded alone (4 M entries, 40 MB read and kept), but not the
+    /// module tables together: a damaged list of thousands of modules whose `module.arch` all
+    /// point at the same readable memory (a kdump's shared pages make that cheap) would read and
+    /// keep one such table per module. The tables now share one budget.
+    @Test("module ORC tables share one budget: a table past it is left out, with a stated reason")
+    func moduleTablesShareOneBudget() throws {
+        let setup = ModuleKernel(memoryTypes: true)
+        let (facts, reader) = try setup.read()
+        func unwinder(budget: Int) throws -> ORCUnwinder {
+            try ORCUnwinder(
+                reader: reader, kernelSymbols: reader.symbols, modules: facts.modules ?? [], layout: .orcTypes,
+                moduleEntryBudget: budget, symbolize: { _ in nil })
+        }
+        let whole = try unwinder(budget: ORCTable.maxEntries)
+        #expect(whole.tables.map(\.module) == [nil, "beta"])
+        #expect(whole.problems.isEmpty)
+        let betaEntries = try #require(whole.tables.last?.addresses.count)
+        let exact = try unwinder(budget: betaEntries)
+        #expect(exact.tables.map(\.module) == [nil, "beta"])
+        let short = try unwinder(budget: betaEntries - 1)
+        #expect(short.tables.map(\.module) == [nil])
+        #expect(
+            short.problems == [
+                "ORC tables of 1 modules not read (beta): module tables are read up to \(betaEntries - 1) entries together; their frames are guessed from BP"
+            ])
+    }
+}
