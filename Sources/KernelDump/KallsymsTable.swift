@@ -26,6 +26,11 @@ struct KallsymsTable {
     let stream: [UInt8]
     let entries: [UInt32]
     let tokens: [[UInt8]]
+    /// For each symbol, the text symbol (`T`, `t`, `W`, `w`) that names an address there: the
+    /// last one at or before it, or the first of its aliases (-1: none). Found once here: stepping
+    /// back over the data symbols on every lookup cost a walk over .data and .bss for each word
+    /// the stack scan looked up.
+    let namingText: [Int32]
 
     /// Reads the table; `nil` when VMCOREINFO lacks the entries or the data is inconsistent.
     init?(memory: KernelMemory, info: VMCoreInfo) {
@@ -110,6 +115,29 @@ struct KallsymsTable {
         self.entries = entries
         self.types = types
         self.tokens = tokens
+        namingText = Self.namingText(addresses: addresses, types: types)
+    }
+
+    static func isText(_ type: UInt8) -> Bool {
+        let lower = type | 0x20
+        return lower == UInt8(ascii: "t") || lower == UInt8(ascii: "w")
+    }
+
+    /// `namingText`: aliases (same address) name the address by the first of them, as the
+    /// kernel's `get_symbol_pos` does: `scripts/kallsyms` sorts section markers such as
+    /// `__sched_text_start` after the function they share an address with.
+    static func namingText(addresses: [UInt64], types: [UInt8]) -> [Int32] {
+        var result = [Int32](repeating: -1, count: types.count)
+        var current: Int32 = -1
+        for index in types.indices {
+            if isText(types[index]),
+                !(index > 0 && isText(types[index - 1]) && addresses[index - 1] == addresses[index])
+            {
+                current = Int32(index)
+            }
+            result[index] = current
+        }
+        return result
     }
 
     /// Where symbol `index`'s token indexes start in the stream and how many there are: a length
@@ -174,21 +202,9 @@ struct KallsymsTable {
             let mid = (low + high) / 2
             if addresses[mid] <= address { low = mid + 1 } else { high = mid }
         }
-        var index = low - 1
-        while index >= 0 {
-            let type = types[index] | 0x20  // lower-case
-            if type == UInt8(ascii: "t") || type == UInt8(ascii: "w") { break }
-            index -= 1
-        }
+        guard low > 0 else { return nil }
+        let index = Int(namingText[low - 1])
         guard index >= 0 else { return nil }
-        // Aliases (same address) name the address by the first of them, as the kernel's
-        // `get_symbol_pos` does: `scripts/kallsyms` sorts section markers such as
-        // `__sched_text_start` after the function they share an address with.
-        while index > 0, addresses[index - 1] == addresses[index],
-            [UInt8(ascii: "t"), UInt8(ascii: "w")].contains(types[index - 1] | 0x20)
-        {
-            index -= 1
-        }
         let offset = address &- addresses[index]
         guard offset < 0x10_0000 else { return nil }
         return (name(index), offset)
