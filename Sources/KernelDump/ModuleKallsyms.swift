@@ -38,11 +38,19 @@ struct ModuleKallsyms {
         self.functions = functions.sorted { $0.address < $1.address }
     }
 
-    /// The function holding `address` and the offset into it.
+    /// The function holding `address` and the offset into it: the last one starting at or below
+    /// it, found by a binary search (the stack scan asks for every word of every stack, and a
+    /// module may list up to `maxSymbols`).
     func symbol(containing address: UInt64) -> (name: String, offset: UInt64)? {
-        guard let found = functions.last(where: { $0.address <= address }),
-            address - found.address < max(found.size, 1)
-        else { return nil }
+        var low = 0
+        var high = functions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if functions[middle].address <= address { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return nil }
+        let found = functions[low - 1]
+        guard address - found.address < max(found.size, 1) else { return nil }
         guard
             let name = try? reader.string(
                 strtab &+ UInt64(found.name), limit: Self.maxNameBytes, what: "mod_kallsyms.strtab")

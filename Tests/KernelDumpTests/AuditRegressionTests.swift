@@ -181,3 +181,60 @@ struct AuditKallsymsTests {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
+
+@Suite("Audit regressions in module symbols")
+struct AuditModuleSymbolTests {
+    /// `ModuleKernel` whose module beta has 20,000 functions of its own (`mod_kallsyms`), spread
+    /// over its 4 KiB of text. A module's function was found with `last(where:)`, a walk over all
+    /// of them from the top per lookup; the stack scan looks up every word of every stack, so a
+    /// stack of addresses low in beta cost a walk each (2 × 10^9 steps for the 100,000 lookups
+    /// here: over 20 s in a debug build).
+    @Test("lookups in a module of many functions: a binary search, the same names")
+    func manyModuleFunctions() throws {
+        let setup = ModuleKernel(memoryTypes: true)
+        let kernel = setup.kernel
+        let beta = try #require(try setup.read().facts.modules?.first { $0.name == "beta" })
+        let functions = 20_000
+        var strings: [UInt8] = [0]
+        var nameOffsets: [UInt32] = []
+        for index in 0..<functions {
+            nameOffsets.append(UInt32(strings.count))
+            strings += Array("f\(index)".utf8) + [0]
+        }
+        let strtab = kernel.allocate(bytes: strings.count)
+        kernel.write(strings, at: strtab)
+        let symtab = kernel.allocate(bytes: functions * 24)
+        for index in 0..<functions {
+            let at = symtab + UInt64(index * 24)
+            kernel.write(nameOffsets[index], at: at)
+            kernel.write(UInt8(2), at: at + 4)  // STT_FUNC
+            kernel.write(setup.text[1] + UInt64(index * 0x1000 / functions), at: at + 8)
+            kernel.write(UInt64(1), at: at + 16)
+        }
+        let table = kernel.allocate(bytes: 24)
+        kernel.write(kernel.imageAddress(symtab), at: table)
+        kernel.write(UInt32(functions), at: table + 8)
+        kernel.write(kernel.imageAddress(strtab), at: table + 16)
+        let betaStruct = beta.address &- kernel.imageAddress(0)
+        kernel.write(kernel.imageAddress(table), at: betaStruct + ModuleBTFLayout.kallsyms)
+
+        let (facts, reader) = try setup.read()
+        let namer = FrameNamer(reader: reader, modules: facts.modules ?? [], symbolize: { _ in nil })
+        // Functions sit 0 or 1 byte apart; each is 1 byte long: the last at or below names it.
+        #expect(namer.symbol(setup.text[1]).symbol?.name == "f4")
+        let started = ContinuousClock.now
+        for _ in 0..<10_000 {
+            for offset: UInt64 in 1...10 {
+                let found = namer.symbol(setup.text[1] + offset)
+                #expect(found.module == "beta")
+                // The last function at or below: the last index whose address is `offset` or less.
+                let expected = ((Int(offset) + 1) * functions + 0xfff) / 0x1000 - 1
+                if found.symbol?.name != "f\(expected)" {
+                    Issue.record("\(offset): \(String(describing: found.symbol)), expected f\(expected)")
+                    return
+                }
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
