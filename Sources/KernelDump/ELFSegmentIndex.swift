@@ -10,9 +10,13 @@ struct ELFSegmentIndex {
     }
 
     private let entries: [Entry]
-    /// Running maximum of the segment ends, kept only when segments overlap: without overlaps the
-    /// last segment starting at or below an address is the only one that can hold it.
-    private let maxEnd: [UInt64]?
+    /// The segment ends in a max tree (leaf `i` at `leaves + i`, node `n`'s children at `2n` and
+    /// `2n + 1`), kept only when segments overlap: without overlaps the last segment starting at
+    /// or below an address is the only one that can hold it. With them, stepping back over the
+    /// segments below (a running maximum of the ends) cost one step per segment for each address
+    /// that one huge segment held behind thousands of small ones: quadratic in `PT_LOAD`s.
+    private let endTree: [UInt64]?
+    private let leaves: Int
     /// One past the highest address of any segment.
     let highestEnd: UInt64
 
@@ -28,17 +32,19 @@ struct ELFSegmentIndex {
             if entry.start < high { overlapping = true }
             high = max(high, end(entry.header))
         }
+        var leaves = 1
+        while leaves < entries.count { leaves *= 2 }
+        self.leaves = leaves
         if overlapping {
-            var running: [UInt64] = []
-            running.reserveCapacity(entries.count)
-            var top: UInt64 = 0
-            for entry in entries {
-                top = max(top, end(entry.header))
-                running.append(top)
+            // Unused leaves end at 0, which holds no address.
+            var tree = [UInt64](repeating: 0, count: 2 * leaves)
+            for (index, entry) in entries.enumerated() { tree[leaves + index] = end(entry.header) }
+            for node in stride(from: leaves - 1, through: 1, by: -1) {
+                tree[node] = max(tree[2 * node], tree[2 * node + 1])
             }
-            maxEnd = running
+            endTree = tree
         } else {
-            maxEnd = nil
+            endTree = nil
         }
         self.entries = entries
         highestEnd = high
@@ -128,14 +134,32 @@ struct ELFSegmentIndex {
             let mid = (low + high) / 2
             if entries[mid].start <= address { low = mid + 1 } else { high = mid }
         }
-        var index = low - 1
-        guard let maxEnd else {
-            return index >= 0 && end(entries[index].header) > address ? entries[index].header : nil
+        let index = low - 1
+        guard index >= 0 else { return nil }
+        guard let endTree else {
+            return end(entries[index].header) > address ? entries[index].header : nil
         }
-        while index >= 0, maxEnd[index] > address {
-            if end(entries[index].header) > address { return entries[index].header }
-            index -= 1
+        return Self.lastEnding(after: address, atOrBefore: index, in: endTree, leaves: leaves).map {
+            entries[$0].header
         }
-        return nil
+    }
+
+    /// The highest leaf at or before `last` whose end lies past `address`: up from `last` to the
+    /// first subtree on its left that holds such an end, then down to its rightmost such leaf.
+    private static func lastEnding(after address: UInt64, atOrBefore last: Int, in tree: [UInt64], leaves: Int)
+        -> Int?
+    {
+        var node = leaves + last
+        if tree[node] > address { return last }
+        while true {
+            // Up while `node` is a left child: the subtrees on its left are its parent's.
+            while node > 1, node % 2 == 0 { node /= 2 }
+            if node == 1 { return nil }
+            node -= 1
+            if tree[node] > address {
+                while node < leaves { node = tree[2 * node + 1] > address ? 2 * node + 1 : 2 * node }
+                return node - leaves
+            }
+        }
     }
 }

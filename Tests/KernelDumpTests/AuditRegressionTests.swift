@@ -238,3 +238,49 @@ struct AuditModuleSymbolTests {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
+
+@Suite("Audit regressions in the ELF segment index")
+struct AuditSegmentIndexTests {
+    /// An ELF core without notes: a first `PT_LOAD` declares 1 TiB from physical address 0
+    /// without file bytes, and `count` one-byte `PT_LOAD`s follow, one per page, each inside it.
+    static func overlappingSegments(count: Int) -> [UInt8] {
+        var out = ByteBuilder()
+        let headerCount = count + 1
+        let dataOffset = UInt64(64 + headerCount * 56)
+        out.put([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 8))
+        out.put(UInt16(4))  // ET_CORE
+        out.put(UInt16(62))  // x86-64
+        out.put(UInt32(1))
+        out.put(UInt64(0))  // e_entry
+        out.put(UInt64(64))  // e_phoff
+        out.put(UInt64(0))  // e_shoff
+        out.put(UInt32(0))
+        for field in [64, 56, headerCount, 0, 0, 0] { out.put(UInt16(field)) }
+        func segment(offset: UInt64, address: UInt64, fileSize: UInt64, memorySize: UInt64) {
+            out.put(UInt32(1))  // PT_LOAD
+            out.put(UInt32(6))
+            for value in [offset, address, address, fileSize, memorySize, 1] { out.put(value) }
+        }
+        segment(offset: dataOffset, address: 0, fileSize: 0, memorySize: 1 << 40)
+        for index in 1...count {
+            segment(offset: dataOffset + UInt64(index), address: UInt64(index) * 4096, fileSize: 1, memorySize: 1)
+        }
+        out.zeros(count + 1)
+        return out.bytes
+    }
+
+    /// Every page the VMCOREINFO scan read started in a small segment and went on in the large
+    /// one, and finding it stepped back over every small segment below (a running maximum of
+    /// the ends): 65,000 segments (a 3.7 MB file) kept `vmcore info` busy for over 2 minutes in
+    /// a debug build; 0.2 s with the max tree.
+    @Test("65,000 small segments inside one large one: the VMCOREINFO scan ends at once")
+    func overlappingSegmentScan() throws {
+        let bytes = Self.overlappingSegments(count: 65_000)
+        let started = ContinuousClock.now
+        let dump = try TestPaths.open(bytes, name: "overlapping-segments.elf")
+        #expect(dump.vmcoreinfo == nil)
+        let (summary, _) = VmcoreSummary.make(dump)
+        #expect(summary.pageSize == 4096)
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+}
