@@ -1,4 +1,5 @@
-/// `PT_LOAD`s ordered by one of their addresses (physical or virtual), found by binary search.
+/// `PT_LOAD`s ordered by one of their addresses (physical or virtual), found by binary search;
+/// also the modules' text ranges (`FrameNamer`).
 ///
 /// Holds 16 bytes per segment (start address, program header index); everything else is read
 /// from the program header table when a segment is used.

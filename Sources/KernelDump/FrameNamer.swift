@@ -6,6 +6,10 @@ final class FrameNamer {
     let modules: [DumpFacts.Module]
     let symbolize: (UInt64) -> (name: String, offset: UInt64)?
     private var moduleSymbols: [String: ModuleKallsyms?] = [:]
+    /// The modules' core text ranges by start (`header`: the index in `modules`). The stack scan
+    /// asks for every word of every stack, and a module list may hold 65,536 modules: a walk over
+    /// the list per word could take hours.
+    private let textIndex: ELFSegmentIndex
 
     init(
         reader: KernelObjectReader?, modules: [DumpFacts.Module],
@@ -14,13 +18,25 @@ final class FrameNamer {
         self.reader = reader
         self.modules = modules
         self.symbolize = symbolize
+        textIndex = ELFSegmentIndex(
+            modules.enumerated().map { ELFSegmentIndex.Entry(start: $0.element.base, header: UInt32($0.offset)) },
+            end: { [modules] in Self.textEnd(modules[Int($0)]) })
     }
 
-    /// The function holding `address` and the module whose core text holds it.
+    /// One past a module's core text, at most the top of the address space.
+    private static func textEnd(_ module: DumpFacts.Module) -> UInt64 {
+        let (end, overflow) = module.base.addingReportingOverflow(module.textSize)
+        return overflow ? .max : end
+    }
+
+    /// The function holding `address` and the module whose core text holds it (where the texts
+    /// of a damaged list overlap, the one starting last below `address`).
     func symbol(_ address: UInt64) -> (symbol: (name: String, offset: UInt64)?, module: String?) {
-        guard let module = modules.first(where: { address >= $0.base && address &- $0.base < $0.textSize }) else {
+        let modules = self.modules
+        guard let found = textIndex.find(address, end: { Self.textEnd(modules[Int($0)]) }) else {
             return (symbolize(address), nil)
         }
+        let module = modules[Int(found)]
         if moduleSymbols[module.name] == nil {
             moduleSymbols[module.name] = .some(
                 reader.flatMap { try? ModuleKallsyms(module: module.address, reader: $0) })

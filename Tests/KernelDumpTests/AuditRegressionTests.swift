@@ -284,3 +284,37 @@ struct AuditSegmentIndexTests {
         #expect(ContinuousClock.now - started < .seconds(20))
     }
 }
+
+@Suite("Audit regressions in frame naming")
+struct AuditFrameNamerTests {
+    /// The module of an address was found by a walk over the module list per lookup; the stack
+    /// scan looks up every word of every stack, and a damaged list may hold 65,536 modules
+    /// (a chain of list nodes is cheap to make): 65,536 × 100,000 lookups here.
+    @Test("65,536 modules: each address finds its module by a binary search")
+    func manyModules() {
+        let count = 65_536
+        let base: UInt64 = 0xffff_ffff_c000_0000
+        let modules = (0..<count).map { index in
+            DumpFacts.Module(
+                name: "m\(index)", base: base + UInt64(index) * 0x1000, size: 0x1000, textSize: 0x800, taint: "",
+                state: "live", address: 0xffff_8880_0000_0000 + UInt64(index) * 0x400)
+        }
+        let namer = FrameNamer(reader: nil, modules: modules, symbolize: { _ in nil })
+        #expect(namer.symbol(base - 1).module == nil)
+        #expect(namer.symbol(base + UInt64(count) * 0x1000).module == nil)
+        let started = ContinuousClock.now
+        var generator = SplitMix(seed: 7)
+        for _ in 0..<100_000 {
+            let index = Int(generator.next() % UInt64(count))
+            let within = generator.next() % 0x1000
+            let found = namer.symbol(base + UInt64(index) * 0x1000 + within).module
+            // Text is the first 0x800 bytes of each module's 0x1000.
+            let expected = within < 0x800 ? "m\(index)" : nil
+            if found != expected {
+                Issue.record("module \(index) + 0x\(String(within, radix: 16)): \(found ?? "none")")
+                return
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
