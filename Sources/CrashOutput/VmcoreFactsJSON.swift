@@ -68,17 +68,23 @@ public enum VmcoreFactsJSON {
     }
 
     /// `0.08`: two decimals, as crash prints a load average.
-    static func hundredths(_ value: Double) -> String {
-        let scaled = Int((value * 100).rounded())
-        let fraction = scaled % 100
-        return "\(scaled / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
-    }
+    static func hundredths(_ value: Double) -> String { decimal(value, places: 2) }
 
     /// Three decimals (a millisecond), trailing zeros kept short: `6.452`.
-    static func format3(_ value: Double) -> String {
-        let scaled = Int((value * 1000).rounded())
-        let fraction = String(scaled % 1000)
-        return "\(scaled / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    static func format3(_ value: Double) -> String { decimal(value, places: 3) }
+
+    /// `value` with `places` decimals (`-0.250`). The readers bound what they hand over, but a
+    /// formatter takes any `Double`: one too large for an `Int` of its last decimal is printed as
+    /// Swift prints it (`1e+20`, still a JSON number), and one that is not finite as `null`.
+    static func decimal(_ value: Double, places: Int) -> String {
+        guard value.isFinite else { return "null" }
+        let unit = (0..<places).reduce(1) { product, _ in product * 10 }
+        let scaledValue = (value.magnitude * Double(unit)).rounded()
+        guard scaledValue < 1e18 else { return "\(value)" }
+        let scaled = Int(scaledValue)
+        let fraction = String(scaled % unit)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        return sign + "\(scaled / unit)." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 }
 

@@ -110,6 +110,8 @@ public enum VmcoreInfoText {
 
     /// `00:00:06` (whole seconds, as crash's `UPTIME`), with days when there are any.
     static func uptime(_ seconds: Double) -> String {
+        // Only a damaged dump gives more than a century; print it as a number rather than trap.
+        guard seconds.isFinite, seconds >= 0, seconds < 1e15 else { return "\(seconds) s" }
         let total = Int(seconds)
         let days = total / 86_400
         let clock = [total % 86_400 / 3600, total % 3600 / 60, total % 60].map { $0 < 10 ? "0\($0)" : "\($0)" }
