@@ -200,6 +200,30 @@ struct LogLimitTests {
         #expect(past.malformedLines == limit + 1)
     }
 
+    /// A code audit (2026-12-06): each new boot ID was looked for in the whole list, so a journal
+    /// with a new `_BOOT_ID` on every line took minutes for 100,000 lines (debug build).
+    @Test("boot IDs per input: LogReadSummary.maxBootIDs listed once each, further ones left out")
+    func bootIDs() throws {
+        let limit = LogReadSummary.maxBootIDs
+        #expect(limit == 10_000)
+        func journal(boots: Int) -> [UInt8] {
+            var text = ""
+            for number in 0..<boots {
+                text += "{\"MESSAGE\":\"m\",\"_TRANSPORT\":\"kernel\",\"_BOOT_ID\":\"b\(number)\"}\n"
+            }
+            return Array(text.utf8)
+        }
+        let (lines, atEdge) = try read(journal(boots: limit) + journal(boots: 2))
+        #expect(lines.count == limit + 2)
+        #expect(atEdge.bootIDs.count == limit)
+        #expect(atEdge.bootIDs.first == "b0" && atEdge.bootIDs.last == "b\(limit - 1)")
+        let (_, past) = try read(journal(boots: limit + 1))
+        #expect(past.bootIDs.count == limit)
+        #expect(!past.bootIDs.contains("b\(limit)"))
+        let markers = Array("-- Boot a --\n[    1.000000] x\n-- Boot b --\n-- Boot a --\n".utf8)
+        #expect(try read(markers).1.bootIDs == ["a", "b"])
+    }
+
     @Test("pstore text buffered per input: 16 MiB joined whole, one byte more skipped with a diagnostic")
     func pstoreBuffer() throws {
         let megabyteLine = [UInt8](repeating: 0x61, count: 1 << 20) + [0x0A]

@@ -49,7 +49,7 @@ extension LogLineStripper {
         let (dropped, overflow) = summary.droppedMessages.addingReportingOverflow(other.droppedMessages)
         summary.droppedMessages = overflow ? .max : dropped
         if summary.format == nil { summary.format = other.format }
-        for boot in other.bootIDs where !summary.bootIDs.contains(boot) { summary.bootIDs.append(boot) }
+        for boot in other.bootIDs { noteBootID(boot) }
         for diagnostic in other.diagnostics { summary.note(diagnostic) }
         sawSyslog = sawSyslog || later.sawSyslog
     }
@@ -63,6 +63,7 @@ extension LogLineStripper {
         fresh.firstMonotonicMicros = summary?.firstMonotonicMicros
         fresh.format = summary?.format
         self.summary = fresh
+        knownBootIDs = []
         sawSyslog = false
         wrappedLine = nil
         longestWrappedLine = fold.longestWrappedLine

@@ -23,6 +23,9 @@ struct LogLineStripper {
     private static let hostSlotCount = 8192
     private var lastHostIndex = -1
     private var bootID: String?
+    /// The boot IDs of `summary.bootIDs`, so that a new one is told in constant time: searching
+    /// the list for every line made a journal with a new boot ID on each line quadratic.
+    var knownBootIDs: Set<String> = []
     private var pstore = PstoreJoiner()
     /// The wrappers of the last declined kernel lines with a kernel stamp and with a wall clock,
     /// if no line with that time was delivered after them: the summary's last times are taken
@@ -323,8 +326,9 @@ struct LogLineStripper {
         case .journalMarker:
             journalMode = true
             if let range = prefix.bootID {
-                bootID = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                if let bootID, !summary.bootIDs.contains(bootID) { summary.bootIDs.append(bootID) }
+                let boot = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+                bootID = boot
+                noteBootID(boot)
             }
             return
         case .otherProgram:
@@ -420,7 +424,7 @@ struct LogLineStripper {
             summary.otherProgramLines += 1
             return
         }
-        if let boot = entry.bootID, !summary.bootIDs.contains(boot) { summary.bootIDs.append(boot) }
+        if let boot = entry.bootID { noteBootID(boot) }
         let host = entry.hostname.map { name in internHostString(name) }
         var metadata = LineMetadata(
             source: .journald, host: host?.name ?? options.host, bootID: entry.bootID,
@@ -522,6 +526,12 @@ struct LogLineStripper {
             ByteScanning.hasLiteral(text, at: end, " printk messages dropped **")
         else { return nil }
         return Int(count)
+    }
+
+    /// Lists a boot ID the first time it is seen, up to `LogReadSummary.maxBootIDs`.
+    mutating func noteBootID(_ boot: String) {
+        guard summary.bootIDs.count < LogReadSummary.maxBootIDs, knownBootIDs.insert(boot).inserted else { return }
+        summary.bootIDs.append(boot)
     }
 
     /// The host's name and number, from a small cache: consecutive lines often share a host, and

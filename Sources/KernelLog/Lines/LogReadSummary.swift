@@ -37,6 +37,8 @@ public struct LogReadSummary: Sendable, Codable, Equatable {
     public var malformedLines = 0
     /// Host names seen, in first-seen order.
     public var hosts: [String] = []
+    /// Boot IDs seen (journal `-- Boot` markers, `_BOOT_ID`), in first-seen order, at most
+    /// `LogReadSummary.maxBootIDs`.
     public var bootIDs: [String] = []
     public var firstWallClockMicros: Int64?
     public var lastWallClockMicros: Int64?
@@ -72,6 +74,9 @@ public struct LogReadSummary: Sendable, Codable, Equatable {
 
     /// Cap on kept diagnostics per input.
     public static let maxDiagnostics = 100
+    /// Cap on boot IDs listed per input (like the host list's): damaged input with a new id on
+    /// every line must not grow the list without bound.
+    public static let maxBootIDs = 10_000
 
     public init(path: String, source: LogSource) {
         self.path = path
