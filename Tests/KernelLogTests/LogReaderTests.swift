@@ -246,14 +246,15 @@ struct LogReaderTests {
     }
 
     /// The string reader copies runs between quotes and backslashes: escapes at either end of a
-    /// string, next to each other, a surrogate pair, an escaped quote, and a string that never
-    /// closes.
+    /// string, next to each other, a surrogate pair and halves of one alone, an escaped quote,
+    /// and a string that never closes.
     @Test("journald strings: escapes anywhere in a run, surrogate pairs, an unclosed string")
     func journaldStringRuns() throws {
         let text = #"""
             {"MESSAGE":"\"a\\b\"","_TRANSPORT":"kernel","_HOSTNAME":"h\u0031"}
             {"_TRANSPORT":"kernel","MESSAGE":"\tx\uD83D\uDE00y\u00e9"}
             {"_TRANSPORT":"kernel","MESSAGE":"plain text, no escapes at all"}
+            {"_TRANSPORT":"kernel","MESSAGE":"a\uD83D\u0041b\uDE00c\uD83D"}
             {"_TRANSPORT":"kernel","MESSAGE":"never closed
             """#
         var texts: [String] = []
@@ -264,10 +265,15 @@ struct LogReaderTests {
                 hosts.append($0.metadata.host)
             }
         }
-        #expect(texts == ["\"a\\b\"", "\tx\u{1F600}y\u{E9}", "plain text, no escapes at all"])
+        // A half of a surrogate pair alone is U+FFFD; the escape after a high half that is no
+        // low half stays (`\u0041`).
+        #expect(
+            texts == [
+                "\"a\\b\"", "\tx\u{1F600}y\u{E9}", "plain text, no escapes at all", "a\u{FFFD}Ab\u{FFFD}c\u{FFFD}",
+            ])
         #expect(hosts.first == "h1")
         #expect(summary.malformedLines == 1)
-        #expect(summary.diagnostics.first?.line == 4)
+        #expect(summary.diagnostics.first?.line == 5)
     }
 
     @Test("stdin-like pipes and gzip read the same as a file")

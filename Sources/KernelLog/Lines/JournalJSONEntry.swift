@@ -234,6 +234,11 @@ private struct JSONScanner {
                     let low = try readHex4()
                     if (0xDC00..<0xE000).contains(low) {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        // No pair: the high half alone is U+FFFD, and the escape read after it
+                        // is a character of its own, not dropped.
+                        output.append(contentsOf: Array("\u{FFFD}".utf8))
+                        scalar = low
                     }
                 }
                 let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
