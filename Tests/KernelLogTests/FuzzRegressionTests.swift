@@ -41,6 +41,25 @@ struct FuzzRegressionTests {
         #expect(!report.records.isEmpty)
     }
 
+    /// A code audit (2026-12-06): a Rust symbol whose generic arguments are back-references to a
+    /// part whose arguments are back-references again, nine parts deep, twelve to a part: the
+    /// demangler read the innermost part 12^8 times, and a one-frame log kept `ktriage scan`
+    /// busy for hours (not a trap: a hang). Reading stops at `RustDemangler.maxSteps`.
+    @Test("a Rust symbol that nests back-references stays mangled, and the log reads")
+    func rustBackrefNesting() throws {
+        // Three parts of three arguments: read in full (`I` keeps the path, not its arguments).
+        #expect(Demangler.demangle("_RIC1aBd_Bd_Bd_EIC1aBr_Br_Br_EIC1auE") == "a")
+        // Nine parts of three: 3^8 readings of the last, past the budget.
+        let nested =
+            "_RIC1aBd_Bd_Bd_EIC1aBr_Br_Br_EIC1aBF_BF_BF_EIC1aBT_BT_BT_EIC1aB1a_B1a_B1a_EIC1aB1r_B1r_B1r_"
+            + "EIC1aB1I_B1I_B1I_EIC1aB1Z_B1Z_B1Z_EIC1auE"
+        #expect(Demangler.demangle(nested) == nested)
+        let report = try Self.readThroughFrontDoor("rust-demangle-backref-blowup.log")
+        let record = try #require(report.records.first)
+        #expect(record.title.hasPrefix("BUG: unable to handle kernel paging request in _RIC1aBE_BE_"))
+        #expect(record.guilty?.function.hasPrefix("_RIC1aBE_BE_") == true)
+    }
+
     /// FuzzLogReader, release campaign 2026-12-06: `INFO: task blocked for more than …` (no
     /// `comm:pid`) finds ` blocked for more than ` on the space the `INFO: task ` prefix ends
     /// with, so the name's range ended before it began and the field reader trapped.

@@ -3,11 +3,17 @@ import KtriageBytes
 /// Demangling of Rust v0 symbols (`_R…`, RFC 2603) into paths without generic arguments, enough
 /// for titles: `_RNvXs1_Cs…_11ashmem_rustNtB5_6AshmemNtNtCs…_6kernel10miscdevice10MiscDevice4mmap`
 /// becomes `<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap`. Anything it does not
-/// understand returns `nil` (the caller keeps the mangled name); depth and length are bounded.
+/// understand returns `nil` (the caller keeps the mangled name); depth, length and work are bounded.
 struct RustDemangler {
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    /// Paths and types read so far, those read again through back-references included.
+    private var steps = 0
+    /// The most paths and types one symbol may read. Without back-references each takes at least
+    /// one byte of the symbol (under 1024); back-references to parts full of back-references
+    /// would read them again and again, exponentially often in the nesting.
+    static let maxSteps = 1024
 
     static func demangle(_ symbol: String) -> String? {
         guard symbol.hasPrefix("_R"), symbol.utf8.count < 1024 else { return nil }
@@ -82,8 +88,9 @@ struct RustDemangler {
 
     mutating func path() -> String? {
         depth += 1
+        steps += 1
         defer { depth -= 1 }
-        guard depth < 64, let tag = peek else { return nil }
+        guard depth < 64, steps <= Self.maxSteps, let tag = peek else { return nil }
         position += 1
         switch tag {
         case UInt8(ascii: "C"):
@@ -142,8 +149,9 @@ struct RustDemangler {
 
     private mutating func type() -> String? {
         depth += 1
+        steps += 1
         defer { depth -= 1 }
-        guard depth < 64, let tag = peek else { return nil }
+        guard depth < 64, steps <= Self.maxSteps, let tag = peek else { return nil }
         if let basicType = Self.basic[tag] {
             position += 1
             return basicType
