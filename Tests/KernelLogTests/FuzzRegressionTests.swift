@@ -60,6 +60,22 @@ struct FuzzRegressionTests {
         #expect(record.guilty?.function.hasPrefix("_RIC1aBE_BE_") == true)
     }
 
+    /// A code audit (2026-12-06): the host cache hashed a name's first and last eight bytes, so
+    /// a fleet's names (`ip-10-0-1-23.ec2.internal`) all shared one probe chain.
+    @Test("host names of one pattern hash apart, and each line keeps its host")
+    func fleetHostNames() throws {
+        let names = (0..<300).map { "ip-10-0-\($0 / 100)-\($0 % 100 + 100).ec2.internal" }
+        let hashes = Set(names.map { name in Array(name.utf8).withUnsafeBytes { LogLineStripper.quickHash($0) } })
+        #expect(hashes.count == names.count)
+        let text = (names + names).map { "Mar  1 10:00:00 \($0) kernel: x\n" }.joined()
+        var hosts: [String?] = []
+        let summary = try Array(text.utf8).withUnsafeBytes { bytes in
+            try KernelLogReader.read(bytes: bytes, path: "fleet.log") { hosts.append($0.metadata.host) }
+        }
+        #expect(hosts == names + names)
+        #expect(summary.hosts == names)
+    }
+
     /// FuzzLogReader, release campaign 2026-12-06: `INFO: task blocked for more than …` (no
     /// `comm:pid`) finds ` blocked for more than ` on the space the `INFO: task ` prefix ends
     /// with, so the name's range ended before it began and the field reader trapped.

@@ -601,13 +601,20 @@ struct LogLineStripper {
         }
     }
 
-    /// Length and up to 16 bytes from both ends: enough to tell host names apart; equality is
-    /// still checked on the full bytes.
-    private static func quickHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    /// Every byte, eight at a time (host names are short); equality is still checked on the full
+    /// bytes. The first and last eight alone gave every name of a fleet's pattern one hash
+    /// (`ip-10-0-1-23.ec2.internal`, `ip-10-0-7-23.ec2.internal`): each line then walked a
+    /// probe chain as long as the fleet, and a syslog of 1000 such hosts read 16 times slower.
+    static func quickHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
         if bytes.count >= 8 {
-            hash ^= bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
-            hash = (hash ^ (hash >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            var index = 0
+            while index + 8 < bytes.count {
+                hash ^= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                hash = (hash ^ (hash >> 29)) &* 0xBF58_476D_1CE4_E5B9
+                index += 8
+            }
+            // The last eight, which may overlap the word before.
             hash ^= bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
         } else {
             for byte in bytes { hash = (hash << 8) | UInt64(byte) }
