@@ -62,7 +62,7 @@ struct FuzzRegressionTests {
 
     /// A code audit (2026-12-06): the host cache hashed a name's first and last eight bytes, so
     /// a fleet's names (`ip-10-0-1-23.ec2.internal`) all shared one probe chain.
-    @Test("host names of one pattern hash apart, and each line keeps its host")
+    @Test("host names of one pattern hash apart, and each syslog or journal line keeps its host")
     func fleetHostNames() throws {
         let names = (0..<300).map { "ip-10-0-\($0 / 100)-\($0 % 100 + 100).ec2.internal" }
         let hashes = Set(names.map { name in Array(name.utf8).withUnsafeBytes { LogLineStripper.quickHash($0) } })
@@ -74,6 +74,14 @@ struct FuzzRegressionTests {
         }
         #expect(hosts == names + names)
         #expect(summary.hosts == names)
+        // A journal's `_HOSTNAME` takes the same table (it searched the cache list line by line).
+        let journal = (names + names).map { #"{"MESSAGE":"x","_TRANSPORT":"kernel","_HOSTNAME":"\#($0)"}"# + "\n" }
+        var journalHosts: [String?] = []
+        let journalSummary = try Array(journal.joined().utf8).withUnsafeBytes { bytes in
+            try KernelLogReader.read(bytes: bytes, path: "fleet.json") { journalHosts.append($0.metadata.host) }
+        }
+        #expect(journalHosts == names + names)
+        #expect(journalSummary.hosts == names)
     }
 
     /// FuzzLogReader, release campaign 2026-12-06: `INFO: task blocked for more than …` (no

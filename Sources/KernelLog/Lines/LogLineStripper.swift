@@ -542,8 +542,9 @@ struct LogLineStripper {
         return (hostCache[index].name, hostCache[index].number)
     }
 
-    /// The host's entry in `hostCache`, added on first sight.
-    private mutating func hostIndex(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// The host's entry in `hostCache`, added on first sight; `known` is its name when the
+    /// caller has it already (a journal field), else it is made from the bytes.
+    private mutating func hostIndex(_ bytes: UnsafeRawBufferPointer, known: String? = nil) -> Int {
         let hash = LogLineStripper.quickHash(bytes)
         if lastHostIndex >= 0, hostCache[lastHostIndex].hash == hash,
             LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes)
@@ -560,7 +561,7 @@ struct LogLineStripper {
             }
             slot = (slot + 1) & mask
         }
-        let name = ByteEscaping.displayString(bytes)
+        let name = known ?? ByteEscaping.displayString(bytes)
         // Bounded: hostile input with a new host per line cannot grow the cache without limit;
         // at half the slots the cache starts over (numbers stay those of first sight).
         if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
@@ -622,23 +623,12 @@ struct LogLineStripper {
         return (hash ^ (hash >> 31)) &* 0x94D0_49BB_1331_11EB
     }
 
+    /// A journal field's host name, found like a syslog line's (a search of the cache list for
+    /// every line made a journal of many hosts read several times slower).
     private mutating func internHostString(_ name: String) -> (name: String, number: Int) {
-        if lastHostIndex >= 0, hostCache[lastHostIndex].name == name {
-            return (hostCache[lastHostIndex].name, hostCache[lastHostIndex].number)
-        }
-        if let index = hostCache.firstIndex(where: { $0.name == name }) {
-            lastHostIndex = index
-            return (hostCache[index].name, hostCache[index].number)
-        }
-        if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
-            hostCache.removeAll(keepingCapacity: true)
-            for index in hostSlots.indices { hostSlots[index] = 0 }
-        }
-        let number = numberForHost(name)
-        lastHostIndex = hostCache.count
-        let utf8 = Array(name.utf8)
-        hostCache.append((utf8, utf8.withUnsafeBytes { LogLineStripper.quickHash($0) }, name, number))
-        return (name, number)
+        var contiguous = name
+        let index = contiguous.withUTF8 { hostIndex(UnsafeRawBufferPointer($0), known: name) }
+        return (hostCache[index].name, hostCache[index].number)
     }
 
     /// The number of a host name: the same name always gets the same number in one input.
