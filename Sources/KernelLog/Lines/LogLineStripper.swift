@@ -552,7 +552,7 @@ struct LogLineStripper {
             return lastHostIndex
         }
         let mask = LogLineStripper.hostSlotCount - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        var slot = LogLineStripper.hostSlot(hash)
         while hostSlots[slot] != 0 {
             let index = Int(hostSlots[slot]) - 1
             if hostCache[index].hash == hash, LogLineStripper.equal(hostCache[index].bytes, bytes) {
@@ -567,7 +567,7 @@ struct LogLineStripper {
         if hostCache.count >= LogLineStripper.hostSlotCount / 2 {
             hostCache.removeAll(keepingCapacity: true)
             for index in hostSlots.indices { hostSlots[index] = 0 }
-            slot = Int(truncatingIfNeeded: hash) & mask
+            slot = LogLineStripper.hostSlot(hash)
         }
         let number = numberForHost(name)
         hostSlots[slot] = Int32(hostCache.count + 1)
@@ -606,6 +606,9 @@ struct LogLineStripper {
     /// bytes. The first and last eight alone gave every name of a fleet's pattern one hash
     /// (`ip-10-0-1-23.ec2.internal`, `ip-10-0-7-23.ec2.internal`): each line then walked a
     /// probe chain as long as the fleet, and a syslog of 1000 such hosts read 16 times slower.
+    /// The table takes the hash's low bits (`hostSlot`), so the finish mixes every input bit into
+    /// them (splitmix64's): with a single multiply, the digits of `node0001`…`node0200` (the
+    /// high bytes of one word) reached only three slots.
     static func quickHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
         if bytes.count >= 8 {
@@ -620,8 +623,13 @@ struct LogLineStripper {
         } else {
             for byte in bytes { hash = (hash << 8) | UInt64(byte) }
         }
-        return (hash ^ (hash >> 31)) &* 0x94D0_49BB_1331_11EB
+        hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
+        return hash ^ (hash >> 31)
     }
+
+    /// The first slot of `hostSlots` a host name's hash is looked for in.
+    static func hostSlot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (hostSlotCount - 1) }
 
     /// A journal field's host name, found like a syslog line's (a search of the cache list for
     /// every line made a journal of many hosts read several times slower).
