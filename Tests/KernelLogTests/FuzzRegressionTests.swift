@@ -131,10 +131,6 @@ struct FuzzRegressionTests {
         #expect(report.records.count == 1)
     }
 
-    /// CI's fuzz smoke (FuzzLogReader, 10 s): a busybox `host kern.err kernel:` line ending at
-    /// the colon. The `kernel: ` compare loaded eight bytes from one past the space after checking
-    /// only that the space's own eight fit: one byte past the line, a bounds trap in debug and a
-    /// read beyond the buffer in release.
     /// TitleHelperMarkerTests (2026-12-06): the powerpc interrupt line's ` at ` was searched from
     /// the line's start, so an earlier ` at ` on the same line (two console lines run together)
     /// named the wrong function: `WARNING in addr_check` instead of the interrupted `qdisc_foo`.
@@ -149,6 +145,10 @@ struct FuzzRegressionTests {
         #expect(report.records.map(\.title) == ["WARNING in qdisc_foo"])
     }
 
+    /// CI's fuzz smoke (FuzzLogReader, 10 s): a busybox `host kern.err kernel:` line ending at
+    /// the colon. The `kernel: ` compare loaded eight bytes from one past the space after checking
+    /// only that the space's own eight fit: one byte past the line, a bounds trap in debug and a
+    /// read beyond the buffer in release.
     @Test("a busybox tag that ends the line one byte short of `kernel: ` reads, and a full one still matches")
     func busyboxTagAtLineEnd() throws {
         let bytes = try #require(Fixtures.read(Fixtures.path("regressions/busybox-tag-at-line-end.log")))
