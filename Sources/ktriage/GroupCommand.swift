@@ -115,7 +115,8 @@ struct FleetSourceOptions: ParsableArguments {
         let overlapBefore = fleet.overlappingRecords
         for path in merge {
             do {
-                fleet.merge(try PartialFile.read(path: path, jobs: jobs ?? ChunkedLogReader.availableCores))
+                fleet.merge(
+                    try PartialFile.read(path: path, jobs: jobs ?? ChunkedLogReader.availableCores), source: path)
             } catch {
                 Output.warn(error.description)
                 failed = true

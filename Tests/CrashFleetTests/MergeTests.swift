@@ -302,6 +302,10 @@ struct MergeTests {
         #expect(merged.groups.values.allSatisfy { $0.crashes == fitting * FleetAggregate.maxPartialCount })
         #expect(!merged.errors.isEmpty)
         #expect(merged.errors.allSatisfy { $0.hasPrefix("a partial was not merged") }, "\(merged.errors.prefix(2))")
+        // `group --merge` names the file left out (the list of errors is full by now).
+        merged.errors = []
+        merged.merge(partial, source: "shard-7.json")
+        #expect(merged.errors.first?.hasPrefix("shard-7.json: a partial was not merged") == true)
         let summary = FleetSummary(merged)
         #expect(summary.groups.count == 15)
     }

@@ -165,11 +165,13 @@ public struct FleetAggregate: Codable, Sendable, Equatable {
     /// Folds another partial into this one. Each partial read is bounded (`maxPartialTotal`),
     /// but not how many are merged: one that would take the merged counts past `maxMergedTotal`
     /// (32,768 at the bound would pass Int.max) is left out, and the aggregate says so in `errors`.
-    public mutating func merge(_ other: FleetAggregate) {
+    /// `source` names the partial in that error (its file, for `group --merge`).
+    public mutating func merge(_ other: FleetAggregate, source: String? = nil) {
         let (mergedTotal, overflow) = mergedCountTotal.value.addingReportingOverflow(other.mergedCountTotal.value)
         guard !overflow, mergedTotal <= Self.maxMergedTotal else {
             addError(
-                "a partial was not merged: its counts and those merged before total more than \(Self.maxMergedTotal)",
+                (source.map { "\($0): " } ?? "")
+                    + "a partial was not merged: its counts and those merged before total more than \(Self.maxMergedTotal)",
                 unreadable: false)
             return
         }
