@@ -5,6 +5,10 @@ final class KernelObjectReader {
     let btf: BTF
     /// Kernel symbol addresses by name (kallsyms or a System.map).
     let symbols: [String: UInt64]
+    /// Most bytes of a `char[]` member read as a string. The kernel's are far shorter (`comm`:
+    /// TASK_COMM_LEN 16, `nodename`: 65, a module's name: 56); a damaged BTF that makes `comm` a
+    /// `char[64M]` would otherwise have every task of the list read 64 MB.
+    static let maxCharArrayBytes = 256
     private var locations: [String: BTFMemberLocation] = [:]
     private var sizes: [String: Int] = [:]
 
@@ -99,7 +103,7 @@ final class KernelObjectReader {
 
     /// Reads a `char name[N]` member (its length from BTF).
     func charArray(_ base: UInt64, _ structName: String, _ path: String) throws -> String {
-        let size = try memberSize(structName, path)
+        let size = min(try memberSize(structName, path), Self.maxCharArrayBytes)
         let raw = try memory.read(base &+ (try offset(structName, path)), count: size, what: "\(structName).\(path)")
         return String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
     }

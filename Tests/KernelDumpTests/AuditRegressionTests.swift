@@ -111,6 +111,25 @@ struct AuditTaskWalkTests {
     }
 }
 
+extension AuditTaskWalkTests {
+    /// A BTF whose `comm` is a `char[64M]` (damaged, or hostile): every task of the list read
+    /// 64 MB for its name. A `char[]` is read up to `KernelObjectReader.maxCharArrayBytes`.
+    @Test("a char[] member larger than any kernel string is read up to 256 bytes")
+    func charArrayBounded() throws {
+        let setup = TaskKernel(commLength: 64 << 20)
+        let name = setup.kernel.allocate(bytes: 400)
+        setup.kernel.write([UInt8](repeating: UInt8(ascii: "A"), count: 300), at: name)
+        let dump = try TestPaths.open(ELFCoreWriter().write(setup.kernel), name: "comm.elf")
+        let reader = KernelObjectReader(
+            memory: dump.memory, btf: try BTF(blob: TaskKernel.btf(commLength: 64 << 20)), symbols: setup.symbols)
+        let comm = try reader.charArray(
+            setup.kernel.imageAddress(name) - TaskKernel.Offset.comm, "task_struct", "comm")
+        #expect(comm == String(repeating: "A", count: KernelObjectReader.maxCharArrayBytes))
+        // The tasks' own names, NUL-terminated, read as before.
+        #expect(try setup.facts().tasks?.map(\.comm) == ["swapper/0", "init", "kworker/0:1"])
+    }
+}
+
 @Suite("Audit regressions in the unwinders")
 struct AuditUnwinderTests {
     /// Each module's ORC table was bounded alone (4 M entries, 40 MB read and kept), but not the

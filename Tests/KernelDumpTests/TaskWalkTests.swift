@@ -17,7 +17,7 @@ struct TaskKernel {
     var symbols: [String: UInt64] = [:]
     var tasks: [UInt64] = []  // physical addresses: init_task, pid 1, pid 2
 
-    static func btf() -> [UInt8] {
+    static func btf(commLength: UInt32 = 16) -> [UInt8] {
         var builder = BTFBlobBuilder()
         builder.type("int", .int, sizeOrType: 4)  // 1
         builder.words(1 << 24 | 32)
@@ -25,8 +25,8 @@ struct TaskKernel {
         builder.words(32)
         builder.type("char", .int, sizeOrType: 1)  // 3
         builder.words(2 << 24 | 8)
-        builder.type("", .array, sizeOrType: 0)  // 4: char[16]
-        builder.words(3, 1, 16)
+        builder.type("", .array, sizeOrType: 0)  // 4: char[16] (or as asked)
+        builder.words(3, 1, commLength)
         builder.type("", .pointer, sizeOrType: 6)  // 5: struct list_head *
         let next = builder.name("next")
         let prev = builder.name("prev")
@@ -48,8 +48,8 @@ struct TaskKernel {
         return builder.blob()
     }
 
-    init() {
-        let blob = Self.btf()
+    init(commLength: UInt32 = 16) {
+        let blob = Self.btf(commLength: commLength)
         let btfAt = kernel.allocate(bytes: blob.count)
         kernel.write(blob, at: btfAt)
         let runqueue = kernel.allocate(bytes: 16)
