@@ -176,8 +176,13 @@ public final class ELFImage {
             var shdr = GElf_Shdr()
             guard gelf_getshdr(scn, &shdr) != nil else { continue }
             guard shdr.sh_type == UInt32(SHT_SYMTAB) || shdr.sh_type == UInt32(SHT_DYNSYM) else { continue }
-            guard let data = elf_getdata(scn, nil), shdr.sh_entsize > 0 else { continue }
-            let count = Int(shdr.sh_size / shdr.sh_entsize)
+            guard let data = elf_getdata(scn, nil) else { continue }
+            // Counted from the bytes libelf read and a symbol's size in this file's class, not
+            // from `sh_entsize`: a damaged header saying 1 made every byte a "symbol" (a
+            // reservation of gigabytes, and past 2^31 an index `Int32` cannot hold).
+            let symbolBytes = gelf_fsize(elf, ELF_T_SYM, 1, UInt32(EV_CURRENT))
+            guard symbolBytes > 0 else { continue }
+            let count = min(Int(data.pointee.d_size) / Int(symbolBytes), Int(Int32.max))
             result.reserveCapacity(result.count + count)
             for index in 0..<count {
                 var sym = GElf_Sym()

@@ -54,6 +54,41 @@ struct ELFSymbolTests {
         #expect(table.address(of: "entry_point", offset: 2).resolvedAddress == entry + 2)
     }
 
+    /// A code audit (2026-12-06): the symbol count was `sh_size / sh_entsize`. A damaged
+    /// `sh_entsize` of 0 lost every symbol; 1 made every byte a symbol (gigabytes reserved for a
+    /// large table, and past 2^31 an index `Int32` cannot hold). The count now comes from the
+    /// bytes libelf read and the size of a symbol.
+    @Test("a symbol table whose sh_entsize is damaged reads the same symbols", arguments: [UInt64(0), 1, 7])
+    func damagedEntrySize(_ entrySize: UInt64) throws {
+        let path = try Self.compile(
+            ["-O0", "-nostdlib", "-static", "-no-pie", "-fno-asynchronous-unwind-tables"], output: "vmlinux")
+        defer {
+            try? FileManager.default.removeItem(
+                atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        }
+        let whole = try SymbolTable.load(elf: path)
+        // ELF64 little-endian: e_shoff at 0x28, e_shentsize at 0x3a, e_shnum at 0x3c; a section
+        // header's sh_type at +4 and sh_entsize at +56.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func integer(_ offset: Int, _ size: Int) -> Int {
+            (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+        }
+        let sectionHeaders = integer(0x28, 8)
+        var patched = 0
+        for index in 0..<integer(0x3c, 2) {
+            let header = sectionHeaders + index * integer(0x3a, 2)
+            guard integer(header + 4, 4) == 2 else { continue }  // SHT_SYMTAB
+            for byte in 0..<8 { bytes[header + 56 + byte] = UInt8(truncatingIfNeeded: entrySize >> (8 * UInt64(byte))) }
+            patched += 1
+        }
+        #expect(patched == 1)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let damaged = try SymbolTable.load(elf: path)
+        #expect(damaged.linkAddress(of: "helper") == whole.linkAddress(of: "helper"))
+        #expect(damaged.linkAddress(of: "entry_point") == whole.linkAddress(of: "entry_point"))
+        #expect(damaged.release == whole.release)
+    }
+
     @Test func relocatableObjectIsLaidOutLikeTheKernelLoadsAModule() throws {
         let path = try Self.compile(["-O0", "-c"], output: "demo-mod.ko")
         defer {
