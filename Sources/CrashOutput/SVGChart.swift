@@ -12,7 +12,7 @@ enum SVGChart {
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
         for (index, item) in items.enumerated() {
             let y = index * rowHeight + 3
-            let barWidth = max(1, (width - labelWidth - 50) * item.value / maximum)
+            let barWidth = max(1, scaled(item.value, of: maximum, to: width - labelWidth - 50))
             let label = item.label.count > 34 ? String(item.label.prefix(33)) + "…" : item.label
             svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(MarkupText.html(label))</text>"
             svg +=
@@ -38,7 +38,7 @@ enum SVGChart {
             guard let micros = FleetTime.parse(item.day) else { continue }
             let offset = Int((micros - start) / 86_400_000_000)
             let x = 5 + Double(offset) * slot
-            let barHeight = max(2, plotHeight * item.value / maximum)
+            let barHeight = max(2, scaled(item.value, of: maximum, to: plotHeight))
             svg +=
                 "<rect x=\"\(Int(x))\" y=\"\(plotHeight - barHeight)\" width=\"\(max(2, Int(slot) - 1))\" height=\"\(barHeight)\" class=\"bar\"><title>\(MarkupText.html(item.day)): \(item.value)</title></rect>"
         }
@@ -49,5 +49,14 @@ enum SVGChart {
         svg += "<text x=\"0\" y=\"\(height - 4)\">\(MarkupText.html(first))</text>"
         svg += "<text x=\"\(width)\" y=\"\(height - 4)\" text-anchor=\"end\">\(MarkupText.html(last))</text>"
         return svg + "</svg>"
+    }
+
+    /// `value × length / maximum`, rounded down, for `0 ≤ value ≤ maximum`. Merged partials carry
+    /// counts up to 2^62, so the product is taken at double width: `length × value` alone passed
+    /// `Int.max` and trapped.
+    static func scaled(_ value: Int, of maximum: Int, to length: Int) -> Int {
+        guard maximum > 0, value > 0, length > 0 else { return 0 }
+        let product = length.multipliedFullWidth(by: min(value, maximum))
+        return maximum.dividingFullWidth(product).quotient
     }
 }

@@ -172,6 +172,17 @@ struct GroupCommandTests {
         #expect(twice.stdout.contains("92 crashes"))
     }
 
+    /// Counts merged from many partials reach 2^62; the chart bars were `280 × count / largest`
+    /// and trapped past `Int.max`.
+    @Test("group --merge of a partial with huge counts, 120 times, draws its charts (regression)")
+    func hugeCountCharts() throws {
+        let partial = Fixtures.path("regressions/partial-chart-count-overflow.json")
+        let merges = Array(repeating: ["--merge", partial], count: 120).flatMap { $0 }
+        let page = try CommandRunner.run(["group", "--format", "html"] + merges)
+        #expect(page.status == 0)
+        #expect(page.stdout.contains("width=\"280\" height=\"16\""))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
