@@ -155,7 +155,8 @@ public final class CrashStore {
     ) throws(StoreError) -> IngestStatistics {
         var stats = IngestStatistics()
         let runID = try beginRun()
-        let batch = max(1, scanner.workers * 2)
+        // Bounded by the inputs first: `workers` is any `Int`, and `Int.max × 2` trapped.
+        let batch = max(1, min(scanner.workers, items.count) * 2)
         var start = 0
         while start < items.count {
             let slice = Array(items[start..<min(items.count, start + batch)])

@@ -80,7 +80,7 @@ struct FleetSourceOptions: ParsableArguments {
         }
         if let since, FleetTime.parse(since) == nil { throw ValidationError("--since: not a date: \(since)") }
         if let until, FleetTime.parse(until) == nil { throw ValidationError("--until: not a date: \(until)") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        try JobsOption.validate(jobs)
     }
 
     var context: GroupingContext {

@@ -55,7 +55,7 @@ struct IngestCommand: ParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty && fromNDJSON.isEmpty { throw ValidationError("give inputs or --from-ndjson FILE") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        try JobsOption.validate(jobs)
     }
 
     func run() throws {

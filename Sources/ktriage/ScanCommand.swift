@@ -87,7 +87,7 @@ struct ScanCommand: ParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        try JobsOption.validate(jobs)
         var scanner = CrashReader(options: options, symbolizer: symbolizer)
         // --lines hands out every line: nothing to skip, so chunks would only add a second pass.
         scanner.jobs = lines ? 1 : jobs ?? ChunkedLogReader.availableCores

@@ -35,6 +35,15 @@ struct StoreTests {
         #expect(fromDB.groups.first?.overRepresented.first?.value == "6.1.0-18-amd64")
     }
 
+    /// Inputs were read `workers × 2` at a time, which trapped for `Int.max` workers.
+    @Test("ingesting with Int.max workers reads the inputs, not a trap")
+    func hugeWorkerCount() throws {
+        let store = try CrashStore(path: Fixtures.temporaryFolder("ktriage-workers") + "/db.sqlite")
+        let scanner = FleetScanner(context: FleetSupport.context, workers: .max)
+        let stats = try store.ingest(Self.items(Fixtures.path("fleet/hosts/batch07")), scanner: scanner)
+        #expect(stats.inputs == 1 && stats.added == 1)
+    }
+
     @Test("a log that grew since the last run adds only its new crashes")
     func grownLog() throws {
         let folder = Fixtures.temporaryFolder("ktriage-grow")

@@ -24,6 +24,20 @@ struct InputFlagsCommandTests {
         #expect(result.stdout.contains("(record schema 2)"))
     }
 
+    /// `group` and `ingest` sized batches as `4 × jobs` and `jobs × 2`: `--jobs 9223372036854775807`
+    /// trapped on overflow.
+    @Test("--jobs past the limit is a usage error, not a trap")
+    func hugeJobs() throws {
+        let db = Fixtures.temporaryFolder("ktriage-jobs") + "/crashes.sqlite"
+        let log = "fixtures/fleet/hosts/batch07"
+        for command in [["group", log], ["scan", log], ["ingest", "--db", db, log]] {
+            let result = try CommandRunner.run(command + ["--jobs", "9223372036854775807"])
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("--jobs must be between 1 and 1024"))
+        }
+        #expect(try CommandRunner.run(["group", log, "--jobs", "1024"]).status == 0)
+    }
+
     @Test("usage errors start with 'ktriage: ' like every other message")
     func errorPrefix() throws {
         let result = try CommandRunner.run(["scan", "--tz", "Mars/Olympus_Mons", "fixtures/wrappers/dmesg.log"])
