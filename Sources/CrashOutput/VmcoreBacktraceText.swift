@@ -15,7 +15,7 @@ public enum VmcoreBacktraceText {
                 out += "CPU: \(trace.cpu)  (registers only: no task list)\n"
             } else {
                 out +=
-                    "PID: \(trace.pid)  TASK: \(String(trace.task, radix: 16))  CPU: \(trace.cpu)  COMMAND: \"\(trace.comm)\""
+                    "PID: \(trace.pid)  TASK: \(String(trace.task, radix: 16))  CPU: \(trace.cpu)  COMMAND: \"\(TerminalText.clean(trace.comm))\""
                 out += trace.active ? "  (active)\n" : "\n"
             }
             for (number, frame) in trace.frames.enumerated() {
@@ -25,7 +25,7 @@ public enum VmcoreBacktraceText {
                 // A frame found by scanning the stack is marked as the kernel marks it: `?`.
                 out +=
                     "\(label) [\(String(frame.stackPointer, radix: 16))] \(frame.reliable ? "" : "? ")\(name) at \(String(frame.address, radix: 16))"
-                out += frame.module.map { " [\($0)]" } ?? ""
+                out += frame.module.map { " [\(TerminalText.clean($0))]" } ?? ""
                 out += "\n"
             }
             if let problem = trace.problem { out += "    (unwind stopped: \(problem))\n" }
@@ -37,6 +37,6 @@ public enum VmcoreBacktraceText {
     /// `function+0x1f`, or the hex address when the function is unknown (module text).
     static func frameName(_ frame: DumpFrame) -> String {
         guard let function = frame.function else { return String(frame.address, radix: 16) }
-        return function + "+0x" + String(frame.offset ?? 0, radix: 16)
+        return TerminalText.clean(function) + "+0x" + String(frame.offset ?? 0, radix: 16)
     }
 }

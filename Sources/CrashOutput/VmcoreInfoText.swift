@@ -5,7 +5,9 @@ public enum VmcoreInfoText {
     public static func render(_ summary: VmcoreSummary) -> String {
         var out = ""
         func row(_ label: String, _ value: String?) {
-            out += padded(label, 14) + (value ?? "unknown") + "\n"
+            // Values come from the dump's memory (host name, command line, log): escape bytes
+            // in them must not reach the terminal.
+            out += padded(label, 14) + TerminalText.clean(value ?? "unknown") + "\n"
         }
         var format = summary.format
         if let version = summary.kdumpHeaderVersion { format += ", header v\(version)" }
@@ -42,10 +44,10 @@ public enum VmcoreInfoText {
             var line = padded("  \(mark) CPU \(cpu.cpu)  \(pid)", 22)
             line +=
                 "\(cpu.registerNames.pc.uppercased()) \(cpu.pc ?? "?")  \(cpu.registerNames.sp.uppercased()) \(cpu.sp ?? "?")"
-            if let symbol = cpu.pcSymbol { line += "  \(symbol)" }
+            if let symbol = cpu.pcSymbol { line += "  " + TerminalText.clean(symbol) }
             if let lr = cpu.lr {
                 line += "  LR \(lr)"
-                if let symbol = cpu.lrSymbol { line += "  \(symbol)" }
+                if let symbol = cpu.lrSymbol { line += "  " + TerminalText.clean(symbol) }
             }
             out += line + "\n"
         }
@@ -71,7 +73,7 @@ public enum VmcoreInfoText {
         var out = ""
         func row(_ label: String, _ value: String?) {
             guard let value else { return }
-            out += padded(label, 14) + value + "\n"
+            out += padded(label, 14) + TerminalText.clean(value) + "\n"
         }
         row(
             "Uptime:",
@@ -95,9 +97,9 @@ public enum VmcoreInfoText {
         if let modules = facts.modules {
             row("Modules:", "\(modules.count)")
             for module in modules {
-                var line = "  " + padded(module.name, 20) + "0x" + String(module.base, radix: 16) + "  "
-                line += "\(module.size)  \(module.state)"
-                if !module.taint.isEmpty { line += "  \(module.taint)" }
+                var line = "  " + padded(TerminalText.clean(module.name), 20) + "0x" + String(module.base, radix: 16)
+                line += "  \(module.size)  " + TerminalText.clean(module.state)
+                if !module.taint.isEmpty { line += "  " + TerminalText.clean(module.taint) }
                 out += line + "\n"
             }
         }

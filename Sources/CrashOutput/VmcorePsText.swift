@@ -26,7 +26,9 @@ public enum VmcorePsText {
     /// One crash-style row.
     static func line(_ task: DumpTask) -> String {
         let mark = task.active ? ">" : " "
-        let comm = task.kernelThread ? "[\(task.comm)]" : task.comm
+        // Any process names itself (`prctl(PR_SET_NAME)`), escape bytes included.
+        let name = TerminalText.clean(task.comm)
+        let comm = task.kernelThread ? "[\(name)]" : name
         let address = String(task.task, radix: 16)
         return mark + right(String(task.pid), 8) + right(String(task.ppid), 8) + right(String(task.cpu), 5) + "  "
             + right(address, 16) + "  " + task.state + "  " + comm + "\n"
