@@ -280,8 +280,8 @@ public final class CrashStore {
                 try queue.read { db in
                     let rows = try Row.fetchCursor(db, sql: "SELECT host, fact FROM host_fact")
                     while let row = try rows.next() {
-                        let host: String = row["host"]
-                        let fact: String = row["fact"]
+                        // NULL in a NOT NULL column (see `aggregate`): nothing to know.
+                        guard let host: String = row["host"], let fact: String = row["fact"] else { continue }
                         self.knownFacts.insert(host + "\u{0}" + fact)
                     }
                 }
@@ -354,9 +354,18 @@ public final class CrashStore {
                 let rows = try Row.fetchCursor(
                     db, sql: "SELECT id, host, record, follow_ups, file FROM crash ORDER BY id")
                 while let row = try rows.next() {
-                    let id: String = row["id"]
-                    let host: String = row["host"]
-                    let json: String = row["record"]
+                    // Read as optionals: a column the schema declares NOT NULL still holds NULL in
+                    // a database whose schema another tool rewrote, and GRDB's non-optional
+                    // subscript traps on it (`try!`). Such a row is skipped like an unreadable one.
+                    let id: String? = row["id"]
+                    let host: String? = row["host"]
+                    let json: String? = row["record"]
+                    guard let id, let host, let json else {
+                        fleet.addError(
+                            "\(path): crash \(id ?? "without an id") has no host or record (NULL); skipped",
+                            unreadable: false)
+                        continue
+                    }
                     if let file: String = row["file"] { files.insert(file) }
                     let record: CrashRecord
                     do {
@@ -372,7 +381,7 @@ public final class CrashStore {
                         continue
                     }
                     fleet.add(record, id: id, host: host, context: context)
-                    let followUps: Int = row["follow_ups"]
+                    let followUps: Int = row["follow_ups"] ?? 0
                     if followUps > 0 {
                         fleet.followUps += followUps
                         fleet.groups[GroupKey(signature: record.signature, version: record.signatureVersion)]?
@@ -383,8 +392,7 @@ public final class CrashStore {
                 var facts: [String: HostFacts] = [:]
                 let factRows = try Row.fetchCursor(db, sql: "SELECT host, fact FROM host_fact")
                 while let row = try factRows.next() {
-                    let host: String = row["host"]
-                    let fact: String = row["fact"]
+                    guard let host: String = row["host"], let fact: String = row["fact"] else { continue }
                     facts[host, default: HostFacts()].add(row: fact)
                 }
                 fleet.add(hostFacts: facts)

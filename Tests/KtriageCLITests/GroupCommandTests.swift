@@ -183,6 +183,18 @@ struct GroupCommandTests {
         #expect(page.stdout.contains("width=\"280\" height=\"16\""))
     }
 
+    /// GRDB's non-optional column subscript traps (`try!`) on NULL, and a database whose schema
+    /// another tool rewrote holds NULL where ktriage's schema says NOT NULL.
+    @Test("group --db of a crash row whose host is NULL skips the row and names it (regression)")
+    func nullHostRow() throws {
+        let db = Fixtures.temporaryFolder("ktriage-null-host") + "/crashes.sqlite"
+        Fixtures.write(try #require(Fixtures.read(Fixtures.path("regressions/store-null-host.sqlite"))), to: db)
+        let result = try CommandRunner.run(["group", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("crash a81a37332fcf6f89 has no host or record (NULL); skipped"))
+        #expect(result.stdout.contains("0 crashes in 0 groups"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
