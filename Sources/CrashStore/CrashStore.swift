@@ -382,7 +382,13 @@ public final class CrashStore {
                     }
                     fleet.add(record, id: id, host: host, context: context)
                     let followUps: Int = row["follow_ups"] ?? 0
-                    if followUps > 0 {
+                    // An edited database can claim any count: two rows of `Int.max` overflowed the
+                    // sum. Past `maxPartialTotal` in all (far above any fleet) a count is left out.
+                    if followUps > FleetAggregate.maxPartialTotal - fleet.followUps {
+                        fleet.addError(
+                            "\(path): crash \(id) claims \(followUps) follow-up reports, more than any fleet; not counted",
+                            unreadable: false)
+                    } else if followUps > 0 {
                         fleet.followUps += followUps
                         fleet.groups[GroupKey(signature: record.signature, version: record.signatureVersion)]?
                             .followUps += followUps

@@ -195,6 +195,21 @@ struct GroupCommandTests {
         #expect(result.stdout.contains("0 crashes in 0 groups"))
     }
 
+    /// The follow-up counts of the stored crashes are summed: two rows of `Int.max` trapped.
+    @Test("group --db of crashes claiming Int.max follow-ups each groups them and names the counts (regression)")
+    func followUpsOverflowRows() throws {
+        let db = Fixtures.temporaryFolder("ktriage-follow-ups") + "/crashes.sqlite"
+        Fixtures.write(
+            try #require(Fixtures.read(Fixtures.path("regressions/store-follow-ups-overflow.sqlite"))), to: db)
+        let result = try CommandRunner.run(["group", "--db", db])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains(
+                "crash df5ffedfc9f4a749 claims 9223372036854775807 follow-up reports, more than any fleet; not counted")
+        )
+        #expect(result.stdout.contains("2 crashes in 2 groups on 2 of 2 hosts"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
