@@ -21,7 +21,7 @@ public enum BugReport {
         var table: @Sendable (_ header: [String], _ rows: [[String]]) -> String
 
         static let markdown = Style(
-            text: MarkupText.markdown, strong: { "**\($0)**" }, code: { "`\($0)`" },
+            text: MarkupText.markdown, strong: { "**\($0)**" }, code: MarkupText.codeSpan,
             title: { "# " + MarkupText.markdown($0) }, heading: { "## \($0)" },
             block: { lines in
                 let trace = lines.map(MarkupText.codeLine)

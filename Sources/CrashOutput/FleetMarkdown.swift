@@ -54,7 +54,15 @@ public enum FleetMarkdown {
         return out
     }
 
-    static func anchor(_ group: FleetSummary.GroupSummary) -> String { "g-\(group.signature)" }
+    /// `g-<signature>`. A signature read from a partial, NDJSON or a database may hold anything;
+    /// characters other than ASCII letters and digits become `_`, so the anchor can end neither the
+    /// link nor the `id` attribute it is written in.
+    static func anchor(_ group: FleetSummary.GroupSummary) -> String {
+        let safe = group.signature.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? Character(scalar) : "_"
+        }
+        return "g-" + String(safe)
+    }
 
     public static func totalsLine(_ totals: FleetSummary.Totals) -> String {
         let crashes = totals.records - totals.events
@@ -115,7 +123,8 @@ public enum FleetMarkdown {
         let h = String(repeating: "#", count: level)
         var out = "<a id=\"\(anchor(group))\"></a>\n\n"
         out += "\(h) \(MarkupText.markdown(group.title))\n\n"
-        out += "- signature: `\(group.signature)` (rules v\(group.signatureVersion)), kind \(group.kind)\n"
+        out +=
+            "- signature: \(MarkupText.codeSpan(group.signature)) (rules v\(group.signatureVersion)), kind \(group.kind)\n"
         out += "- \(count(group.crashes, "crash", "crashes")) on \(count(group.hostsAffected, "host", "hosts"))"
         if group.followUps > 0 { out += ", \(group.followUps) follow-up reports counted once" }
         if group.panicked > 0 { out += ", \(group.panicked) panicked" }

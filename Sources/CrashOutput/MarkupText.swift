@@ -56,6 +56,12 @@ public enum MarkupText {
         return out
     }
 
+    /// `text` as an inline code span: backticks (which would end it) shown as `'`, control
+    /// characters as `\xNN`. Inside the span Markdown and HTML stay literal.
+    public static func codeSpan(_ text: String) -> String {
+        "`" + codeLine(text).replacingBackticks() + "`"
+    }
+
     /// A backtick fence longer than the longest backtick run in `lines`.
     public static func fence(for lines: [String]) -> String {
         var longest = 0

@@ -210,6 +210,23 @@ struct GroupCommandTests {
         #expect(result.stdout.contains("2 crashes in 2 groups on 2 of 2 hosts"))
     }
 
+    /// A partial's signature was written into Markdown as it was: a backtick ended its code span,
+    /// and a quote ended the `id` attribute of the group's anchor.
+    @Test("a partial's signature with markup stays text in Markdown output (regression)")
+    func markupSignature() throws {
+        let partial = Fixtures.path("regressions/partial-markup-signature.json")
+        let span = "`4d58'<img src=x onerror=alert(1)>\\x1B[31m`"
+        let markdown = try CommandRunner.run(["group", "--merge", partial, "--format", "markdown"])
+        #expect(markdown.status == 0)
+        #expect(markdown.stdout.contains("- signature: \(span) (rules v1)"))
+        #expect(markdown.stdout.contains("<a id=\"g-4d58__img_src_x_onerror_alert_1____31m\"></a>"))
+        #expect(markdown.stdout.contains("](#g-4d58__img_src_x_onerror_alert_1____31m)"))
+        #expect(!markdown.stdout.contains("\u{1B}"))
+        let report = try CommandRunner.run(["report", "--merge", partial])
+        #expect(report.status == 0)
+        #expect(report.stdout.contains("Signature \(span) (rules v1)"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
