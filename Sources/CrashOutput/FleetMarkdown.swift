@@ -6,7 +6,8 @@ import KernelLog
 public enum FleetMarkdown {
     public static func render(_ summary: FleetSummary) -> String {
         var out = "# Crash groups\n\n"
-        out += totalsLine(summary.totals) + "\n\n"
+        // The line names hosts whose clock is wrong: log-derived, escaped like every other.
+        out += MarkupText.markdown(totalsLine(summary.totals)) + "\n\n"
         let crashes = summary.crashGroups
         let events = summary.eventGroups
         if !crashes.isEmpty || events.isEmpty { out += groupTable(crashes, count: "crashes") }

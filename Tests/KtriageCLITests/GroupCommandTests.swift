@@ -227,6 +227,17 @@ struct GroupCommandTests {
         #expect(report.stdout.contains("Signature \(span) (rules v1)"))
     }
 
+    /// The totals line names the hosts whose clock is wrong; Markdown output wrote it unescaped.
+    @Test("a host name with markup in the totals line stays text in Markdown output (regression)")
+    func markupClockHost() throws {
+        let partial = Fixtures.path("regressions/partial-markup-clock-host.json")
+        let markdown = try CommandRunner.run(["group", "--merge", partial, "--format", "markdown"])
+        #expect(markdown.status == 0)
+        #expect(
+            markdown.stdout.contains(
+                "clock wrong on web&lt;img src=x onerror=alert(1)&gt;\\|\\[x\\](javascript:alert(1)))"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
