@@ -103,10 +103,19 @@ public struct InputWalker {
         }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let (name, isUTF8) = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = raw.prefix { $0 != 0 }
+                let decoded = String(decoding: bytes, as: UTF8.self)
+                return (decoded, decoded.utf8.elementsEqual(bytes))
             }
             if name == "." || name == ".." { continue }
+            // A path is a `String`: a name that is not UTF-8 decodes to another name, which
+            // cannot be opened. Said, rather than dropped without a word.
+            guard isUTF8 else {
+                let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                notes.append(Note(path: path, message: "name is not UTF-8, cannot be opened: skipped", isError: false))
+                continue
+            }
             names.append(name)
         }
         closedir(directory)
