@@ -238,6 +238,22 @@ struct GroupCommandTests {
                 "clock wrong on web&lt;img src=x onerror=alert(1)&gt;\\|\\[x\\](javascript:alert(1)))"))
     }
 
+    /// The page's pivot had a column per release: G groups of R releases made G × R cells (3,000
+    /// groups of one release each wrote a 190 MB page). Past 20 releases the rest share a column.
+    @Test("the HTML page's pivot shows the 20 releases with most crashes and sums the others (regression)")
+    func pivotReleaseColumns() throws {
+        let log = Fixtures.path("regressions/many-releases-pivot.log")
+        let page = try CommandRunner.run(["group", "--format", "html", log])
+        #expect(page.status == 0)
+        let pivot = try #require(
+            page.stdout.range(of: "<table class=\"pivot\">.*?</table>", options: .regularExpression))
+        let table = page.stdout[pivot]
+        #expect(table.components(separatedBy: "<th>").count - 1 == 22)
+        #expect(table.contains("<th>6.1.7-pivot</th><th>2 other releases</th>"))
+        #expect(!table.contains("6.1.8-pivot") && !table.contains("6.1.9-pivot"))
+        #expect(table.contains("<td class=\"num\">2</td></tr>"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
