@@ -1,11 +1,10 @@
 import ArgumentParser
+import KernelLog
 
 /// `--jobs` of `scan`, `group` and `ingest`: worker threads.
 enum JobsOption {
-    /// More threads than this help no machine. Larger values made the readers size batches and
-    /// per-thread tables by the count (`4 × jobs` trapped on overflow near `Int.max`, and a
-    /// billion jobs would allocate a billion per-thread queues).
-    static let maximum = 1024
+    /// More threads than this help no machine; the readers take no more either.
+    static let maximum = ChunkedLogReader.maximumJobs
 
     static func validate(_ jobs: Int?) throws {
         if let jobs, !(1...maximum).contains(jobs) {

@@ -24,7 +24,8 @@ struct GroupingTests {
         #expect(top.recordIDs.count == top.crashes && top.recordIDsComplete)
     }
 
-    @Test("groups summarised on several threads give the one-thread summary", arguments: [2, 3, 16])
+    // `Int.max`: a library caller's count is taken as `ChunkedLogReader.maximumJobs` (`4 × jobs` trapped).
+    @Test("groups summarised on several threads give the one-thread summary", arguments: [2, 3, 16, Int.max])
     func summaryOnThreads(jobs: Int) throws {
         let fleet = FleetSupport.group(FleetSupport.items())
         #expect(fleet.groups.count > 2)

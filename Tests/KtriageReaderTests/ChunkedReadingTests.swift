@@ -28,6 +28,19 @@ struct ChunkedReadingTests {
         return (report, lines)
     }
 
+    /// A library caller's `jobs` of `Int.max` is taken as `ChunkedLogReader.maximumJobs`
+    /// (`jobs × chunksPerJob` trapped): the reading is the one-thread reading.
+    @Test("any number of jobs reads as one thread does")
+    func hugeJobCount() throws {
+        let text = try Self.interleavedSyslog(newYear: nil, damage: nil)
+        let path = Fixtures.temporaryFolder("chunked") + "/huge-jobs.log"
+        #expect(Fixtures.write(Array(text.utf8), to: path))
+        let item = InputWalker.Item(path: path, kind: .text)
+        let (one, oneLines) = Self.reading(item, jobs: 1, chunkBytes: 64)
+        let (many, manyLines) = Self.reading(item, jobs: .max, chunkBytes: 4_093)
+        #expect(many.records == one.records && many.summary == one.summary && manyLines == oneLines)
+    }
+
     /// Compares every text input under `root`; returns how many were read in chunks at all.
     static func compare(_ root: String) -> Int {
         var walker = InputWalker()

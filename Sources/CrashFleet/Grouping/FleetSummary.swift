@@ -149,7 +149,7 @@ public struct FleetSummary: Codable, Sendable {
         for group in fleet.groups.values { allHosts.formUnion(group.hostTable.countedHosts) }
         var pending = fleet.groups
         fleet.groups = [:]
-        let workers = max(1, jobs)
+        let workers = min(max(1, jobs), ChunkedLogReader.maximumJobs)
         while !pending.isEmpty {
             var batch: [GroupAggregate] = []
             while batch.count < 4 * workers, let (_, group) = pending.popFirst() {

@@ -52,6 +52,10 @@ public enum ChunkedLogReader {
     public static let minimumChunkBytes = 4 << 20
     /// The cores this process may run on: the default number of jobs.
     public static var availableCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// Most worker threads any reading uses (`--jobs` is refused above it; a library caller's
+    /// larger count is taken as this): counts size batches and per-thread tables, and
+    /// `4 × Int.max` trapped.
+    public static let maximumJobs = 1024
 
     /// Chunks per thread when the input is small, so that a slow chunk does not leave a thread
     /// idle.
@@ -77,6 +81,7 @@ public enum ChunkedLogReader {
         mayMatter: @escaping @Sendable (LineSketch) -> Bool, alsoWants: @escaping @Sendable (LineSketch) -> Bool,
         release: @escaping @Sendable (Range<Int>) -> Void = { _ in }, onLine: (LogLine) throws -> Void
     ) throws -> LogReadSummary? {
+        let jobs = min(jobs, maximumJobs)
         guard jobs > 1, minimumChunkBytes > 0, bytes.count >= 2 * minimumChunkBytes else { return nil }
         let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(64 * 1024))
         guard InputKind.sniff(head) == .text, ByteScanning.memchrIndex(ASCII.carriageReturn, in: head, from: 0) == nil,
