@@ -48,8 +48,22 @@ public struct InputWalker {
         public var description: String { "\(path): \(message)" }
     }
 
-    /// Cap on folder depth, against bind-mount loops.
+    /// Cap on folder depth: a last guard against loops that identities cannot tell (a file
+    /// system that numbers a folder differently each time it is listed).
     public static let maxDepth = 64
+
+    /// A folder being walked: what `stat` identifies it by, and its path for notes.
+    private struct FolderIdentity {
+        var device: UInt64
+        var inode: UInt64
+        var path: String
+
+        init(_ info: stat, path: String) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            self.path = path
+        }
+    }
 
     public private(set) var items: [Item] = []
     public private(set) var notes: [Note] = []
@@ -78,7 +92,7 @@ public struct InputWalker {
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             let before = items.count
-            walk(path, root: path, depth: 0)
+            walk(path, root: path, ancestors: [FolderIdentity(info, path: path)])
             groupPstoreParts(from: before)
             groupCrashFolders(from: before)
             if items.count == before {
@@ -89,8 +103,9 @@ public struct InputWalker {
         }
     }
 
-    private mutating func walk(_ folder: String, root: String, depth: Int) {
-        guard depth < InputWalker.maxDepth else {
+    /// Walks `folder`, the last of `ancestors` (the folders it lies in, from the argument down).
+    private mutating func walk(_ folder: String, root: String, ancestors: [FolderIdentity]) {
+        guard ancestors.count <= InputWalker.maxDepth else {
             notes.append(
                 Note(
                     path: folder, message: "folder nesting deeper than \(InputWalker.maxDepth): skipped", isError: false
@@ -138,7 +153,18 @@ public struct InputWalker {
                 }
                 addFile(path, root: root)
             } else if type == S_IFDIR {
-                walk(path, root: root, depth: depth + 1)
+                // A bind mount of a folder inside itself (or a FUSE file system that shows its
+                // own mount point) has the identity of a folder above it: walking on would list
+                // the same files again, down to the depth cap.
+                let identity = FolderIdentity(info, path: path)
+                if let above = ancestors.first(where: { $0.device == identity.device && $0.inode == identity.inode }) {
+                    notes.append(
+                        Note(
+                            path: path, message: "the same folder as \(above.path) (a mount loop): skipped",
+                            isError: false))
+                    continue
+                }
+                walk(path, root: root, ancestors: ancestors + [identity])
             } else if type == S_IFREG {
                 addFile(path, root: root)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrashOutput
 import Foundation
 import KernelLog
 
@@ -59,7 +60,12 @@ struct Ktriage: ParsableCommand {
         var text = fullMessage(for: error)
         if text.hasPrefix("Error: ") { text = "ktriage: " + text.dropFirst("Error: ".count) }
         if !text.hasPrefix("ktriage: ") { text = "ktriage: " + text }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        // Line by line: ArgumentParser's usage text has several, and a path in a message may
+        // hold escape sequences (see `Output.warn`).
+        let clean = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            TerminalText.clean(String($0))
+        }
+        FileHandle.standardError.write(Data((clean.joined(separator: "\n") + "\n").utf8))
         Foundation.exit(code.rawValue)
     }
 }

@@ -260,9 +260,7 @@ struct SymbolizeCommand: ParsableCommand {
         }
     }
 
-    private func warn(_ message: String) {
-        FileHandle.standardError.write(Data("ktriage: \(message)\n".utf8))
-    }
+    private func warn(_ message: String) { Output.warn(message) }
 }
 
 /// A user-caused failure of `symbolize`, printed as one line.

@@ -1,3 +1,5 @@
+import CrashOutput
+
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #elseif canImport(Darwin)
@@ -74,9 +76,11 @@ final class Output {
 
     deinit { flush() }
 
-    /// One line on stderr, `ktriage: ` first.
+    /// One line on stderr, `ktriage: ` first. Messages quote paths, host names and log text, any
+    /// of which may hold escape sequences or line breaks: they are shown as `\xNN`, so a message
+    /// stays one line and cannot drive the terminal.
     static func warn(_ message: String) {
-        let text = "ktriage: " + message + "\n"
+        let text = "ktriage: " + TerminalText.clean(message) + "\n"
         _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
     }
 }
@@ -99,7 +103,9 @@ struct Progress {
         let elapsedMillis = (now.tv_sec - lastShown.tv_sec) * 1000 + (now.tv_nsec - lastShown.tv_nsec) / 1_000_000
         guard elapsedMillis >= 200 || done == total else { return }
         lastShown = now
-        let name = current.count > 50 ? "…" + current.suffix(49) : current
+        // A path may hold escape sequences (shown as `\xNN`, as in warnings).
+        let clean = TerminalText.clean(current)
+        let name = clean.count > 50 ? "…" + clean.suffix(49) : clean
         let text = "\r\u{1B}[K[\(done)/\(total)] \(name)"
         _ = text.withCString { Glibc.write(2, $0, strlen($0)) }
     }

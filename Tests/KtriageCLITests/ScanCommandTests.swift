@@ -57,6 +57,16 @@ struct ScanCommandTests {
         #expect(result.stdout.contains("fixtures/wrappers/dmesg.log"))
     }
 
+    @Test("a file name with an escape sequence and a line break is shown as \\xNN on one stderr line")
+    func controlCharactersInName() throws {
+        let name = "no/such/\u{1B}[2Jclear\nsecond.log"
+        let result = try CommandRunner.run(["scan", name, "fixtures/wrappers/dmesg.log"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no/such/\\x1B[2Jclear\\x0Asecond.log: No such file or directory"))
+        #expect(!result.stderr.contains("\u{1B}"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test("binary junk given by name: one line naming the file and the byte offset")
     func binaryJunk() throws {
         let result = try CommandRunner.run(["scan", "fixtures/mixed/picture.bin"])
