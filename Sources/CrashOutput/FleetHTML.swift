@@ -83,34 +83,22 @@ public enum FleetHTML {
         return out
     }
 
-    /// Release columns of the page's pivot: those with most crashes, the rest summed in one. Every
-    /// release had a column, so G groups of R releases made G × R cells (3,000 groups of one
-    /// release each: a 190 MB page, and `releasePivot` holds as many counts).
-    static let pivotReleaseLimit = 20
+    /// Release columns of the page's pivot (and `--by kernel`'s table and Markdown): those with
+    /// most crashes, the rest summed in one column.
+    public static let pivotReleaseLimit = 20
 
     /// Crashes per signature and kernel release (what `--by kernel` prints), hottest cells marked.
     static func pivot(_ summary: FleetSummary) -> String {
-        var totals: [String: Int] = [:]
-        for group in summary.groups {
-            for release in group.kernelReleases { totals[release.name, default: 0] += release.crashes }
-        }
-        let ordered = FleetSummary.counts(totals).map(\.name)
-        guard ordered.count > 1 else { return "" }
-        let releases = Array(ordered.prefix(pivotReleaseLimit))
-        let shown = Set(releases)
-        let otherReleases = ordered.count - releases.count
+        let pivot = summary.releasePivot(limit: pivotReleaseLimit)
+        guard pivot.releases.count + pivot.otherReleases > 1 else { return "" }
         var out = "<details><summary>Crashes per signature and kernel release</summary>"
         out += "<table class=\"pivot\"><thead><tr><th>title</th>"
-        for release in releases { out += "<th>\(MarkupText.html(release))</th>" }
-        if otherReleases > 0 { out += "<th>\(otherReleases) other releases</th>" }
+        for release in pivot.releases { out += "<th>\(MarkupText.html(release))</th>" }
+        if pivot.otherReleases > 0 { out += "<th>\(pivot.otherReleases) other releases</th>" }
         out += "</tr></thead><tbody>"
-        for group in summary.groups {
-            out += "<tr><td>\(MarkupText.html(group.title))</td>"
-            let crashes = Dictionary(group.kernelReleases.map { ($0.name, $0.crashes) }) { first, _ in first }
-            var counts = releases.map { crashes[$0] ?? 0 }
-            if otherReleases > 0 {
-                counts.append(crashes.filter { !shown.contains($0.key) }.values.reduce(0, +))
-            }
+        for row in pivot.rows {
+            out += "<tr><td>\(MarkupText.html(row.group.title))</td>"
+            let counts = row.counts + (pivot.otherReleases > 0 ? [row.other] : [])
             let total = max(1, counts.reduce(0, +))
             for count in counts {
                 let hot = count > total - count && count > 0 ? " hotcell" : ""

@@ -93,13 +93,16 @@ public enum FleetJSON {
             var releases: [String]
             var rows: [Row]
         }
-        let pivot = summary.releasePivot
-        let rows = pivot.rows.map { row in
+        // Every release (machines want them all); each row lists only its own, so the document
+        // grows with the groups' releases, not with groups × releases.
+        let rows = summary.groups.map { group in
             Row(
-                signature: row.group.signature, title: row.group.title,
-                crashes: Dictionary(uniqueKeysWithValues: zip(pivot.releases, row.counts).filter { $0.1 > 0 }))
+                signature: group.signature, title: group.title,
+                crashes: Dictionary(
+                    group.kernelReleases.filter { $0.crashes > 0 }.map { ($0.name, $0.crashes) }, uniquingKeysWith: +))
         }
-        return String(decoding: try encoder().encode(Pivot(releases: pivot.releases, rows: rows)), as: UTF8.self)
+        return String(
+            decoding: try encoder().encode(Pivot(releases: summary.releasesByCrashes, rows: rows)), as: UTF8.self)
             + "\n"
     }
 

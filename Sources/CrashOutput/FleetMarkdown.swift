@@ -42,15 +42,19 @@ public enum FleetMarkdown {
         return out
     }
 
-    /// `--by kernel`: crashes per signature and kernel release.
+    /// `--by kernel`: crashes per signature and kernel release, the releases past
+    /// `FleetHTML.pivotReleaseLimit` summed in one column.
     public static func renderPivot(_ summary: FleetSummary) -> String {
-        let pivot = summary.releasePivot
-        var out = "| title | " + pivot.releases.map(MarkupText.markdown).joined(separator: " | ") + " |\n"
-        out += "|---|" + pivot.releases.map { _ in "---:|" }.joined() + "\n"
+        let pivot = summary.releasePivot(limit: FleetHTML.pivotReleaseLimit)
+        let other = pivot.otherReleases > 0 ? ["\(pivot.otherReleases) other releases"] : []
+        let columns = pivot.releases.map(MarkupText.markdown) + other
+        var out = "| title | " + columns.joined(separator: " | ") + " |\n"
+        out += "|---|" + columns.map { _ in "---:|" }.joined() + "\n"
         for row in pivot.rows {
+            let counts = row.counts + (other.isEmpty ? [] : [row.other])
             out +=
                 "| " + MarkupText.markdown(row.group.title) + " | "
-                + row.counts.map { $0 == 0 ? "" : String($0) }.joined(separator: " | ") + " |\n"
+                + counts.map { $0 == 0 ? "" : String($0) }.joined(separator: " | ") + " |\n"
         }
         return out
     }

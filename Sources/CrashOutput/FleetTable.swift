@@ -37,12 +37,15 @@ public enum FleetTable {
         return TextTable.lines(header: header, rows: rows, width: width)
     }
 
-    /// `group --by kernel`: crashes per signature and kernel release.
+    /// `group --by kernel`: crashes per signature and kernel release, the releases past
+    /// `FleetHTML.pivotReleaseLimit` summed in one column.
     public static func pivotLines(_ summary: FleetSummary, width: Int) -> [String] {
-        let pivot = summary.releasePivot
-        let header = ["title"] + pivot.releases.map(TerminalText.clean)
+        let pivot = summary.releasePivot(limit: FleetHTML.pivotReleaseLimit)
+        let other = pivot.otherReleases > 0 ? ["\(pivot.otherReleases) other releases"] : []
+        let header = ["title"] + pivot.releases.map(TerminalText.clean) + other
         let rows = pivot.rows.map { row in
-            [TerminalText.clean(row.group.title)] + row.counts.map { $0 == 0 ? "." : String($0) }
+            [TerminalText.clean(row.group.title)]
+                + (row.counts + (other.isEmpty ? [] : [row.other])).map { $0 == 0 ? "." : String($0) }
         }
         return TextTable.lines(header: header, rows: rows, width: width) + [FleetMarkdown.totalsLine(summary.totals)]
     }

@@ -22,21 +22,27 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
-    /// Vertical bars per day over the whole span (days without crashes stay empty).
+    /// Vertical bars per day over the whole span (days without crashes stay empty), in time
+    /// order whatever order the days come in: sorted as text, a clamped five-digit year came
+    /// first, and the chart said there were no times at all. Days that are not dates are left out.
     static func timeline(_ days: [(day: String, value: Int)], width: Int = 560, height: Int = 120) -> String {
-        guard let first = days.first?.day, let last = days.last?.day,
-            let start = FleetTime.parse(first), let end = FleetTime.parse(last)
-        else { return "<p class=\"muted\">no wall-clock times</p>" }
-        let span = Int((end - start) / 86_400_000_000) + 1
-        let maximum = max(1, days.map(\.value).max() ?? 1)
+        let dated = days.compactMap { item in
+            FleetTime.parse(item.day).map { (micros: $0, day: item.day, value: item.value) }
+        }
+        .sorted { $0.micros < $1.micros }
+        guard let first = dated.first, let last = dated.last else {
+            return "<p class=\"muted\">no wall-clock times</p>"
+        }
+        let span = Int((last.micros - first.micros) / 86_400_000_000) + 1
+        let maximum = max(1, dated.map(\.value).max() ?? 1)
         let plotHeight = height - 20
-        let slot = min(24.0, max(1.0, Double(width - 10) / Double(max(span, 1))))
+        // Under a pixel a day when the span is long, so that every bar stays inside the chart.
+        let slot = min(24.0, Double(width - 10) / Double(max(span, 1)))
         var svg =
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" role=\"img\">"
         svg += "<line x1=\"0\" y1=\"\(plotHeight)\" x2=\"\(width)\" y2=\"\(plotHeight)\" class=\"axis\"/>"
-        for item in days {
-            guard let micros = FleetTime.parse(item.day) else { continue }
-            let offset = Int((micros - start) / 86_400_000_000)
+        for item in dated {
+            let offset = Int((item.micros - first.micros) / 86_400_000_000)
             let x = 5 + Double(offset) * slot
             let barHeight = max(2, scaled(item.value, of: maximum, to: plotHeight))
             svg +=
@@ -46,8 +52,8 @@ enum SVGChart {
         svg += "<text x=\"\(width)\" y=\"11\" text-anchor=\"end\">\(maximum) crash\(maximum == 1 ? "" : "es")</text>"
         svg += "<line x1=\"0\" y1=\"0\" x2=\"\(width)\" y2=\"0\" class=\"grid\"/>"
         svg += "<text x=\"\(width)\" y=\"\(plotHeight - 2)\" text-anchor=\"end\">0</text>"
-        svg += "<text x=\"0\" y=\"\(height - 4)\">\(MarkupText.html(first))</text>"
-        svg += "<text x=\"\(width)\" y=\"\(height - 4)\" text-anchor=\"end\">\(MarkupText.html(last))</text>"
+        svg += "<text x=\"0\" y=\"\(height - 4)\">\(MarkupText.html(first.day))</text>"
+        svg += "<text x=\"\(width)\" y=\"\(height - 4)\" text-anchor=\"end\">\(MarkupText.html(last.day))</text>"
         return svg + "</svg>"
     }
 

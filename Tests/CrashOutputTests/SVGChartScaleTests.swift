@@ -28,4 +28,26 @@ struct SVGChartScaleTests {
         #expect(timeline.contains("height=\"100\""))
         #expect(timeline.contains("height=\"50\""))
     }
+
+    @Test("days in time order whatever order they come in; a day that is not a date is left out")
+    func dayOrder() {
+        // A clamped five-digit year sorts first as text; it is no date FleetTime reads.
+        let timeline = SVGChart.timeline([("10000-01-01", 5), ("2026-11-03", 1), ("2026-11-01", 3)])
+        #expect(!timeline.contains("no wall-clock times"))
+        #expect(timeline.contains(">2026-11-01</text>"))
+        #expect(timeline.contains("text-anchor=\"end\">2026-11-03</text>"))
+        #expect(!timeline.contains("10000"))
+        // Three days of slots: 2026-11-01 at x 5, 2026-11-03 two slots of 24 px on.
+        #expect(timeline.contains("<rect x=\"53\""))
+    }
+
+    @Test("a span of years keeps every bar inside the chart")
+    func longSpan() {
+        let timeline = SVGChart.timeline([("2000-01-01", 1), ("2026-01-01", 1)], width: 560)
+        let xs = timeline.components(separatedBy: "<rect x=\"").dropFirst().compactMap {
+            Int($0.prefix { $0.isNumber })
+        }
+        #expect(xs.count == 2)
+        #expect(xs.allSatisfy { $0 <= 560 })
+    }
 }

@@ -254,6 +254,24 @@ struct GroupCommandTests {
         #expect(table.contains("<td class=\"num\">2</td></tr>"))
     }
 
+    /// `--by kernel` printed a column per release too (3,000 × 3,000: 155 MB of table). The table
+    /// and Markdown now have the page's columns; JSON, for machines, still lists every release.
+    @Test("--by kernel: 20 release columns and the rest summed in table and Markdown, all in JSON (regression)")
+    func pivotReleaseColumnsByKernel() throws {
+        let log = Fixtures.path("regressions/many-releases-pivot.log")
+        let table = try CommandRunner.run(["group", "--by", "kernel", log])
+        #expect(table.status == 0)
+        let header = try #require(table.stdout.split(separator: "\n").first)
+        #expect(header.contains("6.1.7-pivot") && header.contains("2 other releases"))
+        #expect(!table.stdout.contains("6.1.8-pivot") && !table.stdout.contains("6.1.9-pivot"))
+        let markdown = try CommandRunner.run(["group", "--by", "kernel", "--format", "markdown", log])
+        let markdownHeader = try #require(markdown.stdout.split(separator: "\n").first)
+        #expect(markdownHeader.components(separatedBy: " | ").count == 22)
+        #expect(markdownHeader.hasSuffix("| 2 other releases |"))
+        let json = try CommandRunner.run(["group", "--by", "kernel", "--format", "json", log])
+        #expect(json.stdout.contains("6.1.8-pivot") && json.stdout.contains("6.1.9-pivot"))
+    }
+
     @Test("bad input: a missing path and a corrupted database are named on stderr, exit 1")
     func badInput() throws {
         let missing = try CommandRunner.run(["group", "fixtures/fleet/journal", "fixtures/no-such-folder"])
