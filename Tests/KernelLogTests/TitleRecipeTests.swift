@@ -82,4 +82,20 @@ import Testing
         }
         #expect(titled > 500)
     }
+
+    /// Templates put log text before the frame marker; the marker was replaced everywhere, so a
+    /// log line holding `{F}` got the frame's name inside its own text.
+    @Test("a report whose text holds {F} keeps it; only the template's own marker takes the frame")
+    func markerInLogText() throws {
+        let header = try #require(CrashHeaders.table.first { $0.literal == "BUG:" })
+        let lines = [
+            "BUG: spinlock {F} wrong owner on CPU#0, swapper/0/1", "Call Trace:", " <TASK>",
+            " do_raw_spin_unlock+0x1c/0x70", " tty_write+0x10/0x20", " </TASK>",
+        ]
+        let title = TitleEngine(lines: lines, header: header).make().title
+        #expect(title.hasPrefix("BUG: spinlock {F} wrong owner in "), "\(title)")
+        #expect(!title.hasSuffix("{F}"))
+        #expect(TitleEngine.fill("WARNING in {F}/usb_submit_urb", with: "f") == "WARNING in f/usb_submit_urb")
+        #expect(TitleEngine.fill("a {F} in {F}", with: "f") == "a {F} in f")
+    }
 }

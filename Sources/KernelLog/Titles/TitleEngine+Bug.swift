@@ -229,7 +229,7 @@ extension TitleEngine {
         for line in lines.dropFirst() where line.containsBytes("at: ") {
             if let fn = Self.atFunction(line) {
                 var result = TitleResult(
-                    template.replacingOccurrences(of: "{F}", with: fn), kind: kind, expectsStack: false)
+                    Self.fill(template, with: fn), kind: kind, expectsStack: false)
                 result.guiltyFunction = fn
                 return result
             }

@@ -57,29 +57,37 @@ struct TitleEngine {
     }
 
     /// Fills `template` (`{F}` marks the frame) and the alternative templates from a pick.
+    /// `template` with its frame marker (`{F}`) replaced by `name`. Templates put text taken from
+    /// the log before the marker (`BUG: spinlock \(what) in {F}`), never after it, so the last
+    /// marker is the template's own: a log line that holds `{F}` keeps it.
+    static func fill(_ template: String, with name: String) -> String {
+        guard let marker = template.range(of: "{F}", options: .backwards) else { return template }
+        return template.replacingCharacters(in: marker, with: name)
+    }
+
     func titled(
         _ template: String, kind: CrashKind, pick: StackWalker.Pick, alts: [String] = [],
         expectsStack: Bool = true
     ) -> TitleResult {
         guard let raw = pick.name else {
             var result = TitleResult(
-                template.replacingOccurrences(of: "{F}", with: "corrupted"), kind: kind, expectsStack: expectsStack,
+                Self.fill(template, with: "corrupted"), kind: kind, expectsStack: expectsStack,
                 corrupted: "no frame to blame in the stack trace")
-            result.altTitles = alts.map { $0.replacingOccurrences(of: "{F}", with: "corrupted") }
+            result.altTitles = alts.map { Self.fill($0, with: "corrupted") }
             return result
         }
         let stripped = StackWalker.stripSyscallPrefix(raw)
         var result = TitleResult(
-            template.replacingOccurrences(of: "{F}", with: stripped), kind: kind, expectsStack: expectsStack)
+            Self.fill(template, with: stripped), kind: kind, expectsStack: expectsStack)
         result.guiltyFunction = raw
-        var altList = alts.map { $0.replacingOccurrences(of: "{F}", with: stripped) }
+        var altList = alts.map { Self.fill($0, with: stripped) }
         let printed = pick.raw ?? raw
         var names: [String] = []
         if printed != stripped { names.append(printed) }
         names.append(contentsOf: StackWalker.syscallVariants(printed))
         for name in names {
-            altList.append(template.replacingOccurrences(of: "{F}", with: name))
-            altList.append(contentsOf: alts.map { $0.replacingOccurrences(of: "{F}", with: name) })
+            altList.append(Self.fill(template, with: name))
+            altList.append(contentsOf: alts.map { Self.fill($0, with: name) })
         }
         var seen = Set<String>([result.title])
         result.altTitles = altList.filter { seen.insert($0).inserted }
