@@ -27,6 +27,7 @@ enum DumpBacktraceReader {
         }
         result.traces = unwind(tasks.filter(including), cpus: dump.cpus, with: unwinder)
         result.problems += unwinder.problems
+        if let problem = unwinder.namer.problem { result.problems.append(problem) }
         return result
     }
 
@@ -92,6 +93,7 @@ extension DumpBacktraceReader {
             }
             result.traces.append(trace)
         }
+        if let problem = namer.problem { result.problems.append(problem) }
         return result
     }
 
@@ -132,6 +134,7 @@ extension DumpBacktraceReader {
             result.problems.append("BTF has no pt_regs.stackframe: exception frames are not marked")
         }
         result.traces = unwind(tasks, cpus: dump.cpus, with: unwinder)
+        if let problem = namer.problem { result.problems.append(problem) }
         return result
     }
 }

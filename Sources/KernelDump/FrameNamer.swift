@@ -6,6 +6,18 @@ final class FrameNamer {
     let modules: [DumpFacts.Module]
     let symbolize: (UInt64) -> (name: String, offset: UInt64)?
     private var moduleSymbols: [String: ModuleKallsyms?] = [:]
+    /// Module symbols all modules' tables may still hold together. A module's table may list a
+    /// million symbols (`ModuleKallsyms.maxSymbols`), and a damaged module list may name
+    /// thousands of modules whose tables all point at the same readable memory: each table was
+    /// read and kept.
+    private var moduleSymbolsLeft: Int
+    /// The budget's starting value.
+    let moduleSymbolBudget: Int
+    /// Modules whose tables were past the budget: their frames are left unnamed.
+    private(set) var modulesNotNamed: [String] = []
+
+    /// Module symbols read for one dump at most (real kernels' modules list tens of thousands).
+    static let defaultModuleSymbolBudget = 4_000_000
     /// The modules' core text ranges by start (`header`: the index in `modules`). The stack scan
     /// asks for every word of every stack, and a module list may hold 65,536 modules: a walk over
     /// the list per word could take hours.
@@ -13,9 +25,12 @@ final class FrameNamer {
 
     init(
         reader: KernelObjectReader?, modules: [DumpFacts.Module],
+        moduleSymbolBudget: Int = FrameNamer.defaultModuleSymbolBudget,
         symbolize: @escaping (UInt64) -> (name: String, offset: UInt64)?
     ) {
         self.reader = reader
+        self.moduleSymbolBudget = moduleSymbolBudget
+        moduleSymbolsLeft = moduleSymbolBudget
         self.modules = modules
         self.symbolize = symbolize
         textIndex = ELFSegmentIndex(
@@ -38,10 +53,30 @@ final class FrameNamer {
         }
         let module = modules[Int(found)]
         if moduleSymbols[module.name] == nil {
-            moduleSymbols[module.name] = .some(
-                reader.flatMap { try? ModuleKallsyms(module: module.address, reader: $0) })
+            moduleSymbols[module.name] = .some(readSymbols(module))
         }
         return (moduleSymbols[module.name].flatMap { $0?.symbol(containing: address) }, module.name)
+    }
+
+    /// A module's own symbol table, if it can be read within the budget.
+    private func readSymbols(_ module: DumpFacts.Module) -> ModuleKallsyms? {
+        guard let reader else { return nil }
+        do {
+            return try ModuleKallsyms(module: module.address, reader: reader, budget: &moduleSymbolsLeft)
+        } catch is ModuleKallsyms.OverBudget {
+            modulesNotNamed.append(module.name)
+            return nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// Why some module frames have no name, if the budget left modules unread.
+    var problem: String? {
+        guard !modulesNotNamed.isEmpty else { return nil }
+        let names = modulesNotNamed.prefix(5).joined(separator: ", ") + (modulesNotNamed.count > 5 ? ", …" : "")
+        return "symbols of \(modulesNotNamed.count) modules not read (\(names)): module symbol tables are read up to "
+            + "\(moduleSymbolBudget) symbols together; their frames are unnamed"
     }
 
     /// Names a frame. A return address is looked up one byte earlier, in the call instruction

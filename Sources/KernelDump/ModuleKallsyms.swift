@@ -13,7 +13,12 @@ struct ModuleKallsyms {
     let strtab: UInt64
     let reader: KernelObjectReader
 
-    init(module: UInt64, reader: KernelObjectReader) throws {
+    /// The table would take more than the symbols left to read (`budget`).
+    struct OverBudget: Error {}
+
+    /// Reads the table of the module at `module`, taking its symbol count from `budget` (the
+    /// symbols all modules' tables may still hold together); `OverBudget` leaves `budget` as it was.
+    init(module: UInt64, reader: KernelObjectReader, budget: inout Int) throws {
         self.reader = reader
         let table = try reader.unsigned(module, "module", "kallsyms")
         // Clamped: the dump's BTF decides the member's width, and 8 bytes may exceed Int.max.
@@ -21,6 +26,8 @@ struct ModuleKallsyms {
         guard count > 0, count <= Self.maxSymbols else {
             throw BTFError(offset: nil, field: "mod_kallsyms.num_symtab", message: "\(count) is out of range")
         }
+        guard count <= budget else { throw OverBudget() }
+        budget -= count
         let symtab = try reader.unsigned(table, "mod_kallsyms", "symtab")
         strtab = try reader.unsigned(table, "mod_kallsyms", "strtab")
         let raw = try reader.memory.read(symtab, count: count * Self.symbolSize, what: "mod_kallsyms.symtab")

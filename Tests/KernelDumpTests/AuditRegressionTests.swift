@@ -208,12 +208,15 @@ struct AuditModuleSymbolTests {
     /// of them from the top per lookup; the stack scan looks up every word of every stack, so a
     /// stack of addresses low in beta cost a walk each (2 × 10^9 steps for the 100,000 lookups
     /// here: over 20 s in a debug build).
-    @Test("lookups in a module of many functions: a binary search, the same names")
-    func manyModuleFunctions() throws {
+    static let functions = 20_000
+
+    /// `ModuleKernel` with `functions` functions in beta's `mod_kallsyms`, 1 byte each, spread
+    /// over its 4 KiB of text.
+    static func manyFunctions() throws -> (setup: ModuleKernel, facts: DumpFacts, reader: KernelObjectReader) {
         let setup = ModuleKernel(memoryTypes: true)
         let kernel = setup.kernel
         let beta = try #require(try setup.read().facts.modules?.first { $0.name == "beta" })
-        let functions = 20_000
+        let functions = Self.functions
         var strings: [UInt8] = [0]
         var nameOffsets: [UInt32] = []
         for index in 0..<functions {
@@ -236,8 +239,14 @@ struct AuditModuleSymbolTests {
         kernel.write(kernel.imageAddress(strtab), at: table + 16)
         let betaStruct = beta.address &- kernel.imageAddress(0)
         kernel.write(kernel.imageAddress(table), at: betaStruct + ModuleBTFLayout.kallsyms)
-
         let (facts, reader) = try setup.read()
+        return (setup, facts, reader)
+    }
+
+    @Test("lookups in a module of many functions: a binary search, the same names")
+    func manyModuleFunctions() throws {
+        let (setup, facts, reader) = try Self.manyFunctions()
+        let functions = Self.functions
         let namer = FrameNamer(reader: reader, modules: facts.modules ?? [], symbolize: { _ in nil })
         // Functions sit 0 or 1 byte apart; each is 1 byte long: the last at or below names it.
         #expect(namer.symbol(setup.text[1]).symbol?.name == "f4")
@@ -255,6 +264,24 @@ struct AuditModuleSymbolTests {
             }
         }
         #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    /// A module's table may list a million symbols, and a damaged list may name thousands of
+    /// modules whose tables all point at the same memory: each was read and kept, with no total.
+    @Test("module symbol tables share one budget: a table past it is not read, and the reason is stated")
+    func moduleSymbolsShareOneBudget() throws {
+        let (setup, facts, reader) = try Self.manyFunctions()
+        let modules = facts.modules ?? []
+        let exact = FrameNamer(reader: reader, modules: modules, moduleSymbolBudget: Self.functions) { _ in nil }
+        #expect(exact.symbol(setup.text[1]).symbol?.name == "f4")
+        #expect(exact.problem == nil)
+        let short = FrameNamer(reader: reader, modules: modules, moduleSymbolBudget: Self.functions - 1) { _ in nil }
+        let found = short.symbol(setup.text[1])
+        #expect(found.module == "beta" && found.symbol == nil)
+        #expect(
+            short.problem
+                == "symbols of 1 modules not read (beta): module symbol tables are read up to 19999 symbols together; "
+                + "their frames are unnamed")
     }
 }
 
