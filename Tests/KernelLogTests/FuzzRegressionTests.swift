@@ -96,6 +96,28 @@ struct FuzzRegressionTests {
         #expect(journalSummary.hosts == names)
     }
 
+    /// The host hash was unkeyed: names made to share a slot under it (as anyone who can write
+    /// a host name into a log could) walked a probe chain on every line, up to the 4,096-name
+    /// cache. Under the process's seed, names that share one slot unseeded spread out.
+    @Test("host names that share a slot without the seed spread over the table with it")
+    func hostHashSeeded() {
+        func slot(_ name: String, seed: UInt64) -> Int {
+            LogLineStripper.hostSlot(Array(name.utf8).withUnsafeBytes { LogLineStripper.quickHash($0, seed: seed) })
+        }
+        // Short and long names (the two paths of the hash), each set sharing slot 0 unseeded.
+        for prefix in ["h", "rack-17-node-"] {
+            var colliding: [String] = []
+            var index = 0
+            while colliding.count < 48 {
+                let name = prefix + String(index)
+                if slot(name, seed: 0) == 0 { colliding.append(name) }
+                index += 1
+            }
+            let spread = Set(colliding.map { slot($0, seed: LogLineStripper.hostHashSeed) })
+            #expect(spread.count >= 40, "\(prefix): \(spread.count) slots")
+        }
+    }
+
     /// FuzzLogReader, release campaign 2026-12-06: `INFO: task blocked for more than …` (no
     /// `comm:pid`) finds ` blocked for more than ` on the space the `INFO: task ` prefix ends
     /// with, so the name's range ended before it began and the field reader trapped.

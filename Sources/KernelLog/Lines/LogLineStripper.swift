@@ -22,6 +22,8 @@ struct LogLineStripper {
     private var hostSlots = [Int32](repeating: 0, count: LogLineStripper.hostSlotCount)
     private static let hostSlotCount = 8192
     private var lastHostIndex = -1
+    /// ``hostHashSeed``, kept here so the hot path reads a field, not a global.
+    private let hostSeed = LogLineStripper.hostHashSeed
     private var bootID: String?
     /// The boot IDs of `summary.bootIDs`, so that a new one is told in constant time: searching
     /// the list for every line made a journal with a new boot ID on each line quadratic.
@@ -545,7 +547,7 @@ struct LogLineStripper {
     /// The host's entry in `hostCache`, added on first sight; `known` is its name when the
     /// caller has it already (a journal field), else it is made from the bytes.
     private mutating func hostIndex(_ bytes: UnsafeRawBufferPointer, known: String? = nil) -> Int {
-        let hash = LogLineStripper.quickHash(bytes)
+        let hash = LogLineStripper.quickHash(bytes, seed: hostSeed)
         if lastHostIndex >= 0, hostCache[lastHostIndex].hash == hash,
             LogLineStripper.equal(hostCache[lastHostIndex].bytes, bytes)
         {
@@ -608,9 +610,12 @@ struct LogLineStripper {
     /// probe chain as long as the fleet, and a syslog of 1000 such hosts read 16 times slower.
     /// The table takes the hash's low bits (`hostSlot`), so the finish mixes every input bit into
     /// them (splitmix64's): with a single multiply, the digits of `node0001`…`node0200` (the
-    /// high bytes of one word) reached only three slots.
-    static func quickHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
+    /// high bytes of one word) reached only three slots. `seed` (``hostHashSeed``) is mixed in
+    /// at the start and again before the finish (a short name shifts the first out): host names
+    /// come from the logs, and names made to share a slot under a known hash would walk a probe
+    /// chain on every line.
+    static func quickHash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+        var hash = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
         if bytes.count >= 8 {
             var index = 0
             while index + 8 < bytes.count {
@@ -623,10 +628,15 @@ struct LogLineStripper {
         } else {
             for byte in bytes { hash = (hash << 8) | UInt64(byte) }
         }
+        hash ^= seed
         hash = (hash ^ (hash >> 30)) &* 0xBF58_476D_1CE4_E5B9
         hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
         return hash ^ (hash >> 31)
     }
+
+    /// The host hash's seed, drawn once per process: slots differ between runs, host numbers
+    /// and everything shown do not (numbers are given in order of first sight).
+    static let hostHashSeed = UInt64.random(in: .min ... .max)
 
     /// The first slot of `hostSlots` a host name's hash is looked for in.
     static func hostSlot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (hostSlotCount - 1) }
