@@ -67,6 +67,22 @@ for _ in 0..<2 {
         }
     }
     report("framing", framing, "\(lines) lines")
+    // The floor of a scan that skipped stripping on quiet lines (docs/performance.md, "What
+    // 2 GB/s on one core would take"): every raw line, wrapper and all, through the prefilter.
+    var rawHits = 0
+    let rawPrefilter = bytes.withUnsafeBytes { buffer in
+        milliseconds {
+            var framer = LineFramer()
+            let body = { (line: FramedLine) in
+                let sketch = LineSketch(
+                    text: line.bytes, number: line.number, hostNumber: nil, hasMonotonicStamp: false)
+                if CrashReportParser.mayStartReport(sketch) { rawHits += 1 }
+            }
+            framer.feed(buffer, body)
+            framer.finish(body)
+        }
+    }
+    report("framing + raw-line prefilter", rawPrefilter, "\(rawHits) lines may start a report")
     for stage in ["stripping", "stripping + prefilter", "stripping + prefilter + parser"] {
         var parser = CrashReportParser()
         var delivered = 0

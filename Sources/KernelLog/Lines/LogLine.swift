@@ -99,4 +99,11 @@ public struct LineSketch {
     public var hostNumber: Int?
     /// The line carries a `[seconds.micros]` stamp.
     public var hasMonotonicStamp: Bool
+
+    public init(text: UnsafeRawBufferPointer, number: Int, hostNumber: Int?, hasMonotonicStamp: Bool) {
+        self.text = text
+        self.number = number
+        self.hostNumber = hostNumber
+        self.hasMonotonicStamp = hasMonotonicStamp
+    }
 }
