@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// `PT_LOAD`s ordered by one of their addresses (physical or virtual), found by binary search;
 /// also the modules' text ranges (`FrameNamer`).
 ///
@@ -115,27 +117,16 @@ struct ELFSegmentIndex {
         return entries
     }
 
-    /// The program header index of a segment holding `address` (the last one in address order
-    /// when several do).
     /// The lowest segment start at or above `address`, or nil.
     func firstStart(atOrAbove address: UInt64) -> UInt64? {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].start < address { low = mid + 1 } else { high = mid }
-        }
+        let low = SortedSearch.partitionPoint(in: entries.indices) { entries[$0].start < address }
         return low < entries.count ? entries[low].start : nil
     }
 
+    /// The program header index of a segment holding `address` (the last one in address order
+    /// when several do).
     func find(_ address: UInt64, end: (UInt32) -> UInt64) -> UInt32? {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            if entries[mid].start <= address { low = mid + 1 } else { high = mid }
-        }
-        let index = low - 1
+        let index = SortedSearch.partitionPoint(in: entries.indices) { entries[$0].start <= address } - 1
         guard index >= 0 else { return nil }
         guard let endTree else {
             return end(entries[index].header) > address ? entries[index].header : nil

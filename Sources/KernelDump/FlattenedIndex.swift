@@ -122,13 +122,7 @@ struct FlattenedIndex: Sendable {
 
     /// Index of the record holding logical `offset`, if any.
     private func record(holding offset: UInt64) -> Int? {
-        var low = 0
-        var high = logical.count
-        while low < high {
-            let mid = (low + high) / 2
-            if logical[mid] <= offset { low = mid + 1 } else { high = mid }
-        }
-        let index = low - 1
+        let index = SortedSearch.partitionPoint(in: logical.indices) { logical[$0] <= offset } - 1
         guard index >= 0, offset - logical[index] < UInt64(sizes[index]) else { return nil }
         return index
     }

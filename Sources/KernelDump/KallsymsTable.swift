@@ -1,4 +1,5 @@
 import KernelFacts
+import KtriageBytes
 
 /// The kernel's own symbol table (kallsyms), read from the dump through the VMCOREINFO entries
 /// that 6.0+ kernels export for this purpose — symbolization without vmlinux or System.map.
@@ -196,12 +197,7 @@ struct KallsymsTable {
 
     /// The text symbol (`T`, `t`, `W`, `w`) an address lies in and the offset into it, or `nil`.
     func textSymbol(containing address: UInt64) -> (name: String, offset: UInt64)? {
-        var low = 0
-        var high = addresses.count
-        while low < high {
-            let mid = (low + high) / 2
-            if addresses[mid] <= address { low = mid + 1 } else { high = mid }
-        }
+        let low = SortedSearch.partitionPoint(in: addresses.indices) { addresses[$0] <= address }
         guard low > 0 else { return nil }
         let index = Int(namingText[low - 1])
         guard index >= 0 else { return nil }

@@ -361,13 +361,10 @@ final class KdumpCompressedDump: PhysicalMemory {
             }
         }
         // Binary search for the first descriptor that is missing, empty, or points past the end.
-        var low: UInt64 = 0
-        var high = dumped
-        while low < high {
-            let mid = low + (high - low) / 2
-            if let end = dataEnd(mid), end <= size { low = mid + 1 } else { high = mid }
+        firstMissing = SortedSearch.partitionPoint(in: 0..<dumped) { page in
+            if let end = dataEnd(page), end <= size { return true }
+            return false
         }
-        firstMissing = low
         var result: [String] = []
         if tableEnd > size {
             result.append(

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// A loaded module's own symbol table, read from `module.kallsyms` (`struct mod_kallsyms`:
 /// `symtab`, `num_symtab`, `strtab`; 4.5+) — module frames named without the `.ko` file.
 /// Entries are ELF64 `Elf64_Sym` (24 bytes: `st_name` u32, `st_info` u8, `st_other` u8,
@@ -49,12 +51,7 @@ struct ModuleKallsyms {
     /// it, found by a binary search (the stack scan asks for every word of every stack, and a
     /// module may list up to `maxSymbols`).
     func symbol(containing address: UInt64) -> (name: String, offset: UInt64)? {
-        var low = 0
-        var high = functions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if functions[middle].address <= address { low = middle + 1 } else { high = middle }
-        }
+        let low = SortedSearch.partitionPoint(in: functions.indices) { functions[$0].address <= address }
         guard low > 0 else { return nil }
         let found = functions[low - 1]
         guard address - found.address < max(found.size, 1) else { return nil }

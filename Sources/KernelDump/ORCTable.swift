@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// One ORC table (the kernel's, or one module's): sorted code addresses and the unwind entry that
 /// applies from each (x86-64 `arch/x86/include/asm/orc_types.h`, 4.14+).
 ///
@@ -69,12 +71,7 @@ struct ORCTable {
     /// The entry for `address`: the last one starting at or before it.
     func entry(for address: UInt64) -> Entry? {
         guard range.contains(address) || address > range.upperBound else { return nil }
-        var low = 0
-        var high = addresses.count
-        while low < high {
-            let mid = (low + high) / 2
-            if addresses[mid] <= address { low = mid + 1 } else { high = mid }
-        }
+        let low = SortedSearch.partitionPoint(in: addresses.indices) { addresses[$0] <= address }
         guard low > 0 else { return nil }
         return layout.decode(raw, at: (low - 1) * ORCLayout.entrySize)
     }

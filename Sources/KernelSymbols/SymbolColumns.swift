@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// The compact sorted table behind every lookup: one array per field (struct of arrays) and all
 /// names in one byte arena, so 100k symbols cost a few megabytes and a binary search touches
 /// only the address column.
@@ -69,11 +71,8 @@ struct SymbolColumns: Sendable {
                     high = Int(buckets[bucket &+ 1])
                 }
             }
-            while low < high {
-                let middle = (low &+ high) >> 1
-                if column[middle] <= address { low = middle &+ 1 } else { high = middle }
-            }
-            return low == 0 ? nil : low &- 1
+            let found = SortedSearch.partitionPoint(in: low..<high) { column[$0] <= address }
+            return found == 0 ? nil : found &- 1
         }
     }
 

@@ -1,3 +1,5 @@
+import KtriageBytes
+
 /// A group's sorted, duplicate-free record ids, at most a limit of them, read as strings.
 ///
 /// A million records make a million ids of 16 hex digits, one byte too many for Swift's inline
@@ -153,12 +155,6 @@ public struct RecordIDList: RandomAccessCollection, Equatable, Sendable, Codable
     }
 
     private static func lowerBound<Element: Comparable>(_ list: [Element], _ value: Element) -> Int {
-        var low = 0
-        var high = list.count
-        while low < high {
-            let mid = (low + high) / 2
-            if list[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
+        SortedSearch.partitionPoint(in: list.indices) { list[$0] < value }
     }
 }

@@ -1,4 +1,5 @@
 import KernelFacts
+import KtriageBytes
 
 #if canImport(Glibc)
     import Glibc
@@ -100,12 +101,7 @@ public final class LocalTimeZone: Sendable, Equatable {
     public func offset(atUTC seconds: Int64) -> Int {
         if let last = transitions.last, seconds >= last, let rule { return rule.offset(atUTC: seconds) }
         if transitions.isEmpty, let rule { return rule.offset(atUTC: seconds) }
-        var low = 0
-        var high = transitions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if transitions[middle] <= seconds { low = middle + 1 } else { high = middle }
-        }
+        let low = SortedSearch.partitionPoint(in: transitions.indices) { transitions[$0] <= seconds }
         return Int(low == 0 ? initialOffset : offsets[low - 1])
     }
 
