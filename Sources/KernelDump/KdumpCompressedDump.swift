@@ -361,10 +361,12 @@ final class KdumpCompressedDump: PhysicalMemory {
             }
         }
         // Binary search for the first descriptor that is missing, empty, or points past the end.
-        firstMissing = SortedSearch.partitionPoint(in: 0..<dumped) { page in
-            if let end = dataEnd(page), end <= size { return true }
-            return false
-        }
+        // `dumped` counts bitmap bits the file holds, so it is far below `Int.max`.
+        firstMissing = UInt64(
+            SortedSearch.partitionPoint(in: 0..<Int(clamping: dumped)) { page in
+                if let end = dataEnd(UInt64(page)), end <= size { return true }
+                return false
+            })
         var result: [String] = []
         if tableEnd > size {
             result.append(

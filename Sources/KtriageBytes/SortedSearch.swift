@@ -16,16 +16,4 @@ public enum SortedSearch {
         }
         return low
     }
-
-    /// The same over 64-bit positions (a kdump's page descriptors are numbered by `UInt64`).
-    @inlinable @inline(__always)
-    public static func partitionPoint(in range: Range<UInt64>, where isBefore: (UInt64) -> Bool) -> UInt64 {
-        var low = range.lowerBound
-        var high = range.upperBound
-        while low < high {
-            let middle = low &+ (high &- low) >> 1
-            if isBefore(middle) { low = middle &+ 1 } else { high = middle }
-        }
-        return low
-    }
 }

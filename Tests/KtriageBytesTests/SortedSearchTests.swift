@@ -22,12 +22,4 @@ struct SortedSearchTests {
             #expect(atOrBelow(x, in: values.indices) == (values.firstIndex { $0 > x } ?? values.count))
         }
     }
-
-    @Test("64-bit positions near the top of the range: no overflow in the middle")
-    func wideRange() {
-        let top = UInt64.max - 1
-        #expect(SortedSearch.partitionPoint(in: 0..<top) { $0 < top - 5 } == top - 5)
-        #expect(SortedSearch.partitionPoint(in: (top - 10)..<top) { _ in false } == top - 10)
-        #expect(SortedSearch.partitionPoint(in: 7..<7) { _ in true } == 7)
-    }
 }
