@@ -71,81 +71,84 @@ public enum TitleNormalizer {
         return out
     }
 
-    static func addresses(_ bytes: [UInt8]) -> [UInt8] {
+    /// What a pass does at one position: replace the bytes up to `end` with `replacement`
+    /// (`nil`: keep them as they are and go on after them, so a pass does not look inside them).
+    struct Rewrite {
+        var end: Int
+        var replacement: String?
+    }
+
+    /// One left-to-right pass: at each position `match` may rewrite a span; other bytes are
+    /// copied.
+    static func rewrite(_ bytes: [UInt8], _ match: ([UInt8], Int) -> Rewrite?) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            if index > 0, !ASCII.isLetterOrDigit(bytes[index - 1]) {
-                var end = index
-                if hasLiteral(bytes, at: end, "0x") { end += 2 }
-                let digitsStart = end
-                while end < bytes.count, ASCII.isLowercaseHexDigit(bytes[end]) { end += 1 }
-                if end - digitsStart >= 6 {
-                    out.append(contentsOf: Array("ADDR".utf8))
-                    index = end
-                    continue
+            if let found = match(bytes, index), found.end > index {
+                if let replacement = found.replacement {
+                    out.append(contentsOf: replacement.utf8)
+                } else {
+                    out.append(contentsOf: bytes[index..<found.end])
                 }
+                index = found.end
+                continue
             }
             out.append(bytes[index])
             index += 1
         }
         return out
+    }
+
+    static func addresses(_ bytes: [UInt8]) -> [UInt8] {
+        rewrite(bytes) { bytes, index in
+            guard index > 0, !ASCII.isLetterOrDigit(bytes[index - 1]) else { return nil }
+            var end = index
+            if hasLiteral(bytes, at: end, "0x") { end += 2 }
+            let digitsStart = end
+            while end < bytes.count, ASCII.isLowercaseHexDigit(bytes[end]) { end += 1 }
+            return end - digitsStart >= 6 ? Rewrite(end: end, replacement: "ADDR") : nil
+        }
     }
 
     static func ipv4(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if ByteScanning.isDigit(bytes[index]), index == 0 || !ASCII.isIdentifierByte(bytes[index - 1]) {
-                var end = index
-                var groups = 0
-                while groups < 4 {
-                    let groupStart = end
-                    while end < bytes.count, ByteScanning.isDigit(bytes[end]), end - groupStart < 3 { end += 1 }
-                    guard end > groupStart else { break }
-                    groups += 1
-                    if groups < 4 {
-                        guard end < bytes.count, bytes[end] == UInt8(ascii: ".") else { break }
-                        end += 1
-                    }
-                }
-                if groups == 4, end >= bytes.count || !ASCII.isIdentifierByte(bytes[end]) {
-                    out.append(contentsOf: Array("IP".utf8))
-                    index = end
-                    continue
+        rewrite(bytes) { bytes, index in
+            guard ByteScanning.isDigit(bytes[index]), index == 0 || !ASCII.isIdentifierByte(bytes[index - 1]) else {
+                return nil
+            }
+            var end = index
+            var groups = 0
+            while groups < 4 {
+                let groupStart = end
+                while end < bytes.count, ByteScanning.isDigit(bytes[end]), end - groupStart < 3 { end += 1 }
+                guard end > groupStart else { break }
+                groups += 1
+                if groups < 4 {
+                    guard end < bytes.count, bytes[end] == UInt8(ascii: ".") else { break }
+                    end += 1
                 }
             }
-            out.append(bytes[index])
-            index += 1
+            guard groups == 4, end >= bytes.count || !ASCII.isIdentifierByte(bytes[end]) else { return nil }
+            return Rewrite(end: end, replacement: "IP")
         }
-        return out
     }
 
     static func lineNumbers(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: ".") {
-                var end = index + 1
-                let extensionStart = end
-                while end < bytes.count, ASCII.isLetter(bytes[end]) { end += 1 }
-                if end > extensionStart, end + 1 < bytes.count, bytes[end] == UInt8(ascii: ":"),
-                    ByteScanning.isDigit(bytes[end + 1])
-                {
-                    out.append(contentsOf: bytes[index..<end])
-                    out.append(contentsOf: Array(":LINE".utf8))
-                    while end + 1 < bytes.count, bytes[end] == UInt8(ascii: ":"), ByteScanning.isDigit(bytes[end + 1]) {
-                        end += 1
-                        while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
-                    }
-                    index = end
-                    continue
-                }
+        rewrite(bytes) { bytes, index in
+            guard bytes[index] == UInt8(ascii: ".") else { return nil }
+            var end = index + 1
+            let extensionStart = end
+            while end < bytes.count, ASCII.isLetter(bytes[end]) { end += 1 }
+            guard end > extensionStart, end + 1 < bytes.count, bytes[end] == UInt8(ascii: ":"),
+                ByteScanning.isDigit(bytes[end + 1])
+            else { return nil }
+            let fileExtension = String(decoding: bytes[index..<end], as: UTF8.self)
+            while end + 1 < bytes.count, bytes[end] == UInt8(ascii: ":"), ByteScanning.isDigit(bytes[end + 1]) {
+                end += 1
+                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
             }
-            out.append(bytes[index])
-            index += 1
+            return Rewrite(end: end, replacement: fileExtension + ":LINE")
         }
-        return out
     }
 
     /// Parses a hex number (`0x1f`) or an `ADDR` placeholder at `index`; returns its end or nil.
@@ -158,82 +161,50 @@ public enum TitleNormalizer {
     }
 
     static func offsets(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "+"), index > 0,
+        rewrite(bytes) { bytes, index in
+            guard bytes[index] == UInt8(ascii: "+"), index > 0,
                 ASCII.isIdentifierByte(bytes[index - 1]) || bytes[index - 1] == UInt8(ascii: "."),
                 let offsetEnd = offsetToken(bytes, index + 1),
                 offsetEnd < bytes.count, bytes[offsetEnd] == UInt8(ascii: "/"),
                 let sizeEnd = offsetToken(bytes, offsetEnd + 1)
-            {
-                index = sizeEnd
-                continue
-            }
-            out.append(bytes[index])
-            index += 1
+            else { return nil }
+            return Rewrite(end: sizeEnd, replacement: "")
         }
-        return out
     }
 
     static func cpuNumbers(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if hasLiteral(bytes, at: index, "CPU#"), index + 4 < bytes.count, ByteScanning.isDigit(bytes[index + 4]) {
-                var end = index + 4
-                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
-                out.append(contentsOf: Array("CPU".utf8))
-                index = end
-                continue
-            }
-            out.append(bytes[index])
-            index += 1
+        rewrite(bytes) { bytes, index in
+            guard hasLiteral(bytes, at: index, "CPU#"), index + 4 < bytes.count, ByteScanning.isDigit(bytes[index + 4])
+            else { return nil }
+            return Rewrite(end: digitsEnd(bytes, from: index + 4), replacement: "CPU")
         }
-        return out
     }
 
     static func numbers(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if ByteScanning.isDigit(bytes[index]), index > 0, !ASCII.isIdentifierByte(bytes[index - 1]) {
-                var end = index
-                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
-                if end >= bytes.count || !ASCII.isIdentifierByte(bytes[end]) {
-                    out.append(contentsOf: Array("NUM".utf8))
-                    index = end
-                    continue
-                }
-                out.append(contentsOf: bytes[index..<end])
-                index = end
-                continue
+        rewrite(bytes) { bytes, index in
+            guard ByteScanning.isDigit(bytes[index]), index > 0, !ASCII.isIdentifierByte(bytes[index - 1]) else {
+                return nil
             }
-            out.append(bytes[index])
-            index += 1
+            let end = digitsEnd(bytes, from: index)
+            // Digits glued to a name (`0abc`) stay, all of them.
+            let standalone = end >= bytes.count || !ASCII.isIdentifierByte(bytes[end])
+            return Rewrite(end: end, replacement: standalone ? "NUM" : nil)
         }
-        return out
     }
 
     static func longDigitRuns(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if ByteScanning.isDigit(bytes[index]) {
-                var end = index
-                while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
-                if end - index >= 7 {
-                    out.append(contentsOf: Array("NUM".utf8))
-                } else {
-                    out.append(contentsOf: bytes[index..<end])
-                }
-                index = end
-                continue
-            }
-            out.append(bytes[index])
-            index += 1
+        rewrite(bytes) { bytes, index in
+            guard ByteScanning.isDigit(bytes[index]) else { return nil }
+            let end = digitsEnd(bytes, from: index)
+            return Rewrite(end: end, replacement: end - index >= 7 ? "NUM" : nil)
         }
-        return out
+    }
+
+    /// The end of the run of decimal digits at `index`.
+    static func digitsEnd(_ bytes: [UInt8], from index: Int) -> Int {
+        var end = index
+        while end < bytes.count, ByteScanning.isDigit(bytes[end]) { end += 1 }
+        return end
     }
 
     static func finish(_ bytes: [UInt8]) -> String {
