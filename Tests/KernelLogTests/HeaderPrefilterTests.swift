@@ -118,5 +118,11 @@ import Testing
         #expect(tail.byteRange(of: "G W").map { String(tail[$0]) } == "G W")
         #expect("".hasBytePrefix(""))
         #expect("abc".containsBytes(""))
+        // The last occurrence, after multi-byte text and in a substring.
+        let locks = "\u{00E9} at: a+0x1/0x2, at: b+0x3/0x4"
+        #expect(locks.lastByteRange(of: "at: ").map { String(locks[$0.upperBound...]) } == "b+0x3/0x4")
+        #expect(locks.dropFirst(2).lastByteRange(of: "\u{00E9}") == nil)
+        #expect(locks.lastByteRange(of: "absent") == nil)
+        #expect("a".lastByteRange(of: "ab") == nil)
     }
 }

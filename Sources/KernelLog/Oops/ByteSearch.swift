@@ -47,6 +47,20 @@ extension StringProtocol {
         return lower..<upper
     }
 
+    /// The last occurrence of `needle`, by bytes (Foundation's `.backwards` search crosses into
+    /// CFString too).
+    func lastByteRange(of needle: String) -> Range<String.Index>? {
+        let needleBytes = Array(needle.utf8)
+        let text = Array(utf8)
+        guard !needleBytes.isEmpty, needleBytes.count <= text.count else { return nil }
+        for start in stride(from: text.count - needleBytes.count, through: 0, by: -1)
+        where text[start..<(start + needleBytes.count)].elementsEqual(needleBytes) {
+            let lower = utf8.index(utf8.startIndex, offsetBy: start)
+            return lower..<utf8.index(lower, offsetBy: needleBytes.count)
+        }
+        return nil
+    }
+
     /// Byte offsets of the first occurrence of `needle` in the UTF-8 text.
     func utf8Range(of needle: String) -> Range<Int>? {
         // Native strings are contiguous UTF-8; the copies are for bridged or foreign ones.

@@ -61,7 +61,7 @@ struct TitleEngine {
     /// the log before the marker (`BUG: spinlock \(what) in {F}`), never after it, so the last
     /// marker is the template's own: a log line that holds `{F}` keeps it.
     static func fill(_ template: String, with name: String) -> String {
-        guard let marker = template.range(of: "{F}", options: .backwards) else { return template }
+        guard let marker = template.lastByteRange(of: "{F}") else { return template }
         return template.replacingCharacters(in: marker, with: name)
     }
 
@@ -114,7 +114,7 @@ struct TitleEngine {
 
     /// The function after `at:` on a lockdep line (`…, at: foo+0x1/0x2` or `at: [<addr>] foo+…`).
     static func atFunction(_ line: String) -> String? {
-        guard let atRange = line.range(of: "at: ", options: .backwards) else { return nil }
+        guard let atRange = line.lastByteRange(of: "at: ") else { return nil }
         var text = line[atRange.upperBound...].drop(while: { $0 == " " })
         if text.hasBytePrefix("[<"), let close = text.firstIndex(of: "]") {
             text = text[text.index(after: close)...].drop(while: { $0 == " " })
