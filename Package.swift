@@ -41,7 +41,8 @@ let package = Package(
         .systemLibrary(
             name: "CKtriageZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "CKtriageMappingGuard"),
-        .target(name: "KtriageBytes", dependencies: ["CKtriageMappingGuard"]),
+        .target(name: "CKtriageLineScan"),
+        .target(name: "KtriageBytes", dependencies: ["CKtriageMappingGuard", "CKtriageLineScan"]),
         .target(
             name: "KtriageNative",
             dependencies: [
@@ -78,7 +79,7 @@ let package = Package(
             path: "Tests/KtriageTestSupport"),
         .testTarget(
             name: "KtriageBytesTests",
-            dependencies: ["KtriageBytes", "KtriageNative", "KtriageReader", "KtriageTestSupport"]),
+            dependencies: ["KtriageBytes", "KtriageNative", "KtriageReader", "KtriageTestSupport", "CKtriageLineScan"]),
         .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "KtriageBytes", "KtriageTestSupport"]),
         .testTarget(
             name: "KernelLogTests", dependencies: ["KernelLog", "KernelFacts", "KtriageReader", "KtriageTestSupport"]),

@@ -1,3 +1,4 @@
+import CKtriageLineScan
 import KtriageTestSupport
 import Testing
 
@@ -121,6 +122,29 @@ struct LineFramerTests {
                 }
             }
             #expect(found == expected, "\(input)")
+        }
+    }
+
+    /// Each way of the C search (portable, SSE2, AVX2 where the CPU has them) against a walk
+    /// byte by byte: every length to 100, a break at every position, beside tabs and high bytes.
+    @Test("the line-break search gives the first LF, CR or NUL by every way, at every position")
+    func lineBreakSearchWays() {
+        for way in Int32(0)...2 {
+            for length in 0...100 {
+                for position in 0...length {
+                    for breakByte: UInt8 in [0x0A, 0x0D, 0] {
+                        var bytes = (0..<length).map { [0x41, 0x09, 0xC3, 0x0E, 0x7F][$0 % 5] as UInt8 }
+                        if position < length { bytes[position] = breakByte }
+                        let found = bytes.withUnsafeBufferPointer {
+                            cktriage_first_line_break_by($0.baseAddress, $0.count, way)
+                        }
+                        if found != position {
+                            Issue.record("way \(way), length \(length): \(found), expected \(position)")
+                            return
+                        }
+                    }
+                }
+            }
         }
     }
 }
