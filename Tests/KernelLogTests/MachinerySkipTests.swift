@@ -37,7 +37,15 @@ import Testing
         #expect(GeneratedMachinery.kernelReleases.map { $0.prefix(4) } == ["6.1.", "6.12"])
         #expect(GeneratedMachinery.groups.allSatisfy { !$0.reason.isEmpty && !$0.names.isEmpty })
         #expect(MachinerySkip.reporting.count + MachinerySkip.plumbing.count > 5000)
-        #expect(MachinerySkip.reporting.isDisjoint(with: MachinerySkip.plumbing))
+        #expect(Set(MachinerySkip.reporting.names).isDisjoint(with: MachinerySkip.plumbing.names))
+        // Every name of the generated lists is found, and only those.
+        let listed = Set(
+            GeneratedMachinery.groups.flatMap { $0.names.split(whereSeparator: { $0 == " " || $0 == "\n" }) }.map(
+                String.init))
+        #expect(Set(MachinerySkip.reporting.names + MachinerySkip.plumbing.names) == listed)
+        #expect(listed.allSatisfy { MachinerySkip.reporting.contains($0) || MachinerySkip.plumbing.contains($0) })
+        #expect(!MachinerySkip.reporting.contains("dump_stac") && !MachinerySkip.reporting.contains("dump_stack_"))
+        #expect(!MachinerySkip.reporting.contains(""))
     }
 
     /// A sanitizer report whose access lies in hex dumping: the caller that handed over the buffer.

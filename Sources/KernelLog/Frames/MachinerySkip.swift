@@ -54,30 +54,19 @@ enum MachinerySkip {
         }
     }
 
-    static let reporting: Set<Substring> = names(of: .reporting)
-    static let plumbing: Set<Substring> = names(of: .plumbing)
+    static let reporting = names(of: .reporting)
+    static let plumbing = names(of: .plumbing)
 
-    /// Split on the bytes of a space and a line break (all the generated lists hold): a split by
-    /// `Character` took about 10 ms of every run that titles a report, most of a small log's scan.
-    static func names(of role: MachineryRole) -> Set<Substring> {
-        let groups = GeneratedMachinery.groups.filter { $0.role == role }
-        // Sized up front (names average over 20 bytes): growing rehashes every name again.
-        var names = Set<Substring>(minimumCapacity: groups.reduce(0) { $0 + $1.names.utf8.count / 20 })
-        for group in groups {
-            for name in group.names.utf8.split(whereSeparator: { $0 == ASCII.space || $0 == ASCII.lineFeed }) {
-                names.insert(Substring(name))
-            }
-        }
-        return names
+    static func names(of role: MachineryRole) -> MachineryNameSet {
+        MachineryNameSet(GeneratedMachinery.groups.filter { $0.role == role }.map(\.names))
     }
 
     /// The role of `name`, if it is a machinery function. Dispatchers (the stall anchors:
     /// softirq and workqueue runners, timer expiry, syscall entry) are not: the frames below
     /// them belong to another context, so they are the last place a report can be blamed on.
     static func role(of name: String) -> MachineryRole? {
-        let key = Substring(name)
         let role: MachineryRole? =
-            plumbing.contains(key) ? .plumbing : reporting.contains(key) ? .reporting : nil
+            plumbing.contains(name) ? .plumbing : reporting.contains(name) ? .reporting : nil
         guard let role, !StackAnchors.stall.matchesAny(name) else { return nil }
         return role
     }
