@@ -37,18 +37,9 @@ struct MachineryNameSet: Sendable {
         var count = 0
         text.withUnsafeBytes { buffer in
             for start in starts {
-                let name = Self.name(in: buffer, at: start)
-                var slot = Self.firstSlot(name, capacity: capacity)
-                var present = false
-                while slots[slot] != 0 {
-                    if Self.name(in: buffer, at: Int(slots[slot]) - 1).elementsEqual(name) {
-                        present = true
-                        break
-                    }
-                    slot = (slot + 1) & (capacity - 1)
-                }
-                if !present {
-                    slots[slot] = UInt32(start + 1)
+                let place = Self.find(Self.name(in: buffer, at: start), in: buffer, slots: slots)
+                if !place.found {
+                    slots[place.slot] = UInt32(start + 1)
                     count += 1
                 }
             }
@@ -66,14 +57,20 @@ struct MachineryNameSet: Sendable {
 
     func contains(_ name: UnsafeRawBufferPointer) -> Bool {
         guard !name.isEmpty else { return false }
-        return text.withUnsafeBytes { buffer in
-            var slot = Self.firstSlot(name, capacity: slots.count)
-            while slots[slot] != 0 {
-                if Self.name(in: buffer, at: Int(slots[slot]) - 1).elementsEqual(name) { return true }
-                slot = (slot + 1) & (slots.count - 1)
-            }
-            return false
+        return text.withUnsafeBytes { Self.find(name, in: $0, slots: slots).found }
+    }
+
+    /// The slot holding `name`, or the empty slot where it would go (the table is never full:
+    /// it has twice as many slots as names).
+    private static func find(_ name: UnsafeRawBufferPointer, in buffer: UnsafeRawBufferPointer, slots: [UInt32])
+        -> (slot: Int, found: Bool)
+    {
+        var slot = Int(truncatingIfNeeded: LogLineStripper.quickHash(name)) & (slots.count - 1)
+        while slots[slot] != 0 {
+            if Self.name(in: buffer, at: Int(slots[slot]) - 1).elementsEqual(name) { return (slot, true) }
+            slot = (slot + 1) & (slots.count - 1)
         }
+        return (slot, false)
     }
 
     /// Every name, for tests.
@@ -90,7 +87,4 @@ struct MachineryNameSet: Sendable {
         return UnsafeRawBufferPointer(rebasing: buffer[start..<end])
     }
 
-    private static func firstSlot(_ name: UnsafeRawBufferPointer, capacity: Int) -> Int {
-        Int(truncatingIfNeeded: LogLineStripper.quickHash(name)) & (capacity - 1)
-    }
 }
