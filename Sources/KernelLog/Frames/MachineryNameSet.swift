@@ -86,5 +86,4 @@ struct MachineryNameSet: Sendable {
         while buffer[end] != ASCII.space { end += 1 }
         return UnsafeRawBufferPointer(rebasing: buffer[start..<end])
     }
-
 }
