@@ -62,7 +62,9 @@ struct TitleEngine {
     /// marker is the template's own: a log line that holds `{F}` keeps it.
     static func fill(_ template: String, with name: String) -> String {
         guard let marker = template.lastByteRange(of: "{F}") else { return template }
-        return template.replacingCharacters(in: marker, with: name)
+        var filled = template
+        filled.replaceSubrange(marker, with: name)
+        return filled
     }
 
     func titled(
