@@ -59,8 +59,8 @@ public struct InputWalker {
         var path: String
 
         init(_ info: stat, path: String) {
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
+            device = UInt64(truncatingIfNeeded: info.st_dev)
+            inode = UInt64(truncatingIfNeeded: info.st_ino)
             self.path = path
         }
     }
