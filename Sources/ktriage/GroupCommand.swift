@@ -190,7 +190,10 @@ struct GroupCommand: ParsableCommand {
     @Option(help: "Output format: table, json, markdown, html, or partial (a mergeable aggregate).")
     var format: GroupFormat = .table
 
-    @Option(help: "Rows by signature (default) or a signature × kernel release pivot (--by kernel).")
+    @Option(
+        help:
+            "Rows by signature (default) or a signature × kernel release pivot (--by kernel: the 20 releases with most crashes as columns, the rest summed; JSON lists all)."
+    )
     var by: GroupPivot = .signature
 
     @Option(name: .shortAndLong, help: "Write the output to this file instead of standard output.")
