@@ -44,10 +44,10 @@ struct SVGChartScaleTests {
     @Test("a span of years keeps every bar inside the chart")
     func longSpan() {
         let timeline = SVGChart.timeline([("2000-01-01", 1), ("2026-01-01", 1)], width: 560)
-        let xs = timeline.components(separatedBy: "<rect x=\"").dropFirst().compactMap {
+        let positions = timeline.components(separatedBy: "<rect x=\"").dropFirst().compactMap {
             Int($0.prefix { $0.isNumber })
         }
-        #expect(xs.count == 2)
-        #expect(xs.allSatisfy { $0 <= 560 })
+        #expect(positions.count == 2)
+        #expect(positions.allSatisfy { $0 <= 560 })
     }
 }
