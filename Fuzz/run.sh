@@ -41,7 +41,8 @@ if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
     [ -e "$fuzzer_lib" ] || fuzzer_lib=$(find /opt/swift /usr/lib -name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -1)
     # SwiftPM defines main for executables, so libFuzzer's driver is linked without its main
     # (FuzzSupport calls LLVMFuzzerRunDriver); coverage flags match what -sanitize=fuzzer sets.
-    swift build -c "$config" --build-path "$build_path" -Xswiftc -sanitize=address \
+    # -Xcc: the package's own C (the mapping guard, the line-break search) gets AddressSanitizer too.
+    swift build -c "$config" --build-path "$build_path" -Xswiftc -sanitize=address -Xcc -fsanitize=address \
         -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
         -Xlinker "$fuzzer_lib" -Xlinker -lstdc++ >&2
 fi
