@@ -7,18 +7,24 @@ import Testing
 /// dump readers), kept so the fix stays fixed. Each was checked to trap or hang without its fix.
 @Suite("Audit regressions in the dump readers")
 struct AuditRegressionTests {
+    /// The facts of `vmcore/regressions/<name>`, after checking that one of their problems
+    /// holds `problem`.
+    static func regressionFacts(_ name: String, problem: String) throws -> (dump: Vmcore, facts: DumpFacts) {
+        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/" + name))
+        let facts = dump.facts()
+        #expect(facts.problems.contains { $0.contains(problem) }, "\(facts.problems)")
+        return (dump, facts)
+    }
+
     /// The x86-6.8 ELF seed with `task_struct.comm` as `char[0xffffffff][0xffffffff]` (its
     /// element type pointed at the module name's array, both counts 0xffffffff). `BTF.size`
     /// multiplied the counts into 2^64 bytes, which trapped while the task list was read.
     @Test("a BTF array of 2^64 bytes: the task list is refused with the type named, no trap")
     func btfArraySizeOverflow() throws {
-        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/elf-btf-array-size-overflow.bin"))
-        let facts = dump.facts()
+        let (dump, facts) = try Self.regressionFacts(
+            "elf-btf-array-size-overflow.bin",
+            problem: "array of 4294967295 elements of 4294967295 bytes exceeds 1099511627776 bytes")
         #expect(facts.tasks?.isEmpty ?? true)
-        #expect(
-            facts.problems.contains {
-                $0.contains("array of 4294967295 elements of 4294967295 bytes exceeds 1099511627776 bytes")
-            }, "\(facts.problems)")
         _ = dump.backtraces()
     }
 
@@ -28,13 +34,10 @@ struct AuditRegressionTests {
     /// on a dump of gigabytes with thousands of modules, billions). Not a trap: a bound.
     @Test("MOD_INIT_TEXT beyond any kernel's memory types: the module list stops with the enum named")
     func moduleMemoryTypes() throws {
-        let dump = try Vmcore(path: Fixtures.path("vmcore/regressions/elf-module-memory-types.bin"))
-        let facts = dump.facts()
+        let (_, facts) = try Self.regressionFacts(
+            "elf-module-memory-types.bin",
+            problem: "enum mod_mem_type: MOD_INIT_TEXT = 2147483647 is more than 64 memory types")
         #expect(facts.modules?.isEmpty ?? true)
-        #expect(
-            facts.problems.contains {
-                $0.contains("enum mod_mem_type: MOD_INIT_TEXT = 2147483647 is more than 64 memory types")
-            }, "\(facts.problems)")
         // The tasks do not depend on the modules.
         #expect(facts.tasks?.count == 5)
     }
